@@ -1,0 +1,60 @@
+# Two commands on a fresh Debian/Ubuntu machine, as root:
+#   make demo   set up everything, then run mapcheck on samples/
+#   make test   set up everything, then ruff, mypy and the whole pytest suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Tesseract with English, Ukrainian and Russian data is needed by the image and PDF checks.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ukr tesseract-ocr-rus
+
+.PHONY: demo test lint typecheck pytest system-deps install bench clean
+
+demo: install
+	@echo "== mapcheck check samples/ =="
+	@$(BIN)/mapcheck check samples/; rc=$$?; \
+	  if [ $$rc -le 1 ]; then echo "(exit $$rc: the run worked; 1 means findings were reported)"; exit 0; \
+	  else exit $$rc; fi
+
+test: install lint typecheck pytest
+
+lint: install
+	$(BIN)/ruff check checker tests bench reference_boundaries samples
+	$(BIN)/ruff format --check checker tests bench reference_boundaries samples
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/vector.py
+
+# System packages: installed once per machine; skipped when already present.
+system-deps:
+	@missing=""; \
+	  command -v tesseract >/dev/null 2>&1 || missing="$(APT_PACKAGES)"; \
+	  if command -v tesseract >/dev/null 2>&1; then \
+	    for l in eng ukr rus; do tesseract --list-langs 2>/dev/null | grep -qx $$l || missing="$$missing tesseract-ocr-$$l"; done; \
+	  fi; \
+	  $(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "== installing system packages:$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi
+
+	@mkdir -p $(VENV) && touch $@
+
+install: system-deps $(STAMP)
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
