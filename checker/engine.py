@@ -1,0 +1,228 @@
+"""The library entry point: paths in, :class:`~checker.model.FileReport` objects out.
+
+``check_paths`` walks folders, reads each file, runs the rules for its kind, applies the policy
+profile and configuration, and yields one report per file. It never prints and never exits;
+every failure becomes an ``error`` verdict for that file with an ME9xx finding, and the run goes
+on with the next file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from checker.config import Config
+from checker.model import (
+    FileReport,
+    Finding,
+    Location,
+    RawFinding,
+    Verdict,
+    fingerprint,
+    verdict_for,
+)
+from checker.profiles import severity_for
+from checker.readers.base import ReaderError, Source
+
+#: Folders never entered when walking a tree.
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", ".mypy_cache", ".tox"})
+
+
+def check_paths(
+    paths: Iterable[str | Path | Source], config: Config | None = None
+) -> Iterator[FileReport]:
+    """Check every file named (folders are walked recursively); yield a report per file."""
+    cfg = config or Config()
+    for item in paths:
+        if isinstance(item, Source):
+            yield check_source(item, cfg)
+            continue
+        name = str(item)
+        path = Path(item)
+        if path.is_dir():
+            for child in _walk(path):
+                source = Source(name=str(child), path=child, max_bytes=cfg.max_bytes)
+                report = _run(source, cfg, explicit=False)
+                if report is not None:
+                    yield report
+        else:
+            yield check_source(Source(name=name, path=path, max_bytes=cfg.max_bytes), cfg)
+
+
+def check_file(path: str | Path, config: Config | None = None) -> FileReport:
+    """Check one file."""
+    cfg = config or Config()
+    return check_source(Source(name=str(path), path=Path(path), max_bytes=cfg.max_bytes), cfg)
+
+
+def check_source(source: Source, config: Config) -> FileReport:
+    """Check one input (a file or stdin bytes)."""
+    report = _run(source, config, explicit=True)
+    assert report is not None
+    return report
+
+
+def _run(source: Source, config: Config, explicit: bool) -> FileReport | None:
+    """Check one input. With ``explicit=False`` (found by walking a folder), a file in no format
+    mapcheck knows is skipped (``None``) instead of reported as unsupported."""
+    try:
+        return _check(source, config)
+    except ReaderError as exc:
+        if exc.code == "ME902" and not explicit:
+            return None
+        return _error_report(source.name, "unknown", exc.code, exc.message, config)
+    except FileNotFoundError:
+        return _error_report(source.name, "unknown", "ME901", "no such file", config)
+    except PermissionError:
+        return _error_report(source.name, "unknown", "ME901", "permission denied", config)
+    except IsADirectoryError:
+        return _error_report(source.name, "unknown", "ME901", "is a directory", config)
+    except MemoryError:
+        return _error_report(source.name, "unknown", "ME903", "ran out of memory", config)
+    except RecursionError:
+        return _error_report(source.name, "unknown", "ME903", "structure nested too deeply", config)
+    except Exception as exc:
+        detail = f"{type(exc).__name__}: {exc}"
+        return _error_report(source.name, "unknown", "ME907", f"internal error: {detail}", config)
+
+
+def _check(source: Source, config: Config) -> FileReport:
+    from checker.readers import detect, read_vector
+
+    if source.path is not None and not source.path.exists():
+        raise FileNotFoundError(source.name)
+    kind, fmt = detect(source)
+    if kind != "vector":
+        return FileReport(
+            path=source.name,
+            kind=kind,
+            verdict=Verdict.UNDETERMINED,
+            notes=(f"{kind} files ({fmt}) are not checked by this version of mapcheck yet",),
+        )
+    evidence = read_vector(source, fmt)
+    return check_vector_evidence(source.name, evidence, config)
+
+
+def check_vector_evidence(name: str, evidence: object, config: Config) -> FileReport:
+    """Run the vector rules on evidence a reader (or a test) produced."""
+    from checker.geo.analysis import analyse
+    from checker.readers.base import VectorEvidence
+    from checker.rules.geometry import VectorContext, undetermined_reasons
+    from checker.rules.registry import rules_for
+
+    assert isinstance(evidence, VectorEvidence)
+    analysis = analyse(evidence)
+    ctx = VectorContext(path=name, evidence=evidence, analysis=analysis)
+    raw: list[RawFinding] = []
+    for rule in rules_for("vector"):
+        if rule.code in config.disable or rule.check is None:
+            continue
+        raw.extend(rule.check(ctx))
+    findings = finalize(name, raw, config)
+    notes = [*evidence.notes]
+    undetermined: list[str] = []
+    if not findings:
+        undetermined = undetermined_reasons(ctx)
+        if not analysis.facts:
+            notes.append("nothing in this file comes near Ukraine; Crimea is not shown")
+    return FileReport(
+        path=name,
+        kind="vector",
+        verdict=verdict_for(findings, bool(undetermined)),
+        findings=findings,
+        notes=tuple(notes + undetermined),
+    )
+
+
+def finalize(path: str, raw: Iterable[RawFinding], config: Config) -> tuple[Finding, ...]:
+    """Stamp name, severity (profile, then overrides), policy and fingerprint onto raw findings."""
+    from checker.rules.registry import all_rules
+
+    rules = all_rules()
+    out: list[Finding] = []
+    seen: set[str] = set()
+    for item in raw:
+        rule = rules[item.code]
+        if item.code in config.disable:
+            continue
+        severity = config.severity.get(item.code) or severity_for(config.profile, rule.category)
+        fp = fingerprint(item.code, path, item.identity or item.message)
+        if fp in seen:
+            continue
+        seen.add(fp)
+        out.append(
+            Finding(
+                code=item.code,
+                name=rule.name,
+                severity=severity,
+                message=item.message,
+                location=item.location,
+                confidence=item.confidence,
+                evidence=dict(item.evidence),
+                suggestion=item.suggestion,
+                policy=rule.policy,
+                fingerprint=fp,
+            )
+        )
+    out.sort(key=lambda f: (-f.severity, f.code, f.location.feature_index or 0))
+    return tuple(out)
+
+
+def _error_report(path: str, kind: str, code: str, message: str, config: Config) -> FileReport:
+    raw = RawFinding(
+        code=code,
+        message=message,
+        location=Location(path=path),
+        confidence=1.0,
+        suggestion=_ERROR_HINTS.get(code, ""),
+        identity=code,
+    )
+    findings = finalize(path, [raw], config) if code not in config.disable else ()
+    return FileReport(
+        path=path,
+        kind=kind,
+        verdict=Verdict.ERROR,
+        findings=findings,
+        error=f"{code}: {message}",
+    )
+
+
+_ERROR_HINTS = {
+    "ME901": "Re-export the file from its source, or check that it is complete.",
+    "ME902": "Convert it to GeoJSON, TopoJSON, Shapefile, GeoPackage, KML or GeoParquet.",
+    "ME903": "Split the file, or raise the size limit if you trust it.",
+    "ME904": "Declare the file's CRS, or reproject it to EPSG:4326 (lon/lat).",
+    "ME905": "Remove or repair the features with invalid coordinates.",
+    "ME906": "Check that the file was written completely.",
+    "ME907": "Please report this bug with the file attached.",
+}
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files under ``root`` in a stable order; symlinked folders are not followed (no loops)."""
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            yield Path(dirpath) / name
+
+
+def file_status(report: FileReport, config: Config) -> int:
+    """Exit status for one report: 0 fine, 1 findings at or above ``fail_on``, 2 input error."""
+    if report.verdict is Verdict.ERROR:
+        return 2
+    if any(f.severity >= config.fail_on for f in report.findings):
+        return 1
+    if config.fail_on_undetermined and report.verdict is Verdict.UNDETERMINED:
+        return 1
+    return 0
+
+
+def exit_code(reports: Iterable[FileReport], config: Config) -> int:
+    """The run's exit status: the worst :func:`file_status` (DESIGN §3)."""
+    return max((file_status(r, config) for r in reports), default=0)
+
+
+__all__ = ["check_file", "check_paths", "check_source", "exit_code", "file_status", "finalize"]

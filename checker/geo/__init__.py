@@ -1,0 +1,1 @@
+"""Geographic analysis shared by the vector rules: reference regions, attribution, coverage."""

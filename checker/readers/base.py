@@ -1,0 +1,108 @@
+"""Types shared by all readers: the input source, reader errors, and vector evidence.
+
+A reader turns one input into *evidence* (here: vector layers with geometry in EPSG:4326 and
+their attributes). Readers never judge; rules do.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
+
+#: Inputs larger than this are refused with ME903 (configurable per call).
+DEFAULT_MAX_BYTES = 512 * 1024 * 1024
+
+
+class ReaderError(Exception):
+    """The input could not be read; ``code`` is an ME9xx rule code (:mod:`checker.rules.inputs`)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class Source:
+    """One input: a file on disk or bytes from stdin.
+
+    ``name`` is the path exactly as the user gave it (``-`` for stdin) and is what reports show.
+    Readers that need a real file (OGR formats) use ``path`` or write ``data`` to a temporary
+    file; others call :meth:`read_bytes`.
+    """
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @property
+    def suffix(self) -> str:
+        """Lower-case last extension, e.g. ``.geojson``."""
+        base = self.path.name if self.path is not None else self.name
+        return os.path.splitext(base)[1].lower()
+
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        assert self.path is not None
+        return self.path.stat().st_size
+
+    def read_bytes(self) -> bytes:
+        """The whole input, refused with ME903 if larger than ``max_bytes``."""
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        size = self.size()
+        if size > self.max_bytes:
+            raise ReaderError(
+                "ME903", f"file is {size:,} bytes, over the {self.max_bytes:,}-byte limit"
+            )
+        with open(self.path, "rb") as fh:  # read-only: mapcheck never modifies its inputs
+            return fh.read()
+
+    def head(self, n: int = 4096) -> bytes:
+        if self.data is not None:
+            return self.data[:n]
+        assert self.path is not None
+        with open(self.path, "rb") as fh:
+            return fh.read(n)
+
+
+@dataclass
+class VectorFeature:
+    """One feature: geometry in EPSG:4326 lon/lat (``None`` if it has none) and its attributes."""
+
+    index: int
+    geometry: BaseGeometry | None
+    properties: dict[str, Any]
+    id: str | None = None
+
+
+@dataclass
+class VectorLayer:
+    """A named collection of features (a GeoJSON file, a TopoJSON object, a GeoPackage layer)."""
+
+    name: str
+    features: list[VectorFeature]
+
+
+@dataclass
+class VectorEvidence:
+    """What a vector reader produced for one input."""
+
+    format: str
+    layers: list[VectorLayer]
+    #: The CRS the data came in (e.g. ``EPSG:3857``), before reprojection to EPSG:4326.
+    source_crs: str | None = None
+    #: Things the reader noticed and reports should say (e.g. "reprojected from EPSG:3857").
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def feature_count(self) -> int:
+        return sum(len(layer.features) for layer in self.layers)

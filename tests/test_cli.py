@@ -1,0 +1,150 @@
+"""The command line: rules, explain, version, exit codes, stdin, atomic output, fix guards."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import __version__
+from checker.cli import cli
+from checker.rules.registry import all_rules
+
+WORLD_110M = Path(__file__).parent / "fixtures" / "world-atlas" / "countries-110m.json"
+
+US_LIKE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"name": "Texas", "iso_a2": "US"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [[[-106, 26], [-94, 26], [-94, 36], [-106, 36], [-106, 26]]],
+            },
+        }
+    ],
+}
+
+
+def run(*args: str, input: bytes | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), input=input)
+    return result.exit_code, result.output
+
+
+def test_version() -> None:
+    code, out = run("--version")
+    assert code == 0 and __version__ in out
+
+
+def test_rules_lists_every_code() -> None:
+    code, out = run("rules")
+    assert code == 0
+    for rule_code in all_rules():
+        assert rule_code in out
+    assert "geometry.crimea-in-russia" in out
+
+
+@pytest.mark.parametrize("code", sorted(all_rules()))
+def test_explain_every_rule(code: str) -> None:
+    exit_code, out = run("explain", code)
+    assert exit_code == 0
+    assert out.startswith(code)
+    assert "Severity:" in out
+
+
+def test_explain_by_name_and_case_insensitive() -> None:
+    assert run("explain", "geometry.crimea-in-russia")[1].startswith("MG101")
+    assert run("explain", "mg101")[1].startswith("MG101")
+
+
+def test_explain_shows_bad_and_good_examples() -> None:
+    for code, rule in all_rules().items():
+        if code.startswith("MG"):
+            assert "Bad:" in rule.doc and "Good:" in rule.doc, code
+
+
+def test_explain_unknown_is_usage_error() -> None:
+    code, out = run("explain", "XX999")
+    assert code == 2 and "no rule" in out
+
+
+def test_unknown_disable_code_is_usage_error(tmp_path: Path) -> None:
+    f = tmp_path / "us.geojson"
+    f.write_text(json.dumps(US_LIKE))
+    code, out = run("check", str(f), "--disable", "ZZ1")
+    assert code == 2 and "ZZ1" in out
+
+
+def test_clean_file_exits_0(tmp_path: Path) -> None:
+    f = tmp_path / "us.geojson"
+    f.write_text(json.dumps(US_LIKE))
+    code, out = run("check", str(f))
+    assert code == 0, out
+    assert "CLEAN" in out
+
+
+def test_stdin(tmp_path: Path) -> None:
+    code, out = run("check", "-", "--format", "json", input=json.dumps(US_LIKE).encode())
+    assert code == 0, out
+    doc = json.loads(out)
+    assert doc["files"][0]["path"] == "-"
+    assert doc["files"][0]["verdict"] == "clean"
+
+
+def test_error_verdict_exits_2(tmp_path: Path) -> None:
+    f = tmp_path / "broken.geojson"
+    f.write_text('{"type": "FeatureCollection", "features": [')
+    code, out = run("check", str(f), "--format", "json")
+    assert code == 2
+    doc = json.loads(out)
+    assert doc["files"][0]["verdict"] == "error"
+    assert doc["files"][0]["error"].startswith("ME901")
+
+
+def test_missing_file_is_error_not_traceback(tmp_path: Path) -> None:
+    code, out = run("check", str(tmp_path / "nope.geojson"))
+    assert code == 2
+    assert "Traceback" not in out
+
+
+@pytest.mark.skipif(not WORLD_110M.exists(), reason="world-atlas fixture missing")
+def test_world_atlas_exit_1_and_fail_on(tmp_path: Path) -> None:
+    code, out = run("check", str(WORLD_110M))
+    assert code == 1
+    assert "MG101" in out and "id 643" in out
+    code, _ = run("check", str(WORLD_110M), "--disable", "MG101", "--disable", "MG108")
+    assert code == 0
+
+
+def test_output_is_written_atomically(tmp_path: Path) -> None:
+    f = tmp_path / "us.geojson"
+    f.write_text(json.dumps(US_LIKE))
+    report = tmp_path / "report.json"
+    code, out = run("check", str(f), "--format", "json", "--output", str(report))
+    assert code == 0
+    assert out == ""
+    assert json.loads(report.read_text())["summary"]["files"] == 1
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_fix_refuses_to_overwrite_input(tmp_path: Path) -> None:
+    f = tmp_path / "us.geojson"
+    f.write_text(json.dumps(US_LIKE))
+    before = f.read_bytes()
+    code, out = run("fix", str(f), "-o", str(f))
+    assert code == 2 and "never modifies" in out
+    code, out = run("fix", str(f), "-o", str(f), "--force")
+    assert code == 2
+    assert f.read_bytes() == before
+
+
+def test_python_dash_m_and_console_script() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "checker", "--version"], capture_output=True, text=True, check=True
+    )
+    assert __version__ in out.stdout
