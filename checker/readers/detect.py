@@ -1,0 +1,400 @@
+"""Input detection by content first (magic bytes, structure) and extension second.
+
+Standard library only: detection runs for every input, including text checks that must start
+fast (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+
+from checker.readers.base import ReaderError, Source
+
+HEAD = 64 * 1024
+_WS = b" \t\r\n\x0c\x0b"
+
+IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),  # BigTIFF
+    (b"MM\x00+", "tiff"),
+)
+_FGB_MAGIC = b"fgb\x03fgb"
+_SHP_MAGIC = b"\x00\x00\x27\x0a"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+#: GeoPackage application_id values at offset 68 of the SQLite header ("GPKG", "GP10", "GP11").
+_GPKG_IDS = (b"GPKG", b"GP10", b"GP11")
+
+EXTENSIONS: dict[str, tuple[str, str]] = {
+    ".geojson": ("vector", "geojson"),
+    ".geojsonl": ("vector", "geojsonseq"),
+    ".geojsons": ("vector", "geojsonseq"),
+    ".topojson": ("vector", "topojson"),
+    ".shp": ("vector", "shapefile"),
+    ".gpkg": ("vector", "gpkg"),
+    ".kml": ("vector", "kml"),
+    ".kmz": ("vector", "kmz"),
+    ".parquet": ("vector", "geoparquet"),
+    ".geoparquet": ("vector", "geoparquet"),
+    ".fgb": ("vector", "flatgeobuf"),
+    ".png": ("image", "png"),
+    ".jpg": ("image", "jpeg"),
+    ".jpeg": ("image", "jpeg"),
+    ".gif": ("image", "gif"),
+    ".webp": ("image", "webp"),
+    ".tif": ("image", "tiff"),
+    ".tiff": ("image", "tiff"),
+    ".bmp": ("image", "bmp"),
+    ".svg": ("image", "svg"),
+    ".pdf": ("document", "pdf"),
+    ".docx": ("document", "docx"),
+    ".odt": ("document", "odt"),
+    ".epub": ("document", "epub"),
+    ".html": ("document", "html"),
+    ".htm": ("document", "html"),
+    ".md": ("document", "markdown"),
+    ".markdown": ("document", "markdown"),
+    ".txt": ("document", "text"),
+    ".text": ("document", "text"),
+    ".csv": ("data", "csv"),
+    ".tsv": ("data", "tsv"),
+    ".yaml": ("data", "yaml"),
+    ".yml": ("data", "yaml"),
+    ".sql": ("data", "sql"),
+    ".json": ("data", "json"),
+}
+#: Extensions of source files: JS modules may embed a map; others are data (region lists).
+_SOURCE_EXTENSIONS = {".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx", ".vue", ".svelte"}
+_TEXT_EXTENSIONS = {".py", ".rb", ".php", ".java", ".go", ".rs", ".cs", ".kt", ".swift", ".xml"}
+
+_GEOJSON_TYPES = {
+    "FeatureCollection",
+    "Feature",
+    "GeometryCollection",
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "Polygon",
+    "MultiPolygon",
+}
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+#: An embedded GeoJSON/TopoJSON marker, for JS modules and HTML pages.
+EMBEDDED_MARKER = re.compile(rb"""["']?type["']?\s*:\s*["'](?:FeatureCollection|Topology)["']""")
+_XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+
+
+def _read_head(source: Source, n: int = HEAD) -> bytes:
+    try:
+        return source.head(n)
+    except OSError as exc:
+        raise ReaderError("ME901", f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _all_whitespace(source: Source, head: bytes) -> bool:
+    if head.strip(_WS):
+        return False
+    if len(head) < HEAD or source.data is not None:
+        return source.data is None or not source.data.strip(_WS)
+    assert source.path is not None
+    with open(source.path, "rb") as fh:
+        while chunk := fh.read(1024 * 1024):
+            if chunk.strip(_WS):
+                return False
+    return True
+
+
+def _json_top_keys(text: str) -> dict[str, object]:
+    """Keys at the top level of a JSON object (and the value of ``type``), from its head.
+
+    A token scan rather than a parse, so it works on the first 64 KiB of a 100 MB file.
+    """
+    keys: dict[str, object] = {}
+    depth = 0
+    expect_key = False
+    pending: str | None = None
+    prev = ""
+    for m in _TOKEN.finditer(text):
+        tok = m.group()
+        if tok in "{[":
+            depth += 1
+            expect_key = tok == "{" and depth == 1
+            if pending is not None:
+                keys[pending] = tok
+                pending = None
+        elif tok in "}]":
+            depth -= 1
+            if depth == 0:
+                break
+        elif tok == ",":
+            expect_key = depth == 1
+        elif tok == ":":
+            pass
+        elif depth == 1:
+            if expect_key:
+                pending = None
+                try:
+                    key = json.loads(tok)
+                except ValueError:
+                    key = tok
+                keys[key] = None
+                pending = key
+                expect_key = False
+            elif pending is not None and prev == ":":
+                try:
+                    keys[pending] = json.loads(tok)
+                except ValueError:
+                    keys[pending] = tok
+                pending = None
+        prev = tok
+    return keys
+
+
+def _sniff_json_object(text: str) -> str | None:
+    keys = _json_top_keys(text)
+    kind = keys.get("type")
+    if kind == "Topology" or ("arcs" in keys and "objects" in keys):
+        return "topojson"
+    if kind in _GEOJSON_TYPES or ("features" in keys and kind in (None, "{")):
+        return "geojson"
+    return None
+
+
+def _sniff_json_seq(text: str) -> bool:
+    """Newline-delimited GeoJSON: the first line is a whole Feature/geometry, more follow."""
+    first, _, rest = text.lstrip().partition("\n")
+    if not rest.strip().startswith("{"):
+        return False
+    try:
+        obj = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(obj, dict) and obj.get("type") in _GEOJSON_TYPES - {"FeatureCollection"}
+
+
+def _sniff_zip(source: Source) -> tuple[str, str]:
+    try:
+        if source.data is not None:
+            zf = zipfile.ZipFile(io.BytesIO(source.data))
+        else:
+            assert source.path is not None
+            zf = zipfile.ZipFile(source.path)
+    except Exception as exc:  # BadZipFile, OSError, NotImplementedError (odd versions), ...
+        raise ReaderError("ME901", f"corrupt or truncated zip archive: {exc}") from None
+    with zf:
+        infos = zf.infolist()
+        names = [i.filename.replace("\\", "/") for i in infos[:20000]]
+        lower = [n.lower() for n in names]
+        mimetype = b""
+        if "mimetype" in names:
+            info = zf.getinfo("mimetype")
+            if info.file_size < 200:
+                try:
+                    mimetype = zf.read(info).strip()
+                except Exception:  # corrupt member: judge by the other names
+                    mimetype = b""
+    if mimetype == b"application/epub+zip":
+        return "document", "epub"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+        return "document", "odt"
+    if "word/document.xml" in lower:
+        return "document", "docx"
+    if "xl/workbook.xml" in lower:
+        return "data", "xlsx"
+    if any(n.endswith(".shp") for n in lower):
+        return "vector", "shapefile"
+    if any(n.endswith(".kml") for n in lower):
+        return "vector", "kmz"
+    raise ReaderError("ME902", "zip archive holds no Shapefile (.shp), KML or recognised document")
+
+
+def _sniff_parquet(source: Source, head: bytes) -> tuple[str, str]:
+    """GeoParquet if the footer's key/value metadata has a ``geo`` entry."""
+    size = source.size()
+    if size < 12:
+        raise ReaderError("ME901", "truncated Parquet file")
+    tail_len = min(size, 1024 * 1024)
+    if source.data is not None:
+        tail = source.data[-tail_len:]
+    else:
+        assert source.path is not None
+        with open(source.path, "rb") as fh:
+            fh.seek(size - tail_len)
+            tail = fh.read(tail_len)
+    if not tail.endswith(b"PAR1"):
+        raise ReaderError("ME901", "truncated Parquet file: the footer is missing")
+    if b"geo" in tail and b"primary_column" in tail:
+        return "vector", "geoparquet"
+    return "data", "parquet"
+
+
+def _skip_to(text: bytes, pos: int, terminator: bytes) -> int:
+    """Index just past ``terminator`` at or after ``pos``, or -1."""
+    end = text.find(terminator, pos)
+    return end + len(terminator) if end >= 0 else -1
+
+
+def _sniff_xml(head: bytes) -> tuple[str, str] | None:
+    """(kind, format) from the root element of XML/HTML text; ME902 for other XML."""
+    text = head
+    pos = 0
+    # Skip the XML declaration, comments, processing instructions and the DOCTYPE.
+    while pos >= 0:
+        rest = text[pos:].lstrip(_WS)
+        pos = len(text) - len(rest)
+        if rest.startswith(b"<?"):
+            pos = _skip_to(text, pos, b"?>")
+        elif rest.startswith(b"<!--"):
+            pos = _skip_to(text, pos, b"-->")
+        elif rest[:9].upper() == b"<!DOCTYPE":
+            if b"html" in rest[:40].lower():
+                return "document", "html"
+            # A DOCTYPE may hold an internal subset in brackets (entity declarations).
+            bracket = text.find(b"[", pos)
+            close = text.find(b">", pos)
+            subset = 0 <= bracket < close
+            pos = _skip_to(text, pos, b"]>") if subset else _skip_to(text, pos, b">")
+        else:
+            break
+    if pos < 0:
+        return None
+    m = _XML_ROOT.match(text, pos)
+    if not m:
+        return None
+    root = m.group(1).decode("ascii", "replace").lower()
+    if root == "kml":
+        return "vector", "kml"
+    if root == "svg":
+        return "image", "svg"
+    if root == "html":
+        return "document", "html"
+    raise ReaderError("ME902", f"XML with root element <{root}> is not a supported map format")
+
+
+def _is_text(head: bytes) -> bool:
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    sample = head[:8192]
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 4:
+            return True  # a multi-byte character cut by the sample's end
+    bad = sum(b < 9 or 13 < b < 32 for b in sample)
+    return bad < len(sample) * 0.01
+
+
+def _decode_head(head: bytes) -> str:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head.decode("utf-16", "replace")
+    return head.decode("utf-8-sig", "replace")
+
+
+def _has_embedded_map(source: Source, head: bytes) -> bool:
+    if EMBEDDED_MARKER.search(head):
+        return True
+    if source.size() <= len(head):
+        return False
+    try:
+        data = source.read_bytes()
+    except ReaderError:
+        return False
+    return EMBEDDED_MARKER.search(data) is not None
+
+
+def detect(source: Source) -> tuple[str, str]:
+    """(kind, format) of ``source``: content first, extension second.
+
+    Raises ME906 for an empty or whitespace-only input and ME902 when nothing matches.
+    """
+    head = _read_head(source)
+    if not head or _all_whitespace(source, head):
+        raise ReaderError(
+            "ME906", "the file is empty" if not head else "the file holds only whitespace"
+        )
+    suffix = source.suffix
+    by_ext = EXTENSIONS.get(suffix)
+
+    # 1. Binary signatures.
+    for magic, fmt in IMAGE_MAGIC:
+        if head.startswith(magic):
+            return "image", fmt
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image", "webp"
+    if head.startswith(b"BM") and len(head) > 18 and head[14] in (12, 40, 52, 56, 64, 108, 124):
+        return "image", "bmp"
+    if b"%PDF-" in head[:1024]:
+        return "document", "pdf"
+    if head.startswith(_FGB_MAGIC):
+        return "vector", "flatgeobuf"
+    if head.startswith(_SHP_MAGIC) and len(head) >= 100:
+        return "vector", "shapefile"
+    if head.startswith(_SQLITE_MAGIC):
+        if head[68:72] in _GPKG_IDS or b"gpkg_contents" in head or suffix == ".gpkg":
+            return "vector", "gpkg"
+        return "data", "sqlite"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _sniff_zip(source)
+    if head.startswith(b"PAR1"):
+        return _sniff_parquet(source, head)
+    if head.startswith(b"\x1f\x8b"):
+        raise ReaderError("ME902", "gzip-compressed data: decompress it first")
+
+    # 2. Text structure.
+    if _is_text(head):
+        text = _decode_head(head)
+        stripped = text.lstrip()
+        if stripped.startswith("\x1e"):
+            return "vector", "geojsonseq"
+        if stripped.startswith("{"):
+            sniffed = _sniff_json_object(stripped)
+            if sniffed == "geojson" and _sniff_json_seq(stripped):
+                return "vector", "geojsonseq"
+            if sniffed is not None:
+                return "vector", sniffed
+            if _has_embedded_map(source, head):
+                return "vector", "jsmodule"
+            return "data", "json"
+        if stripped.startswith("["):
+            m = re.match(r"\[\s*\{", stripped)
+            if m and _sniff_json_object(stripped[m.end() - 1 :]) == "geojson":
+                return "vector", "geojson"
+            return "data", "json"
+        if stripped.startswith("<"):
+            xml = _sniff_xml(stripped.encode("utf-8"))
+            if xml is not None:
+                if xml == ("document", "html") and _has_embedded_map(source, head):
+                    return "vector", "jsmodule"
+                return xml
+        # JS modules and pages that embed a map literal anywhere. Prose and tabular files are
+        # left alone even if they quote GeoJSON: their text is what gets checked.
+        # Other languages' sources (.py, .rb, …) are data: a dict literal there is code, not a
+        # map module, and their string literals are checked as text.
+        embeddable = (
+            suffix in _SOURCE_EXTENSIONS
+            or by_ext == ("document", "html")
+            or (by_ext is None and suffix not in _TEXT_EXTENSIONS)
+        )
+        if embeddable and _has_embedded_map(source, head):
+            return "vector", "jsmodule"
+        if by_ext is not None and by_ext[0] != "vector":
+            return by_ext
+        if suffix in _SOURCE_EXTENSIONS or suffix in _TEXT_EXTENSIONS:
+            return "data", "source"
+        if by_ext is not None:
+            return by_ext  # a vector extension on unrecognised text: its reader says why
+        return "document", "text"
+
+    # 3. Unrecognised binary content: trust a vector extension (its reader reports the
+    # corruption precisely); anything else is unsupported.
+    if by_ext is not None and by_ext[0] == "vector":
+        return by_ext
+    raise ReaderError("ME902", f"unrecognised file format (starts with bytes {head[:8].hex(' ')})")

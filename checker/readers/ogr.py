@@ -1,0 +1,183 @@
+"""Shapefile (plain or zipped), GeoPackage (every layer) and FlatGeobuf, through GDAL/OGR.
+
+``pyogrio.raw`` is used rather than geopandas, which costs ~0.4 s to import. Geometry arrives
+as WKB and is decoded with :func:`shapely.from_wkb` in one call per layer. Zipped shapefiles are
+validated with :mod:`checker.readers._safezip` before GDAL opens them through ``/vsizip/``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+import warnings
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from checker.readers import _crs, _safezip
+from checker.readers.base import ReaderError, Source, VectorEvidence, VectorFeature, VectorLayer
+from checker.readers.geojson import label
+
+_SUFFIX = {"shapefile": ".shp", "gpkg": ".gpkg", "flatgeobuf": ".fgb"}
+
+
+@contextlib.contextmanager
+def _on_disk(source: Source, suffix: str) -> Iterator[Path]:
+    """A real path for GDAL: the input itself, or stdin bytes in a private temporary file."""
+    if source.data is None:
+        assert source.path is not None
+        yield source.path
+        return
+    tmpdir = tempfile.mkdtemp(prefix="mapcheck-")  # mode 0700: private to this user
+    try:
+        path = Path(tmpdir) / f"input{suffix}"
+        path.write_bytes(source.data)
+        yield path
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _gdal_error(exc: Exception, what: str) -> ReaderError:
+    message = str(exc).strip() or type(exc).__name__
+    return ReaderError("ME901", f"GDAL could not read {what}: {message}")
+
+
+def _read_layer(
+    path: str, layer: str | int | None, name: str, notes: list[str]
+) -> tuple[VectorLayer, str | None]:
+    """One layer in lon/lat, and the CRS it was declared in."""
+    import pyogrio
+    import shapely
+
+    try:
+        # GDAL reports recoverable problems as Python warnings (pytest runs with warnings as
+        # errors); they are kept as notes instead of being emitted.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            meta, fids, wkb, columns = pyogrio.raw.read(path, layer=layer, return_fids=True)
+    except Exception as exc:  # pyogrio.errors.*, and GDAL's own RuntimeErrors
+        raise _gdal_error(exc, f"layer {name!r}") from None
+    for w in caught:
+        note = f"GDAL: {w.message}"
+        if note not in notes:
+            notes.append(note)
+    fields = [str(f) for f in meta.get("fields", [])]
+    values = [_python_column(col, fields[i], notes) for i, col in enumerate(columns)]
+    n = len(fids) if fids is not None else (len(wkb) if wkb is not None else 0)
+    if wkb is not None:
+        try:
+            geoms = list(shapely.from_wkb(wkb, on_invalid="ignore"))
+        except shapely.errors.GEOSException as exc:
+            raise ReaderError("ME901", f"layer {name!r}: unreadable geometry: {exc}") from None
+    else:
+        geoms = [None] * n
+    ids = [str(f) for f in fids.tolist()] if fids is not None else [None] * n
+    labels = [label(i, ids[i], name) for i in range(n)]
+    crs = _crs.describe(meta["crs"]) if meta.get("crs") else None
+    layer_notes: list[str] = []
+    geoms = _crs.to_lonlat(geoms, crs, labels=labels, notes=layer_notes)
+    for note in layer_notes:
+        notes.append(f"layer {name!r}: {note}")
+    if fields:
+        rows = [dict(zip(fields, row, strict=True)) for row in zip(*values, strict=True)]
+    else:
+        rows = [{} for _ in range(n)]
+    feats = [
+        VectorFeature(index=i, geometry=g, properties=p, id=fid)
+        for i, (g, p, fid) in enumerate(zip(geoms, rows, ids, strict=True))
+    ]
+    return VectorLayer(name, feats), crs
+
+
+def _python_column(col: Any, field: str, notes: list[str]) -> list[Any]:
+    """A column as Python values; DBF text that is really UTF-8 read as Latin-1 is repaired."""
+    values = col.tolist()
+    if col.dtype.kind != "O":
+        return values
+    fixed: list[Any] = []
+    changed = False
+    for v in values:
+        if isinstance(v, str) and not v.isascii():
+            try:
+                w = v.encode("latin-1").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                return values
+            changed = changed or w != v
+            fixed.append(w)
+        else:
+            fixed.append(v)
+    if changed:
+        note = "text attributes were UTF-8 read as Latin-1 (no .cpg file); decoded as UTF-8"
+        if note not in notes:
+            notes.append(note)
+        return fixed
+    return values
+
+
+def _layers_of(path: str) -> list[tuple[str, str | None]]:
+    import pyogrio
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # see _read_layer: GDAL warnings are not errors
+            layers = pyogrio.list_layers(path)
+    except Exception as exc:
+        raise _gdal_error(exc, "the file") from None
+    return [(str(row[0]), None if row[1] is None else str(row[1])) for row in layers]
+
+
+def _zip_shapefiles(source: Source, path: Path) -> list[str]:
+    """Validate a zipped shapefile; returns the .shp members (safe names)."""
+    with _safezip.open_zip(Source(source.name, path=path, max_bytes=source.max_bytes)) as archive:
+        members = [n for n in archive.names if n.lower().endswith(".shp")]
+        if not members:
+            raise ReaderError("ME902", "the zip archive holds no .shp file")
+        stems = {n[:-4].lower() for n in members}
+        names = {n.lower() for n in archive.names}
+        for stem in stems:
+            for ext in (".shx", ".dbf"):
+                if stem + ext not in names:
+                    raise ReaderError(
+                        "ME901", f"zipped shapefile {stem}.shp has no {ext} file beside it"
+                    )
+    return members
+
+
+def read_ogr(source: Source, fmt: str) -> VectorEvidence:
+    """Read a Shapefile (or zip of them), GeoPackage or FlatGeobuf: every layer."""
+    is_zip = source.head(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    suffix = ".zip" if is_zip else _SUFFIX.get(fmt, "")
+    notes: list[str] = []
+    read: list[tuple[VectorLayer, str | None]] = []
+    with _on_disk(source, suffix) as path:
+        if is_zip:
+            for member in _zip_shapefiles(source, path):
+                # Braces let GDAL open an archive whatever its extension (.dat, no suffix).
+                vsi = f"/vsizip/{{{path.resolve()}}}/{member}"
+                read.append(_read_layer(vsi, None, PurePosixPath(member).stem, notes))
+        elif fmt == "shapefile":
+            if source.data is not None:
+                raise ReaderError(
+                    "ME901", "a shapefile needs its .shx and .dbf files: zip them to use stdin"
+                )
+            _check_sidecars(path, notes)
+            read.append(_read_layer(str(path), None, path.stem, notes))
+        else:
+            for name, geometry_type in _layers_of(str(path)):
+                if geometry_type is None:
+                    notes.append(f"layer {name!r} has no geometry column (attributes only)")
+                read.append(_read_layer(str(path), name, name, notes))
+    crs = next((c for _, c in read if c is not None), None)
+    return VectorEvidence(format=fmt, layers=[lay for lay, _ in read], source_crs=crs, notes=notes)
+
+
+def _check_sidecars(path: Path, notes: list[str]) -> None:
+    """GDAL needs .shx and .dbf beside a .shp; the extension's case may differ."""
+    siblings = {p.name.lower() for p in path.parent.iterdir()} if path.parent.is_dir() else set()
+    stem = path.stem.lower()
+    for ext in (".shx", ".dbf"):
+        if stem + ext not in siblings:
+            raise ReaderError("ME901", f"shapefile {path.name} has no {ext} file beside it")
+    if stem + ".prj" not in siblings:
+        notes.append("no .prj file: coordinates are taken as longitude/latitude")
