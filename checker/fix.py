@@ -4,11 +4,13 @@ The parts of a Russia feature that lie in Crimea, Sevastopol or an occupied obla
 Ukraine's feature; every other feature, attribute and byte of structure stays as it was. The input
 is never modified and the output is written atomically.
 
-How geometry is moved: each polygon part of the Russia feature that lies mostly inside Ukraine's
-recognized borders (reference grown by 10 km for coastline differences, minus Russia's recognized
-territory) moves whole: that is Crimea in every Natural Earth-derived file, a separate part of
-Russia's MultiPolygon. A part that straddles the border (Russia redrawn into Donetsk oblast) is cut
-along the reference border. The moved pieces are united with Ukraine's geometry.
+How geometry is moved: only the regions the rules flag are touched. Each polygon part of the
+Russia feature that lies mostly inside a flagged region (reference grown by 10 km for coastline
+differences, minus Russia's recognized territory) moves whole: that is Crimea in every Natural
+Earth-derived file, a separate part of Russia's MultiPolygon. A part that straddles the border
+(Russia redrawn into Donetsk oblast) is cut along the reference border when the piece inside is
+large enough to be flagged; slivers stay. The moved pieces are united with Ukraine's geometry.
+Russia's other parts are kept exactly (no union that would "repair" antimeridian polygons).
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ if TYPE_CHECKING:
 
 #: Share of a polygon part inside Ukraine's (grown) reference above which the whole part moves.
 MOVE_WHOLE_PART = 0.5
-#: Share below which a part is left alone (border slivers).
-IGNORE_PART = 0.02
 GROW_M = 10_000.0
 
 SUPPORTED = ("geojson", "geojsonseq", "topojson", "jsmodule", "shapefile", "gpkg", "geoparquet")
@@ -93,7 +93,6 @@ def plan_edits(evidence: VectorEvidence, analysis: VectorAnalysis) -> FixResult:
     from checker.rules.geometry import COVER_MIN
 
     result = FixResult()
-    zone = _ukraine_zone()
     ukraine = [f for f in analysis.by_identity(UA) if f.geom_type == "polygon"]
     receiver = max(ukraine, key=lambda f: f.covers.get("ukraine-rest", 0.0), default=None)
     moved_all: list[BaseGeometry] = []
@@ -102,10 +101,11 @@ def plan_edits(evidence: VectorEvidence, analysis: VectorAnalysis) -> FixResult:
             continue
         if fact.located_in("crimea") or _located_occupied(fact):
             continue  # an admin-1 row: its attributes are wrong, not its shape (MG105/MG106)
-        shares = [fact.covers.get(k, 0.0) for k in ("crimea", "UA-14", "UA-09", "UA-23", "UA-65")]
-        if max(shares) < COVER_MIN:
-            continue
-        keep, moved = _split(fact.feature.geometry, zone)
+        flagged = [k for k in _FIXABLE if fact.covers.get(k, 0.0) >= COVER_MIN]
+        if not flagged:
+            continue  # nothing the rules flag: fix only what is reported
+        zone, min_area = _zone(flagged)
+        keep, moved = _split(fact.feature.geometry, zone, min_area)
         if moved.is_empty:
             continue
         moved_all.append(moved)
@@ -150,22 +150,34 @@ def _located_occupied(fact: FeatureFacts) -> bool:
     return any(fact.located_in(c) for c in ("UA-14", "UA-09", "UA-23", "UA-65"))
 
 
-def _ukraine_zone() -> BaseGeometry:
-    """Ukraine's recognized territory grown by ``GROW_M``, minus Russia's (lon/lat)."""
+_FIXABLE = ("crimea", "UA-14", "UA-09", "UA-23", "UA-65")
+
+
+def _zone(keys: list[str]) -> tuple[BaseGeometry, float]:
+    """The flagged regions grown by ``GROW_M``, minus Russia's recognized territory (lon/lat),
+    and the smallest area (m²) of cut that counts: ``COVER_MIN`` of the smallest region core."""
+    import shapely
+
+    from checker.reference import get_reference
+    from checker.rules.geometry import COVER_MIN
+
+    ref = get_reference()
+    grown = shapely.union_all([ref.regions[k].shape.buffer(GROW_M) for k in keys])
+    zone = shapely.difference(grown, ref.regions["russia"].shape)
+    min_area = COVER_MIN * min(ref.regions[k].core_area for k in keys)
+    return ref.to_lonlat(zone), min_area
+
+
+def _split(
+    geom: BaseGeometry, zone: BaseGeometry, min_area: float
+) -> tuple[BaseGeometry, BaseGeometry]:
+    """(kept, moved) parts of ``geom``: whole parts mostly in ``zone`` move; a part that
+    straddles it is cut along it when the piece inside is at least ``min_area`` (m²)."""
     import shapely
 
     from checker.reference import get_reference
 
     ref = get_reference()
-    grown = ref.regions["ukraine"].shape.buffer(GROW_M)
-    zone = shapely.difference(grown, ref.regions["russia"].shape)
-    return ref.to_lonlat(zone)
-
-
-def _split(geom: BaseGeometry, zone: BaseGeometry) -> tuple[BaseGeometry, BaseGeometry]:
-    """(kept, moved) parts of ``geom``: whole parts mostly in ``zone``, else cut along it."""
-    import shapely
-
     keep: list[BaseGeometry] = []
     moved: list[BaseGeometry] = []
     for part in shapely.get_parts(geom):
@@ -177,12 +189,18 @@ def _split(geom: BaseGeometry, zone: BaseGeometry) -> tuple[BaseGeometry, BaseGe
         share = inside.area / area if area > 0 else 0.0
         if share >= MOVE_WHOLE_PART:
             moved.append(part)
-        elif share <= IGNORE_PART:
-            keep.append(part)
+        elif ref.project(inside).area < min_area:
+            keep.append(part)  # a border sliver, not a region drawn as Russian
         else:
             moved.append(_polygonal(inside))
             keep.append(_polygonal(shapely.difference(part, zone)))
-    kept = _clean(shapely.union_all(keep)) if keep else shapely.MultiPolygon()
+    # Kept parts stay exactly as they were: no union, which would "repair" (and so change) parts
+    # that are only valid on the sphere, like Chukotka across the antimeridian.
+    kept_polys = [p for g in keep for p in shapely.get_parts(g) if p.geom_type == "Polygon"]
+    if len(kept_polys) == 1:
+        kept: BaseGeometry = kept_polys[0]
+    else:
+        kept = shapely.MultiPolygon(kept_polys)
     gone = _clean(shapely.union_all(moved)) if moved else shapely.Polygon()
     return kept, gone
 

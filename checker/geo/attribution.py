@@ -48,7 +48,9 @@ CODE_KEYS = frozenset(
         "gu_a3", "su_a3", "brk_a3", "wb_a2", "wb_a3", "postal", "country_code", "countrycode",
         "country_iso", "countryiso", "cntry_code", "cntrycode", "ccode", "cc", "ctry", "fips",
         "fips_10", "fips_10_", "iso-a2", "iso-a3", "adm0_pcode", "country_id", "shapegroup",
-        "shapeiso", "gid_0", "cca2", "cca3",
+        "shapeiso", "gid_0", "cca2", "cca3", "cntr_id", "cntr_code", "iso3_code", "iso2_code",
+        "iso_code", "iso_cc", "aff_iso", "iso3166-1", "iso3166-1:alpha2", "iso3166-1:alpha3",
+        "country_a2", "country_a3", "countrycode_iso", "iso_country",
     )
 )  # fmt: skip
 
@@ -66,7 +68,8 @@ NAME_KEYS = frozenset(
         "cntry_name", "geounit", "subunit", "brk_name", "formal_en", "name_uk", "name_ru",
         "name_ua", "nom", "pays", "land", "staat", "nazva", "название", "назва", "страна",
         "країна", "name_0", "adm0_name", "adm0_en", "shapename", "countryname_en", "nation",
-        "state_name_0", "woe-name", "woe_name",
+        "state_name_0", "woe-name", "woe_name", "name_engl", "countryaff", "name:en",
+        "name_long_en", "adm0name", "country_en", "country_ru", "country_uk", "country_ua",
     )
 )  # fmt: skip
 

@@ -150,13 +150,12 @@ def crimea_in_russia(ctx: VectorContext) -> Iterator[RawFinding]:
         ukraine = ctx.analysis.by_identity(UA)
         tail = ""
         if ukraine and ua_share < 0.05:
-            tail = f" Ukraine's feature ({ukraine[0].label}) is drawn without Crimea."
+            tail = f" Ukraine's feature {ukraine[0].label} is drawn without Crimea."
         yield RawFinding(
             code="MG101",
             message=(
                 f"Crimea is drawn as part of Russia: the Russia feature {fact.label} covers "
-                f"{share:.0%} of Crimea and Sevastopol.{tail} Under UN General Assembly "
-                "resolution 68/262 Crimea and Sevastopol are Ukraine."
+                f"{share:.0%} of Crimea and Sevastopol.{tail}"
             ),
             location=_location(ctx, fact),
             confidence=_confidence(fact, share),
@@ -185,8 +184,7 @@ def oblast_in_russia(ctx: VectorContext) -> Iterator[RawFinding]:
                 code="MG102",
                 message=(
                     f"{OCCUPIED_REGIONS[code]} ({code}) is drawn as part of Russia: the Russia "
-                    f"feature {fact.label} covers {share:.0%} of it. Under UN General Assembly "
-                    "resolution ES-11/4 its purported annexation has no validity."
+                    f"feature {fact.label} covers {share:.0%} of it."
                 ),
                 location=_location(ctx, fact),
                 confidence=_confidence(fact, share),
@@ -402,10 +400,7 @@ def crimea_unattributed(ctx: VectorContext) -> Iterator[RawFinding]:
         )
         yield RawFinding(
             code="MG107",
-            message=(
-                f"Crimea is drawn as a separate feature ({fact.label}) that {why}. Under UN "
-                "General Assembly resolution 68/262 it is part of Ukraine."
-            ),
+            message=(f"Crimea is drawn as a separate feature ({fact.label}) that {why}."),
             location=_location(ctx, fact),
             confidence=0.9,
             evidence={

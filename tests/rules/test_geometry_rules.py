@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from checker.config import Config
 from checker.engine import check_vector_evidence
+from checker.geo.attribution import attribute
 from checker.readers.base import VectorEvidence
 from tests.conftest import evidence, ref_shapes
 
@@ -348,3 +349,64 @@ def test_disabled_rule_is_not_reported() -> None:
     ev = evidence(({"name": "Russia"}, ru_with(s, "crimea")))
     report = check_vector_evidence("f", ev, Config(disable=frozenset({"MG101"})))
     assert not report.findings
+
+
+#: Attribute conventions seen in real files that name Russia.
+RUSSIA_CONVENTIONS = [
+    {"ISO_A2": "RU"},
+    {"ISO_A3": "RUS"},
+    {"ADM0_A3": "RUS"},
+    {"SOV_A3": "RUS"},
+    {"GU_A3": "RUS"},
+    {"ISO_N3": "643"},
+    {"iso-a2": "RU", "hc-key": "ru"},
+    {"NAME_EN": "Russian Federation"},
+    {"ADMIN": "Russia"},
+    {"SOVEREIGNT": "Russia"},
+    {"CNTRY_NAME": "Russia"},
+    {"country": "россия"},
+    {"name": "Росія"},
+    {"CNTR_ID": "RU", "NAME_ENGL": "Russian Federation"},
+    {"GID_0": "RUS", "NAME_0": "Russia"},
+    {"shapeGroup": "RUS"},
+    {"ISO3166-1": "RU"},
+    {"code": "RU-KDA"},
+]
+#: Conventions that do not name Russia (and must not be read as if they did).
+NOT_RUSSIA = [
+    {"name": "Russian-occupied territory"},
+    {"FIPS": "RU"},  # FIPS 10-4 "RU" is Rwanda
+    {"name": "Rusyn"},
+    {"ISO_A2": "RO"},
+    {"note": "Russia"},  # not a country field
+]
+
+
+@pytest.mark.parametrize("props", RUSSIA_CONVENTIONS, ids=",".join)
+def test_russia_conventions_flag_crimea(props: dict[str, str]) -> None:
+    s = ref_shapes()
+    report = check_vector_evidence("f", evidence((props, gen(ru_with(s, "crimea")))), Config())
+    assert "MG101" in {f.code for f in report.findings}, props
+
+
+@pytest.mark.parametrize("props", NOT_RUSSIA, ids=",".join)
+def test_non_russia_conventions_are_not_russia(props: dict[str, str]) -> None:
+    assert not attribute(props).says_russia, props
+
+
+def test_other_country_attributes_stop_shape_identification() -> None:
+    s = ref_shapes()
+    # A shape joining Crimea to Russia but attributed to Romania is not read as Russia by shape.
+    report = check_vector_evidence(
+        "f", evidence(({"ISO_A2": "RO"}, ru_with(s, "crimea"))), Config()
+    )
+    assert not report.findings
+
+
+def test_shape_identification_is_said_in_the_finding() -> None:
+    s = ref_shapes()
+    report = check_vector_evidence("f", evidence(({"note": "x"}, ru_with(s, "crimea"))), Config())
+    (finding,) = report.findings
+    assert finding.code == "MG101"
+    assert finding.evidence["identified_by"].startswith("shape:")
+    assert finding.confidence < 0.9
