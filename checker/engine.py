@@ -8,6 +8,8 @@ on with the next file.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -93,15 +95,59 @@ def _check(source: Source, config: Config) -> FileReport:
     if source.path is not None and not source.path.exists():
         raise FileNotFoundError(source.name)
     kind, fmt = detect(source)
-    if kind != "vector":
+    if kind == "vector":
+        evidence = read_vector(source, fmt)
+        return check_vector_evidence(source.name, evidence, config)
+    reader = _TEXT_READER if kind in ("document", "data") else _IMAGE_CHECK
+    if importlib.util.find_spec(reader) is None:
         return FileReport(
             path=source.name,
             kind=kind,
             verdict=Verdict.UNDETERMINED,
             notes=(f"{kind} files ({fmt}) are not checked by this version of mapcheck yet",),
         )
-    evidence = read_vector(source, fmt)
-    return check_vector_evidence(source.name, evidence, config)
+    if kind == "image":
+        image = importlib.import_module(_IMAGE_CHECK)
+        result: FileReport = image.check_image(source, fmt, config)
+        return result
+    text = importlib.import_module(_TEXT_READER)
+    return check_text_evidence(source.name, kind, text.read_text(source, fmt), config)
+
+
+#: Modules of the document/data readers and of the image pipeline.
+_TEXT_READER = "checker.readers.text"
+_IMAGE_CHECK = "checker.imaging"
+
+
+def check_text_evidence(name: str, kind: str, evidence: object, config: Config) -> FileReport:
+    """Run the text (MT3xx) and data (MD4xx) rules on a document or data file's evidence.
+
+    Inline suppression comments (``mapcheck: disable=MT301``) are applied by
+    :mod:`checker.suppression` when it is present.
+    """
+    from checker.readers.base import TextEvidence
+    from checker.rules.context import TextContext
+    from checker.rules.registry import rules_for
+
+    assert isinstance(evidence, TextEvidence)
+    ctx = TextContext(path=name, kind=kind, evidence=evidence, config=config)
+    raw: list[RawFinding] = []
+    for family in ("text", "data"):
+        for rule in rules_for(family):
+            if rule.code in config.disable or rule.check is None:
+                continue
+            raw.extend(rule.check(ctx))
+    if importlib.util.find_spec("checker.suppression") is not None:
+        suppression = importlib.import_module("checker.suppression")
+        raw = suppression.apply(evidence, raw, name)
+    findings = finalize(name, raw, config)
+    return FileReport(
+        path=name,
+        kind=kind,
+        verdict=verdict_for(findings, bool(evidence.undetermined)),
+        findings=findings,
+        notes=tuple(evidence.notes + evidence.undetermined),
+    )
 
 
 def check_vector_evidence(name: str, evidence: object, config: Config) -> FileReport:

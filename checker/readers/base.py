@@ -106,3 +106,85 @@ class VectorEvidence:
     @property
     def feature_count(self) -> int:
         return sum(len(layer.features) for layer in self.layers)
+
+
+# --- text and data evidence (documents, data files, source code) ---------------------------------
+
+
+@dataclass
+class TextSegment:
+    """A run of text with where it starts in the input.
+
+    ``line`` and ``column`` are 1-based and locate ``text[0]``; a newline inside ``text`` moves to
+    the next line (column 1). ``page`` is set for paged documents (PDF), ``part`` names the
+    document part ("body", "table", "header", "footer", "footnote", "comment", "alt", "title",
+    "string", "comment-code", "cell" …), ``key_path``/``row`` for structured data.
+    """
+
+    text: str
+    line: int = 1
+    column: int = 1
+    page: int | None = None
+    part: str = "body"
+    key_path: str | None = None
+    row: int | None = None
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(line, column) of ``text[offset]``."""
+        before = self.text[:offset]
+        newlines = before.count("\n")
+        if newlines == 0:
+            return self.line, self.column + offset
+        return self.line + newlines, offset - before.rfind("\n")
+
+
+@dataclass
+class EmbeddedImage:
+    """An image found inside a document, for the image pipeline (page/figure say where)."""
+
+    data: bytes
+    page: int | None = None
+    name: str | None = None
+
+
+@dataclass
+class DataRecord:
+    """One structured record (a CSV row, a JSON object, an SQL INSERT row, a YAML mapping).
+
+    ``fields`` maps column/key names to scalar values; ``key_path`` is e.g. ``$.regions[12]``.
+    """
+
+    fields: dict[str, Any]
+    key_path: str | None = None
+    row: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class Enumeration:
+    """A list of sibling values: a JSON array of strings, a CSV column, a tuple/list literal in
+    source code, the options of an HTML ``<select>``, the values of one key across records."""
+
+    items: list[TextSegment]
+    key_path: str | None = None
+    #: What the list is ("json-array", "csv-column:region", "select", "python-list" …).
+    origin: str = ""
+
+
+@dataclass
+class TextEvidence:
+    """What a document or data reader produced: text in document order, plus structure."""
+
+    format: str
+    segments: list[TextSegment]
+    encoding: str | None = None
+    records: list[DataRecord] = field(default_factory=list)
+    enumerations: list[Enumeration] = field(default_factory=list)
+    images: list[EmbeddedImage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: Why the file could not be fully judged (e.g. "page 3 has no text layer and OCR is not
+    #: available"); non-empty makes a finding-free verdict ``undetermined``, never ``clean``.
+    undetermined: list[str] = field(default_factory=list)
+    #: The input's raw text lines when it is a line-oriented text format (for inline suppression
+    #: comments such as ``mapcheck: disable=MT301``); empty for binary formats.
+    source_lines: list[str] = field(default_factory=list)
