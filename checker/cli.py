@@ -58,6 +58,13 @@ def cli() -> None:
 @click.option("--disable", multiple=True, metavar="CODE", help="Turn a rule off (repeatable).")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
 @click.option(
+    "--evidence",
+    "evidence_dir",
+    type=click.Path(file_okay=False, writable=True),
+    help="Write an evidence picture per image (fitted outlines, sampled areas, verdict) here.",
+)
+@click.option("--no-ocr", is_flag=True, help="Skip OCR on images and scanned pages (faster).")
+@click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, writable=True),
@@ -72,6 +79,8 @@ def check(
     fail_on_undetermined: bool,
     disable: tuple[str, ...],
     no_cache: bool,
+    evidence_dir: str | None,
+    no_ocr: bool,
     output: str | None,
     color: bool | None,
 ) -> None:
@@ -95,6 +104,8 @@ def check(
         fail_on_undetermined=fail_on_undetermined,
         disable=frozenset(c.upper() for c in disable),
         use_cache=not no_cache,
+        evidence_dir=Path(evidence_dir) if evidence_dir else None,
+        ocr=not no_ocr,
     )
     inputs: list[str | Source] = []
     for p in paths:
@@ -158,8 +169,11 @@ def explain(code: str) -> None:
         raise click.UsageError(f"no rule {code!r}; `mapcheck rules` lists them") from None
     from checker.profiles import severity_for
 
-    sev_un = severity_for("un", rule.category).label
-    sev_ua = severity_for("ua-strict", rule.category).label
+    labels = {}
+    for profile in ("un", "ua-strict"):
+        sev = severity_for(profile, rule.category, rule.code)
+        labels[profile] = sev.label if sev is not None else "not reported"
+    sev_un, sev_ua = labels["un"], labels["ua-strict"]
     click.echo(f"{rule.code} {rule.name}")
     click.echo(f"Applies to: {rule.applies_to} inputs")
     click.echo(f"Severity: {sev_un} in profile un, {sev_ua} in ua-strict ({rule.category.value})")

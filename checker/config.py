@@ -7,6 +7,7 @@ now the CLI builds a :class:`Config` from its options and library users build on
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from checker.model import Severity
 
@@ -27,6 +28,10 @@ class Config:
     disable: frozenset[str] = frozenset()
     severity: dict[str, Severity] = field(default_factory=dict)
     use_cache: bool = True
+    #: Write an evidence picture per image into this folder (``check --evidence DIR``).
+    evidence_dir: Path | None = None
+    #: Run OCR on images and scanned pages (``--no-ocr`` turns it off for speed).
+    ocr: bool = True
     #: Inputs larger than this many bytes get an ME903 error verdict.
     max_bytes: int = 512 * 1024 * 1024
 

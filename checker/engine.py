@@ -192,7 +192,11 @@ def finalize(path: str, raw: Iterable[RawFinding], config: Config) -> tuple[Find
         rule = rules[item.code]
         if item.code in config.disable:
             continue
-        severity = config.severity.get(item.code) or severity_for(config.profile, rule.category)
+        severity = config.severity.get(item.code) or severity_for(
+            config.profile, rule.category, rule.code
+        )
+        if severity is None:
+            continue  # the profile does not report this rule
         fp = fingerprint(item.code, path, item.identity or item.message)
         if fp in seen:
             continue

@@ -41,13 +41,17 @@ class Category(enum.Enum):
 
     ``CONCEDES``: shows the area as Russian (error in every profile). ``DISPUTES``: neutralises
     the status ("disputed", unattributed Crimea). ``STYLE``: wording or data hygiene only.
-    ``INPUT``: a problem with the input itself (ME9xx).
+    ``INPUT``: a problem with the input itself (ME9xx). ``REPORTAGE``: conceding wording that is
+    quoted or attributed (information in every profile). ``HYGIENE``: problems with mapcheck's
+    own directives, such as an unused suppression comment (a warning in every profile).
     """
 
     CONCEDES = "concedes"
     DISPUTES = "disputes"
     STYLE = "style"
     INPUT = "input"
+    REPORTAGE = "reportage"
+    HYGIENE = "hygiene"
 
 
 class Verdict(enum.Enum):

@@ -16,16 +16,28 @@ _PROFILE_TABLE: dict[str, dict[Category, Severity]] = {
         Category.DISPUTES: Severity.WARNING,
         Category.STYLE: Severity.INFO,
         Category.INPUT: Severity.ERROR,
+        Category.REPORTAGE: Severity.INFO,
+        Category.HYGIENE: Severity.WARNING,
     },
     "ua-strict": {
         Category.CONCEDES: Severity.ERROR,
         Category.DISPUTES: Severity.ERROR,
         Category.STYLE: Severity.WARNING,
         Category.INPUT: Severity.ERROR,
+        Category.REPORTAGE: Severity.INFO,
+        Category.HYGIENE: Severity.WARNING,
     },
 }
 
+#: Per-rule exceptions to the category table; ``None`` means the profile does not report the
+#: rule at all (e.g. AP-style datelines "SEVASTOPOL, Crimea" are fine under ``un``).
+_CODE_OVERRIDES: dict[str, dict[str, Severity | None]] = {"un": {}, "ua-strict": {}}
 
-def severity_for(profile: str, category: Category) -> Severity:
-    """The severity a profile gives to a category of finding."""
+
+def severity_for(profile: str, category: Category, code: str | None = None) -> Severity | None:
+    """The severity a profile gives to a rule (by its category, unless the rule is an exception);
+    ``None`` when the profile does not report it."""
+    overrides = _CODE_OVERRIDES[profile]
+    if code is not None and code in overrides:
+        return overrides[code]
     return _PROFILE_TABLE[profile][category]
