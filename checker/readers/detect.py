@@ -57,22 +57,55 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     ".docx": ("document", "docx"),
     ".odt": ("document", "odt"),
     ".epub": ("document", "epub"),
+    ".rtf": ("document", "rtf"),
     ".html": ("document", "html"),
     ".htm": ("document", "html"),
+    ".xhtml": ("document", "html"),
+    ".xht": ("document", "html"),
     ".md": ("document", "markdown"),
     ".markdown": ("document", "markdown"),
     ".txt": ("document", "text"),
     ".text": ("document", "text"),
+    ".rst": ("document", "text"),
+    ".log": ("document", "text"),
     ".csv": ("data", "csv"),
     ".tsv": ("data", "tsv"),
     ".yaml": ("data", "yaml"),
     ".yml": ("data", "yaml"),
     ".sql": ("data", "sql"),
     ".json": ("data", "json"),
+    ".jsonl": ("data", "json"),
+    ".ndjson": ("data", "json"),
 }
 #: Extensions of source files: JS modules may embed a map; others are data (region lists).
 _SOURCE_EXTENSIONS = {".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx", ".vue", ".svelte"}
 _TEXT_EXTENSIONS = {".py", ".rb", ".php", ".java", ".go", ".rs", ".cs", ".kt", ".swift", ".xml"}
+#: More source languages read as data (string literals and comments). Unlike the two sets above
+#: they do not change whether an embedded map is looked for (vector detection stays as it was).
+_MORE_SOURCE_EXTENSIONS = {
+    ".pyi",
+    ".pyw",
+    ".mts",
+    ".cts",
+    ".kts",
+    ".scala",
+    ".c",
+    ".h",
+    ".cc",
+    ".cpp",
+    ".cxx",
+    ".hpp",
+    ".dart",
+    ".lua",
+    ".pl",
+    ".pm",
+    ".sh",
+    ".bash",
+}
+#: Binary document formats: text content under one of these extensions is read as text.
+_BINARY_DOCUMENTS = {"pdf", "docx", "odt", "epub"}
+#: Legacy Microsoft Office binary files (OLE2 compound documents: .doc, .xls, .ppt).
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _GEOJSON_TYPES = {
     "FeatureCollection",
@@ -89,6 +122,15 @@ _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
 #: An embedded GeoJSON/TopoJSON marker, for JS modules and HTML pages.
 EMBEDDED_MARKER = re.compile(rb"""["']?type["']?\s*:\s*["'](?:FeatureCollection|Topology)["']""")
 _XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
+#: Root elements that make a markup fragment HTML.
+_HTML_ELEMENTS = frozenset(
+    {
+        "head", "body", "div", "p", "span", "a", "table", "ul", "ol", "li", "section",
+        "article", "header", "footer", "nav", "main", "aside", "form", "select", "h1", "h2",
+        "h3", "h4", "h5", "h6", "script", "style", "meta", "link", "title", "img", "br", "b",
+        "i", "em", "strong", "blockquote", "pre", "figure", "template", "noscript",
+    }
+)  # fmt: skip
 
 
 def _read_head(source: Source, n: int = HEAD) -> bytes:
@@ -278,8 +320,29 @@ def _sniff_xml(head: bytes) -> tuple[str, str] | None:
     raise ReaderError("ME902", f"XML with root element <{root}> is not a supported map format")
 
 
+def _utf16(head: bytes) -> str | None:
+    """The UTF-16 codec of text with a byte-order mark or NULs in every other byte, else None."""
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return None  # UTF-32
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if b"\x00" not in head[:8192]:
+        return None
+    from checker.readers.docs.encoding import bomless_utf16
+
+    return bomless_utf16(head[:8192])
+
+
 def _is_text(head: bytes) -> bool:
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    codec = _utf16(head)
+    if codec is not None:
+        sample = head[: 8192 & ~1]
+        try:
+            sample.decode(codec)
+            return True
+        except UnicodeDecodeError as exc:
+            return exc.start >= len(sample) - 4  # a surrogate pair cut by the sample's end
+    if b"\x00" in head:
         return False
     sample = head[:8192]
     try:
@@ -293,8 +356,9 @@ def _is_text(head: bytes) -> bool:
 
 
 def _decode_head(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return head.decode("utf-16", "replace")
+    codec = _utf16(head)
+    if codec is not None:
+        return head.decode(codec, "replace").lstrip("\ufeff")
     return head.decode("utf-8-sig", "replace")
 
 
@@ -347,6 +411,13 @@ def detect(source: Source) -> tuple[str, str]:
         return _sniff_parquet(source, head)
     if head.startswith(b"\x1f\x8b"):
         raise ReaderError("ME902", "gzip-compressed data: decompress it first")
+    if head.startswith(_OLE2_MAGIC):
+        raise ReaderError(
+            "ME902",
+            "legacy Microsoft Office binary format (.doc/.xls/.ppt): save it as DOCX or ODT",
+        )
+    if head.lstrip(_WS).startswith(b"{\\rtf"):
+        return "document", "rtf"
 
     # 2. Text structure.
     if _is_text(head):
@@ -369,7 +440,18 @@ def detect(source: Source) -> tuple[str, str]:
                 return "vector", "geojson"
             return "data", "json"
         if stripped.startswith("<"):
-            xml = _sniff_xml(stripped.encode("utf-8"))
+            try:
+                xml = _sniff_xml(stripped.encode("utf-8"))
+            except ReaderError:
+                # Another root element: an HTML fragment (<div>, <p> …), or markup inside a
+                # document or data file named as such, is text; other XML stays unsupported.
+                root = _XML_ROOT.match(stripped[:512].encode("utf-8"))
+                if root and root.group(1).decode("ascii", "replace").lower() in _HTML_ELEMENTS:
+                    xml = ("document", "html")
+                elif by_ext is not None and by_ext[0] in ("document", "data"):
+                    xml = None
+                else:
+                    raise
             if xml is not None:
                 if xml == ("document", "html") and _has_embedded_map(source, head):
                     return "vector", "jsmodule"
@@ -385,9 +467,13 @@ def detect(source: Source) -> tuple[str, str]:
         )
         if embeddable and _has_embedded_map(source, head):
             return "vector", "jsmodule"
-        if by_ext is not None and by_ext[0] != "vector":
+        if by_ext is not None and by_ext[0] != "vector" and by_ext[1] not in _BINARY_DOCUMENTS:
             return by_ext
+        if by_ext is not None and by_ext[1] in _BINARY_DOCUMENTS:
+            return "document", "text"  # a text file under a binary document's extension
         if suffix in _SOURCE_EXTENSIONS or suffix in _TEXT_EXTENSIONS:
+            return "data", "source"
+        if suffix in _MORE_SOURCE_EXTENSIONS:
             return "data", "source"
         if by_ext is not None:
             return by_ext  # a vector extension on unrecognised text: its reader says why

@@ -1,0 +1,199 @@
+"""Evidence building with limits shared by every document and data reader.
+
+A reader never holds more than :data:`MAX_TEXT_CHARS` characters of segment text,
+:data:`MAX_ITEMS` segments, records and enumeration items together, or :data:`MAX_IMAGES`
+embedded images. When a limit is reached the collector stops taking more and records why in
+``evidence.undetermined``: a file that was only partly read is never reported clean.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from checker.readers.base import DataRecord, EmbeddedImage, Enumeration, TextEvidence, TextSegment
+
+#: Characters of text kept per input (a 100 KB article is 0.1 M; a whole novel is about 1-2 M).
+MAX_TEXT_CHARS = 32_000_000
+#: Segments + records + enumeration items per input (each costs ~150 bytes of Python objects).
+MAX_ITEMS = 2_000_000
+#: Embedded images handed to the image pipeline per document, and their size limits.
+MAX_IMAGES = 200
+MAX_IMAGE_BYTES = 32 * 1024 * 1024
+MAX_IMAGES_TOTAL_BYTES = 256 * 1024 * 1024
+#: Smaller "images" are empty or broken (flat-colour maps compress to a few hundred bytes, so
+#: the bound is deliberately low; readers that know pixel sizes also skip icons by size).
+MIN_IMAGE_BYTES = 64
+
+
+class Collector:
+    """Accumulates one input's evidence and enforces the limits above."""
+
+    def __init__(self, fmt: str, encoding: str | None = None) -> None:
+        self.evidence = TextEvidence(format=fmt, segments=[], encoding=encoding)
+        self.chars = 0
+        self.items = 0
+        self.full = False
+        self._image_bytes = 0
+        self._image_limit_noted = False
+
+    # -- limits -------------------------------------------------------------------------------
+
+    def _stop(self, what: str) -> None:
+        if not self.full:
+            self.full = True
+            self.evidence.undetermined.append(
+                f"the file holds more than {what}; only the part before that was checked"
+            )
+
+    def _take_item(self) -> bool:
+        if self.full:
+            return False
+        self.items += 1
+        if self.items > MAX_ITEMS:
+            self._stop(f"{MAX_ITEMS:,} text items")
+            return False
+        return True
+
+    # -- adding evidence ----------------------------------------------------------------------
+
+    def segment(
+        self,
+        text: str,
+        line: int = 1,
+        column: int = 1,
+        *,
+        page: int | None = None,
+        part: str = "body",
+        key_path: str | None = None,
+        row: int | None = None,
+    ) -> TextSegment | None:
+        """Add a segment (``None`` when a limit was reached; the text is cut at the limit)."""
+        if not self._take_item():
+            return None
+        room = MAX_TEXT_CHARS - self.chars
+        if len(text) > room:
+            text = text[:room]
+            self._stop(f"{MAX_TEXT_CHARS:,} characters of text")
+        self.chars += len(text)
+        seg = TextSegment(text, line, column, page, part, key_path, row)
+        self.evidence.segments.append(seg)
+        return seg
+
+    def extend(self, segments: list[TextSegment], chars: int) -> None:
+        """Add segments built by a reader that checked the limits itself (``chars`` is their
+        total length)."""
+        self.items += len(segments)
+        self.chars += chars
+        self.evidence.segments.extend(segments)
+
+    def record(
+        self,
+        fields: dict[str, Any],
+        key_path: str | None = None,
+        row: int | None = None,
+        line: int | None = None,
+    ) -> DataRecord | None:
+        if not self._take_item():
+            return None
+        rec = DataRecord(fields, key_path, row, line)
+        self.evidence.records.append(rec)
+        return rec
+
+    def enumeration(
+        self, items: list[TextSegment], key_path: str | None = None, origin: str = ""
+    ) -> Enumeration | None:
+        """Add an enumeration of segments (usually the same objects as added by
+        :meth:`segment`, so they cost no extra text)."""
+        if self.full:
+            return None
+        self.items += len(items)
+        if self.items > MAX_ITEMS:
+            self._stop(f"{MAX_ITEMS:,} text items")
+            return None
+        enum = Enumeration(items, key_path, origin)
+        self.evidence.enumerations.append(enum)
+        return enum
+
+    def image(self, data: bytes, page: int | None = None, name: str | None = None) -> None:
+        """Hand an embedded image to the image pipeline, within the image limits."""
+        if len(data) < MIN_IMAGE_BYTES:
+            return
+        where = name or (f"page {page}" if page else "an image")
+        if len(data) > MAX_IMAGE_BYTES:
+            self.evidence.undetermined.append(
+                f"embedded image {where} is {len(data):,} bytes, over the "
+                f"{MAX_IMAGE_BYTES:,}-byte limit; it was not checked"
+            )
+            return
+        if (
+            len(self.evidence.images) >= MAX_IMAGES
+            or self._image_bytes + len(data) > MAX_IMAGES_TOTAL_BYTES
+        ):
+            if not self._image_limit_noted:
+                self._image_limit_noted = True
+                self.evidence.undetermined.append(
+                    f"the document holds more embedded images than the limit "
+                    f"({MAX_IMAGES} images, {MAX_IMAGES_TOTAL_BYTES:,} bytes); the rest were "
+                    "not checked"
+                )
+            return
+        self._image_bytes += len(data)
+        self.evidence.images.append(EmbeddedImage(data, page, name))
+
+    def note(self, text: str) -> None:
+        if text not in self.evidence.notes:
+            self.evidence.notes.append(text)
+
+    def undetermined(self, text: str) -> None:
+        if text not in self.evidence.undetermined:
+            self.evidence.undetermined.append(text)
+
+
+class LineCounter:
+    """(line, column) of offsets into ``text``, 1-based, for offsets visited in increasing order.
+
+    Each call counts only the newlines since the previous offset, so a pass over a file costs
+    O(n) however many offsets are asked; an offset before the previous one restarts the count.
+    """
+
+    __slots__ = ("_last_nl", "_line", "_pos", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._pos = 0
+        self._line = 1
+        self._last_nl = -1
+
+    def at(self, offset: int) -> tuple[int, int]:
+        if offset < self._pos:
+            self._pos, self._line, self._last_nl = 0, 1, -1
+        text = self.text
+        n = text.count("\n", self._pos, offset)
+        if n:
+            self._line += n
+            self._last_nl = text.rfind("\n", self._pos, offset)
+        self._pos = offset
+        return self._line, offset - self._last_nl
+
+
+def lstrip_position(text: str, line: int, column: int) -> tuple[str, int, int]:
+    """``text`` without leading white space, and where the rest starts."""
+    stripped = text.lstrip()
+    cut = len(text) - len(stripped)
+    if cut == 0:
+        return text, line, column
+    prefix = text[:cut]
+    newlines = prefix.count("\n")
+    if newlines:
+        return stripped, line + newlines, cut - prefix.rfind("\n")
+    return stripped, line, column + cut
+
+
+def js_path(parent: str, key: str | int) -> str:
+    """A JSONPath-like key path: ``$.regions[12]``, ``$["São Paulo"]``."""
+    if isinstance(key, int):
+        return f"{parent}[{key}]"
+    if key.isidentifier():
+        return f"{parent}.{key}"
+    escaped = key.replace("\\", "\\\\").replace('"', '\\"')
+    return f'{parent}["{escaped}"]'

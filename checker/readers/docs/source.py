@@ -1,0 +1,555 @@
+"""Source code: string literals and comments, and lists of string literals.
+
+Python is read with the standard library's ``tokenize`` (exact for every Python 3 literal form);
+other languages, and Python that ``tokenize`` rejects, with a regular-expression lexer that knows
+each family's literals: ``"…"``/``'…'`` with backslash escapes, JS/TS template literals,
+``/regex/`` literals after an operator (approximately, so that quotes inside them do not open
+strings), C# ``@"…"`` and Rust ``r#"…"#`` raw strings, triple-quoted strings (Python, Kotlin,
+Swift, Java text blocks, Scala), Go raw strings, character literals in C-like languages, and
+``//``, ``/* */`` and ``#`` comments as each language has them.
+
+Segments: each literal's decoded value (part ``string``) at the line and column of its first
+character after the opening quote, and each comment's text (part ``comment-code``) with its
+markers blanked to spaces. Escapes (``\\n``, ``\\xNN``, ``\\uXXXX``, ``\\u{…}``, ``\\UXXXXXXXX``,
+octal) are decoded; an escaped newline becomes a space so that positions stay on the literal's
+line, and columns after an escape inside the literal drift by the escape's length.
+
+Enumerations: a bracketed list of two or more string literals — ``["a", "b"]``, ``("a", "b",
+"c")``, ``{"a", "b"}``, ``{k: "a", k2: "b"}`` (the values), or the arguments of ``arrayOf``,
+``listOf``, ``setOf``, ``List.of``, ``Arrays.asList``, ``tuple``, ``frozenset`` … — with origin
+``<language>-list``/``-tuple``/``-set``/``-object``; and for a list of such lists or objects,
+each position or key across the rows (origin ``<language>-column:<key>``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+
+from checker.readers.base import TextEvidence, TextSegment
+from checker.readers.docs._collect import Collector, LineCounter
+from checker.readers.docs.encoding import decode
+from checker.readers.docs.plain import normalise_newlines
+
+LANGUAGES = {
+    ".py": "python",
+    ".pyi": "python",
+    ".pyw": "python",
+    ".js": "js",
+    ".mjs": "js",
+    ".cjs": "js",
+    ".jsx": "js",
+    ".ts": "ts",
+    ".tsx": "ts",
+    ".mts": "ts",
+    ".cts": "ts",
+    ".vue": "js",
+    ".svelte": "js",
+    ".rb": "ruby",
+    ".php": "php",
+    ".java": "java",
+    ".kt": "kotlin",
+    ".kts": "kotlin",
+    ".scala": "scala",
+    ".go": "go",
+    ".rs": "rust",
+    ".cs": "csharp",
+    ".swift": "swift",
+    ".c": "c",
+    ".h": "c",
+    ".cc": "c",
+    ".cpp": "c",
+    ".hpp": "c",
+    ".cxx": "c",
+    ".m": "c",
+    ".dart": "dart",
+    ".sh": "shell",
+    ".bash": "shell",
+    ".pl": "perl",
+    ".pm": "perl",
+    ".lua": "lua",
+}
+#: Python files larger than this use the fast lexer instead of ``tokenize``.
+MAX_TOKENIZE_BYTES = 8 * 1024 * 1024
+#: Callees whose arguments are a list: Kotlin, Java, Scala, Swift, Python, Rust macros.
+_LIST_CALLS = frozenset(
+    [
+        "arrayOf",
+        "listOf",
+        "setOf",
+        "mutableListOf",
+        "mutableSetOf",
+        "arrayListOf",
+        "hashSetOf",
+        "sequenceOf",
+        "asList",
+        "of",
+        "Array",
+        "List",
+        "Set",
+        "Seq",
+        "tuple",
+        "list",
+        "set",
+        "frozenset",
+        "array",
+        "vec",
+    ]
+)
+#: Names after which parentheses are not a call.
+_KEYWORDS = frozenset({"return", "in", "yield", "await", "case", "of", "else", "and", "or", "not"})
+_ESCAPE = re.compile(
+    r"\\(?:u\{([0-9A-Fa-f]{1,6})\}|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|x([0-9A-Fa-f]{2})"
+    r"|([0-7]{1,3})|(\n)|(.))",
+    re.S,
+)
+_SIMPLE = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "a": "\a",
+    "e": "\x1b",
+    "0": "\0",
+}
+
+
+def _unescape_c(body: str) -> str:
+    if "\\" not in body:
+        return body
+
+    def repl(m: re.Match[str]) -> str:
+        hexa = m.group(1) or m.group(2) or m.group(3) or m.group(4)
+        if hexa:
+            code = int(hexa, 16)
+            return chr(code) if code <= 0x10FFFF else "\ufffd"
+        if m.group(5):
+            return chr(int(m.group(5), 8))
+        if m.group(6):
+            return ""  # line continuation
+        ch = m.group(7)
+        return _SIMPLE.get(ch, ch)
+
+    return _ESCAPE.sub(repl, body)
+
+
+def _unescape_quotes_only(body: str, quote: str) -> str:
+    """PHP, Ruby, Perl and shell single-quoted strings: only ``\\\\`` and the quote escape."""
+    if "\\" not in body:
+        return body
+    return body.replace("\\\\", "\x00").replace("\\" + quote, quote).replace("\x00", "\\")
+
+
+# --- lexer for C-like and scripting languages -----------------------------------------------
+
+
+def _lexer(lang: str) -> re.Pattern[str]:
+    comments = [r"(?P<lc>//[^\n]*)", r"(?P<bc>/\*.*?(?:\*/|\Z))"]
+    if lang in ("python", "ruby", "shell", "perl"):
+        comments = [r"(?P<hc>\#[^\n]*)"]
+    elif lang == "php":
+        comments.append(r"(?P<hc>\#(?!\[)[^\n]*)")
+    elif lang == "lua":
+        comments = [r"(?P<bc>--\[\[.*?(?:\]\]|\Z))", r"(?P<lc>--[^\n]*)"]
+    strings = []
+    if lang in ("python", "kotlin", "swift", "java", "scala", "dart"):
+        prefix = r"[rRbBuUfF]{0,2}" if lang == "python" else ""
+        strings.append(
+            rf'(?P<triple>{prefix}(?:"""(?:[^\\]|\\.)*?(?:"""|\Z)|\'\'\'(?:[^\\]|\\.)*?(?:\'\'\'|\Z)))'
+        )
+    if lang == "csharp":
+        strings.append(r'(?P<verbatim>\$?@\$?"(?:[^"]|"")*(?:"|\Z))')
+    if lang == "rust":
+        strings.append(r'(?P<rawrust>b?r(?P<hashes>\#*)".*?(?:"(?P=hashes)|\Z))')
+    if lang in ("js", "ts", "go", "dart"):
+        strings.append(r"(?P<template>`(?:[^`\\]|\\.)*(?:`|\Z))")
+    prefix = r"[rRbBuUfF]{0,2}" if lang == "python" else r"[@$]?" if lang == "csharp" else ""
+    strings.append(rf'(?P<dq>{prefix}"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\Z))')
+    if lang in ("c", "java", "kotlin", "scala", "go", "rust", "csharp", "swift", "dart"):
+        strings.append(r"(?P<char>'(?:[^'\\\n]|\\[^\n]{1,10}?)')")
+    else:
+        strings.append(rf"(?P<sq>{prefix}'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\Z))")
+    rest = [
+        r"(?P<open>[\[({])",
+        r"(?P<close>[\])}])",
+        r"(?P<comma>,)",
+        r"(?P<colon>=>|:(?!:)|=(?![=>]))",
+        r"(?P<ident>[A-Za-z_$\u0080-\uffff][\w$]*)",
+        r"(?P<slash>/)",
+        r"(?P<other>[^\s\w\"'`/#\[\](){},:=]+|\S)",
+    ]
+    return re.compile(r"\s*(?:" + "|".join(comments + strings + rest) + r")", re.S)
+
+
+_REGEX_LITERAL = re.compile(r"/(?![*/])(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[A-Za-z]*")
+#: After these tokens a ``/`` starts a regular expression, not a division.
+_REGEX_BEFORE = frozenset(
+    [
+        "(",
+        ",",
+        "=",
+        ":",
+        "[",
+        "!",
+        "&",
+        "|",
+        "?",
+        "{",
+        "}",
+        ";",
+        "+",
+        "-",
+        "*",
+        "%",
+        "<",
+        ">",
+        "~",
+        "^",
+        "return",
+        "typeof",
+        "case",
+        "do",
+        "else",
+        "in",
+        "of",
+        "yield",
+        "await",
+    ]
+)
+_LEXERS: dict[str, re.Pattern[str]] = {}
+
+
+@dataclass
+class _Frame:
+    opener: str
+    call: bool
+    items: list[tuple[str | int, TextSegment]] = field(default_factory=list)
+    current: list[tuple[str, object]] = field(default_factory=list)
+    rows: list[list[tuple[str | int, TextSegment]]] = field(default_factory=list)
+    valid: bool = True
+    keyed: bool = False
+    #: The name assigned to the list (``REGIONS = [...]``, ``regions: [...]``), if any.
+    name: str = ""
+    #: Closed inner lists waiting to learn whether this frame is a table of them.
+    children: list[_Frame] = field(default_factory=list)
+
+
+class _Lists:
+    """Finds bracketed lists of string literals in a token stream."""
+
+    def __init__(self, col: Collector, lang: str) -> None:
+        self.col = col
+        self.lang = lang
+        self.frames: list[_Frame] = []
+        self.prev_kind = ""
+        self.prev_text = ""
+        self.name_before = ""  # identifier just before the last "=" or ":"
+        self.last_ident = ""
+
+    def token(self, kind: str, text: str, seg: TextSegment | None = None) -> None:
+        frames = self.frames
+        if kind == "open":
+            # Only parentheses after a name are a call; "x {" is a composite literal or a block
+            # (statements make a block invalid as a list anyway).
+            call = text == "(" and (
+                (self.prev_kind in ("ident", "close") and self.prev_text not in _KEYWORDS)
+                or (self.prev_kind == "other" and self.prev_text not in ("=", "(", ",", "!"))
+            )
+            is_macro = self.prev_text == "!"  # Rust: vec![...]
+            is_list_call = (call and self.prev_text in _LIST_CALLS) or is_macro
+            # The arguments of listOf(...) and friends are a list, whatever the bracket.
+            frame = _Frame("[" if is_list_call else text, call and not is_list_call)
+            if self.prev_kind == "colon" or is_list_call:
+                frame.name = self.name_before
+            if frames:
+                frames[-1].current.append(("frame", frame))
+            frames.append(frame)
+        elif kind == "close":
+            if frames:
+                frame = frames.pop()
+                self._end_item(frame)
+                self._close(frame)
+        elif frames:
+            frame = frames[-1]
+            if kind == "comma":
+                self._end_item(frame)
+            else:
+                frame.current.append((kind, seg if kind == "str" else text))
+        if kind == "colon":
+            self.name_before = self.last_ident
+        elif kind == "ident":
+            self.last_ident = text
+        elif kind == "str" and seg is not None:
+            self.last_ident = seg.text
+        self.prev_kind, self.prev_text = kind, text
+
+    def _end_item(self, frame: _Frame) -> None:
+        item = frame.current
+        frame.current = []
+        if not item or not frame.valid:
+            return
+        kinds = [k for k, _ in item]
+        if kinds == ["str"] and isinstance(item[0][1], TextSegment):
+            frame.items.append((len(frame.items), item[0][1]))
+        elif kinds == ["frame"]:
+            inner = item[0][1]
+            assert isinstance(inner, _Frame)
+            if inner.valid and inner.items and not inner.call:
+                frame.rows.append(inner.items)
+            else:
+                frame.valid = False
+        elif (
+            len(item) == 3
+            and kinds[1] == "colon"
+            and kinds[2] == "str"
+            and kinds[0] in ("str", "ident", "other")
+            and isinstance(item[2][1], TextSegment)
+        ):
+            key = item[0][1]
+            name = key.text if isinstance(key, TextSegment) else str(key)
+            frame.items.append((name, item[2][1]))
+            frame.keyed = True
+        else:
+            frame.valid = False
+
+    def _close(self, frame: _Frame) -> None:
+        """A list closed: a table of rows gives column enumerations; a plain list is emitted
+        when its parent is known not to be a table of such rows (or at top level)."""
+        table = frame.valid and not frame.call and not frame.items and len(frame.rows) >= 2
+        if table:
+            self._emit_columns(frame)
+        else:
+            for child in frame.children:
+                self._emit(child)
+        frame.children = []
+        if frame.valid and not frame.call and frame.items:
+            if self.frames:
+                self.frames[-1].children.append(frame)
+            else:
+                self._emit(frame)
+
+    def finish(self) -> None:
+        """Emit what unclosed frames hold (a file cut short)."""
+        while self.frames:
+            frame = self.frames.pop()
+            for child in frame.children:
+                self._emit(child)
+
+    def _emit(self, frame: _Frame) -> None:
+        segs = [seg for _, seg in frame.items]
+        if len(segs) < 2 or (frame.opener == "(" and len(segs) < 3):
+            return
+        kind = "object" if frame.keyed else {"[": "list", "(": "tuple", "{": "set"}[frame.opener]
+        path = frame.name or f"line {segs[0].line}"
+        self.col.enumeration(segs, path, f"{self.lang}-{kind}")
+
+    def _emit_columns(self, frame: _Frame) -> None:
+        columns: dict[str | int, list[TextSegment]] = {}
+        for row in frame.rows:
+            for key, seg in row:
+                columns.setdefault(key, []).append(seg)
+        for key, segs in columns.items():
+            if len(segs) >= 2:
+                label = key + 1 if isinstance(key, int) else key
+                path = f"{frame.name or f'line {segs[0].line}'}[*].{label}"
+                self.col.enumeration(segs, path, f"{self.lang}-column:{label}")
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _blank_markers(text: str, lang: str) -> tuple[str, int]:
+    """A comment's text with its markers as spaces, and the offset of its first character."""
+    if text.startswith(("//", "--")):
+        body = text[2:]
+        skip = 2
+    elif text.startswith("#"):
+        body, skip = text[1:], 1
+    else:  # block comment: /* … */ or --[[ … ]]
+        opener = 4 if text.startswith("--[[") else 2
+        closer = 2 if text.endswith(("*/", "]]")) else 0
+        body = text[opener : len(text) - closer]
+        skip = opener
+    return body, skip
+
+
+def read_source(data: bytes, suffix: str) -> TextEvidence:
+    text, encoding, notes = decode(data)
+    text = normalise_newlines(text)
+    col = Collector("source", encoding)
+    for note in notes:
+        col.note(note)
+    col.evidence.source_lines = text.split("\n")
+    lang = LANGUAGES.get(suffix.lower(), "")
+    if not lang:
+        lang = "python" if text.startswith("#!") and "python" in text[:80] else "c"
+    if lang == "python" and len(data) <= MAX_TOKENIZE_BYTES:
+        try:
+            _read_python(col, text)
+            return col.evidence
+        except Exception:  # tokenize.TokenError, IndentationError, SyntaxError (Python 2 …)
+            col.evidence.segments.clear()
+            col.evidence.enumerations.clear()
+            col.chars = col.items = 0
+            col.note("read with the generic lexer: Python's tokenizer rejected the file")
+    _read_generic(col, text, lang)
+    return col.evidence
+
+
+def _string_segment(
+    col: Collector, text: str, line: int, column: int, raw: str
+) -> TextSegment | None:
+    if "\n" in text and "\n" not in raw:
+        text = text.replace("\n", " ")
+    if not text.strip():
+        return None
+    return col.segment(text, line, column, part="string")
+
+
+def _read_python(col: Collector, text: str) -> None:
+    import ast
+    import tokenize
+
+    lists = _Lists(col, "python")
+    opens = {"(", "[", "{"}
+    closes = {")", "]", "}"}
+    for tok in tokenize.generate_tokens(io.StringIO(text).readline):
+        kind = tok.type
+        if kind == tokenize.STRING:
+            raw = tok.string
+            quote_at = min(i for i in (raw.find('"'), raw.find("'")) if i >= 0)
+            prefix = raw[:quote_at].lower()
+            quote = (
+                raw[quote_at : quote_at + 3]
+                if raw[quote_at : quote_at + 3] in ('"""', "'''")
+                else raw[quote_at]
+            )
+            body = raw[quote_at + len(quote) : len(raw) - len(quote)]
+            try:
+                value = ast.literal_eval(
+                    raw.replace("f", "", 1).replace("F", "", 1) if "f" in prefix else raw
+                )
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                value = body
+            if isinstance(value, bytes):
+                value = value.decode("utf-8", "replace")
+            if not isinstance(value, str):
+                value = body
+            line, column = tok.start[0], tok.start[1] + quote_at + len(quote) + 1
+            seg = _string_segment(col, value, line, column, raw)
+            lists.token("str" if seg is not None else "other", raw, seg)
+        elif kind == tokenize.COMMENT:
+            body = tok.string[1:]
+            if body.strip():
+                col.segment(body, tok.start[0], tok.start[1] + 2, part="comment-code")
+        elif kind == tokenize.OP:
+            s = tok.string
+            if s in opens:
+                lists.token("open", s)
+            elif s in closes:
+                lists.token("close", s)
+            elif s == ",":
+                lists.token("comma", s)
+            elif s in (":", "="):
+                lists.token("colon", s)
+            else:
+                lists.token("other", s)
+        elif kind == tokenize.NAME:
+            lists.token("ident", tok.string)
+        elif kind == tokenize.NUMBER:
+            lists.token("other", tok.string)
+        if col.full:
+            break
+    lists.finish()
+
+
+def _read_generic(col: Collector, text: str, lang: str) -> None:
+    lexer = _LEXERS.get(lang)
+    if lexer is None:
+        lexer = _LEXERS[lang] = _lexer(lang)
+    lines = LineCounter(text)
+    lists = _Lists(col, lang)
+    quotes_only = lang in ("php", "ruby", "perl", "shell")
+    pos = 0
+    end = len(text)
+    prev = "("
+    while pos < end and not col.full:
+        m = lexer.match(text, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+        kind = m.lastgroup or "other"
+        if kind == "hashes":
+            kind = "rawrust"
+        start = m.start(kind)
+        tok = m.group(kind)
+        if kind == "slash":
+            lit = (
+                _REGEX_LITERAL.match(text, start)
+                if prev in _REGEX_BEFORE and lang in ("js", "ts")
+                else None
+            )
+            if lit is not None:
+                pos = lit.end()
+                lists.token("other", lit.group())
+                prev = "regex"
+                continue
+            kind = "other"
+        if kind in ("lc", "bc", "hc"):
+            body, skip = _blank_markers(tok, lang)
+            if body.strip():
+                line, column = lines.at(start + skip)
+                col.segment(body, line, column, part="comment-code")
+            continue
+        if kind in ("dq", "sq", "template", "triple", "verbatim", "rawrust", "char"):
+            value, skip = _literal(kind, tok, quotes_only, lang)
+            line, column = lines.at(start + skip)
+            seg = _string_segment(col, value, line, column, tok) if kind != "char" else None
+            lists.token("str" if seg is not None else "other", tok, seg)
+            prev = "str"
+            continue
+        lists.token(kind, tok)
+        prev = tok
+    lists.finish()
+
+
+def _literal(kind: str, tok: str, quotes_only: bool, lang: str) -> tuple[str, int]:
+    """(decoded value, offset of the value's first character in the token)."""
+    if kind == "rawrust":
+        quote_at = tok.index('"')
+        closer = (
+            len(tok) - quote_at - 1 if tok.endswith('"' + tok[tok.index("r") + 1 : quote_at]) else 0
+        )
+        hashes = quote_at - tok.index("r") - 1
+        body = tok[quote_at + 1 : len(tok) - (hashes + 1) if closer else len(tok)]
+        return body, quote_at + 1
+    if kind == "verbatim":
+        quote_at = tok.index('"')
+        body = (
+            tok[quote_at + 1 : -1]
+            if tok.endswith('"') and len(tok) > quote_at + 1
+            else tok[quote_at + 1 :]
+        )
+        return body.replace('""', '"'), quote_at + 1
+    if kind == "triple":
+        quote_at = min(i for i in (tok.find('"""'), tok.find("'''")) if i >= 0)
+        prefix = tok[:quote_at].lower()
+        body = tok[quote_at + 3 : -3] if len(tok) >= quote_at + 6 else tok[quote_at + 3 :]
+        return (body if "r" in prefix else _unescape_c(body)), quote_at + 3
+    if kind == "template":
+        body = tok[1:-1] if len(tok) > 1 and tok.endswith("`") else tok[1:]
+        return (body if lang == "go" else _unescape_c(body)), 1  # Go's are raw strings
+    quote = '"' if kind == "dq" else "'"
+    quote_at = tok.index(quote)
+    prefix = tok[:quote_at].lower()
+    body = tok[quote_at + 1 :]
+    if (body.endswith(quote) and not body.endswith("\\" + quote)) or body.endswith("\\\\" + quote):
+        body = body[:-1]
+    if "r" in prefix or "@" in prefix:
+        return body, quote_at + 1
+    if quotes_only and quote == "'":
+        return _unescape_quotes_only(body, quote), quote_at + 1
+    return _unescape_c(body), quote_at + 1

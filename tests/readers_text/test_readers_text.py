@@ -1,0 +1,931 @@
+"""Document and data readers: every fixture from make_fixtures.py read to known segments,
+positions, pages, paragraphs, records and enumerations; bad and hostile inputs fail with the
+right ME9xx code (or are bounded and reported undetermined), never with a traceback."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from checker.readers import ReaderError, Source, detect
+from checker.readers.base import TextEvidence, TextSegment
+from checker.readers.docs import _collect
+from checker.readers.text import read_text
+from tests.readers_text import make_fixtures as mf  # its texts are the expected values
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: Exception types that mean a bug in a reader, not a bad input, when wrapped into ME901.
+BUG_TYPES = ("TypeError", "AttributeError", "IndexError", "KeyError", "NameError", "AssertionError")
+
+
+def read(name: str, *, ocr: bool = True) -> TextEvidence:
+    source = Source(name, path=FIXTURES / name)
+    kind, fmt = detect(source)
+    assert kind in ("document", "data"), (kind, fmt)
+    return read_text(source, fmt, ocr=ocr)
+
+
+def read_bytes(name: str, data: bytes, *, ocr: bool = True) -> TextEvidence:
+    source = Source(name, data=data)
+    kind, fmt = detect(source)
+    assert kind in ("document", "data"), (kind, fmt)
+    return read_text(source, fmt, ocr=ocr)
+
+
+def error(name: str, data: bytes | None = None) -> ReaderError:
+    source = Source(name, path=FIXTURES / name) if data is None else Source(name, data=data)
+    with pytest.raises(ReaderError) as info:
+        _, fmt = detect(source)
+        read_text(source, fmt)
+    return info.value
+
+
+def rows(ev: TextEvidence, part: str | None = None) -> list[tuple[object, ...]]:
+    return [
+        (s.part, s.page, s.line, s.column, s.key_path, s.text)
+        for s in ev.segments
+        if part is None or s.part == part
+    ]
+
+
+def find(ev: TextEvidence, needle: str) -> TextSegment:
+    for seg in ev.segments:
+        if needle in seg.text:
+            return seg
+    raise AssertionError(f"no segment holds {needle!r}")
+
+
+def at(ev: TextEvidence, needle: str) -> tuple[int, int]:
+    """(line, column) of ``needle`` through the segment's own position mapping."""
+    seg = find(ev, needle)
+    return seg.position(seg.text.index(needle))
+
+
+# --- detection -----------------------------------------------------------------------------
+
+DETECT = [
+    ("uk_utf8.txt", ("document", "text")),
+    ("uk_utf16le.txt", ("document", "text")),
+    ("uk_cp1251.txt", ("document", "text")),
+    ("notes.md", ("document", "markdown")),
+    ("page.html", ("document", "html")),
+    ("report.pdf", ("document", "pdf")),
+    ("report.docx", ("document", "docx")),
+    ("report.odt", ("document", "odt")),
+    ("book.epub", ("document", "epub")),
+    ("report.rtf", ("document", "rtf")),
+    ("regions.csv", ("data", "csv")),
+    ("regions.tsv", ("data", "tsv")),
+    ("regions.json", ("data", "json")),
+    ("regions.yaml", ("data", "yaml")),
+    ("dump.sql", ("data", "sql")),
+    ("regions.py", ("data", "source")),
+]
+
+
+@pytest.mark.parametrize(("name", "expected"), DETECT)
+def test_detect(name: str, expected: tuple[str, str]) -> None:
+    assert detect(Source(name, path=FIXTURES / name)) == expected
+
+
+WRONG_EXTENSION = [
+    ("report.txt", "report.pdf", ("document", "pdf")),
+    ("report.pdf", "report.docx", ("document", "docx")),
+    ("notes.docx", "uk_utf8.txt", ("document", "text")),  # text under a binary extension
+    ("letter.json", "report.rtf", ("document", "rtf")),
+    ("page.txt", "page.html", ("document", "html")),
+    ("noext", "regions.json", ("data", "json")),
+]
+
+
+@pytest.mark.parametrize(("name", "fixture", "expected"), WRONG_EXTENSION)
+def test_detect_by_content(name: str, fixture: str, expected: tuple[str, str]) -> None:
+    source = Source(name, data=(FIXTURES / fixture).read_bytes())
+    assert detect(source) == expected
+    assert read_text(source, expected[1]).segments
+
+
+def test_legacy_office_binary_is_unsupported() -> None:
+    exc = error("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert exc.code == "ME902" and "DOCX" in exc.message
+
+
+# --- encodings ------------------------------------------------------------------------------
+
+ENCODINGS = [
+    ("uk_utf8.txt", "utf-8", mf.UK),
+    ("uk_utf8_bom.txt", "utf-8-sig", mf.UK),
+    ("uk_utf16le.txt", "utf-16-le", mf.UK),
+    ("uk_utf16be.txt", "utf-16-be", mf.UK),
+    ("uk_cp1251.txt", "cp1251", mf.UK),
+    ("uk_koi8u.txt", "koi8-u", mf.UK),
+    ("ru_cp1251.txt", "cp1251", mf.RU),
+    ("ru_koi8u.txt", "koi8-u", mf.RU),
+]
+
+
+@pytest.mark.parametrize(("name", "encoding", "text"), ENCODINGS)
+def test_encodings(name: str, encoding: str, text: str) -> None:
+    ev = read(name)
+    assert ev.encoding == encoding
+    assert ev.source_lines == []  # no "mapcheck" directive in the text: no lines kept
+    # Paragraph blocks, joined back, are the text itself.
+    assert "\n\n".join(s.text for s in ev.segments) == text.strip("\n")
+
+
+def test_short_cyrillic_samples_are_not_mistaken() -> None:
+    from checker.readers.docs.encoding import decode
+
+    for sample in ("Сімферополь, Україна", "Крым", "Привіт, світе! Як справи?"):
+        for codepage in ("cp1251", "koi8-u"):
+            text, encoding, _ = decode(sample.encode(codepage))
+            assert (text, encoding) == (sample, codepage)
+
+
+def test_latin1_is_not_read_as_cyrillic() -> None:
+    from checker.readers.docs.encoding import decode
+
+    sample = "Le café du marché à Sébastopol, naïve façade, été déjà très animé."
+    text, encoding, _ = decode(sample.encode("cp1252"))
+    assert text == sample
+    assert encoding not in ("cp1251", "koi8-u", "cp866", "iso8859-5", "mac-cyrillic")
+
+
+def test_utf16_without_bom() -> None:
+    from checker.readers.docs.encoding import decode
+
+    for codec in ("utf-16-le", "utf-16-be"):
+        assert decode(mf.UK.encode(codec)) == (mf.UK, codec, [])
+        assert decode(mf.EN.encode(codec)) == (mf.EN, codec, [])
+
+
+# --- plain text and Markdown ----------------------------------------------------------------
+
+
+def test_plain_text_blocks_and_positions() -> None:
+    ev = read("uk_utf8.txt")
+    assert [(s.line, s.column) for s in ev.segments] == [(1, 1), (4, 1)]
+    assert at(ev, "Севастополь") == (2, 35)
+    assert at(ev, "Херсонську") == (4, 21)
+
+
+def test_crlf_is_normalised() -> None:
+    ev = read_bytes("a.txt", (mf.EN + "mapcheck: disable=MT301\n").replace("\n", "\r\n").encode())
+    assert ev.source_lines == [*mf.EN.split("\n")[:-1], "mapcheck: disable=MT301", ""]
+    ev = read("en_crlf.txt")
+    assert at(ev, "Simferopol, Russia") == (2, 17)
+
+
+def test_markdown_markup_is_masked_in_place() -> None:
+    ev = read("notes.md")
+    assert ev.source_lines == mf.MARKDOWN.split("\n")
+    seg = find(ev, "Simferopol")
+    # Link and emphasis markers are spaces: the phrase reads across them and columns hold.
+    assert re.search(r"to +Simferopol +, Russia +in\nthe", seg.text)
+    assert at(ev, "Simferopol") == (3, 15)
+    assert at(ev, "Russia") == (3, 60)
+    assert at(ev, "Autonomous Republic of Crimea") == (4, 18)
+    assert "https" not in " ".join(s.text for s in ev.segments)
+    assert "<!--" not in " ".join(s.text for s in ev.segments)
+    assert at(ev, "Quote") == (7, 3)
+    for seg in ev.segments:  # masking keeps every line's length
+        for i, line in enumerate(seg.text.split("\n")):
+            assert len(line) <= len(ev.source_lines[seg.line - 1 + i])
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+HTML_SEGMENTS = [
+    ("title", None, 2, 30, None, "Regions & borders"),
+    ("meta", None, 3, 35, None, "Travel guide to Crimea"),
+    ("body", None, 8, 5, None, "Travel guide"),
+    ("body", None, 9, 4, None, "Flights to    Simferopol    ,\n      Russia     resumed."),
+    ("alt", None, 11, 25, None, "Map: Crimea in Russia"),
+    ("title", None, 11, 55, None, "Regional map"),
+    ("option", None, 13, 26, None, "Moscow"),
+    ("option", None, 14, 26, None, "Saint Petersburg"),
+    ("option", None, 15, 25, None, "Republic of Crimea"),
+    ("option", None, 16, 25, None, "Kherson"),
+    ("body", None, 21, 4, None, "Kyiv\xa0& Odesa are in Ukraine."),
+    ("body", None, 22, 6, None, "Unclosed       tags"),
+    ("body", None, 22, 29, None, "still read"),
+]
+
+
+def test_html_segments() -> None:
+    ev = read("page.html")
+    assert rows(ev) == HTML_SEGMENTS
+    assert ev.source_lines == []  # no directive in the page
+    assert at(ev, "Russia") == (10, 7)
+    text = " ".join(s.text for s in ev.segments)
+    for hidden in ("color", "var label", "Enable scripts", "Template", "a comment"):
+        assert hidden not in text
+
+
+def test_html_select_is_an_enumeration_with_records() -> None:
+    ev = read("page.html")
+    [enum] = ev.enumerations
+    assert enum.origin == "select" and enum.key_path == "select[name=region]"
+    assert [(s.text, s.line, s.column) for s in enum.items] == [
+        ("Moscow", 13, 26),
+        ("Saint Petersburg", 14, 26),
+        ("Republic of Crimea", 15, 25),
+        ("Kherson", 16, 25),
+    ]
+    assert [(r.fields["value"], r.fields["text"], r.line) for r in ev.records] == [
+        ("RU-MOW", "Moscow", 13),
+        ("RU-SPE", "Saint Petersburg", 14),
+        ("RU-CR", "Republic of Crimea", 15),
+        ("UA-65", "Kherson", 16),
+    ]
+
+
+def test_html_lists_and_implicit_ends() -> None:
+    page = b"<ul><li>Kyiv<li>Kherson <b>oblast</b></ul><p>after</p>"
+    ev = read_bytes("a.html", page)
+    assert [(e.origin, [s.text for s in e.items]) for e in ev.enumerations] == [
+        ("html-list", ["Kyiv", "Kherson    oblast"])
+    ]
+
+
+def test_html_self_closed_script_hides_nothing() -> None:
+    page = b'<html><head><script src="a.js"/></head><body><p>Crimea</p></body></html>'
+    ev = read_bytes("x.xhtml", page)
+    assert [s.text for s in ev.segments] == ["Crimea"]
+
+
+def test_html_declared_charset() -> None:
+    ev = read("page_cp1251.html")
+    assert ev.encoding == "windows-1251"
+    assert [s.text for s in ev.segments] == ["Сімферополь, Україна"]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<p>a < b and c > d</p>",
+        b"<p title='unclosed>Text</p>",
+        b"<div><!-- never closed",
+        b"<script>var s = '</p>';",
+        b'<p class="x>y">ok</p>' * 3,
+        b"<<<>>><p>z</p></></ p>",
+    ],
+)
+def test_html_broken_markup_never_fails(page: bytes) -> None:
+    read_bytes("broken.html", page)
+
+
+def test_html_hostile_tag_soup_is_linear() -> None:
+    page = b"<a '" * 200_000 + b"<p>end</p>"
+    start = time.perf_counter()
+    ev = read_bytes("soup.html", page)
+    assert time.perf_counter() - start < 10
+    assert ev.segments[-1].text == "end"
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def test_pdf_pages_and_lines() -> None:
+    ev = read("report.pdf")
+    assert [(s.page, s.line) for s in ev.segments] == [(1, 1), (2, 1), (3, 1)]
+    seg = find(ev, "Simferopol, Russia")
+    assert seg.page == 2
+    assert seg.position(seg.text.index("Simferopol")) == (2, 18)
+    assert [s.page for s in ev.segments if "Simferopol" in s.text] == [2]
+    assert [(i.page, i.name) for i in ev.images] == [(2, "page 2 image 1")]
+    assert ev.images[0].data.startswith(b"\x89PNG")
+    assert not ev.undetermined
+
+
+def test_pdf_without_ocr_is_undetermined() -> None:
+    ev = read("scan.pdf", ocr=False)
+    assert [s.page for s in ev.segments] == [1]
+    assert ev.undetermined == ["page 2 has no text layer; OCR is disabled"]
+
+
+def test_pdf_without_tesseract_is_undetermined(monkeypatch: pytest.MonkeyPatch) -> None:
+    from checker.readers.docs import pdf
+
+    monkeypatch.setattr(pdf, "tesseract_languages", lambda: None)
+    ev = read("scan.pdf")
+    assert ev.undetermined == ["page 2 has no text layer; OCR unavailable (tesseract missing)"]
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract is not installed")
+def test_pdf_ocr_reads_a_scanned_page() -> None:
+    ev = read("scan.pdf")
+    ocr = [s for s in ev.segments if s.part == "ocr"]
+    assert [s.page for s in ocr] == [2]
+    assert "Simferopol, Russia" in ocr[0].text
+    assert not ev.undetermined
+    assert "page 2 has no text layer; its text was read by OCR" in ev.notes
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [("truncated.pdf", "truncated"), ("encrypted.pdf", "encrypted and needs a password")],
+)
+def test_pdf_bad(name: str, words: str) -> None:
+    exc = error(name)
+    assert exc.code == "ME901" and words in exc.message
+
+
+# --- DOCX and ODT ---------------------------------------------------------------------------
+
+DOCX = [
+    ("body", None, 1, 1, None, "Annual report on the Black Sea region."),
+    ("body", None, 3, 1, None, "The Autonomous Republic of Crimea is part of Ukraine."),
+    ("body", None, 4, 1, None, "Tourists visited Simferopol, Russia last summer."),
+    ("table", None, 1, 1, "table 1 row 1 cell 1", "Region"),
+    ("table", None, 1, 1, "table 1 row 1 cell 2", "Country"),
+    ("table", None, 1, 1, "table 1 row 2 cell 1", "Sevastopol"),
+    ("table", None, 1, 1, "table 1 row 2 cell 2", "Russia"),
+    ("alt", None, 5, 1, "image: Picture 1", "Regional map"),
+    ("alt", None, 5, 1, "image: Picture 1", "Map showing Crimea as part of Russia"),
+    ("body", None, 6, 1, None, "Kherson\tis a Ukrainian city on the Dnipro."),
+    ("body", None, 7, 1, None, "Deleted text is not read."),
+    ("footer", None, 1, 1, "footer1.xml", "Printed in Kyiv"),
+    ("header", None, 1, 1, "header1.xml", "Black Sea Review, Sevastopol, Russia edition"),
+    (
+        "footnote",
+        None,
+        1,
+        1,
+        "footnote 1 (paragraph 4)",
+        "Source: ministry data for Crimea, Russia.",
+    ),
+    ("comment", None, 1, 1, "comment 1 by Editor (paragraph 4)", "Should say Simferopol, Ukraine."),
+]
+ODT = [
+    ("body", None, 1, 1, None, "Annual report"),
+    ("body", None, 2, 1, None, "Ukraine's Crimea peninsula.  End."),
+    ("body", None, 3, 1, None, "Tourists visited Simferopol, Russia last summer."),
+    (
+        "footnote",
+        None,
+        1,
+        1,
+        "footnote 1 (paragraph 3)",
+        "Source: ministry data for Crimea, Russia.",
+    ),
+    ("comment", None, 1, 1, "comment 1 by Editor (paragraph 3)", "Should say Simferopol, Ukraine."),
+    ("table", None, 1, 1, "table 1 row 1 cell 1", "Region"),
+    ("table", None, 1, 1, "table 1 row 1 cell 2", "Country"),
+    ("table", None, 1, 1, "table 1 row 2 cell 1", "Sevastopol"),
+    ("table", None, 1, 1, "table 1 row 2 cell 2", "Russia"),
+    ("alt", None, 4, 1, "image: Image1", "Regional map"),
+    ("alt", None, 4, 1, "image: Image1", "Map showing Crimea as part of Russia"),
+    ("body", None, 5, 1, None, "Kherson\tcity on the Dnipro"),
+    ("body", None, 6, 1, None, "Mariupol"),
+    ("header", None, 1, 1, "header of Standard", "Black Sea Review, Sevastopol, Russia edition"),
+    ("footer", None, 1, 1, "footer of Standard", "Printed in Kyiv"),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "image"),
+    [
+        ("report.docx", DOCX, "word/media/image1.png (paragraph 5)"),
+        ("report.odt", ODT, "Pictures/image1.png (paragraph 4)"),
+    ],
+)
+def test_office_documents(name: str, expected: list[tuple[object, ...]], image: str) -> None:
+    ev = read(name)
+    assert rows(ev) == expected
+    assert [i.name for i in ev.images] == [image]
+    assert ev.images[0].data.startswith(b"\x89PNG")
+    assert not ev.undetermined and not ev.source_lines
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "words"),
+    [
+        ("bomb.docx", "ME901", "XML entities are not allowed"),
+        ("traversal.docx", "ME901", "points outside the archive"),
+        ("truncated.docx", "ME901", "corrupt or truncated zip"),
+    ],
+)
+def test_office_hostile(name: str, code: str, words: str) -> None:
+    exc = error(name)
+    assert exc.code == code and words in exc.message
+
+
+def _docx(document_xml: str, extra: dict[str, bytes] | None = None) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("word/document.xml", document_xml)
+        for name, data in (extra or {}).items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_docx_zip_bomb_is_refused() -> None:
+    data = _docx(
+        f"<w:document {mf.W_NS}><w:body/></w:document>",
+        {"word/media/image1.png": b"\x00" * (64 * 1024 * 1024)},
+    )
+    exc = error("bomb.docx", data)
+    assert exc.code == "ME903" and "compression ratio" in exc.message
+
+
+def test_docx_deep_nesting_is_bounded() -> None:
+    deep = "<w:sdt><w:sdtContent>" * 5000 + "</w:sdtContent></w:sdt>" * 5000
+    data = _docx(f"<w:document {mf.W_NS}><w:body>{deep}</w:body></w:document>")
+    exc = error("deep.docx", data)
+    assert exc.code == "ME903"
+
+
+def test_docx_external_entity_is_refused() -> None:
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        f"<w:document {mf.W_NS}><w:body><w:p><w:r><w:t>&x;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    exc = error("xxe.docx", _docx(xml))
+    assert exc.code == "ME901" and "XML entities are not allowed" in exc.message
+
+
+# --- EPUB and RTF ---------------------------------------------------------------------------
+
+
+def test_epub_spine_order_and_chapters() -> None:
+    ev = read("book.epub")
+    assert rows(ev) == [
+        ("title", None, 3, 57, "OEBPS/text/ch1.xhtml", "One"),
+        ("body", None, 5, 5, "OEBPS/text/ch1.xhtml", "Chapter one"),
+        ("body", None, 6, 4, "OEBPS/text/ch1.xhtml", "Kyiv is the capital of Ukraine."),
+        ("title", None, 3, 57, "OEBPS/text/ch2.xhtml", "Two"),
+        ("body", None, 5, 5, "OEBPS/text/ch2.xhtml", "Chapter two"),
+        ("body", None, 6, 4, "OEBPS/text/ch2.xhtml", "We landed in Simferopol, Russia."),
+        ("alt", None, 7, 35, "OEBPS/text/ch2.xhtml", "Crimea map"),
+    ]
+    assert [i.name for i in ev.images] == ["OEBPS/images/map.png"]
+
+
+def test_rtf() -> None:
+    ev = read("report.rtf")
+    assert ev.encoding == "cp1251"
+    assert at(ev, "Simferopol, Russia") == (2, 18)
+    assert at(ev, "Севастополь") == (3, 1)
+    assert at(ev, "Крим") == (3, 28)
+
+
+def test_rtf_that_is_not_rtf() -> None:
+    exc = error("x.rtf", b"plain words, not RTF at all")
+    assert exc.code == "ME901"
+
+
+# --- CSV and TSV ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["regions.csv", "regions.tsv"])
+def test_tabular_records_and_columns(name: str) -> None:
+    ev = read(name)
+    assert [r.row for r in ev.records] == [1, 2, 3, 4, 5]
+    assert [r.line for r in ev.records] == [2, 3, 4, 5, 6]
+    assert ev.records[2].fields == {
+        "id": "3",
+        "region": "Republic of Crimea",
+        "country": "RU",
+        "phone": "+7 365",
+    }
+    region = next(e for e in ev.enumerations if e.origin == "csv-column:region")
+    assert region.key_path == "column region"
+    assert [s.text for s in region.items][:3] == [
+        "Moscow",
+        "Saint Petersburg",
+        "Republic of Crimea",
+    ]
+    seg = find(ev, "Republic of Crimea")
+    assert (seg.part, seg.line, seg.column, seg.key_path, seg.row) == (
+        "cell",
+        4,
+        3,
+        "row 3 column region",
+        3,
+    )
+    assert [s.text for s in ev.segments if s.part == "header"] == [
+        "id",
+        "region",
+        "country",
+        "phone",
+    ]
+
+
+def test_csv_quoted_cells_point_inside_the_quotes() -> None:
+    ev = read("regions.csv")
+    seg = find(ev, "Sevastopol, city")
+    assert (seg.line, seg.column) == (5, 4)
+    phone = next(s for s in ev.segments if s.key_path == "row 4 column phone")
+    assert (phone.text, phone.line, phone.column) == ("+7 869", 5, 26)
+
+
+def test_csv_semicolon_cp1251() -> None:
+    ev = read("regions_semicolon.csv")
+    assert ev.encoding == "cp1251"
+    assert [r.fields["регіон"] for r in ev.records] == [
+        "Автономна Республіка Крим",
+        "Республика Крым",
+    ]
+    assert {e.origin for e in ev.enumerations} == {
+        "csv-column:id",
+        "csv-column:регіон",
+        "csv-column:країна",
+    }
+
+
+def test_csv_headerless_single_column() -> None:
+    ev = read_bytes("list.csv", b"Moscow\nRepublic of Crimea\nSevastopol\n")
+    [enum] = ev.enumerations
+    assert enum.origin == "csv-column:column 1"
+    assert [s.text for s in enum.items] == ["Moscow", "Republic of Crimea", "Sevastopol"]
+
+
+def test_csv_multiline_cell() -> None:
+    ev = read_bytes("m.csv", b'id,note\n1,"first line\nsecond line"\n2,plain\n')
+    assert [(r.row, r.line) for r in ev.records] == [(1, 2), (2, 4)]
+
+
+# --- JSON -----------------------------------------------------------------------------------
+
+
+def test_json_segments_records_enumerations() -> None:
+    ev = read("regions.json")
+    seg = find(ev, "Republic of Crimea")
+    assert (seg.part, seg.line, seg.column, seg.key_path) == (
+        "value",
+        11,
+        16,
+        "$.regions[1].name",
+    )
+    key = next(s for s in ev.segments if s.part == "key" and s.text == "Sevastopol")
+    assert (key.line, key.column, key.key_path) == (32, 6, "$.byName.Sevastopol")
+    rec = next(r for r in ev.records if r.key_path == "$.regions[1]")
+    assert rec.line == 9
+    assert rec.fields == {
+        "code": "RU-CR",
+        "name": "Republic of Crimea",
+        "country": "RU",
+        "meta.capital": "Simferopol",
+    }
+    enums = {(e.origin, e.key_path): [s.text for s in e.items] for e in ev.enumerations}
+    assert enums == {
+        ("json-field:code", "$.regions[*].code"): ["RU-MOW", "RU-CR", "UA-65"],
+        ("json-field:name", "$.regions[*].name"): [
+            "Moscow",
+            "Republic of Crimea",
+            "Херсонська область",
+        ],
+        ("json-field:country", "$.regions[*].country"): ["RU", "RU", "UA"],
+        ("json-array", "$.aliases"): ["Crimea", "Krym", "Крим"],
+        ("json-keys", "$.byName"): ["Moscow", "Sevastopol"],
+    }
+    assert find(ev, "escaped").text == 'escaped Крим and a "quote"'
+
+
+def test_json_positions_match_the_file() -> None:
+    ev = read("regions.json")
+    lines = (FIXTURES / "regions.json").read_text(encoding="utf-8").split("\n")
+    for seg in ev.segments:
+        if "\\" not in lines[seg.line - 1]:
+            assert lines[seg.line - 1][seg.column - 1 :].startswith(seg.text), seg
+
+
+def test_json_duplicate_keys_and_braces_in_strings_keep_alignment() -> None:
+    doc = b'{"a": "{[", "a": "x", "b": ["]}", {"c": "Crimea"}]}'
+    ev = read_bytes("d.json", doc)
+    seg = find(ev, "Crimea")
+    assert (seg.column, seg.key_path) == (doc.index(b"Crimea") + 1, "$.b[1].c")
+
+
+def test_json_lines() -> None:
+    ev = read_bytes("r.jsonl", b'{"name": "Moscow"}\n{"name": "Crimea", "country": "RU"}\n')
+    assert [r.key_path for r in ev.records] == ["$[0]", "$[1]"]
+    assert (find(ev, "Crimea").line, find(ev, "Crimea").column) == (2, 11)
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "words"),
+    [
+        (b'{"regions": ["Moscow", "Crimea"\n', "ME901", "truncated"),
+        (b"[" * 100_000 + b"]" * 100_000, "ME903", "nested"),
+        (b'{"a": ' * 100_000 + b"1" + b"}" * 100_000, "ME903", "nested"),
+    ],
+)
+def test_json_bad(data: bytes, code: str, words: str) -> None:
+    exc = error("bad.json", data)
+    assert exc.code == code and words in exc.message
+
+
+# --- YAML -----------------------------------------------------------------------------------
+
+
+def test_yaml() -> None:
+    ev = read("regions.yaml")
+    got = {s.key_path: (s.part, s.line, s.column, s.text) for s in ev.segments if s.part == "value"}
+    assert got["$.regions[1].name"] == ("value", 7, 12, "Republic of Crimea")
+    assert got["$.regions[2].name"] == ("value", 8, 26, "Sevastopol")
+    assert got["$.notes"] == ("value", 11, 3, "Multi-line note\n  about Simferopol, Russia.")
+    assert at(ev, "Simferopol, Russia") == (12, 9)
+    enums = {(e.origin, e.key_path): [s.text for s in e.items] for e in ev.enumerations}
+    assert enums[("yaml-field:name", "$.regions[*].name")] == [
+        "Moscow",
+        "Republic of Crimea",
+        "Sevastopol",
+    ]
+    assert enums[("yaml-sequence", "$.aliases")] == ["Crimea", "Krym"]
+    rec = next(r for r in ev.records if r.key_path == "$.regions[2]")
+    assert (rec.fields, rec.line) == ({"code": "RU-SEV", "name": "Sevastopol"}, 8)
+
+
+def test_yaml_is_never_executed_and_alias_bombs_cost_nothing() -> None:
+    ev = read_bytes("x.yaml", b"a: !!python/object/apply:os.system ['echo pwned']\n")
+    assert [s.text for s in ev.segments] == ["a", "echo pwned"]  # read as text, not run
+    bomb = b"a: &a [x,x,x,x,x,x,x,x,x]\n" + b"".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n".encode()
+        for i in range(8)
+    )
+    start = time.perf_counter()
+    ev = read_bytes("bomb.yaml", bomb)
+    assert time.perf_counter() - start < 2
+    assert len(ev.segments) < 50
+
+
+def test_yaml_bad() -> None:
+    exc = error("bad.yaml")
+    assert exc.code == "ME901" and "line 2" in exc.message
+
+
+# --- SQL ------------------------------------------------------------------------------------
+
+
+def test_sql_inserts_copy_and_literals() -> None:
+    ev = read("dump.sql")
+    recs = {r.key_path: (r.fields, r.line) for r in ev.records}
+    assert recs["regions row 3"] == ({"id": 3, "name": "Republic of Crimea", "country": "RU"}, 10)
+    assert recs["regions row 4"][0]["name"] == "Kherson's oblast"
+    assert recs["cities row 2"] == ({"id": 11, "name": "It's Yalta", "region_id": None}, 11)
+    assert recs["public.timezones row 2"] == (
+        {"id": 2, "zone": "Europe/Simferopol", "label": "MSK (Russia)"},
+        15,
+    )
+    assert recs["public.timezones row 3"][0]["zone"] is None
+    seg = find(ev, "Republic of Crimea")
+    assert (seg.line, seg.column, seg.key_path, seg.row) == (10, 5, "regions row 3 column name", 3)
+    seg = find(ev, "Europe/Simferopol")
+    assert (seg.line, seg.column) == (15, 3)
+    enums = {e.origin: [s.text for s in e.items] for e in ev.enumerations}
+    assert enums["sql-column:regions.name"] == [
+        "Moscow",
+        "Saint Petersburg",
+        "Republic of Crimea",
+        "Kherson's oblast",
+    ]
+    assert [s.text for s in ev.segments if s.part == "comment-code"] == [
+        "-- MySQL dump of the demo regions table"
+    ]
+    assert [s.text for s in ev.segments if s.part == "string"] == [
+        "a string literal outside inserts"
+    ]
+
+
+def test_sql_standard_quoting() -> None:
+    data = b"INSERT INTO r (name) VALUES ('C:\\path'), ('It''s'), (E'Crimea\\nRU');\n"
+    ev = read_bytes("std.sql", data)
+    assert [r.fields["name"] for r in ev.records] == ["C:\\path", "It's", "Crimea\nRU"]
+    assert find(ev, "Crimea").text == "Crimea RU"  # an escaped newline stays on its line
+
+
+# --- source code ----------------------------------------------------------------------------
+
+
+def test_python_source() -> None:
+    ev = read("regions.py")
+    got = [(s.part, s.line, s.column, s.text) for s in ev.segments]
+    assert got == [
+        ("comment-code", 1, 2, " fmt: off"),
+        ("string", 2, 4, "Address data for the demo (module docstring)."),
+        ("comment-code", 4, 2, " Regions shown in the address form"),
+        ("string", 6, 6, "Moscow"),
+        ("string", 7, 6, "Saint Petersburg"),
+        ("string", 8, 6, "Республика Крым"),
+        ("string", 9, 6, "Sevastopol"),
+        ("string", 11, 11, "RU-MOW"),
+        ("string", 11, 21, "RU-CR"),
+        ("string", 12, 11, "Crimea {1 + 1}"),
+        ("string", 13, 9, "C:\\no\\escapes"),
+        ("string", 14, 11, "Crimea"),
+        ("string", 15, 11, "Multi-line\nSimferopol, Russia"),
+    ]
+    assert at(ev, "Simferopol") == (16, 1)
+    enums = {(e.origin, e.key_path): [s.text for s in e.items] for e in ev.enumerations}
+    assert enums == {
+        ("python-tuple", "REGIONS"): [
+            "Moscow",
+            "Saint Petersburg",
+            "Республика Крым",
+            "Sevastopol",
+        ],
+        ("python-list", "CODES"): ["RU-MOW", "RU-CR"],
+    }
+
+
+def test_python_that_tokenize_rejects_uses_the_lexer() -> None:
+    ev = read_bytes("old.py", b'print "Crimea"\n  bad indent = ["a", "b"\n')
+    assert [s.text for s in ev.segments] == ["Crimea", "a", "b"]
+    assert any("generic lexer" in n for n in ev.notes)
+
+
+def test_javascript_source() -> None:
+    ev = read("regions.js")
+    got = [(s.part, s.line, s.column, s.text) for s in ev.segments]
+    assert got == [
+        ("comment-code", 1, 3, " Regions of the address form"),
+        ("string", 2, 19, "Moscow"),
+        ("string", 2, 29, "Saint Petersburg"),
+        ("string", 2, 49, "Республика Крым"),
+        ("comment-code", 3, 3, " block comment:\n   Crimea, Russia "),
+        ("string", 5, 16, "Simferopol, ${country}"),
+        ("string", 7, 26, "RU-CR"),
+        ("string", 7, 43, "RU-MOW"),
+        ("string", 8, 33, "after division"),
+    ]
+    enums = {(e.origin, e.key_path): [s.text for s in e.items] for e in ev.enumerations}
+    assert enums == {
+        ("js-list", "regions"): ["Moscow", "Saint Petersburg", "Республика Крым"],
+        ("js-object", "codes"): ["RU-CR", "RU-MOW"],
+    }
+
+
+SOURCES = [
+    (
+        ".go",
+        'var r = []string{"Moscow", "Crimea"}\ns := `raw \\n`\n',
+        ["Moscow", "Crimea", "raw \\n"],
+    ),
+    (
+        ".rs",
+        'let r = vec!["Crimea", "Kyiv"]; let s = r#"raw "q""#; let c = \'x\';',
+        ["Crimea", "Kyiv", 'raw "q"'],
+    ),
+    (".cs", 'var s = @"C:\\x ""q"""; // note\nvar u = "\\u041a";', ['C:\\x "q"', " note", "К"]),
+    (
+        ".kt",
+        'val l = listOf("Moscow", "Crimea")\nval t = """multi\nline"""',
+        ["Moscow", "Crimea", "multi\nline"],
+    ),
+    (".php", "<?php $a = 'it\\'s \\n'; # hash\n$b = \"tab\\t\";", ["it's \\n", " hash", "tab\t"]),
+    (".rb", "REGIONS = ['Moscow', 'Crimea'] # list\n", ["Moscow", "Crimea", " list"]),
+    (".java", 'String[] r = {"Moscow", "Crimea"}; char c = \'"\';', ["Moscow", "Crimea"]),
+    (
+        ".ts",
+        'const r: string[] = ["A\\u{1F600}", "B"]; const x = y / 2; // "no"',
+        ["A\U0001f600", "B", ' "no"'],
+    ),
+]
+
+
+@pytest.mark.parametrize(("suffix", "code", "texts"), SOURCES)
+def test_other_languages(suffix: str, code: str, texts: list[str]) -> None:
+    ev = read_bytes("f" + suffix, code.encode())
+    assert [s.text for s in ev.segments] == texts
+    assert (ev.enumerations and len(ev.enumerations[0].items) == 2) or suffix in (".cs", ".php")
+
+
+# --- limits and hostile inputs --------------------------------------------------------------
+
+
+def test_character_limit_makes_the_file_undetermined(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_collect, "MAX_TEXT_CHARS", 100)
+    ev = read("uk_utf8.txt")
+    assert sum(len(s.text) for s in ev.segments) == 100
+    assert ev.undetermined == [
+        "the file holds more than 100 characters of text; only the part before that was checked"
+    ]
+
+
+def test_item_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_collect, "MAX_ITEMS", 10)
+    ev = read("regions.json")
+    assert ev.undetermined and "10 text items" in ev.undetermined[0]
+
+
+def test_image_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_collect, "MAX_IMAGES", 0)
+    ev = read("report.docx")
+    assert not ev.images and "embedded images" in ev.undetermined[0]
+
+
+def test_fifty_megabyte_single_line(tmp_path: Path) -> None:
+    path = tmp_path / "line.txt"
+    path.write_bytes(b"Crimea is Ukraine. " * (50 * 1024 * 1024 // 19))
+    start = time.perf_counter()
+    ev = read_text(Source("line.txt", path=path), "text")
+    assert time.perf_counter() - start < 15
+    assert sum(len(s.text) for s in ev.segments) == _collect.MAX_TEXT_CHARS
+    assert ev.undetermined
+    assert max(len(s.text) for s in ev.segments) <= 64 * 1024
+    # Pieces of a long line keep exact columns.
+    second = ev.segments[1]
+    assert second.line == 1 and second.column == len(ev.segments[0].text) + 1
+
+
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("garbage.txt", "text"),
+        ("garbage.csv", "csv"),
+        ("garbage.json", "json"),
+        ("garbage.yaml", "yaml"),
+        ("garbage.sql", "sql"),
+        ("garbage.py", "source"),
+        ("garbage.html", "html"),
+        ("garbage.md", "markdown"),
+        ("garbage.pdf", "pdf"),
+        ("garbage.docx", "docx"),
+        ("garbage.odt", "odt"),
+        ("garbage.epub", "epub"),
+        ("garbage.rtf", "rtf"),
+    ],
+)
+def test_binary_garbage_never_raises_anything_but_reader_errors(name: str, fmt: str) -> None:
+    import random
+
+    rng = random.Random(name)
+    data = bytes(rng.randrange(256) for _ in range(20_000))
+    try:
+        read_text(Source(name, data=data), fmt)
+    except ReaderError as exc:
+        assert exc.code.startswith("ME9")
+        assert not any(bug in exc.message for bug in BUG_TYPES), exc.message
+
+
+def test_empty_and_oversized_inputs() -> None:
+    with pytest.raises(ReaderError) as info:
+        read_text(Source("e.txt", data=b""), "text")
+    assert info.value.code == "ME906"
+    big = Source("big.txt", data=b"x" * 2000, max_bytes=1000)
+    with pytest.raises(ReaderError) as info:
+        read_text(Source("big.txt", path=FIXTURES / "uk_utf8.txt", max_bytes=10), "text")
+    assert info.value.code == "ME903"
+    assert big.size() == 2000
+
+
+def test_unknown_format() -> None:
+    with pytest.raises(ReaderError) as info:
+        read_text(Source("a.xyz", data=b"x"), "xlsx")
+    assert info.value.code == "ME902"
+
+
+def test_fixture_json_is_what_the_generator_writes() -> None:
+    assert json.loads((FIXTURES / "regions.json").read_text(encoding="utf-8")) == mf.JSON_DOC
+
+
+MUTATED = [
+    "report.pdf",
+    "report.docx",
+    "report.odt",
+    "book.epub",
+    "report.rtf",
+    "page.html",
+    "notes.md",
+    "regions.csv",
+    "regions.json",
+    "regions.yaml",
+    "dump.sql",
+    "regions.py",
+    "regions.js",
+    "uk_cp1251.txt",
+]
+
+
+@pytest.mark.parametrize("name", MUTATED)
+def test_truncated_and_corrupted_fixtures_fail_cleanly(name: str) -> None:
+    """Every prefix cut and a few flipped bytes: a result or a ReaderError, nothing else."""
+    import random
+
+    data = (FIXTURES / name).read_bytes()
+    rng = random.Random(name)
+    variants = [data[: len(data) * k // 12] for k in range(1, 12)]
+    for _ in range(12):
+        buf = bytearray(data)
+        for _ in range(8):
+            buf[rng.randrange(len(buf))] = rng.randrange(256)
+        variants.append(bytes(buf))
+    for variant in variants:
+        if not variant.strip():
+            continue
+        source = Source(name, data=variant)
+        try:
+            _, fmt = detect(source)
+            read_text(source, fmt, ocr=False)
+        except ReaderError as exc:
+            assert exc.code.startswith("ME9"), exc
+            assert not any(bug in exc.message for bug in BUG_TYPES), exc.message
