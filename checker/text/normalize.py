@@ -44,9 +44,69 @@ def _fold_char(ch: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Same-length canonical form of ``text`` for matching (see the module docstring)."""
+    """Same-length canonical form of ``text`` for matching (see the module docstring).
+
+    Most text takes a fast path of C-level string operations (translate, casefold); text that
+    is not in NFKC form, or whose case folding changes its length (``ß``), goes through the
+    per-character definition :func:`fold_reference`, which the fast path equals.
+    """
+    # Line breaks are the usual special characters: replace them at C speed, and translate
+    # only when others are left (translate with a mapping is slow on non-ASCII text).
+    special = text.replace("\n", " ") if "\n" in text else text
+    if _SPECIAL.search(special) is not None:
+        table = _special_table()
+        special = _SPECIAL.sub(lambda m: table[ord(m.group())], special)
+    if unicodedata.is_normalized("NFKC", special):
+        low = special.casefold()
+        if len(low) == len(text):
+            if low.isascii():
+                return low
+            low = low.replace("ё", "е")
+            if _has_mixed_word(low):
+                return _fix_mixed_scripts(low)
+            return low
+    return fold_reference(text)
+
+
+def fold_reference(text: str) -> str:
+    """The definition of :func:`fold`, one character at a time (slow; kept for tests)."""
     out = "".join(_fold_char(ch) for ch in text)
     return _fix_mixed_scripts(out)
+
+
+#: Characters :func:`_fold_char` maps before any Unicode normalisation. White space is listed
+#: explicitly (every code point for which ``str.isspace`` is true; a test checks the list).
+_SPACES = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+_TABLE: dict[int, str] = {}
+_SPECIAL = re.compile(
+    "[" + re.escape(_APOSTROPHES + _DASHES + _SPACES.replace(" ", "") + "\u00ad") + "]"
+)
+
+
+def _special_table() -> dict[int, str]:
+    if not _TABLE:
+        table = {ord(c): "'" for c in _APOSTROPHES}
+        table.update({ord(c): "-" for c in _DASHES})
+        table.update({ord(c): " " for c in _SPACES + "\u00ad"})
+        _TABLE.update(table)
+    return _TABLE
+
+
+#: A Latin letter next to a Cyrillic one, and a letter of neither script.
+_MIXED_PAIR = re.compile(r"[a-z][\u0400-\u04ff]|[\u0400-\u04ff][a-z]")
+_OTHER_LETTER = re.compile(r"[^\W\d_a-z\u0400-\u04ff]")
+
+
+def _has_mixed_word(text: str) -> bool:
+    """Whether some word has both Latin and Cyrillic letters (then the look-alike mapping of
+    :func:`_fix_mixed_scripts` applies). Without letters of a third script such a word has a
+    Latin letter next to a Cyrillic one; with them, the caller's full pass decides."""
+    if _MIXED_PAIR.search(text) is not None:
+        return True
+    return _OTHER_LETTER.search(text) is not None
 
 
 def _fix_mixed_scripts(text: str) -> str:

@@ -1,0 +1,271 @@
+"""MT3xx: wording in documents that concedes Russian sovereignty over Crimea or occupied oblasts.
+
+The phrase lists are data (``checker/data/lexicon/*.tsv``, see ``LEXICON.md`` for the policy
+basis); these rules give each list its stable code, its message and its category. All of them
+read one analysis per document (:mod:`checker.text.matcher`): a fast literal pre-scan, then
+normalised matching in English, Ukrainian and Russian around the hits only, with guards for
+quotation and attribution (reported as MT390, information), history, homonyms, substrings and
+negation. Locations are the page, line and column of the first matched character; the
+fingerprint uses the matched words and a few words around them, never line numbers.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Iterator
+
+from checker.model import POLICY_OBLASTS, Category, Location, RawFinding
+from checker.readers.base import TextEvidence
+from checker.rules.context import TextContext
+from checker.rules.registry import register
+from checker.text.matcher import REPORTAGE, TextMatch, default_matcher
+
+_WHY = {
+    "MT301": "names a place in Crimea or an occupied oblast as part of Russia; under UN General "
+    "Assembly resolutions 68/262 and ES-11/4 it is Ukraine",
+    "MT302": "uses Russia's federal-subject name for Crimea or Sevastopol; UN General Assembly "
+    "resolution 68/262 recognises no change to their status",
+    "MT303": "counts Crimea, Sevastopol or the occupied oblasts among Russia's federal districts "
+    "or subjects (UN General Assembly resolutions 68/262, ES-11/4)",
+    "MT304": "frames Russia's annexation of Crimea as legitimate (reunification, accession, "
+    "return); UN General Assembly resolution 68/262 declares the 2014 referendum invalid",
+    "MT305": "presents the occupied parts of Donetsk, Luhansk, Zaporizhzhia or Kherson oblasts, "
+    "or the 'DPR'/'LPR', as Russian or as states; UN General Assembly resolution ES-11/4 "
+    "declares the purported annexation invalid",
+    "MT306": "turns Russia's occupation into a 'dispute' or an open status; UN General Assembly "
+    "resolution 68/262 affirms Ukraine's territorial integrity",
+    "MT307": "is the Russian transliteration of a Ukrainian place name (Ukrainian usage, "
+    "#CorrectUA)",
+    "MT308": "'Crimean bridge' is the Russian name of the bridge Russia built to occupied Crimea",
+    "MT309": "is an AP-style dateline that names Crimea without its country",
+}
+_CONCEPT = {
+    "MT301": "place attributed to Russia",
+    "MT302": "Russian federal-subject name",
+    "MT303": "Russian federal district or subject count",
+    "MT304": "legitimising framing",
+    "MT305": "occupied oblast as Russian",
+    "MT306": "disputed framing",
+}
+
+#: The last document analysed: every MT3xx rule of one check reads the same analysis.
+_LAST: list[tuple[weakref.ref[TextEvidence], list[TextMatch]]] = []
+
+
+def analysis(evidence: TextEvidence) -> list[TextMatch]:
+    """The judged matches of one document, computed once for all MT3xx rules."""
+    if _LAST and _LAST[0][0]() is evidence:
+        return _LAST[0][1]
+    matches = default_matcher().analyse(evidence.segments)
+    _LAST[:] = [(weakref.ref(evidence), matches)]
+    return matches
+
+
+def _location(ctx: TextContext, match: TextMatch) -> Location:
+    seg = match.segment
+    return Location(
+        path=ctx.path,
+        page=seg.page,
+        line=match.line,
+        column=match.column,
+        row=seg.row,
+        key_path=seg.key_path,
+    )
+
+
+def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
+    for match in analysis(ctx.evidence):
+        if match.reported_code != code:
+            continue
+        evidence: dict[str, object] = {
+            "match": match.text,
+            "phrase": match.phrase,
+            "language": match.lang,
+            "lexicon": match.where,
+        }
+        quoted = " ".join(match.text.split())
+        if code == REPORTAGE:
+            evidence["concept"] = match.code
+            evidence["reportage"] = match.reportage
+            message = (
+                f"“{quoted}” is {_CONCEPT.get(match.code, match.code)} wording ({match.code}), "
+                f"but {_distance(match.reportage)}: reportage, not the document's own claim"
+            )
+            suggestion = (
+                "Fine as reportage; make sure the text itself says the area is Ukraine "
+                f"(e.g. “{match.suggestion}”)."
+                if match.suggestion
+                else "Fine as reportage."
+            )
+        else:
+            message = f"“{quoted}” {_WHY[code]}"
+            suggestion = f"Write “{match.suggestion}”." if match.suggestion else ""
+        yield RawFinding(
+            code=code,
+            message=message,
+            location=_location(ctx, match),
+            confidence=match.confidence,
+            evidence=evidence,
+            suggestion=suggestion,
+            identity=match.identity,
+        )
+
+
+def _distance(reason: str) -> str:
+    if reason == "quoted":
+        return "it is quoted"
+    return f"it is distanced or attributed (“{reason}”)"
+
+
+@register("MT301", "text.place-attributed-to-russia", Category.CONCEDES, "text")
+def place_attributed_to_russia(ctx: TextContext) -> Iterator[RawFinding]:
+    """A place in Crimea or an occupied oblast is attributed to Russia.
+
+    Captions, datelines and addresses such as "Simferopol, Russia", "Yalta (Russia)",
+    "Crimea in Russia", "Mariupol, Russia", "Крым, Россия", "Россия, г. Севастополь",
+    "Сімферополь, Росія". Russian-language text is not Russian sovereignty: "Симферополь,
+    Украина" is correct. "Sevastopol, Russia's Black Sea Fleet base" names a base, not a
+    country, and is not reported; nor is "Donetsk, Rostov oblast" (a Russian town).
+
+    Bad: ``Photo: a street market in Simferopol, Russia, in May 2023.``
+    Good: ``Photo: a street market in Simferopol, Crimea, Ukraine, in May 2023.``
+    """
+    return _findings(ctx, "MT301")
+
+
+@register("MT302", "text.federal-subject-name", Category.CONCEDES, "text")
+def federal_subject_name(ctx: TextContext) -> Iterator[RawFinding]:
+    """Crimea or Sevastopol under the name of a Russian federal subject.
+
+    "Republic of Crimea" (but not "Autonomous Republic of Crimea", its name in Ukraine's
+    constitution), "Республика Крым" (not "Автономная Республика Крым"), bare "Республіка Крим"
+    (not "Автономна Республіка Крим"), "federal city of Sevastopol", "город федерального значения
+    Севастополь". The short-lived Republic of Crimea of 1992-1995 (within Ukraine) is history.
+
+    Bad: ``The Republic of Crimea announced new tourist taxes.``
+    Good: ``The Russian-installed authorities in the Autonomous Republic of Crimea announced …``
+    """
+    return _findings(ctx, "MT302")
+
+
+@register("MT303", "text.federal-district", Category.CONCEDES, "text")
+def federal_district(ctx: TextContext) -> Iterator[RawFinding]:
+    """Crimea placed in a Russian federal district, or counted among Russia's federal subjects.
+
+    "Crimean Federal District", "Крымский федеральный округ", "Кримський федеральний округ",
+    "Southern Federal District" in a text about Crimea, "Russia's 85 (or 89) federal subjects"
+    (Russia has 83 within its recognised borders).
+
+    Bad: ``Sevastopol is a city in the Southern Federal District of Russia.``
+    Good: ``Sevastopol is a city in Crimea, Ukraine, occupied by Russia since 2014.``
+    """
+    return _findings(ctx, "MT303")
+
+
+@register("MT304", "text.legitimising-framing", Category.CONCEDES, "text")
+def legitimising_framing(ctx: TextContext) -> Iterator[RawFinding]:
+    """The 2014 annexation told as a legitimate event.
+
+    "Reunification" (in a text about Crimea), "Crimea rejoined / returned to Russia",
+    "accession of Crimea to Russia", "Crimea voted to join Russia", "Crimea is Russian";
+    "воссоединение Крыма", "присоединение Крыма", "вхождение Крыма в состав России", "Крым наш",
+    "Крым — это Россия", "Крым в составе России"; "возз'єднання Криму", "Крим у складі Росії".
+    Descriptive or critical framing is not reported: "Russia annexed Crimea in 2014", "Russia's
+    illegal annexation", "Russian-occupied Crimea", "Russia claims Crimea". Quoted or attributed
+    wording ("Moscow calls it 'reunification'") is reportage (MT390).
+
+    Bad: ``Since Crimea rejoined Russia in 2014, tourism has grown.``
+    Good: ``Since Russia's illegal annexation of Crimea in 2014, tourism has fallen.``
+    """
+    return _findings(ctx, "MT304")
+
+
+@register("MT305", "text.occupied-oblast-as-russian", Category.CONCEDES, "text", POLICY_OBLASTS)
+def occupied_oblast_as_russian(ctx: TextContext) -> Iterator[RawFinding]:
+    """Occupied parts of Donetsk, Luhansk, Zaporizhzhia or Kherson oblasts shown as Russian.
+
+    "New regions of Russia", "Zaporozhye region of Russia", "Херсонская область России",
+    "новые регионы", and the "DPR"/"LPR" ("Donetsk People's Republic", "ДНР") named as if they
+    were states. "So-called", "self-proclaimed", "Russian-backed", "так называемая", "так звана"
+    or quotation marks make it reportage (MT390).
+
+    Bad: ``The Donetsk People's Republic opened a new school in Mariupol.``
+    Good: ``Russia's occupation administration in Donetsk oblast opened a school in Mariupol.``
+    """
+    return _findings(ctx, "MT305")
+
+
+@register("MT306", "text.disputed-framing", Category.DISPUTES, "text")
+def disputed_framing(ctx: TextContext) -> Iterator[RawFinding]:
+    """Crimea described as disputed rather than occupied.
+
+    "Disputed territory" (about Crimea), "Crimea (disputed)", "Crimea (Russia/Ukraine)", "claimed
+    by Ukraine", "special status for Crimea", "спорная территория", "спірний півострів". A
+    warning in the ``un`` profile, an error in ``ua-strict``. "Crimea is not a disputed
+    territory" is not reported.
+
+    Bad: ``Crimea, a disputed territory claimed by both Russia and Ukraine.``
+    Good: ``Crimea, a Ukrainian peninsula occupied by Russia since 2014.``
+    """
+    return _findings(ctx, "MT306")
+
+
+@register("MT307", "text.russian-transliteration", Category.STYLE, "text")
+def russian_transliteration(ctx: TextContext) -> Iterator[RawFinding]:
+    """Russian transliterations of Ukrainian place names in English, and "на Украине".
+
+    Kiev, Kharkov, Odessa, Lvov, Zaporozhye, Nikolaev, Dnepropetrovsk, Lugansk, Rovno, Vinnitsa,
+    Chernobyl, Donbass, "the Ukraine" and more; "на Украине" (Russian), "на Україні"
+    (Ukrainian). Not reported: chicken Kiev, Dynamo Kiev, Kiev cameras, Kievan Rus, Odessa in
+    Texas, Prince Lvov, quoted titles, and sentences about years before 1991. Chernobyl: the
+    1986 disaster keeps its historical English name ("the Chernobyl disaster/accident" is not
+    reported); the town, the plant and the zone today are Chornobyl. "The Ukraine war" is fine
+    ("the" belongs to "war"). Information in ``un``, a warning in ``ua-strict``.
+
+    Bad: ``Flights to Kiev and Odessa resumed.``
+    Good: ``Flights to Kyiv and Odesa resumed.``
+    """
+    return _findings(ctx, "MT307")
+
+
+@register("MT308", "text.crimean-bridge", Category.STYLE, "text")
+def crimean_bridge(ctx: TextContext) -> Iterator[RawFinding]:
+    """ "Crimean bridge" / "Крымский мост" for the bridge Russia built over the Kerch Strait.
+
+    "So-called Crimean bridge" and quoted uses are not reported; nor is Krymsky Bridge over the
+    Moskva river in Moscow.
+
+    Bad: ``Traffic on the Crimean bridge was halted.``
+    Good: ``Traffic on the Kerch bridge, built by Russia to occupied Crimea, was halted.``
+    """
+    return _findings(ctx, "MT308")
+
+
+@register("MT309", "text.dateline-crimea-only", Category.STYLE, "text")
+def dateline_crimea_only(ctx: TextContext) -> Iterator[RawFinding]:
+    """An AP-style dateline that names Crimea but no country ("SEVASTOPOL, Crimea (AP) —").
+
+    Newsroom practice, and correct under the ``un`` profile (not reported there); Ukrainian MFA
+    usage adds the country, so ``ua-strict`` reports it as information.
+
+    Bad: ``SIMFEROPOL, Crimea (AP) — Officials said on Monday …`` (ua-strict)
+    Good: ``SIMFEROPOL, Crimea, Ukraine (AP) — Officials said on Monday …``
+    """
+    return _findings(ctx, "MT309")
+
+
+@register("MT390", "text.reportage", Category.REPORTAGE, "text")
+def reportage(ctx: TextContext) -> Iterator[RawFinding]:
+    """Conceding or disputing wording that is quoted or attributed: reportage, not a claim.
+
+    A phrase of MT301-MT306 inside quotation marks (« », “ ”, „ “, " ", ' '), after a distancing
+    word ("so-called", "self-proclaimed", "Russian-backed", "так называемая", "так звана",
+    "псевдо…"), or in a sentence that attributes it to the Russian side ("according to Russian
+    authorities", "Moscow calls it", "Kremlin says", "Putin said", "по версии Кремля"). One
+    finding per phrase, naming the underlying rule in ``evidence.concept``; information in every
+    profile.
+
+    Bad: (none: reportage is information) ``Putin called it the "reunification" of Crimea.``
+    Good: ``Putin called it the "reunification" of Crimea; the UN calls it an illegal annexation.``
+    """
+    return _findings(ctx, REPORTAGE)

@@ -1,0 +1,220 @@
+"""Guards: what the words around a match say about it (LEXICON "False-positive traps").
+
+Each guard reads the *folded* window text (same length as the normalised window, so offsets
+agree) and the match span. Vetoes make a match no finding at all (history, homonyms,
+substrings such as "Autonomous Republic of Crimea", negation); distancing (quotation marks,
+"so-called", attribution to the Russian side) makes it reportage (MT390, information).
+"""
+
+from __future__ import annotations
+
+import re
+
+from checker.text.lexicon import Lexicon
+
+#: Rules that history vetoes, and the year before which a sentence counts as history: Crimea
+#: was in the RSFSR until 1954; the Russian federal subjects, districts and the "reunification"
+#: date from 2014; the Russian transliterations were the English names before 1991.
+HISTORY_BEFORE = {
+    "MT301": 1954,
+    "MT302": 2014,
+    "MT303": 2014,
+    "MT304": 2014,
+    "MT305": 2014,
+    "MT307": 1991,
+}
+_YEAR = re.compile(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)")
+
+#: How far (characters) guards look around a match.
+NEAR_CHARS = 60
+VETO_CHARS = 40
+#: A source followed by a speech word at most this far on ("Russia's foreign ministry insists"),
+#: or a speech word right before a source ("said Peskov", "according to Russian officials").
+SOURCE_THEN_SPEECH = 45
+SPEECH_THEN_SOURCE = 20
+#: "Pushilin, head of the Russian-installed administration, said …": an apposition between
+#: commas may stand between a source and its speech word.
+_APPOSITION = re.compile(r",[^,.;:!?]{1,80},\s*$")
+
+#: Words after which a full stop does not end a sentence (folded).
+_ABBREVIATIONS = frozenset(
+    (
+        "st",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "no",
+        "vs",
+        "etc",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "u.s",
+        "e.g",
+        "i.e",
+        "p",
+        "pp",
+        "vol",
+        "г",
+        "ул",
+        "им",
+        "пр",
+        "т",
+        "н",
+        "т.н",
+        "т.е",
+        "т.зв",
+        "зв",
+        "м",
+        "с",
+        "ст",
+        "обл",
+        "р-н",
+        "рис",
+        "тыс",
+        "млн",
+        "млрд",
+        "див",
+        "напр",
+        "см",
+    )
+)
+
+
+class Sentences:
+    """Sentence boundaries in one window, found on demand around a match (offsets into its
+    normalised text; ``text`` and ``folded`` have the same length)."""
+
+    def __init__(self, text: str, folded: str) -> None:
+        self.text = text
+        self.folded = folded
+
+    def _is_end(self, pos: int) -> bool:
+        """Whether the sentence-ending character at ``pos`` really ends a sentence."""
+        if self.folded[pos] != ".":
+            return True
+        lo = max(0, pos - 40)
+        word_start = max(self.folded.rfind(" ", lo, pos), self.folded.rfind("\x00", lo, pos)) + 1
+        word_start = max(word_start, lo)
+        token = self.folded[word_start:pos].lstrip("\"'«(„“")
+        return not (token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The sentence around ``start:end``."""
+        lo = 0
+        for m in _BOUNDARY.finditer(self.text, max(0, start - 400), start):
+            if m.group(1) is None or self._is_end(m.start(1)):
+                lo = m.end()
+        hi = min(len(self.text), end + 400)
+        for m in _BOUNDARY.finditer(self.text, end, hi):
+            if m.group(1) is None or self._is_end(m.start(1)):
+                hi = m.start() + (1 if m.group(1) is not None else 0)
+                break
+        return lo, hi
+
+    def paragraph_start(self, pos: int, reach: int = 2000) -> int:
+        """Where the paragraph holding ``pos`` starts (looking back at most ``reach``)."""
+        lo = max(0, pos - reach)
+        hard = max(self.text.rfind("\x00", lo, pos), self.text.rfind("\n\n", lo, pos))
+        return max(lo, hard)
+
+
+#: A sentence end (., !, ?, … then closing quotes, then white space) or a hard break.
+_BOUNDARY = re.compile(r"([.!?…])[\"'»”’)\]]*(?=\s)|\x00|\n[ \t]*\n")
+
+
+_OPENERS = "«„"
+_CLOSERS = "»”"
+
+
+_QUOTE_CHARS = re.compile("[«»„“”\"']")
+
+
+def in_quotes(folded: str, start: int, end: int, from_pos: int) -> bool:
+    """Whether ``start:end`` sits inside quotation marks opened after ``from_pos`` (the
+    paragraph start), or contains one (a partly quoted phrase)."""
+    stack: list[str] = []
+    text = folded
+    for m in _QUOTE_CHARS.finditer(text, from_pos, start):
+        ch = m.group(0)
+        i = m.start()
+        if ch in _OPENERS:
+            stack.append(ch)
+        elif ch in _CLOSERS:
+            if stack:
+                stack.pop()
+        elif ch == "“":
+            if stack and stack[-1] == "„":
+                stack.pop()
+            else:
+                stack.append(ch)
+        elif ch == '"':
+            if stack and stack[-1] == '"':
+                stack.pop()
+            else:
+                stack.append(ch)
+        else:  # "'": an apostrophe inside a word, or a single quotation mark
+            before = text[i - 1] if i > 0 else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if before.isalnum() and after.isalnum():
+                continue  # people's, возз'єднання
+            if stack and stack[-1] == "'" and not after.isalnum():
+                stack.pop()
+            elif not before.isalnum() and after.isalnum():
+                stack.append(ch)
+            elif stack and stack[-1] == "'":
+                stack.pop()
+    if stack:
+        return True
+    inner = text[start:end]
+    return any(q in inner for q in '«»„“”"')
+
+
+def years_before(sentence: str, before: int) -> bool:
+    """The sentence names years, all of them before ``before`` (a historical statement)."""
+    years = [int(y) for y in _YEAR.findall(sentence)]
+    return bool(years) and max(years) < before
+
+
+def attributed(lex: Lexicon, blanked: str, code: str, match: str, scripts: tuple[str, ...]) -> str:
+    """The attribution in a sentence (with the match blanked out), or ``""``."""
+    for guard in lex.guards_for("sentence", code, match, scripts):
+        m = guard.pattern.search(blanked)
+        if m:
+            return m.group(0)
+    sources = [
+        (m.start(), m.end(), m.group(0))
+        for guard in lex.guards_for("source", code, match, scripts)
+        for m in guard.pattern.finditer(blanked)
+    ]
+    if not sources:
+        return ""
+    for guard in lex.guards_for("speech", code, match, scripts):
+        for m in guard.pattern.finditer(blanked):
+            for s, e, word in sources:
+                gap = m.start() - e
+                if 0 <= gap <= SOURCE_THEN_SPEECH or (
+                    0 <= gap <= 2 * SOURCE_THEN_SPEECH and _APPOSITION.match(blanked, e, m.start())
+                ):
+                    return f"{word} … {m.group(0)}"
+                if 0 <= s - m.end() <= SPEECH_THEN_SOURCE:
+                    return f"{m.group(0)} … {word}"
+    return ""

@@ -1,0 +1,602 @@
+"""Finding the lexicon's phrases in a document's text segments, with exact locations.
+
+The work per document:
+
+1. Join the segments with ``\\n`` into one text (C-level ``str.join``), remembering where each
+   segment starts.
+2. Pre-scan that text once for trigger stems (:mod:`checker.text.prescan`).
+3. Around each cluster of hits take a window (±300 characters), mark the boundaries between
+   segments that do not continue each other (another page, part or cell; a line gap) so that no
+   phrase is matched across them, undo soft hyphens, zero-width characters, combining marks and
+   (in a second reading) line-end hyphenation, and fold it (:func:`~checker.text.normalize.fold`).
+4. Run the patterns of the rules whose stems were hit, in the scripts the window contains.
+5. Judge each match with the guards (:mod:`checker.text.guards`) and map it back to its
+   segment's page, line and column.
+
+Consecutive segments of the same page and part on adjacent lines are read as one text, so a
+phrase wrapped over two lines ("Republic of" / "Crimea") is still found.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from checker.readers.base import TextSegment
+from checker.text.guards import (
+    HISTORY_BEFORE,
+    NEAR_CHARS,
+    VETO_CHARS,
+    Sentences,
+    attributed,
+    in_quotes,
+    years_before,
+)
+from checker.text.lexicon import Lexicon, Phrase, load
+from checker.text.normalize import fold
+from checker.text.prescan import Hit, Prescan
+
+#: Characters of text read on each side of a hit.
+MARGIN = 300
+#: How far back an opening quotation mark is looked for.
+QUOTE_REACH = 2000
+#: No phrase match is longer (bounds the blanking of other matches in a sentence).
+_LONGEST_PHRASE = 400
+#: Rules whose wording is a matter of style: quoted or distanced uses are not reported at all.
+STYLE_CODES = frozenset({"MT307", "MT308", "MT309"})
+#: The rule that reports distanced (quoted or attributed) conceding wording.
+REPORTAGE = "MT390"
+DATELINE = "MT309"
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """One judged match."""
+
+    code: str
+    """The rule whose wording matched (MT301 … MT309)."""
+    reportage: str
+    """Why the match is reportage ("quoted", "so-called", …), or ``""`` when it is not."""
+    lang: str
+    text: str
+    """The matched text exactly as in the input."""
+    folded: str
+    phrase: str
+    """The lexicon phrase that matched, as written in phrases.tsv."""
+    suggestion: str
+    where: str
+    """The lexicon row (``phrases.tsv:12``)."""
+    segment: TextSegment
+    line: int
+    column: int
+    identity: str
+    confidence: float
+
+    @property
+    def reported_code(self) -> str:
+        return REPORTAGE if self.reportage else self.code
+
+
+@cache
+def default_matcher() -> Matcher:
+    """A matcher over the shipped lexicon (built once per process)."""
+    return Matcher(load())
+
+
+class Matcher:
+    """Finds and judges phrases in text segments."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.lex = lexicon
+        self.stems = sorted({stem for stem, _ in lexicon.triggers})
+        self.prescan = Prescan(self.stems)
+        self.all_targets = frozenset(lexicon.targets())
+
+    def analyse(self, segments: Sequence[TextSegment]) -> list[TextMatch]:
+        """Every match in the segments, in document order."""
+        if not segments:
+            return []
+        text = "\n".join(seg.text for seg in segments)
+        hits = self.prescan.hits(text)
+        if not hits:
+            return []
+        starts = [0, *itertools.accumulate(len(seg.text) + 1 for seg in segments)][:-1]
+        doc = _Document(text, segments, starts)
+        out: list[TextMatch] = []
+        seen: dict[str, int] = {}
+        for lo, hi, window_hits in _windows(hits, len(text)):
+            for match in self._window(doc, lo, hi, window_hits):
+                count = seen.get(match.identity, 0) + 1
+                seen[match.identity] = count
+                # The same words in the same context again: keep both, told apart.
+                out.append(
+                    _with_identity(match, f"{match.identity}#{count}") if count > 1 else match
+                )
+        return out
+
+    # --- one window --------------------------------------------------------------------------
+
+    def _window(self, doc: _Document, lo: int, hi: int, hits: list[Hit]) -> list[TextMatch]:
+        raw = doc.window_text(lo, hi)
+        special = any(hit.stem < 0 for hit in hits)
+        found: dict[tuple[str, int, int], TextMatch] = {}
+        readings = _readings(raw) if special else [(raw, _identity_map, False)]
+        for variant, to_raw, exotic in readings:
+            folded = fold(variant)
+            view = _View(doc, lo, variant, folded, to_raw, exotic)
+            scripts = ("latin",) if folded.isascii() else ("latin", "cyrillic")
+            if special or exotic:
+                candidates = self._scan(view, scripts)
+            else:
+                candidates = self._anchored(view, scripts, hits, lo)
+            spans = sorted((start, end) for _, start, end in candidates)
+            # Per rule, the first (then longest) match that survives the guards wins; matches
+            # of the same rule overlapping it are the same wording.
+            candidates.sort(key=lambda c: (c[0].code, c[1], -c[2]))
+            taken: dict[str, list[tuple[int, int]]] = {}
+            for phrase, start, end in candidates:
+                if any(a < end and start < b for a, b in taken.get(phrase.code, ())):
+                    continue
+                key = (phrase.code, to_raw(start), to_raw(end))
+                if key in found:
+                    continue
+                judged = self._judge(view, phrase, start, end, scripts, spans)
+                if judged is not None:
+                    found[key] = judged
+                    taken.setdefault(phrase.code, []).append((start, end))
+            if ", crimea" in folded:
+                self._datelines(view, found)
+        return sorted(found.values(), key=lambda m: (m.line, m.column, m.code))
+
+    def _anchored(
+        self, view: _View, scripts: tuple[str, ...], hits: list[Hit], lo: int
+    ) -> list[tuple[Phrase, int, int]]:
+        """Try each rule only at the word starts that can begin a phrase holding the stem hit
+        (the hit's own word and up to :meth:`Lexicon.lead` words before it)."""
+        folded = view.folded
+        out: list[tuple[Phrase, int, int]] = []
+        tried: set[tuple[str, str, int]] = set()
+        lex = self.lex
+        for hit in hits:
+            stem = self.stems[hit.stem]
+            pos = hit.start - lo
+            if not 0 <= pos < len(folded):
+                continue
+            targets = [
+                (code, script, lex.lead(code, script, stem))
+                for code, script in lex.stem_targets.get(stem, ())
+                if script in scripts
+            ]
+            if not targets:
+                continue
+            starts = _word_starts_before(folded, pos, max(t[2] for t in targets))
+            for code, script, lead in targets:
+                pattern = lex.pattern(code, script)
+                if pattern is None:
+                    continue
+                for start in starts[-(lead + 1) :]:
+                    key = (code, script, start)
+                    if key in tried:
+                        continue
+                    tried.add(key)
+                    m = pattern.match(folded, start)
+                    if m is not None:
+                        phrase = self._phrase_at(code, script, start, m.end(), folded)
+                        if phrase is not None:
+                            out.append((phrase, start, m.end()))
+        return out
+
+    def _scan(self, view: _View, scripts: tuple[str, ...]) -> list[tuple[Phrase, int, int]]:
+        """Every rule over the whole window: for windows with look-alike letters, invisible
+        characters or hyphenation, where the stems cannot say which rules to try."""
+        folded = view.folded
+        out: list[tuple[Phrase, int, int]] = []
+        for code, script in sorted(self.all_targets):
+            if script not in scripts:
+                continue
+            pattern = self.lex.pattern(code, script)
+            if pattern is None:
+                continue
+            pos = 0
+            while pos < len(folded):
+                m = pattern.search(folded, pos)
+                if m is None:
+                    break
+                start = m.start()
+                pos = start + 1  # overlapping matches too: a rejected one may hide a good one
+                if start > 0 and folded[start - 1].isalnum():  # the left word boundary
+                    continue
+                phrase = self._phrase_at(code, script, start, m.end(), folded)
+                if phrase is not None:
+                    out.append((phrase, start, m.end()))
+        return out
+
+    def _phrase_at(
+        self, code: str, script: str, start: int, end: int, folded: str
+    ) -> Phrase | None:
+        """Which phrase of the rule matched (the first in pattern order, as the engine)."""
+        for phrase in self.lex.phrases_of(code, script):
+            m = self.lex.phrase_pattern(phrase).match(folded, start)
+            if m is not None and m.end() == end:
+                return phrase
+        return None
+
+    def _judge(
+        self,
+        view: _View,
+        phrase: Phrase,
+        start: int,
+        end: int,
+        scripts: tuple[str, ...],
+        spans: list[tuple[int, int]],
+    ) -> TextMatch | None:
+        lex = self.lex
+        code = phrase.code
+        folded = view.folded
+        fmatch = folded[start:end]
+        if phrase.context:
+            lo, hi = max(0, start - MARGIN), min(len(folded), end + MARGIN)
+            if not any(lex.contexts[name].search(folded, lo, hi) for name in phrase.context):
+                return None
+        before = folded[max(0, start - VETO_CHARS) : start]
+        after = folded[end : end + VETO_CHARS]
+        for guard in lex.guards_for("veto-before", code, fmatch, scripts):
+            if guard.pattern.search(before):
+                return None
+        for guard in lex.guards_for("veto-after", code, fmatch, scripts):
+            if guard.pattern.search(after):
+                return None
+        for guard in lex.guards_for("negation", code, fmatch, scripts):
+            if guard.pattern.search(before):
+                return None
+        s_lo, s_hi = view.sentences.span(start, end)
+        sentence = folded[s_lo:s_hi]
+        for guard in lex.guards_for("veto-sentence", code, fmatch, scripts):
+            if guard.pattern.search(sentence):
+                return None
+        history = HISTORY_BEFORE.get(code)
+        if history is not None and years_before(sentence, history):
+            return None
+        reportage = ""
+        quote_from = max(view.sentences.paragraph_start(start), start - QUOTE_REACH)
+        if in_quotes(folded, start, end, quote_from):
+            reportage = "quoted"
+        else:
+            near = folded[max(0, start - NEAR_CHARS) : start]
+            for guard in lex.guards_for("near", code, fmatch, scripts):
+                hit = guard.pattern.search(near)
+                if hit:
+                    reportage = hit.group(0).split()[0].strip("\"'«»“”„")
+                    break
+        if code in STYLE_CODES:
+            if reportage:
+                return None  # a quoted title or a "so-called Crimean bridge" is fine
+        elif not reportage:
+            # Attribution is read with every phrase of the sentence blanked out: "Russia" in
+            # "claimed by both Russia and Ukraine" is no speaker.
+            chars = list(sentence)
+            first = max(0, bisect_right(spans, (s_lo - _LONGEST_PHRASE, 0)) - 1)
+            for a, b in itertools.islice(spans, first, None):
+                if a >= s_hi:
+                    break
+                for i in range(max(a, s_lo), min(b, s_hi)):
+                    chars[i - s_lo] = " "
+            reportage = attributed(lex, "".join(chars), code, fmatch, scripts)
+        confidence = 0.85 if phrase.context else 0.9 if code == "MT307" else 0.95
+        if view.exotic:
+            confidence = round(confidence * 0.95, 3)
+        m = lex.phrase_pattern(phrase).match(folded, start)
+        suggestion = _suggestion(view, m, phrase) if m is not None else phrase.replacement
+        return self._build(
+            view,
+            start,
+            end,
+            code,
+            phrase.lang,
+            reportage,
+            phrase.text,
+            suggestion,
+            phrase.where,
+            confidence,
+        )
+
+    def _build(
+        self,
+        view: _View,
+        start: int,
+        end: int,
+        code: str,
+        lang: str,
+        reportage: str,
+        phrase_text: str,
+        suggestion: str,
+        where: str,
+        confidence: float,
+    ) -> TextMatch:
+        folded = view.folded
+        doc_start = view.to_doc(start)
+        doc_end = view.to_doc(end)
+        segment, line, column = view.doc.locate(doc_start)
+        fmatch = " ".join(folded[start:end].split())
+        # Up to four words on each side, within the sentence: the identity survives re-wrapping
+        # and moving the sentence elsewhere in the document.
+        left = " ".join(_SENTENCE_CUT.split(folded[max(0, start - 60) : start])[-1].split()[-4:])
+        right = " ".join(_SENTENCE_CUT.split(folded[end : end + 60])[0].split()[:4])
+        return TextMatch(
+            code=code,
+            reportage=reportage,
+            lang=lang,
+            text=view.doc.text[doc_start:doc_end],
+            folded=fmatch,
+            phrase=phrase_text,
+            suggestion=suggestion,
+            where=where,
+            segment=segment,
+            line=line,
+            column=column,
+            identity=f"{code}|{fmatch}|{left}|{right}",
+            confidence=confidence,
+        )
+
+    def _datelines(self, view: _View, found: dict[tuple[str, int, int], TextMatch]) -> None:
+        """AP-style datelines: "SEVASTOPOL, Crimea (AP) —" at the start of a paragraph."""
+        text = view.text
+        folded = view.folded
+        idx = folded.find(", crimea")
+        while idx >= 0:
+            after = folded[idx + 8 : idx + 30]
+            line_start = max(text.rfind("\n", 0, idx), text.rfind("\x00", 0, idx)) + 1
+            city = text[line_start:idx].strip()
+            at_line_start = (
+                line_start > 0 or view.to_doc(0) == 0 or (view.doc.text[view.to_doc(0) - 1] == "\n")
+            )
+            if (
+                at_line_start
+                and city.isupper()
+                and fold(city) in self.lex.dateline_cities
+                and not (after[:1].isalnum())
+                and not _DATELINE_COUNTRY.match(after)
+                and text[idx + 2 : idx + 8] == "Crimea"
+            ):
+                start = text.index(city, line_start)
+                end = idx + 8
+                key = (DATELINE, view.to_raw(start), view.to_raw(end))
+                if key not in found:
+                    found[key] = self._build(
+                        view,
+                        start,
+                        end,
+                        DATELINE,
+                        "en",
+                        "",
+                        "{dateline_city}, Crimea",
+                        f"{city}, Crimea, Ukraine",
+                        "MT309 (datelines)",
+                        0.95,
+                    )
+            idx = folded.find(", crimea", idx + 1)
+
+
+_SENTENCE_CUT = re.compile(r"[.!?\x00](?:\s|$)|\x00")
+
+_DATELINE_COUNTRY = re.compile(r"\s*,?\s*(?:russia|russian|rf|ukraine)(?![^\W_])")
+_WORD = re.compile(r"[^\W_]+")
+#: Longer runs of letters are no word of any phrase (bounds the look-back on junk input).
+_LONGEST_WORD = 40
+
+
+def _word_starts_before(folded: str, pos: int, count: int) -> list[int]:
+    """Start of the word holding ``pos`` and of up to ``count`` words before it, in order
+    (none when that word is longer than any place name: "CrimeaCrimeaCrimea…")."""
+    start = pos
+    floor = max(0, pos - _LONGEST_WORD)
+    while start > floor and folded[start - 1].isalnum():
+        start -= 1
+    if start == floor and start > 0 and folded[start - 1].isalnum():
+        return []
+    lo = max(0, start - 16 * (count + 1))
+    starts = [m.start() for m in _WORD.finditer(folded, lo, start)]
+    if starts and starts[0] == lo and lo > 0 and folded[lo - 1].isalnum():
+        starts.pop(0)  # a word cut by the look-back limit
+    starts.append(start)
+    return starts[-(count + 1) :]
+
+
+def _with_identity(match: TextMatch, identity: str) -> TextMatch:
+    from dataclasses import replace
+
+    return replace(match, identity=identity)
+
+
+def _suggestion(view: _View, m: re.Match[str], phrase: Phrase) -> str:
+    """The phrase's replacement, with ``{set}`` filled in from the match; ``=set:TEXT`` means
+    "the matched text with that set's term replaced by TEXT"."""
+    template = phrase.replacement
+    if template.startswith("="):
+        name, _, value = template[1:].partition(":")
+        value, _, tail = value.partition(" (")
+        tail = f" ({tail}" if tail else ""
+        for group, set_name in phrase.groups:
+            if set_name == name and m.start(group) >= 0:
+                whole = view.original(m.start(), m.end())
+                g_start = view.to_doc(m.start(group)) - view.to_doc(m.start())
+                g_end = view.to_doc(m.end(group)) - view.to_doc(m.start())
+                return whole[:g_start] + value + whole[g_end:] + tail
+        return value + tail
+
+    def fill(ref: re.Match[str]) -> str:
+        for group, set_name in phrase.groups:
+            if set_name == ref.group(1) and m.start(group) >= 0:
+                return view.original(m.start(group), m.end(group))
+        return view.original(m.start(), m.end())
+
+    return re.sub(r"\{(\w+)\}", fill, template)
+
+
+# --- documents, windows, readings ----------------------------------------------------------------
+
+
+class _Document:
+    """The joined text of a document's segments and the way back to segments."""
+
+    def __init__(self, text: str, segments: Sequence[TextSegment], starts: list[int]) -> None:
+        self.text = text
+        self.segments = segments
+        self.starts = starts
+        self._counted: dict[int, tuple[int, int]] = {}
+
+    def segment_index(self, pos: int) -> int:
+        return bisect_right(self.starts, pos) - 1
+
+    def locate(self, pos: int) -> tuple[TextSegment, int, int]:
+        """The segment, line and column of ``pos`` (as :meth:`TextSegment.position` gives them,
+        with the segment's line breaks indexed once instead of counted per match)."""
+        k = self.segment_index(pos)
+        seg = self.segments[k]
+        offset = pos - self.starts[k]
+        # Matches come in document order: count line breaks on from the previous one.
+        last_offset, last_count = self._counted.get(k, (0, 0))
+        if offset < last_offset:
+            last_offset, last_count = 0, 0
+        count = last_count + seg.text.count("\n", last_offset, offset)
+        self._counted[k] = (offset, count)
+        if count == 0:
+            return seg, seg.line, seg.column + offset
+        return seg, seg.line + count, offset - seg.text.rfind("\n", 0, offset)
+
+    def window_text(self, lo: int, hi: int) -> str:
+        """``text[lo:hi]`` with ``\\x00`` at the joints between segments that do not continue
+        each other, so that no phrase is matched across them."""
+        raw = self.text[lo:hi]
+        k0 = self.segment_index(lo)
+        k1 = self.segment_index(max(lo, hi - 1))
+        if k0 == k1:
+            return raw
+        chars: list[str] | None = None
+        for k in range(k0, k1):
+            joint = self.starts[k + 1] - 1
+            if lo <= joint < hi and not _continues(self.segments[k], self.segments[k + 1]):
+                if chars is None:
+                    chars = list(raw)
+                chars[joint - lo] = "\x00"
+        return raw if chars is None else "".join(chars)
+
+
+def _continues(a: TextSegment, b: TextSegment) -> bool:
+    """Whether segment ``b`` continues ``a`` (same page, part and cell; next line)."""
+    if (a.page, a.part, a.key_path, a.row) != (b.page, b.part, b.key_path, b.row):
+        return False
+    end_line = a.line + a.text.count("\n")
+    return 0 <= b.line - end_line <= 1
+
+
+class _View:
+    """One reading of a window: its normalised text, folded, and the way back to the document."""
+
+    def __init__(
+        self,
+        doc: _Document,
+        lo: int,
+        text: str,
+        folded: str,
+        to_raw: Callable[[int], int],
+        exotic: bool,
+    ) -> None:
+        self.doc = doc
+        self.lo = lo
+        self.text = text
+        self.folded = folded
+        self.to_raw = to_raw
+        self.exotic = exotic
+        self._sentences: Sentences | None = None
+
+    @property
+    def sentences(self) -> Sentences:
+        if self._sentences is None:
+            self._sentences = Sentences(self.text, self.folded)
+        return self._sentences
+
+    def to_doc(self, pos: int) -> int:
+        return self.lo + self.to_raw(pos)
+
+    def original(self, start: int, end: int) -> str:
+        return self.doc.text[self.to_doc(start) : self.to_doc(end)]
+
+
+def _windows(hits: list[Hit], length: int) -> list[tuple[int, int, list[Hit]]]:
+    """Hits grouped into windows of ±:data:`MARGIN` characters, overlapping ones merged."""
+    out: list[tuple[int, int, list[Hit]]] = []
+    for hit in hits:
+        lo = max(0, hit.start - MARGIN)
+        hi = min(length, hit.end + MARGIN)
+        if out and lo <= out[-1][1]:
+            prev_lo, prev_hi, prev_hits = out[-1]
+            prev_hits.append(hit)
+            out[-1] = (prev_lo, max(prev_hi, hi), prev_hits)
+        else:
+            out.append((lo, hi, [hit]))
+    return out
+
+
+def _identity_map(pos: int) -> int:
+    return pos
+
+
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]|[\u0300-\u036f]+")
+_HYPHENATION = re.compile(r"(?<=[^\W\d_])-[ \t]*\r?\n[ \t]*(?=[^\W\d_])")
+
+
+def _readings(raw: str) -> list[tuple[str, Callable[[int], int], bool]]:
+    """The window as read for matching: invisible characters and combining marks undone; and,
+    when there is line-end hyphenation, a second reading with it joined ("Sevas-/topol")."""
+    first = _rewrite(raw, _INVISIBLE)
+    out = [first]
+    if _HYPHENATION.search(raw):
+        joined_text, joined_map, _ = _rewrite(first[0], _HYPHENATION)
+        inner = first[1]
+        out.append((joined_text, lambda pos: inner(joined_map(pos)), True))
+    return out
+
+
+def _rewrite(raw: str, pattern: re.Pattern[str]) -> tuple[str, Callable[[int], int], bool]:
+    """``raw`` with every match of ``pattern`` removed (combining marks composed onto the
+    letter before them when they can be), and a map from new offsets to ``raw`` offsets."""
+    pieces: list[str] = []
+    new_starts: list[int] = []
+    raw_starts: list[int] = []
+    pos = 0
+    new_len = 0
+    for m in pattern.finditer(raw):
+        chunk = raw[pos : m.start()]
+        if chunk and "\u0300" <= m.group(0)[0] <= "\u036f":
+            composed = unicodedata.normalize("NFC", chunk[-1] + m.group(0))
+            if len(composed) == 1:
+                chunk = chunk[:-1] + composed
+        if chunk:
+            new_starts.append(new_len)
+            raw_starts.append(pos)
+            pieces.append(chunk)
+            new_len += len(chunk)
+        pos = m.end()
+    if pos == 0:
+        return raw, _identity_map, False
+    tail = raw[pos:]
+    new_starts.append(new_len)
+    raw_starts.append(pos)
+    pieces.append(tail)
+    new_len += len(tail)
+    new_starts.append(new_len)
+    raw_starts.append(len(raw))
+
+    def to_raw(index: int) -> int:
+        i = bisect_right(new_starts, index) - 1
+        if i < 0:
+            return index
+        return min(raw_starts[i] + (index - new_starts[i]), len(raw))
+
+    return "".join(pieces), to_raw, True

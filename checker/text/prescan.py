@@ -1,0 +1,208 @@
+"""The fast literal pre-scan: where in a text is there anything worth analysing?
+
+One Aho-Corasick automaton (``ahocorasick_rs``, a DFA over UTF-8 bytes) looks for every trigger
+stem of the lexicon (``triggers.tsv``) in the raw text, in the spellings raw text uses: lower
+case, Capitalised, Title Case and UPPER CASE; any apostrophe; ``ё`` for ``е``; a line break or
+no-break space for a space. The same pass looks for the few things that can hide a phrase from
+those literals, so that the text around them is analysed too:
+
+* a Latin look-alike letter next to a Cyrillic letter, or the reverse (``Kрым``, ``Crimеa``):
+  :func:`~checker.text.normalize.fold` maps look-alikes, the literals cannot;
+* soft hyphens, zero-width characters and combining marks inside words;
+* line-end hyphenation (a letter, ``-`` and a line break);
+* full-width Latin letters.
+
+The matcher then normalises and folds only the windows around these hits, never whole files.
+Without ``ahocorasick_rs`` a slower pure-Python scan (lower-cased text and ``str.find``) gives the
+same hits for lower/Capitalised/UPPER spellings.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+#: Hit kinds besides trigger stems (their ``stem`` index is negative).
+MIXED = -1
+EXOTIC = -2
+
+_LATIN_LOOKALIKE = "aceiopxykACEHIKMOPTXYB"
+_CYRILLIC_LOOKALIKE = "асеіорхукАСЕНІКМОРТХУВ"
+_CYRILLIC_LETTERS = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ"
+_LATIN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_APOSTROPHES = "'’ʼ"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A trigger found at ``start:end`` (character offsets); ``stem`` indexes the stems, or is
+    :data:`MIXED` / :data:`EXOTIC`."""
+
+    start: int
+    end: int
+    stem: int
+
+
+def spellings(stem: str) -> set[str]:
+    """How a folded stem may be written in raw text."""
+    out: set[str] = set()
+    for base in _yo_variants(stem):
+        for spaced in _space_variants(base):
+            for apos in _apostrophe_variants(spaced):
+                out.update(_cases(apos))
+    return out
+
+
+def _cases(text: str) -> set[str]:
+    """lower, UPPER, and every word either lower or Capitalised ("на Україну", "New regions")."""
+    out = {text, text.upper()}
+    for sep in (" ", "\n", "\u00a0"):
+        if sep in text:
+            words = text.split(sep)
+            break
+    else:
+        return out | {text[:1].upper() + text[1:]}
+    for caps in itertools.product((False, True), repeat=len(words)):
+        out.add(
+            sep.join(w[:1].upper() + w[1:] if c else w for w, c in zip(words, caps, strict=True))
+        )
+    return out
+
+
+def _yo_variants(stem: str) -> list[str]:
+    positions = [i for i, ch in enumerate(stem) if ch == "е"][:3]
+    out = []
+    for n in range(len(positions) + 1):
+        for chosen in itertools.combinations(positions, n):
+            chars = list(stem)
+            for i in chosen:
+                chars[i] = "ё"
+            out.append("".join(chars))
+    return out
+
+
+def _space_variants(stem: str) -> list[str]:
+    if " " not in stem:
+        return [stem]
+    return [stem, stem.replace(" ", "\n"), stem.replace(" ", "\u00a0")]
+
+
+def _apostrophe_variants(stem: str) -> list[str]:
+    if "'" not in stem:
+        return [stem]
+    return [stem.replace("'", a) for a in _APOSTROPHES]
+
+
+def _special_patterns() -> list[tuple[str, int]]:
+    """Mixed-script adjacencies and exotic characters (see the module docstring)."""
+    out: list[tuple[str, int]] = []
+    cyr = _CYRILLIC_LETTERS + _CYRILLIC_LETTERS.upper()
+    lat = _LATIN_LETTERS + _LATIN_LETTERS.upper()
+    for a in _LATIN_LOOKALIKE:
+        for c in cyr:
+            out += [(a + c, MIXED), (c + a, MIXED)]
+    for a in _CYRILLIC_LOOKALIKE:
+        for c in lat:
+            out += [(a + c, MIXED), (c + a, MIXED)]
+    for ch in "\u00ad\u200b\u200c\u200d\u2060\ufeff":
+        out.append((ch, EXOTIC))
+    out += [(chr(cp), EXOTIC) for cp in range(0x300, 0x370)]
+    out += [(chr(cp), EXOTIC) for cp in (*range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))]
+    for letter in lat + cyr:
+        out += [(letter + "-\n", EXOTIC), (letter + "-\r\n", EXOTIC)]
+    return out
+
+
+class Prescan:
+    """Finds trigger hits in raw text (see the module docstring)."""
+
+    def __init__(self, stems: Sequence[str]) -> None:
+        self.stems = list(stems)
+        patterns: dict[str, int] = {}
+        for index, stem in enumerate(self.stems):
+            for spelling in spellings(stem):
+                patterns.setdefault(spelling, index)
+        for text, kind in _special_patterns():
+            patterns.setdefault(text, kind)
+        self._kinds = list(patterns.values())
+        self._texts = list(patterns)
+        self._automaton = _build_automaton(self._texts)
+
+    def hits(self, text: str) -> list[Hit]:
+        """Hits in ``text`` by start offset (overlapping trigger hits are all reported)."""
+        if self._automaton is None:
+            return self._hits_fallback(text)
+        data = text.encode("utf-8", "surrogatepass")
+        found = self._automaton.find_matches_as_indexes(data, overlapping=True)
+        if not found:
+            return []
+        kinds = self._kinds
+        if len(data) == len(text):  # ASCII: byte offsets are character offsets
+            out = [Hit(s, e, kinds[i]) for i, s, e in found]
+        else:
+            out = _to_char_offsets(data, [(s, e, kinds[i]) for i, s, e in found])
+        out.sort(key=lambda h: h.start)
+        return out
+
+    def _hits_fallback(self, text: str) -> list[Hit]:
+        lowered = text.lower()
+        if len(lowered) != len(text):
+            lowered = "".join(ch.lower()[:1] or ch for ch in text)
+        out: list[Hit] = []
+        for index, stem in enumerate(self.stems):
+            for variant in {stem, *_yo_variants(stem)}:
+                for spaced in _space_variants(variant):
+                    for apos in _apostrophe_variants(spaced):
+                        start = lowered.find(apos)
+                        while start >= 0:
+                            out.append(Hit(start, start + len(apos), index))
+                            start = lowered.find(apos, start + 1)
+        for special, kind in _SPECIAL_FALLBACK:
+            start = text.find(special)
+            while start >= 0:
+                out.append(Hit(start, start + len(special), kind))
+                start = text.find(special, start + 1)
+        out.extend(_mixed_fallback(text))
+        out.sort(key=lambda h: h.start)
+        return out
+
+
+_SPECIAL_FALLBACK = [("\u00ad", EXOTIC), ("\u200b", EXOTIC), ("-\n", EXOTIC), ("\ufeff", EXOTIC)]
+
+
+def _mixed_fallback(text: str) -> Iterable[Hit]:
+    import re
+
+    pattern = re.compile(
+        f"[{_LATIN_LOOKALIKE}][{_CYRILLIC_LETTERS}{_CYRILLIC_LETTERS.upper()}]"
+        f"|[{_CYRILLIC_LETTERS}{_CYRILLIC_LETTERS.upper()}][{_LATIN_LOOKALIKE}]"
+        f"|[{_CYRILLIC_LOOKALIKE}][a-zA-Z]|[a-zA-Z][{_CYRILLIC_LOOKALIKE}]"
+        r"|[\u0300-\u036f\uff21-\uff3a\uff41-\uff5a]"
+    )
+    for m in pattern.finditer(text):
+        yield Hit(m.start(), m.end(), MIXED)
+
+
+def _to_char_offsets(data: bytes, found: list[tuple[int, int, int]]) -> list[Hit]:
+    """Byte offsets to character offsets, decoding only the stretches between hits once."""
+    points = sorted({p for s, e, _ in found for p in (s, e)})
+    chars: dict[int, int] = {}
+    byte_pos = char_pos = 0
+    for point in points:
+        char_pos += len(data[byte_pos:point].decode("utf-8", "surrogatepass"))
+        byte_pos = point
+        chars[point] = char_pos
+    return [Hit(chars[s], chars[e], kind) for s, e, kind in found]
+
+
+def _build_automaton(texts: list[str]) -> Any:
+    try:
+        import ahocorasick_rs
+    except ImportError:  # optional speed-up; the fallback gives the same answers, slower
+        return None
+    return ahocorasick_rs.BytesAhoCorasick(
+        [t.encode("utf-8") for t in texts],
+        implementation=ahocorasick_rs.Implementation.DFA,
+    )
