@@ -1,0 +1,1881 @@
+"""MD4xx: data files, lists and codes that put Crimea or the occupied oblasts in Russia.
+
+The rules read a data file's structure (:class:`~checker.readers.base.Enumeration` lists,
+:class:`~checker.readers.base.DataRecord` rows) and its text segments, and match names against the
+editable gazetteer in ``checker/data/places/`` (Russia's federal subjects, the occupied regions and
+their towns in English, Ukrainian, Russian and Crimean Tatar, Ukraine's other regions, and the
+codes Russia's administration issued: ``RU-CR``, +7 978, 295xxx, URFF …).
+
+Everything here is linear in the input. One pass over all segment text (joined, as UTF-8
+bytes, through an Aho-Corasick automaton of occupied-place words and literal codes, from
+``ahocorasick_rs`` when installed; literal-led regular expressions for postal codes) finds every
+candidate; only the records and lists around a candidate are then examined in Python. List items
+and field values are classified once per *distinct* value (cached); small lists are classified
+whole, so look-alike letters ("Kрым") are caught there too. The scan is shared by all rules
+(kept for the last evidence seen).
+
+Bare homonyms are never enough: Krymsk (Krasnodar krai), Donetsk (Rostov oblast), "Krymskaya
+street" and "Sevastopolsky Prospekt" are not Crimea; a bare "Donetsk" counts only beside another
+place or code of the occupied areas.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from checker.model import POLICY_CRIMEA, POLICY_OBLASTS, Category, Location, RawFinding
+from checker.readers.base import DataRecord, Enumeration, TextEvidence, TextSegment
+from checker.rules.context import TextContext
+from checker.rules.registry import declare, register
+
+#: A list must name at least this many of Russia's federal subjects (within its recognized
+#: borders) before Crimea in it counts as "listed among Russia's regions". Five keeps short
+#: mixed lists ("Moscow, Kyiv, Minsk, Crimea") out while every real region list (80+ items, or
+#: Faker-style lists split by subject type: 9 krais, 21 republics) is far above it.
+MIN_RUSSIAN_SUBJECTS = 5
+#: …and at least this share of its distinct values must be recognised places. Street-name lists
+#: ("Московская", "Тульская", "Запорожская" … among 300 streets) stay below it; region lists are
+#: above 0.8.
+MIN_PLACE_SHARE = 0.3
+#: A list naming this many of Ukraine's other regions lists Ukraine's regions too; Crimea in it is
+#: only reported when it sits inside the block of Russian items.
+MIN_UKRAINE_REGIONS = 3
+#: A list whose recognised items change country more often than this is interleaved (sorted by
+#: name across countries): no position in it says "Russia's block".
+MAX_COUNTRY_RUNS = 6
+#: Lists up to this many items are analysed whole (so look-alike letters, "Kрым", are caught),
+#: up to :data:`FULL_LIST_BUDGET` items per file; longer lists only when the one-pass scan
+#: found an occupied place in them. Keeps the cost per file bounded on huge inputs.
+FULL_LIST_ITEMS = 1_000
+FULL_LIST_BUDGET = 20_000
+#: Code findings (MD403–MD408) and records (MD402) are reported one by one up to this many per
+#: distinct value (place), so each keeps its own line for suppression comments; the last one
+#: reported says how many more there are.
+MAX_PER_VALUE = 20
+#: A segment of more than this many words is prose: a subdivision code in it is mentioned, not
+#: used (codes in data are whole values, keys, ids or short cells).
+PROSE_WORDS = 8
+#: Findings list at most this many example rows/items in their evidence.
+MAX_EXAMPLES = 10
+
+POLICY_BOTH = f"{POLICY_CRIMEA}; {POLICY_OBLASTS}"
+_DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
+
+_RESOLUTION = {
+    "UA-43": "UNGA 68/262",
+    "UA-40": "UNGA 68/262",
+    "UA-14": "UNGA ES-11/4",
+    "UA-09": "UNGA ES-11/4",
+    "UA-23": "UNGA ES-11/4",
+    "UA-65": "UNGA ES-11/4",
+}
+_REGION_NAMES = {
+    "UA-43": "the Autonomous Republic of Crimea",
+    "UA-40": "Sevastopol",
+    "UA-14": "Donetsk oblast",
+    "UA-09": "Luhansk oblast",
+    "UA-23": "Zaporizhzhia oblast",
+    "UA-65": "Kherson oblast",
+}
+_SHORT_NAMES = {
+    "UA-43": "Crimea",
+    "UA-40": "Sevastopol",
+    "UA-14": "Donetsk oblast",
+    "UA-09": "Luhansk oblast",
+    "UA-23": "Zaporizhzhia oblast",
+    "UA-65": "Kherson oblast",
+}
+_CORRECT_NAMES = {
+    "UA-43": "Autonomous Republic of Crimea (UA-43)",
+    "UA-40": "Sevastopol (UA-40)",
+    "UA-14": "Donetsk oblast (UA-14)",
+    "UA-09": "Luhansk oblast (UA-09)",
+    "UA-23": "Zaporizhzhia oblast (UA-23)",
+    "UA-65": "Kherson oblast (UA-65)",
+}
+
+# --- normalisation ------------------------------------------------------------------------------
+
+_APOSTROPHES = "'\u2019\u2018\u02bc\u02b9\u0060\u00b4\u2032\uff07"
+_DROP = re.compile("[" + re.escape(_APOSTROPHES) + "\u00ad]")
+_NON_WORD = re.compile(r"[^\w]+")
+_LATIN = re.compile(r"[a-z]")
+_NON_ASCII_LETTER = re.compile(r"[\u0400-\u04ff]")
+_LAT_TO_CYR = str.maketrans("aceiopxyk", "асеіорхук")
+_CYR_TO_LAT = str.maketrans("асеіорхук", "aceiopxyk")
+_DIGIT = re.compile(r"\d")
+_PAREN = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+
+#: Words naming a kind of region or settlement; stripped so that "Amur Oblast", "Amurskaya
+#: oblast'" and "Амурская обл." all meet "Amur"/"Амурская" in the gazetteer.
+_TYPE_WORDS = frozenset(
+    {
+        "oblast", "obl", "region", "province", "krai", "kray", "kraj", "territory", "republic",
+        "rep", "resp", "respublika", "autonomous", "avtonomnaya", "avtonomnyy", "avtonomnyi",
+        "avtonomnyj", "avtonomna", "avtonomnoy", "okrug", "ao", "district", "city", "gorod",
+        "misto", "federal", "of", "the", "область", "обл", "край", "республика", "респ",
+        "автономная", "автономный", "автономной", "автономна", "автономний", "округ", "ао",
+        "город", "г", "федерального", "значения", "федеральный", "республіка", "місто", "м",
+    }
+)  # fmt: skip
+#: Abbreviations of type words, written out before phrase search in free text.
+_TYPE_CANON = {"обл": "область", "респ": "республика", "obl": "oblast", "resp": "respublika"}
+
+
+def _fix_script(token: str) -> str:
+    """Map look-alike letters to the script most of the token is written in ("Kpым" → "крым")."""
+    if token.isascii() or not _LATIN.search(token):
+        return token
+    cyr = len(_NON_ASCII_LETTER.findall(token))
+    lat = len(_LATIN.findall(token))
+    if not cyr:
+        return token
+    return token.translate(_LAT_TO_CYR if cyr >= lat else _CYR_TO_LAT)
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens: case, compatibility forms, apostrophes and soft hyphens (dropped),
+    dashes and underscores (split), ё → е, look-alike letters (mapped to the word's script)."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    folded = text.casefold()
+    if _DROP.search(folded):
+        folded = _DROP.sub("", folded)
+    if "ё" in folded:
+        folded = folded.replace("ё", "е")
+    if "_" in folded:
+        folded = folded.replace("_", " ")
+    toks = [t for t in _NON_WORD.split(folded) if t]
+    if not folded.isascii() and _LATIN.search(folded):
+        toks = [_fix_script(t) for t in toks]
+    return toks
+
+
+def _keys(text: str) -> tuple[str, str]:
+    """(full key, key without type words) of a name."""
+    toks = tokens(text)
+    full = " ".join(toks)
+    stripped = " ".join(t for t in toks if t not in _TYPE_WORDS)
+    return full, stripped
+
+
+# --- the gazetteer ------------------------------------------------------------------------------
+
+#: Countries a gazetteer place belongs to: Russia within its recognized borders, the occupied
+#: regions of Ukraine, Ukraine's other regions.
+RU, OCC, UA = "RU", "OCC", "UA"
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place of the gazetteer (a region or a town)."""
+
+    id: str
+    region: str
+    country: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A name of a place: ``ambiguous`` names need corroboration, ``exact_only`` names never
+    match inside free text."""
+
+    place: Place
+    ambiguous: bool = False
+    exact_only: bool = False
+
+
+@dataclass
+class Gazetteer:
+    """Names of places, compiled for whole-value lookups and for phrase search in free text."""
+
+    exact: dict[str, Entry] = field(default_factory=dict)
+    #: first token → [(tokens, entry)] for occupied places that may be found inside free text.
+    phrases: dict[str, list[tuple[tuple[str, ...], Entry]]] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    _cache: dict[str, Entry | None] = field(default_factory=dict)
+
+    def classify(self, text: Any) -> Entry | None:
+        """The place a whole value names (a list item, a field), or ``None``."""
+        if not isinstance(text, str):
+            return None
+        hit = self._cache.get(text, _MISSING)
+        if hit is not _MISSING:
+            return hit  # type: ignore[return-value]
+        result = self._classify(text)
+        if len(self._cache) > 500_000:  # bound memory on huge files with unique values
+            self._cache.clear()
+        self._cache[text] = result
+        return result
+
+    def _classify(self, text: str) -> Entry | None:
+        if not text or len(text) > 120 or _DIGIT.search(text):
+            return None  # no place name in the gazetteer is long or holds a digit
+        for n, candidate in enumerate(_candidates(text)):
+            full, stripped = _keys(candidate)
+            if not stripped:
+                continue
+            entry = self.exact.get(full) or self.exact.get(stripped)
+            if entry is not None and not (n and entry.ambiguous):
+                # a homonym with a qualifier ("Белогорск (Амур.)") is the qualified one
+                return entry
+        return None
+
+    def find_in(self, text: str, *, exact_only_too: bool = False) -> list[Entry]:
+        """Occupied places named inside free text ("ул. Ленина 1, г. Симферополь, 295000")."""
+        if not isinstance(text, str) or not text:
+            return []
+        toks = [_TYPE_CANON.get(t, t) for t in tokens(text)]
+        found: list[Entry] = []
+        i = 0
+        while i < len(toks):
+            step = 1
+            for seq, entry in self.phrases.get(toks[i], ()):
+                if entry.exact_only and not exact_only_too:
+                    continue
+                if tuple(toks[i : i + len(seq)]) == seq:
+                    found.append(entry)
+                    step = len(seq)  # "республика крым" is one name, not two
+                    break
+            i += step
+        return found
+
+
+_MISSING = object()
+
+
+def _candidates(text: str) -> Iterator[str]:
+    """The value, then without parentheses ("Саха (Якутия)" → "Саха"), then each part of a
+    bilingual value ("Krasnodar Krai / Краснодарский край")."""
+    yield text
+    if "(" in text or "[" in text:
+        bare = _PAREN.sub(" ", text)
+        if bare.strip():
+            yield bare
+    for sep in (" / ", " | ", "; "):
+        if sep in text:
+            yield from (p for p in text.split(sep) if p.strip())
+
+
+def _read_tsv(name: str) -> Iterator[list[str]]:
+    path = _DATA_DIR / name
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        yield [cell.strip() for cell in raw.split("\t")]
+
+
+def _variants(cells: Iterable[str]) -> Iterator[tuple[str, bool, bool]]:
+    """(name, ambiguous, exact_only) for every ``|``-separated variant in the cells."""
+    for cell in cells:
+        for raw in cell.split("|"):
+            name = raw.strip()
+            ambiguous = exact_only = False
+            while name[:1] in ("=", "?"):
+                if name[0] == "=":
+                    exact_only = True
+                else:
+                    ambiguous = True
+                name = name[1:].strip()
+            if name:
+                yield name, ambiguous, exact_only
+
+
+_ADJECTIVE = re.compile(r"(?:ская|цкая|ська|цька|ский|ський|ской|skaya|ska|skiy|sky)$")
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The compiled gazetteer (loaded once per process)."""
+    gaz = Gazetteer()
+    explicit: list[tuple[str, str, Entry]] = []  # (full key, stripped key, entry)
+    for cells in _read_tsv("russian_subjects.tsv"):
+        code, kind = cells[0], cells[1]
+        place = Place(code, code, RU, kind, cells[2].split("|")[0].strip())
+        gaz.places[place.id] = place
+        for name, amb, exact in _variants(cells[2:5]):
+            explicit.append((*_keys(name), Entry(place, amb, exact)))
+        if len(cells) > 5:
+            city = Place(f"{code}:capital", code, RU, "city", cells[5].split("|")[0].strip())
+            for name, amb, exact in _variants(cells[5:6]):
+                explicit.append((*_keys(name), Entry(city, amb, exact)))
+    for filename, country in (("occupied.tsv", OCC), ("ukraine_regions.tsv", UA)):
+        for cells in _read_tsv(filename):
+            code, kind, canonical = cells[0], cells[1], cells[2]
+            pid = code if kind == "region" else f"{code}:{canonical}"
+            place = Place(pid, code, country, kind, canonical)
+            gaz.places[pid] = place
+            for name, amb, exact in _variants(cells[3:]):
+                full = _keys(name)[0]
+                bare_adjective = " " not in full and _ADJECTIVE.search(full) is not None
+                explicit.append((*_keys(name), Entry(place, amb, exact or bare_adjective)))
+    # Explicit names first; a key without type words only where no explicit name claims it
+    # ("Donetsk Oblast" stripped is "donetsk", which the city's own entry already holds).
+    for full, _stripped, entry in explicit:
+        gaz.exact.setdefault(full, entry)
+    for _full, stripped, entry in explicit:
+        if stripped:
+            gaz.exact.setdefault(stripped, entry)
+    for full, _stripped, entry in explicit:
+        if entry.place.country != OCC or not full:
+            continue
+        seq = tuple(_TYPE_CANON.get(t, t) for t in full.split())
+        bucket = gaz.phrases.setdefault(seq[0], [])
+        if all(s != seq for s, _ in bucket):
+            bucket.append((seq, entry))
+    for bucket in gaz.phrases.values():
+        bucket.sort(key=lambda item: -len(item[0]))  # longest phrase first
+    return gaz
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    """One row of ``codes.tsv``."""
+
+    kind: str
+    value: str
+    region: str
+    correct: str
+    note: str
+
+
+@cache
+def codes() -> tuple[CodeInfo, ...]:
+    """The code table (``codes.tsv``)."""
+    out = []
+    for row in _read_tsv("codes.tsv"):
+        kind, value, region, correct, note = [*row, "", "", "", "", ""][:5]
+        out.append(CodeInfo(kind, value, region, correct, note))
+    return tuple(out)
+
+
+def _regions_of(region: str) -> tuple[str, ...]:
+    return tuple(region.split("+"))
+
+
+# --- record conventions -------------------------------------------------------------------------
+
+
+def _country_roles() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    from checker.geo.attribution import CODE_KEYS, NAME_KEYS, NUMERIC_KEYS
+
+    return CODE_KEYS, NUMERIC_KEYS, NAME_KEYS
+
+
+#: Keys that model *control* or claims, not sovereignty: a record may say who controls a place.
+_CONTROL_KEY = re.compile(r"control|occup|claim|defacto|de_facto|administered|admin_by|operat")
+#: Keys of street names: "Крымская", "Севастопольский проспект" are streets, not Crimea.
+_STREET_KEY = re.compile(r"street|road|avenue|^str$|strasse|улиц|вулиц|проспект|дорог|house|дом")
+#: Keys whose values are place names (looked up as whole values first).
+_PLACE_KEY = re.compile(
+    r"name|city|town|region|state|province|oblast|subject|admin|area|district|locality|place|"
+    r"settlement|address|addr|location|label|title|text|value|municipal|county|capital|"
+    r"город|місто|регион|регіон|область|адрес|населен|субъект|название|назва",
+    re.IGNORECASE,
+)
+#: Keys whose values say where a record is (a place named there is the record's location; one
+#: named in "name" or "title" may be a namesake: a restaurant "Крым" in Moscow).
+_PLACE_FIELD = re.compile(
+    r"city|town|region|state|province|oblast|subject|district|locality|area|settlement|"
+    r"municipal|county|capital|admin|iso|code|subdivision|город|місто|регион|регіон|област|"
+    r"субъект|населен|край|район",
+    re.IGNORECASE,
+)
+#: Keys whose values are addresses: searched for town names inside them (a business *name*
+#: such as "Hotel Simferopol" is not searched; a region list's "name" is matched whole).
+_FREE_TEXT_KEY = re.compile(
+    r"address|addr|location|locality|place|display|adres|адрес|местополож|розташув|geo",
+    re.IGNORECASE,
+)
+_COUNTRY_WORD = re.compile(r"country|cntry|nation|страна|країна|держава|государство")
+_RU_VALUES = frozenset({"ru", "rus"})
+_UA_VALUES = frozenset({"ua", "ukr"})
+_OCCUPIED_CODE = re.compile(r"^\s*(?:UA|UKR)[-_.]?(43|40|14|09|23|65)\s*$", re.IGNORECASE)
+
+
+@cache
+def _key_role(key: str) -> str:
+    """What a field name says its value is: ``country-code``, ``country-numeric``,
+    ``country-name``, ``street``, ``control`` or ``other``."""
+    from checker.geo.attribution import norm_key
+
+    code_keys, numeric_keys, name_keys = _country_roles()
+    nk = norm_key(key)
+    low = key.casefold()
+    if _CONTROL_KEY.search(low):
+        return "control"
+    if _STREET_KEY.search(low):
+        return "street"
+    if _COUNTRY_WORD.search(low):
+        return "country-any"
+    if nk in numeric_keys:
+        return "country-numeric"
+    if nk in code_keys:
+        return "country-code"
+    if nk in name_keys:
+        return "country-name"
+    return "other"
+
+
+@cache
+def _russia_names() -> tuple[frozenset[str], frozenset[str]]:
+    from checker.geo.attribution import RUSSIA_NAMES, UKRAINE_NAMES
+
+    return RUSSIA_NAMES, UKRAINE_NAMES
+
+
+def _country_value(role: str, value: Any) -> str | None:
+    """``RU``/``UA`` when a country field's value names Russia or Ukraine."""
+    from checker.geo.attribution import norm_value
+
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    text = norm_value(value)
+    if not text:
+        return None
+    ru_names, ua_names = _russia_names()
+    if role in ("country-code", "country-any") and text in _RU_VALUES:
+        return RU
+    if role in ("country-code", "country-any") and text in _UA_VALUES:
+        return UA
+    if role in ("country-numeric", "country-any") and text.lstrip("0") in ("643", "804"):
+        return RU if text.lstrip("0") == "643" else UA
+    if role in ("country-name", "country-any"):
+        if text in ru_names:
+            return RU
+        if text in ua_names:
+            return UA
+    return None
+
+
+@dataclass(frozen=True)
+class RecordFacts:
+    """What one record says: its country fields and the occupied places and codes it names."""
+
+    country: str | None  # RU, UA, CONFLICT or None
+    country_fields: tuple[str, ...]
+    has_country_field: bool
+    places: tuple[tuple[str, Entry], ...]  # (field, entry)
+    codes: tuple[tuple[str, str], ...]  # (field, UA-43 …)
+    controlled: bool
+
+
+@cache
+def _country_keys(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The (key, role) pairs of a record layout that may name a country (cached per layout)."""
+    return tuple((k, role) for k in keys if (role := _key_role(str(k))).startswith("country"))
+
+
+def record_country(fields: Mapping[str, Any]) -> tuple[str | None, tuple[str, ...], bool]:
+    """(country, the ``key=value`` pairs behind it, whether the record names its own country).
+
+    A record names its own country when a field called country/страна/… holds any value, or a
+    code or name field holds Russia or Ukraine (``iso: "CR"`` in a region record is the
+    region's own code, not Costa Rica).
+    """
+    ru: list[str] = []
+    ua: list[str] = []
+    has_field = False
+    for key, role in _country_keys(tuple(fields)):
+        value = fields[key]
+        if value is None or value == "" or isinstance(value, (dict, list)):
+            continue
+        verdict = _country_value(role, value)
+        if role == "country-any" or verdict:
+            has_field = True
+        if verdict == RU:
+            ru.append(f"{key}={value}")
+        elif verdict == UA:
+            ua.append(f"{key}={value}")
+    if ru and ua:
+        return "CONFLICT", tuple(ru + ua), True
+    if ru:
+        return RU, tuple(ru), True
+    if ua:
+        return UA, tuple(ua), True
+    return None, (), has_field
+
+
+def record_facts(fields: Mapping[str, Any], *, free_text: bool = True) -> RecordFacts:
+    """Read one record (see :class:`RecordFacts`)."""
+    from checker.geo.attribution import CONTROL_WORDS
+
+    gaz = gazetteer()
+    country, evidence, has_field = record_country(fields)
+    places: list[tuple[str, Entry]] = []
+    in_text: list[tuple[str, Entry]] = []
+    by_name: list[tuple[str, Entry]] = []
+    found_codes: list[tuple[str, str]] = []
+    controlled = elsewhere = False
+    for key, value in fields.items():
+        if not isinstance(value, str) or not value.strip():
+            continue
+        role = _key_role(str(key))
+        if role == "control":
+            controlled = True
+            continue
+        m = _OCCUPIED_CODE.match(value)
+        if m:
+            found_codes.append((str(key), f"UA-{m.group(1)}"))
+            continue
+        if role in ("street", "country-code", "country-numeric"):
+            continue
+        if CONTROL_WORDS.search(value):
+            controlled = True
+        entry = gaz.classify(value)
+        if entry is not None:
+            if entry.place.country != OCC:
+                elsewhere = True
+            elif _PLACE_FIELD.search(str(key)):
+                places.append((str(key), entry))
+            else:
+                by_name.append((str(key), entry))
+            continue
+        if free_text and _FREE_TEXT_KEY.search(str(key)) and (" " in value.strip() or "," in value):
+            in_text.extend((str(key), e) for e in gaz.find_in(value))
+    if not elsewhere:
+        # a name field ("name": "Sevastopol" in a region table) or an address naming an
+        # occupied town counts unless the record's place fields say it is elsewhere: a
+        # restaurant "Крым" or a hostel "Симферополь" in Moscow is in Moscow
+        places.extend(by_name)
+        if not places:
+            places.extend(in_text)
+    return RecordFacts(country, evidence, has_field, tuple(places), tuple(found_codes), controlled)
+
+
+def _corroborated(entries: Iterable[Entry], extra: bool = False) -> list[Entry]:
+    """Drop ambiguous names unless something unambiguous of the occupied areas is present."""
+    items = list(entries)
+    solid = extra or any(not e.ambiguous for e in items)
+    return [e for e in items if solid or not e.ambiguous]
+
+
+# --- key paths ----------------------------------------------------------------------------------
+
+_PATH_PART = re.compile(r"""\.[^.\[]+|\[\*\]|\[\d+\]|\["(?:[^"\\]|\\.)*"\]|\['(?:[^'\\]|\\.)*'\]""")
+
+
+def ancestors(key_path: str | None) -> list[str]:
+    """Key paths that enclose ``key_path``, nearest first (``$.a[2].b`` → ``$.a[2]``, ``$.a``,
+    ``$``)."""
+    if not key_path or not key_path.startswith("$"):
+        return []
+    parts = _PATH_PART.findall(key_path[1:])
+    out = []
+    prefix = "$"
+    prefixes = [prefix]
+    for part in parts:
+        prefix += part
+        prefixes.append(prefix)
+    for p in reversed(prefixes[:-1]):
+        out.append(p)
+    return out
+
+
+def _last_component(key_path: str) -> str:
+    parts = _PATH_PART.findall(key_path[1:]) if key_path.startswith("$") else []
+    if not parts:
+        return ""
+    part = parts[-1]
+    if part.startswith("."):
+        return part[1:]
+    if part.startswith('["') or part.startswith("['"):
+        return part[2:-2]
+    return ""
+
+
+def _component_country(component: str) -> str | None:
+    from checker.geo.attribution import norm_value
+
+    if not component:
+        return None
+    text = norm_value(component)
+    ru_names, ua_names = _russia_names()
+    if text in _RU_VALUES or text in ru_names or text in ("russian federation", "russia"):
+        return RU
+    if text in _UA_VALUES or text in ua_names:
+        return UA
+    return None
+
+
+class RecordIndex:
+    """Records by key path and by row, and what they say about their country (cached)."""
+
+    def __init__(self, records: list[DataRecord]) -> None:
+        self.records = records
+        self._by_path: dict[str, DataRecord] | None = None
+        self._by_row: dict[int, DataRecord] | None = None
+        self._country: dict[int, tuple[str | None, tuple[str, ...], bool]] = {}
+
+    @property
+    def by_path(self) -> dict[str, DataRecord]:
+        if self._by_path is None:
+            self._by_path = {}
+            for rec in self.records:
+                if rec.key_path:
+                    self._by_path.setdefault(rec.key_path, rec)
+        return self._by_path
+
+    @property
+    def by_row(self) -> dict[int, DataRecord]:
+        if self._by_row is None:
+            self._by_row = {}
+            for rec in self.records:
+                if rec.row is not None:
+                    self._by_row.setdefault(rec.row, rec)
+        return self._by_row
+
+    def country(self, rec: DataRecord) -> tuple[str | None, tuple[str, ...], bool]:
+        key = id(rec)
+        hit = self._country.get(key)
+        if hit is None:
+            hit = record_country(rec.fields)
+            self._country[key] = hit
+        return hit
+
+    def own_record(self, seg: TextSegment) -> DataRecord | None:
+        """The record a list item or segment belongs to (same row, or the enclosing object)."""
+        if seg.row is not None:
+            row = seg.row
+            if 0 < row <= len(self.records) and self.records[row - 1].row == row:
+                return self.records[row - 1]  # rows in order: no table needed
+            if row in self.by_row:
+                return self.by_row[row]
+        # up through keys only: "$.a[3].name" belongs to "$.a[3]", but an array item
+        # ("$.ru.regions[4]") is nobody's field, and the object around the array is its parent
+        path = seg.key_path
+        if not path or not path.startswith("$"):
+            return None
+        for _ in range(64):
+            parts = _PATH_PART.findall(path[1:])
+            if not parts or (parts[-1].startswith("[") and parts[-1][1:2] not in ("'", '"')):
+                return None
+            path = path[: len(path) - len(parts[-1])]
+            rec = self.by_path.get(path)
+            if rec is not None:
+                return rec
+        return None
+
+    def parent_country(
+        self, key_path: str | None, skip: DataRecord | None = None
+    ) -> tuple[str, str] | None:
+        """(RU/UA, why) from the nearest enclosing record (or key: ``$.RU``) naming a country."""
+        if not key_path or not key_path.startswith("$"):
+            return None  # only nested data (JSON, YAML) has parents
+        for path in [key_path, *ancestors(key_path)]:
+            rec = self.by_path.get(path)
+            if rec is not None and rec is not skip:
+                country, evidence, _ = self.country(rec)
+                if country in (RU, UA):
+                    return country, f"{path}: {', '.join(evidence)}"
+            comp = _component_country(_last_component(path))
+            if comp is not None:
+                return comp, f"key {path}"
+        return None
+
+
+_INDEXES: list[tuple[TextEvidence, int, RecordIndex]] = []
+
+
+def record_index(evidence: TextEvidence) -> RecordIndex:
+    """The :class:`RecordIndex` of ``evidence`` (shared by every rule)."""
+    n = len(evidence.records)
+    if _INDEXES and _INDEXES[0][0] is evidence and _INDEXES[0][1] == n:
+        return _INDEXES[0][2]
+    index = RecordIndex(evidence.records)
+    _INDEXES[:] = [(evidence, n, index)]
+    return index
+
+
+# --- one pass over all segment text ---------------------------------------------------------------
+
+
+class Joined:
+    """All segment texts joined by U+001F (the unit separator; a NUL would slow the automaton
+    tenfold), and where each segment starts.
+
+    :meth:`locate` counts the separators before an offset (C speed, incrementally for increasing
+    offsets), so no per-segment table is built unless a segment itself holds a NUL.
+    """
+
+    def __init__(self, texts: list[str], segments: list[TextSegment]) -> None:
+        self.text = "\x1f".join(texts)
+        self.segments = segments
+        self._starts: list[int] | None = None
+        if self.text.count("\x1f") != max(len(segments) - 1, 0):
+            self._starts = [0, *itertools.accumulate([len(t) + 1 for t in texts])][: len(segments)]
+        self._cursor = (0, 0)  # (offset, segment index) of the last lookup
+
+    def locate(self, offset: int) -> tuple[TextSegment, int]:
+        """The segment that holds ``offset``, and the offset inside it."""
+        if self._starts is not None:
+            i = bisect.bisect_right(self._starts, offset) - 1
+            return self.segments[i], offset - self._starts[i]
+        last, index = self._cursor
+        if offset < last:
+            last, index = 0, 0
+        index += self.text.count("\x1f", last, offset)
+        self._cursor = (offset, index)
+        start = self.text.rfind("\x1f", 0, offset) + 1
+        return self.segments[index], offset - start
+
+
+_JOINED: list[tuple[TextEvidence, int, Joined]] = []
+
+
+def joined(evidence: TextEvidence) -> Joined:
+    """The joined text of ``evidence`` (kept for the last evidence, so every rule shares it)."""
+    segs = evidence.segments
+    if _JOINED and _JOINED[0][0] is evidence and _JOINED[0][1] == len(segs):
+        return _JOINED[0][2]
+    result = Joined([s.text for s in segs], segs)
+    _JOINED[:] = [(evidence, len(segs), result)]
+    return result
+
+
+#: Literal codes found by the same pass as place names: kind → spellings (lower case).
+def _literal_patterns() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for c in codes():
+        value = c.value.lower()
+        if c.kind.startswith("subdivision"):
+            country, suffix = value.split("-", 1)
+            for sep in "-_.":
+                out[f"{country}{sep}{suffix}"] = "sub"
+        elif c.kind in ("timezone", "timezone-old"):
+            out[value] = "tz"
+        elif c.kind == "icao":
+            out[value] = "icao"
+    for c in codes():
+        if c.kind == "phone":
+            out[c.value[:3]] = "phone-area"  # 978, 365, 869 …: the prefix is checked after
+    for region in _REGION_NAMES:
+        number = region.split("-")[1]
+        for prefix in ("ua-", "ua_", "ua.", "ukr-", "ua"):
+            out[f"{prefix}{number}"] = "ua-code"
+    return out
+
+
+def _case_forms(word: str) -> set[str]:
+    return {word, word.upper(), word.capitalize(), word.title()}
+
+
+@cache
+def _matcher() -> tuple[Any, list[tuple[str, str]]]:
+    """The multi-pattern matcher: occupied-place words and literal codes, in lower, upper and
+    title case (data spells "Крым", "КРЫМ", "RU-CR", "ru-cr"; other mixes are not looked for).
+
+    Uses ``ahocorasick_rs`` over UTF-8 bytes (a DFA: linear time, well over 100 MB/s) when it
+    is installed, else one regular expression (correct, several times slower)."""
+    patterns: dict[str, str] = {}
+    gaz = gazetteer()
+    words: set[str] = set()
+    for bucket in gaz.phrases.values():
+        for seq, _entry in bucket:
+            words.update(w for w in seq if w not in _TYPE_WORDS and len(w) >= 3)
+    for cells in _read_tsv("occupied.tsv"):  # spellings with ё, and words split at apostrophes
+        for name, _amb, _exact in _variants(cells[3:]):
+            for word in re.split(r"[^\w]+", name.lower()):
+                if word not in _TYPE_WORDS and len(word) >= 3:
+                    words.add(word)
+    for word in words:
+        for form in _case_forms(word):
+            patterns.setdefault(form, "place")
+    for literal, kind in _literal_patterns().items():
+        for form in _case_forms(literal):
+            patterns[form] = kind
+    items = sorted(patterns.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+    try:
+        import ahocorasick_rs
+
+        automaton = ahocorasick_rs.BytesAhoCorasick(
+            [p.encode() for p, _ in items],
+            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
+        return automaton, items
+    except ImportError:  # pragma: no cover - exercised only without the optional accelerator
+        return re.compile("|".join(re.escape(p) for p, _ in items)), items
+
+
+#: Lead bytes of two-byte UTF-8 letters (Latin-1 letters through Cyrillic): a match that
+#: touches one is inside a word.
+_LETTER_LEADS = frozenset(range(0xC3, 0xD5))
+_PHONE_PREFIX_BYTES = re.compile(rb"(?:\+\s?7|(?<![\d+])[78])(?:[\s\-.]|\xc2\xa0)*\(?\s*$")
+
+
+def _inside_word(data: bytes, start: int, end: int) -> bool:
+    """Does the byte match ``data[start:end]`` touch a letter or digit on either side?"""
+    if end < len(data):
+        after = data[end]
+        if after < 0x80:
+            if chr(after).isalnum():
+                return True
+        elif after in _LETTER_LEADS:
+            return True
+    if start:
+        before = data[start - 1]
+        if before < 0x80:
+            return chr(before).isalnum()
+        if 0x80 <= before < 0xC0 and start >= 2 and data[start - 2] in _LETTER_LEADS:
+            return True
+    return False
+
+
+def _find_literals(text: str) -> Iterator[tuple[int, int, int]]:
+    """(pattern index, start, end) of every pattern in ``text`` (character offsets) that stands
+    as a word of its own (codes of the kind ``phone-area``: that follow a +7/8 prefix)."""
+    matcher, items = _matcher()
+    if isinstance(matcher, re.Pattern):
+        index = {p: i for i, (p, _) in enumerate(items)}
+        for m in matcher.finditer(text):
+            yield index[m.group(0)], m.start(), m.end()
+        return
+    data = text.encode("utf-8", "surrogatepass")
+    ascii_only = len(data) == len(text)
+    byte_pos = char_pos = 0
+    for index, start, end in matcher.find_matches_as_indexes(data):
+        if items[index][1] == "phone-area":
+            if _PHONE_PREFIX_BYTES.search(data, max(0, start - 10), start) is None:
+                continue
+        elif _inside_word(data, start, end):
+            continue  # most candidates: "Крым" in "Крымская", "978" inside a number
+        if ascii_only:
+            yield index, start, end
+            continue
+        char_pos += len(data[byte_pos:start].decode("utf-8", "surrogatepass"))
+        byte_pos = start
+        yield index, char_pos, char_pos + len(data[start:end].decode("utf-8", "surrogatepass"))
+
+
+_DIGIT_RUNS = {
+    # literal-led, so the regex engine skips ahead to the first character; the boundaries are
+    # checked in Python on the few hits
+    "postal": re.compile(r"2[6-9]\d{4}"),
+}
+#: What stands before a Crimean/occupied-area code (978, 365 …) in a Russian number: +7 or the
+#: trunk prefix 8 (or 7), separators, an opening parenthesis.
+_PHONE_PREFIX = re.compile(r"(?:\+\s?7|(?<![\d+])[78])[\s\-.\u00a0]*\(?\s*$")
+
+
+@dataclass
+class Scan:
+    """What one pass over a file's text found: occupied-place words and codes, by kind, as
+    (start, end) offsets into the joined text; and which segments hold a place or a code."""
+
+    joined: Joined
+    hits: dict[str, list[tuple[int, int]]]
+    marked: list[TextSegment]  # segments with an occupied place or a Ukrainian region code
+
+    def segments_with_hits(self) -> list[TextSegment]:
+        return self.marked
+
+
+_SCANS: list[tuple[TextEvidence, int, Scan]] = []
+
+
+def scan(evidence: TextEvidence) -> Scan:
+    """The scan of ``evidence`` (computed once; every rule shares it)."""
+    n = len(evidence.segments)
+    if _SCANS and _SCANS[0][0] is evidence and _SCANS[0][1] == n:
+        return _SCANS[0][2]
+    j = joined(evidence)
+    text = j.text
+    hits: dict[str, list[tuple[int, int]]] = {}
+    _, items = _matcher()
+    for index, start, end in _find_literals(text):
+        _pattern, kind = items[index]
+        if kind == "phone-area":
+            m = _PHONE_PREFIX.search(text, max(0, start - 8), start)
+            if m is not None:
+                hits.setdefault("phone", []).append((m.start(), end))
+            continue
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if before.isalnum() or after.isalnum():
+            continue
+        if kind == "tz" and after in "_/":
+            continue
+        hits.setdefault(kind, []).append((start, end))
+    for kind, regex in _DIGIT_RUNS.items():
+        for m in regex.finditer(text):
+            start = m.start()
+            before = text[start - 1] if start else " "
+            if before.isdigit() or (kind == "postal" and before in ".,") or before.isalpha():
+                continue
+            if kind == "postal":
+                after = text[m.end()] if m.end() < len(text) else " "
+                if after.isdigit():
+                    continue
+            elif text[start] != "+" and before == "+":
+                continue
+            hits.setdefault(kind, []).append((start, m.end()))
+    marked: dict[int, TextSegment] = {}
+    for kind in ("place", "ua-code"):
+        for start, _ in hits.get(kind, ()):
+            seg = j.locate(start)[0]
+            marked.setdefault(id(seg), seg)
+    result = Scan(j, hits, list(marked.values()))
+    _SCANS[:] = [(evidence, n, result)]
+    return result
+
+
+def _line_of(seg: TextSegment, offset: int) -> str:
+    text = seg.text
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def _seg_location(ctx: TextContext, seg: TextSegment, offset: int) -> Location:
+    line, column = seg.position(offset)
+    return Location(
+        path=ctx.path,
+        page=seg.page,
+        line=line,
+        column=column,
+        row=seg.row,
+        key_path=seg.key_path,
+    )
+
+
+def _record_location(ctx: TextContext, rec: DataRecord) -> Location:
+    return Location(path=ctx.path, line=rec.line, row=rec.row, key_path=rec.key_path)
+
+
+def _item_location(ctx: TextContext, seg: TextSegment, enum: Enumeration | None) -> Location:
+    return Location(
+        path=ctx.path,
+        page=seg.page,
+        line=seg.line,
+        column=seg.column,
+        row=seg.row,
+        key_path=seg.key_path or (enum.key_path if enum else None),
+    )
+
+
+class _Hit:
+    """One code or number found; the text around it (its line, the raw source line, its
+    record) is gathered only when a rule asks for it."""
+
+    __slots__ = ("_context", "_ctx", "location", "offset", "record", "seg", "text")
+
+    def __init__(
+        self,
+        ctx: TextContext,
+        index: RecordIndex,
+        seg: TextSegment | None,
+        offset: int,
+        text: str,
+        record: DataRecord | None = None,
+    ) -> None:
+        self._ctx = ctx
+        self.seg = seg
+        self.offset = offset
+        self.text = text
+        self.record = record
+        self._context: str | None = None
+        if seg is not None:
+            self.location = _seg_location(ctx, seg, offset)
+            self.record = index.own_record(seg)
+        else:
+            assert record is not None
+            self.location = _record_location(ctx, record)
+
+    @property
+    def context(self) -> str:
+        if self._context is None:
+            parts: list[str] = []
+            seg = self.seg
+            if seg is not None:
+                parts.append(_line_of(seg, self.offset))
+                lines = self._ctx.evidence.source_lines
+                line = self.location.line or 0
+                if lines and seg.page is None and 0 < line <= len(lines):
+                    parts.append(lines[line - 1][:2000])
+            if self.record is not None:
+                parts.extend(
+                    f"{k}: {v}"  # keys too: "phone: 79781234567" says what the number is
+                    for k, v in self.record.fields.items()
+                    if isinstance(v, (str, int, float)) and not isinstance(v, bool)
+                )
+            self._context = " \n ".join(parts)
+        return self._context
+
+
+_NUMBERS: list[tuple[TextEvidence, int, list[tuple[DataRecord, str]]]] = []
+#: Formats whose values are all text (every value is a segment already).
+_TEXT_ONLY_FORMATS = frozenset({"csv", "tsv", "text", "markdown", "html", "pdf", "docx", "odt"})
+
+
+def _numeric_fields(evidence: TextEvidence) -> list[tuple[DataRecord, str]]:
+    """Integer field values (``"zip": 295000``, ``"phone": 79781234567``), which readers do not
+    add as text segments; computed once per evidence."""
+    records = evidence.records
+    if evidence.format in _TEXT_ONLY_FORMATS or not records:
+        return []
+    if _NUMBERS and _NUMBERS[0][0] is evidence and _NUMBERS[0][1] == len(records):
+        return _NUMBERS[0][2]
+    out = [
+        (rec, str(v))
+        for rec in records
+        for v in rec.fields.values()
+        if type(v) is int and v > 99_999  # bools are ints too; only 6+ digits matter
+    ]
+    _NUMBERS[:] = [(evidence, len(records), out)]
+    return out
+
+
+_SPAN_CHARS = frozenset("0123456789 -.()+\u00a0")
+
+
+def _extend_number(text: str, start: int, end: int) -> int:
+    """Where a phone number that starts at ``start`` ends (digits and separators, bounded)."""
+    limit = min(len(text), start + 28)
+    while end < limit and text[end] in _SPAN_CHARS:
+        end += 1
+    return end
+
+
+def _scan_hits(
+    ctx: TextContext, index: RecordIndex, kind: str, pattern: re.Pattern[str]
+) -> Iterator[_Hit]:
+    """Hits of one kind: from the shared scan of the segments, then (with ``pattern``) from
+    integer record fields; without any segments, from the records' string fields."""
+    evidence = ctx.evidence
+    if evidence.segments:
+        s = scan(evidence)
+        text = s.joined.text
+        for start, found_end in s.hits.get(kind, ()):
+            end = _extend_number(text, start, found_end) if kind == "phone" else found_end
+            seg, off = s.joined.locate(start)
+            yield _Hit(ctx, index, seg, off, text[start:end])
+    for rec, value in _numeric_fields(evidence):
+        for m in pattern.finditer(value):
+            yield _Hit(ctx, index, None, 0, m.group(0), rec)
+    if not evidence.segments:
+        for rec in evidence.records:
+            for value in rec.fields.values():
+                if isinstance(value, str):
+                    for m in pattern.finditer(value):
+                        yield _Hit(ctx, index, None, 0, m.group(0), rec)
+
+
+def _context_regions(
+    context: str, rec: DataRecord | None, *, corroborated: bool = False
+) -> set[str]:
+    """Regions of the occupied places and codes named in a hit's context; ``corroborated``
+    when the hit itself is a sign of the region (a 283xxx code beside "Донецк")."""
+    gaz = gazetteer()
+    entries = gaz.find_in(_TZ_ID.sub(" ", context), exact_only_too=True)
+    regions = {e.place.region for e in _corroborated(entries, extra=corroborated)}
+    for m in re.finditer(r"(?<![A-Za-z0-9])(?:UA|UKR)[-_.]?(43|40|14|09|23|65)(?![0-9])", context):
+        regions.add(f"UA-{m.group(1)}")
+    if rec is not None:
+        for value in rec.fields.values():
+            entry = gaz.classify(value)
+            if entry is not None and entry.place.country == OCC and not entry.ambiguous:
+                regions.add(entry.place.region)
+    return regions
+
+
+def _position(seg: TextSegment) -> tuple[int, int, int]:
+    return (seg.page or 0, seg.line, seg.column)
+
+
+def _holds_any(items: list[TextSegment], marked: list[TextSegment]) -> bool:
+    """Does the list hold one of the ``marked`` segments? Lists are in document order, so a
+    binary search by position finds a segment in O(log n); a list that is not in order (checked
+    on a sample) is searched item by item."""
+    if not marked:
+        return False
+    step = max(1, len(items) // 32)
+    sample = [_position(s) for s in items[::step]]
+    if any(a > b for a, b in itertools.pairwise(sample)):
+        ids = {id(s) for s in marked}
+        return not ids.isdisjoint(map(id, items))
+    for seg in marked:
+        key = _position(seg)
+        i = bisect.bisect_left(items, key, key=_position)
+        while i < len(items) and _position(items[i]) == key:
+            if items[i] is seg:
+                return True
+            i += 1
+    return False
+
+
+def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataRecord]:
+    """Records that may name an occupied place: those owning a segment where the scan found
+    one (or a UA-43 … code); every record when the reader gave no segments."""
+    if not evidence.segments:
+        return evidence.records
+    out: dict[int, DataRecord] = {}
+    for seg in scan(evidence).segments_with_hits():
+        rec = index.own_record(seg)
+        if rec is not None:
+            out.setdefault(id(rec), rec)
+    return sorted(out.values(), key=lambda r: (r.line or 0, r.row or 0))
+
+
+# --- MD401 --------------------------------------------------------------------------------------
+
+_SKIP_LIST_KEY = re.compile(r"street|road|avenue|улиц|вулиц|surname|first_?name|person", re.I)
+
+
+@dataclass
+class _ListFacts:
+    russian: dict[str, str]  # place id → first text
+    ukrainian: set[str]
+    occupied: list[tuple[str, Entry]]  # (value, entry), in first-seen order
+    distinct: int
+    recognised: int
+
+
+def _list_facts(texts: list[str]) -> _ListFacts:
+    gaz = gazetteer()
+    russian: dict[str, str] = {}
+    ukrainian: set[str] = set()
+    occupied: list[tuple[str, Entry]] = []
+    distinct = dict.fromkeys(texts)  # first-seen order, linear
+    recognised = 0
+    for value in distinct:
+        entry = gaz.classify(value)
+        if entry is None:
+            continue
+        recognised += 1
+        country = entry.place.country
+        if country == RU:
+            russian.setdefault(entry.place.id.split(":")[0], value)
+        elif country == UA:
+            ukrainian.add(entry.place.region)
+        else:
+            occupied.append((value, entry))
+    return _ListFacts(russian, ukrainian, occupied, len(distinct), recognised)
+
+
+def _country_runs(texts: list[str]) -> list[tuple[str, int, int]]:
+    """Runs of recognised items by country: (country, first index, last index)."""
+    gaz = gazetteer()
+    runs: list[tuple[str, int, int]] = []
+    for i, value in enumerate(texts):
+        entry = gaz.classify(value)
+        if entry is None:
+            continue
+        country = entry.place.country
+        if runs and runs[-1][0] == country:
+            runs[-1] = (country, runs[-1][1], i)
+        else:
+            runs.append((country, i, i))
+    return runs
+
+
+def _inside_russian_block(runs: list[tuple[str, int, int]], index: int) -> bool:
+    """Is item ``index`` (an occupied place) between Russian items, not beside Ukraine's?"""
+    before = after = None
+    for country, first, last in runs:
+        if last < index and country != OCC:
+            before = country
+        if first > index and country != OCC and after is None:
+            after = country
+    return (before == RU and after in (RU, None)) or (before is None and after == RU)
+
+
+@register("MD401", "data.crimea-among-russian-regions", Category.CONCEDES, "data", POLICY_BOTH)
+def crimea_among_russian_regions(ctx: TextContext) -> Iterator[RawFinding]:
+    """A list of Russia's regions that includes Crimea, Sevastopol or an occupied oblast.
+
+    Address dropdowns, seed data, region databases and fake-data providers often list
+    "Республика Крым" and "Севастополь" (since 2022 also the "DPR", "LPR", "Zaporozhye" and
+    "Kherson" oblasts) among Russia's federal subjects. Reported when a list (a JSON array, the
+    values of one key or CSV column, a tuple or list in source code, an HTML ``<select>``)
+    names at least five of Russia's federal subjects and one of the occupied regions, or when
+    the list sits under a record for Russia (``{"country": "RU", "regions": [... "Crimea"]}``).
+    A list that also names Ukraine's regions is reported only when Crimea sits inside its block
+    of Russian regions; items whose own record names a country are judged by MD402. The
+    location is the Crimea item's line, row or key path (its first occurrence in the list).
+
+    Bad: ``region_republics = ("Адыгея", "Алтай", "Башкортостан", …, "Крым", …)``
+    Bad: ``{"countryShortCode": "RU", "regions": [{"name": "Adygeya"}, …, {"name": "Crimea"}]}``
+    Good: Crimea listed with Ukraine: ``{"countryShortCode": "UA", "regions": [… "Avtonomna
+    Respublika Krym", "Sevastopol"]}``
+    """
+    evidence = ctx.evidence
+    if not evidence.enumerations and not evidence.records:
+        return
+    index = record_index(evidence)
+    reported: set[str] = set()
+    gaz = gazetteer()
+    marked = (
+        [
+            seg
+            for seg in scan(evidence).marked
+            if (e := gaz.classify(seg.text)) is not None and e.place.country == OCC
+        ]
+        if evidence.segments
+        else None
+    )  # items that *are* an occupied place, not merely mention one ("Отель Ялта")
+    budget = FULL_LIST_BUDGET
+    for enum in evidence.enumerations:
+        items = enum.items
+        small = len(items) <= FULL_LIST_ITEMS and budget >= len(items)
+        if small:
+            budget -= len(items)
+        elif marked is not None and not _holds_any(items, marked):
+            continue  # a big list with no occupied place in it
+        yield from _check_list(ctx, index, enum, reported)
+    yield from _check_grouped_records(ctx, index, reported)
+
+
+def _check_list(
+    ctx: TextContext, index: RecordIndex, enum: Enumeration, reported: set[str]
+) -> Iterator[RawFinding]:
+    items = enum.items
+    if len(items) < 2 or _SKIP_LIST_KEY.search(f"{enum.key_path or ''} {enum.origin}"):
+        return
+    texts = [s.text for s in items]
+    facts = _list_facts(texts)
+    occupied = [
+        (value, entry)
+        for value, entry in facts.occupied
+        if entry in _corroborated([e for _, e in facts.occupied])
+    ]
+    if not occupied:
+        return
+    parent = index.parent_country(enum.key_path)
+    if parent is None and items[0].key_path:
+        own = index.own_record(items[0])
+        parent = index.parent_country(items[0].key_path, skip=own)
+    if parent is not None and parent[0] == UA:
+        return
+    under_russia = parent is not None and parent[0] == RU
+    n_russian = len(facts.russian)
+    if not under_russia:
+        if n_russian < MIN_RUSSIAN_SUBJECTS:
+            return
+        if facts.recognised < MIN_PLACE_SHARE * facts.distinct:
+            return
+    runs: list[tuple[str, int, int]] | None = None
+    mixed = len(facts.ukrainian) >= MIN_UKRAINE_REGIONS and not under_russia
+    if mixed:
+        runs = _country_runs(texts)
+        if len(runs) > MAX_COUNTRY_RUNS:
+            return
+    for value, entry in occupied:
+        pos = texts.index(value)
+        seg = items[pos]
+        own = index.own_record(seg)
+        if own is not None:
+            _, _, has_country = index.country(own)
+            if has_country or any(_OCCUPIED_CODE.match(str(v)) for v in own.fields.values()):
+                continue  # the item's own record says where it is (MD402 judges it)
+        if runs is not None and not _inside_russian_block(runs, pos):
+            continue
+        where = seg.key_path or enum.key_path or enum.origin or "list"
+        identity = f"list:{enum.key_path or enum.origin}|{entry.place.id}|{value.strip()}"
+        if identity in reported:
+            continue
+        reported.add(identity)
+        reported.add(f"path:{seg.key_path}")
+        if own is not None and own.key_path:
+            reported.add(f"path:{own.key_path}")
+        region = entry.place.region
+        examples = list(facts.russian.values())[:MAX_EXAMPLES]
+        why = (
+            f"it sits under {parent[1]}"
+            if under_russia and parent is not None
+            else f"the list names {n_russian} of Russia's federal subjects"
+        )
+        yield RawFinding(
+            code="MD401",
+            message=(
+                f"{value.strip()!r} ({_place_label(entry)}) is listed among Russia's regions: "
+                f"{why} (e.g. {', '.join(examples[:4]) or '—'}). {_status(region)}"
+            ),
+            location=_item_location(ctx, seg, enum),
+            confidence=0.97 if under_russia or n_russian >= 2 * MIN_RUSSIAN_SUBJECTS else 0.9,
+            evidence={
+                "matched": value,
+                "region": region,
+                "place": entry.place.name,
+                "list": where,
+                "origin": enum.origin,
+                "list_items": len(items),
+                "occurrences": texts.count(value),
+                "russian_subjects_recognised": n_russian,
+                "russian_examples": examples,
+                "ukrainian_regions_recognised": len(facts.ukrainian),
+                "occupied_items": [v for v, _ in occupied],
+                "parent": parent[1] if parent else None,
+            },
+            suggestion=_list_fix(value.strip(), region),
+            identity=identity,
+        )
+
+
+def _check_grouped_records(
+    ctx: TextContext, index: RecordIndex, reported: set[str]
+) -> Iterator[RawFinding]:
+    """Records naming an occupied region with no country of their own, under a Russia record."""
+    gaz = gazetteer()
+    for rec in _candidate_records(ctx.evidence, index):
+        if not rec.key_path or not rec.key_path.startswith("$"):
+            continue  # only nested data (JSON, YAML) has parents
+        if f"path:{rec.key_path}" in reported:
+            continue
+        _, _, has_country = index.country(rec)
+        if has_country:
+            continue
+        hit: tuple[str, str, Entry] | None = None
+        for key, value in rec.fields.items():
+            if not isinstance(value, str) or _key_role(str(key)) in ("street", "control"):
+                continue
+            entry = gaz.classify(value)
+            if entry is not None and entry.place.country == OCC and not entry.ambiguous:
+                hit = (str(key), value, entry)
+                break
+        if hit is None:
+            continue
+        parent = index.parent_country(rec.key_path, skip=rec)
+        if parent is None or parent[0] != RU:
+            continue
+        key, value, entry = hit
+        identity = f"group:{parent[1].split(':')[0]}|{entry.place.id}|{value.strip()}"
+        if identity in reported:
+            continue
+        reported.add(identity)
+        region = entry.place.region
+        yield RawFinding(
+            code="MD401",
+            message=(
+                f"{value.strip()!r} ({_place_label(entry)}) is listed under Russia "
+                f"({parent[1]}). {_status(region)}"
+            ),
+            location=_record_location(ctx, rec),
+            confidence=0.95,
+            evidence={
+                "matched": value,
+                "field": key,
+                "region": region,
+                "place": entry.place.name,
+                "parent": parent[1],
+            },
+            suggestion=_list_fix(value.strip(), region),
+            identity=identity,
+        )
+
+
+def _place_label(entry: Entry) -> str:
+    place = entry.place
+    region = _REGION_NAMES.get(place.region, place.region)
+    if place.kind == "region":
+        return f"{region}, {place.region}"
+    return f"{place.name}, {region}, {place.region}"
+
+
+def _status(region: str) -> str:
+    return f"It is part of Ukraine ({_RESOLUTION.get(region, 'UNGA 68/262')})."
+
+
+def _list_fix(value: str, region: str) -> str:
+    return (
+        f"Remove {value!r} from Russia's list and list it under Ukraine as "
+        f"{_CORRECT_NAMES.get(region, region)}; to record Russian control, use a separate field "
+        "such as 'controlled_by', not the country."
+    )
+
+
+# --- MD402 --------------------------------------------------------------------------------------
+
+
+@register(
+    "MD402",
+    "data.occupied-record-with-russian-country",
+    Category.CONCEDES,
+    "data",
+    POLICY_BOTH,
+)
+def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFinding]:
+    """A record names a place in Crimea or an occupied oblast and gives Russia as its country.
+
+    Address books, store locators, airport and city tables, geocoder caches: a row with
+    Simferopol, Sevastopol, Mariupol, ``UA-43`` … and ``country=RU`` / ``RUS`` / ``643`` /
+    ``Russia`` / ``Россия`` places the area in Russia. Country fields follow the same conventions
+    as vector attributes (``country``, ``country_code``, ``iso``, ``iso_a2``, ``cc`` …); fields
+    that model control (``controlled_by``, ``occupied_by``) are not country fields, and rows
+    that say "occupied"/"under Russian control" are not reported. A bare homonym (Donetsk, a
+    town in Russia's Rostov oblast, too) needs a second sign (the oblast, a code, another town).
+
+    Bad: ``{"city": "Simferopol", "country": "RU"}``; ``Ялта,Республика Крым,Россия`` (CSV)
+    Good: ``{"city": "Simferopol", "region": "Autonomous Republic of Crimea", "country": "UA"}``
+    Good: ``{"city": "Donetsk", "region": "Rostov Oblast", "country": "RU"}`` (the Russian town)
+    """
+    records = ctx.evidence.records
+    if not records:
+        return
+    groups: dict[str, list[tuple[DataRecord, RecordFacts, list[Entry]]]] = {}
+    for rec in _candidate_records(ctx.evidence, record_index(ctx.evidence)):
+        country, _, _ = record_country(rec.fields)
+        if country not in (RU, "CONFLICT"):
+            continue
+        facts = record_facts(rec.fields)
+        if facts.controlled:
+            continue
+        entries = _corroborated([e for _, e in facts.places], extra=bool(facts.codes))
+        if not entries and not facts.codes:
+            continue
+        label = entries[0].place.id if entries else facts.codes[0][1]
+        key = f"{label}|{'/'.join(sorted(facts.country_fields))}"
+        groups.setdefault(key, []).append((rec, facts, entries))
+    for key, members in groups.items():
+        listed = members[:MAX_PER_VALUE]
+        rest = len(members) - len(listed)
+        for n, (rec, facts, entries) in enumerate(listed):
+            more = rest if n == len(listed) - 1 else 0
+            yield _record_finding(ctx, rec, facts, entries, key, n, len(members), more)
+
+
+def _record_finding(
+    ctx: TextContext,
+    rec: DataRecord,
+    facts: RecordFacts,
+    entries: list[Entry],
+    key: str,
+    n: int,
+    total: int,
+    more: int,
+) -> RawFinding:
+    if entries:
+        entry = entries[0]
+        region = entry.place.region
+        what = f"{_matched_value(rec, facts, entry)!r} ({_place_label(entry)})"
+    else:
+        region = facts.codes[0][1]
+        what = f"{facts.codes[0][0]}={facts.codes[0][1]} ({_REGION_NAMES.get(region, region)})"
+    tail = f" ({more} more records like it not listed)" if more else ""
+    return RawFinding(
+        code="MD402",
+        message=(
+            f"Record places {what} in Russia: {', '.join(facts.country_fields)}{tail}. "
+            f"{_status(region)}"
+        ),
+        location=_record_location(ctx, rec),
+        confidence=0.97 if (entries and not entries[0].ambiguous) or facts.codes else 0.85,
+        evidence={
+            "region": region,
+            "places": sorted({e.place.name for e in entries}),
+            "codes": [c for _, c in facts.codes],
+            "country_fields": list(facts.country_fields),
+            "records": total,
+            **({"not_listed": more} if more else {}),
+        },
+        suggestion=(
+            "Set the country of this record to Ukraine (UA / UKR / 804 / Ukraine) and the "
+            f"region to {_CORRECT_NAMES.get(region, region)}; record Russian control, if "
+            "needed, in a separate field."
+        ),
+        identity=f"record:{key}#{n}",
+    )
+
+
+def _matched_value(rec: DataRecord, facts: RecordFacts, entry: Entry) -> str:
+    for key, e in facts.places:
+        if e is entry:
+            return str(rec.fields.get(key, entry.place.name))
+    return entry.place.name
+
+
+# --- MD403 --------------------------------------------------------------------------------------
+
+
+@cache
+def _subdivision_pattern() -> tuple[re.Pattern[str], dict[str, CodeInfo]]:
+    table = {c.value.upper(): c for c in codes() if c.kind.startswith("subdivision")}
+    suffixes = sorted({v.split("-", 1)[1] for v in table}, key=len, reverse=True)
+    pattern = re.compile(
+        r"(?<![A-Za-z0-9])RU[-_.](" + "|".join(suffixes) + r")(?![A-Za-z0-9])", re.IGNORECASE
+    )
+    return pattern, table
+
+
+@register("MD403", "data.russian-subdivision-code", Category.CONCEDES, "data", POLICY_BOTH)
+def russian_subdivision_code(ctx: TextContext) -> Iterator[RawFinding]:
+    """A Russian-style subdivision code for Crimea, Sevastopol or an occupied oblast.
+
+    ``RU-CR`` and ``RU-SEV`` are not ISO 3166-2 codes: map libraries (amCharts' Russia-with-Crimea
+    maps and others) invented them to file Crimea and Sevastopol under Russia; ``RU-DPR``,
+    ``RU-LPR``, ``RU-ZAP`` and ``RU-KHE`` do the same for the oblasts annexed in 2022. Codes that
+    mean something else in ISO 3166-2 (``RU-KR`` is Karelia) are reported only beside a place
+    of the region on the same line or in the same record. A sentence that mentions a code
+    (more than eight words: documentation, a report about such maps) is not reported.
+
+    Bad: ``{"id": "RU-CR", "name": "Crimea"}``; ``<path id="RU-SEV" …>``
+    Good: ``{"id": "UA-43", "name": "Autonomous Republic of Crimea"}``
+    """
+    pattern, table = _subdivision_pattern()
+    index = record_index(ctx.evidence)
+    yield from _aggregate(
+        ctx,
+        "MD403",
+        _scan_hits(ctx, index, "sub", pattern),
+        lambda hit: _subdivision_info(hit, table),
+    )
+
+
+def _subdivision_info(hit: _Hit, table: dict[str, CodeInfo]) -> tuple[str, str, str, str] | None:
+    code = re.sub(r"[_.]", "-", hit.text.upper())
+    info = table.get(code)
+    if info is None:
+        return None
+    if hit.seg is not None and len(hit.seg.text.split(None, PROSE_WORDS)) > PROSE_WORDS:
+        return None  # a sentence that mentions the code ("amCharts uses RU-CR …") is no usage
+    if info.kind == "subdivision?" and info.region not in _context_regions(hit.context, hit.record):
+        return None
+    return (
+        code,
+        f"Russian-style subdivision code {hit.text!r} for {_REGION_NAMES[info.region]}: "
+        f"{info.note}. {_status(info.region)}",
+        f"Use the ISO 3166-2 code {info.correct} and file it under Ukraine.",
+        info.region,
+    )
+
+
+def _aggregate(
+    ctx: TextContext,
+    code: str,
+    hits: Iterable[_Hit],
+    judge: Any,
+    confidence: float = 0.95,
+) -> Iterator[RawFinding]:
+    """A finding per occurrence, at most :data:`MAX_PER_VALUE` per distinct thing found (so
+    that a suppression comment on one line leaves the others); the last one listed carries the
+    count of the rest."""
+    groups: dict[str, list[tuple[_Hit, tuple[str, str, str, str]]]] = {}
+    positions: set[tuple[Any, ...]] = set()
+    for hit in hits:
+        verdict = judge(hit)
+        if verdict is None:
+            continue
+        loc = hit.location
+        pos = (loc.page, loc.line, loc.column, loc.row, loc.key_path, hit.text)
+        if pos in positions:
+            continue
+        positions.add(pos)
+        groups.setdefault(verdict[0], []).append((hit, verdict))
+    for ident, members in groups.items():
+        listed = members[:MAX_PER_VALUE]
+        rest = len(members) - len(listed)
+        for n, (hit, (_, message, suggestion, region)) in enumerate(listed):
+            more = rest if n == len(listed) - 1 else 0
+            yield RawFinding(
+                code=code,
+                message=message + (f" ({more} more occurrences not listed)" if more else ""),
+                location=hit.location,
+                confidence=confidence,
+                evidence={
+                    "matched": hit.text,
+                    "region": region,
+                    "occurrences": len(members),
+                    **({"not_listed": more} if more else {}),
+                },
+                suggestion=suggestion,
+                identity=f"{code}:{ident}#{n}",
+            )
+
+
+# --- MD404 --------------------------------------------------------------------------------------
+
+#: +7 or a trunk 8/7 then up to ~20 characters of digits and separators; the national number is
+#: checked in code (10 digits, a prefix from codes.tsv).
+_PHONE = re.compile(r"(?:\+\s?7|(?<![\d+])[78])(?=[\s\-.(]*\d)[\d\s\-.()]{9,22}")
+_PHONE_CONTEXT = re.compile(
+    r"tel|phone|mobile|mob\b|fax|call|whatsapp|viber|telegram|тел|моб|факс|звон|контакт",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _phone_prefixes() -> tuple[tuple[str, CodeInfo], ...]:
+    rows = [(c.value, c) for c in codes() if c.kind == "phone"]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def _phone_info(hit: _Hit) -> tuple[str, str, str, str] | None:
+    raw = hit.text
+    plus = raw.lstrip().startswith("+")
+    body = raw.lstrip()[2:] if plus else raw.lstrip()[1:]
+    digits: list[str] = []
+    end = len(body)
+    for i, ch in enumerate(body):
+        if ch.isdigit():
+            digits.append(ch)
+            if len(digits) == 10:
+                end = i + 1
+                break
+    if len(digits) < 10:
+        return None
+    rest = body[end:]
+    if rest[:1].isdigit() or (rest[:1] in (" ", "-", ".") and rest[1:2].isdigit()):
+        return None  # more digits follow: not a 10-digit national number
+    national = "".join(digits)
+    if not plus:
+        formatted = any(c in body[:end] for c in " -.(")
+        if not formatted and not _PHONE_CONTEXT.search(hit.context):
+            return None  # a bare 11-digit run is an id unless the field or line says "phone"
+    for prefix, info in _phone_prefixes():
+        if national.startswith(prefix):
+            shown = raw.strip()
+            regions = _regions_of(info.region)
+            label = " / ".join(_SHORT_NAMES[r] for r in regions)
+            return (
+                f"+7 {prefix}",
+                f"Russian phone number {shown!r}: +7 {prefix} is a Russian prefix issued in "
+                f"occupied {label} ({info.note}).",
+                f"Ukrainian numbering for {label} is {info.correct}; if the Russian number is "
+                "the only working one, say so ('Russian-issued number, occupied Crimea').",
+                regions[0],
+            )
+    return None
+
+
+@register("MD404", "data.russian-phone-prefix-crimea", Category.DISPUTES, "data", POLICY_BOTH)
+def russian_phone_prefix(ctx: TextContext) -> Iterator[RawFinding]:
+    """A Russian (+7) phone number issued in occupied Crimea, Sevastopol or Donbas.
+
+    +7 978 (Crimean mobile operators), +7 365x (Crimean landlines), +7 8692 (Sevastopol), and
+    since 2022 +7 949 / +7 959 (occupied Donetsk and Luhansk oblasts). Contact data can be
+    factual (a human-rights report quoting a number is evidence, not endorsement), so this is a
+    warning in every profile; suppress it with ``mapcheck: disable=MD404`` where it is intended.
+    Numbers are recognised in common formats (``+7 (978) 123-45-67``, ``8 978 123 45 67``,
+    ``+79781234567``; a bare 11-digit run only in a phone field or after "tel").
+
+    Bad: ``Телефон: +7 (978) 123-45-67`` in a hotel listing for Yalta, Crimea, Russia
+    Good: ``+380 65 …`` (Crimea), ``+380 69 …`` (Sevastopol)
+    """
+    index = record_index(ctx.evidence)
+    yield from _aggregate(ctx, "MD404", _scan_hits(ctx, index, "phone", _PHONE), _phone_info, 0.85)
+
+
+# --- MD405 --------------------------------------------------------------------------------------
+
+_POSTAL = re.compile(r"(?<![\d.,])2[6-9]\d{4}(?![\d])")
+
+
+@cache
+def _postal_ranges() -> tuple[tuple[int, int, CodeInfo], ...]:
+    out = []
+    for c in codes():
+        if c.kind == "postal":
+            lo, hi = c.value.split("-")
+            out.append((int(lo), int(hi), c))
+    return tuple(out)
+
+
+def _postal_info(hit: _Hit) -> tuple[str, str, str, str] | None:
+    value = int(hit.text)
+    for lo, hi, info in _postal_ranges():
+        if lo <= value <= hi:
+            regions = set(_regions_of(info.region))
+            near = _context_regions(hit.context, hit.record, corroborated=True)
+            if not regions & near:
+                return None  # 2xxxxx without a place of the region: Belarus, Smolensk …
+            region = info.region
+            return (
+                f"{hit.text}|{region}",
+                f"Russian postal code {hit.text} for {_REGION_NAMES[region]} "
+                f"(Russian range {info.value}; the Ukrainian code drops the leading 2).",
+                f"Use the Ukrainian postal code {hit.text[1:]} (range {info.correct}).",
+                region,
+            )
+    return None
+
+
+@register("MD405", "data.russian-postal-code-crimea", Category.DISPUTES, "data", POLICY_BOTH)
+def russian_postal_code(ctx: TextContext) -> Iterator[RawFinding]:
+    """A Russian postal code for a Crimean or occupied-area address.
+
+    Russia's post gave Crimea 295000–298999 and Sevastopol 299000–299999 (the Ukrainian code
+    with a leading 2), and later ranges of the same form to the occupied oblasts. Belarus and
+    parts of Russia also use six-digit codes starting with 2, so a code is reported only with a
+    place of the same region on the same line or in the same record.
+
+    Bad: ``295000, Республика Крым, г. Симферополь``
+    Good: ``95000, Автономна Республіка Крим, м. Сімферополь``; ``220030, Minsk`` (Belarus)
+    """
+    index = record_index(ctx.evidence)
+    yield from _aggregate(
+        ctx, "MD405", _scan_hits(ctx, index, "postal", _POSTAL), _postal_info, 0.85
+    )
+
+
+# --- MD406 / MD408 ------------------------------------------------------------------------------
+
+_TZ_ID = re.compile(r"\b(?:Europe|Asia|Etc|W-SU)/[A-Za-z_+\-0-9]+")
+_TZ_SIMFEROPOL = re.compile(r"Europe/Simferopol(?![A-Za-z_])", re.IGNORECASE)
+_RU_LABEL = re.compile(
+    r"(?<![^\W_])(?:russia|russian federation|россия|российская федерация|росія|"
+    r"російська федерація|msk|moscow|москва|московское время|московський час|moscow time)"
+    r"(?![^\W_])|(?<![A-Za-z])RUS?(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_UA_LABEL = re.compile(
+    r"(?<![^\W_])(?:ukraine|україна|украина|kyiv|kiev|київ|киев)(?![^\W_])|(?<![A-Za-z])UA(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _tz_info(hit: _Hit) -> tuple[str, str, str, str] | None:
+    if hit.text.lower() != "europe/simferopol":
+        return None
+    context = _TZ_ID.sub(" ", hit.context)  # "Europe/Moscow" in a list of zones is no label
+    labels = [m.group(0) for m in _RU_LABEL.finditer(context)]
+    labels = [x for x in labels if x.upper() not in ("RU", "RUS") or x.isupper()]
+    if not labels:
+        return None
+    if _UA_LABEL.search(context):
+        return None  # "RU,UA" (tzdata's zone1970.tab: clocks, not sovereignty) or a UA label
+    return (
+        "Europe/Simferopol",
+        f"Time zone {hit.text} is labelled as Russian ({', '.join(dict.fromkeys(labels))}).",
+        "Label Europe/Simferopol as Ukraine (zone.tab: UA), e.g. 'Simferopol, Crimea, "
+        "Ukraine (UTC+3, Moscow time imposed under occupation)'.",
+        "UA-43",
+    )
+
+
+@register("MD406", "data.simferopol-timezone-as-russia", Category.DISPUTES, "data", POLICY_CRIMEA)
+def simferopol_timezone_as_russia(ctx: TextContext) -> Iterator[RawFinding]:
+    """The time zone Europe/Simferopol labelled Russia, Russian Federation or MSK.
+
+    The IANA zone is Ukraine's (``zone.tab`` lists it under UA). A time-zone picker or table
+    that files it under Russia, or names it "Moscow time"/MSK, presents Crimea as Russian.
+    Lines that name both countries (tzdata's ``zone1970.tab``: ``RU,UA``, which says whose
+    clocks follow the zone) are not reported.
+
+    Bad: ``{"zone": "Europe/Simferopol", "country": "Russia"}``; ``Europe/Simferopol (MSK)``
+    Good: ``{"zone": "Europe/Simferopol", "country": "Ukraine"}``
+    """
+    index = record_index(ctx.evidence)
+    yield from _aggregate(
+        ctx, "MD406", _scan_hits(ctx, index, "tz", _TZ_SIMFEROPOL), _tz_info, 0.85
+    )
+
+
+@cache
+def _old_zones() -> tuple[re.Pattern[str], dict[str, CodeInfo]]:
+    table = {c.value.casefold(): c for c in codes() if c.kind == "timezone-old"}
+    pattern = re.compile(
+        "(?:" + "|".join(re.escape(c.value) for c in table.values()) + r")(?![A-Za-z_])",
+        re.IGNORECASE,
+    )
+    return pattern, table
+
+
+@register("MD408", "data.deprecated-ukrainian-timezone", Category.STYLE, "data", POLICY_CRIMEA)
+def deprecated_ukrainian_timezone(ctx: TextContext) -> Iterator[RawFinding]:
+    """A deprecated time-zone name for Ukraine: Europe/Kiev, Europe/Zaporozhye, Europe/Uzhgorod.
+
+    tzdata 2022b renamed Europe/Kiev to Europe/Kyiv (the Ukrainian spelling) and 2022g merged
+    Europe/Zaporozhye and Europe/Uzhgorod into it; the old names remain only as links.
+    Information only (style), like other Russian transliterations.
+
+    Bad: ``TIME_ZONE = "Europe/Kiev"``
+    Good: ``TIME_ZONE = "Europe/Kyiv"``
+    """
+    pattern, table = _old_zones()
+    index = record_index(ctx.evidence)
+
+    def judge(hit: _Hit) -> tuple[str, str, str, str] | None:
+        info = table.get(hit.text.casefold())
+        if info is None:
+            return None
+        return (
+            info.value,
+            f"Deprecated time-zone name {hit.text} ({info.note}).",
+            f"Use {info.correct}.",
+            info.region,
+        )
+
+    yield from _aggregate(ctx, "MD408", _scan_hits(ctx, index, "tz", pattern), judge, 0.99)
+
+
+# --- MD407 --------------------------------------------------------------------------------------
+
+
+@cache
+def _icao() -> tuple[re.Pattern[str], dict[str, CodeInfo]]:
+    table = {c.value.upper(): c for c in codes() if c.kind == "icao"}
+    pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(table) + r")(?![A-Za-z0-9])", re.I)
+    return pattern, table
+
+
+@register("MD407", "data.icao-urff", Category.DISPUTES, "data", POLICY_CRIMEA)
+def icao_urff(ctx: TextContext) -> Iterator[RawFinding]:
+    """Russian ICAO code URFF for Simferopol airport (or URFB for Belbek, Sevastopol).
+
+    ICAO still lists Simferopol as UKFF under Ukraine; URFF is the indicator Russia's aviation
+    authority assigned after the annexation. Airport tables and flight data that use it file
+    the airport under Russia's URxx block.
+
+    Bad: ``SIP,URFF,Simferopol International Airport``
+    Good: ``SIP,UKFF,Simferopol International Airport``
+    """
+    pattern, table = _icao()
+    index = record_index(ctx.evidence)
+
+    def judge(hit: _Hit) -> tuple[str, str, str, str] | None:
+        info = table.get(hit.text.upper())
+        if info is None or not (hit.text.isupper() or hit.text.islower()):
+            return None
+        return (
+            info.value,
+            f"Russian ICAO code {hit.text} for {info.note} (ICAO: {info.correct}).",
+            f"Use the ICAO code {info.correct}.",
+            info.region,
+        )
+
+    yield from _aggregate(ctx, "MD407", _scan_hits(ctx, index, "icao", pattern), judge, 0.9)
+
+
+# --- MT399 (raised by checker.suppression) ------------------------------------------------------
+
+declare(
+    "MT399",
+    "text.unused-suppression",
+    Category.HYGIENE,
+    "text",
+    """A ``mapcheck: disable=…`` comment that suppresses nothing.
+
+    Raised by inline suppression (:mod:`checker.suppression`): the directive names a code that
+    reported nothing on the lines it covers, or a code that does not exist. Stale directives hide
+    future findings; remove them. A warning in every profile.
+
+    Bad: ``# mapcheck: disable=MT301`` above a line that no longer says "Crimea, Russia"
+    Good: no directive, or one that still suppresses a finding
+    """,
+)
+
+
+__all__ = [
+    "MIN_PLACE_SHARE",
+    "MIN_RUSSIAN_SUBJECTS",
+    "Entry",
+    "Gazetteer",
+    "Place",
+    "RecordIndex",
+    "ancestors",
+    "codes",
+    "gazetteer",
+    "record_country",
+    "record_facts",
+    "tokens",
+]
