@@ -3,22 +3,44 @@
 Each command parses its options, makes one library call and renders the result. Exit codes
 (DESIGN §3): 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 a usage or
 configuration error, or an input that could not be checked.
+
+Options that make up the configuration are declared once (:func:`config_options`) and shared by
+``check``, ``baseline create|update`` and ``config show``; they override the configuration file
+(:mod:`checker.configfile`).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
 
 from checker import __version__
+from checker.reporters import CHOICES as FORMAT_CHOICES
+
+if TYPE_CHECKING:
+    from checker.baseline import Baseline
+    from checker.config import Config
+    from checker.configfile import ResolvedConfig
+    from checker.model import FileReport
+    from checker.readers.base import Source
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class ConfigProblem(click.ClickException):
+    """A configuration, baseline or git problem: reported as ``Error: ...`` with exit status 2."""
+
+    exit_code = EXIT_ERROR
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,42 +50,130 @@ def cli() -> None:
     as Russian, and say why and what to use instead."""
 
 
+# --- shared options ------------------------------------------------------------------------------
+
+
+def config_options(func: F) -> F:
+    """The options that make up the configuration (they override the configuration file)."""
+    options = [
+        click.option(
+            "--config",
+            "config_file",
+            type=click.Path(dir_okay=False),
+            help="Read settings from this file instead of the nearest .mapcheck.toml, "
+            "pyproject.toml [tool.mapcheck] or setup.cfg [mapcheck].",
+        ),
+        click.option(
+            "--profile",
+            type=click.Choice(["un", "ua-strict"]),
+            default=None,
+            help="Policy profile: 'un' (UN/EU non-recognition; the default) or 'ua-strict' "
+            "(Ukrainian MFA usage).",
+        ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(["error", "warning", "info"]),
+            default=None,
+            help="Exit 1 when a finding of this severity or worse is reported [default: error].",
+        ),
+        click.option(
+            "--fail-on-undetermined/--no-fail-on-undetermined",
+            default=None,
+            help="Exit 1 when a file's verdict is undetermined [default: no].",
+        ),
+        click.option(
+            "--disable", multiple=True, metavar="CODE", help="Turn a rule off (repeatable)."
+        ),
+        click.option(
+            "--enable",
+            multiple=True,
+            metavar="CODE",
+            help="Turn a rule on, even one the profile leaves out (repeatable).",
+        ),
+        click.option(
+            "--severity",
+            multiple=True,
+            metavar="CODE=LEVEL",
+            help="Set a rule's severity: error, warning or info (repeatable).",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Skip files and folders matching GLOB when walking folders (repeatable; adds to "
+            "the configuration's excludes).",
+        ),
+        click.option(
+            "--default-excludes/--no-default-excludes",
+            default=None,
+            help="Skip vendored and build folders (node_modules, vendor, build, dist, .venv, ...) "
+            "[default: yes].",
+        ),
+        click.option(
+            "--ocr/--no-ocr", default=None, help="OCR images and scanned pages [default: yes]."
+        ),
+        click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
+        click.option(
+            "--cache-dir",
+            type=click.Path(file_okay=False),
+            help="Keep the result cache here [default: $MAPCHECK_CACHE_DIR, else .mapcheck-cache].",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _settings(opts: dict[str, Any], evidence_dir: str | None = None) -> tuple[ResolvedConfig, str]:
+    """The effective configuration from the configuration file and the options; exits 2 with a
+    precise message when either is invalid. Also returns where the cache location came from."""
+    from checker.cache import CACHE_DIR_ENV, default_cache_dir
+    from checker.configfile import ConfigError, resolve
+
+    cli_values = {
+        "profile": opts.get("profile"),
+        "fail-on": opts.get("fail_on"),
+        "fail-on-undetermined": opts.get("fail_on_undetermined"),
+        "disable": opts.get("disable", ()),
+        "enable": opts.get("enable", ()),
+        "severity": opts.get("severity", ()),
+        "exclude": opts.get("exclude", ()),
+        "default-excludes": opts.get("default_excludes"),
+        "ocr": opts.get("ocr"),
+    }
+    extra: dict[str, Any] = {"evidence_dir": Path(evidence_dir) if evidence_dir else None}
+    if opts.get("no_cache"):
+        extra.update(use_cache=False, cache_dir=None)
+        cache_origin = "CLI (--no-cache)"
+    elif opts.get("cache_dir"):
+        extra["cache_dir"] = Path(opts["cache_dir"])
+        cache_origin = "CLI"
+    else:
+        extra["cache_dir"] = default_cache_dir()
+        cache_origin = f"${CACHE_DIR_ENV}" if os.environ.get(CACHE_DIR_ENV) else "default"
+    config_file = opts.get("config_file")
+    try:
+        resolved = resolve(
+            cli_values, config_file=Path(config_file) if config_file else None, extra=extra
+        )
+    except (ConfigError, ValueError) as exc:
+        raise ConfigProblem(str(exc)) from None
+    return resolved, cache_origin
+
+
+# --- check ---------------------------------------------------------------------------------------
+
+
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(FORMAT_CHOICES),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format; 'auto' is 'github' under GitHub Actions and 'text' elsewhere.",
 )
-@click.option(
-    "--profile",
-    type=click.Choice(["un", "ua-strict"]),
-    default="un",
-    show_default=True,
-    help="Policy profile: 'un' (UN/EU non-recognition) or 'ua-strict' (Ukrainian MFA usage).",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding of this severity or worse is reported.",
-)
-@click.option(
-    "--fail-on-undetermined", is_flag=True, help="Exit 1 when a file's verdict is undetermined."
-)
-@click.option("--disable", multiple=True, metavar="CODE", help="Turn a rule off (repeatable).")
-@click.option("--no-cache", is_flag=True, help="Do not read or write the result cache.")
-@click.option(
-    "--evidence",
-    "evidence_dir",
-    type=click.Path(file_okay=False, writable=True),
-    help="Write an evidence picture per image (fitted outlines, sampled areas, verdict) here.",
-)
-@click.option("--no-ocr", is_flag=True, help="Skip OCR on images and scanned pages (faster).")
 @click.option(
     "--output",
     "-o",
@@ -71,60 +181,141 @@ def cli() -> None:
     help="Write the report to this file (atomically) instead of standard output.",
 )
 @click.option("--color/--no-color", default=None, help="Colour text output (default: on a TTY).")
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    help="Leave out findings recorded in this baseline (`mapcheck baseline create`).",
+)
+@click.option(
+    "--changed",
+    is_flag=True,
+    help="Check only files changed in git: staged, unstaged and untracked (not ignored).",
+)
+@click.option(
+    "--since",
+    metavar="REV",
+    help="With --changed: also files changed since the branch left REV (implies --changed).",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply excludes to files named on the command line too (for pre-commit).",
+)
+@click.option(
+    "--skip-unsupported",
+    is_flag=True,
+    help="Skip named files in formats mapcheck does not read instead of reporting an error.",
+)
+@click.option(
+    "--evidence",
+    "evidence_dir",
+    type=click.Path(file_okay=False, writable=True),
+    help="Write an evidence picture per image (fitted outlines, sampled areas, verdict) here.",
+)
+@config_options
 def check(
     paths: tuple[str, ...],
     fmt: str,
-    profile: str,
-    fail_on: str,
-    fail_on_undetermined: bool,
-    disable: tuple[str, ...],
-    no_cache: bool,
-    evidence_dir: str | None,
-    no_ocr: bool,
     output: str | None,
     color: bool | None,
+    baseline_file: str | None,
+    changed: bool,
+    since: str | None,
+    force_exclude: bool,
+    skip_unsupported: bool,
+    evidence_dir: str | None,
+    **opts: Any,
 ) -> None:
     """Check maps, data and documents. PATHS are files or folders (walked recursively);
     '-' reads standard input."""
-    from checker.config import Config
     from checker.engine import check_paths, file_status
-    from checker.model import Severity
-    from checker.readers.base import Source
     from checker.reporters import get_reporter
     from checker.reporters.base import Summary
-    from checker.rules.registry import all_rules
 
-    known = all_rules()
-    unknown = [c for c in disable if c.upper() not in known]
-    if unknown:
-        raise click.UsageError(f"unknown rule code(s) for --disable: {', '.join(unknown)}")
-    config = Config(
-        profile=profile,
-        fail_on=Severity.parse(fail_on),
-        fail_on_undetermined=fail_on_undetermined,
-        disable=frozenset(c.upper() for c in disable),
-        use_cache=not no_cache,
-        evidence_dir=Path(evidence_dir) if evidence_dir else None,
-        ocr=not no_ocr,
-    )
-    inputs: list[str | Source] = []
-    for p in paths:
-        if p == "-":
-            inputs.append(Source(name="-", data=sys.stdin.buffer.read()))
-        else:
-            inputs.append(p)
-    use_color = color if color is not None else (output is None and sys.stdout.isatty())
-    reporter = get_reporter(fmt, color=use_color)
+    changed = changed or since is not None
+    if not paths and not changed:
+        raise click.UsageError("give PATHS to check, or --changed")
+    resolved, _ = _settings(opts, evidence_dir)
+    config = resolved.config
+    baseline = _load_baseline(baseline_file) if baseline_file else None
+    if changed:
+        inputs: list[str | Source] = list(_changed_inputs(paths, since, config))
+        skip_unsupported = True  # as when walking a folder: not every changed file is a map
+    else:
+        inputs = list(_named_inputs(paths, config, force_exclude))
+
+    use_color = color
+    if use_color is None:
+        use_color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    reporter = get_reporter(fmt, color=use_color, root=Path.cwd(), config=config)
     summary = Summary()
+    baselined = 0
     status = EXIT_OK
     with _Output(output) as out:
         reporter.begin(out)
-        for report in check_paths(inputs, config):
+        for checked in check_paths(inputs, config):
+            if skip_unsupported and _unsupported(checked):
+                continue
+            report = checked
+            if baseline is not None:
+                from checker.baseline import filter_report
+
+                report, dropped = filter_report(checked, baseline)
+                baselined += dropped
             summary.add(report)
             reporter.report(out, report)
             status = max(status, file_status(report, config))
+        if baseline is not None:
+            summary.baselined = baselined
         reporter.end(out, summary)
     sys.exit(status)
+
+
+def _named_inputs(
+    paths: tuple[str, ...], config: Config, force_exclude: bool
+) -> Iterator[str | Source]:
+    from checker.readers.base import Source
+
+    for p in paths:
+        if p == "-":
+            yield Source(name="-", data=sys.stdin.buffer.read())
+            continue
+        # "./maps/a.json" and "maps/a.json" are one file: one spelling keeps fingerprints (and
+        # so baselines and code-scanning alerts) stable.
+        name = p if os.path.isabs(p) else os.path.normpath(p)
+        if force_exclude and config.is_excluded(name):
+            continue
+        yield name
+
+
+def _changed_inputs(paths: tuple[str, ...], since: str | None, config: Config) -> Iterator[str]:
+    from checker.vcs import VcsError, changed_files
+
+    try:
+        files = changed_files(Path.cwd(), since)
+    except VcsError as exc:
+        raise click.UsageError(str(exc)) from None
+    roots = [Path(p).resolve() for p in paths if p != "-"]
+    for file in files:
+        if roots and not any(file.resolve().is_relative_to(r) for r in roots):
+            continue
+        if config.is_excluded(file):
+            continue
+        yield str(file)
+
+
+def _unsupported(report: FileReport) -> bool:
+    return (report.error or "").startswith("ME902")
+
+
+def _load_baseline(path: str) -> Baseline:
+    from checker.baseline import BaselineError, load
+
+    try:
+        return load(Path(path))
+    except BaselineError as exc:
+        raise ConfigProblem(str(exc)) from None
 
 
 class _Output:
@@ -146,6 +337,85 @@ class _Output:
         from checker.io import atomic_write_text
 
         atomic_write_text(Path(self.path), self.buffer.getvalue())
+
+
+# --- baseline ------------------------------------------------------------------------------------
+
+
+@cli.group()
+def baseline() -> None:
+    """Record today's findings so that `check --baseline FILE` reports only new ones."""
+
+
+@baseline.command("create")
+@click.argument("baseline_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+@config_options
+def baseline_create(baseline_file: str, paths: tuple[str, ...], force: bool, **opts: Any) -> None:
+    """Write a new baseline FILE with every finding in PATHS."""
+    target = Path(baseline_file)
+    if target.exists() and not force:
+        raise ConfigProblem(f"{target} exists; use `mapcheck baseline update` or --force")
+    _record(target, paths, opts, previous=None)
+
+
+@baseline.command("update")
+@click.argument("baseline_file", metavar="FILE", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@config_options
+def baseline_update(baseline_file: str, paths: tuple[str, ...], **opts: Any) -> None:
+    """Rewrite baseline FILE with the findings in PATHS now (fixed ones drop out, new ones are
+    accepted)."""
+    target = Path(baseline_file)
+    _record(target, paths, opts, previous=_load_baseline(baseline_file))
+
+
+def _record(
+    target: Path, paths: tuple[str, ...], opts: dict[str, Any], previous: Baseline | None
+) -> None:
+    from checker.baseline import diff, from_reports, save
+    from checker.engine import check_paths
+    from checker.model import Verdict
+
+    resolved, _ = _settings(opts)
+    reports = [
+        r for r in check_paths(list(_named_inputs(paths, resolved.config, False)), resolved.config)
+    ]
+    errors = [r for r in reports if r.verdict is Verdict.ERROR]
+    new = from_reports(reports)
+    save(new, target)
+    files = len({e.path for e in new.entries})
+    message = f"wrote {target}: {len(new.entries)} finding(s) in {files} file(s)"
+    if previous is not None:
+        added, removed, kept = diff(previous, new)
+        message += f" ({added} added, {removed} gone, {kept} kept)"
+    click.echo(message)
+    for r in errors:
+        click.echo(f"not baselined: {r.path}: {r.error}", err=True)
+
+
+# --- config --------------------------------------------------------------------------------------
+
+
+@cli.group("config")
+def config_group() -> None:
+    """Inspect the configuration."""
+
+
+@config_group.command("show")
+@config_options
+def config_show(**opts: Any) -> None:
+    """Print the effective configuration and where each value came from."""
+    from checker.configfile import render
+
+    resolved, cache_origin = _settings(opts)
+    cfg = resolved.config
+    cache = str(cfg.cache_dir) if cfg.use_cache and cfg.cache_dir is not None else "off"
+    click.echo(render(resolved, cache, cache_origin), nl=False)
+
+
+# --- rules, explain, fix -------------------------------------------------------------------------
 
 
 @cli.command("rules")
@@ -214,6 +484,17 @@ def fix(input_path: str, output_path: str, force: bool) -> None:
     if not result.changes:
         click.echo("nothing to fix: no Russia feature holds Crimea or an occupied oblast")
     click.echo(f"wrote {dst}")
+
+
+def _add_audit_commands() -> None:
+    """``audit`` and ``audit-report`` live in :mod:`checker.audit.cli` (click only at import)."""
+    from checker.audit.cli import audit, audit_report
+
+    cli.add_command(audit)
+    cli.add_command(audit_report)
+
+
+_add_audit_commands()
 
 
 def main() -> None:

@@ -1,17 +1,93 @@
-"""Run configuration: profile, failure threshold and rule overrides.
+"""Run configuration: profile, failure threshold, rule overrides, excludes and per-path overrides.
 
-Configuration files (``[mapcheck]`` in setup.cfg and friends) arrive with the CI-hook work; for
-now the CLI builds a :class:`Config` from its options and library users build one directly.
+A :class:`Config` is what the engine runs with. The command line builds one from configuration
+files (:mod:`checker.configfile`: ``[tool.mapcheck]`` in pyproject.toml, ``.mapcheck.toml`` or
+``[mapcheck]`` in setup.cfg) and its own options; library users build one directly.
+
+Globs (``exclude`` and the ``paths`` of a :class:`PathOverride`) use gitignore-like syntax and are
+matched against a file's path relative to :attr:`Config.root` (the folder of the configuration
+file, else the working directory). A pattern without ``/`` matches a file or folder name at any
+depth (``node_modules``, ``*.min.js``); a pattern with ``/`` is anchored at the root
+(``docs/**/*.md``); ``**`` crosses folders, ``*`` and ``?`` do not; a folder that matches
+matches everything inside it. Files outside the root are never excluded or overridden by a glob.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from checker.model import Severity
 
 PROFILES = ("un", "ua-strict")
+
+#: Folders (and files) skipped when walking a tree unless ``default_excludes`` is turned off:
+#: dependencies, vendored code, build output, virtualenvs and tool caches. Other people's data
+#: in these folders is not what a repository publishes, and walking them is slow.
+DEFAULT_EXCLUDES: tuple[str, ...] = (
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "vendor",
+    "third_party",
+    "third-party",
+    "build",
+    "dist",
+    "_build",
+    "site-packages",
+    ".venv",
+    "venv",
+    "__pycache__",
+    ".git",
+    ".hg",
+    ".svn",
+    ".tox",
+    ".nox",
+    ".eggs",
+    "*.egg-info",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".mapcheck-cache",
+)
+
+
+@dataclass(frozen=True)
+class PathOverride:
+    """Settings for the files that match any of ``paths`` (globs, see the module docstring).
+
+    Applied in order on top of the run's settings: ``profile`` replaces it, ``disable`` turns
+    rules off, ``enable`` turns them back on (and reports rules the profile leaves out),
+    ``severity`` sets a rule's severity.
+    """
+
+    paths: tuple[str, ...]
+    disable: frozenset[str] = frozenset()
+    enable: frozenset[str] = frozenset()
+    severity: Mapping[str, Severity] = field(default_factory=dict)
+    profile: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.paths:
+            raise ValueError("a path override needs at least one glob in 'paths'")
+        for pattern in self.paths:
+            glob_regex(pattern)  # raises ValueError on a malformed glob
+        if self.profile is not None and self.profile not in PROFILES:
+            raise ValueError(_profile_error(self.profile))
+
+    def key(self) -> dict[str, object]:
+        return {
+            "paths": list(self.paths),
+            "disable": sorted(self.disable),
+            "enable": sorted(self.enable),
+            "severity": {k: v.label for k, v in sorted(self.severity.items())},
+            "profile": self.profile,
+        }
 
 
 @dataclass(frozen=True)
@@ -19,28 +95,195 @@ class Config:
     """Everything that changes what a check reports.
 
     ``profile`` maps each rule's category to a severity (see :mod:`checker.profiles`);
-    ``disable`` turns rules off by code; ``severity`` overrides a rule's severity by code.
+    ``disable`` turns rules off by code; ``enable`` turns rules on that the profile leaves out
+    (at their category's severity) and wins over ``disable``; ``severity`` overrides a rule's
+    severity by code. ``overrides`` change these for files that match their globs, and
+    ``exclude`` (plus :data:`DEFAULT_EXCLUDES` unless ``default_excludes`` is off) skips files
+    when folders are walked. The engine resolves both per file with :meth:`for_path`.
     """
 
     profile: str = "un"
     fail_on: Severity = Severity.ERROR
     fail_on_undetermined: bool = False
     disable: frozenset[str] = frozenset()
+    enable: frozenset[str] = frozenset()
     severity: dict[str, Severity] = field(default_factory=dict)
     use_cache: bool = True
+    #: Folder of the result cache (:mod:`checker.cache`); ``None`` means no cache. The command
+    #: line sets it (``.mapcheck-cache`` or ``$MAPCHECK_CACHE_DIR``); library users opt in.
+    cache_dir: Path | None = None
     #: Write an evidence picture per image into this folder (``check --evidence DIR``).
     evidence_dir: Path | None = None
     #: Run OCR on images and scanned pages (``--no-ocr`` turns it off for speed).
     ocr: bool = True
     #: Inputs larger than this many bytes get an ME903 error verdict.
     max_bytes: int = 512 * 1024 * 1024
+    #: Globs of files and folders to skip when walking folders.
+    exclude: tuple[str, ...] = ()
+    #: Also skip :data:`DEFAULT_EXCLUDES` (vendored and build folders, virtualenvs, caches).
+    default_excludes: bool = True
+    #: Per-path settings, applied in order to the files that match.
+    overrides: tuple[PathOverride, ...] = ()
+    #: The folder globs are relative to; ``None`` means the working directory.
+    root: Path | None = None
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
-            msg = f"unknown profile {self.profile!r} (expected one of: {', '.join(PROFILES)})"
-            raise ValueError(msg)
+            raise ValueError(_profile_error(self.profile))
+        for pattern in self.exclude:
+            glob_regex(pattern)
 
     def key(self) -> str:
-        """A stable string of everything that affects findings (for caches)."""
-        sev = ",".join(f"{k}={v.label}" for k, v in sorted(self.severity.items()))
-        return f"profile={self.profile};disable={','.join(sorted(self.disable))};severity={sev}"
+        """A stable string of everything that affects findings (for caches).
+
+        Covers the profile, rule switches and severities, OCR, the size limit, the evidence
+        folder and the per-path overrides; not ``fail_on`` (it changes the exit status, not the
+        findings), nor excludes and the cache location.
+        """
+        doc = {
+            "profile": self.profile,
+            "disable": sorted(self.disable),
+            "enable": sorted(self.enable),
+            "severity": {k: v.label for k, v in sorted(self.severity.items())},
+            "ocr": self.ocr,
+            "max_bytes": self.max_bytes,
+            "evidence_dir": str(self.evidence_dir) if self.evidence_dir else None,
+            "overrides": [o.key() for o in self.overrides],
+        }
+        return json.dumps(doc, sort_keys=True, separators=(",", ":"))
+
+    # --- per-path resolution --------------------------------------------------------------
+
+    def relative_path(self, path: str | os.PathLike[str]) -> str | None:
+        """``path`` relative to :attr:`root`, with ``/`` separators; ``None`` if outside it."""
+        root = os.path.abspath(self.root if self.root is not None else os.getcwd())
+        full = os.path.abspath(os.fspath(path))
+        try:
+            rel = os.path.relpath(full, root)
+        except ValueError:  # another drive (Windows)
+            return None
+        if rel in (os.curdir, os.pardir) or rel.startswith(os.pardir + os.sep):
+            return None
+        return rel.replace(os.sep, "/")
+
+    def is_excluded(self, path: str | os.PathLike[str]) -> bool:
+        """Whether ``exclude`` (or a default exclude) matches ``path`` or a folder above it."""
+        patterns = self.exclude + (DEFAULT_EXCLUDES if self.default_excludes else ())
+        if not patterns:
+            return False
+        rel = self.relative_path(path)
+        return rel is not None and _any_glob(patterns).match(rel) is not None
+
+    def for_path(self, path: str | os.PathLike[str]) -> Config:
+        """The settings for one file: matching overrides applied, ``enable`` resolved.
+
+        The result has no overrides left, so ``for_path(p).key()`` is the cache key of exactly
+        what applies to ``p``; calling it again returns an equal config.
+        """
+        cfg = self
+        if self.overrides:
+            rel = self.relative_path(path)
+            if rel is not None:
+                for override in self.overrides:
+                    if any(glob_regex(p).match(rel) for p in override.paths):
+                        cfg = cfg._apply(override)
+            cfg = replace(cfg, overrides=())
+        return cfg._resolve_enable()
+
+    def _apply(self, o: PathOverride) -> Config:
+        disable = (self.disable | o.disable) - o.enable
+        enable = (self.enable - o.disable) | o.enable
+        severity = {**self.severity, **o.severity}
+        return replace(
+            self,
+            profile=o.profile or self.profile,
+            disable=frozenset(disable),
+            enable=frozenset(enable),
+            severity=severity,
+        )
+
+    def _resolve_enable(self) -> Config:
+        """Bake ``enable`` into ``disable`` and ``severity``, which the engine reads."""
+        if not self.enable:
+            return self
+        from checker.profiles import severity_for
+        from checker.rules.registry import all_rules
+
+        rules = all_rules()
+        severity = dict(self.severity)
+        for code in self.enable:
+            rule = rules.get(code)
+            if rule is None or code in severity:
+                continue
+            if severity_for(self.profile, rule.category, code) is None:
+                # The profile leaves this rule out; enabling it reports it at the severity its
+                # category has in the profile.
+                category_default = severity_for(self.profile, rule.category)
+                if category_default is not None:
+                    severity[code] = category_default
+        return replace(
+            self,
+            disable=frozenset(self.disable - self.enable),
+            enable=frozenset(),
+            severity=severity,
+        )
+
+
+def _profile_error(profile: str) -> str:
+    return f"unknown profile {profile!r} (expected one of: {', '.join(PROFILES)})"
+
+
+@lru_cache(maxsize=512)
+def glob_regex(pattern: str) -> re.Pattern[str]:
+    """Compile a gitignore-like glob (see the module docstring) to a regular expression that
+    matches a root-relative ``/``-separated path, or any path below a matching folder."""
+    pat = pattern.strip()
+    if not pat or pat in ("/", "./"):
+        raise ValueError(f"empty glob {pattern!r}")
+    if "\\" in pat:
+        raise ValueError(f"glob {pattern!r}: use '/' to separate folders")
+    while pat.startswith("./"):
+        pat = pat[2:]
+    anchored = "/" in pat.rstrip("/")
+    pat = pat.strip("/")
+    body = _translate(pat, pattern)
+    prefix = "" if anchored else "(?:.*/)?"
+    return re.compile(f"^{prefix}{body}(?:/.*)?$", re.DOTALL)
+
+
+@lru_cache(maxsize=64)
+def _any_glob(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One regular expression for many globs (walking a big tree tests every file)."""
+    return re.compile("|".join(f"(?:{glob_regex(p).pattern})" for p in patterns), re.DOTALL)
+
+
+def _translate(pat: str, original: str) -> str:
+    out: list[str] = []
+    i, n = 0, len(pat)
+    while i < n:
+        c = pat[i]
+        if pat.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pat.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif c == "*":
+            out.append("[^/]*")
+            i += 1
+        elif c == "?":
+            out.append("[^/]")
+            i += 1
+        elif c == "[":
+            end = pat.find("]", i + 2)
+            if end == -1:
+                raise ValueError(f"glob {original!r}: unclosed '['")
+            inner = pat[i + 1 : end]
+            if inner.startswith("!"):
+                inner = "^" + inner[1:]
+            out.append("[" + inner.replace("\\", "\\\\").replace("/", "") + "]")
+            i = end + 1
+        else:
+            out.append(re.escape(c))
+            i += 1
+    return "".join(out)

@@ -8,6 +8,7 @@ on with the next file.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.util
 import os
@@ -67,7 +68,23 @@ def check_source(source: Source, config: Config) -> FileReport:
 
 def _run(source: Source, config: Config, explicit: bool) -> FileReport | None:
     """Check one input. With ``explicit=False`` (found by walking a folder), a file in no format
-    mapcheck knows is skipped (``None``) instead of reported as unsupported."""
+    mapcheck knows, or one the configuration excludes, is skipped (``None``) instead of reported.
+
+    Per-path overrides are resolved here, and an unchanged file is answered from the result
+    cache (:mod:`checker.cache`) when ``config.cache_dir`` is set.
+    """
+    if not explicit and config.is_excluded(source.name):
+        return None
+    config = config.for_path(source.name)
+    if config.use_cache and config.cache_dir is not None and config.evidence_dir is None:
+        from checker.cache import cached_run
+
+        compute = functools.partial(_run_uncached, source, config, explicit)
+        return cached_run(source, config, compute, named=explicit)
+    return _run_uncached(source, config, explicit)
+
+
+def _run_uncached(source: Source, config: Config, explicit: bool) -> FileReport | None:
     try:
         return _check(source, config)
     except ReaderError as exc:
@@ -99,7 +116,7 @@ def _check(source: Source, config: Config) -> FileReport:
         evidence = read_vector(source, fmt)
         return check_vector_evidence(source.name, evidence, config)
     reader = _TEXT_READER if kind in ("document", "data") else _IMAGE_CHECK
-    if importlib.util.find_spec(reader) is None:
+    if not _has_module(reader):
         return FileReport(
             path=source.name,
             kind=kind,
@@ -111,7 +128,13 @@ def _check(source: Source, config: Config) -> FileReport:
         result: FileReport = image.check_image(source, fmt, config)
         return result
     text = importlib.import_module(_TEXT_READER)
-    return check_text_evidence(source.name, kind, text.read_text(source, fmt), config)
+    evidence = text.read_text(source, fmt, ocr=config.ocr)
+    return check_text_evidence(source.name, kind, evidence, config)
+
+
+@functools.cache
+def _has_module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
 
 
 #: Modules of the document/data readers and of the image pipeline.
@@ -137,7 +160,7 @@ def check_text_evidence(name: str, kind: str, evidence: object, config: Config) 
             if rule.code in config.disable or rule.check is None:
                 continue
             raw.extend(rule.check(ctx))
-    if importlib.util.find_spec("checker.suppression") is not None:
+    if _has_module("checker.suppression"):
         suppression = importlib.import_module("checker.suppression")
         raw = suppression.apply(evidence, raw, name)
     findings = finalize(name, raw, config)

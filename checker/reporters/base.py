@@ -17,6 +17,9 @@ class Summary:
     verdicts: Counter[str] = field(default_factory=Counter)
     severities: Counter[str] = field(default_factory=Counter)
     rules: Counter[str] = field(default_factory=Counter)
+    #: Findings left out because a baseline holds them (``check --baseline``); ``None`` when
+    #: no baseline is in use.
+    baselined: int | None = None
 
     def add(self, report: FileReport) -> None:
         self.files += 1
@@ -31,6 +34,7 @@ class Summary:
             "verdicts": {v.value: self.verdicts.get(v.value, 0) for v in Verdict},
             "findings": {s: self.severities.get(s, 0) for s in ("error", "warning", "info")},
             "rules": dict(sorted(self.rules.items())),
+            **({} if self.baselined is None else {"baselined": self.baselined}),
         }
 
 

@@ -23,5 +23,5 @@ class JsonReporter(Reporter):
             "files": self._files,
             "summary": summary.to_dict(),
         }
-        json.dump(doc, out, ensure_ascii=False, indent=2)
-        out.write("\n")
+        # One write: json.dump would make a write call per token (slow on a pipe).
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")

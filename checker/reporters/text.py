@@ -65,10 +65,13 @@ class TextReporter(Reporter):
             if v.get(verdict.value, 0)
         )
         s = summary.severities
+        baselined = (
+            f"; {summary.baselined} matched the baseline" if summary.baselined is not None else ""
+        )
         out.write(
             f"{summary.files} file{'s' if summary.files != 1 else ''} checked: {counts or 'none'}"
             f"; findings: {s.get('error', 0)} error, {s.get('warning', 0)} warning, "
-            f"{s.get('info', 0)} info\n"
+            f"{s.get('info', 0)} info{baselined}\n"
         )
 
 

@@ -64,6 +64,8 @@ def register(
             raise RuntimeError(msg)
         doc = inspect.cleandoc(func.__doc__ or "")
         _RULES[code] = Rule(code, name, category, applies_to, policy, doc, func)
+        global _LOADED  # noqa: PLW0603
+        _LOADED = None  # a rule registered late (tests) invalidates the cache
         return func
 
     return deco
@@ -75,14 +77,22 @@ def declare(code: str, name: str, category: Category, applies_to: str, doc: str)
         msg = f"rule code {code} registered twice"
         raise RuntimeError(msg)
     _RULES[code] = Rule(code, name, category, applies_to, "", inspect.cleandoc(doc), None)
+    global _LOADED  # noqa: PLW0603
+    _LOADED = None
+
+
+_LOADED: dict[str, Rule] | None = None
 
 
 def all_rules() -> dict[str, Rule]:
-    """Every rule, by code, in code order."""
-    for module in RULE_MODULES:
-        if importlib.util.find_spec(module) is not None:  # families land one by one
-            importlib.import_module(module)
-    return dict(sorted(_RULES.items()))
+    """Every rule, by code, in code order (rule modules are imported once per process)."""
+    global _LOADED  # noqa: PLW0603 - a load-once cache, like the rule table itself
+    if _LOADED is None:
+        for module in RULE_MODULES:
+            if importlib.util.find_spec(module) is not None:  # families land one by one
+                importlib.import_module(module)
+        _LOADED = dict(sorted(_RULES.items()))
+    return _LOADED
 
 
 def get_rule(code: str) -> Rule:
