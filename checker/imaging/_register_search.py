@@ -1,0 +1,693 @@
+"""The search behind :func:`checker.imaging.register.register`: coarse FFT matching over scale and
+position per candidate projection, then ICP-like refinement and an a-contrario score.
+
+A *pose* maps a projection's planar coordinates (X east, Y north, in the units of
+:mod:`checker.imaging.refdata`) to full-resolution pixels by an affine map
+``x = a·X + b·Y + tx``, ``y = c·X + d·Y + ty``, constrained per projection (:data:`MODES`):
+
+* ``similarity`` (Web Mercator: north-up maps are never rotated): ``a = −d = s``, ``b = c = 0``;
+* ``aspect`` (plate carrée: x and y scales differ, plain or with the 1/cos φ₀ aspect GIS tools
+  use): ``a = sx``, ``d = −sy``, ``b = c = 0``, ``sx/sy`` within :data:`ASPECT_RANGE`;
+* ``rotation`` (UTM, Eurostat LAEA/LCC: a conformal or near-conformal projection centred at
+  another longitude looks rotated by up to :data:`MAX_ROTATION_DEG`): scale and rotation;
+* ``affine`` (world pseudo-cylindricals, whose shear at 34°E differs from one to the next): all
+  six, kept near a similarity by :data:`AFFINE_LIMIT`.
+
+Score (the ``z`` of a pose on a level): reference samples spaced ~2 px apart are probed along
+their normal for an edge of compatible orientation within :data:`SCORE_TOL_PX`; each sample also
+gets the chance of such a hit by accident from the local edge density. ``z = (hits − expected) /
+sqrt(variance + 1)``: how many standard deviations the fit beats chance. It grows with the
+length of reference line in view, and shrinks in clutter; it compares only on one level.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import numpy.typing as npt
+
+from checker.imaging._register_edges import N_BINS, EdgeLevel, Pyramid
+from checker.imaging.refdata import get_image_reference
+
+F64 = npt.NDArray[np.float64]
+
+#: Smallest Crimea (its larger bbox side, in full-resolution pixels) searched. Below ~20 px no
+#: colour verdict is possible (DESIGN §6), so fits there are not worth their risk.
+MIN_CRIMEA_PX = 20.0
+#: Largest Crimea searched, as a multiple of the picture's longer side.
+MAX_CRIMEA_FRACTION = 1.3
+#: Ratio between consecutive scales of the coarse search (DESIGN §6: at most ~7 %).
+SCALE_STEP = 1.07
+#: The coarse search runs on the coarsest level where Crimea is at least this wide ...
+COARSE_CRIMEA_PX = 5.0
+#: ... whose longer side is at least this long, and no level longer than COARSE_MAX_SIDE.
+COARSE_MIN_SIDE = 96
+COARSE_MAX_SIDE = 512
+#: Peaks kept per (variant, scale); candidates refined at mid resolution; and on the decision
+#: level.
+PEAKS_PER_MAP = 2
+POOL_SIZE = 30
+STAGE_B_SIZE = 8
+#: Crimea's size (px) on the level where pooled peaks are refined and compared first.
+MID_CRIMEA_PX = 20.0
+#: Plate carrée aspect (x scale / y scale) allowed: 1 (plain) down to cos 63°.
+ASPECT_RANGE = (0.45, 1.02)
+#: Largest rotation (degrees) of the ``rotation`` and ``affine`` models.
+MAX_ROTATION_DEG = 14.0
+#: ``affine`` model: largest anisotropy (ratio of singular values − 1) and shear.
+AFFINE_LIMIT = 0.2
+#: Probe half-length for the score (level pixels).
+SCORE_TOL_PX = 2
+#: Target spacing of samples in the refinement and score (level pixels).
+SAMPLE_SPACING_PX = 2.0
+#: Points that, with Crimea's coast, decide whether two solutions are the same (lon, lat): the
+#: reference samples nearest to Odesa's and Taganrog's shores.
+ANCHORS: tuple[tuple[float, float], ...] = ((30.75, 46.45), (38.9, 47.2))
+
+MODES: dict[str, str] = {
+    "plate-carree": "aspect",
+    "EPSG:3857": "similarity",
+    "EPSG:3035": "rotation",
+    "EPSG:3034": "rotation",
+    "EPSG:32635": "rotation",
+    "EPSG:32636": "rotation",
+    "EPSG:32637": "rotation",
+    "robinson": "affine",
+    "equal-earth": "affine",
+    "natural-earth": "affine",
+    "winkel-tripel": "affine",
+}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A projection (with, for plate carrée, one aspect) searched by the coarse pass, for
+    Crimea widths up to ``max_fraction`` of the picture's longer side."""
+
+    projection: str
+    aspect: float = 1.0
+    max_fraction: float = MAX_CRIMEA_FRACTION
+
+
+#: Coarse variants, most common first (the time budget may cut the list short). Relatives that
+#: agree with one of them within the coarse tolerance are reached by refinement instead (see
+#: :data:`RELATIVES`). World projections and the flattest plate carrée are for small-scale maps.
+COARSE_VARIANTS: tuple[Variant, ...] = (
+    Variant("EPSG:3857"),
+    Variant("plate-carree", math.cos(math.radians(52))),
+    Variant("plate-carree", 1.0),
+    Variant("EPSG:3035"),
+    Variant("EPSG:32636"),
+    Variant("robinson", 1.0, 0.3),
+    Variant("plate-carree", math.cos(math.radians(57)), 0.4),
+)
+
+#: Projections tried from a refined solution in another one (they agree to a few % locally).
+RELATIVES: dict[str, tuple[str, ...]] = {
+    "EPSG:3857": ("plate-carree", "EPSG:32636"),
+    "plate-carree": ("EPSG:3857",),
+    "EPSG:32636": ("EPSG:32635", "EPSG:32637", "EPSG:3857"),
+    "EPSG:32635": ("EPSG:32636",),
+    "EPSG:32637": ("EPSG:32636",),
+    "EPSG:3035": ("EPSG:3034",),
+    "EPSG:3034": ("EPSG:3035",),
+    "robinson": ("natural-earth", "equal-earth", "winkel-tripel"),
+    "natural-earth": ("robinson",),
+    "equal-earth": ("robinson",),
+    "winkel-tripel": ("robinson",),
+}
+
+
+def clock() -> float:
+    """CPU seconds of this thread: the time budget counts work, not waiting for a busy CPU."""
+    return time.thread_time()
+
+
+@dataclass(frozen=True)
+class Pose:
+    """``x = a·X + b·Y + tx``, ``y = c·X + d·Y + ty`` in full-resolution pixels."""
+
+    projection: str
+    a: float
+    b: float
+    c: float
+    d: float
+    tx: float
+    ty: float
+
+    @property
+    def scale(self) -> float:
+        """Pixels per planar unit (geometric mean of the two axes)."""
+        return math.sqrt(abs(self.a * self.d - self.b * self.c))
+
+    @property
+    def aspect(self) -> float:
+        """Length of the X axis over the Y axis in pixels (plate carrée's cos φ₀)."""
+        return math.hypot(self.a, self.c) / max(math.hypot(self.b, self.d), 1e-300)
+
+    @property
+    def rotation_deg(self) -> float:
+        """Angle of the map's north from the picture's up, clockwise, in degrees."""
+        return math.degrees(math.atan2(-self.b, -self.d))
+
+    def apply(self, x: F64, y: F64) -> tuple[F64, F64]:
+        return self.a * x + self.b * y + self.tx, self.c * x + self.d * y + self.ty
+
+
+def axis_pose(projection: str, sx: float, sy: float, tx: float, ty: float) -> Pose:
+    """A north-up pose: ``x = sx·X + tx``, ``y = −sy·Y + ty``."""
+    return Pose(projection, sx, 0.0, 0.0, -sy, tx, ty)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A refined pose and how well it fits."""
+
+    pose: Pose
+    z: float
+    hits: int
+    samples: int
+    expected: float
+    crimea_px: float
+    coarse_z: float
+
+    @property
+    def hit_rate(self) -> float:
+        return self.hits / max(1, self.samples)
+
+
+@dataclass(frozen=True)
+class ProjectionData:
+    """Reference samples of one projection as float64 arrays, plus derived constants."""
+
+    xy: F64
+    tangent: F64
+    crimea_xy: F64
+    crimea_centre: tuple[float, float]
+    spacing: float  # median planar distance between consecutive samples
+    anchors: F64  # (k, 2) planar: Crimea's coast (every 8th sample) and ANCHORS
+    near: npt.NDArray[np.int64]  # samples within a few Crimea widths (for converting poses)
+
+
+@cache
+def projection_data(name: str) -> ProjectionData:
+    ref = get_image_reference()
+    lines = ref.lines[name]
+    xy = lines.xy.astype(np.float64)
+    tangent = lines.tangent.astype(np.float64)
+    norm = np.hypot(tangent[:, 0], tangent[:, 1])
+    norm[norm == 0] = 1.0
+    tangent = tangent / norm[:, None]
+    crimea_xy = xy[ref.crimea]
+    lo, hi = crimea_xy.min(axis=0), crimea_xy.max(axis=0)
+    step = np.hypot(*np.diff(xy, axis=0).T)
+    ll = ref.lonlat.astype(np.float64)
+    near_anchor = [int(np.argmin(np.hypot(ll[:, 0] - lo_, ll[:, 1] - la_))) for lo_, la_ in ANCHORS]
+    anchor_idx = np.concatenate([np.nonzero(ref.crimea)[0][::8], np.array(near_anchor)])
+    near = np.nonzero((np.abs(ll[:, 0] - 34.3) < 9.0) & (np.abs(ll[:, 1] - 45.3) < 6.0))[0]
+    return ProjectionData(
+        xy=xy,
+        tangent=tangent,
+        crimea_xy=crimea_xy,
+        crimea_centre=(float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2)),
+        spacing=float(np.median(step)),
+        anchors=xy[anchor_idx],
+        near=near[::3],
+    )
+
+
+def crimea_px(pose: Pose) -> float:
+    """Crimea's larger bbox side in full-resolution pixels under ``pose``."""
+    cxy = projection_data(pose.projection).crimea_xy
+    x, y = pose.apply(cxy[:, 0], cxy[:, 1])
+    return float(max(np.ptp(x), np.ptp(y)))
+
+
+def anchor_pixels(pose: Pose) -> F64:
+    a = projection_data(pose.projection).anchors
+    x, y = pose.apply(a[:, 0], a[:, 1])
+    return np.column_stack([x, y])
+
+
+def same_solution(p: Pose, q: Pose, tol: float) -> bool:
+    """Whether two poses put the anchors within ``tol`` pixels (RMS) of each other."""
+    diff = anchor_pixels(p) - anchor_pixels(q)
+    return float(np.sqrt(np.mean(np.sum(diff**2, axis=1)))) < tol
+
+
+# --- coarse search ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoarseMap:
+    """What the FFT correlation needs from one level: spectra of the oriented excess maps."""
+
+    level: EdgeLevel
+    cos_f: npt.NDArray[np.complex64]
+    sin_f: npt.NDArray[np.complex64]
+    fft_shape: tuple[int, int]
+
+
+def coarse_map(level: EdgeLevel) -> CoarseMap:
+    """Spectra of the edges' doubled-angle orientation (cos 2θ, sin 2θ), spread over 3×3 and less
+    their local mean, zero-padded to at least 2H × 2W (so that the circular correlation never
+    wraps a pattern onto the picture; see :func:`coarse_search`).
+
+    A reference sample with normal angle φ meeting such a pixel scores cos 2(φ − θ): +1 on a
+    parallel edge, −1 across a perpendicular one, 0 on average in clutter of any orientation.
+    """
+    from scipy import fft, ndimage
+
+    h, w = level.shape
+    edge = (level.code > 0).astype(np.float32)
+    theta = (level.code.astype(np.float32) - 0.5) * (np.pi / N_BINS)
+    box = np.ones((3, 3), np.float32)
+    norm = np.maximum(ndimage.correlate(edge, box, mode="constant"), 1.0)
+    win = max(5, round(0.15 * min(h, w)) | 1)
+    shape = (fft.next_fast_len(2 * h, real=True), fft.next_fast_len(2 * w, real=True))
+    spectra = []
+    for trig in (np.cos, np.sin):
+        val = ndimage.correlate(edge * trig(2 * theta), box, mode="constant") / norm
+        val -= ndimage.uniform_filter(val, size=win, mode="nearest")
+        padded = np.zeros(shape, np.float32)
+        padded[:h, :w] = val
+        spectra.append(fft.rfft2(padded, workers=1))
+    return CoarseMap(level=level, cos_f=spectra[0], sin_f=spectra[1], fft_shape=shape)
+
+
+@dataclass(frozen=True)
+class CoarseHit:
+    z: float
+    variant: Variant
+    scale: float  # full-resolution pixels per planar unit (y)
+    cx: float  # Crimea's centre, full-resolution pixels
+    cy: float
+    level: int  # index of the coarse level in the pyramid
+
+
+def coarse_search(
+    pyramid: Pyramid, variants: tuple[Variant, ...], deadline: float
+) -> tuple[list[CoarseHit], int]:
+    """Peaks of the FFT correlation for every variant and scale; returns (hits, variants done).
+
+    For Crimea's centre at pixel ``t`` the score sums, over the reference samples, the oriented
+    excess map at ``t + u`` (``u`` the sample's offset from Crimea's centre), for all ``t`` at once:
+    the pattern (samples clipped to ± the picture's size) and the map are correlated through FFTs
+    at least twice the picture's size, so no ``t`` inside the picture sees wrap-around. Dividing
+    by the square root of the pattern's size makes scales comparable.
+    """
+
+    long_side = max(pyramid.full_shape)
+    maps: dict[int, CoarseMap] = {}
+    hits: list[CoarseHit] = []
+    done = 0
+    for variant in variants:
+        if clock() > deadline and done >= 3:
+            break
+        data = projection_data(variant.projection)
+        x, y, c2, s2, reach = _variant_samples(variant)
+        cxy = data.crimea_xy
+        extent = max(np.ptp(cxy[:, 0]) * variant.aspect, np.ptp(cxy[:, 1]))
+        c_px = MIN_CRIMEA_PX
+        while c_px <= variant.max_fraction * long_side:
+            scale = c_px / extent  # full-resolution px per planar unit
+            li = pyramid.index_for(c_px, COARSE_CRIMEA_PX, COARSE_MIN_SIDE, COARSE_MAX_SIDE)
+            cm = maps.get(li)
+            if cm is None:
+                cm = maps[li] = coarse_map(pyramid.level(li))
+            f = cm.level.factor
+            h, w = cm.level.shape
+            s_lvl = scale / f
+            step_px = data.spacing * s_lvl * max(1.0, variant.aspect)
+            stride = max(1, int(1.0 / max(step_px, 1e-9)))
+            # Only samples that can land in the picture (sorted by their reach from Crimea).
+            n_in = int(np.searchsorted(reach, max(w, h) / s_lvl, side="right"))
+            sl = slice(0, n_in, stride)
+            u = np.rint(x[sl] * s_lvl).astype(np.int64)
+            v = np.rint(-y[sl] * s_lvl).astype(np.int64)
+            ok = (np.abs(u) < w) & (np.abs(v) < h)
+            n_pat = int(ok.sum())
+            if n_pat >= 8:
+                num = _correlate(
+                    cm,
+                    (v[ok] % cm.fft_shape[0]) * cm.fft_shape[1] + (u[ok] % cm.fft_shape[1]),
+                    c2[sl][ok],
+                    s2[sl][ok],
+                )[:h, :w]
+                norm = 1.0 / math.sqrt(0.5 * n_pat + 1.0)
+                radius = max(2, round(0.5 * c_px / f))
+                for _ in range(PEAKS_PER_MAP):
+                    idx = int(np.argmax(num))
+                    iy, ix = divmod(idx, w)
+                    best = float(num[iy, ix]) * norm
+                    if not math.isfinite(best) or best <= 0:
+                        break
+                    hits.append(CoarseHit(best, variant, scale, (ix + 0.5) * f, (iy + 0.5) * f, li))
+                    num[
+                        max(0, iy - radius) : iy + radius + 1, max(0, ix - radius) : ix + radius + 1
+                    ] = -np.inf
+            c_px *= SCALE_STEP
+        done += 1
+    return hits, done
+
+
+def _correlate(
+    cm: CoarseMap, flat: npt.NDArray[np.int64], cos2: F64, sin2: F64
+) -> npt.NDArray[np.float32]:
+    """Σ over the pattern of the oriented excess, for every position (see coarse_search)."""
+    from scipy import fft
+
+    fh, fw = cm.fft_shape
+    buf = _buffer(fh * fw)
+    buf[flat] = cos2
+    spec = fft.rfft2(buf.reshape(fh, fw), workers=1)
+    buf[flat] = sin2
+    spec2 = fft.rfft2(buf.reshape(fh, fw), workers=1)
+    buf[flat] = 0.0
+    np.conjugate(spec, out=spec)
+    np.conjugate(spec2, out=spec2)
+    spec *= cm.cos_f
+    spec2 *= cm.sin_f
+    spec += spec2
+    out: npt.NDArray[np.float32] = fft.irfft2(spec, s=(fh, fw), workers=1)
+    return out
+
+
+@cache
+def _variant_samples(variant: Variant) -> tuple[F64, F64, F64, F64, F64]:
+    """Samples of a variant about Crimea's centre, sorted by Chebyshev distance from it:
+    (x, y, cos 2φ, sin 2φ, distance), φ the normal's angle in image coordinates (y down)."""
+    data = projection_data(variant.projection)
+    x = (data.xy[:, 0] - data.crimea_centre[0]) * variant.aspect
+    y = data.xy[:, 1] - data.crimea_centre[1]
+    nrm = np.arctan2(data.tangent[:, 0] * variant.aspect, data.tangent[:, 1])
+    reach = np.maximum(np.abs(x), np.abs(y))
+    order = np.argsort(reach, kind="stable")
+    return x[order], y[order], np.cos(2 * nrm)[order], np.sin(2 * nrm)[order], reach[order]
+
+
+_LOCAL = threading.local()
+
+
+def _buffer(size: int) -> npt.NDArray[np.float32]:
+    """A zeroed float32 scratch array of ``size``, per thread (callers reset what they set)."""
+    buffers: dict[int, npt.NDArray[np.float32]] | None = getattr(_LOCAL, "buffers", None)
+    if buffers is None:
+        buffers = {}
+        _LOCAL.buffers = buffers
+    buf = buffers.get(size)
+    if buf is None:
+        if len(buffers) > 16:
+            buffers.clear()
+        buf = np.zeros(size, np.float32)
+        buffers[size] = buf
+    return buf
+
+
+def pose_from_hit(hit: CoarseHit) -> Pose:
+    data = projection_data(hit.variant.projection)
+    sy = hit.scale
+    sx = hit.scale * hit.variant.aspect
+    xc, yc = data.crimea_centre
+    return axis_pose(hit.variant.projection, sx, sy, hit.cx - sx * xc, hit.cy + sy * yc)
+
+
+def select_pool(hits: list[CoarseHit], size: int) -> list[CoarseHit]:
+    """The best ``size`` hits, without near-duplicates (same variant, scale within 10 %, centre
+    within a third of Crimea)."""
+    kept: list[CoarseHit] = []
+    for hit in sorted(hits, key=lambda h: -h.z):
+        dup = False
+        for k in kept:
+            if k.variant != hit.variant or abs(math.log(k.scale / hit.scale)) > 0.1:
+                continue
+            if math.hypot(k.cx - hit.cx, k.cy - hit.cy) < crimea_px(pose_from_hit(k)) / 3:
+                dup = True
+                break
+        if not dup:
+            kept.append(hit)
+            if len(kept) >= size:
+                break
+    return kept
+
+
+# --- refinement and score -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Probe:
+    """Samples in view under a pose, at one level (level pixels)."""
+
+    x: F64
+    y: F64
+    nx: F64
+    ny: F64
+    nbin: npt.NDArray[np.int64]
+    px: F64  # planar X, Y
+    py: F64
+
+
+def _probe(pose: Pose, level: EdgeLevel, spacing_px: float, margin: float = 2.0) -> Probe:
+    data = projection_data(pose.projection)
+    f = level.factor
+    h, w = level.shape
+    step_px = data.spacing * max(math.hypot(pose.a, pose.c), math.hypot(pose.b, pose.d)) / f
+    stride = max(1, int(spacing_px / max(step_px, 1e-9)))
+    xy = data.xy[::stride]
+    tan = data.tangent[::stride]
+    x, y = pose.apply(xy[:, 0], xy[:, 1])
+    x, y = x / f, y / f
+    ok = (x >= margin) & (x < w - margin) & (y >= margin) & (y < h - margin)
+    x, y = x[ok], y[ok]
+    tx = pose.a * tan[ok, 0] + pose.b * tan[ok, 1]
+    ty = pose.c * tan[ok, 0] + pose.d * tan[ok, 1]
+    norm = np.hypot(tx, ty)
+    norm[norm == 0] = 1.0
+    nx, ny = -ty / norm, tx / norm
+    # Gradient direction modulo π: an edge's gradient runs along the line's normal.
+    nbin = (np.floor((np.arctan2(ny, nx) % np.pi) / np.pi * N_BINS).astype(np.int64)) % N_BINS
+    return Probe(x=x, y=y, nx=nx, ny=ny, nbin=nbin, px=xy[ok, 0], py=xy[ok, 1])
+
+
+def _search_normal(pr: Probe, level: EdgeLevel, radius: int) -> tuple[npt.NDArray[np.bool_], F64]:
+    """For each sample: whether a compatible edge lies within ``radius`` along the normal, and
+    the signed offset of the nearest one (level pixels)."""
+    h, w = level.shape
+    ks = np.arange(-radius, radius + 1, dtype=np.float64)
+    ks = ks[np.argsort(np.abs(ks), kind="stable")]  # 0, -1, 1, -2, 2, ...
+    qx = np.floor(pr.x[None, :] + ks[:, None] * pr.nx[None, :]).astype(np.int64)
+    qy = np.floor(pr.y[None, :] + ks[:, None] * pr.ny[None, :]).astype(np.int64)
+    inside = (qx >= 0) & (qx < w) & (qy >= 0) & (qy < h)
+    np.clip(qx, 0, w - 1, out=qx)
+    np.clip(qy, 0, h - 1, out=qy)
+    code = level.code[qy, qx].astype(np.int64)
+    diff = (code - 1 - pr.nbin[None, :]) % N_BINS
+    good = inside & (code > 0) & ((diff <= 1) | (diff == N_BINS - 1))
+    found = good.any(axis=0)
+    offset = np.where(found, ks[np.argmax(good, axis=0)], 0.0)
+    return found, offset
+
+
+def refine(
+    pose: Pose,
+    level: EdgeLevel,
+    radii: tuple[int, ...],
+    *,
+    mode: str | None = None,
+    focus: float = 0.0,
+) -> Pose:
+    """Point-to-line ICP: move the pose so that samples land on compatible edges.
+
+    Each step matches every sample in view to the nearest compatible edge along its normal
+    within ``radius`` level pixels, then solves a weighted least squares for the projection's
+    model (:data:`MODES`), parametrised about the matched samples' centroid so that scale and
+    shift do not trade off against each other. ``mode`` overrides the projection's model;
+    ``focus`` > 0 weights samples by a Gaussian of that many Crimea widths around Crimea.
+    """
+    f = level.factor
+    mode = mode or MODES[pose.projection]
+    for radius in radii:
+        pr = _probe(pose, level, SAMPLE_SPACING_PX)
+        if pr.x.shape[0] < 12:
+            return pose
+        found, offset = _search_normal(pr, level, radius)
+        if found.sum() < 12:
+            return pose
+        nx, ny, dd = pr.nx[found], pr.ny[found], offset[found]
+        # Matched edge pixel centres (pixels are indexed by their top-left corner).
+        qx = np.floor(pr.x[found] + dd * nx) + 0.5
+        qy = np.floor(pr.y[found] + dd * ny) + 0.5
+        target = nx * qx + ny * qy
+        wgt = (1.0 - (dd / (radius + 1.0)) ** 2) ** 2  # Tukey's biweight
+        px, py = pr.px[found], pr.py[found]
+        if focus > 0:
+            wgt = wgt * _focus_weight(pose, px, py, focus)
+        mx = float(np.average(px, weights=wgt))
+        my = float(np.average(py, weights=wgt))
+        dx, dy = px - mx, py - my
+        # Current map in level pixels about the centroid.
+        a, b, c, d = pose.a / f, pose.b / f, pose.c / f, pose.d / f
+        bx = (pose.a * mx + pose.b * my + pose.tx) / f
+        by = (pose.c * mx + pose.d * my + pose.ty) / f
+        design, cur = _design(mode, nx, ny, dx, dy, (a, b, c, d, bx, by))
+        sw = np.sqrt(wgt)
+        # A faint pull towards the current values keeps ill-posed fits (few orientations) still.
+        reg = np.diag(1e-2 * (np.sqrt(np.sum(design**2 * wgt[:, None], axis=0)) + 1e-9))
+        lhs = np.vstack([design * sw[:, None], reg])
+        rhs = np.concatenate([target * sw, reg @ cur])
+        try:
+            sol = np.linalg.lstsq(lhs, rhs, rcond=None)[0]
+        except np.linalg.LinAlgError:
+            return pose
+        lin = _linear(mode, sol)
+        if lin is None:
+            return pose
+        na, nb, nc, nd = lin
+        nbx, nby = float(sol[-2]), float(sol[-1])
+        new = Pose(
+            pose.projection,
+            na * f,
+            nb * f,
+            nc * f,
+            nd * f,
+            (nbx - na * mx - nb * my) * f,
+            (nby - nc * mx - nd * my) * f,
+        )
+        # A scale jump beyond 12 % per iteration means a bad match.
+        if not math.isfinite(new.scale) or abs(math.log(new.scale / pose.scale)) > 0.12:
+            return pose
+        if not _plausible(new, mode):
+            return pose
+        pose = new
+    return pose
+
+
+def _focus_weight(pose: Pose, px: F64, py: F64, widths: float) -> F64:
+    """Gaussian weight of samples by their distance from Crimea's centre (in Crimea widths)."""
+    data = projection_data(pose.projection)
+    xc, yc = data.crimea_centre
+    cx, cy = pose.apply(np.array([xc]), np.array([yc]))
+    x, y = pose.apply(px, py)
+    sigma = widths * max(crimea_px(pose), 1.0)
+    d2 = ((x - cx[0]) ** 2 + (y - cy[0]) ** 2) / (sigma * sigma)
+    out: F64 = np.exp(-0.5 * d2)
+    return out
+
+
+def local_hits(pose: Pose, level: EdgeLevel, widths: float) -> tuple[int, int]:
+    """(hits, samples) among samples within ``widths`` Crimea widths of Crimea's centre."""
+    pr = _probe(pose, level, SAMPLE_SPACING_PX)
+    if pr.x.shape[0] == 0:
+        return 0, 0
+    near = _focus_weight(pose, pr.px, pr.py, widths) > math.exp(-0.5)
+    if not near.any():
+        return 0, 0
+    sub = Probe(
+        pr.x[near], pr.y[near], pr.nx[near], pr.ny[near], pr.nbin[near], pr.px[near], pr.py[near]
+    )
+    found, _ = _search_normal(sub, level, SCORE_TOL_PX)
+    return int(found.sum()), int(near.sum())
+
+
+def _design(
+    mode: str, nx: F64, ny: F64, dx: F64, dy: F64, cur: tuple[float, ...]
+) -> tuple[F64, F64]:
+    """Design matrix of ``n·(map(dX, dY))`` and the current parameter vector, per model."""
+    a, b, c, d, bx, by = cur
+    if mode == "similarity":
+        return np.column_stack([nx * dx - ny * dy, nx, ny]), np.array([a, bx, by])
+    if mode == "aspect":
+        return np.column_stack([nx * dx, -ny * dy, nx, ny]), np.array([a, -d, bx, by])
+    if mode == "rotation":
+        # x = p·dX − q·dY, y = −q·dX − p·dY (scale s, rotation θ: p = s cos θ, q = s sin θ).
+        cols = [nx * dx - ny * dy, -nx * dy - ny * dx, nx, ny]
+        return np.column_stack(cols), np.array([a, -b, bx, by])
+    cols = [nx * dx, nx * dy, ny * dx, ny * dy, nx, ny]
+    return np.column_stack(cols), np.array([a, b, c, d, bx, by])
+
+
+def _linear(mode: str, sol: F64) -> tuple[float, float, float, float] | None:
+    vals = [float(v) for v in sol]
+    if not all(math.isfinite(v) for v in vals):
+        return None
+    if mode == "similarity":
+        s = vals[0]
+        return (s, 0.0, 0.0, -s) if s > 0 else None
+    if mode == "aspect":
+        sx, sy = vals[0], vals[1]
+        if sx <= 0 or sy <= 0:
+            return None
+        sx = sy * min(max(sx / sy, ASPECT_RANGE[0]), ASPECT_RANGE[1])
+        return sx, 0.0, 0.0, -sy
+    if mode == "rotation":
+        p, q = vals[0], vals[1]
+        return p, -q, -q, -p
+    return vals[0], vals[1], vals[2], vals[3]
+
+
+def _plausible(pose: Pose, mode: str | None = None) -> bool:
+    """Whether the linear part stays within its model's limits (north roughly up, no mirror)."""
+    det = pose.a * pose.d - pose.b * pose.c
+    if det >= 0:  # the y flip makes a proper map's determinant negative
+        return False
+    if abs(pose.rotation_deg) > MAX_ROTATION_DEG:
+        return False
+    if (mode or MODES[pose.projection]) == "affine":
+        m = np.array([[pose.a, pose.b], [pose.c, pose.d]])
+        sv = np.linalg.svd(m, compute_uv=False)
+        if sv[0] / sv[1] > 1 + AFFINE_LIMIT:
+            return False
+    return True
+
+
+def score(pose: Pose, level: EdgeLevel) -> tuple[float, int, int, float]:
+    """(z, hits, samples, expected hits) of ``pose`` on ``level``."""
+    pr = _probe(pose, level, SAMPLE_SPACING_PX)
+    n = int(pr.x.shape[0])
+    if n == 0:
+        return 0.0, 0, 0, 0.0
+    found, _ = _search_normal(pr, level, SCORE_TOL_PX)
+    st = level.density_step
+    ix = np.clip(np.floor(pr.x).astype(np.int64) // st, 0, level.density.shape[2] - 1)
+    iy = np.clip(np.floor(pr.y).astype(np.int64) // st, 0, level.density.shape[1] - 1)
+    dens = level.density[pr.nbin, iy, ix].astype(np.float64)
+    p0 = np.clip(1.0 - np.exp(-(2 * SCORE_TOL_PX + 1) * dens), 0.01, 0.99)
+    hits = int(found.sum())
+    expected = float(p0.sum())
+    z = (hits - expected) / math.sqrt(float((p0 * (1 - p0)).sum()) + 1.0)
+    return z, hits, n, expected
+
+
+def with_stats(pose: Pose, level: EdgeLevel, coarse_z: float) -> Scored:
+    z, hits, n, expected = score(pose, level)
+    return Scored(pose, z, hits, n, expected, crimea_px(pose), coarse_z)
+
+
+def convert_pose(pose: Pose, projection: str) -> Pose | None:
+    """The pose in ``projection`` that best reproduces ``pose``'s pixels near Crimea (least
+    squares over reference samples within a few Crimea widths), in that projection's model."""
+    src = projection_data(pose.projection)
+    dst = projection_data(projection)
+    sel = src.near
+    xs, ys = pose.apply(src.xy[sel, 0], src.xy[sel, 1])
+    X, Y = dst.xy[sel, 0], dst.xy[sel, 1]  # noqa: N806 - the usual names in the closed form
+    mx, my = float(X.mean()), float(Y.mean())
+    dx, dy = X - mx, Y - my
+    mode = MODES[projection]
+    # Point-to-point: stack the x and y equations with unit normals (1, 0) and (0, 1).
+    one, zero = np.ones_like(dx), np.zeros_like(dx)
+    ex, _ = _design(mode, one, zero, dx, dy, (0.0,) * 6)
+    ey, _ = _design(mode, zero, one, dx, dy, (0.0,) * 6)
+    sol = np.linalg.lstsq(np.vstack([ex, ey]), np.concatenate([xs, ys]), rcond=None)[0]
+    lin = _linear(mode, sol)
+    if lin is None:
+        return None
+    na, nb, nc, nd = lin
+    bx, by = float(sol[-2]), float(sol[-1])
+    new = Pose(projection, na, nb, nc, nd, bx - na * mx - nb * my, by - nc * mx - nd * my)
+    return new if _plausible(new) else None

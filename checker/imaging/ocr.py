@@ -1,0 +1,603 @@
+"""Label text on map pictures: OCR (tesseract eng+ukr+rus) and what the words say.
+
+Three uses, all optional (``--no-ocr`` or a missing tesseract turns them off, with a note):
+
+* **conceding labels** ("Республика Крым", "Crimea (Russia)" …): through the text rules
+  (:func:`checker.engine.check_text_evidence`) when that family is installed, else through a
+  small internal list; each becomes MI205 evidence with the OCR text, confidence and box;
+* **legend wording** that marks a control map ("occupied", "under Russian control",
+  "окупована", "оккупированные"): it turns a shared third colour over the occupied areas into
+  a legitimate occupation overlay;
+* **place names** from the shipped gazetteer (``checker/data/gazetteer/places.tsv``, GeoNames
+  CC BY 4.0): names of the Black Sea region say the picture may show it; several names of
+  places far away, and none of the region, say positively that it shows somewhere else.
+
+OCR runs last, once, over the whole picture: tesseract's cost is loading its three language
+models (about 0.5 s of CPU per call, measured the same for a 1000-px map and a 50-px blank),
+so reading only the area around Crimea would save nothing and would miss the legend.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import re
+import shutil
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from checker.config import Config
+
+#: Tesseract languages wanted, in order.
+LANGUAGES = ("eng", "ukr", "rus")
+#: Words read with a confidence below this (0–100) are ignored.
+MIN_WORD_CONF = 45.0
+#: Seconds one tesseract call may take before it is abandoned.
+TIMEOUT_S = 20
+#: Text smaller than this (px) is upscaled before OCR (tesseract reads ~20 px letters best).
+UPSCALE_BELOW_PX = 700
+#: Where Crimea is in lon/lat, for "the labels place the map elsewhere".
+CRIMEA_LONLAT = (34.2, 45.3)
+#: The area named by far places is grown by at least this much before asking whether it holds
+#: Crimea (a map of Poland labelled "Warsaw, Kraków" does not reach it; one of the Caucasus
+#: labelled "Baku, Yerevan" might).
+ELSEWHERE_MARGIN_DEG = 12.0
+
+GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "places.tsv"
+
+
+@dataclass(frozen=True)
+class OcrLine:
+    """A line of words read by tesseract, with the mean word confidence and its pixel box."""
+
+    text: str
+    conf: float
+    box: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """A label that concedes sovereignty (MI205 evidence)."""
+
+    text: str
+    conf: float
+    box: tuple[int, int, int, int]
+    matched: str
+    #: The text rule that judged it (MT3xx), or ``internal`` for the fallback list.
+    via: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class PlaceHit:
+    """A gazetteer place named by a label."""
+
+    name: str
+    place_id: str
+    area: str  # "region" or "far"
+    lonlat: tuple[float, float]
+    conf: float
+
+
+@dataclass
+class OcrResult:
+    """Everything OCR found in one picture."""
+
+    lines: list[OcrLine] = field(default_factory=list)
+    labels: list[LabelHit] = field(default_factory=list)
+    legend: list[str] = field(default_factory=list)
+    disputed: list[str] = field(default_factory=list)
+    places: list[PlaceHit] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def region_places(self) -> list[PlaceHit]:
+        return [p for p in self.places if p.area == "region"]
+
+    @property
+    def far_places(self) -> list[PlaceHit]:
+        return [p for p in self.places if p.area == "far"]
+
+
+_LANG_LOCK = threading.Lock()
+_LANGS: tuple[str, ...] | None = None
+
+
+def unavailable() -> str | None:
+    """Why OCR cannot run here, or ``None`` when it can."""
+    if importlib.util.find_spec("pytesseract") is None:
+        return "OCR is unavailable (the pytesseract package is not installed)"
+    if shutil.which("tesseract") is None:
+        return "OCR is unavailable (the tesseract program is not installed)"
+    if not languages():
+        return "OCR is unavailable (tesseract has none of the eng, ukr, rus languages)"
+    return None
+
+
+def languages() -> tuple[str, ...]:
+    """The wanted tesseract languages that are installed (asked once per process)."""
+    global _LANGS  # noqa: PLW0603 - asked once per process
+    if _LANGS is None:
+        with _LANG_LOCK:
+            if _LANGS is None:
+                try:
+                    import pytesseract
+
+                    have = set(pytesseract.get_languages(config=""))
+                except Exception:  # tesseract missing or broken: no languages
+                    have = set()
+                _LANGS = tuple(lang for lang in LANGUAGES if lang in have)
+    return _LANGS
+
+
+def read_lines(
+    rgb: npt.NDArray[np.uint8], box: tuple[int, int, int, int] | None = None
+) -> list[OcrLine]:
+    """Lines of text in ``rgb`` (or in ``box`` of it), in picture pixel coordinates."""
+    import pytesseract
+    from PIL import Image
+
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = box if box is not None else (0, 0, w, h)
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return []
+    layer, letters = _text_layer(Image.fromarray(rgb[y0:y1, x0:x1]).convert("L"))
+    if letters is not None:
+        if len(letters) < MIN_LETTERS:
+            return []  # no lettering: tesseract's ~0.5 s start-up is saved
+        # Read only the part of the picture that holds letter-shaped ink.
+        pad = 24
+        lx0, ly0 = max(0, int(letters[:, 0].min()) - pad), max(0, int(letters[:, 1].min()) - pad)
+        lx1 = min(layer.width, int(letters[:, 2].max()) + pad)
+        ly1 = min(layer.height, int(letters[:, 3].max()) + pad)
+        layer = layer.crop((lx0, ly0, lx1, ly1))
+        x0, y0 = x0 + lx0, y0 + ly0
+    img = layer
+    factor = 2.0 if max(img.size) < UPSCALE_BELOW_PX else 1.0
+    if factor != 1.0:
+        img = img.resize(
+            (round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS
+        )
+    try:
+        data = pytesseract.image_to_data(
+            img,
+            lang="+".join(languages()),
+            # Sparse text (labels scattered over a map); the text layer is already black on
+            # white, so tesseract's second, inverted pass is skipped.
+            config="--psm 11 -c tessedit_do_invert=0",
+            output_type=pytesseract.Output.DICT,
+            timeout=TIMEOUT_S,
+        )
+    except RuntimeError:  # timeout
+        return []
+    return _group_lines(data, factor, x0, y0)
+
+
+def text_layer(grey: Image.Image) -> Image.Image:
+    """Black text on white: thin dark strokes (a morphological black-hat), fills removed.
+
+    See :func:`_text_layer`."""
+    return _text_layer(grey)[0]
+
+
+def _text_layer(grey: Image.Image) -> tuple[Image.Image, npt.NDArray[np.int64] | None]:
+    """The text layer, and the boxes (x0, y0, x1, y1) of letter-shaped ink (``None`` when
+    scipy is not there to find them).
+
+    Tesseract's page segmentation treats large coloured areas as pictures and then reads
+    nothing; keeping only strokes narrower than the closing window isolates the lettering, and
+    dropping ink that cannot be letters (:func:`_letter_like`) removes the map's lines. On a
+    dark picture light lettering is taken instead (a top-hat).
+    """
+    from PIL import Image, ImageChops, ImageFilter
+
+    size = 9
+    arr = np.asarray(grey)
+    if float(np.median(arr)) < 100:
+        opened = grey.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size))
+        strokes = ImageChops.subtract(grey, opened)
+    else:
+        closed = grey.filter(ImageFilter.MaxFilter(size)).filter(ImageFilter.MinFilter(size))
+        strokes = ImageChops.subtract(closed, grey)
+    ink = np.asarray(strokes) > 40
+    keep, letters = _letter_like(ink)
+    return Image.fromarray(np.where(keep, 0, 255).astype(np.uint8)), letters
+
+
+#: Connected ink taller than this (px) is not lettering (map labels are 6–30 px high).
+MAX_LETTER_PX = 40
+#: Fewer letter-shaped marks standing in words than this: the picture has no lettering.
+MIN_LETTERS = 3
+
+
+def _letter_like(
+    ink: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64] | None]:
+    """Ink that could be letters, and the boxes of the marks shaped like single letters.
+
+    Long lines (borders, coasts, graticules), filled blobs (legend swatches, islands) and specks
+    are dropped: tesseract then reads legends it otherwise misses next to their swatches, and
+    spends less time on line clutter. Needs scipy; without it the ink is kept as it is."""
+    try:
+        ndimage: Any = importlib.import_module("scipy.ndimage")  # untyped; optional here
+    except ImportError:
+        return ink, None
+    labels, n = ndimage.label(ink)
+    if n == 0:
+        return ink, np.zeros((0, 4), dtype=np.int64)
+    boxes = ndimage.find_objects(labels)
+    area = np.bincount(labels.ravel(), minlength=n + 1)[1:]
+    bb = np.array([(b[1].start, b[0].start, b[1].stop, b[0].stop) for b in boxes], dtype=np.int64)
+    w, h = bb[:, 2] - bb[:, 0], bb[:, 3] - bb[:, 1]
+    line = (w > MAX_LETTER_PX) & (w > 6 * h)
+    blob = (h >= 6) & (w >= 6) & (area > 0.85 * h * w)  # swatches; bold letters reach 0.7
+    keep = (area >= 3) & (h <= MAX_LETTER_PX) & ~line & ~blob
+    # A single letter: 5–40 px high, not much wider than high, neither a dot nor a slab.
+    fill = area / np.maximum(1, h * w)
+    letter = keep & (h >= 5) & (w <= 2.5 * h) & (w >= 0.15 * h) & (fill >= 0.12)
+    mask = np.asarray(np.concatenate([[False], keep])[labels], dtype=bool)
+    return mask, _in_words(bb[letter])
+
+
+def _in_words(boxes: npt.NDArray[np.int64], limit: int = 20_000) -> npt.NDArray[np.int64]:
+    """The letter boxes that stand in a row of at least three: each next to the following one
+    on the right, about as tall, overlapping vertically. Lone marks and pairs (bits of coast,
+    river bends, the tips of spits) are not lettering."""
+    if len(boxes) == 0 or len(boxes) > limit:
+        return boxes
+    order = np.argsort(boxes[:, 0], kind="stable")
+    b = boxes[order]
+    x0 = b[:, 0]
+    right = np.full(len(b), -1, dtype=np.int64)
+    for i in range(len(b)):
+        _, by0, bx1, by1 = (int(v) for v in b[i])
+        h = by1 - by0
+        lo = int(np.searchsorted(x0, bx1 - 2, side="left"))
+        hi = int(np.searchsorted(x0, bx1 + 1.2 * h, side="right"))
+        for j in range(lo, min(hi, lo + 50)):
+            if j == i:
+                continue
+            oy0, oy1 = int(b[j, 1]), int(b[j, 3])
+            oh = oy1 - oy0
+            overlap = min(by1, oy1) - max(by0, oy0)
+            if overlap > 0.5 * min(h, oh) and max(h, oh) < 1.6 * min(h, oh):
+                right[i] = j
+                break
+    has_left = np.zeros(len(b), dtype=bool)
+    has_left[right[right >= 0]] = True
+    keep = np.zeros(len(b), dtype=bool)
+    for start in np.flatnonzero(~has_left & (right >= 0)):
+        chain = [int(start)]
+        while right[chain[-1]] >= 0 and len(chain) < 200:
+            chain.append(int(right[chain[-1]]))
+        if len(chain) >= 3:
+            keep[chain] = True
+    return np.asarray(b[keep], dtype=np.int64)
+
+
+def _group_lines(data: dict[str, Any], factor: float, dx: int, dy: int) -> list[OcrLine]:
+    groups: dict[tuple[int, int, int], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
+    for i, word in enumerate(data.get("text", [])):
+        text = str(word).strip()
+        try:
+            conf = float(data["conf"][i])
+        except (TypeError, ValueError):
+            continue
+        if not text or conf < MIN_WORD_CONF:
+            continue
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        left, top = int(data["left"][i]), int(data["top"][i])
+        width, height = int(data["width"][i]), int(data["height"][i])
+        bbox = (
+            dx + int(left / factor),
+            dy + int(top / factor),
+            dx + int((left + width) / factor) + 1,
+            dy + int((top + height) / factor) + 1,
+        )
+        groups.setdefault(key, []).append((text, conf, bbox))
+    lines = []
+    for words in groups.values():
+        text = correct(" ".join(t for t, _, _ in words))
+        conf = float(np.mean([c for _, c, _ in words]))
+        boxes = np.asarray([b for _, _, b in words])
+        box = (
+            int(boxes[:, 0].min()),
+            int(boxes[:, 1].min()),
+            int(boxes[:, 2].max()),
+            int(boxes[:, 3].max()),
+        )
+        lines.append(OcrLine(text=text, conf=conf, box=box))
+    return lines
+
+
+#: Latin letters that look like Cyrillic ones (OCR mixes them within a word).
+_HOMOGLYPHS = str.maketrans("AaBCcEeHKkMOoPpTXxyi", "АаВСсЕеНКкМОоРрТХхуі")
+#: Frequent OCR confusions in the words that matter (ы read as ь, ь+і, ъі …).
+_FIXES = (
+    (re.compile(r"(?i)\b(к)р(?:ь|ъ|ьі|ъі|bі|bl)м\b"), r"\1рым"),
+    (re.compile(r"(?i)\b(республика) крим\b"), r"\1 Крым"),
+)
+
+
+def correct(text: str) -> str:
+    """Undo OCR slips that hide the words the rules look for (``Крьм`` → ``Крым``, words that
+    mix Latin and Cyrillic lookalike letters → Cyrillic)."""
+    words = []
+    for word in text.split(" "):
+        has_cyr = any("\u0400" <= ch <= "\u04ff" for ch in word)
+        has_lat = any("a" <= ch.lower() <= "z" for ch in word)
+        words.append(word.translate(_HOMOGLYPHS) if has_cyr and has_lat else word)
+    out = " ".join(words)
+    for pattern, repl in _FIXES:
+        out = pattern.sub(repl, out)
+    return out
+
+
+# --- what the words say --------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    """Case-folded, NFC, ё→е, punctuation except parentheses and commas turned into spaces."""
+    text = unicodedata.normalize("NFC", text).casefold().replace("ё", "е")
+    text = text.replace("’", "'").replace("ʼ", "'")
+    text = re.sub(r"[^\w\s(),'-]", " ", text)
+    text = re.sub(r"\s*([(),])\s*", r" \1 ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+#: Conceding label wording (normalised), used when the text rules are not installed. Each is
+#: (pattern, what it is); the "autonomous" guard keeps "Autonomous Republic of Crimea" clean.
+_INTERNAL_LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), what)
+    for p, what in (
+        (r"(?<!автономная )(?<!автономна )республика крым", "Russian federal-subject name"),
+        (r"(?<!автономна )(?<!автономная )республіка крим", "Russian federal-subject name"),
+        (r"(?<!autonomous )republic of crimea", "Russian federal-subject name"),
+        (r"\bcrimea \( ?russia ?\)", "country attribution"),
+        (r"\bcrimea , russia\b", "country attribution"),
+        (r"\bкрым \( ?россия ?\)", "country attribution"),
+        (r"\bкрым , россия\b", "country attribution"),
+        (r"\bкрим \( ?росія ?\)", "country attribution"),
+        (r"\bкрим , росія\b", "country attribution"),
+        (r"\bsevastopol \( ?russia ?\)", "country attribution"),
+        (r"\bсевастополь \( ?россия ?\)", "country attribution"),
+        (r"федерального значения севастополь", "Russian federal-city name"),
+        (r"federal city of sevastopol", "Russian federal-city name"),
+    )
+)
+
+#: Legend wording of control maps (normalised substrings).
+LEGEND_TERMS = (
+    "occupied",
+    "occupation",
+    "under russian control",
+    "russian-controlled",
+    "russian controlled",
+    "russian control",
+    "annexed",
+    "окупова",
+    "окупац",
+    "оккупир",
+    "оккупац",
+    "під контролем",
+    "под контролем",
+    "аннекс",
+    "анекс",
+)
+
+
+def with_stacked(lines: list[OcrLine], limit: int = 300) -> list[OcrLine]:
+    """``lines`` plus each pair set one above the other (a label broken over two lines, such as
+    "Республика / Крым", is read as two lines by tesseract)."""
+    out = list(lines)
+    ordered = sorted(lines[:limit], key=lambda ln: ln.box[1])
+    for i, a in enumerate(ordered):
+        height = max(1, a.box[3] - a.box[1])
+        for b in ordered[i + 1 :]:
+            gap = b.box[1] - a.box[3]
+            if gap > 1.2 * height:
+                break
+            if gap < -height / 2:
+                continue
+            overlap = min(a.box[2], b.box[2]) - max(a.box[0], b.box[0])
+            narrower = min(a.box[2] - a.box[0], b.box[2] - b.box[0])
+            if narrower > 0 and overlap >= 0.3 * narrower:
+                box = (
+                    min(a.box[0], b.box[0]),
+                    a.box[1],
+                    max(a.box[2], b.box[2]),
+                    b.box[3],
+                )
+                out.append(OcrLine(f"{a.text} {b.text}", min(a.conf, b.conf), box))
+    return out
+
+
+def conceding_labels(lines: list[OcrLine], name: str, config: Config) -> list[LabelHit]:
+    """Lines whose text concedes sovereignty, judged by the text rules where installed.
+
+    Lines set one above the other are also read together (see :func:`with_stacked`); a label
+    found both alone and stacked is reported once.
+    """
+    if not lines:
+        return []
+    lines = with_stacked(lines)
+    if importlib.util.find_spec("checker.rules.text") is not None:
+        try:
+            return _distinct(_via_text_rules(lines, name, config))
+        except Exception:  # the text family is mid-change: fall back to the internal list
+            pass
+    hits = []
+    for line in lines:
+        norm = normalise(line.text)
+        for pattern, what in _INTERNAL_LABELS:
+            if pattern.search(norm):
+                hits.append(
+                    LabelHit(
+                        text=line.text,
+                        conf=line.conf,
+                        box=line.box,
+                        matched=what,
+                        via="internal",
+                        confidence=round(min(0.95, line.conf / 100.0), 3),
+                    )
+                )
+                break
+    return _distinct(hits)
+
+
+def _distinct(hits: list[LabelHit]) -> list[LabelHit]:
+    """One hit per label: a stacked pair that only repeats a hit of one of its lines is dropped."""
+    out: list[LabelHit] = []
+    for hit in sorted(hits, key=lambda h: len(h.text)):
+        x0, y0, x1, y1 = hit.box
+        inside = any(
+            o.box[0] >= x0 and o.box[1] >= y0 and o.box[2] <= x1 and o.box[3] <= y1 for o in out
+        )
+        if not inside:
+            out.append(hit)
+    return out
+
+
+def _via_text_rules(lines: list[OcrLine], name: str, config: Config) -> list[LabelHit]:
+    from checker.engine import check_text_evidence
+    from checker.model import Category
+    from checker.readers.base import TextEvidence, TextSegment
+    from checker.rules.registry import all_rules
+
+    segments = [TextSegment(text=line.text, line=i + 1, part="ocr") for i, line in enumerate(lines)]
+    report = check_text_evidence(name, "document", TextEvidence("ocr", segments), config)
+    rules = all_rules()
+    hits = []
+    for finding in report.findings:
+        rule = rules.get(finding.code)
+        if rule is None or rule.category is not Category.CONCEDES:
+            continue
+        index = (finding.location.line or 1) - 1
+        if not 0 <= index < len(lines):
+            continue
+        line = lines[index]
+        quoted = re.search(r"“([^”]+)”", finding.message)
+        if quoted:
+            # The text rules may match across lines: report the (stacked) line holding it all.
+            phrase = normalise(quoted.group(1))
+            holding = [ln for ln in lines if phrase in normalise(ln.text)]
+            if holding and phrase not in normalise(line.text):
+                line = min(holding, key=lambda ln: len(ln.text))
+        hits.append(
+            LabelHit(
+                text=line.text,
+                conf=line.conf,
+                box=line.box,
+                matched=finding.message,
+                via=f"{finding.code} {finding.name}",
+                confidence=round(min(0.95, finding.confidence * line.conf / 100.0), 3),
+            )
+        )
+    return hits
+
+
+#: Legend wording of the "disputed" treatment (normalised substrings).
+DISPUTED_TERMS = ("disputed", "contested", "спірн", "спорн", "оспарива", "оспорюва")
+
+
+def disputed_terms(lines: list[OcrLine]) -> list[str]:
+    """Lines that call an area "disputed" (a legend entry of the neutral treatment)."""
+    return [ln.text for ln in lines if any(t in normalise(ln.text) for t in DISPUTED_TERMS)]
+
+
+def legend_terms(lines: list[OcrLine]) -> list[str]:
+    """Lines that read like a control map's legend ("occupied", "під контролем Росії" …)."""
+    out = []
+    for line in lines:
+        norm = normalise(line.text)
+        if any(term in norm for term in LEGEND_TERMS):
+            out.append(line.text)
+    return out
+
+
+@dataclass(frozen=True)
+class _Place:
+    place_id: str
+    area: str
+    lonlat: tuple[float, float]
+    name: str
+
+
+@cache
+def gazetteer() -> dict[str, list[_Place]]:
+    """Normalised name → places, from the shipped extract (loaded once)."""
+    out: dict[str, list[_Place]] = {}
+    with open(GAZETTEER, encoding="utf-8") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        col = {name: i for i, name in enumerate(header)}
+        for raw in fh:
+            row = raw.rstrip("\n").split("\t")
+            if len(row) != len(header):
+                continue
+            lonlat = (float(row[col["lon"]]), float(row[col["lat"]]))
+            names = [n for key in ("latin", "uk", "ru") for n in row[col[key]].split("|") if n]
+            display = names[0] if names else row[col["id"]]
+            for n in names:
+                key = normalise(n)
+                if len(key) < 4:
+                    continue  # short names collide with OCR noise
+                place = _Place(row[col["id"]], row[col["area"]], lonlat, display)
+                out.setdefault(key, []).append(place)
+    return out
+
+
+def place_hits(lines: list[OcrLine]) -> list[PlaceHit]:
+    """Gazetteer places named in the lines (one to three consecutive words)."""
+    gaz = gazetteer()
+    hits: dict[str, PlaceHit] = {}
+    for line in lines:
+        words = [w for w in re.split(r"[\s(),]+", normalise(line.text)) if w]
+        for n in (3, 2, 1):
+            for i in range(len(words) - n + 1):
+                key = " ".join(words[i : i + n])
+                for place in gaz.get(key, ()):
+                    if place.place_id not in hits:
+                        hits[place.place_id] = PlaceHit(
+                            name=place.name,
+                            place_id=place.place_id,
+                            area=place.area,
+                            lonlat=place.lonlat,
+                            conf=line.conf,
+                        )
+    return list(hits.values())
+
+
+def elsewhere(places: list[PlaceHit]) -> str | None:
+    """Why the labels show the picture is of another part of the world, or ``None``.
+
+    Needs at least two distinct far places, no place of the Black Sea region, and Crimea well
+    outside the area the far places span (their bounding box grown by its own size, at least
+    :data:`ELSEWHERE_MARGIN_DEG`): a world map naming Brazil and China spans Crimea too, a map
+    of France does not.
+    """
+    if any(p.area == "region" for p in places):
+        return None
+    far = [p for p in places if p.area == "far"]
+    if len({p.place_id for p in far}) < 2:
+        return None
+    lons = [p.lonlat[0] for p in far]
+    lats = [p.lonlat[1] for p in far]
+    margin = max(ELSEWHERE_MARGIN_DEG, max(lons) - min(lons), max(lats) - min(lats))
+    lon, lat = CRIMEA_LONLAT
+    if min(lons) - margin <= lon <= max(lons) + margin and (
+        min(lats) - margin <= lat <= max(lats) + margin
+    ):
+        return None
+    names = ", ".join(sorted({p.name for p in far})[:5])
+    return f"its labels name places elsewhere ({names}) and none of the Black Sea region"

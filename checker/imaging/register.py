@@ -1,0 +1,421 @@
+"""Georeferencing a map picture: from pixels alone, or from metadata when the file carries it.
+
+Without metadata (:func:`register`, :func:`register_reason`) the reference coastline (Black Sea,
+Sea of Azov, Crimea and every other coast in lon 18..50, lat 38..60) and the land borders are
+matched against the picture's edges, label-free, over scale, position and candidate projections
+(DESIGN §6):
+
+1. the picture's colour edges are found at a few resolutions (≤ 512 px long side and halvings);
+2. *coarse*: for each candidate projection and each scale at which Crimea would be 20 px up to
+   1.3× the picture (steps of 7 %), an FFT cross-correlation scores every position of the
+   reference lines at once, against chance (local edge density); the best peaks go on;
+3. *refine*: each peak is pulled onto the nearest edges of compatible orientation by a few
+   point-to-line least-squares steps (scale and shift; plate carrée also its aspect), tried in
+   related projections too, and scored: ``z`` = standard deviations by which the reference
+   lines in view meet edges more often than chance would;
+4. *gate*: the best fit must beat the best *distinct* runner-up (anchors around Crimea more than
+   a quarter of Crimea's width apart) by :data:`MIN_MARGIN` and pass :data:`MIN_Z` and
+   :data:`MIN_HIT_RATE`; otherwise there is no registration and the result says why.
+
+Left out of the reference on purpose: the lines the checker judges (Perekop, the Kerch Strait,
+the Russia–Ukraine border along occupied Donbas, the line of contact); see
+:mod:`checker.imaging.refdata`.
+
+Pixel coordinates everywhere: continuous, origin at the top-left corner of the top-left pixel,
+x to the right, y down (pixel ``(row i, column j)`` spans ``[j, j+1) × [i, i+1)``).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from checker.imaging._register_edges import EdgeLevel, Pyramid
+    from checker.imaging._register_search import Pose, Scored
+
+FloatArray = npt.NDArray[np.float64]
+ToPixel = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+#: Longest side of the levels the coarse search and the first refinement run on.
+BASE_SIDE = 512
+#: The decision level: the coarsest where the leading solution's Crimea is this many px and the
+#: picture at least DECISION_MIN_SIDE px long (else the finest level, at most 1448 px long).
+DECISION_CRIMEA_PX = 40.0
+DECISION_MIN_SIDE = 384
+#: Levels used for refinement keep at least this long a side (context for the fit).
+MID_MIN_SIDE = 160
+#: Smallest picture side worth searching (Crimea could not reach 20 px in anything smaller
+#: that still shows its surroundings).
+MIN_SIDE = 32
+#: Gates (see the module docstring). ``z`` is in standard deviations above chance.
+MIN_Z = 8.0
+MIN_MARGIN = 4.0
+MIN_HIT_RATE = 0.3
+#: Around Crimea (within LOCAL_WIDTHS Crimea widths of its centre), at least this share of the
+#: reference samples must meet edges, out of at least MIN_LOCAL_SAMPLES samples.
+LOCAL_WIDTHS = 1.5
+MIN_LOCAL_HIT_RATE = 0.5
+MIN_LOCAL_SAMPLES = 20
+#: Two solutions are the same if their anchors are this share of Crimea's width apart (RMS).
+DISTINCT_SHARE = 0.25
+#: Nominal score and margin of a metadata registration (exact by construction; far above any
+#: image match, finite so that JSON output stays valid).
+METADATA_SCORE = 1000.0
+
+
+@dataclass(frozen=True)
+class Registration:
+    """Where lon/lat lands in the picture.
+
+    ``score``: for ``method == "coastline"``, the fit's z: standard deviations by which the
+    reference lines in view meet compatible edges more often than local edge density explains
+    (≥ :data:`MIN_Z` to be accepted; clean regional maps score 30–150). ``margin``: ``score`` minus
+    the score of the best distinct runner-up (≥ :data:`MIN_MARGIN`). Both are
+    :data:`METADATA_SCORE` for ``method == "metadata"``.
+    """
+
+    projection: str
+    to_pixel: ToPixel
+    score: float
+    margin: float
+    crimea_px: float
+    params: dict[str, float]
+    method: str
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """A registration, or ``None`` with the human reason why not."""
+
+    registration: Registration | None
+    reason: str
+    elapsed_s: float = 0.0
+    #: The best few distinct solutions (projection, score, crimea_px), best first: evidence for
+    #: reports and for tuning.
+    candidates: tuple[tuple[str, float, float], ...] = field(default_factory=tuple)
+    #: CPU seconds per stage (edges, coarse, refine, decide), for benchmarks.
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def register(rgb: np.ndarray, *, time_budget_s: float = 1.5) -> Registration | None:
+    """Georeference ``rgb`` (H × W × 3 uint8) by its coastline and borders; ``None`` if not
+    possible with confidence (see :func:`register_reason` for why)."""
+    return register_reason(rgb, time_budget_s=time_budget_s).registration
+
+
+def register_reason(rgb: np.ndarray, *, time_budget_s: float = 1.5) -> RegistrationResult:
+    """Like :func:`register`, with the reason when there is no registration. Never raises on bad
+    pixels: anything unusable comes back as ``None`` with a reason."""
+    from checker.imaging._register_search import clock
+
+    wall = time.monotonic()
+    try:
+        result = _register(rgb, clock(), time_budget_s)
+    except (ValueError, MemoryError) as exc:  # malformed arrays: say so, do not crash the caller
+        result = RegistrationResult(None, f"not georeferenced: unusable picture ({exc})")
+    return RegistrationResult(
+        result.registration,
+        result.reason,
+        time.monotonic() - wall,
+        result.candidates,
+        result.timings,
+    )
+
+
+def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResult:
+    from checker.imaging import _register_search as rs
+    from checker.imaging._register_edges import MAX_LEVEL_SIDE, Pyramid, to_float_rgb
+
+    arr = np.asarray(rgb)
+    if arr.ndim not in (2, 3) or arr.size == 0:
+        return RegistrationResult(None, f"not georeferenced: not a picture (shape {arr.shape})")
+    h, w = int(arr.shape[0]), int(arr.shape[1])
+    if min(h, w) < MIN_SIDE:
+        return RegistrationResult(
+            None,
+            f"not georeferenced: the picture is {w}×{h} px; a map needs at least {MIN_SIDE} px "
+            "on each side",
+        )
+    long_side = max(h, w)
+    img = to_float_rgb(_reduce_uint8(arr, max(1.0, long_side / MAX_LEVEL_SIDE)))
+    if img.shape[0] < MIN_SIDE // 2 or img.shape[1] < MIN_SIDE // 2:
+        return RegistrationResult(
+            None, f"not georeferenced: the picture ({w}×{h} px) is too narrow to hold a map"
+        )
+    if float(img.std()) < 2.0:
+        return RegistrationResult(None, "not georeferenced: the picture is blank")
+    pyr = Pyramid(img, (h, w))
+    base_i = pyr.index_for(0.0, 0.0, 0, BASE_SIDE)
+    if int((pyr.level(base_i).code > 0).sum()) < 50:
+        return RegistrationResult(None, "not georeferenced: the picture has almost no edges")
+    timings: dict[str, float] = {"prepare": rs.clock() - start}
+    deadline = start + 0.5 * budget
+    hits, done = rs.coarse_search(pyr, rs.COARSE_VARIANTS, deadline)
+    timings["coarse"] = rs.clock() - start - sum(timings.values())
+    if not hits:
+        return RegistrationResult(None, _no_match_reason(long_side))
+    pool = rs.select_pool(hits, rs.POOL_SIZE)
+    # Stage A: refine every pooled peak on a level where Crimea is ~20 px, and score there.
+    stage_a: list[tuple[Scored, int]] = []
+    for hit in pool:
+        pose = rs.pose_from_hit(hit)
+        mid_i = pyr.index_for(rs.crimea_px(pose), rs.MID_CRIMEA_PX, MID_MIN_SIDE, BASE_SIDE)
+        pose = _refine_chain(pose, pyr, hit.level, mid_i)
+        stage_a.append((rs.with_stats(pose, pyr.level(mid_i), hit.z), mid_i))
+    timings["stage_a"] = rs.clock() - start - sum(timings.values())
+    # Stage B: the leading distinct solutions, refined and scored on one common level where the
+    # leader's Crimea is ~40 px (z values compare only on the same level).
+    mids = {id(sa): mi for sa, mi in stage_a}
+    leaders = _distinct([sa for sa, _ in stage_a])[: rs.STAGE_B_SIZE]
+    dec_i = pyr.index_for(leaders[0].crimea_px, DECISION_CRIMEA_PX, DECISION_MIN_SIDE)
+    dec = pyr.level(dec_i)
+    stage_b: list[Scored] = []
+    for sc in leaders:
+        pose = _refine_chain(sc.pose, pyr, mids[id(sc)] - 1, dec_i)
+        stage_b.append(rs.with_stats(pose, dec, sc.coarse_z))
+    results = _with_relatives(stage_b, dec, start, budget)
+    timings["stage_b"] = rs.clock() - start - sum(timings.values())
+    ranked = _distinct(results)
+    cands = tuple((r.pose.projection, round(r.z, 2), round(r.crimea_px, 1)) for r in ranked[:5])
+    best = ranked[0]
+    runner = ranked[1] if len(ranked) > 1 else None
+    margin = best.z - (runner.z if runner is not None else 0.0)
+    # Polish around Crimea (what the decision reads), where any projection is nearly affine.
+    polished = rs.refine(best.pose, dec, (3, 2, 2), mode="affine", focus=LOCAL_WIDTHS)
+    local = rs.local_hits(polished, dec, LOCAL_WIDTHS)
+    if local[1] > 0:
+        best = rs.with_stats(polished, dec, best.coarse_z)
+    timings["polish"] = rs.clock() - start - sum(timings.values())
+    why = _gate(best, margin, long_side, done, local)
+    if why:
+        return RegistrationResult(None, why, candidates=cands, timings=timings)
+    return RegistrationResult(
+        _make_registration(best, margin, local[0] / max(1, local[1])),
+        "",
+        candidates=cands,
+        timings=timings,
+    )
+
+
+def _refine_chain(pose: Pose, pyr: Pyramid, from_i: int, to_i: int) -> Pose:
+    """ICP on every level from ``from_i`` (where the pose was found) down to ``to_i``: a coarse
+    level's wide basin first, each finer level's detail next."""
+    from checker.imaging import _register_search as rs
+
+    if to_i >= from_i:
+        return rs.refine(pose, pyr.level(to_i), (4, 3, 2))
+    for i in range(from_i, to_i - 1, -1):
+        pose = rs.refine(pose, pyr.level(i), (3, 2, 2) if i == to_i else (3, 2))
+    return pose
+
+
+def _reduce_uint8(arr: np.ndarray, factor: float) -> np.ndarray:
+    """Shrink a big picture early (Pillow's box filter), so no full-size float copy is made."""
+    if factor <= 1.0:
+        return arr
+    from PIL import Image
+
+    a = arr
+    if a.dtype != np.uint8 or (a.ndim == 3 and a.shape[2] == 4):
+        from checker.imaging._register_edges import to_float_rgb
+
+        a = np.clip(to_float_rgb(a), 0, 255).astype(np.uint8)
+    elif a.ndim == 3 and a.shape[2] not in (1, 3):
+        a = a[..., :3]
+    if a.ndim == 3 and a.shape[2] == 1:
+        a = a[..., 0]
+    h, w = a.shape[:2]
+    size = (max(1, round(w / factor)), max(1, round(h / factor)))
+    return np.asarray(Image.fromarray(np.ascontiguousarray(a)).resize(size, Image.Resampling.BOX))
+
+
+def _with_relatives(
+    results: list[Scored], base: EdgeLevel, start: float, budget: float
+) -> list[Scored]:
+    """Try the leading solutions in related projections (they agree locally to a few %)."""
+    from checker.imaging import _register_search as rs
+
+    out = list(results)
+    leaders = _distinct(results)[:3]
+    for lead in leaders:
+        if rs.clock() - start > budget:
+            break
+        for proj in rs.RELATIVES.get(lead.pose.projection, ()):
+            pose = rs.convert_pose(lead.pose, proj)
+            if pose is None:
+                continue
+            pose = rs.refine(pose, base, (3, 2))
+            out.append(rs.with_stats(pose, base, lead.coarse_z))
+    return out
+
+
+def _distinct(results: list[Scored]) -> list[Scored]:
+    """Best first, one per distinct solution."""
+    from checker.imaging import _register_search as rs
+
+    ranked: list[Scored] = []
+    for r in sorted(results, key=lambda s: -s.z):
+        tol = DISTINCT_SHARE * max(r.crimea_px, 1.0)
+        if any(rs.same_solution(r.pose, k.pose, tol) for k in ranked):
+            continue
+        ranked.append(r)
+    return ranked
+
+
+def _gate(best: Scored, margin: float, long_side: int, done: int, local: tuple[int, int]) -> str:
+    from checker.imaging import _register_search as rs
+
+    hits, n = local
+    if n < MIN_LOCAL_SAMPLES or hits < MIN_LOCAL_HIT_RATE * n:
+        return (
+            "not georeferenced: the best coastline match does not hold around Crimea "
+            f"({hits} of {n} reference samples there on edges; best fit {best.pose.projection}, "
+            f"z {best.z:.1f})"
+        )
+    if best.z < MIN_Z or best.hit_rate < MIN_HIT_RATE:
+        return _no_match_reason(long_side) + (
+            f" (best fit: {best.pose.projection}, z {best.z:.1f}, "
+            f"{100 * best.hit_rate:.0f} % of lines on edges)"
+        )
+    if margin < MIN_MARGIN:
+        return (
+            "not georeferenced: no coastline match with a margin over the runner-up "
+            f"(best z {best.z:.1f} in {best.pose.projection}, margin {margin:.1f} < {MIN_MARGIN:g})"
+        )
+    if best.crimea_px < rs.MIN_CRIMEA_PX:
+        return f"not georeferenced: Crimea would be only {best.crimea_px:.0f} px across"
+    del done
+    return ""
+
+
+def _no_match_reason(long_side: int) -> str:
+    from checker.imaging import _register_search as rs
+
+    hi = rs.MAX_CRIMEA_FRACTION * long_side
+    if hi < rs.MIN_CRIMEA_PX:
+        return (
+            f"not georeferenced: Crimea would be under {rs.MIN_CRIMEA_PX:.0f} px at every scale "
+            f"this {long_side}-px picture allows"
+        )
+    return (
+        "not georeferenced: no match for the Black Sea coastline and borders at any scale with "
+        f"Crimea {rs.MIN_CRIMEA_PX:.0f}–{hi:.0f} px across"
+    )
+
+
+def _make_registration(best: Scored, margin: float, local_rate: float) -> Registration:
+    pose = best.pose
+    name = pose.projection
+    params: dict[str, float] = {
+        "a": pose.a,
+        "b": pose.b,
+        "c": pose.c,
+        "d": pose.d,
+        "tx": pose.tx,
+        "ty": pose.ty,
+        "scale": pose.scale,
+        "aspect": pose.aspect,
+        "rotation_deg": pose.rotation_deg,
+        "z": best.z,
+        "hit_rate": best.hit_rate,
+        "samples": float(best.samples),
+        "expected_hits": best.expected,
+        "local_hit_rate": local_rate,
+    }
+    if name == "plate-carree" and abs(pose.aspect - 1.0) > 0.03:
+        name = f"plate-carree-cos{round(math.degrees(math.acos(min(1.0, pose.aspect))))}"
+    return Registration(
+        projection=name,
+        to_pixel=_pose_to_pixel(pose),
+        score=float(best.z),
+        margin=float(margin),
+        crimea_px=float(best.crimea_px),
+        params=params,
+        method="coastline",
+    )
+
+
+def _pose_to_pixel(pose: Pose) -> ToPixel:
+    from checker.imaging.refdata import forward
+
+    proj = pose.projection
+
+    def to_pixel(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, y = forward(proj, lon, lat)
+        return pose.apply(x, y)
+
+    return to_pixel
+
+
+# --- metadata -----------------------------------------------------------------------------------
+
+
+def from_geotransform(crs_wkt_or_epsg: str, affine: tuple[float, ...]) -> Registration:
+    """A registration from a CRS and a GDAL geotransform (GeoTIFF tags, world files + .prj).
+
+    ``affine`` is GDAL's order ``(x0, pixel_width, row_rotation, y0, column_rotation,
+    pixel_height)``: CRS coordinates of pixel corner ``(col, row)`` are ``x = x0 + col·a1 +
+    row·a2``, ``y = y0 + col·a4 + row·a5``. (Use :func:`geotransform_from_world_file` for the six
+    numbers of a world file, which refer to pixel centres.) Raises ``ValueError`` for an unknown
+    CRS or a singular transform.
+    """
+    import pyproj
+
+    if len(affine) != 6 or not all(math.isfinite(float(v)) for v in affine):
+        raise ValueError(f"a geotransform has six finite numbers, got {affine!r}")
+    x0, a1, a2, y0, a4, a5 = (float(v) for v in affine)
+    det = a1 * a5 - a2 * a4
+    if abs(det) < 1e-300:
+        raise ValueError("singular geotransform")
+    try:
+        crs = pyproj.CRS.from_user_input(crs_wkt_or_epsg)
+    except pyproj.exceptions.CRSError as exc:
+        raise ValueError(f"unknown CRS: {exc}") from exc
+    transformer = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+    def to_pixel(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, y = transformer.transform(np.asarray(lon, float), np.asarray(lat, float))
+        dx = np.asarray(x, float) - x0
+        dy = np.asarray(y, float) - y0
+        col = (a5 * dx - a2 * dy) / det
+        row = (-a4 * dx + a1 * dy) / det
+        return col, row
+
+    epsg = crs.to_epsg()
+    name = f"EPSG:{epsg}" if epsg else crs.name
+    return Registration(
+        projection=name,
+        to_pixel=to_pixel,
+        score=METADATA_SCORE,
+        margin=METADATA_SCORE,
+        crimea_px=_crimea_px(to_pixel),
+        params={"x0": x0, "a1": a1, "a2": a2, "y0": y0, "a4": a4, "a5": a5},
+        method="metadata",
+    )
+
+
+def geotransform_from_world_file(values: Sequence[float]) -> tuple[float, ...]:
+    """GDAL geotransform from a world file's six lines ``A, D, B, E, C, F`` (pixel centres)."""
+    if len(values) != 6:
+        raise ValueError(f"a world file has six numbers, got {len(values)}")
+    a, d, b, e, c, f = (float(v) for v in values)
+    return (c - a / 2 - b / 2, a, b, f - d / 2 - e / 2, d, e)
+
+
+def _crimea_px(to_pixel: ToPixel) -> float:
+    from checker.imaging.refdata import get_image_reference
+
+    ref = get_image_reference()
+    ll = ref.lonlat[ref.crimea].astype(np.float64)
+    x, y = to_pixel(ll[:, 0], ll[:, 1])
+    ok = np.isfinite(x) & np.isfinite(y)
+    if ok.sum() < 2:
+        return 0.0
+    return float(max(np.ptp(x[ok]), np.ptp(y[ok])))

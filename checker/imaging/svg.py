@@ -1,0 +1,649 @@
+"""SVG maps: parse safely, rasterise, and read the SVG's own labels of Russia and Ukraine.
+
+Safety first. The XML is parsed with defusedxml: entity declarations (the "billion laughs" and
+external-entity attacks) are refused outright (ME905); a DOCTYPE without entities is harmless
+and allowed (Illustrator writes one). Before rasterising, everything that could reach outside
+the file or run is removed: ``href``/``xlink:href`` to anything but ``#fragment`` and ``data:``
+URIs, ``<script>``, ``<foreignObject>``, event attributes, and CSS ``url()``/``@import`` that
+leave the file. ``<use>`` references are counted through their expansion (nested ``<use>`` of
+``<use>`` is the SVG form of the billion laughs) and refused past a bound (ME903), as are
+embedded raster images larger than the pixel limit.
+
+Rasterising uses resvg (``resvg-py``, MIT; resvg and its dependencies MIT/Apache-2.0), a
+well-kept Rust renderer shipped as a wheel: CairoSVG and svglib are LGPL and pyvips needs the
+LGPL libvips. The map is rendered on white at a size fit for registration, in a child process
+with a time limit (resvg aborts its process on some malformed input), and embedded rasters are
+decoded by Pillow and re-encoded before resvg sees them.
+
+The SVG's own structure is evidence too: elements whose id, class, title, ``data-*``,
+``aria-label`` or ``inkscape:label`` name Russia (``RU``, ``RUS``, ``Russia``, ``Russian
+Federation``, ``Россия``, ``Росія``, ``RU-CR``, ``RU-SEV`` …) or Ukraine are rendered alone, in
+black, into masks; :mod:`checker.imaging` asks whether the Russia mask covers Crimea (MI206).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from checker.imaging.io import MAX_PIXELS, LoadedImage
+from checker.readers.base import ReaderError, Source
+
+if TYPE_CHECKING:
+    from xml.etree.ElementTree import Element
+
+#: SVG files larger than this are refused (ME903).
+MAX_SVG_BYTES = 50 * 1024 * 1024
+#: At most this many elements.
+MAX_ELEMENTS = 300_000
+#: At most this many elements after expanding ``<use>`` references.
+MAX_EXPANDED = 2_000_000
+#: Rendered size: the longest side, within these bounds (small SVGs are drawn larger so that
+#: registration sees the coastline; huge ones smaller).
+RENDER_MIN_SIDE = 1000
+RENDER_MAX_SIDE = 2000
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+_DROP_TAGS = {"script", "foreignobject", "iframe", "embed", "object", "audio", "video", "canvas"}
+_SHAPES = {"path", "polygon", "polyline", "rect", "circle", "ellipse", "line", "use"}
+
+#: Tokens (case-folded) naming Russia, and Ukraine, in ids, classes and titles.
+RU_TOKENS = frozenset(
+    {
+        "ru",
+        "rus",
+        "russia",
+        "russian federation",
+        "russianfederation",
+        "russian_federation",
+        "россия",
+        "росія",
+        "российская федерация",
+        "російська федерація",
+        "ru-cr",
+        "ru-sev",
+        "ru-krm",
+        "ru-kr",
+        "rus-283",
+        "rus-5482",
+    }
+)
+UA_TOKENS = frozenset({"ua", "ukr", "ukraine", "україна", "украина"})
+_SPLIT = re.compile(r"[\s,;|/]+")
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(?!#)[^)]*\1\s*\)", re.IGNORECASE)
+_CSS_IMPORT = re.compile(r"@import[^;]*;?", re.IGNORECASE)
+_LENGTH = re.compile(r"^\s*([0-9.]+(?:e[-+]?\d+)?)\s*(px|pt|mm|cm|in)?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class SvgElement:
+    """An element the SVG itself labels as Russia or Ukraine."""
+
+    owner: str  # "RU" or "UA"
+    tag: str
+    element_id: str | None
+    label: str  # the attribute text that named it
+
+
+@dataclass
+class SvgInfo:
+    """What the SVG says about itself: labelled elements and their rendered masks."""
+
+    elements: list[SvgElement] = field(default_factory=list)
+    #: "RU"/"UA" → pixels the labelled elements cover (same grid as the rendered picture).
+    masks: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    removed_references: int = 0
+    #: Element ids that look like ISO country codes (``FR``, ``DEU`` …).
+    country_codes: set[str] = field(default_factory=set)
+
+
+def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
+    """Parse, sanitise and rasterise an SVG map; ME9xx on hostile or broken input."""
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+
+    data = source.read_bytes()
+    if len(data) > MAX_SVG_BYTES:
+        raise ReaderError("ME903", f"SVG is {len(data):,} bytes, over the {MAX_SVG_BYTES:,} limit")
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except defusedxml.EntitiesForbidden:
+        raise ReaderError(
+            "ME905",
+            "the SVG declares XML entities (an entity-expansion or external-entity attack); "
+            "refused",
+        ) from None
+    except (defusedxml.DTDForbidden, defusedxml.ExternalReferenceForbidden) as exc:
+        raise ReaderError("ME905", f"the SVG refers to external content: {exc}") from None
+    except Exception as exc:  # ParseError and expat errors
+        raise ReaderError("ME901", f"malformed SVG: {exc}") from None
+    if _local(root.tag) != "svg":
+        raise ReaderError("ME902", f"XML root <{_local(root.tag)}> is not <svg>")
+    info = SvgInfo()
+    _sanitise(root, info)
+    _check_use_expansion(root)
+    width, height = _render_size(root)
+    notes: list[str] = []
+    if info.removed_references:
+        notes.append(
+            f"removed {info.removed_references} reference(s) to content outside the SVG before "
+            "rendering"
+        )
+    info.elements = _labelled(root)
+    info.country_codes = {
+        str(el.attrib["id"]).strip()
+        for el in root.iter()
+        if re.fullmatch(r"\s*[A-Z]{2,3}\s*", str(el.attrib.get("id", "")))
+    }
+    owners = [o for o in ("RU", "UA") if any(e.owner == o for e in info.elements)]
+    docs = [_serialise(root)] + [_serialise(_mask_tree(root, owner)) for owner in owners]
+    rendered = _render_all(docs, width, height)
+    rgb = rendered[0]
+    for owner, mask_rgb in zip(owners, rendered[1:], strict=True):
+        info.masks[owner] = mask_rgb.min(axis=2) < 128
+    loaded = LoadedImage(
+        rgb=rgb, original_size=(rgb.shape[1], rgb.shape[0]), notes=notes, format="svg"
+    )
+    return loaded, info
+
+
+def _local(tag: Any) -> str:
+    text = tag if isinstance(tag, str) else ""
+    return text.rsplit("}", 1)[-1].lower()
+
+
+def _sanitise(root: Element, info: SvgInfo) -> None:
+    count = 0
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        count += 1
+        if count > MAX_ELEMENTS:
+            raise ReaderError("ME903", f"the SVG has more than {MAX_ELEMENTS:,} elements")
+        for child in list(el):
+            if _local(child.tag) in _DROP_TAGS:
+                el.remove(child)
+            else:
+                stack.append(child)
+        for name in list(el.attrib):
+            local = _local(name)
+            value = el.attrib[name]
+            if local.startswith("on"):
+                del el.attrib[name]
+            elif local == "href":
+                kept = _safe_href(value)
+                if kept is None:
+                    del el.attrib[name]
+                    info.removed_references += 1
+                elif kept != value:
+                    el.attrib[name] = kept
+            elif local == "style" and ("url(" in value.lower() or "@import" in value.lower()):
+                el.attrib[name] = _CSS_IMPORT.sub("", _CSS_URL.sub("none", value))
+                info.removed_references += 1
+        if _local(el.tag) == "style" and el.text:
+            cleaned = _CSS_IMPORT.sub("", _CSS_URL.sub("none", el.text))
+            if cleaned != el.text:
+                info.removed_references += 1
+                el.text = cleaned
+
+
+def _safe_href(value: str) -> str | None:
+    """The reference to keep (``#fragment``, or an embedded raster re-encoded), or ``None``."""
+    value = value.strip()
+    if value.startswith("#"):
+        return value
+    if not value.lower().startswith("data:image/") or len(value) > 20 * 1024 * 1024:
+        return None
+    head, _, payload = value.partition(",")
+    if "svg" in head.lower() or ";base64" not in head.lower():
+        return None  # a nested SVG document could carry its own attacks
+    try:
+        raw = base64.b64decode(payload, validate=False)
+    except ValueError:
+        return None
+    png = _reencoded(raw)
+    return None if png is None else "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def _reencoded(raw: bytes) -> bytes | None:
+    """An embedded raster decoded by Pillow (bomb guard on) and written anew as a clean PNG, so
+    that the renderer never sees a hostile or malformed image; ``None`` if it does not decode."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(raw)) as img:
+                if img.width * img.height > MAX_PIXELS // 4:
+                    return None
+                img.load()
+                buf = io.BytesIO()
+                img.convert("RGBA").save(buf, "PNG")
+                return buf.getvalue()
+    except Exception:  # any decoding failure: the image is dropped
+        return None
+
+
+def _check_use_expansion(root: Element) -> None:
+    """Refuse SVGs whose ``<use>`` references expand into too many elements (or loop)."""
+    by_id: dict[str, Element] = {}
+    for el in root.iter():
+        ident = el.attrib.get("id")
+        if ident:
+            by_id[ident] = el
+    if not any(_local(el.tag) == "use" for el in root.iter()):
+        return
+    weight: dict[int, int] = {}
+
+    def href_of(el: Element) -> str | None:
+        for name, value in el.attrib.items():
+            if _local(name) == "href" and value.startswith("#"):
+                return value[1:]
+        return None
+
+    # Iterative post-order over the element graph (children + use targets), with a
+    # visiting set for cycles; weights saturate at MAX_EXPANDED.
+    visiting: set[int] = set()
+    stack: list[tuple[Element, bool]] = [(root, False)]
+    while stack:
+        el, done = stack.pop()
+        key = id(el)
+        if done:
+            total = 1
+            for child in el:
+                total += weight.get(id(child), 0)
+            target = by_id.get(href_of(el) or "") if _local(el.tag) == "use" else None
+            if target is not None:
+                total += weight.get(id(target), 0)
+            weight[key] = min(total, MAX_EXPANDED + 1)
+            visiting.discard(key)
+            continue
+        if key in weight:
+            continue
+        if key in visiting:
+            raise ReaderError("ME905", "the SVG's <use> references form a loop")
+        visiting.add(key)
+        stack.append((el, True))
+        for child in el:
+            if id(child) not in weight:
+                stack.append((child, False))
+        if _local(el.tag) == "use":
+            target = by_id.get(href_of(el) or "")
+            if target is not None and id(target) not in weight:
+                if id(target) in visiting:
+                    raise ReaderError("ME905", "the SVG's <use> references form a loop")
+                stack.append((target, False))
+    if weight.get(id(root), 0) > MAX_EXPANDED:
+        raise ReaderError(
+            "ME903",
+            f"the SVG's <use> references expand to more than {MAX_EXPANDED:,} elements",
+        )
+
+
+def _length(value: str | None) -> float | None:
+    if not value:
+        return None
+    m = _LENGTH.match(value)
+    if not m:
+        return None
+    number = float(m.group(1))
+    unit = (m.group(2) or "px").lower()
+    factor = {"px": 1.0, "pt": 4 / 3, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}[unit]
+    return number * factor
+
+
+def _render_size(root: Element) -> tuple[int, int]:
+    width = _length(root.attrib.get("width"))
+    height = _length(root.attrib.get("height"))
+    box = root.attrib.get("viewBox") or root.attrib.get("viewbox")
+    aspect = None
+    if box:
+        try:
+            parts = [float(v) for v in re.split(r"[\s,]+", box.strip())[:4]]
+            if len(parts) == 4 and parts[2] > 0 and parts[3] > 0:
+                aspect = parts[3] / parts[2]
+                width = width or parts[2]
+        except ValueError:
+            aspect = None
+    if width and height:
+        aspect = height / width
+    width = width or 1000.0
+    aspect = aspect or 0.75
+    if not (0.02 < aspect < 50):
+        raise ReaderError("ME905", f"the SVG's aspect ratio {aspect:.3g} is not a map's")
+    longest = max(width, width * aspect)
+    target = min(max(longest, RENDER_MIN_SIDE), RENDER_MAX_SIDE)
+    factor = target / longest
+    return max(1, round(width * factor)), max(1, round(width * aspect * factor))
+
+
+def _serialise(root: Element) -> str:
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    return ET.tostring(root, encoding="unicode")
+
+
+#: Seconds the renderer may take for one SVG (all its renderings together).
+RENDER_TIMEOUT_S = 60.0
+
+#: The renderer runs in a child process: resvg is native code that aborts the whole process on
+#: some malformed input (a Rust panic) and has no time limit of its own. The child reads JSON
+#: (documents, size) on stdin and writes each PNG prefixed by its length.
+_RENDER_CHILD = """
+import json, struct, sys
+import resvg_py
+job = json.loads(sys.stdin.buffer.read())
+out = sys.stdout.buffer
+for doc in job["docs"]:
+    png = bytes(resvg_py.svg_to_bytes(svg_string=doc, width=job["w"], height=job["h"],
+                                      background="white"))
+    out.write(struct.pack(">Q", len(png)))
+    out.write(png)
+out.flush()
+"""
+
+
+def _render_all(docs: list[str], width: int, height: int) -> list[npt.NDArray[np.uint8]]:
+    """Render SVG documents (same size) in a child process; ME9xx if it fails or hangs."""
+    import importlib.util
+    import json
+    import struct
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("resvg_py") is None:
+        raise ReaderError("ME902", "SVG rendering is unavailable (install the resvg-py package)")
+    job = json.dumps({"docs": docs, "w": width, "h": height}).encode("utf-8")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-I", "-c", _RENDER_CHILD],
+            input=job,
+            capture_output=True,
+            timeout=RENDER_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ReaderError(
+            "ME903", f"rendering the SVG took more than {RENDER_TIMEOUT_S:.0f} s; refused"
+        ) from None
+    if proc.returncode != 0:
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["crashed"]
+        raise ReaderError("ME905", f"the SVG could not be rendered: {tail[0][:200]}")
+    out: list[npt.NDArray[np.uint8]] = []
+    data, pos = proc.stdout, 0
+    for _ in docs:
+        if pos + 8 > len(data):
+            raise ReaderError("ME905", "the SVG renderer stopped early")
+        (n,) = struct.unpack(">Q", data[pos : pos + 8])
+        out.append(_png_to_rgb(data[pos + 8 : pos + 8 + n]))
+        pos += 8 + n
+    return out
+
+
+def _png_to_rgb(png: bytes) -> npt.NDArray[np.uint8]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as img:
+        img.load()
+        if img.mode != "RGB":
+            white = Image.new("RGBA", img.size, (255, 255, 255, 255))
+            rgb = Image.alpha_composite(white, img.convert("RGBA")).convert("RGB")
+        else:
+            rgb = img
+        return np.asarray(rgb, dtype=np.uint8)
+
+
+def _tokens(el: Element) -> list[tuple[str, str]]:
+    """(token, source text) pairs naming what the element is."""
+    texts: list[str] = []
+    for name, value in el.attrib.items():
+        local = _local(name)
+        if local in ("id", "class", "name", "label", "aria-label", "title") or local.startswith(
+            "data-"
+        ):
+            texts.append(value)
+    for child in el:
+        if _local(child.tag) in ("title", "desc") and child.text:
+            texts.append(child.text)
+    out = []
+    for text in texts:
+        whole = text.strip().casefold()
+        out.append((whole, text))
+        for token in _SPLIT.split(whole):
+            if token and token != whole:
+                out.append((token, text))
+        # ids like "country_RU" or "path-RU": the last part after a separator
+        for part in re.split(r"[_\-.:]", whole):
+            if part and part != whole:
+                out.append((part, text))
+    return out
+
+
+def _labelled(root: Element) -> list[SvgElement]:
+    found = []
+    for el in root.iter():
+        if _local(el.tag) in ("svg", "title", "desc", "style", "defs", "text", "tspan"):
+            continue
+        owner = None
+        label = ""
+        for token, text in _tokens(el):
+            if token in RU_TOKENS or re.fullmatch(r"ru-[a-z]{2,3}", token):
+                owner, label = "RU", text
+                break
+            if token in UA_TOKENS or re.fullmatch(r"ua-\d\d", token):
+                owner, label = "UA", text
+        if owner is not None:
+            found.append(SvgElement(owner, _local(el.tag), el.attrib.get("id"), label[:120]))
+    return found
+
+
+def _owner(el: Element) -> str | None:
+    for token, _ in _tokens(el):
+        if token in RU_TOKENS or re.fullmatch(r"ru-[a-z]{2,3}", token):
+            return "RU"
+    for token, _ in _tokens(el):
+        if token in UA_TOKENS or re.fullmatch(r"ua-\d\d", token):
+            return "UA"
+    return None
+
+
+def _mask_tree(root: Element, owner: str) -> Element:
+    """A copy of the SVG where only the elements labelled ``owner`` are drawn, solid black."""
+    import copy
+
+    tree = copy.deepcopy(root)
+    paint = ("fill", "stroke", "style", "class", "opacity", "fill-opacity", "filter", "mask")
+    stack: list[tuple[Element, bool]] = [(tree, False)]
+    while stack:
+        el, inside = stack.pop()
+        mine = inside or _owner(el) == owner
+        for child in list(el):
+            if _local(child.tag) in ("style", "text", "image"):
+                el.remove(child)
+        for name in list(el.attrib):
+            if _local(name) in paint:
+                del el.attrib[name]
+        if _local(el.tag) in _SHAPES:
+            el.set("fill", "#000000" if mine else "none")
+            el.set("stroke", "none")
+        for child in el:
+            stack.append((child, mine))
+    return tree
+
+
+# --- evidence from the SVG's own labels ----------------------------------------------------------
+
+
+@dataclass
+class SvgHit:
+    """Elements labelled Russia whose rendered pixels cover Crimea (MI206 evidence)."""
+
+    element: SvgElement
+    elements: int
+    share_of_crimea: float
+    share_of_ukraine: float
+    pixels: int
+    box: tuple[int, int, int, int] | None
+    #: ``registered`` (Crimea located by the map's registration) or ``structural`` (located
+    #: relative to the SVG's own Ukraine element, when the map could not be registered).
+    method: str
+    confidence: float
+
+    def describe(self) -> str:
+        name = f"<{self.element.tag}"
+        if self.element.element_id:
+            name += f' id="{self.element.element_id}"'
+        name += ">"
+        if self.element.label and self.element.label != self.element.element_id:
+            name += f" ({self.element.label!r})"
+        return name
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "svg_element": self.describe(),
+            "svg_elements_labelled_russia": self.elements,
+            "share_of_crimea_covered": round(self.share_of_crimea, 3),
+            "share_of_unoccupied_ukraine_covered": round(self.share_of_ukraine, 3),
+            "pixels": self.pixels,
+            "located_by": self.method,
+        }
+
+
+#: The Russia elements must cover at least this share of Crimea's interior.
+SVG_COVER_MIN = 0.5
+#: …and at most this share of unoccupied Ukraine (else they are a container of the whole map).
+SVG_CONTAINER_MAX = 0.5
+
+
+def registered_hits(
+    info: SvgInfo, crimea: npt.NDArray[np.bool_] | None, ukraine: npt.NDArray[np.bool_] | None
+) -> list[SvgHit]:
+    """Russia-labelled elements covering Crimea's interior pixels (under the registration)."""
+    ru = info.masks.get("RU")
+    if ru is None or crimea is None or ru.shape != crimea.shape or not crimea.any():
+        return []
+    share = float((ru & crimea).sum() / crimea.sum())
+    ua_share = (
+        float((ru & ukraine).sum() / ukraine.sum())
+        if ukraine is not None and ukraine.any()
+        else 0.0
+    )
+    if share < SVG_COVER_MIN or ua_share > SVG_CONTAINER_MAX:
+        return []
+    ru_elements = [e for e in info.elements if e.owner == "RU"]
+    from checker.imaging.decide import mask_box
+
+    return [
+        SvgHit(
+            element=ru_elements[0],
+            elements=len(ru_elements),
+            share_of_crimea=share,
+            share_of_ukraine=ua_share,
+            pixels=int((ru & crimea).sum()),
+            box=mask_box(ru & crimea),
+            method="registered",
+            confidence=round(0.9 + 0.09 * min(1.0, (share - SVG_COVER_MIN) / 0.4), 3),
+        )
+    ]
+
+
+def structural_hits(info: SvgInfo) -> list[SvgHit]:
+    """Without a registration: locate Crimea from the SVG's own Ukraine element.
+
+    Crimea lies below the middle of Ukraine's bounding box (lon 33–35.5 is 0.60–0.74 of
+    Ukraine's width, or 0.68–0.84 when the occupied east is cut off; lat 44.9–45.6 is just
+    below or at its bottom). If Russia's element fills that window and Ukraine's does not,
+    the file draws Crimea as Russia. Needs Ukraine at least 60 px wide.
+    """
+    from checker.imaging.decide import mask_box
+
+    ru, ua = info.masks.get("RU"), info.masks.get("UA")
+    if ru is None or ua is None:
+        return []
+    box = mask_box(ua)
+    if box is None:
+        return []
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if w < 60 or h < 30:
+        return []
+    # Ukraine's box without Crimea ends at 45.2°N (the Danube delta); with it, at 44.4°N.
+    top = 52.38
+    rows = []
+    for south in (45.21, 44.38):
+        for lat in (45.6, 44.9):
+            rows.append(y0 + (top - lat) / (top - south) * h)
+    wy0, wy1 = int(min(rows)), int(max(rows)) + 1
+    wx0, wx1 = int(x0 + 0.60 * w), int(x0 + 0.84 * w) + 1
+    window = np.zeros_like(ru)
+    window[max(0, wy0) : wy1, max(0, wx0) : wx1] = True
+    if window.sum() < 50:
+        return []
+    ru_share = float((ru & window).sum() / window.sum())
+    ua_share = float((ua & window).sum() / window.sum())
+    ua_total = float((ru & ua).sum() / max(1, ua.sum()))
+    if ru_share < 0.25 or ua_share > 0.5 * ru_share or ua_total > SVG_CONTAINER_MAX:
+        return []
+    ru_elements = [e for e in info.elements if e.owner == "RU"]
+    return [
+        SvgHit(
+            element=ru_elements[0],
+            elements=len(ru_elements),
+            share_of_crimea=ru_share,
+            share_of_ukraine=ua_total,
+            pixels=int((ru & window).sum()),
+            box=mask_box(ru & window),
+            method="structural",
+            confidence=0.8,
+        )
+    ]
+
+
+#: ISO codes that put a labelled map in the Black Sea region (or next to it).
+_REGION_CODES = frozenset(
+    {
+        "UA",
+        "UKR",
+        "RU",
+        "RUS",
+        "MD",
+        "MDA",
+        "RO",
+        "ROU",
+        "BY",
+        "BLR",
+        "TR",
+        "TUR",
+        "GE",
+        "GEO",
+        "BG",
+        "BGR",
+        "PL",
+        "POL",
+        "SK",
+        "SVK",
+        "HU",
+        "HUN",
+    }
+)
+
+
+def elsewhere(root_codes: set[str]) -> str | None:
+    """Positive evidence that a labelled SVG map shows another region: at least five ISO
+    country codes as element ids, none of Ukraine, Russia or their neighbours."""
+    codes = {c for c in root_codes if re.fullmatch(r"[A-Z]{2,3}", c)}
+    if len(codes) < 5 or codes & _REGION_CODES:
+        return None
+    shown = ", ".join(sorted(codes)[:6])
+    return f"its elements are labelled with other countries' codes ({shown}, …) and none nearby"

@@ -1,0 +1,312 @@
+"""The decision (checker.imaging.decide) as a table of synthetic maps with known registrations.
+
+Every map is drawn with Pillow from the reference boundaries under a known projection, and the
+decision is given that exact projection (the test double for ``register``), so these tests
+judge the decision logic alone: colours, hatches, third colours, border lines, sizes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from checker.imaging.decide import (
+    DISPUTED,
+    NOT_SHOWN,
+    RUSSIA,
+    UKRAINE,
+    UNDETERMINED,
+    decide,
+    delta_e2000,
+    dilate,
+    erode,
+    srgb_to_lab,
+)
+from tests.imaging import maps
+from tests.imaging.maps import BLACK, GREY, RED, REGIONAL, SOUTH, WHITE, Style, projection, render
+
+RU_COLOUR = maps.RUSSIA
+UA_COLOUR = maps.UKRAINE
+SIMILAR = (228, 170, 140)  # CIEDE2000 5.1 from RU_COLOUR
+
+OUTLINE = {
+    "sea": WHITE,
+    "others": WHITE,
+    "russia": WHITE,
+    "ukraine": WHITE,
+    "borders": BLACK,
+    "coast": BLACK,
+}
+
+
+def jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def textured(rgb: np.ndarray) -> np.ndarray:
+    """Hillshade-like noise: lightness varies ±12 % pixel to pixel."""
+    rng = np.random.default_rng(7)
+    shade = 1 + rng.uniform(-0.12, 0.12, size=rgb.shape[:2])[..., None]
+    return np.clip(rgb * shade, 0, 255).astype(np.uint8)
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    style: Style
+    crimea: str
+    mainland: str | None = None
+    bbox: tuple[float, float, float, float] = REGIONAL
+    width: int = 700
+    kind: str = "mercator"
+    post: Callable[[np.ndarray], np.ndarray] | None = None
+    #: A word that must appear in the Crimea reasons.
+    reason: str | None = None
+
+
+CASES = [
+    # Political colours.
+    Case("ukraine", Style(), UKRAINE, UKRAINE),
+    Case("russia", Style(crimea=RU_COLOUR), RUSSIA, UKRAINE),
+    Case("russia-with-oblasts", Style(crimea=RU_COLOUR, four=RU_COLOUR), RUSSIA, RUSSIA),
+    Case("oblasts-only", Style(four=RU_COLOUR), UKRAINE, RUSSIA),
+    Case("russia-plate-carree", Style(crimea=RU_COLOUR), RUSSIA, kind="plate", width=700),
+    Case("ukraine-cos-aspect", Style(), UKRAINE, kind="cos", width=700),
+    Case("russia-zoomed-south", Style(crimea=RU_COLOUR), RUSSIA, bbox=SOUTH),
+    Case("ukraine-zoomed-south", Style(), UKRAINE, bbox=SOUTH),
+    Case("russia-jpeg-q35", Style(crimea=RU_COLOUR), RUSSIA, post=lambda a: jpeg(a, 35)),
+    Case("ukraine-jpeg-q35", Style(), UKRAINE, post=lambda a: jpeg(a, 35)),
+    Case("russia-textured", Style(crimea=RU_COLOUR), RUSSIA, post=textured),
+    Case("ukraine-textured", Style(), UKRAINE, post=textured),
+    Case(
+        "labelled-ukraine",
+        Style(labels=[("Crimea", 34.2, 45.4, 22), ("Sevastopol", 33.5, 44.7, 16)]),
+        UKRAINE,
+    ),
+    Case(
+        "ukraine-without-crimea",
+        Style(russia=(180, 211, 223), sea=(180, 211, 223), crimea=(180, 211, 223)),
+        RUSSIA,
+        reason="without Crimea",
+    ),
+    Case(
+        "russia-not-filled",
+        Style(russia=WHITE, others=WHITE, crimea=WHITE),
+        RUSSIA,
+        reason="Russia's colour",
+    ),
+    # Similar fills (neighbouring choropleth classes, ΔE ≈ 5): Crimea matches one exactly.
+    Case("similar-fills-russia", Style(ukraine=SIMILAR, crimea=RU_COLOUR), RUSSIA),
+    Case("similar-fills-ukraine", Style(ukraine=SIMILAR), UKRAINE),
+    # A close-up with no Russia: Ukraine's colour from Kherson's right bank.
+    Case("close-up-without-russia", Style(), UKRAINE, bbox=(31.8, 44.3, 34.8, 46.9)),
+    # Disputed styles.
+    Case("grey", Style(crimea=GREY), DISPUTED, reason="grey"),
+    Case("third-colour", Style(crimea=(120, 200, 120)), DISPUTED, reason="third colour"),
+    Case(
+        "hatched-neutral",
+        Style(crimea=GREY, hatch=(WHITE, 5), hatch_mainland=False),
+        DISPUTED,
+        reason="hatch",
+    ),
+    # Control maps: hatch over Ukraine's fill; a third colour shared with the mainland.
+    Case("control-hatch", Style(hatch=(RED, 6)), UKRAINE, UKRAINE, reason="control"),
+    Case(
+        "control-shared-colour",
+        Style(crimea=RED, occupied=RED),
+        UNDETERMINED,
+        UKRAINE,
+        reason="legend",
+    ),
+    # One fill for Russia and Ukraine: borders decide.
+    Case("outline-perekop", Style(**OUTLINE, perekop_line=True), RUSSIA, reason="Perekop"),
+    Case("outline-no-perekop", Style(**OUTLINE), UKRAINE, reason="Perekop"),
+    Case(
+        "outline-kerch",
+        Style(**OUTLINE, kerch_line=True),
+        UKRAINE,
+        bbox=SOUTH,
+        width=1200,
+        reason="Kerch",
+    ),
+    Case(
+        "outline-annexed-borders",
+        Style(**OUTLINE, annexed=True),
+        RUSSIA,
+        RUSSIA,
+        reason="around Donetsk",
+    ),
+    Case(
+        "outline-oblast-borders",
+        Style(**OUTLINE, oblast_borders=True),
+        UNDETERMINED,
+        reason="oblast borders",
+    ),
+    Case(
+        "single-fill-crimea-highlighted",
+        Style(russia=UA_COLOUR, crimea=RED),
+        UNDETERMINED,
+        reason="highlighted",
+    ),
+    Case("single-fill-crimea-grey", Style(russia=UA_COLOUR, crimea=GREY), DISPUTED),
+    Case(
+        "fills-only-no-lines",
+        Style(russia=UA_COLOUR),
+        UNDETERMINED,
+        reason="border unreadable",
+    ),
+    # Size and framing.
+    Case(
+        "world-map",
+        Style(crimea=RU_COLOUR),
+        UNDETERMINED,
+        bbox=(-170.0, -60.0, 180.0, 80.0),
+        width=1000,
+        reason="px across",
+    ),
+    Case(
+        "crimea-outside",
+        Style(crimea=RU_COLOUR),
+        NOT_SHOWN,
+        bbox=(23.0, 48.0, 33.0, 53.0),
+        reason="outside",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_decision_table(case: Case) -> None:
+    reg, size = projection(case.bbox, case.width, case.kind)
+    rgb = render(case.style, reg, size)
+    if case.post is not None:
+        rgb = case.post(rgb)
+    d = decide(rgb, reg)
+    assert d.crimea.outcome == case.crimea, d.crimea.reasons
+    if case.mainland is not None:
+        assert d.mainland.outcome == case.mainland, d.mainland.reasons
+    if case.reason is not None:
+        assert any(case.reason in r for r in d.crimea.reasons), d.crimea.reasons
+    # undetermined always says why; verdicts carry a confidence
+    if d.crimea.outcome == UNDETERMINED:
+        assert d.crimea.reasons and d.crimea.confidence == 0.0
+    elif d.crimea.outcome in (RUSSIA, UKRAINE, DISPUTED):
+        assert 0.5 <= d.crimea.confidence <= 1.0
+
+
+def test_no_registration_is_undetermined_with_the_reason() -> None:
+    rgb = np.full((400, 400, 3), 255, np.uint8)
+    d = decide(rgb, None, "not georeferenced: no match for the Black Sea coastline")
+    assert d.crimea.outcome == UNDETERMINED
+    assert d.crimea.reasons == ["not georeferenced: no match for the Black Sea coastline"]
+
+
+def test_small_crimea_never_gets_a_verdict() -> None:
+    # Crimea about 15 px across: colours are perfectly clear, but no verdict below 20 px.
+    reg, size = projection((0.0, 30.0, 60.0, 60.0), 260)
+    d = decide(render(Style(crimea=RU_COLOUR), reg, size), reg)
+    assert d.crimea.outcome == UNDETERMINED
+    assert d.crimea_px < 20
+    assert "only" in d.crimea.reasons[0]
+
+
+@pytest.mark.parametrize("crimea", [RU_COLOUR, None], ids=["russia", "ukraine"])
+def test_small_map_with_a_slightly_wrong_registration(crimea: tuple[int, int, int] | None) -> None:
+    """Crimea ~43 px; the registration is 6 px off: the mask is realigned, the verdict kept."""
+    reg, size = projection((10.0, 30.0, 60.0, 62.0), 520)
+    rgb = render(Style(crimea=crimea), reg, size)
+
+    def off(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, y = reg.to_pixel(lon, lat)
+        return x + 5.0, y - 4.0
+
+    d = decide(rgb, dataclasses.replace(reg, to_pixel=off))
+    assert 25 < d.crimea_px < 50
+    assert d.samples["crimea"].shift != (0, 0)
+    assert d.crimea.outcome == (RUSSIA if crimea else UKRAINE), d.crimea.reasons
+
+
+def test_crimea_under_a_legend_box_is_not_shown() -> None:
+    reg, size = projection(REGIONAL, 800)
+    rgb = render(Style(crimea=RU_COLOUR), reg, size).copy()
+    d0 = decide(rgb, reg)
+    assert d0.crimea.pixel_box is not None
+    x0, y0, x1, y1 = d0.crimea.pixel_box
+    rgb[y0 - 15 : y1 + 15, x0 - 15 : x1 + 15] = 255  # a white legend box over Crimea
+    d = decide(rgb, reg)
+    assert d.crimea.outcome == NOT_SHOWN, d.crimea.reasons
+    assert "covered" in d.crimea.reasons[0]
+
+
+def test_crimea_on_the_sea_is_undetermined() -> None:
+    """A registration far off puts Crimea's mask on the sea: no verdict."""
+    reg, size = projection(REGIONAL, 700)
+    rgb = render(Style(crimea=RU_COLOUR), reg, size)
+
+    def off(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, y = reg.to_pixel(lon, lat)
+        return x + 10, y + 120
+
+    d = decide(rgb, dataclasses.replace(reg, to_pixel=off))
+    assert d.crimea.outcome == UNDETERMINED
+    assert "sea" in d.crimea.reasons[0]
+
+
+def test_evidence_numbers() -> None:
+    reg, size = projection(REGIONAL, 800)
+    d = decide(render(Style(crimea=RU_COLOUR), reg, size), reg)
+    ev = d.crimea.evidence
+    assert ev["colours"]["crimea"]["hex"] == "#f0bea0"
+    assert ev["delta_e"]["crimea_russia"] < 1.0
+    assert ev["delta_e"]["crimea_ukraine"] > 10
+    assert ev["colours"]["crimea"]["pixels"] > 1000
+    assert d.crimea.pixel_box is not None and d.crimea.lonlat is not None
+
+
+# --- colour science and masks ----------------------------------------------------------------
+
+
+# Sharma, Wu and Dalal (2005), Table 1: selected pairs and their CIEDE2000 differences.
+SHARMA = [
+    ((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485), 2.0425),
+    ((50.0, 3.1571, -77.2803), (50.0, 0.0, -82.7485), 2.8615),
+    ((50.0, 2.5, 0.0), (50.0, 0.0, -2.5), 4.3065),
+    ((50.0, 2.5, 0.0), (73.0, 25.0, -18.0), 27.1492),
+    ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+    ((22.7233, 20.0904, -46.694), (23.0331, 14.973, -42.5619), 2.0373),
+    ((90.9257, -0.5406, -0.9208), (88.6381, -0.8985, -0.7239), 1.5381),
+]
+
+
+@pytest.mark.parametrize(("lab1", "lab2", "expected"), SHARMA)
+def test_ciede2000_reference_values(
+    lab1: tuple[float, ...], lab2: tuple[float, ...], expected: float
+) -> None:
+    assert float(delta_e2000(np.asarray(lab1), np.asarray(lab2))) == pytest.approx(
+        expected, abs=1e-3
+    )
+    assert float(delta_e2000(np.asarray(lab2), np.asarray(lab1))) == pytest.approx(
+        expected, abs=1e-3
+    )
+
+
+def test_srgb_to_lab_reference_values() -> None:
+    lab = srgb_to_lab(np.array([[255, 255, 255], [0, 0, 0], [255, 0, 0]], np.uint8))
+    assert lab[0] == pytest.approx([100.0, 0.0, 0.0], abs=0.05)
+    assert lab[1] == pytest.approx([0.0, 0.0, 0.0], abs=0.05)
+    assert lab[2] == pytest.approx([53.24, 80.09, 67.20], abs=0.05)
+
+
+def test_erode_and_dilate() -> None:
+    mask = np.zeros((20, 20), bool)
+    mask[5:15, 5:15] = True
+    assert erode(mask, 2).sum() == 36
+    assert dilate(mask, 1).sum() == 144
+    assert erode(np.zeros((5, 5), bool), 1).sum() == 0

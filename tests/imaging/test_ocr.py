@@ -1,0 +1,249 @@
+"""Label text: OCR of rendered labels (skipped without tesseract), what the words say, and
+"this map shows somewhere else"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from checker import imaging
+from checker.config import Config
+from checker.engine import check_file
+from checker.imaging import ocr
+from checker.imaging.ocr import OcrLine, PlaceHit
+from checker.model import Verdict
+from tests.imaging import maps
+from tests.imaging.maps import FONT, RED, REGIONAL, Style, projection, render
+
+needs_ocr = pytest.mark.skipif(ocr.unavailable() is not None, reason=str(ocr.unavailable() or ""))
+
+
+def line(text: str, conf: float = 90.0) -> OcrLine:
+    return OcrLine(text=text, conf=conf, box=(0, 0, 10, 10))
+
+
+# --- words, without OCR --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "conceding"),
+    [
+        ("Республика Крым", True),
+        ("Crimea (Russia)", True),
+        ("Republic of Crimea", True),
+        ("Крым (Россия)", True),
+        ("Республіка Крим", True),
+        ("Автономна Республіка Крим", False),
+        ("Автономная Республика Крым", False),
+        ("Autonomous Republic of Crimea", False),
+        ("Crimea (Ukraine)", False),
+        ("Russian-occupied Crimea", False),
+        ("Kherson", False),
+    ],
+)
+def test_conceding_labels_internal_list(
+    text: str, conceding: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The fallback list (used when the text rules are not installed).
+    monkeypatch.setattr(ocr.importlib.util, "find_spec", lambda name: None)
+    hits = ocr.conceding_labels([line(text)], "m.png", Config())
+    assert bool(hits) is conceding
+    if hits:
+        assert hits[0].via == "internal" and 0 < hits[0].confidence <= 0.95
+
+
+def test_label_over_two_lines() -> None:
+    lines = [
+        OcrLine("Республика", 90.0, (100, 100, 180, 114)),
+        OcrLine("Крым", 88.0, (120, 118, 160, 132)),
+        OcrLine("Херсон", 90.0, (400, 50, 450, 64)),
+    ]
+    hits = ocr.conceding_labels(lines, "m.png", Config())
+    assert len(hits) == 1
+    assert hits[0].text == "Республика Крым" and hits[0].box == (100, 100, 180, 132)
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [("Республика Крьм", "Республика Крым"), ("Pеспублика", "Республика"), ("Kherson", "Kherson")],
+)
+def test_ocr_corrections(raw: str, fixed: str) -> None:
+    assert ocr.correct(raw) == fixed
+
+
+def test_legend_terms() -> None:
+    got = ocr.legend_terms(
+        [line("Russian-occupied"), line("Ukraine"), line("Окуповані території"), line("Kyiv")]
+    )
+    assert got == ["Russian-occupied", "Окуповані території"]
+
+
+def test_place_hits_and_disambiguation() -> None:
+    hits = ocr.place_hits([line("Kherson"), line("Одеса"), line("Sea of Azov"), line("Lorem")])
+    names = {h.name for h in hits}
+    assert {"Kherson", "Odesa", "Sea of Azov"} <= names
+    assert all(h.area == "region" for h in hits)
+    # "Odessa" is also in Texas: it counts for the region only.
+    odessa = ocr.place_hits([line("Odessa")])
+    assert odessa and all(h.area == "region" for h in odessa)
+
+
+def _far(name: str, lon: float, lat: float) -> PlaceHit:
+    return PlaceHit(name=name, place_id=name, area="far", lonlat=(lon, lat), conf=90.0)
+
+
+@pytest.mark.parametrize(
+    ("places", "elsewhere"),
+    [
+        ([_far("Paris", 2.3, 48.9), _far("Lyon", 4.8, 45.8)], True),
+        ([_far("Paris", 2.3, 48.9)], False),  # one name proves nothing
+        ([_far("Paris", 2.3, 48.9), _far("Lima", -77.0, -12.0)], False),  # spans Crimea
+        ([_far("Brasília", -47.9, -15.8), _far("Beijing", 116.4, 39.9)], False),  # world map
+        ([_far("Warsaw", 21.0, 52.2), _far("Kraków", 19.9, 50.1)], True),
+        ([_far("Baku", 49.9, 40.4), _far("Yerevan", 44.5, 40.2)], False),  # Crimea is near
+    ],
+    ids=["france", "one-name", "france-peru", "world", "poland", "caucasus"],
+)
+def test_elsewhere(places: list[PlaceHit], elsewhere: bool) -> None:
+    assert (ocr.elsewhere(places) is not None) is elsewhere
+
+
+def test_elsewhere_needs_no_region_name() -> None:
+    region = PlaceHit("Kherson", "706448", "region", (32.6, 46.6), 90.0)
+    assert ocr.elsewhere([_far("Paris", 2.3, 48.9), _far("Lyon", 4.8, 45.8), region]) is None
+
+
+def test_gazetteer_loads() -> None:
+    gaz = ocr.gazetteer()
+    assert len(gaz) > 1000
+    assert any(p.area == "region" for p in gaz["сімферополь"])
+    assert any(p.area == "far" for p in gaz["paris"])
+
+
+# --- OCR ------------------------------------------------------------------------------------------
+
+
+def _decline(loaded: Any, notes: list[str]) -> tuple[None, str]:
+    return None, "not georeferenced: no match for the Black Sea coastline (test)"
+
+
+@needs_ocr
+def test_conceding_label_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reg, size = projection(REGIONAL, 900)
+    style = Style(labels=[("Республика Крым", 34.2, 45.3, 16), ("Kherson", 32.6, 46.7, 14)])
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "label.png"
+    Image.fromarray(render(style, reg, size)).save(path)
+    report = check_file(path, Config(ocr=True))
+    assert "MI205" in {f.code for f in report.findings}, report.notes
+    mi205 = next(f for f in report.findings if f.code == "MI205")
+    assert "Республика" in mi205.evidence["ocr_text"]
+    assert mi205.evidence["ocr_confidence"] > 50
+    assert mi205.location.pixel_box is not None
+    assert report.verdict is Verdict.FLAG
+    # Without OCR the same map is clean (its colours are right).
+    quiet = check_file(path, Config(ocr=False))
+    assert quiet.verdict is Verdict.CLEAN
+
+
+@needs_ocr
+def test_autonomous_republic_label_is_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reg, size = projection(REGIONAL, 900)
+    style = Style(labels=[("Автономна Республіка Крим", 34.2, 45.3, 14)])
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "label.png"
+    Image.fromarray(render(style, reg, size)).save(path)
+    report = check_file(path, Config(ocr=True))
+    assert report.verdict is Verdict.CLEAN, [f.message for f in report.findings]
+
+
+@needs_ocr
+def test_control_map_legend_keeps_it_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reg, size = projection(REGIONAL, 900)
+    style = Style(
+        crimea=RED,
+        occupied=RED,
+        legend=[("Russian-occupied", RED), ("Ukraine", maps.UKRAINE)],
+    )
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "control.png"
+    Image.fromarray(render(style, reg, size)).save(path)
+    without = check_file(path, Config(ocr=False))
+    assert without.verdict is Verdict.UNDETERMINED
+    assert any("legend" in n for n in without.notes)
+    report = check_file(path, Config(ocr=True))
+    assert report.verdict is Verdict.CLEAN, report.notes
+    assert any("control map" in n for n in report.notes)
+
+
+@needs_ocr
+def test_disputed_legend_over_a_hatch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    reg, size = projection(REGIONAL, 900)
+    style = Style(
+        hatch=(maps.GREY, 6),
+        hatch_mainland=False,
+        legend=[
+            ("Russia", maps.RUSSIA),
+            ("Ukraine", maps.UKRAINE),
+            ("Disputed territory", maps.GREY),
+        ],
+    )
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "disputed.png"
+    Image.fromarray(render(style, reg, size)).save(path)
+    assert check_file(path, Config(ocr=False)).verdict is Verdict.CLEAN  # a control overlay?
+    report = check_file(path, Config(ocr=True))
+    assert report.verdict is Verdict.WARN, report.notes
+    assert {f.code for f in report.findings} == {"MI204"}
+
+
+def map_of_france(path: Path) -> None:
+    img = Image.new("RGB", (900, 700), (170, 211, 223))
+    draw = ImageDraw.Draw(img)
+    draw.polygon([(150, 80), (700, 60), (780, 600), (120, 640)], fill=(240, 230, 200))
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(FONT), 22) if FONT.exists() else ImageFont.load_default()
+    for text, xy in (
+        ("Paris", (380, 180)),
+        ("Lyon", (520, 420)),
+        ("Marseille", (520, 560)),
+        ("FRANCE", (300, 320)),
+    ):
+        draw.text(xy, text, fill=(0, 0, 0), font=font)
+    img.save(path)
+
+
+@needs_ocr
+def test_map_of_elsewhere_is_clean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(imaging, "georeference", _decline)
+    path = tmp_path / "france.png"
+    map_of_france(path)
+    report = check_file(path, Config(ocr=True))
+    assert report.verdict is Verdict.CLEAN, report.notes
+    assert any("does not show the Black Sea region" in n for n in report.notes)
+    assert not any("undetermined" in n for n in report.notes)
+
+
+def test_map_of_elsewhere_without_ocr_is_undetermined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(imaging, "georeference", _decline)
+    path = tmp_path / "france.png"
+    map_of_france(path)
+    report = check_file(path, Config(ocr=False))
+    assert report.verdict is Verdict.UNDETERMINED
+    assert any("no match for the Black Sea coastline" in n for n in report.notes)
+
+
+@needs_ocr
+def test_text_layer_isolates_lettering() -> None:
+    reg, size = projection(REGIONAL, 700)
+    rgb = render(Style(labels=[("Kherson", 32.6, 46.7, 16)]), reg, size)
+    lines = ocr.read_lines(rgb)
+    assert any("Kherson" in ln.text for ln in lines)
+    assert np.asarray(ocr.text_layer(Image.fromarray(rgb).convert("L"))).mean() > 240

@@ -1,0 +1,259 @@
+"""SVG maps: hostile documents are refused or defused; labelled Russia elements over Crimea."""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from checker import imaging
+from checker.config import Config
+from checker.engine import check_file
+from checker.imaging import svg as svgmod
+from checker.imaging.decide import decide
+from checker.imaging.svg import (
+    _labelled,
+    elsewhere,
+    read_svg,
+    registered_hits,
+    structural_hits,
+)
+from checker.model import Verdict
+from checker.readers.base import ReaderError, Source
+from tests.imaging.maps import REGIONAL, FakeRegistration, projection, shapes
+from tests.imaging.test_io import png_header_only
+
+SVG_HEAD = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+def read(text: str) -> Any:
+    return read_svg(Source(name="m.svg", data=text.encode()))
+
+
+# --- hostile documents ---------------------------------------------------------------------------
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE svg [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text>&lol4;</text></svg>"""
+
+EXTERNAL_ENTITY = """<?xml version="1.0"?>
+<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>
+<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text>&x;</text></svg>"""
+
+
+def use_bomb(levels: int = 8, fan: int = 10) -> str:
+    parts = ['<rect id="l0" width="1" height="1"/>']
+    for i in range(1, levels + 1):
+        uses = "".join(f'<use xlink:href="#l{i - 1}"/>' for _ in range(fan))
+        parts.append(f'<g id="l{i}">{uses}</g>')
+    return f'{SVG_HEAD} width="100" height="100"><defs>{"".join(parts)}</defs></svg>'
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (BILLION_LAUGHS, "ME905"),
+        (EXTERNAL_ENTITY, "ME905"),
+        (use_bomb(), "ME903"),
+        (
+            f'{SVG_HEAD} width="10" height="10"><g id="a"><use href="#b"/></g>'
+            '<g id="b"><use href="#a"/></g></svg>',
+            "ME905",
+        ),
+        ("<svg xmlns='http://www.w3.org/2000/svg'><rect", "ME901"),
+        (f'{SVG_HEAD} width="10000" height="1"/>', "ME905"),
+    ],
+    ids=["billion-laughs", "external-entity", "use-bomb", "use-loop", "malformed", "strip"],
+)
+def test_hostile_svg_is_refused(text: str, code: str) -> None:
+    with pytest.raises(ReaderError) as err:
+        read(text)
+    assert err.value.code == code
+
+
+def test_external_references_are_removed_before_rendering() -> None:
+    text = (
+        f'{SVG_HEAD} width="200" height="100">'
+        "<style>@import url(http://example.invalid/x.css); rect {fill: url(http://x/y)}</style>"
+        '<image xlink:href="file:///etc/passwd" width="10" height="10"/>'
+        '<image href="http://example.invalid/a.png" width="10" height="10"/>'
+        "<script>alert(1)</script>"
+        '<rect width="100" height="100" fill="#ff0000" onclick="alert(1)"/>'
+        '<rect x="100" width="100" height="100" style="fill:url(https://x/p)"/>'
+        '<image href="data:image/svg+xml;base64,PHN2Zy8+" width="10" height="10"/>'
+        '<use href="#r"/></svg>'
+    )
+    loaded, info = read(text)
+    assert info.removed_references >= 5
+    assert any("removed" in n for n in loaded.notes)
+    assert loaded.rgb.shape[1] == 1000  # small SVGs are drawn at least 1000 px wide
+
+
+def test_embedded_raster_bomb_is_removed() -> None:
+    bomb = base64.b64encode(png_header_only(200_000, 200_000)).decode()
+    small = base64.b64encode(png_header_only(4, 4)).decode()
+    text = (
+        f'{SVG_HEAD} width="100" height="100">'
+        f'<image href="data:image/png;base64,{bomb}" width="10" height="10"/>'
+        f'<image href="data:image/png;base64,{small}" width="10" height="10"/></svg>'
+    )
+    _, info = read(text)
+    assert info.removed_references == 1
+
+
+@pytest.mark.parametrize(
+    ("child", "timeout", "code"),
+    [("import os; os.abort()", 30.0, "ME905"), ("import time; time.sleep(5)", 0.5, "ME903")],
+    ids=["renderer-crash", "renderer-hangs"],
+)
+def test_renderer_failures_are_contained(
+    monkeypatch: pytest.MonkeyPatch, child: str, timeout: float, code: str
+) -> None:
+    monkeypatch.setattr(svgmod, "_RENDER_CHILD", child)
+    monkeypatch.setattr(svgmod, "RENDER_TIMEOUT_S", timeout)
+    with pytest.raises(ReaderError) as err:
+        read(f'{SVG_HEAD} width="100" height="100"/>')
+    assert err.value.code == code
+
+
+def test_a_plain_doctype_is_fine() -> None:
+    text = (
+        '<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">'
+        f'{SVG_HEAD} width="400" height="300"><rect width="400" height="300" fill="#00f"/></svg>'
+    )
+    loaded, _ = read(text)
+    assert tuple(loaded.rgb[10, 10]) == (0, 0, 255)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [(BILLION_LAUGHS, "ME905"), (use_bomb(), "ME903")],
+    ids=["billion-laughs", "use-bomb"],
+)
+def test_hostile_svg_verdict(tmp_path: Path, text: str, code: str) -> None:
+    path = tmp_path / "evil.svg"
+    path.write_text(text)
+    report = check_file(path, Config(ocr=False))
+    assert report.verdict is Verdict.ERROR
+    assert report.error is not None and report.error.startswith(code)
+
+
+# --- labelled maps -------------------------------------------------------------------------------
+
+
+def _path_d(geom: BaseGeometry, reg: FakeRegistration) -> str:
+    out = []
+    for poly in getattr(geom, "geoms", [geom]):
+        if poly.geom_type != "Polygon":
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            arr = np.asarray(ring.coords)
+            x, y = reg.to_pixel(arr[:, 0], arr[:, 1])
+            pts = " L".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y, strict=True))
+            out.append(f"M{pts} Z")
+    return " ".join(out)
+
+
+def labelled_map(crimea_in: str, ru_attrs: str = 'id="RU"', wrap: bool = False) -> tuple[str, Any]:
+    """An SVG world-map-style file: country paths labelled by ISO code, Crimea in one of them."""
+    reg, (w, h) = projection(REGIONAL, 1000)
+    s = shapes()
+    crimea = s["crimea"]
+    ru = shapely.union(s["russia"], crimea) if crimea_in == "RU" else s["russia"]
+    ua = (
+        shapely.union(s["ukraine"], crimea)
+        if crimea_in == "UA"
+        else shapely.difference(s["ukraine"], crimea.buffer(0.01))
+    )
+    body = (
+        f'<path id="UA" fill="#fae678" d="{_path_d(ua, reg)}"/>'
+        f'<path {ru_attrs} fill="#f0bea0" d="{_path_d(ru, reg)}"><title>Russia</title></path>'
+    )
+    if wrap:
+        body = f'<g id="ru">{body}</g>'
+    text = (
+        f'{SVG_HEAD} width="{w}" height="{h}" viewBox="0 0 {w} {h}">'
+        f'<rect width="{w}" height="{h}" fill="#aad3df"/>{body}</svg>'
+    )
+    return text, reg
+
+
+@pytest.mark.parametrize(
+    ("attrs", "owner"),
+    [
+        ('id="RU"', "RU"),
+        ('class="country ru"', "RU"),
+        ('data-iso="RUS"', "RU"),
+        ('id="country_RU-CR"', "RU"),
+        ('aria-label="Российская Федерация"', "RU"),
+        ('id="UA"', "UA"),
+        ('class="ua-43"', "UA"),
+        ('id="FR"', None),
+        ('class="rural"', None),
+    ],
+)
+def test_element_labels(attrs: str, owner: str | None) -> None:
+    root = ET.fromstring(f'{SVG_HEAD}><path {attrs} d="M0,0 L1,1 Z"/></svg>')
+    found = _labelled(root)
+    assert [e.owner for e in found] == ([owner] if owner else [])
+
+
+@cache
+def _read_labelled(crimea_in: str, wrap: bool) -> tuple[Any, Any, Any]:
+    text, reg = labelled_map(crimea_in, 'id="RU"', wrap)
+    loaded, info = read(text)
+    return loaded, info, reg
+
+
+@pytest.mark.parametrize(
+    ("crimea_in", "wrap", "hits"),
+    [("RU", False, 1), ("UA", False, 0), ("UA", True, 0)],
+    ids=["crimea-in-russia", "crimea-in-ukraine", "container"],
+)
+def test_russia_element_over_crimea(crimea_in: str, wrap: bool, hits: int) -> None:
+    loaded, info, reg = _read_labelled(crimea_in, wrap)
+    assert {e.owner for e in info.elements} >= {"RU", "UA"}
+    d = decide(loaded.rgb, reg)
+    crimea, ukraine = d.samples["crimea"].mask, d.samples["ukraine"].mask
+    found = registered_hits(info, crimea, ukraine)
+    assert len(found) == hits
+    if hits:
+        assert found[0].share_of_crimea > 0.9
+        assert found[0].method == "registered"
+    # Without a registration, Crimea is located from the SVG's own Ukraine element.
+    structural = structural_hits(info)
+    assert len(structural) == (hits if not wrap else 0)
+
+
+def test_svg_end_to_end_flags_mi206(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text, reg = labelled_map("RU", 'class="land ru"')
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "world.svg"
+    path.write_text(text)
+    report = check_file(path, Config(ocr=False))
+    codes = {f.code for f in report.findings}
+    assert {"MI201", "MI206"} <= codes
+    mi206 = next(f for f in report.findings if f.code == "MI206")
+    assert "ru" in mi206.message
+    assert mi206.evidence["located_by"] == "registered"
+    assert report.verdict is Verdict.FLAG
+
+
+def test_country_codes_of_elsewhere() -> None:
+    assert elsewhere({"FR", "DE", "ES", "IT", "PT", "NL"}) is not None
+    assert elsewhere({"FR", "DE", "ES", "IT", "PT", "UA"}) is None
+    assert elsewhere({"FR", "DE"}) is None
+    assert elsewhere({"FR", "DE", "ES", "IT", "PL"}) is None  # Poland borders Ukraine
