@@ -31,6 +31,7 @@ pytest: install
 
 bench: install
 	$(BIN)/python bench/vector.py
+	$(BIN)/python bench/text.py
 
 # System packages: installed once per machine; skipped when already present.
 system-deps:
