@@ -12,6 +12,7 @@ import functools
 import importlib
 import importlib.util
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -109,8 +110,12 @@ def _run_uncached(source: Source, config: Config, explicit: bool) -> FileReport 
 def _check(source: Source, config: Config) -> FileReport:
     from checker.readers import detect, read_vector
 
-    if source.path is not None and not source.path.exists():
-        raise FileNotFoundError(source.name)
+    if source.path is not None:
+        if not source.path.exists():
+            raise FileNotFoundError(source.name)
+        if not source.path.is_dir() and not stat.S_ISREG(source.path.stat().st_mode):
+            # Opening a named pipe would block forever; devices and sockets are not files.
+            raise ReaderError("ME901", "not a regular file (named pipe, device or socket)")
     kind, fmt = detect(source)
     if kind == "vector":
         evidence = read_vector(source, fmt)

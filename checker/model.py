@@ -189,7 +189,9 @@ class Finding:
 
 def fingerprint(code: str, path: str, identity: str) -> str:
     """A line-number-free fingerprint: survives re-wrapping, moving text and reordering features."""
-    digest = hashlib.sha256(f"{code}\x1f{path}\x1f{identity}".encode()).hexdigest()
+    # surrogateescape: a path with undecodable bytes (os.fsdecode) still has a fingerprint.
+    text = f"{code}\x1f{path}\x1f{identity}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
     return digest[:32]
 
 

@@ -398,7 +398,6 @@ def test_truncated_flatgeobuf_is_an_error(checked: dict[str, dict[str, Any]]) ->
     assert checked["truncated/half-regions.fgb"]["verdict"] == "error"
 
 
-@pytest.mark.xfail(strict=True, reason="engine: walking a folder opens a FIFO and blocks")
 def test_check_paths_does_not_hang_on_a_named_pipe(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.geojson")
     try:
@@ -408,7 +407,6 @@ def test_check_paths_does_not_hang_on_a_named_pipe(tmp_path: Path) -> None:
     assert "error" in done.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="model.fingerprint: a path with undecodable bytes raises")
 def test_check_paths_takes_undecodable_names(tmp_path: Path) -> None:
     with open(os.fsencode(tmp_path) + b"/map-\xff.csv", "wb") as fh:
         fh.write(b"city,country\nKerch,RU\n")
