@@ -204,12 +204,20 @@ def _text_layer(grey: Image.Image) -> tuple[Image.Image, npt.NDArray[np.int64] |
 
     size = 9
     arr = np.asarray(grey)
-    if float(np.median(arr)) < 100:
-        opened = grey.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size))
-        strokes = ImageChops.subtract(grey, opened)
-    else:
-        closed = grey.filter(ImageFilter.MaxFilter(size)).filter(ImageFilter.MinFilter(size))
-        strokes = ImageChops.subtract(closed, grey)
+    dark = float(np.median(arr)) < 100
+    try:  # scipy's separable filters are ~20× faster than Pillow's rank filters
+        ndimage: Any = importlib.import_module("scipy.ndimage")
+        if dark:
+            strokes = arr.astype(np.int16) - ndimage.grey_opening(arr, size=(size, size))
+        else:
+            strokes = ndimage.grey_closing(arr, size=(size, size)).astype(np.int16) - arr
+    except ImportError:
+        if dark:
+            opened = grey.filter(ImageFilter.MinFilter(size)).filter(ImageFilter.MaxFilter(size))
+            strokes = np.asarray(ImageChops.subtract(grey, opened), dtype=np.int16)
+        else:
+            closed = grey.filter(ImageFilter.MaxFilter(size)).filter(ImageFilter.MinFilter(size))
+            strokes = np.asarray(ImageChops.subtract(closed, grey), dtype=np.int16)
     ink = np.asarray(strokes) > 40
     keep, letters = _letter_like(ink)
     return Image.fromarray(np.where(keep, 0, 255).astype(np.uint8)), letters

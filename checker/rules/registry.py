@@ -87,7 +87,8 @@ _LOADED: dict[str, Rule] | None = None
 def all_rules() -> dict[str, Rule]:
     """Every rule, by code, in code order (rule modules are imported once per process)."""
     global _LOADED  # noqa: PLW0603 - a load-once cache, like the rule table itself
-    if _LOADED is None:
+    # The length check also notices a rule removed by a test's clean-up.
+    if _LOADED is None or len(_LOADED) != len(_RULES):
         for module in RULE_MODULES:
             if importlib.util.find_spec(module) is not None:  # families land one by one
                 importlib.import_module(module)
