@@ -279,6 +279,27 @@ class ResultCache:
             self.usable = False
 
     def _open(self) -> sqlite3.Connection:
+        """Open (and set up) the database, retrying while another process holds it.
+
+        SQLite answers "database is locked" at once, without waiting out the busy timeout, when
+        waiting could deadlock: two processes that create the same new cache together both want
+        to switch it to WAL and create its tables. Such a lock is brief, so it is retried with a
+        short, growing pause for up to :data:`BUSY_TIMEOUT_S`.
+        """
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        pause = 0.005
+        while True:
+            try:
+                return self._open_once()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                if time.monotonic() + pause > deadline:
+                    raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+
+    def _open_once(self) -> sqlite3.Connection:
         self.directory.mkdir(parents=True, exist_ok=True)
         _write_cachedir_tag(self.directory)
         db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)

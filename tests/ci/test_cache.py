@@ -375,3 +375,34 @@ def test_cli_cache_location_and_no_cache(tmp_path: Path, monkeypatch: pytest.Mon
     close_all()
     assert CliRunner().invoke(cli, ["check", "us.geojson", "--cache-dir", "c2"]).exit_code == 0
     assert (tmp_path / "c2" / DB_NAME).exists()
+
+
+def test_a_briefly_locked_new_cache_is_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SQLite says "database is locked" at once (no busy wait) when two processes set up the
+    # same new cache together; the open is retried instead of running uncached.
+    real = cache_mod.ResultCache._open_once
+    failures = iter([True, True])
+
+    def flaky(self: cache_mod.ResultCache) -> sqlite3.Connection:
+        if next(failures, False):
+            raise sqlite3.OperationalError("database is locked")
+        return real(self)
+
+    monkeypatch.setattr(cache_mod.ResultCache, "_open_once", flaky)
+    opened = cache_mod.ResultCache(tmp_path / "cache")
+    assert opened.usable
+    opened.close()
+
+
+def test_other_open_errors_are_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = []
+
+    def broken(self: cache_mod.ResultCache) -> sqlite3.Connection:
+        calls.append(1)
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(cache_mod.ResultCache, "_open_once", broken)
+    assert not cache_mod.ResultCache(tmp_path / "cache").usable
+    assert calls == [1]
