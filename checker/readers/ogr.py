@@ -164,12 +164,56 @@ def read_ogr(source: Source, fmt: str) -> VectorEvidence:
             _check_sidecars(path, notes)
             read.append(_read_layer(str(path), None, path.stem, notes))
         else:
-            for name, geometry_type in _layers_of(str(path)):
+            if fmt == "flatgeobuf":
+                _check_flatgeobuf_header(path)
+            layers = _layers_of(str(path))
+            if not layers and fmt == "flatgeobuf":
+                raise ReaderError("ME901", "GDAL found no layer in this FlatGeobuf file (damaged?)")
+            for name, geometry_type in layers:
                 if geometry_type is None:
                     notes.append(f"layer {name!r} has no geometry column (attributes only)")
                 read.append(_read_layer(str(path), name, name, notes))
+                if fmt == "flatgeobuf":
+                    _check_feature_count(str(path), name, len(read[-1][0].features))
     crs = next((c for _, c in read if c is not None), None)
     return VectorEvidence(format=fmt, layers=[lay for lay, _ in read], source_crs=crs, notes=notes)
+
+
+def _check_feature_count(path: str, layer: str, got: int) -> None:
+    """FlatGeobuf's header states its feature count: fewer features read means the file was cut
+    short between features, which GDAL may not report."""
+    import pyogrio
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            declared = int(pyogrio.read_info(path, layer=layer).get("features", -1))
+    except Exception:  # the layer was just read; an info failure only skips this check
+        return
+    if declared > got:
+        raise ReaderError(
+            "ME901",
+            f"truncated FlatGeobuf: the header declares {declared} features, {got} could be read",
+        )
+
+
+def _check_flatgeobuf_header(path: Path) -> None:
+    """A FlatGeobuf file starts with 8 magic bytes and the header's length; a file cut short
+    inside its header is damaged (GDAL would list no layer and the map would look empty)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            size = fh.seek(0, 2)
+    except OSError as exc:
+        raise ReaderError("ME901", f"cannot read the file: {exc.strerror or exc}") from None
+    if len(head) < 12:
+        raise ReaderError("ME901", "truncated FlatGeobuf: the file ends inside its header")
+    header_len = int.from_bytes(head[8:12], "little")
+    if size < 12 + header_len:
+        raise ReaderError(
+            "ME901",
+            f"truncated FlatGeobuf: its header needs {12 + header_len} bytes, the file has {size}",
+        )
 
 
 def _check_sidecars(path: Path, notes: list[str]) -> None:

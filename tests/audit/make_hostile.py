@@ -301,10 +301,7 @@ VECTOR_EXTENSIONS = frozenset(
 
 #: Files on which a reader gives a wrong answer today (reported to the lead, not fixed here: the
 #: readers are not the audit's). The tests assert these separately, as expected failures.
-KNOWN_READER_DEFECTS: dict[str, str] = {
-    "truncated/half-regions.fgb": "a FlatGeobuf cut in half reads as clean (GDAL returns the "
-    "features before the cut and no error)",
-}
+KNOWN_READER_DEFECTS: dict[str, str] = {}
 
 #: Files the test changes between listing and checking: name → what happens to it.
 LATE_CHANGES: dict[str, str] = {
