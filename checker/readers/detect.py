@@ -480,7 +480,17 @@ def detect(source: Source) -> tuple[str, str]:
         return "document", "text"
 
     # 3. Unrecognised binary content: trust a vector extension (its reader reports the
-    # corruption precisely); anything else is unsupported.
+    # corruption precisely). Under another extension mapcheck reads, the file claims a format
+    # its content does not have: damaged, not merely unsupported, so it is an error even when
+    # found by walking a folder (never skipped as if it had been checked). Anything else is
+    # unsupported.
+    start = head[:8].hex(" ")
     if by_ext is not None and by_ext[0] == "vector":
         return by_ext
-    raise ReaderError("ME902", f"unrecognised file format (starts with bytes {head[:8].hex(' ')})")
+    if by_ext is not None or suffix in _SOURCE_EXTENSIONS | _TEXT_EXTENSIONS:
+        raise ReaderError(
+            "ME901",
+            f"not a valid {suffix} file: its content is in no format mapcheck knows "
+            f"(starts with bytes {start}); damaged or misnamed?",
+        )
+    raise ReaderError("ME902", f"unrecognised file format (starts with bytes {start})")
