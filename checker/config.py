@@ -156,22 +156,23 @@ class Config:
 
     def relative_path(self, path: str | os.PathLike[str]) -> str | None:
         """``path`` relative to :attr:`root`, with ``/`` separators; ``None`` if outside it."""
-        root = os.path.abspath(self.root if self.root is not None else os.getcwd())
-        full = os.path.abspath(os.fspath(path))
-        try:
-            rel = os.path.relpath(full, root)
-        except ValueError:  # another drive (Windows)
-            return None
-        if rel in (os.curdir, os.pardir) or rel.startswith(os.pardir + os.sep):
-            return None
-        return rel.replace(os.sep, "/")
+        return _relative(path, self.root if self.root is not None else os.getcwd())
 
-    def is_excluded(self, path: str | os.PathLike[str]) -> bool:
-        """Whether ``exclude`` (or a default exclude) matches ``path`` or a folder above it."""
+    def is_excluded(
+        self, path: str | os.PathLike[str], walk_root: str | os.PathLike[str] | None = None
+    ) -> bool:
+        """Whether ``exclude`` (or a default exclude) matches ``path`` or a folder above it.
+
+        Globs are relative to :attr:`root`. A path outside it that was found by walking the
+        folder ``walk_root`` is matched relative to that folder instead, so that checking
+        ``/elsewhere/site`` still leaves out ``/elsewhere/site/node_modules``.
+        """
         patterns = self.exclude + (DEFAULT_EXCLUDES if self.default_excludes else ())
         if not patterns:
             return False
         rel = self.relative_path(path)
+        if rel is None and walk_root is not None:
+            rel = _relative(path, walk_root)
         return rel is not None and _any_glob(patterns).match(rel) is not None
 
     def for_path(self, path: str | os.PathLike[str]) -> Config:
@@ -249,6 +250,17 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     body = _translate(pat, pattern)
     prefix = "" if anchored else "(?:.*/)?"
     return re.compile(f"^{prefix}{body}(?:/.*)?$", re.DOTALL)
+
+
+def _relative(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str | None:
+    """``path`` relative to ``root`` with ``/`` separators; ``None`` if outside it."""
+    try:
+        rel = os.path.relpath(os.path.abspath(os.fspath(path)), os.path.abspath(os.fspath(root)))
+    except ValueError:  # another drive (Windows)
+        return None
+    if rel in (os.curdir, os.pardir) or rel.startswith(os.pardir + os.sep):
+        return None
+    return rel.replace(os.sep, "/")
 
 
 @lru_cache(maxsize=64)

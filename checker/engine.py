@@ -45,7 +45,7 @@ def check_paths(
         name = str(item)
         path = Path(item)
         if path.is_dir():
-            for child in _walk(path):
+            for child in _walk(path, cfg):
                 source = Source(name=str(child), path=child, max_bytes=cfg.max_bytes)
                 report = _run(source, cfg, explicit=False)
                 if report is not None:
@@ -277,12 +277,19 @@ _ERROR_HINTS = {
 }
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Files under ``root`` in a stable order; symlinked folders are not followed (no loops)."""
+def _walk(root: Path, config: Config) -> Iterator[Path]:
+    """Files under ``root`` in a stable order; symlinked folders are not followed (no loops).
+    Excluded folders (``node_modules``, configured globs) are not entered at all."""
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in SKIP_DIRS
+            and not d.startswith(".")
+            and not config.is_excluded(os.path.join(dirpath, d), root)
+        )
         for name in sorted(filenames):
-            if name.startswith("."):
+            if name.startswith(".") or config.is_excluded(os.path.join(dirpath, name), root):
                 continue
             yield Path(dirpath) / name
 

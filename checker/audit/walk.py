@@ -128,13 +128,13 @@ def _folder(
         except OSError:
             is_link, is_dir = True, False
         if is_dir:
-            if name in SKIP_DIRS or config.is_excluded(child_path):
+            if name in SKIP_DIRS or config.is_excluded(child_path, os.fsdecode(root)):
                 continue
             if is_link and not follow:
                 continue  # as `mapcheck check`: symlinked folders are not entered
             folders.append((child_path, child_shown))
             continue
-        if config.is_excluded(child_path):
+        if config.is_excluded(child_path, os.fsdecode(root)):
             continue
         try:
             st = os.stat(child_path)

@@ -353,3 +353,32 @@ def test_config_show_names_sources(tree: Path) -> None:
     assert 'paths = ["warn/"]' in out
     code, out = run(tree, "config", "show", "--no-cache")
     assert '# cache = "off"' in out and "CLI (--no-cache)" in out
+
+
+def test_excludes_apply_to_a_folder_outside_the_root(
+    tree: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Run from an unrelated folder: the walked folder's own layout decides what is excluded.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    _, found = verdicts(elsewhere, str(tree), "--exclude", "legacy")
+    assert {Path(p).relative_to(tree).as_posix() for p in found} == {
+        "maps/claims.geojson",
+        "warn/claims.geojson",
+        "drafts/claims.geojson",  # the tree's own .mapcheck.toml is not the one in force
+    }  # node_modules (default exclude) and legacy (--exclude) are not entered
+
+
+@pytest.mark.parametrize(
+    ("root", "path", "walk_root", "excluded"),
+    [
+        ("/w", "/w/node_modules/a.js", None, True),
+        ("/w", "/x/node_modules/a.js", None, False),  # outside the root, no walk root
+        ("/w", "/x/node_modules/a.js", "/x", True),
+        ("/w", "/x/src/a.js", "/x", False),
+        ("/w", "/build/site/src/a.js", "/build/site", False),  # an ancestor named like a default
+    ],
+)
+def test_is_excluded_relative_to_the_walk_root(
+    root: str, path: str, walk_root: str | None, excluded: bool
+) -> None:
+    assert Config(root=Path(root)).is_excluded(path, walk_root) is excluded
