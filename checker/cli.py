@@ -486,6 +486,49 @@ def fix(input_path: str, output_path: str, force: bool) -> None:
     click.echo(f"wrote {dst}")
 
 
+# --- serve ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but the loopback address exposes the page (and this "
+    "computer's CPU) to the network.",
+)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the web browser.")
+@click.option(
+    "--max-upload",
+    default=50,
+    show_default=True,
+    type=click.IntRange(1, 4096),
+    metavar="MB",
+    help="Refuse uploads larger than this many megabytes.",
+)
+@click.option("--ocr/--no-ocr", default=True, help="OCR images and scanned pages [default: yes].")
+def serve(host: str, port: int, open_browser: bool, max_upload: int, ocr: bool) -> None:
+    """A local web page: drop in a map or a document, see the verdict and why."""
+    try:
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        raise ConfigProblem(f"the web page needs Starlette and uvicorn ({exc})") from None
+    from checker.web.app import is_loopback
+    from checker.web.app import serve as run_server
+
+    if not is_loopback(host):
+        click.echo(
+            f"warning: listening on {host}, not on the loopback address: anyone who can reach "
+            "this computer can use the page",
+            err=True,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"mapcheck page at http://{shown}:{port}/ (Ctrl+C stops it)")
+    run_server(host, port, open_browser, max_upload * 1024 * 1024, ocr=ocr)
+
+
 def _add_audit_commands() -> None:
     """``audit`` and ``audit-report`` live in :mod:`checker.audit.cli` (click only at import)."""
     from checker.audit.cli import audit, audit_report
