@@ -196,25 +196,29 @@ def years_before(sentence: str, before: int) -> bool:
 
 def attributed(lex: Lexicon, blanked: str, code: str, match: str, scripts: tuple[str, ...]) -> str:
     """The attribution in a sentence (with the match blanked out), or ``""``."""
-    for guard in lex.guards_for("sentence", code, match, scripts):
-        m = guard.pattern.search(blanked)
-        if m:
-            return m.group(0)
+    for word, pattern in lex.scoped_guards("sentence", code, scripts):
+        if word is None or word in match:
+            m = pattern.search(blanked)
+            if m:
+                return m.group(0)
     sources = [
         (m.start(), m.end(), m.group(0))
-        for guard in lex.guards_for("source", code, match, scripts)
-        for m in guard.pattern.finditer(blanked)
+        for word, pattern in lex.scoped_guards("source", code, scripts)
+        if word is None or word in match
+        for m in pattern.finditer(blanked)
     ]
     if not sources:
         return ""
-    for guard in lex.guards_for("speech", code, match, scripts):
-        for m in guard.pattern.finditer(blanked):
-            for s, e, word in sources:
+    for word, pattern in lex.scoped_guards("speech", code, scripts):
+        if word is not None and word not in match:
+            continue
+        for m in pattern.finditer(blanked):
+            for s, e, source in sources:
                 gap = m.start() - e
                 if 0 <= gap <= SOURCE_THEN_SPEECH or (
                     0 <= gap <= 2 * SOURCE_THEN_SPEECH and _APPOSITION.match(blanked, e, m.start())
                 ):
-                    return f"{word} … {m.group(0)}"
+                    return f"{source} … {m.group(0)}"
                 if 0 <= s - m.end() <= SPEECH_THEN_SOURCE:
-                    return f"{m.group(0)} … {word}"
+                    return f"{m.group(0)} … {source}"
     return ""

@@ -138,6 +138,12 @@ class Lexicon:
     _phrase_patterns: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _by_code: dict[tuple[str, str, tuple[str, ...]], list[Guard]] = field(default_factory=dict)
     _guards: dict[tuple[str, str], list[Guard]] = field(default_factory=dict)
+    _tagged: dict[tuple[str, str], tuple[re.Pattern[str], dict[str, Phrase]]] = field(
+        default_factory=dict
+    )
+    _scoped: dict[
+        tuple[str, str, tuple[str, ...]], tuple[tuple[str | None, re.Pattern[str]], ...]
+    ] = field(default_factory=dict)
 
     def pattern(self, code: str, script: str) -> re.Pattern[str] | None:
         """The alternation of a rule's phrases in one script (``None`` if it has none)."""
@@ -151,6 +157,24 @@ class Lexicon:
             except re.error as exc:  # pragma: no cover - the shipped data is tested
                 raise LexiconError(f"phrases.tsv: rule {code} ({script}): {exc}") from exc
         return self._patterns[key]
+
+    def tagged_pattern(
+        self, code: str, script: str
+    ) -> tuple[re.Pattern[str], dict[str, Phrase]] | None:
+        """The rule's alternation (as :meth:`pattern`) with each phrase in a group of its own,
+        and the phrase of each group name: ``m.lastgroup`` names the phrase that matched (the
+        first alternative that matches wins, as in :meth:`pattern`), so no phrase has to be
+        tried again one by one."""
+        key = (code, script)
+        tagged = self._tagged.get(key)
+        if tagged is None:
+            parts = self.sources.get(key)
+            if not parts:
+                return None
+            pattern = re.compile("|".join(f"(?P<a{index}>{body})" for index, body in parts))
+            tagged = (pattern, {f"a{index}": self.phrases[index] for index, _ in parts})
+            self._tagged[key] = tagged
+        return tagged
 
     def phrases_of(self, code: str, script: str) -> list[Phrase]:
         """A rule's phrases in one script, in the order its pattern tries them."""
@@ -198,6 +222,24 @@ class Lexicon:
         for guard in guards:
             if guard.word is None or guard.word in folded_match:
                 yield guard
+
+    def scoped_guards(
+        self, kind: str, code: str, scripts: tuple[str, ...]
+    ) -> tuple[tuple[str | None, re.Pattern[str]], ...]:
+        """(word, pattern) of the guards of one kind for matches of ``code``, in the order
+        :meth:`guards_for` gives them; a guard applies when its word is ``None`` or in the
+        folded match (the caller checks, without a generator per match)."""
+        key = (kind, code, scripts)
+        scoped = self._scoped.get(key)
+        if scoped is None:
+            scoped = tuple(
+                (guard.word, guard.pattern)
+                for script in scripts
+                for guard in self.guards(kind, script)
+                if guard.codes is None or code in guard.codes
+            )
+            self._scoped[key] = scoped
+        return scoped
 
 
 def script_of(lang: str) -> str:
@@ -362,7 +404,7 @@ def _compile_phrases(
     bodies: dict[tuple[str, str], list[tuple[int, int, str]]] = defaultdict(list)
     leads: dict[tuple[str, str, str], int] = {}
     stems = sorted({stem for stem, _ in triggers})
-    finder = _StemFinder(stems)
+    finder = StemFinder(stems)
     counters: dict[str, _WordCounter] = {}
     for row in rows:
         code, lang, text = row["code"], row["lang"], row["phrase"]
@@ -480,7 +522,7 @@ def _phrase_pieces(text: str, lang: str, resolver: _SetResolver) -> str:
     return " ".join(fold(p.replace("*", "")) for p in pieces)
 
 
-class _StemFinder:
+class StemFinder:
     """Which trigger stems occur in a text; a multi-word stem counts when each of its words
     does (a cheap superset: stems only decide which rules the matcher tries around a hit)."""
 

@@ -37,7 +37,7 @@ from checker.text.guards import (
     in_quotes,
     years_before,
 )
-from checker.text.lexicon import Lexicon, Phrase, load
+from checker.text.lexicon import Lexicon, Phrase, StemFinder, load
 from checker.text.normalize import fold
 from checker.text.prescan import Hit, Prescan
 
@@ -96,6 +96,8 @@ class Matcher:
         self.stems = sorted({stem for stem, _ in lexicon.triggers})
         self.prescan = Prescan(self.stems)
         self.all_targets = frozenset(lexicon.targets())
+        self._plans: dict[tuple[int, tuple[str, ...]], list[_Target]] = {}
+        self._folded_stems = StemFinder(self.stems)
 
     def analyse(self, segments: Sequence[TextSegment]) -> list[TextMatch]:
         """Every match in the segments, in document order."""
@@ -123,62 +125,81 @@ class Matcher:
 
     def _window(self, doc: _Document, lo: int, hi: int, hits: list[Hit]) -> list[TextMatch]:
         raw = doc.window_text(lo, hi)
-        special = any(hit.stem < 0 for hit in hits)
+        special = False
+        for hit in hits:
+            if hit.stem < 0:
+                special = True
+                break
         found: dict[tuple[str, int, int], TextMatch] = {}
         readings = _readings(raw) if special else [(raw, _identity_map, False)]
         for variant, to_raw, exotic in readings:
             folded = fold(variant)
             view = _View(doc, lo, variant, folded, to_raw, exotic)
-            scripts = ("latin",) if folded.isascii() else ("latin", "cyrillic")
+            scripts = _LATIN if folded.isascii() else _BOTH
             if special or exotic:
-                candidates = self._scan(view, scripts)
+                candidates = self._scan(folded, scripts)
             else:
-                candidates = self._anchored(view, scripts, hits, lo)
+                candidates = self._anchored(folded, scripts, hits, lo)
             spans = sorted((start, end) for _, start, end in candidates)
             # Per rule, the first (then longest) match that survives the guards wins; matches
-            # of the same rule overlapping it are the same wording.
-            candidates.sort(key=lambda c: (c[0].code, c[1], -c[2]))
-            taken: dict[str, list[tuple[int, int]]] = {}
+            # of the same rule overlapping it are the same wording. Candidates come by rule,
+            # then start: a match overlaps one taken before it exactly when it starts before
+            # the furthest end taken so far.
+            candidates.sort(key=_candidate_order)
+            reach: dict[str, int] = {}
             for phrase, start, end in candidates:
-                if any(a < end and start < b for a, b in taken.get(phrase.code, ())):
+                code = phrase.code
+                if reach.get(code, -1) > start:
                     continue
-                key = (phrase.code, to_raw(start), to_raw(end))
+                key = (code, to_raw(start), to_raw(end))
                 if key in found:
                     continue
                 judged = self._judge(view, phrase, start, end, scripts, spans)
                 if judged is not None:
                     found[key] = judged
-                    taken.setdefault(phrase.code, []).append((start, end))
+                    if end > reach.get(code, -1):
+                        reach[code] = end
             if ", crimea" in folded:
                 self._datelines(view, found)
-        return sorted(found.values(), key=lambda m: (m.line, m.column, m.code))
+        if len(found) > 1:
+            return sorted(found.values(), key=_match_order)
+        return list(found.values())
+
+    def _plan(self, stem: int, scripts: tuple[str, ...]) -> list[_Target]:
+        """The rules worth trying around a hit of trigger stem ``stem`` (cached)."""
+        key = (stem, scripts)
+        plan = self._plans.get(key)
+        if plan is None:
+            lex = self.lex
+            text = self.stems[stem]
+            plan = []
+            for code, script in sorted(lex.stem_targets.get(text, ())):
+                if script not in scripts:
+                    continue
+                tagged = lex.tagged_pattern(code, script)
+                if tagged is not None:
+                    lead = lex.lead(code, script, text)
+                    plan.append((code, script, lead, tagged[0], tagged[1]))
+            self._plans[key] = plan
+        return plan
 
     def _anchored(
-        self, view: _View, scripts: tuple[str, ...], hits: list[Hit], lo: int
+        self, folded: str, scripts: tuple[str, ...], hits: list[Hit], lo: int
     ) -> list[tuple[Phrase, int, int]]:
         """Try each rule only at the word starts that can begin a phrase holding the stem hit
         (the hit's own word and up to :meth:`Lexicon.lead` words before it)."""
-        folded = view.folded
         out: list[tuple[Phrase, int, int]] = []
         tried: set[tuple[str, str, int]] = set()
-        lex = self.lex
+        size = len(folded)
         for hit in hits:
-            stem = self.stems[hit.stem]
             pos = hit.start - lo
-            if not 0 <= pos < len(folded):
+            if not 0 <= pos < size:
                 continue
-            targets = [
-                (code, script, lex.lead(code, script, stem))
-                for code, script in lex.stem_targets.get(stem, ())
-                if script in scripts
-            ]
-            if not targets:
+            plan = self._plan(hit.stem, scripts)
+            if not plan:
                 continue
-            starts = _word_starts_before(folded, pos, max(t[2] for t in targets))
-            for code, script, lead in targets:
-                pattern = lex.pattern(code, script)
-                if pattern is None:
-                    continue
+            starts = _word_starts_before(folded, pos, max(t[2] for t in plan))
+            for code, script, lead, pattern, phrases in plan:
                 for start in starts[-(lead + 1) :]:
                     key = (code, script, start)
                     if key in tried:
@@ -186,22 +207,27 @@ class Matcher:
                     tried.add(key)
                     m = pattern.match(folded, start)
                     if m is not None:
-                        phrase = self._phrase_at(code, script, start, m.end(), folded)
-                        if phrase is not None:
-                            out.append((phrase, start, m.end()))
+                        out.append((phrases[m.lastgroup], start, m.end()))  # type: ignore[index]
         return out
 
-    def _scan(self, view: _View, scripts: tuple[str, ...]) -> list[tuple[Phrase, int, int]]:
+    def _scan(self, folded: str, scripts: tuple[str, ...]) -> list[tuple[Phrase, int, int]]:
         """Every rule over the whole window: for windows with look-alike letters, invisible
         characters or hyphenation, where the stems cannot say which rules to try."""
-        folded = view.folded
         out: list[tuple[Phrase, int, int]] = []
-        for code, script in sorted(self.all_targets):
+        # Only the rules with a trigger stem in the folded window can match in it (every phrase
+        # holds a stem; a stem of several words counts when each word is there).
+        targets = {
+            target
+            for stem in self._folded_stems.stems_in(folded)
+            for target in self.lex.stem_targets.get(stem, ())
+        }
+        for code, script in sorted(targets):
             if script not in scripts:
                 continue
-            pattern = self.lex.pattern(code, script)
-            if pattern is None:
+            tagged = self.lex.tagged_pattern(code, script)
+            if tagged is None:
                 continue
+            pattern, phrases = tagged
             pos = 0
             while pos < len(folded):
                 m = pattern.search(folded, pos)
@@ -211,20 +237,8 @@ class Matcher:
                 pos = start + 1  # overlapping matches too: a rejected one may hide a good one
                 if start > 0 and folded[start - 1].isalnum():  # the left word boundary
                     continue
-                phrase = self._phrase_at(code, script, start, m.end(), folded)
-                if phrase is not None:
-                    out.append((phrase, start, m.end()))
+                out.append((phrases[m.lastgroup], start, m.end()))  # type: ignore[index]
         return out
-
-    def _phrase_at(
-        self, code: str, script: str, start: int, end: int, folded: str
-    ) -> Phrase | None:
-        """Which phrase of the rule matched (the first in pattern order, as the engine)."""
-        for phrase in self.lex.phrases_of(code, script):
-            m = self.lex.phrase_pattern(phrase).match(folded, start)
-            if m is not None and m.end() == end:
-                return phrase
-        return None
 
     def _judge(
         self,
@@ -243,21 +257,31 @@ class Matcher:
             lo, hi = max(0, start - MARGIN), min(len(folded), end + MARGIN)
             if not any(lex.contexts[name].search(folded, lo, hi) for name in phrase.context):
                 return None
-        before = folded[max(0, start - VETO_CHARS) : start]
-        after = folded[end : end + VETO_CHARS]
-        for guard in lex.guards_for("veto-before", code, fmatch, scripts):
-            if guard.pattern.search(before):
-                return None
-        for guard in lex.guards_for("veto-after", code, fmatch, scripts):
-            if guard.pattern.search(after):
-                return None
-        for guard in lex.guards_for("negation", code, fmatch, scripts):
-            if guard.pattern.search(before):
-                return None
+        guards = lex.scoped_guards
+        before: str | None = None
+        for word, pattern in guards("veto-before", code, scripts):
+            if word is None or word in fmatch:
+                if before is None:
+                    before = folded[max(0, start - VETO_CHARS) : start]
+                if pattern.search(before):
+                    return None
+        after: str | None = None
+        for word, pattern in guards("veto-after", code, scripts):
+            if word is None or word in fmatch:
+                if after is None:
+                    after = folded[end : end + VETO_CHARS]
+                if pattern.search(after):
+                    return None
+        for word, pattern in guards("negation", code, scripts):
+            if word is None or word in fmatch:
+                if before is None:
+                    before = folded[max(0, start - VETO_CHARS) : start]
+                if pattern.search(before):
+                    return None
         s_lo, s_hi = view.sentences.span(start, end)
         sentence = folded[s_lo:s_hi]
-        for guard in lex.guards_for("veto-sentence", code, fmatch, scripts):
-            if guard.pattern.search(sentence):
+        for word, pattern in guards("veto-sentence", code, scripts):
+            if (word is None or word in fmatch) and pattern.search(sentence):
                 return None
         history = HISTORY_BEFORE.get(code)
         if history is not None and years_before(sentence, history):
@@ -267,31 +291,30 @@ class Matcher:
         if in_quotes(folded, start, end, quote_from):
             reportage = "quoted"
         else:
-            near = folded[max(0, start - NEAR_CHARS) : start]
-            for guard in lex.guards_for("near", code, fmatch, scripts):
-                hit = guard.pattern.search(near)
-                if hit:
-                    reportage = hit.group(0).split()[0].strip("\"'«»“”„")
-                    break
+            near: str | None = None
+            for word, pattern in guards("near", code, scripts):
+                if word is None or word in fmatch:
+                    if near is None:
+                        near = folded[max(0, start - NEAR_CHARS) : start]
+                    hit = pattern.search(near)
+                    if hit:
+                        reportage = hit.group(0).split()[0].strip("\"'«»“”„")
+                        break
         if code in STYLE_CODES:
             if reportage:
                 return None  # a quoted title or a "so-called Crimean bridge" is fine
         elif not reportage:
             # Attribution is read with every phrase of the sentence blanked out: "Russia" in
             # "claimed by both Russia and Ukraine" is no speaker.
-            chars = list(sentence)
-            first = max(0, bisect_right(spans, (s_lo - _LONGEST_PHRASE, 0)) - 1)
-            for a, b in itertools.islice(spans, first, None):
-                if a >= s_hi:
-                    break
-                for i in range(max(a, s_lo), min(b, s_hi)):
-                    chars[i - s_lo] = " "
-            reportage = attributed(lex, "".join(chars), code, fmatch, scripts)
+            reportage = attributed(lex, _blanked(folded, s_lo, s_hi, spans), code, fmatch, scripts)
         confidence = 0.85 if phrase.context else 0.9 if code == "MT307" else 0.95
         if view.exotic:
             confidence = round(confidence * 0.95, 3)
-        m = lex.phrase_pattern(phrase).match(folded, start)
-        suggestion = _suggestion(view, m, phrase) if m is not None else phrase.replacement
+        if phrase.replacement.startswith("=") or "{" in phrase.replacement:
+            m = lex.phrase_pattern(phrase).match(folded, start)
+            suggestion = _suggestion(view, m, phrase) if m is not None else phrase.replacement
+        else:
+            suggestion = phrase.replacement
         return self._build(
             view,
             start,
@@ -388,6 +411,41 @@ _DATELINE_COUNTRY = re.compile(r"\s*,?\s*(?:russia|russian|rf|ukraine)(?![^\W_])
 _WORD = re.compile(r"[^\W_]+")
 #: Longer runs of letters are no word of any phrase (bounds the look-back on junk input).
 _LONGEST_WORD = 40
+
+
+_LATIN = ("latin",)
+_BOTH = ("latin", "cyrillic")
+#: (code, script, lead, tagged pattern, phrase of each group) of a rule worth trying around a
+#: stem.
+_Target = tuple[str, str, int, re.Pattern[str], dict[str, Phrase]]
+
+
+def _candidate_order(candidate: tuple[Phrase, int, int]) -> tuple[str, int, int]:
+    return (candidate[0].code, candidate[1], -candidate[2])
+
+
+def _match_order(match: TextMatch) -> tuple[int, int, str]:
+    return (match.line, match.column, match.code)
+
+
+def _blanked(folded: str, s_lo: int, s_hi: int, spans: list[tuple[int, int]]) -> str:
+    """``folded[s_lo:s_hi]`` with every matched span in it turned into spaces."""
+    pieces: list[str] = []
+    cur = s_lo
+    first = max(0, bisect_right(spans, (s_lo - _LONGEST_PHRASE, 0)) - 1)
+    for a, b in itertools.islice(spans, first, None):
+        if a >= s_hi:
+            break
+        lo = a if a > cur else cur
+        hi = b if b < s_hi else s_hi
+        if hi > lo:
+            pieces.append(folded[cur:lo])
+            pieces.append(" " * (hi - lo))
+            cur = hi
+    if not pieces:
+        return folded[s_lo:s_hi]
+    pieces.append(folded[cur:s_hi])
+    return "".join(pieces)
 
 
 def _word_starts_before(folded: str, pos: int, count: int) -> list[int]:

@@ -55,13 +55,16 @@ def fold(text: str) -> str:
     special = text.replace("\n", " ") if "\n" in text else text
     if _SPECIAL.search(special) is not None:
         table = _special_table()
-        special = _SPECIAL.sub(lambda m: table[ord(m.group())], special)
+        for ch in set(_SPECIAL.findall(special)):
+            special = special.replace(ch, table[ord(ch)])
     if unicodedata.is_normalized("NFKC", special):
         low = special.casefold()
         if len(low) == len(text):
             if low.isascii():
                 return low
             low = low.replace("ё", "е")
+            if _CYRILLIC.search(low) is None or _LATIN.search(low) is None:
+                return low  # one script only: no word mixes them
             if _has_mixed_word(low):
                 return _fix_mixed_scripts(low)
             return low
@@ -95,18 +98,24 @@ def _special_table() -> dict[int, str]:
     return _TABLE
 
 
-#: A Latin letter next to a Cyrillic one, and a letter of neither script.
-_MIXED_PAIR = re.compile(r"[a-z][\u0400-\u04ff]|[\u0400-\u04ff][a-z]")
+#: A Latin letter right before or after a Cyrillic one (led by the Cyrillic letter, so that the
+#: regular expression engine skips ahead to Cyrillic text).
+_MIXED_DIRECT = re.compile(r"[\u0400-\u04ff](?:(?<=[a-z][\u0400-\u04ff])|[a-z])")
+#: A letter of neither script, and a Latin and a Cyrillic letter with only such letters
+#: between them.
 _OTHER_LETTER = re.compile(r"[^\W\d_a-z\u0400-\u04ff]")
+_MIXED_APART = re.compile(
+    r"[a-z][^\W\d_a-z\u0400-\u04ff]+[\u0400-\u04ff]|[\u0400-\u04ff][^\W\d_a-z\u0400-\u04ff]+[a-z]"
+)
 
 
 def _has_mixed_word(text: str) -> bool:
-    """Whether some word has both Latin and Cyrillic letters (then the look-alike mapping of
-    :func:`_fix_mixed_scripts` applies). Without letters of a third script such a word has a
-    Latin letter next to a Cyrillic one; with them, the caller's full pass decides."""
-    if _MIXED_PAIR.search(text) is not None:
+    """Whether some word has both Latin and Cyrillic letters (only then does the look-alike
+    mapping of :func:`_fix_mixed_scripts` change anything): two such letters side by side, or
+    with only letters of a third script between them."""
+    if _MIXED_DIRECT.search(text) is not None:
         return True
-    return _OTHER_LETTER.search(text) is not None
+    return _OTHER_LETTER.search(text) is not None and _MIXED_APART.search(text) is not None
 
 
 def _fix_mixed_scripts(text: str) -> str:
