@@ -8,6 +8,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Tesseract with English, Ukrainian and Russian data is needed by the image and PDF checks.
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ukr tesseract-ocr-rus
+# Chromium and its driver run the web page's end-to-end test (tests/web/test_browser.py).
+# Debian ships real packages; Ubuntu's are snap shims that a container without snapd cannot
+# install, so there a failure is a warning (the browser test then skips, or fails under CI=true).
+BROWSER_PACKAGES := chromium chromium-driver
 
 .PHONY: demo test lint typecheck pytest system-deps install bench clean
 
@@ -41,10 +45,23 @@ system-deps:
 	    for l in eng ukr rus; do tesseract --list-langs 2>/dev/null | grep -qx $$l || missing="$$missing tesseract-ocr-$$l"; done; \
 	  fi; \
 	  $(PYTHON) -c 'import venv, ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
-	  if [ -n "$$missing" ]; then \
-	    echo "== installing system packages:$$missing"; \
+	  browser=""; \
+	  command -v chromium >/dev/null 2>&1 || browser="chromium"; \
+	  command -v chromedriver >/dev/null 2>&1 || browser="$$browser chromium-driver"; \
+	  ubuntu=""; grep -qx 'ID=ubuntu' /etc/os-release 2>/dev/null && ubuntu=1; \
+	  if [ -z "$$ubuntu" ]; then missing="$$missing $$browser"; browser=""; fi; \
+	  if [ -n "$$(echo $$missing)" ] || [ -n "$$browser" ]; then \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    apt-get update -qq || exit 1; \
+	  fi; \
+	  if [ -n "$$(echo $$missing)" ]; then \
+	    echo "== installing system packages:$$missing"; \
+	    apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  fi; \
+	  if [ -n "$$browser" ]; then \
+	    echo "== installing system packages: $$browser (Ubuntu: snap shims)"; \
+	    apt-get install -y -qq --no-install-recommends $$browser >/dev/null \
+	      || echo "warning: could not install $$browser; the browser test will be skipped"; \
 	  fi
 
 	@mkdir -p $(VENV) && touch $@

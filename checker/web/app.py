@@ -106,13 +106,15 @@ def create_app(
             return problem(403, "error.forbidden")
         folder = Path(tempfile.mkdtemp(prefix="mapcheck-web-", dir=temp_root))  # mode 0700
         try:
+            inbox = folder / "in"
+            inbox.mkdir(mode=0o700)
             try:
                 upload = await receive(
                     request.stream(),
                     request.headers.get("content-type", ""),
                     request.headers.get("content-length"),
                     max_upload,
-                    folder,
+                    inbox,
                 )
             except UploadError as exc:
                 return problem(exc.status, exc.key, exc.detail)
@@ -126,7 +128,7 @@ def create_app(
                 text = upload.fields.get("text", "")
                 if not text.strip():
                     return problem(400, "error.empty")
-                file, name = folder / "pasted", "pasted text"
+                file, name = inbox / "pasted", "pasted text"
                 file.write_bytes(text.encode("utf-8"))
             job = service.Job(
                 folder=folder,

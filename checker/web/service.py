@@ -300,9 +300,11 @@ def _fix_zipped_shapefile(job: Job, fixed: Path) -> dict[str, Any]:
     """A zipped shapefile: its parts unpacked under fixed names, fixed, zipped again.
 
     Member names from the archive are never used as paths: the first ``.shp`` and its sidecars
-    (same stem) are written as ``in/map.<ext>``, sizes checked against the upload limit.
+    (same stem) are written as ``in/<stem>.<ext>`` with the stem reduced to a safe character set
+    (:func:`~checker.web.upload.safe_stem`), sizes checked against the upload limit.
     """
     from checker.fix import fix_file
+    from checker.web.upload import safe_stem
 
     src_dir, out_dir = fixed / "in", fixed / "out"
     src_dir.mkdir(mode=0o700)
@@ -313,6 +315,7 @@ def _fix_zipped_shapefile(job: Job, fixed: Path) -> dict[str, Any]:
         if shp is None:
             return {"error": "the archive holds no .shp file"}
         stem = shp.filename[:-4]
+        base = safe_stem(stem.rsplit("/", 1)[-1])
         parts = {
             m.filename[len(stem) :].lower(): m
             for m in members
@@ -321,9 +324,9 @@ def _fix_zipped_shapefile(job: Job, fixed: Path) -> dict[str, Any]:
         if sum(m.file_size for m in parts.values()) > job.max_fix_bytes:
             return {"error": "too large to return here"}
         for ext, member in parts.items():
-            with archive.open(member) as fh_in, open(src_dir / f"map{ext}", "wb") as fh_out:
+            with archive.open(member) as fh_in, open(src_dir / f"{base}{ext}", "wb") as fh_out:
                 fh_out.write(fh_in.read(job.max_fix_bytes + 1))
-    result = fix_file(src_dir / "map.shp", out_dir / "map.shp")
+    result = fix_file(src_dir / f"{base}.shp", out_dir / f"{base}.shp")
     if not result.changes:
         return {"changes": [], "data": None}
     display_stem = Path(job.name).stem or "map"

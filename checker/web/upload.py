@@ -4,9 +4,9 @@ The limit is enforced while the body arrives: a request that announces a larger
 ``Content-Length`` is refused before a byte is read, and one that sends more than the limit is
 cut off as soon as it crosses it, so an oversized upload never fills the disk or the memory.
 The file goes straight to a new file in the caller's private folder (made by
-:func:`tempfile.mkdtemp`, mode 0700); its name there is fixed by the server. The name the client
-sent is used only for its extension (which the readers use to tell formats apart) and, cleaned,
-for display: nothing from the client is ever part of a filesystem path.
+:func:`tempfile.mkdtemp`, mode 0700). The name the client sent is used for display (cleaned), for
+its extension (which the readers use to tell formats apart) and for a stem reduced to ASCII
+letters, digits, ``_`` and ``-``: no separator, no dot, nothing that can leave the folder.
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ def display_name(raw: str) -> str:
     name = "".join(c for c in name if unicodedata.category(c)[0] != "C")
     name = " ".join(name.split()).strip(" .")
     return name[:120] or FALLBACK_NAME
+
+
+def safe_stem(name: str) -> str:
+    """A file-name stem for the private folder: ASCII letters, digits, ``_`` and ``-`` only
+    (readers name layers after the file, so ``europe-50m`` reads better than ``upload``)."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", os.path.splitext(name)[0]).strip("_-")
+    return stem[:60] or FALLBACK_NAME
 
 
 def safe_suffix(name: str) -> str:
@@ -171,8 +178,8 @@ class _Sink:
             self.problem = UploadError(400, "error.one_file")
             return
         filename = display_name(raw_filename.decode("utf-8", "replace"))
-        # The only path ever written: fixed by the server, extension checked against a pattern.
-        target = self.folder / f"upload{safe_suffix(filename)}"
+        # The only path ever written: in the server's folder, made of a fixed character set.
+        target = self.folder / f"{safe_stem(filename)}{safe_suffix(filename)}"
         self._fh = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self.upload.file = target
         self.upload.filename = filename

@@ -26,7 +26,7 @@ from checker.readers.base import Source
 from checker.web import service
 from checker.web.app import CSP, create_app
 from checker.web.strings import EN, TABLES, UK
-from checker.web.upload import UploadError, display_name, receive, safe_suffix
+from checker.web.upload import UploadError, display_name, receive, safe_stem, safe_suffix
 from tests.imaging import maps
 from tests.web.conftest import BASE_URL, HEADERS, LIMIT
 
@@ -321,7 +321,7 @@ def test_limit_is_enforced_while_the_body_arrives(tmp_path: Path) -> None:
         anyio.run(run)
     assert info.value.status == 413
     assert len(pulled) <= 10
-    written = tmp_path / "upload.png"
+    written = tmp_path / "a.png"
     assert written.stat().st_size <= 10_000
 
 
@@ -446,18 +446,20 @@ def test_client_file_name_is_never_a_path(client: TestClient, upload_root: Path)
 
 
 @pytest.mark.parametrize(
-    ("raw", "name", "suffix"),
+    ("raw", "name", "stem", "suffix"),
     [
-        ("map.PNG", "map.PNG", ".png"),
-        ("C:\\Users\\me\\карта.geojson", "карта.geojson", ".geojson"),
-        ("../../etc/passwd", "passwd", ""),
-        ("", "upload", ""),
-        ("...", "upload", ""),
-        ("a.tar.gz", "a.tar.gz", ".gz"),
-        ("x.$(rm -rf)", "x.$(rm -rf)", ""),
-        ("line\nbreak.txt", "linebreak.txt", ".txt"),
+        ("map.PNG", "map.PNG", "map", ".png"),
+        ("C:\\Users\\me\\карта.geojson", "карта.geojson", "upload", ".geojson"),
+        ("../../etc/passwd", "passwd", "passwd", ""),
+        ("", "upload", "upload", ""),
+        ("...", "upload", "upload", ""),
+        ("a.tar.gz", "a.tar.gz", "a_tar", ".gz"),
+        ("x.$(rm -rf)", "x.$(rm -rf)", "x", ""),
+        ("line\nbreak.txt", "linebreak.txt", "linebreak", ".txt"),
+        ("мапа 2024 (final).svg", "мапа 2024 (final).svg", "2024_final", ".svg"),
     ],
 )
-def test_file_name_cleaning(raw: str, name: str, suffix: str) -> None:
+def test_file_name_cleaning(raw: str, name: str, stem: str, suffix: str) -> None:
     assert display_name(raw) == name
+    assert safe_stem(display_name(raw)) == stem
     assert safe_suffix(display_name(raw)) == suffix

@@ -147,6 +147,11 @@
     var profile = form.querySelector('input[name="profile"]:checked');
     data.append('profile', profile ? profile.value : 'un');
     if (chosenFile) { data.append('file', chosenFile, chosenFile.name); } else { data.append('text', pasted); }
+    lastResult = null;
+    lastProblem = null;
+    result.hidden = true;
+    result.removeAttribute('data-state');
+    resultBody.textContent = '';
     setBusy(true);
     statusRegion.textContent = t('busy');
     fetch('/api/check', {
@@ -208,7 +213,7 @@
     resultBody.appendChild(el('div', { 'class': 'verdict v-' + v }, [
       badge, el('p', { text: t('verdict.' + v + '.explain') })
     ]));
-    resultBody.appendChild(el('p', { 'class': 'muted small', text: t('result.took', { seconds: res.seconds, profile: t('profile.' + res.profile) }) }));
+    resultBody.appendChild(el('p', { 'class': 'muted small', text: t('result.took', { seconds: (Math.round(res.seconds * 10) / 10).toLocaleString(lang), profile: t('profile.' + res.profile) }) }));
     if (res.error) {
       resultBody.appendChild(el('p', { 'class': 'problem', text: res.error }));
     }
