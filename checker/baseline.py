@@ -14,9 +14,11 @@ baseline and reviews show only real changes::
       ]
     }
 
-``code``, ``path`` and ``message`` are for people; matching uses ``fingerprint`` alone. As the
-fingerprint includes the path as reported, create and check a baseline from the same folder
-with the same path spelling (CI runs from the repository root). Input errors (ME9xx) are never
+``code``, ``path`` and ``message`` are for people; matching uses ``fingerprint`` alone. The
+fingerprint includes the file's path relative to the configuration's root (the folder of the
+configuration file, else the working directory), so `maps/x.json`, `./maps/x.json` and an
+absolute path match the same entries; a file outside the root is fingerprinted by the path as
+given. Renaming or moving a file makes its findings new. Input errors (ME9xx) are never
 baselined: a file that cannot be read is not known to be unchanged.
 """
 

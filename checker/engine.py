@@ -216,6 +216,10 @@ def finalize(path: str, raw: Iterable[RawFinding], config: Config) -> tuple[Find
     rules = all_rules()
     out: list[Finding] = []
     seen: set[str] = set()
+    # Relative to the root (the configuration file's folder, else the working directory), so a
+    # baseline matches however the file was named: `maps/x.json`, `./maps/x.json`, an absolute
+    # path, or from another working directory under the same configuration.
+    fp_path = (config.relative_path(path) if path != "-" else None) or path
     for item in raw:
         rule = rules[item.code]
         if item.code in config.disable:
@@ -225,7 +229,7 @@ def finalize(path: str, raw: Iterable[RawFinding], config: Config) -> tuple[Find
         )
         if severity is None:
             continue  # the profile does not report this rule
-        fp = fingerprint(item.code, path, item.identity or item.message)
+        fp = fingerprint(item.code, fp_path, item.identity or item.message)
         if fp in seen:
             continue
         seen.add(fp)

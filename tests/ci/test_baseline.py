@@ -89,6 +89,17 @@ def test_check_reports_only_new_findings(repo: Path) -> None:
     assert doc["summary"]["baselined"] > 0
 
 
+def test_a_baseline_matches_however_the_files_are_named(repo: Path) -> None:
+    (repo / ".mapcheck.toml").write_text("")  # the root: findings are fingerprinted below it
+    run(repo, "baseline", "create", "b.json", "maps", "--no-cache")
+    for spelling in ("./maps", str(repo / "maps"), "maps/../maps"):
+        code, out = run(repo, "check", spelling, "--baseline", "b.json", "--no-cache")
+        assert code == 0 and "matched the baseline" in out, (spelling, out)
+    # From a folder below the root, with a path relative to it.
+    code, out = run(repo / "maps", "check", ".", "--baseline", str(repo / "b.json"), "--no-cache")
+    assert code == 0 and "matched the baseline" in out, out
+
+
 def reorder(path: Path) -> None:
     """Reverse the features and write the file with other whitespace and key order."""
     doc = json.loads(path.read_text(encoding="utf-8"))
