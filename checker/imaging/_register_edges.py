@@ -61,9 +61,10 @@ def to_float_rgb(rgb: npt.NDArray[np.generic]) -> F32:
         out = arr.astype(np.float32) / 257.0
     elif np.issubdtype(arr.dtype, np.floating):
         out = arr.astype(np.float32)
-        if out.size and float(np.nanmax(out)) <= 1.0:
+        finite = np.isfinite(out)
+        if finite.any() and float(out[finite].max()) <= 1.0:
             out = out * 255.0
-        out = np.nan_to_num(out, nan=255.0, posinf=255.0, neginf=0.0)
+        out = np.clip(np.nan_to_num(out, nan=255.0, posinf=255.0, neginf=0.0), 0.0, 255.0)
     else:
         out = arr.astype(np.float32)
     channels = out.shape[2]
@@ -103,25 +104,47 @@ def edge_level(img: F32, factor: float) -> EdgeLevel:
     jxx = np.zeros((h, w), np.float32)
     jyy = np.zeros((h, w), np.float32)
     jxy = np.zeros((h, w), np.float32)
+    smooth = np.empty((h, w), np.float32)
     for c in range(3):
         ch = img[..., c]
         # Sobel divided by 8: a step of height d gives about d/2 on each of its two pixels.
-        gx = ndimage.sobel(ch, axis=1, mode="nearest") / 8.0
-        gy = ndimage.sobel(ch, axis=0, mode="nearest") / 8.0
+        ndimage.correlate1d(ch, _SMOOTH, axis=0, output=smooth, mode="nearest")
+        gx = ndimage.correlate1d(smooth, _DERIV, axis=1, mode="nearest")
+        ndimage.correlate1d(ch, _SMOOTH, axis=1, output=smooth, mode="nearest")
+        gy = ndimage.correlate1d(smooth, _DERIV, axis=0, mode="nearest")
         jxx += gx * gx
         jyy += gy * gy
         jxy += gx * gy
-    # Di Zenzo: the colour gradient is the structure tensor's main eigenvector.
+    # Di Zenzo: the colour gradient is the structure tensor's main eigenvector; its squared
+    # magnitude is the tensor's larger eigenvalue.
     diff = jxx - jyy
-    root = np.sqrt(diff * diff + 4 * jxy * jxy)
-    mag = np.sqrt(np.maximum(0.5 * (jxx + jyy + root), 0.0)) * 2.0
-    theta = 0.5 * np.arctan2(2 * jxy, diff)  # gradient direction in (-π/2, π/2]
-    keep = _non_max(mag, theta) & (mag >= EDGE_THRESHOLD)
-    keep[0, :] = keep[-1, :] = False
-    keep[:, 0] = keep[:, -1] = False
-    bins = (np.floor((theta % np.pi) / np.pi * N_BINS).astype(np.int32)) % N_BINS
-    code = np.where(keep, bins + 1, 0).astype(np.uint8)
-    return _finish(code, np.where(keep, mag, 0).astype(np.float32), factor)
+    lam = 0.5 * (jxx + jyy + np.sqrt(diff * diff + 4 * jxy * jxy))
+    # Only pixels over the threshold can be edges: orientation and suppression just there.
+    cand = lam >= (EDGE_THRESHOLD / 2.0) ** 2
+    cand[0, :] = cand[-1, :] = False
+    cand[:, 0] = cand[:, -1] = False
+    ys, xs = np.nonzero(cand)
+    mag = np.zeros((h, w), np.float32)
+    mag[ys, xs] = 2.0 * np.sqrt(lam[ys, xs])
+    theta = 0.5 * np.arctan2(2 * jxy[ys, xs], diff[ys, xs])  # gradient direction in (-π/2, π/2]
+    # Non-maximum suppression across the edge, in 4 direction classes (0: horizontal gradient,
+    # 1: 45°, 2: vertical, 3: 135°; y points down in theta as in the picture).
+    cls = np.floor((theta % np.pi) / np.pi * 4.0 + 0.5).astype(np.int64) % 4
+    dy = np.array([0, 1, 1, 1])[cls]
+    dx = np.array([1, 1, 0, -1])[cls]
+    m = mag[ys, xs]
+    keep = (m >= mag[ys + dy, xs + dx]) & (m > mag[ys - dy, xs - dx])
+    ys, xs, theta = ys[keep], xs[keep], theta[keep]
+    code = np.zeros((h, w), np.uint8)
+    bins = np.floor((theta % np.pi) / np.pi * N_BINS).astype(np.int64) % N_BINS
+    code[ys, xs] = (bins + 1).astype(np.uint8)
+    out_mag = np.zeros((h, w), np.float32)
+    out_mag[ys, xs] = mag[ys, xs]
+    return _finish(code, out_mag, factor)
+
+
+_SMOOTH = np.array([1.0, 2.0, 1.0], np.float32) / 4.0
+_DERIV = np.array([-1.0, 0.0, 1.0], np.float32) / 2.0
 
 
 def pooled_level(src: EdgeLevel, factor: float, size: tuple[int, int]) -> EdgeLevel:
@@ -149,34 +172,17 @@ def _finish(code: U8, mag: F32, factor: float) -> EdgeLevel:
     step = max(1, min(h, w) // 64)
     hh, ww = max(1, h // step), max(1, w // step)
     win = max(3, round(DENSITY_WINDOW * min(h, w) / step) | 1)
-    per_bin = np.empty((N_BINS, hh, ww), np.float32)
-    crop = code[: hh * step, : ww * step]
-    for b in range(N_BINS):
-        blocks = (crop == b + 1).reshape(hh, step, ww, step)
-        per_bin[b] = blocks.mean(axis=(1, 3), dtype=np.float32)
+    ys, xs = np.nonzero(code[: hh * step, : ww * step])
+    cell = (ys // step) * ww + (xs // step)
+    counts = np.bincount(
+        (code[ys, xs].astype(np.int64) - 1) * (hh * ww) + cell, minlength=N_BINS * hh * ww
+    )
+    per_bin = counts.reshape(N_BINS, hh, ww).astype(np.float32) / float(step * step)
     density = np.empty_like(per_bin)
     for b in range(N_BINS):
         compat = per_bin[b] + per_bin[(b - 1) % N_BINS] + per_bin[(b + 1) % N_BINS]
         density[b] = ndimage.uniform_filter(compat, size=win, mode="constant")
     return EdgeLevel(factor=factor, code=code, magnitude=mag, density=density, density_step=step)
-
-
-def _non_max(mag: F32, theta: F32) -> npt.NDArray[np.bool_]:
-    """Keep pixels whose magnitude is a maximum across the edge (4 direction classes)."""
-    h, w = mag.shape
-    pad = np.pad(mag, 1, mode="constant")
-    # Gradient direction classes: 0 ~ horizontal gradient (vertical edge), 1 ~ 45°, 2 ~ vertical,
-    # 3 ~ 135° (image y points down, theta measured with y down as well).
-    ang = (theta % np.pi) / np.pi * 4.0
-    cls = np.floor(ang + 0.5).astype(np.int32) % 4
-    offsets = ((0, 1), (1, 1), (1, 0), (1, -1))
-    keep = np.zeros((h, w), bool)
-    for k, (dy, dx) in enumerate(offsets):
-        a = pad[1 + dy : 1 + dy + h, 1 + dx : 1 + dx + w]
-        b = pad[1 - dy : 1 - dy + h, 1 - dx : 1 - dx + w]
-        sel = cls == k
-        keep |= sel & (mag >= a) & (mag > b)
-    return keep
 
 
 #: Longest side of the finest level built (finer pictures are shrunk to it first).

@@ -23,7 +23,6 @@ length of reference line in view, and shrinks in clutter; it compares only on on
 from __future__ import annotations
 
 import math
-import threading
 import time
 from dataclasses import dataclass
 from functools import cache
@@ -102,21 +101,21 @@ COARSE_VARIANTS: tuple[Variant, ...] = (
     Variant("plate-carree", math.cos(math.radians(52))),
     Variant("plate-carree", 1.0),
     Variant("EPSG:3035"),
-    Variant("EPSG:32636"),
+    Variant("EPSG:32636", 1.0, 0.5),
     Variant("robinson", 1.0, 0.3),
     Variant("plate-carree", math.cos(math.radians(57)), 0.4),
 )
 
 #: Projections tried from a refined solution in another one (they agree to a few % locally).
 RELATIVES: dict[str, tuple[str, ...]] = {
-    "EPSG:3857": ("plate-carree", "EPSG:32636"),
-    "plate-carree": ("EPSG:3857",),
-    "EPSG:32636": ("EPSG:32635", "EPSG:32637", "EPSG:3857"),
+    "EPSG:3857": ("plate-carree", "EPSG:32636", "robinson"),
+    "plate-carree": ("EPSG:3857", "robinson"),
+    "EPSG:32636": ("EPSG:32635", "EPSG:32637", "EPSG:3857", "robinson"),
     "EPSG:32635": ("EPSG:32636",),
     "EPSG:32637": ("EPSG:32636",),
-    "EPSG:3035": ("EPSG:3034",),
+    "EPSG:3035": ("EPSG:3034", "EPSG:32636"),
     "EPSG:3034": ("EPSG:3035",),
-    "robinson": ("natural-earth", "equal-earth", "winkel-tripel"),
+    "robinson": ("natural-earth", "equal-earth", "winkel-tripel", "EPSG:3857"),
     "natural-earth": ("robinson",),
     "equal-earth": ("robinson",),
     "winkel-tripel": ("robinson",),
@@ -192,6 +191,8 @@ class ProjectionData:
     spacing: float  # median planar distance between consecutive samples
     anchors: F64  # (k, 2) planar: Crimea's coast (every 8th sample) and ANCHORS
     near: npt.NDArray[np.int64]  # samples within a few Crimea widths (for converting poses)
+    by_x: npt.NDArray[np.int64]  # sample indices sorted by X
+    x_sorted: F64
 
 
 @cache
@@ -218,6 +219,8 @@ def projection_data(name: str) -> ProjectionData:
         spacing=float(np.median(step)),
         anchors=xy[anchor_idx],
         near=near[::3],
+        by_x=np.argsort(xy[:, 0], kind="stable"),
+        x_sorted=np.sort(xy[:, 0], kind="stable"),
     )
 
 
@@ -245,23 +248,50 @@ def same_solution(p: Pose, q: Pose, tol: float) -> bool:
 
 @dataclass(frozen=True)
 class CoarseMap:
-    """What the FFT correlation needs from one level: spectra of the oriented excess maps."""
+    """What the FFT correlation needs from one level: spectra of the oriented excess maps, per
+    padded size (the pattern's reach sets how much padding keeps the correlation wrap-free)."""
 
     level: EdgeLevel
-    cos_f: npt.NDArray[np.complex64]
-    sin_f: npt.NDArray[np.complex64]
-    fft_shape: tuple[int, int]
+    cos_map: npt.NDArray[np.float32]
+    sin_map: npt.NDArray[np.float32]
+    spectra: dict[tuple[int, int], tuple[npt.NDArray[np.complex64], npt.NDArray[np.complex64]]]
+
+    def padded_shape(self, reach_y: int, reach_x: int) -> tuple[int, int]:
+        """FFT size for patterns reaching ``reach`` px from Crimea: a circular correlation of a
+        picture of side H with offsets |v| ≤ r is wrap-free at any size ≥ H + r. Sizes are
+        rounded up to one of three per axis so that spectra are reused."""
+        from scipy import fft
+
+        h, w = self.level.shape
+        ry = h // 4 if reach_y <= h // 4 else (h // 2 if reach_y <= h // 2 else h)
+        rx = w // 4 if reach_x <= w // 4 else (w // 2 if reach_x <= w // 2 else w)
+        return fft.next_fast_len(h + ry + 1, real=True), fft.next_fast_len(w + rx + 1, real=True)
+
+    def spectrum(
+        self, shape: tuple[int, int]
+    ) -> tuple[npt.NDArray[np.complex64], npt.NDArray[np.complex64]]:
+        got = self.spectra.get(shape)
+        if got is None:
+            from scipy import fft
+
+            h, w = self.level.shape
+            out = []
+            for val in (self.cos_map, self.sin_map):
+                padded = np.zeros(shape, np.float32)
+                padded[:h, :w] = val
+                out.append(fft.rfft2(padded, workers=1))
+            got = self.spectra[shape] = (out[0], out[1])
+        return got
 
 
 def coarse_map(level: EdgeLevel) -> CoarseMap:
-    """Spectra of the edges' doubled-angle orientation (cos 2θ, sin 2θ), spread over 3×3 and less
-    their local mean, zero-padded to at least 2H × 2W (so that the circular correlation never
-    wraps a pattern onto the picture; see :func:`coarse_search`).
+    """The edges' doubled-angle orientation (cos 2θ, sin 2θ), spread over 3×3 and less their
+    local mean (see :func:`coarse_search`).
 
     A reference sample with normal angle φ meeting such a pixel scores cos 2(φ − θ): +1 on a
     parallel edge, −1 across a perpendicular one, 0 on average in clutter of any orientation.
     """
-    from scipy import fft, ndimage
+    from scipy import ndimage
 
     h, w = level.shape
     edge = (level.code > 0).astype(np.float32)
@@ -269,15 +299,12 @@ def coarse_map(level: EdgeLevel) -> CoarseMap:
     box = np.ones((3, 3), np.float32)
     norm = np.maximum(ndimage.correlate(edge, box, mode="constant"), 1.0)
     win = max(5, round(0.15 * min(h, w)) | 1)
-    shape = (fft.next_fast_len(2 * h, real=True), fft.next_fast_len(2 * w, real=True))
-    spectra = []
+    maps = []
     for trig in (np.cos, np.sin):
         val = ndimage.correlate(edge * trig(2 * theta), box, mode="constant") / norm
         val -= ndimage.uniform_filter(val, size=win, mode="nearest")
-        padded = np.zeros(shape, np.float32)
-        padded[:h, :w] = val
-        spectra.append(fft.rfft2(padded, workers=1))
-    return CoarseMap(level=level, cos_f=spectra[0], sin_f=spectra[1], fft_shape=shape)
+        maps.append(val.astype(np.float32))
+    return CoarseMap(level=level, cos_map=maps[0], sin_map=maps[1], spectra={})
 
 
 @dataclass(frozen=True)
@@ -298,84 +325,127 @@ def coarse_search(
     For Crimea's centre at pixel ``t`` the score sums, over the reference samples, the oriented
     excess map at ``t + u`` (``u`` the sample's offset from Crimea's centre), for all ``t`` at once:
     the pattern (samples clipped to ± the picture's size) and the map are correlated through FFTs
-    at least twice the picture's size, so no ``t`` inside the picture sees wrap-around. Dividing
-    by the square root of the pattern's size makes scales comparable.
+    padded by the pattern's reach, so no ``t`` inside the picture sees wrap-around. Dividing by
+    the square root of the pattern's size makes scales comparable. Patterns that share a level
+    and an FFT size go through the FFT together.
     """
-
-    long_side = max(pyramid.full_shape)
     maps: dict[int, CoarseMap] = {}
     hits: list[CoarseHit] = []
     done = 0
     for variant in variants:
         if clock() > deadline and done >= 3:
             break
-        data = projection_data(variant.projection)
-        x, y, c2, s2, reach = _variant_samples(variant)
-        cxy = data.crimea_xy
-        extent = max(np.ptp(cxy[:, 0]) * variant.aspect, np.ptp(cxy[:, 1]))
-        c_px = MIN_CRIMEA_PX
-        while c_px <= variant.max_fraction * long_side:
-            scale = c_px / extent  # full-resolution px per planar unit
-            li = pyramid.index_for(c_px, COARSE_CRIMEA_PX, COARSE_MIN_SIDE, COARSE_MAX_SIDE)
-            cm = maps.get(li)
-            if cm is None:
-                cm = maps[li] = coarse_map(pyramid.level(li))
-            f = cm.level.factor
-            h, w = cm.level.shape
-            s_lvl = scale / f
-            step_px = data.spacing * s_lvl * max(1.0, variant.aspect)
-            stride = max(1, int(1.0 / max(step_px, 1e-9)))
-            # Only samples that can land in the picture (sorted by their reach from Crimea).
-            n_in = int(np.searchsorted(reach, max(w, h) / s_lvl, side="right"))
-            sl = slice(0, n_in, stride)
-            u = np.rint(x[sl] * s_lvl).astype(np.int64)
-            v = np.rint(-y[sl] * s_lvl).astype(np.int64)
-            ok = (np.abs(u) < w) & (np.abs(v) < h)
-            n_pat = int(ok.sum())
-            if n_pat >= 8:
-                num = _correlate(
-                    cm,
-                    (v[ok] % cm.fft_shape[0]) * cm.fft_shape[1] + (u[ok] % cm.fft_shape[1]),
-                    c2[sl][ok],
-                    s2[sl][ok],
-                )[:h, :w]
-                norm = 1.0 / math.sqrt(0.5 * n_pat + 1.0)
-                radius = max(2, round(0.5 * c_px / f))
-                for _ in range(PEAKS_PER_MAP):
-                    idx = int(np.argmax(num))
-                    iy, ix = divmod(idx, w)
-                    best = float(num[iy, ix]) * norm
-                    if not math.isfinite(best) or best <= 0:
-                        break
-                    hits.append(CoarseHit(best, variant, scale, (ix + 0.5) * f, (iy + 0.5) * f, li))
-                    num[
-                        max(0, iy - radius) : iy + radius + 1, max(0, ix - radius) : ix + radius + 1
-                    ] = -np.inf
-            c_px *= SCALE_STEP
+        groups: dict[tuple[int, tuple[int, int]], list[_Job]] = {}
+        for job in _jobs(pyramid, variant, maps):
+            groups.setdefault((job.level, job.shape), []).append(job)
+        for (li, shape), jobs in groups.items():
+            for k in range(0, len(jobs), _BATCH):
+                hits.extend(_run_batch(maps[li], shape, jobs[k : k + _BATCH]))
         done += 1
     return hits, done
 
 
-def _correlate(
-    cm: CoarseMap, flat: npt.NDArray[np.int64], cos2: F64, sin2: F64
-) -> npt.NDArray[np.float32]:
-    """Σ over the pattern of the oriented excess, for every position (see coarse_search)."""
+_BATCH = 64
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One (variant, scale) of the coarse search: its pattern on its level."""
+
+    variant: Variant
+    scale: float
+    c_px: float
+    level: int
+    shape: tuple[int, int]
+    flat: npt.NDArray[np.int64]
+    cos2: F64
+    sin2: F64
+
+
+def _jobs(pyramid: Pyramid, variant: Variant, maps: dict[int, CoarseMap]) -> list[_Job]:
+    long_side = max(pyramid.full_shape)
+    data = projection_data(variant.projection)
+    x, y, c2, s2, reach = _variant_samples(variant)
+    cxy = data.crimea_xy
+    extent = max(np.ptp(cxy[:, 0]) * variant.aspect, np.ptp(cxy[:, 1]))
+    jobs: list[_Job] = []
+    c_px = MIN_CRIMEA_PX
+    while c_px <= variant.max_fraction * long_side:
+        scale = c_px / extent  # full-resolution px per planar unit
+        li = pyramid.index_for(c_px, COARSE_CRIMEA_PX, COARSE_MIN_SIDE, COARSE_MAX_SIDE)
+        cm = maps.get(li)
+        if cm is None:
+            cm = maps[li] = coarse_map(pyramid.level(li))
+        h, w = cm.level.shape
+        s_lvl = scale / cm.level.factor
+        step_px = data.spacing * s_lvl * max(1.0, variant.aspect)
+        stride = max(1, int(1.0 / max(step_px, 1e-9)))
+        # Only samples that can land in the picture (sorted by their reach from Crimea).
+        n_in = int(np.searchsorted(reach, max(w, h) / s_lvl, side="right"))
+        sl = slice(0, n_in, stride)
+        u = np.rint(x[sl] * s_lvl).astype(np.int64)
+        v = np.rint(-y[sl] * s_lvl).astype(np.int64)
+        ok = (np.abs(u) < w) & (np.abs(v) < h)
+        if int(ok.sum()) >= 8:
+            u, v = u[ok], v[ok]
+            fh, fw = cm.padded_shape(int(np.abs(v).max()), int(np.abs(u).max()))
+            flat = (v % fh) * fw + (u % fw)
+            jobs.append(_Job(variant, scale, c_px, li, (fh, fw), flat, c2[sl][ok], s2[sl][ok]))
+        c_px *= SCALE_STEP
+    return jobs
+
+
+def _run_batch(cm: CoarseMap, shape: tuple[int, int], jobs: list[_Job]) -> list[CoarseHit]:
+    """Correlate patterns with one level's map and take each one's peaks. (One FFT at a time:
+    batched transforms measured slower here, their temporaries outgrow the cache.)"""
     from scipy import fft
 
-    fh, fw = cm.fft_shape
-    buf = _buffer(fh * fw)
-    buf[flat] = cos2
-    spec = fft.rfft2(buf.reshape(fh, fw), workers=1)
-    buf[flat] = sin2
-    spec2 = fft.rfft2(buf.reshape(fh, fw), workers=1)
-    buf[flat] = 0.0
-    np.conjugate(spec, out=spec)
-    np.conjugate(spec2, out=spec2)
-    spec *= cm.cos_f
-    spec2 *= cm.sin_f
-    spec += spec2
-    out: npt.NDArray[np.float32] = fft.irfft2(spec, s=(fh, fw), workers=1)
-    return out
+    fh, fw = shape
+    h, w = cm.level.shape
+    f = cm.level.factor
+    cos_f, sin_f = cm.spectrum(shape)
+    buf = np.zeros(fh * fw, np.float32)
+    hits: list[CoarseHit] = []
+    for job in jobs:
+        buf[job.flat] = job.cos2
+        spec = fft.rfft2(buf.reshape(fh, fw), workers=1)
+        buf[job.flat] = job.sin2
+        spec2 = fft.rfft2(buf.reshape(fh, fw), workers=1)
+        buf[job.flat] = 0.0
+        np.conjugate(spec, out=spec)
+        np.conjugate(spec2, out=spec2)
+        spec *= cos_f
+        spec2 *= sin_f
+        spec += spec2
+        m = fft.irfft2(spec, s=(fh, fw), workers=1)[:h, :w]
+        mean, norm = _standardise(m, job.flat.size)
+        radius = max(2, round(0.5 * job.c_px / f))
+        for _ in range(PEAKS_PER_MAP):
+            iy, ix = divmod(int(np.argmax(m)), w)
+            best = (float(m[iy, ix]) - mean) * norm
+            if not math.isfinite(best) or best <= 0:
+                break
+            cx, cy = (ix + 0.5) * f, (iy + 0.5) * f
+            hits.append(CoarseHit(best, job.variant, job.scale, cx, cy, job.level))
+            m[
+                max(0, iy - radius) : iy + radius + 1, max(0, ix - radius) : ix + radius + 1
+            ] = -np.inf
+    return hits
+
+
+def _standardise(m: npt.NDArray[np.float32], n_pat: int) -> tuple[float, float]:
+    """Offset and factor that turn a correlation map's peak into a comparable score: how far it
+    stands above the map's own spread (a peak-to-sidelobe ratio). Patterns and levels differ in
+    how much a random position scores; the map's spread measures exactly that."""
+    if COARSE_NORMALISATION == "sqrt":
+        return 0.0, 1.0 / math.sqrt(0.5 * n_pat + 1.0)
+    sub = m[::2, ::2]
+    mean = float(sub.mean())
+    std = float(sub.std())
+    return mean, 1.0 / max(std, 1e-6)
+
+
+COARSE_NORMALISATION = "spread"
 
 
 @cache
@@ -389,24 +459,6 @@ def _variant_samples(variant: Variant) -> tuple[F64, F64, F64, F64, F64]:
     reach = np.maximum(np.abs(x), np.abs(y))
     order = np.argsort(reach, kind="stable")
     return x[order], y[order], np.cos(2 * nrm)[order], np.sin(2 * nrm)[order], reach[order]
-
-
-_LOCAL = threading.local()
-
-
-def _buffer(size: int) -> npt.NDArray[np.float32]:
-    """A zeroed float32 scratch array of ``size``, per thread (callers reset what they set)."""
-    buffers: dict[int, npt.NDArray[np.float32]] | None = getattr(_LOCAL, "buffers", None)
-    if buffers is None:
-        buffers = {}
-        _LOCAL.buffers = buffers
-    buf = buffers.get(size)
-    if buf is None:
-        if len(buffers) > 16:
-            buffers.clear()
-        buf = np.zeros(size, np.float32)
-        buffers[size] = buf
-    return buf
 
 
 def pose_from_hit(hit: CoarseHit) -> Pose:
@@ -458,8 +510,9 @@ def _probe(pose: Pose, level: EdgeLevel, spacing_px: float, margin: float = 2.0)
     h, w = level.shape
     step_px = data.spacing * max(math.hypot(pose.a, pose.c), math.hypot(pose.b, pose.d)) / f
     stride = max(1, int(spacing_px / max(step_px, 1e-9)))
-    xy = data.xy[::stride]
-    tan = data.tangent[::stride]
+    sel = _in_view(pose, data, (h * f, w * f))[::stride]
+    xy = data.xy[sel]
+    tan = data.tangent[sel]
     x, y = pose.apply(xy[:, 0], xy[:, 1])
     x, y = x / f, y / f
     ok = (x >= margin) & (x < w - margin) & (y >= margin) & (y < h - margin)
@@ -472,6 +525,25 @@ def _probe(pose: Pose, level: EdgeLevel, spacing_px: float, margin: float = 2.0)
     # Gradient direction modulo π: an edge's gradient runs along the line's normal.
     nbin = (np.floor((np.arctan2(ny, nx) % np.pi) / np.pi * N_BINS).astype(np.int64)) % N_BINS
     return Probe(x=x, y=y, nx=nx, ny=ny, nbin=nbin, px=xy[ok, 0], py=xy[ok, 1])
+
+
+def _in_view(pose: Pose, data: ProjectionData, shape: tuple[float, float]) -> npt.NDArray[np.int64]:
+    """Indices (in line order) of the samples whose planar X lies within the picture's planar
+    bounding box (a cheap prefilter: pose.apply on 20,000 samples per probe adds up)."""
+    h, w = shape
+    det = pose.a * pose.d - pose.b * pose.c
+    if det == 0:
+        return np.arange(data.xy.shape[0])
+    corners_x = np.array([0.0, w, 0.0, w]) - pose.tx
+    corners_y = np.array([0.0, 0.0, h, h]) - pose.ty
+    px = (pose.d * corners_x - pose.b * corners_y) / det
+    lo, hi = float(px.min()), float(px.max())
+    pad = 0.02 * (hi - lo) + 1e-9
+    i0 = int(np.searchsorted(data.x_sorted, lo - pad, side="left"))
+    i1 = int(np.searchsorted(data.x_sorted, hi + pad, side="right"))
+    if i1 - i0 >= data.xy.shape[0] * 0.9:
+        return np.arange(data.xy.shape[0])
+    return np.sort(data.by_x[i0:i1])
 
 
 def _search_normal(pr: Probe, level: EdgeLevel, radius: int) -> tuple[npt.NDArray[np.bool_], F64]:
@@ -511,6 +583,7 @@ def refine(
     """
     f = level.factor
     mode = mode or MODES[pose.projection]
+    start = pose if mode != MODES[pose.projection] else None
     for radius in radii:
         pr = _probe(pose, level, SAMPLE_SPACING_PX)
         if pr.x.shape[0] < 12:
@@ -561,7 +634,7 @@ def refine(
         # A scale jump beyond 12 % per iteration means a bad match.
         if not math.isfinite(new.scale) or abs(math.log(new.scale / pose.scale)) > 0.12:
             return pose
-        if not _plausible(new, mode):
+        if not _plausible(new, mode, start):
             return pose
         pose = new
     return pose
@@ -630,8 +703,10 @@ def _linear(mode: str, sol: F64) -> tuple[float, float, float, float] | None:
     return vals[0], vals[1], vals[2], vals[3]
 
 
-def _plausible(pose: Pose, mode: str | None = None) -> bool:
-    """Whether the linear part stays within its model's limits (north roughly up, no mirror)."""
+def _plausible(pose: Pose, mode: str | None = None, base: Pose | None = None) -> bool:
+    """Whether the linear part stays within its model's limits: no mirror, north roughly up,
+    and for the affine model a shape within AFFINE_LIMIT of ``base`` (the pose the refinement
+    started from; plate carrée's aspect is a legitimate anisotropy, not a distortion)."""
     det = pose.a * pose.d - pose.b * pose.c
     if det >= 0:  # the y flip makes a proper map's determinant negative
         return False
@@ -639,6 +714,9 @@ def _plausible(pose: Pose, mode: str | None = None) -> bool:
         return False
     if (mode or MODES[pose.projection]) == "affine":
         m = np.array([[pose.a, pose.b], [pose.c, pose.d]])
+        if base is not None:
+            ref = np.array([[base.a, base.b], [base.c, base.d]])
+            m = m @ np.linalg.inv(ref)
         sv = np.linalg.svd(m, compute_uv=False)
         if sv[0] / sv[1] > 1 + AFFINE_LIMIT:
             return False
@@ -670,24 +748,27 @@ def with_stats(pose: Pose, level: EdgeLevel, coarse_z: float) -> Scored:
 
 def convert_pose(pose: Pose, projection: str) -> Pose | None:
     """The pose in ``projection`` that best reproduces ``pose``'s pixels near Crimea (least
-    squares over reference samples within a few Crimea widths), in that projection's model."""
+    squares over reference samples within a few Crimea widths), in that projection's model, or
+    failing that (the model's limits) as a plain similarity."""
     src = projection_data(pose.projection)
     dst = projection_data(projection)
     sel = src.near
     xs, ys = pose.apply(src.xy[sel, 0], src.xy[sel, 1])
-    X, Y = dst.xy[sel, 0], dst.xy[sel, 1]  # noqa: N806 - the usual names in the closed form
-    mx, my = float(X.mean()), float(Y.mean())
-    dx, dy = X - mx, Y - my
-    mode = MODES[projection]
-    # Point-to-point: stack the x and y equations with unit normals (1, 0) and (0, 1).
+    px, py = dst.xy[sel, 0], dst.xy[sel, 1]
+    mx, my = float(px.mean()), float(py.mean())
+    dx, dy = px - mx, py - my
     one, zero = np.ones_like(dx), np.zeros_like(dx)
-    ex, _ = _design(mode, one, zero, dx, dy, (0.0,) * 6)
-    ey, _ = _design(mode, zero, one, dx, dy, (0.0,) * 6)
-    sol = np.linalg.lstsq(np.vstack([ex, ey]), np.concatenate([xs, ys]), rcond=None)[0]
-    lin = _linear(mode, sol)
-    if lin is None:
-        return None
-    na, nb, nc, nd = lin
-    bx, by = float(sol[-2]), float(sol[-1])
-    new = Pose(projection, na, nb, nc, nd, bx - na * mx - nb * my, by - nc * mx - nd * my)
-    return new if _plausible(new) else None
+    for mode in dict.fromkeys((MODES[projection], "similarity")):
+        # Point-to-point: the x and y equations are rows with unit normals (1, 0) and (0, 1).
+        ex, _ = _design(mode, one, zero, dx, dy, (0.0,) * 6)
+        ey, _ = _design(mode, zero, one, dx, dy, (0.0,) * 6)
+        sol = np.linalg.lstsq(np.vstack([ex, ey]), np.concatenate([xs, ys]), rcond=None)[0]
+        lin = _linear(mode, sol)
+        if lin is None:
+            continue
+        na, nb, nc, nd = lin
+        bx, by = float(sol[-2]), float(sol[-1])
+        new = Pose(projection, na, nb, nc, nd, bx - na * mx - nb * my, by - nc * mx - nd * my)
+        if _plausible(new, mode):
+            return new
+    return None

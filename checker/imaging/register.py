@@ -37,7 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 if TYPE_CHECKING:
-    from checker.imaging._register_edges import EdgeLevel, Pyramid
+    from checker.imaging._register_edges import Pyramid
     from checker.imaging._register_search import Pose, Scored
 
 FloatArray = npt.NDArray[np.float64]
@@ -167,7 +167,7 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
     for hit in pool:
         pose = rs.pose_from_hit(hit)
         mid_i = pyr.index_for(rs.crimea_px(pose), rs.MID_CRIMEA_PX, MID_MIN_SIDE, BASE_SIDE)
-        pose = _refine_chain(pose, pyr, hit.level, mid_i)
+        pose = _refine_chain(pose, pyr, hit.level, mid_i, step=2)
         stage_a.append((rs.with_stats(pose, pyr.level(mid_i), hit.z), mid_i))
     timings["stage_a"] = rs.clock() - start - sum(timings.values())
     # Stage B: the leading distinct solutions, refined and scored on one common level where the
@@ -180,15 +180,21 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
     for sc in leaders:
         pose = _refine_chain(sc.pose, pyr, mids[id(sc)] - 1, dec_i)
         stage_b.append(rs.with_stats(pose, dec, sc.coarse_z))
-    results = _with_relatives(stage_b, dec, start, budget)
+    results = _with_relatives(stage_b, pyr, dec_i, start, budget)
     timings["stage_b"] = rs.clock() - start - sum(timings.values())
     ranked = _distinct(results)
     cands = tuple((r.pose.projection, round(r.z, 2), round(r.crimea_px, 1)) for r in ranked[:5])
     best = ranked[0]
     runner = ranked[1] if len(ranked) > 1 else None
     margin = best.z - (runner.z if runner is not None else 0.0)
-    # Polish around Crimea (what the decision reads), where any projection is nearly affine.
-    polished = rs.refine(best.pose, dec, (3, 2, 2), mode="affine", focus=LOCAL_WIDTHS)
+    # Polish around Crimea (what the decision reads), where any projection is nearly affine:
+    # coarse to fine from a level where Crimea is ~20 px, whose basin forgives what a slightly
+    # wrong projection got wrong near Crimea.
+    polished = best.pose
+    mid_i = pyr.index_for(best.crimea_px, rs.MID_CRIMEA_PX, 64, BASE_SIDE)
+    for i in range(max(mid_i, dec_i), dec_i - 1, -1):
+        radii = (3, 2, 2) if i == dec_i else (3, 2)
+        polished = rs.refine(polished, pyr.level(i), radii, mode="affine", focus=LOCAL_WIDTHS)
     local = rs.local_hits(polished, dec, LOCAL_WIDTHS)
     if local[1] > 0:
         best = rs.with_stats(polished, dec, best.coarse_z)
@@ -204,14 +210,15 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
     )
 
 
-def _refine_chain(pose: Pose, pyr: Pyramid, from_i: int, to_i: int) -> Pose:
-    """ICP on every level from ``from_i`` (where the pose was found) down to ``to_i``: a coarse
-    level's wide basin first, each finer level's detail next."""
+def _refine_chain(pose: Pose, pyr: Pyramid, from_i: int, to_i: int, step: int = 1) -> Pose:
+    """ICP from level ``from_i`` (where the pose was found) down to ``to_i`` every ``step``
+    levels: a coarse level's wide basin first, each finer level's detail next."""
     from checker.imaging import _register_search as rs
 
     if to_i >= from_i:
         return rs.refine(pose, pyr.level(to_i), (4, 3, 2))
-    for i in range(from_i, to_i - 1, -1):
+    chain = list(range(from_i, to_i, -step))
+    for i in [*chain, to_i]:
         pose = rs.refine(pose, pyr.level(i), (3, 2, 2) if i == to_i else (3, 2))
     return pose
 
@@ -237,22 +244,32 @@ def _reduce_uint8(arr: np.ndarray, factor: float) -> np.ndarray:
 
 
 def _with_relatives(
-    results: list[Scored], base: EdgeLevel, start: float, budget: float
+    results: list[Scored], pyr: Pyramid, dec_i: int, start: float, budget: float
 ) -> list[Scored]:
-    """Try the leading solutions in related projections (they agree locally to a few %)."""
+    """Try the leading solutions in related projections (they agree locally to a few %), and
+    the relatives of whichever relative wins, once more."""
     from checker.imaging import _register_search as rs
 
     out = list(results)
-    leaders = _distinct(results)[:3]
-    for lead in leaders:
-        if rs.clock() - start > budget:
-            break
-        for proj in rs.RELATIVES.get(lead.pose.projection, ()):
-            pose = rs.convert_pose(lead.pose, proj)
-            if pose is None:
-                continue
-            pose = rs.refine(pose, base, (3, 2))
-            out.append(rs.with_stats(pose, base, lead.coarse_z))
+    tried: set[tuple[int, str]] = set()
+    for depth in range(2):
+        leaders = _distinct(out)[: 3 if depth == 0 else 1]
+        for k, lead in enumerate(leaders):
+            if rs.clock() - start > budget:
+                return out
+            for proj in rs.RELATIVES.get(lead.pose.projection, ()):
+                key = (k, proj)
+                if key in tried:
+                    continue
+                tried.add(key)
+                pose = rs.convert_pose(lead.pose, proj)
+                if pose is None:
+                    continue
+                # From a level where Crimea is ~20 px: the basin there is wide enough to fix
+                # what the other projection got wrong away from Crimea.
+                mid_i = pyr.index_for(lead.crimea_px, rs.MID_CRIMEA_PX, MID_MIN_SIDE, BASE_SIDE)
+                pose = _refine_chain(pose, pyr, max(mid_i, dec_i), dec_i, step=2)
+                out.append(rs.with_stats(pose, pyr.level(dec_i), lead.coarse_z))
     return out
 
 

@@ -101,6 +101,17 @@ class Case:
     timings: dict[str, float] | None = None
 
 
+def _describe(reg: object) -> str:
+    if reg is None:
+        return ""
+    p = getattr(reg, "params", {})
+    return (
+        f"{getattr(reg, 'projection', '')} z={getattr(reg, 'score', 0):.1f} "
+        f"margin={getattr(reg, 'margin', 0):.1f} hit={p.get('hit_rate', 0):.2f} "
+        f"local={p.get('local_hit_rate', 0):.2f}"
+    )
+
+
 def zoom_class(c: float) -> str:
     if c < 40:
         return "crimea 20-40"
@@ -174,11 +185,11 @@ def region_case(rng: np.random.Generator, world: synth.Layer | None, budget: flo
         Image.fromarray(rgb).save(SAVE["path"])
         SAVE["path"] = None
         print("true pose", view)
+    if SAVE.get("ranks"):
+        print("  coarse rank of the truth:", _truth_rank(rgb, view))
     t0 = time.process_time()
     res = register_reason(rgb, time_budget_s=budget)
     secs = time.process_time() - t0
-    if budget > 0 and SAVE.get("debug"):
-        print(res.candidates)
     reg = res.registration
     err = math.nan
     wrong = False
@@ -200,7 +211,7 @@ def region_case(rng: np.random.Generator, world: synth.Layer | None, budget: flo
         wrong,
         err,
         secs,
-        res.reason,
+        res.reason or _describe(reg),
         res.timings,
     )
 
@@ -252,6 +263,22 @@ def unrelated_case(rng: np.random.Generator, world: synth.Layer, budget: float) 
     )
 
 
+def _truth_rank(rgb: np.ndarray, view: synth.View) -> tuple[int, float]:
+    """(rank among coarse hits of the first within 30 % of Crimea of the truth, its error)."""
+    from checker.imaging import _register_search as rs
+    from checker.imaging._register_edges import Pyramid, to_float_rgb
+
+    truth = rs.axis_pose(view.projection, view.scale * view.aspect, view.scale, view.tx, view.ty)
+    ref = rs.anchor_pixels(truth)
+    pyr = Pyramid(to_float_rgb(rgb), rgb.shape[:2])
+    hits, _ = rs.coarse_search(pyr, rs.COARSE_VARIANTS, 1e18)
+    for rank, hit in enumerate(sorted(hits, key=lambda h: -h.z)):
+        err = float(np.max(np.hypot(*(rs.anchor_pixels(rs.pose_from_hit(hit)) - ref).T)))
+        if err < 0.3 * view.crimea_px:
+            return rank, err / view.crimea_px
+    return -1, math.nan
+
+
 def table(cases: list[Case], key: str) -> None:
     groups: dict[str, list[Case]] = defaultdict(list)
     for c in cases:
@@ -282,9 +309,12 @@ def main() -> None:
     parser.add_argument("--only", type=int, default=-1, help="run only region case i (debug)")
     parser.add_argument("--save", type=Path, default=None, help="save case --only as PNG")
     parser.add_argument("--cache", type=Path, default=None, help="reuse rendered maps from DIR")
+    parser.add_argument("--ranks", action="store_true", help="print the truth's coarse rank")
     args = parser.parse_args()
     if args.cache is not None:
         CACHE_DIR.append(args.cache)
+    if args.ranks:
+        SAVE["ranks"] = Path(".")
     world = synth.read_world(args.world) if args.world else synth.lowres_world()
     if world is None:
         raise SystemExit("no world layer: pass --world FILE")

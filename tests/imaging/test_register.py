@@ -1,0 +1,357 @@
+"""Georeferencing map pictures: :mod:`checker.imaging.register` on synthetic renders.
+
+The maps are drawn by :mod:`tests.imaging.synth` from the shipped reference polygons under a
+known projection, scale and offset, so the true pixel position of every place is known. A
+registration is right when Simferopol, Kerch, Odesa and Sevastopol land within 3 % of Crimea's
+width of the truth; maps of other regions, non-maps and degenerate arrays must give ``None`` with
+a reason, never a fit and never an exception.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from checker.imaging import refdata
+from checker.imaging.register import (
+    Registration,
+    RegistrationResult,
+    from_geotransform,
+    geotransform_from_world_file,
+    register,
+    register_reason,
+)
+from tests.imaging import synth
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One synthetic map: where the truth is, and how it is drawn."""
+
+    name: str
+    projection: str
+    crimea_px: float
+    size: tuple[int, int]
+    style: str
+    aspect: float = 1.0
+    seed: int = 0
+    labels: int = 8
+    legend: bool = True
+    graticule: bool = False
+    jpeg: int | None = None
+    depiction: str = "ukraine"
+    shift: tuple[float, float] = (0.0, 0.0)
+
+
+POSITIVE = [
+    Case("mercator-political-jpeg", "EPSG:3857", 150, (800, 600), "political", jpeg=60),
+    Case(
+        "platecarree-cos48-outline",
+        "plate-carree",
+        120,
+        (700, 700),
+        "outline",
+        aspect=math.cos(math.radians(48)),
+        seed=1,
+    ),
+    Case(
+        "laea-europe-choropleth-graticule",
+        "EPSG:3035",
+        70,
+        (900, 700),
+        "choropleth",
+        seed=2,
+        graticule=True,
+    ),
+    Case("platecarree-plain-highlight", "plate-carree", 200, (800, 500), "highlight", seed=3),
+    Case("utm36-texture-zoomed", "EPSG:32636", 320, (700, 700), "texture", seed=4, jpeg=80),
+    Case(
+        "mercator-dark-crimea-as-russia",
+        "EPSG:3857",
+        90,
+        (640, 640),
+        "dark",
+        seed=5,
+        depiction="russia",
+        shift=(-120.0, 60.0),
+    ),
+    Case("robinson-world-crop", "robinson", 90, (900, 600), "political", seed=6, jpeg=90),
+]
+
+#: Tolerance: share of Crimea's width (the brief's 3 %).
+TOLERANCE = 0.03
+
+
+def _render(case: Case) -> tuple[np.ndarray, synth.View]:
+    rng = np.random.default_rng(case.seed)
+    w, h = case.size
+    view = synth.make_view(
+        case.projection, case.crimea_px, w, h, aspect=case.aspect, shift=case.shift
+    )
+    countries, _ = synth.reference_layers()
+    style = synth.make_style(case.style, rng, countries.shapes)
+    rgb = synth.render(
+        view,
+        style,
+        rng,
+        depiction=case.depiction,
+        world=synth.lowres_world(),
+        labels=case.labels,
+        legend=case.legend,
+        graticule=case.graticule,
+        jpeg_quality=case.jpeg,
+    )
+    return rgb, view
+
+
+def _places() -> tuple[np.ndarray, np.ndarray]:
+    lon = np.array([p[0] for p in synth.PLACES.values()])
+    lat = np.array([p[1] for p in synth.PLACES.values()])
+    return lon, lat
+
+
+@pytest.mark.parametrize("case", POSITIVE, ids=lambda c: c.name)
+def test_registers_synthetic_maps(case: Case) -> None:
+    rgb, view = _render(case)
+    result = register_reason(rgb)
+    reg = result.registration
+    assert reg is not None, result.reason
+    lon, lat = _places()
+    tx, ty = view.to_pixel(lon, lat)
+    rx, ry = reg.to_pixel(lon, lat)
+    err = np.hypot(np.asarray(rx) - tx, np.asarray(ry) - ty) / view.crimea_px
+    assert float(err.max()) < TOLERANCE, (reg.projection, err, result.candidates)
+    assert reg.method == "coastline"
+    assert reg.crimea_px == pytest.approx(view.crimea_px, rel=0.05)
+    assert reg.score >= 8.0 and reg.margin >= 4.0
+    assert result.reason == ""
+
+
+def test_registration_names_plate_carree_aspect() -> None:
+    rgb, _ = _render(POSITIVE[1])
+    reg = register(rgb)
+    assert reg is not None
+    assert reg.projection == "plate-carree-cos48"
+    assert reg.params["aspect"] == pytest.approx(math.cos(math.radians(48)), rel=0.02)
+
+
+# --- maps that must not register ----------------------------------------------------------------
+
+
+def _world_map(centre: tuple[float, float], half_width_deg: float, style_name: str, seed: int):
+    world = synth.lowres_world()
+    if world is None:
+        pytest.skip("pyogrio's bundled 110m world file is not installed")
+    rng = np.random.default_rng(seed)
+    w, h = 800, 600
+    base = synth.View("EPSG:3857", 1.0, 1.0, 0.0, 0.0, w, h)
+    x0, _ = base.to_pixel(np.array([centre[0] - half_width_deg]), np.array([centre[1]]))
+    x1, _ = base.to_pixel(np.array([centre[0] + half_width_deg]), np.array([centre[1]]))
+    scale = w / float(abs(x1[0] - x0[0]))
+    v0 = synth.View("EPSG:3857", scale, 1.0, 0.0, 0.0, w, h)
+    cx, cy = v0.to_pixel(np.array([centre[0]]), np.array([centre[1]]))
+    view = synth.View("EPSG:3857", scale, 1.0, w / 2 - float(cx[0]), h / 2 - float(cy[0]), w, h)
+    style = synth.make_style(style_name, rng, world.shapes)
+    return synth.render(
+        view, style, rng, world=world, world_only=True, labels=10, legend=True, jpeg_quality=70
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "centre", "half", "style"),
+    [
+        ("france", (2.5, 46.5), 8.0, "political"),
+        ("japan", (137.0, 37.0), 10.0, "outline"),
+        ("usa", (-98.0, 39.0), 30.0, "highlight"),
+    ],
+)
+def test_unrelated_regions_are_not_registered(
+    name: str, centre: tuple[float, float], half: float, style: str
+) -> None:
+    rgb = _world_map(centre, half, style, seed=len(name))
+    result = register_reason(rgb)
+    assert result.registration is None, (name, result.candidates)
+    assert result.reason.startswith("not georeferenced")
+
+
+def test_baltic_map_without_the_black_sea_is_not_registered() -> None:
+    # Same data and style as the positive cases, in a view that leaves Crimea out.
+    rng = np.random.default_rng(11)
+    view = synth.make_view("EPSG:3857", 90, 700, 600, centre=(22.0, 58.0))
+    cx, cy = view.to_pixel(np.array([34.3]), np.array([45.3]))
+    assert not (0 <= cx[0] < 700 and 0 <= cy[0] < 600)
+    countries, _ = synth.reference_layers()
+    style = synth.make_style("political", rng, countries.shapes)
+    rgb = synth.render(view, style, rng, labels=8, legend=True)
+    result = register_reason(rgb)
+    assert result.registration is None, result.candidates
+
+
+def test_mirrored_map_is_not_registered() -> None:
+    rgb, _ = _render(POSITIVE[0])
+    assert register(np.ascontiguousarray(rgb[:, ::-1])) is None
+
+
+# --- degenerate input ---------------------------------------------------------------------------
+
+
+def _stripes() -> np.ndarray:
+    arr = np.full((20, 30000, 3), 255, np.uint8)
+    arr[:, ::7] = 0
+    return arr
+
+
+@pytest.mark.parametrize(
+    ("name", "make"),
+    [
+        ("1x1", lambda: np.zeros((1, 1, 3), np.uint8)),
+        ("empty", lambda: np.zeros((0, 0, 3), np.uint8)),
+        ("1-d", lambda: np.zeros(12, np.uint8)),
+        ("blank", lambda: np.full((400, 500, 3), 255, np.uint8)),
+        ("noise", lambda: np.random.default_rng(0).integers(0, 256, (400, 400, 3), np.uint8)),
+        ("30000x20", _stripes),
+        ("20x30000", lambda: np.ascontiguousarray(_stripes().transpose(1, 0, 2))),
+        ("grey-gradient", lambda: np.tile(np.arange(256, dtype=np.uint8), (300, 2))),
+        ("nan-float", lambda: np.full((100, 100, 3), np.nan, np.float32)),
+    ],
+)
+def test_degenerate_pictures_give_a_reason(name: str, make) -> None:  # type: ignore[no-untyped-def]
+    result = register_reason(make())
+    assert isinstance(result, RegistrationResult)
+    assert result.registration is None, name
+    assert result.reason.startswith("not georeferenced"), result.reason
+
+
+def test_other_array_layouts_register_like_rgb() -> None:
+    rgb, view = _render(POSITIVE[0])
+    rgba = np.concatenate([rgb, np.full((*rgb.shape[:2], 1), 255, np.uint8)], axis=2)
+    wide = rgb.astype(np.uint16) * 257
+    lon, lat = _places()
+    tx, ty = view.to_pixel(lon, lat)
+    for arr in (rgba, wide):
+        reg = register(arr)
+        assert reg is not None
+        rx, ry = reg.to_pixel(lon, lat)
+        assert float(np.max(np.hypot(rx - tx, ry - ty))) < TOLERANCE * view.crimea_px
+
+
+def test_tiny_time_budget_still_gives_a_result_or_a_reason() -> None:
+    rgb, _ = _render(POSITIVE[0])
+    result = register_reason(rgb, time_budget_s=0.01)
+    # The search always finishes its first variants; it answers with a fit or says why not.
+    assert isinstance(result, RegistrationResult)
+    assert result.registration is not None or result.reason.startswith("not georeferenced")
+
+
+# --- metadata -----------------------------------------------------------------------------------
+
+
+def test_from_geotransform_round_trip_web_mercator() -> None:
+    # 1 km pixels, top-left corner at (2.0e6 m, 7.0e6 m) in EPSG:3857.
+    gt = (2.0e6, 1000.0, 0.0, 7.0e6, 0.0, -1000.0)
+    reg = from_geotransform("EPSG:3857", gt)
+    assert isinstance(reg, Registration)
+    assert reg.method == "metadata" and reg.projection == "EPSG:3857"
+    lon, lat = np.array([34.10, 30.73]), np.array([44.95, 46.48])
+    x, y = refdata.forward("EPSG:3857", lon, lat)
+    px, py = reg.to_pixel(lon, lat)
+    np.testing.assert_allclose(px, (x * 1000.0 - 2.0e6) / 1000.0, atol=1e-6)
+    np.testing.assert_allclose(py, (7.0e6 - y * 1000.0) / 1000.0, atol=1e-6)
+    # Crimea is ~4.2° of longitude: ~465 km in Web Mercator at 45°N.
+    assert 430 < reg.crimea_px < 500
+
+
+def test_from_geotransform_rotated_and_lonlat() -> None:
+    gt = (20.0, 0.01, 0.002, 60.0, 0.001, -0.01)
+    reg = from_geotransform("EPSG:4326", gt)
+    col, row = 123.0, 456.0
+    lon = gt[0] + col * gt[1] + row * gt[2]
+    lat = gt[3] + col * gt[4] + row * gt[5]
+    px, py = reg.to_pixel(np.array([lon]), np.array([lat]))
+    assert float(px[0]) == pytest.approx(col, abs=1e-6)
+    assert float(py[0]) == pytest.approx(row, abs=1e-6)
+
+
+def test_from_geotransform_accepts_wkt_and_world_files() -> None:
+    import pyproj
+
+    wkt = pyproj.CRS.from_epsg(32636).to_wkt()
+    # World file: A, D, B, E, C, F with C/F the centre of the top-left pixel.
+    gt = geotransform_from_world_file([500.0, 0.0, 0.0, -500.0, 300250.0, 5299750.0])
+    assert gt == (300000.0, 500.0, 0.0, 5300000.0, 0.0, -500.0)
+    reg = from_geotransform(wkt, gt)
+    assert reg.projection == "EPSG:32636"
+    x, y = pyproj.Transformer.from_crs(4326, 32636, always_xy=True).transform(34.1, 44.95)
+    px, py = reg.to_pixel(np.array([34.1]), np.array([44.95]))
+    assert float(px[0]) == pytest.approx((x - 300000.0) / 500.0, abs=1e-6)
+    assert float(py[0]) == pytest.approx((5300000.0 - y) / 500.0, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("crs", "gt"),
+    [
+        ("EPSG:999999", (0.0, 1.0, 0.0, 0.0, 0.0, -1.0)),
+        ("not a crs", (0.0, 1.0, 0.0, 0.0, 0.0, -1.0)),
+        ("EPSG:3857", (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)),
+        ("EPSG:3857", (0.0, 1.0, 0.0)),
+        ("EPSG:3857", (0.0, float("nan"), 0.0, 0.0, 0.0, -1.0)),
+    ],
+)
+def test_from_geotransform_rejects_bad_input(crs: str, gt: tuple[float, ...]) -> None:
+    with pytest.raises(ValueError):
+        from_geotransform(crs, gt)
+
+
+# --- the shipped reference data -----------------------------------------------------------------
+
+
+def test_image_reference_loads_and_covers_every_projection() -> None:
+    ref = refdata.get_image_reference()
+    assert set(ref.lines) == set(refdata.PROJECTIONS)
+    n = len(ref)
+    assert 10_000 < n < 40_000
+    for lines in ref.lines.values():
+        assert lines.xy.shape == (n, 2) and lines.tangent.shape == (n, 2)
+        assert np.all(np.isfinite(lines.xy))
+        norms = np.hypot(lines.tangent[:, 0], lines.tangent[:, 1])
+        assert float(norms.min()) > 0.95
+    assert 300 < int(ref.crimea.sum()) < 700
+    assert refdata.reference_path().stat().st_size < 3_000_000
+
+
+def test_judged_border_is_left_out_of_the_reference() -> None:
+    """No reference sample lies on the Russia–Ukraine border along Luhansk and Donetsk oblasts
+    (that line is what the checker judges), while the border further north is kept."""
+    import shapely
+
+    from tests.conftest import ref_shapes
+
+    ref = refdata.get_image_reference()
+    shapes = ref_shapes()
+    border = ref.kind == refdata.KIND_BORDER
+    ll = ref.lonlat[border].astype(np.float64)
+    donbas = shapely.union(shapes["UA-09"], shapes["UA-14"]).buffer(0.01)
+    ua_ru = shapely.intersection(shapes["ukraine"].boundary, shapes["russia"].boundary)
+    judged = shapely.intersection(ua_ru, donbas).buffer(0.01)
+    assert not shapely.contains_xy(judged, ll[:, 0], ll[:, 1]).any()
+    kept = shapely.difference(ua_ru, donbas.buffer(0.05)).buffer(0.01)
+    assert shapely.contains_xy(kept, ll[:, 0], ll[:, 1]).sum() > 100
+
+
+def test_image_reference_build_is_reproducible() -> None:
+    path = ROOT / "reference_boundaries" / "build_image_reference.py"
+    spec = importlib.util.spec_from_file_location("build_image_reference", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("build_image_reference", module)
+    spec.loader.exec_module(module)
+    data = module.npz_bytes(module.build_arrays(ROOT / "reference_boundaries"))
+    assert data == refdata.reference_path().read_bytes()
