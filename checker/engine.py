@@ -165,7 +165,9 @@ def check_text_evidence(name: str, kind: str, evidence: object, config: Config) 
             if rule.code in config.disable or rule.check is None:
                 continue
             raw.extend(rule.check(ctx))
-    if _has_module("checker.suppression"):
+    if _has_module("checker.suppression") and (
+        evidence.source_lines or _may_hold_directive(evidence)
+    ):
         suppression = importlib.import_module("checker.suppression")
         raw = suppression.apply(evidence, raw, name)
     findings = finalize(name, raw, config)
@@ -176,6 +178,14 @@ def check_text_evidence(name: str, kind: str, evidence: object, config: Config) 
         findings=findings,
         notes=tuple(evidence.notes + evidence.undetermined),
     )
+
+
+def _may_hold_directive(evidence: object) -> bool:
+    """Whether the segments may hold a ``mapcheck:`` directive (the text analysis knows when
+    they cannot, which spares reading them all again)."""
+    from checker.rules.text import may_hold_directive
+
+    return may_hold_directive(evidence)  # type: ignore[arg-type]
 
 
 def check_vector_evidence(name: str, evidence: object, config: Config) -> FileReport:

@@ -48,17 +48,27 @@ _CONCEPT = {
     "MT306": "disputed framing",
 }
 
-#: The last document analysed: every MT3xx rule of one check reads the same analysis.
-_LAST: list[tuple[weakref.ref[TextEvidence], list[TextMatch]]] = []
+#: The last document analysed: every MT3xx rule of one check reads the same analysis; and
+#: whether its text holds the word of a suppression directive.
+_LAST: list[tuple[weakref.ref[TextEvidence], list[TextMatch], bool]] = []
 
 
 def analysis(evidence: TextEvidence) -> list[TextMatch]:
     """The judged matches of one document, computed once for all MT3xx rules."""
     if _LAST and _LAST[0][0]() is evidence:
         return _LAST[0][1]
-    matches = default_matcher().analyse(evidence.segments)
-    _LAST[:] = [(weakref.ref(evidence), matches)]
+    matches, directive = default_matcher().analyse_document(evidence.segments)
+    _LAST[:] = [(weakref.ref(evidence), matches, directive)]
     return matches
+
+
+def may_hold_directive(evidence: TextEvidence) -> bool:
+    """Whether the text segments of ``evidence`` may hold an inline suppression directive:
+    ``False`` only when the analysis (already made for the MT3xx rules) found no ``mapcheck``
+    word in them; the raw source lines a reader kept are not looked at."""
+    if _LAST and _LAST[0][0]() is evidence:
+        return _LAST[0][2]
+    return True
 
 
 def _location(ctx: TextContext, match: TextMatch) -> Location:

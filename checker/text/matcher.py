@@ -101,12 +101,17 @@ class Matcher:
 
     def analyse(self, segments: Sequence[TextSegment]) -> list[TextMatch]:
         """Every match in the segments, in document order."""
+        return self.analyse_document(segments)[0]
+
+    def analyse_document(self, segments: Sequence[TextSegment]) -> tuple[list[TextMatch], bool]:
+        """:meth:`analyse`, and whether the text holds the word ``mapcheck`` (in any ASCII letter
+        case) that every inline suppression directive starts with."""
         if not segments:
-            return []
-        text = "\n".join(seg.text for seg in segments)
-        hits = self.prescan.hits(text)
+            return [], False
+        text = "\n".join([seg.text for seg in segments])
+        hits, directive = self.prescan.scan(text)
         if not hits:
-            return []
+            return [], directive
         starts = [0, *itertools.accumulate(len(seg.text) + 1 for seg in segments)][:-1]
         doc = _Document(text, segments, starts)
         out: list[TextMatch] = []
@@ -119,7 +124,7 @@ class Matcher:
                 out.append(
                     _with_identity(match, f"{match.identity}#{count}") if count > 1 else match
                 )
-        return out
+        return out, directive
 
     # --- one window --------------------------------------------------------------------------
 

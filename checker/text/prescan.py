@@ -27,6 +27,9 @@ from typing import Any
 #: Hit kinds besides trigger stems (their ``stem`` index is negative).
 MIXED = -1
 EXOTIC = -2
+#: The word of an inline suppression directive (``mapcheck:``) in any ASCII letter case: not a
+#: hit, but :meth:`Prescan.scan` tells whether the text has one.
+DIRECTIVE = -3
 
 _LATIN_LOOKALIKE = "aceiopxykACEHIKMOPTXYB"
 _CYRILLIC_LOOKALIKE = "асеіорхукАСЕНІКМОРТХУВ"
@@ -126,25 +129,42 @@ class Prescan:
                 patterns.setdefault(spelling, index)
         for text, kind in _special_patterns():
             patterns.setdefault(text, kind)
+        for letters in itertools.product(*({c, c.upper()} for c in _DIRECTIVE_WORD)):
+            patterns.setdefault("".join(letters), DIRECTIVE)
         self._kinds = list(patterns.values())
         self._texts = list(patterns)
-        self._automaton = _build_automaton(self._texts)
+        self._automaton, self._str_automaton = _build_automata(self._texts)
 
     def hits(self, text: str) -> list[Hit]:
         """Hits in ``text`` by start offset (overlapping trigger hits are all reported)."""
+        return self.scan(text)[0]
+
+    def scan(self, text: str) -> tuple[list[Hit], bool]:
+        """:meth:`hits`, and whether ``text`` holds the word ``mapcheck`` in any ASCII case
+        (without it, no inline suppression directive can be in the text)."""
         if self._automaton is None:
-            return self._hits_fallback(text)
-        data = text.encode("utf-8", "surrogatepass")
-        found = self._automaton.find_matches_as_indexes(data, overlapping=True)
-        if not found:
-            return []
+            return self._hits_fallback(text), _DIRECTIVE_WORD in text.lower()
         kinds = self._kinds
-        if len(data) == len(text):  # ASCII: byte offsets are character offsets
+        try:
+            # Character offsets straight from the automaton (the text's UTF-8 form is made
+            # and kept by Python itself).
+            found = self._str_automaton.find_matches_as_indexes(text, overlapping=True)
             out = [Hit(s, e, kinds[i]) for i, s, e in found]
-        else:
-            out = _to_char_offsets(data, [(s, e, kinds[i]) for i, s, e in found])
-        out.sort(key=lambda h: h.start)
-        return out
+        except (UnicodeError, ValueError):  # lone surrogates have no UTF-8 form
+            data = text.encode("utf-8", "surrogatepass")
+            found = self._automaton.find_matches_as_indexes(data, overlapping=True)
+            if len(data) == len(text):  # ASCII: byte offsets are character offsets
+                out = [Hit(s, e, kinds[i]) for i, s, e in found]
+            else:
+                out = _to_char_offsets(data, [(s, e, kinds[i]) for i, s, e in found])
+        if not out:
+            return out, False
+        directive = False
+        if any(h.stem == DIRECTIVE for h in out):
+            directive = True
+            out = [h for h in out if h.stem != DIRECTIVE]
+        out.sort(key=_start)
+        return out, directive
 
     def _hits_fallback(self, text: str) -> list[Hit]:
         lowered = text.lower()
@@ -197,12 +217,22 @@ def _to_char_offsets(data: bytes, found: list[tuple[int, int, int]]) -> list[Hit
     return [Hit(chars[s], chars[e], kind) for s, e, kind in found]
 
 
-def _build_automaton(texts: list[str]) -> Any:
+_DIRECTIVE_WORD = "mapcheck"
+
+
+def _start(hit: Hit) -> int:
+    return hit.start
+
+
+def _build_automata(texts: list[str]) -> tuple[Any, Any]:
+    """The automaton over UTF-8 bytes and the same over ``str`` (``None`` without the
+    optional ``ahocorasick_rs``; the fallback gives the same answers, slower)."""
     try:
         import ahocorasick_rs
-    except ImportError:  # optional speed-up; the fallback gives the same answers, slower
-        return None
-    return ahocorasick_rs.BytesAhoCorasick(
-        [t.encode("utf-8") for t in texts],
-        implementation=ahocorasick_rs.Implementation.DFA,
+    except ImportError:
+        return None, None
+    dfa = ahocorasick_rs.Implementation.DFA
+    return (
+        ahocorasick_rs.BytesAhoCorasick([t.encode("utf-8") for t in texts], implementation=dfa),
+        ahocorasick_rs.AhoCorasick(texts, implementation=dfa),
     )

@@ -450,3 +450,30 @@ def test_quoted_statements_are_reportage_not_errors() -> None:
         if snippet.expected == {"MT390"}:
             found = check(snippet.text)
             assert all(f.severity is Severity.INFO for f in found), snippet.id
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Simferopol, Russia. mapcheck: disable-line=MT301", True),
+        ("Simferopol, Russia. MapCheck: disable-line=MT301", True),
+        ("Simferopol, Russia. MAPCHECK", True),
+        ("Simferopol, Russia. map check", False),
+        ("no trigger at all, mApChEcK", True),
+        ("no trigger at all", False),
+    ],
+)
+def test_prescan_tells_whether_a_directive_word_is_there(text: str, expected: bool) -> None:
+    matcher = Matcher(load())
+    assert matcher.prescan.scan(text)[1] is expected
+    slow = Prescan(matcher.stems)
+    slow._automaton = None
+    assert slow.scan(text)[1] is expected
+
+
+def test_a_directive_in_any_letter_case_still_suppresses() -> None:
+    text = "Photo: Simferopol, Russia.  MapCheck: disable-line=MT301\nYalta, Russia."
+    report = check_text_evidence(
+        "doc.txt", "document", TextEvidence(format="text", segments=[TextSegment(text)]), Config()
+    )
+    assert [(f.code, f.location.line) for f in report.findings] == [("MT301", 2)]
