@@ -4,9 +4,9 @@ Each command parses its options, makes one library call and renders the result. 
 (DESIGN §3): 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 a usage or
 configuration error, or an input that could not be checked.
 
-Options that make up the configuration are declared once (:func:`config_options`) and shared by
-``check``, ``baseline create|update`` and ``config show``; they override the configuration file
-(:mod:`checker.configfile`).
+Options that make up the configuration are declared once (:mod:`checker.cli_options`) and shared
+by ``check``, ``baseline create|update``, ``config show`` and ``audit``; they override the
+configuration file (:mod:`checker.configfile`).
 """
 
 from __future__ import annotations
@@ -14,13 +14,14 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from checker import __version__
+from checker.cli_options import config_options, policy_values
 from checker.reporters import CHOICES as FORMAT_CHOICES
 
 if TYPE_CHECKING:
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 class ConfigProblem(click.ClickException):
@@ -53,94 +52,13 @@ def cli() -> None:
 # --- shared options ------------------------------------------------------------------------------
 
 
-def config_options(func: F) -> F:
-    """The options that make up the configuration (they override the configuration file)."""
-    options = [
-        click.option(
-            "--config",
-            "config_file",
-            type=click.Path(dir_okay=False),
-            help="Read settings from this file instead of the nearest .mapcheck.toml, "
-            "pyproject.toml [tool.mapcheck] or setup.cfg [mapcheck].",
-        ),
-        click.option(
-            "--profile",
-            type=click.Choice(["un", "ua-strict"]),
-            default=None,
-            help="Policy profile: 'un' (UN/EU non-recognition; the default) or 'ua-strict' "
-            "(Ukrainian MFA usage).",
-        ),
-        click.option(
-            "--fail-on",
-            type=click.Choice(["error", "warning", "info"]),
-            default=None,
-            help="Exit 1 when a finding of this severity or worse is reported [default: error].",
-        ),
-        click.option(
-            "--fail-on-undetermined/--no-fail-on-undetermined",
-            default=None,
-            help="Exit 1 when a file's verdict is undetermined [default: no].",
-        ),
-        click.option(
-            "--disable", multiple=True, metavar="CODE", help="Turn a rule off (repeatable)."
-        ),
-        click.option(
-            "--enable",
-            multiple=True,
-            metavar="CODE",
-            help="Turn a rule on, even one the profile leaves out (repeatable).",
-        ),
-        click.option(
-            "--severity",
-            multiple=True,
-            metavar="CODE=LEVEL",
-            help="Set a rule's severity: error, warning or info (repeatable).",
-        ),
-        click.option(
-            "--exclude",
-            multiple=True,
-            metavar="GLOB",
-            help="Skip files and folders matching GLOB when walking folders (repeatable; adds to "
-            "the configuration's excludes).",
-        ),
-        click.option(
-            "--default-excludes/--no-default-excludes",
-            default=None,
-            help="Skip vendored and build folders (node_modules, vendor, build, dist, .venv, ...) "
-            "[default: yes].",
-        ),
-        click.option(
-            "--ocr/--no-ocr", default=None, help="OCR images and scanned pages [default: yes]."
-        ),
-        click.option("--no-cache", is_flag=True, help="Do not read or write the result cache."),
-        click.option(
-            "--cache-dir",
-            type=click.Path(file_okay=False),
-            help="Keep the result cache here [default: $MAPCHECK_CACHE_DIR, else .mapcheck-cache].",
-        ),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
-
-
 def _settings(opts: dict[str, Any], evidence_dir: str | None = None) -> tuple[ResolvedConfig, str]:
     """The effective configuration from the configuration file and the options; exits 2 with a
     precise message when either is invalid. Also returns where the cache location came from."""
     from checker.cache import CACHE_DIR_ENV, default_cache_dir
     from checker.configfile import ConfigError, resolve
 
-    cli_values = {
-        "profile": opts.get("profile"),
-        "fail-on": opts.get("fail_on"),
-        "fail-on-undetermined": opts.get("fail_on_undetermined"),
-        "disable": opts.get("disable", ()),
-        "enable": opts.get("enable", ()),
-        "severity": opts.get("severity", ()),
-        "exclude": opts.get("exclude", ()),
-        "default-excludes": opts.get("default_excludes"),
-        "ocr": opts.get("ocr"),
-    }
+    cli_values = policy_values(opts)
     extra: dict[str, Any] = {"evidence_dir": Path(evidence_dir) if evidence_dir else None}
     if opts.get("no_cache"):
         extra.update(use_cache=False, cache_dir=None)

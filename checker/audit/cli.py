@@ -19,35 +19,26 @@ from typing import Any
 
 import click
 
+from checker.cli_options import policy_options, policy_values
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130
-_SEVERITY = {"info": 1, "warning": 2, "error": 3}
 
 
 class _Problem(click.ClickException):
     exit_code = EXIT_ERROR
 
 
-def _config(
-    profile: str | None,
-    exclude: tuple[str, ...],
-    default_excludes: bool | None,
-    ocr: bool | None,
-    config_file: str | None,
-) -> Any:
+def _config(opts: dict[str, Any]) -> Any:
+    """The effective configuration: the configuration file, then the policy options."""
     from checker.configfile import ConfigError, resolve
 
-    values = {
-        "profile": profile,
-        "exclude": exclude,
-        "default-excludes": default_excludes,
-        "ocr": ocr,
-    }
+    config_file = opts.get("config_file")
     try:
         resolved = resolve(
-            values,
+            policy_values(opts),
             config_file=Path(config_file) if config_file else None,
             extra={"use_cache": False, "cache_dir": None},
         )
@@ -94,12 +85,6 @@ def _config(
     "pictures of images in DIR/evidence.",
 )
 @click.option(
-    "--profile",
-    type=click.Choice(["un", "ua-strict"]),
-    default=None,
-    help="Policy profile [default: un, or the configuration file's].",
-)
-@click.option(
     "--timeout",
     type=click.FloatRange(min=0.5),
     default=120.0,
@@ -116,34 +101,9 @@ def _config(
     "error verdict.",
 )
 @click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Skip files and folders matching GLOB (repeatable; adds to the configuration's).",
-)
-@click.option(
-    "--default-excludes/--no-default-excludes",
-    default=None,
-    help="Skip vendored and build folders (node_modules, vendor, build, ...) [default: yes].",
-)
-@click.option("--ocr/--no-ocr", default=None, help="OCR images and scanned pages [default: yes].")
-@click.option(
-    "--config",
-    "config_file",
-    type=click.Path(dir_okay=False),
-    help="Read settings from this file instead of the nearest configuration file.",
-)
-@click.option(
     "--follow-symlinks",
     is_flag=True,
     help="Enter symlinked folders (each real folder once, so loops end).",
-)
-@click.option(
-    "--fail-on",
-    type=click.Choice(["error", "warning", "info"]),
-    default="error",
-    show_default=True,
-    help="Exit 1 when a finding of this severity or worse is recorded under the roots.",
 )
 @click.option(
     "--progress/--no-progress",
@@ -151,6 +111,7 @@ def _config(
     show_default=True,
     help="Show progress on standard error (a bar on a terminal, a line every 10 s elsewhere).",
 )
+@policy_options
 def audit(
     roots: tuple[str, ...],
     db: str,
@@ -158,16 +119,11 @@ def audit(
     engine: str,
     scheduler: str | None,
     report_dir: str | None,
-    profile: str | None,
     timeout: float,
     memory: int,
-    exclude: tuple[str, ...],
-    default_excludes: bool | None,
-    ocr: bool | None,
-    config_file: str | None,
     follow_symlinks: bool,
-    fail_on: str,
     progress: bool,
+    **opts: Any,
 ) -> None:
     """Audit every file under ROOT... in parallel, recording each result in the database as it
     finishes. Archives (zip, tar, tar.gz, .gz) are opened, within limits. Interrupted, it
@@ -177,7 +133,7 @@ def audit(
     from checker.audit.runner import AuditOptions, run_audit
     from checker.audit.sandbox import WorkerStartError
 
-    config = _config(profile, exclude, default_excludes, ocr, config_file)
+    config = _config(opts)
     report_path = Path(report_dir) if report_dir else None
     options = AuditOptions(
         config=config,
@@ -226,7 +182,9 @@ def audit(
         finally:
             store.close()
     status = EXIT_OK
-    if stats.worst >= _SEVERITY[fail_on]:
+    if stats.worst >= int(config.fail_on) or (
+        config.fail_on_undetermined and stats.any_undetermined
+    ):
         status = EXIT_FINDINGS
     if stats.any_error:
         status = EXIT_ERROR

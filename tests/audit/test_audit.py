@@ -427,6 +427,23 @@ def _invoke(args: list[str]) -> Any:
     return result
 
 
+def test_cli_audit_takes_the_rule_options_of_check(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    _text_corpus(root)
+    base = [str(root), "-j", "1", "--no-progress", "--no-ocr"]
+    lowered = _invoke([*base, "--db", str(tmp_path / "a.sqlite"), "--severity", "MD402=warning"])
+    assert lowered.exit_code == 0, lowered.output  # a warning does not fail the audit...
+    strict = _invoke(
+        [*base, "--db", str(tmp_path / "b.sqlite"), "--severity", "MD402=warning"]
+        + ["--fail-on", "warning"]
+    )
+    assert strict.exit_code == 1, strict.output  # ...unless --fail-on warning says so
+    off = _invoke([*base, "--db", str(tmp_path / "c.sqlite"), "--disable", "MD402"])
+    assert off.exit_code == 0 and "3 clean" in off.output, off.output
+    bad = _invoke([*base, "--db", str(tmp_path / "d.sqlite"), "--severity", "MD402=loud"])
+    assert bad.exit_code == 2 and "MD402" in bad.output, bad.output
+
+
 def test_cli_audit_rerun_changes_and_reports(tmp_path: Path) -> None:
     root = tmp_path / "docs"
     _text_corpus(root)
