@@ -134,7 +134,7 @@ class Location:
             parts.append(f"page {self.page}")
         if self.line is not None:
             parts.append(f"line {self.line}" + (f":{self.column}" if self.column else ""))
-        if self.row is not None:
+        if self.row is not None and not (self.key_path or "").startswith(f"row {self.row} "):
             parts.append(f"row {self.row}")
         if self.key_path:
             parts.append(self.key_path)

@@ -548,6 +548,28 @@ def test_csv_headerless_single_column() -> None:
     assert [s.text for s in enum.items] == ["Moscow", "Republic of Crimea", "Sevastopol"]
 
 
+@pytest.mark.parametrize(
+    ("data", "header"),
+    [
+        # Text columns of varying length: the sniffer has no vote, the identifiers decide.
+        (
+            "code,region,federal_district\nRU-MOW,Москва,Центральный\nRU-CR,Республика Крым,Южный\n",
+            True,
+        ),
+        ("iso,name\nUA-43,Autonomous Republic of Crimea\nUA-40,Sevastopol\n", True),
+        # No header: the first row is data like the others.
+        ("Kyiv,Ukraine\nLviv,Ukraine\nOdesa,Ukraine\n", False),
+    ],
+)
+def test_csv_header_detection(data: str, header: bool) -> None:
+    ev = read_bytes("t.csv", data.encode("utf-8"))
+    assert bool([s for s in ev.segments if s.part == "header"]) is header
+    first_row = next(s for s in ev.segments if s.part == "cell")
+    assert first_row.key_path is not None
+    assert first_row.key_path.startswith("row 1 column ")
+    assert " column column " not in first_row.key_path
+
+
 def test_csv_multiline_cell() -> None:
     ev = read_bytes("m.csv", b'id,note\n1,"first line\nsecond line"\n2,plain\n')
     assert [(r.row, r.line) for r in ev.records] == [(1, 2), (2, 4)]

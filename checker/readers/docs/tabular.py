@@ -38,13 +38,41 @@ def _dialect(sample: str, fmt: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
+def _column(name: str) -> str:
+    """``column region`` for a named column; a generated name ("column 2") as it is."""
+    return name if name.startswith("column ") and name[7:].isdigit() else f"column {name}"
+
+
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _identifier_header(sample: str, names: list[str]) -> bool:
+    """Every name a lower-case identifier, unique, and some later cell in the sample is not."""
+    if len(set(names)) != len(names) or not all(_IDENTIFIER.fullmatch(n) for n in names):
+        return False
+    later = sample.splitlines()[1:50]
+    return any(
+        not _IDENTIFIER.fullmatch(cell.strip())
+        for line in later
+        for cell in re.split(r"[,;\t|]", line)
+        if cell.strip()
+    )
+
+
 def _has_header(sample: str, first: list[str]) -> bool:
+    names = [c.strip() for c in first]
     if len(first) > 1:
         try:
-            return csv.Sniffer().has_header(sample)
+            if csv.Sniffer().has_header(sample):
+                return True
         except csv.Error:
             pass
-    names = [c.strip() for c in first]
+        else:
+            # The sniffer votes on cell types and lengths, so a table of text columns of varying
+            # length (a region list) gets no vote. Column names written as identifiers
+            # (code, region, federal_district) above other cells are a header all the same.
+            return _identifier_header(sample, names)
+
     return (
         bool(names)
         and all(names)
@@ -142,7 +170,7 @@ def read_tabular(data: bytes, fmt: str) -> TextEvidence:
                     first_line,
                     (off + 1) if off is not None else 1,
                     part="cell",
-                    key_path=f"row {row_no} column {name}",
+                    key_path=f"row {row_no} {_column(name)}",
                     row=row_no,
                 )
                 if seg is None:
