@@ -438,7 +438,8 @@ def _blanked(folded: str, s_lo: int, s_hi: int, spans: list[tuple[int, int]]) ->
     pieces: list[str] = []
     cur = s_lo
     first = max(0, bisect_right(spans, (s_lo - _LONGEST_PHRASE, 0)) - 1)
-    for a, b in itertools.islice(spans, first, None):
+    for i in range(first, len(spans)):  # not islice: it would step over the first ones
+        a, b = spans[i]
         if a >= s_hi:
             break
         lo = a if a > cur else cur
