@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -129,7 +130,9 @@ def create_app(
                 if not text.strip():
                     return problem(400, "error.empty")
                 file, name = inbox / "pasted", "pasted text"
-                file.write_bytes(text.encode("utf-8"))
+                fd = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(text.encode("utf-8"))
             job = service.Job(
                 folder=folder,
                 file=file,
@@ -240,4 +243,13 @@ def serve(host: str, port: int, open_browser: bool, max_upload: int, ocr: bool =
     if open_browser:
         threading.Timer(0.8, webbrowser.open, args=(url,)).start()
     app = create_app(max_upload=max_upload, ocr=ocr, host=host)
-    uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False)
+    # No access log (what people check is their business); a bound on open connections.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+        limit_concurrency=32,
+    )

@@ -200,3 +200,45 @@ def _attached(element: Any) -> bool:
     except StaleElementReferenceException:
         return False
     return True
+
+
+def test_keyboard_only(browser: Any, shots: Path, tmp_path: Path) -> None:
+    """Tab reaches every control in reading order; Enter works the language switch and the
+    Check button; focus moves to the result heading and the verdict is announced."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.web.server import running_server
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    with running_server(ocr=False, temp_root=uploads) as url:
+        browser.get(url + "/")
+        browser.execute_script("window.localStorage.clear()")
+        browser.get(url + "/")
+        keys = ActionChains(browser)
+        order = []
+        for _ in range(7):
+            keys.send_keys(Keys.TAB).perform()
+            active = browser.switch_to.active_element
+            order.append(active.get_attribute("id") or active.get_attribute("value") or "")
+            if order[-1] == "file":
+                _screenshot(browser, shots, "07-focus-choose-file")
+        assert order[:6] == ["skip", "lang", "file", "text", "un", "submit"], order
+
+        lang = browser.find_element(By.ID, "lang")
+        lang.send_keys(Keys.ENTER)
+        assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "uk"
+        lang.send_keys(Keys.ENTER)
+
+        browser.find_element(By.ID, "text").send_keys("Sevastopol, Russia")
+        browser.find_element(By.ID, "submit").send_keys(Keys.ENTER)
+        WebDriverWait(browser, 60).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#verdict[data-verdict]")
+        )
+        assert browser.switch_to.active_element.get_attribute("id") == "result-heading"
+        status = browser.find_element(By.ID, "status").get_attribute("textContent")
+        assert "Shows Russian sovereignty" in status
+    assert list(uploads.iterdir()) == []

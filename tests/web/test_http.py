@@ -381,6 +381,23 @@ def test_garbage_file_gets_an_error_verdict(client: TestClient, tmp_path: Path) 
         assert r.json()["verdict"] in ("error", "undetermined"), (name, r.json())
 
 
+def test_uploads_live_in_a_private_folder(
+    client: TestClient, upload_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, Any] = {}
+    real_run = service.run
+
+    def spy(job: service.Job) -> dict[str, Any]:
+        seen["folder_mode"] = job.folder.stat().st_mode & 0o777
+        seen["file_mode"] = job.file.stat().st_mode & 0o777
+        seen["inside"] = job.file.resolve().is_relative_to(upload_root.resolve())
+        return real_run(job)
+
+    monkeypatch.setattr(service, "run", spy)
+    assert post_file(client, SAMPLES / "bad/cities.kml").json()["verdict"] == "flag"
+    assert seen == {"folder_mode": 0o700, "file_mode": 0o600, "inside": True}
+
+
 def test_failure_inside_the_check_is_a_500_and_cleans_up(
     client: TestClient, upload_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
