@@ -816,6 +816,184 @@ def good_control_map(out: Path) -> Sample:
 
 
 # ---------------------------------------------------------------------------------------------
+# Documents and data: wording and region lists
+# ---------------------------------------------------------------------------------------------
+
+LICENCE_OWN = "public domain (written for mapcheck)"
+
+CAPTION_BAD = """# Harvest season in the south
+
+Farmers near Mykolaiv, Ukraine, began the grain harvest late this year.
+
+![Vineyards above the sea](vineyard.jpg)
+*Photo: vineyards near Sudak, Russia, in September.*
+
+Prices at the market in Simferopol, Russia, rose by a third since spring.
+"""
+
+ARTICLE_GOOD = """# Harvest season in the south
+
+Farmers near Mykolaiv, Ukraine, began the grain harvest late this year.
+
+*Photo: vineyards near Sudak, in Russian-occupied Crimea, Ukraine, in September.*
+
+Prices at the market in Simferopol, in the Autonomous Republic of Crimea, rose by a third since
+spring. Historians compare the port's role with its place in the Crimean War of 1853-1856.
+"Crimea is Russian," a Kremlin spokesman told reporters; Ukraine and the UN General Assembly
+reject the claim.
+"""
+
+REGIONS_BAD = (
+    "code,region,federal_district\n"
+    "RU-MOW,Москва,Центральный\n"
+    "RU-SPE,Санкт-Петербург,Северо-Западный\n"
+    "RU-KDA,Краснодарский край,Южный\n"
+    "RU-ROS,Ростовская область,Южный\n"
+    "RU-CR,Республика Крым,Южный\n"
+    "RU-SEV,Севастополь,Южный\n"
+    "RU-TA,Республика Татарстан,Приволжский\n"
+)
+
+REGIONS_GOOD = (
+    "code,region\n"
+    "UA-43,Автономна Республіка Крим\n"
+    "UA-40,Севастополь\n"
+    "UA-65,Херсонська область\n"
+    "UA-23,Запорізька область\n"
+    "UA-14,Донецька область\n"
+    "UA-09,Луганська область\n"
+    "UA-30,Київ\n"
+)
+
+REPORT_PAGES = (
+    (
+        "Black Sea grain corridor: quarterly report",
+        "Exports from Odesa, Chornomorsk and Pivdennyi ports, Ukraine, rose in the quarter.",
+        "Shipping insurers still list the Kerch Strait as a war-risk area.",
+    ),
+    (
+        "Annex: port calls",
+        "Vessels also called at Sevastopol, Russian Federation, under flags of convenience.",
+        "Port data for Mykolaiv, Ukraine, were not available.",
+    ),
+)
+
+
+def bad_caption_md(out: Path) -> Sample:
+    write_text(out, CAPTION_BAD)
+    return Sample(
+        file="bad/harvest-caption.md",
+        format="markdown",
+        verdict="flag",
+        codes=("MT301",),
+        source="written for mapcheck",
+        licence=LICENCE_OWN,
+        description=(
+            'An article whose photo caption and text say "Sudak, Russia" and "Simferopol, '
+            'Russia" (lines 6 and 8).'
+        ),
+    )
+
+
+def good_article_md(out: Path) -> Sample:
+    write_text(out, ARTICLE_GOOD)
+    return Sample(
+        file="good/harvest-article.md",
+        format="markdown",
+        verdict="clean",
+        codes=("MT390",),
+        source="written for mapcheck",
+        licence=LICENCE_OWN,
+        description=(
+            "The same article written correctly, with the traps: the Autonomous Republic of "
+            "Crimea, the Crimean War, and a quoted Kremlin claim (reportage, info only)."
+        ),
+    )
+
+
+def bad_regions_csv(out: Path) -> Sample:
+    write_text(out, REGIONS_BAD)
+    return Sample(
+        file="bad/russian-regions.csv",
+        format="csv",
+        verdict="flag",
+        codes=("MD401", "MD403", "MT302"),
+        source="written for mapcheck; names and codes as in address seed data",
+        licence=LICENCE_OWN,
+        description=(
+            "A region list of Russia that includes 'Республика Крым' (RU-CR) and Sevastopol "
+            "(RU-SEV), as address dropdowns and seed data do."
+        ),
+    )
+
+
+def good_regions_csv(out: Path) -> Sample:
+    write_text(out, REGIONS_GOOD)
+    return Sample(
+        file="good/ukraine-regions.csv",
+        format="csv",
+        verdict="clean",
+        codes=(),
+        source="written for mapcheck; ISO 3166-2:UA codes",
+        licence=LICENCE_OWN,
+        description="Crimea, Sevastopol and the four occupied oblasts listed under Ukraine.",
+    )
+
+
+def _pdf(pages: Iterable[Iterable[str]]) -> bytes:
+    """A minimal PDF 1.4 with a text layer (Helvetica, ASCII text), one page per item."""
+    objects: list[bytes] = [b"", b""]  # 1: catalog, 2: page tree (filled in below)
+    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")  # 3
+    kids = []
+    for lines in pages:
+        ops = ["BT", "/F1 12 Tf", "72 720 Td", "16 TL"]
+        for text in lines:
+            safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+            ops.append(f"({safe}) Tj T*")
+        ops.append("ET")
+        stream = "\n".join(ops).encode("ascii")
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        content = len(objects)
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content
+        )
+        kids.append(len(objects))
+    objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
+    refs = " ".join(f"{k} 0 R" for k in kids).encode("ascii")
+    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, len(kids))
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def bad_report_pdf(out: Path) -> Sample:
+    out.write_bytes(_pdf(REPORT_PAGES))
+    return Sample(
+        file="bad/grain-report.pdf",
+        format="pdf",
+        verdict="flag",
+        codes=("MT301",),
+        source="written for mapcheck",
+        licence=LICENCE_OWN,
+        description=(
+            'A two-page report: page 1 is correct, page 2 says "Sevastopol, Russian '
+            'Federation" (only page 2 is reported).'
+        ),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Driver
 # ---------------------------------------------------------------------------------------------
 
@@ -829,6 +1007,9 @@ BAD: tuple[tuple[str, Callable[[Path], Sample]], ...] = (
     ("ukraine-map.js", bad_highcharts_js),
     ("russia-2022-claims.geojson", bad_russia_claims),
     ("disputed-crimea.parquet", bad_disputed_parquet),
+    ("harvest-caption.md", bad_caption_md),
+    ("russian-regions.csv", bad_regions_csv),
+    ("grain-report.pdf", bad_report_pdf),
 )
 GOOD: tuple[tuple[str, Callable[[Path], Sample]], ...] = (
     ("ukraine-oblasts.geojson", good_ukraine_oblasts),
@@ -836,6 +1017,8 @@ GOOD: tuple[tuple[str, Callable[[Path], Sample]], ...] = (
     ("us-states.geojson", good_us_states),
     ("russia-recognized.geojson", good_russia_recognized),
     ("control-map.geojson", good_control_map),
+    ("harvest-article.md", good_article_md),
+    ("ukraine-regions.csv", good_regions_csv),
 )
 
 
