@@ -3,8 +3,10 @@
 Everything here is blocking and CPU-bound; :mod:`checker.web.app` runs it in a worker thread.
 It works inside the request's private folder and returns only data (no paths): the verdict, each
 finding in plain language with its policy source and suggested fix, the evidence pictures of
-images as ``data:`` URIs, the passages of text findings with the matched words marked, and for
-vector maps the corrected file made by :func:`checker.fix.fix_file`, inline as base64.
+images as ``data:`` URIs, the passages of text findings with the matched words marked, the
+pictures in a document (PDF figures) each through the image pipeline with its own evidence
+picture, and for vector maps the corrected file made by :func:`checker.fix.fix_file`, inline as
+base64.
 
 Why inline and not a download link: a link needs the file kept on the server under some key
 until the browser asks for it, i.e. state, expiry and a second endpoint that serves files. Inline,
@@ -16,6 +18,7 @@ are the size of the upload (capped by the same limit), so the cost is one base64
 from __future__ import annotations
 
 import base64
+import io
 import time
 import zipfile
 from collections.abc import Iterator
@@ -31,6 +34,10 @@ from checker.readers.base import Source, TextEvidence, TextSegment
 CONTEXT = 90
 #: At most this many evidence pictures per answer (a PDF may hold many figures).
 MAX_PICTURES = 12
+#: Pictures in a document sent through the image pipeline, and the smallest side that can be a
+#: map worth judging (smaller ones are icons and logos).
+MAX_FIGURES = 4
+MIN_FIGURE_SIDE = 200
 #: Shapefile parts taken from a zipped shapefile for the fix, and their combined size limit.
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 #: Corrected-file extension by format when the upload had none (pasted GeoJSON).
@@ -95,9 +102,15 @@ def run(job: Job) -> dict[str, Any]:
         "pictures": _pictures(report, evidence_dir),
         "fix": None,
     }
-    passages = _passages(source, report)
+    document = _read_document(source, report)
+    passages = _passages(document, report)
     for i, f in enumerate(report.findings):
         out["findings"].append(_finding(f, passages.get(i), job.folder))
+    out["figures"] = []
+    if document is not None and document.images and not out["pictures"]:
+        out["figures"] = _figures(document, job, config)
+        out["document_verdict"] = report.verdict.value
+        out["verdict"] = _with_figures(report.verdict, out["figures"]).value
     if report.kind == "vector" and report.verdict in (Verdict.FLAG, Verdict.WARN):
         out["fix"] = _fix(job)
     out["seconds"] = round(time.monotonic() - started, 3)
@@ -134,11 +147,16 @@ def _pictures(report: FileReport, evidence_dir: Path) -> list[dict[str, str]]:
     The pipeline writes them into ``evidence_dir`` (``Config.evidence_dir``, as for ``check
     --evidence``); only files inside that folder are read, whatever a finding names.
     """
-    from checker.reporters.html import MAX_PICTURE_BYTES
-
     named = [f.evidence.get("evidence_picture") for f in report.findings]
     candidates = [Path(p) for p in named if isinstance(p, str) and p]
-    candidates += sorted(evidence_dir.glob("*.png"))
+    return _read_pictures(candidates + sorted(evidence_dir.glob("*.png")), evidence_dir)
+
+
+def _read_pictures(candidates: list[Path], evidence_dir: Path | None) -> list[dict[str, str]]:
+    from checker.reporters.html import MAX_PICTURE_BYTES
+
+    if evidence_dir is None:
+        return []
     root = evidence_dir.resolve()
     out: list[dict[str, str]] = []
     seen: set[Path] = set()
@@ -163,28 +181,31 @@ def _pictures(report: FileReport, evidence_dir: Path) -> list[dict[str, str]]:
 # --- passages of text findings -------------------------------------------------------------------
 
 
-def _passages(source: Source, report: FileReport) -> dict[int, dict[str, str]]:
-    """For text findings: the words found, with the text around them (index → passage)."""
-    wanted = {
-        i: f.evidence["match"]
-        for i, f in enumerate(report.findings)
-        if isinstance(f.evidence.get("match"), str) and f.evidence["match"].strip()
-    }
-    if not wanted or report.kind not in ("document", "data"):
-        return {}
-    segments: list[TextSegment] = []
+def _read_document(source: Source, report: FileReport) -> TextEvidence | None:
+    """A document's text and embedded images, read again without OCR (cheap: enough to quote
+    text-layer findings and to find the figures), or ``None`` for other inputs."""
+    if report.kind not in ("document", "data"):
+        return None
     try:
         from checker.readers import detect
         from checker.readers.text import read_text
 
         _, fmt = detect(source)
-        # Read again without OCR: cheap, and enough to quote text-layer findings; a finding
-        # only OCR saw is shown as its match alone.
         evidence = read_text(source, fmt, ocr=False)
-        if isinstance(evidence, TextEvidence):
-            segments = evidence.segments
     except Exception:
-        segments = []
+        return None
+    return evidence if isinstance(evidence, TextEvidence) else None
+
+
+def _passages(document: TextEvidence | None, report: FileReport) -> dict[int, dict[str, str]]:
+    """For text findings: the words found, with the text around them (index → passage); a
+    finding only OCR saw is shown as its match alone."""
+    wanted = {
+        i: f.evidence["match"]
+        for i, f in enumerate(report.findings)
+        if isinstance(f.evidence.get("match"), str) and f.evidence["match"].strip()
+    }
+    segments = document.segments if document is not None else []
     out: dict[int, dict[str, str]] = {}
     for i, match in wanted.items():
         loc = report.findings[i].location
@@ -257,6 +278,69 @@ def _cut(text: str, at: int, length: int) -> dict[str, str]:
         "match": text[at : at + length],
         "after": " ".join(after.split("\n")),
     }
+
+
+# --- figures in documents ------------------------------------------------------------------------
+
+
+def _figures(document: TextEvidence, job: Job, config: Config) -> list[dict[str, Any]]:
+    """The document's pictures that could be maps, each through the image pipeline.
+
+    The engine does not yet send a document's embedded images through the image pipeline
+    (DESIGN: "embedded images go through the image pipeline with their location"); until it
+    does, the page does it for the first :data:`MAX_FIGURES` pictures at least
+    :data:`MIN_FIGURE_SIDE` px across, so that a map in a PDF gets its verdict and evidence
+    picture. When the engine's own report carries evidence pictures, this step is skipped.
+    """
+    from checker.engine import check_source
+    from checker.imaging.evidence import picture_name
+
+    out: list[dict[str, Any]] = []
+    for number, image in enumerate(document.images, 1):
+        if len(out) >= MAX_FIGURES:
+            break
+        if not _big_enough(image.data):
+            continue
+        label = image.name or f"figure {number}"
+        if image.page is not None and "page" not in label:
+            label = f"page {image.page}, {label}"
+        source = Source(name=f"{job.name}: {label}", data=image.data)
+        report = check_source(source, config)
+        if report.kind != "image":
+            continue
+        picture = config.evidence_dir / picture_name(source.name) if config.evidence_dir else None
+        out.append(
+            {
+                "label": _scrub(label, job.folder),
+                "verdict": report.verdict.value,
+                "findings": [_finding(f, None, job.folder) for f in report.findings],
+                "pictures": _read_pictures([picture] if picture else [], config.evidence_dir),
+            }
+        )
+    return out
+
+
+def _big_enough(data: bytes) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            return min(im.size) >= MIN_FIGURE_SIDE
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return False
+
+
+def _with_figures(verdict: Verdict, figures: list[dict[str, Any]]) -> Verdict:
+    """The document's verdict raised by what its figures show (a flagged map flags the
+    document; a figure the pipeline cannot judge, such as a photo, changes nothing)."""
+    seen = {f["verdict"] for f in figures}
+    if verdict in (Verdict.ERROR, Verdict.FLAG):
+        return verdict
+    if "flag" in seen:
+        return Verdict.FLAG
+    if "warn" in seen and verdict is not Verdict.WARN:
+        return Verdict.WARN
+    return verdict
 
 
 # --- corrected vector file -----------------------------------------------------------------------

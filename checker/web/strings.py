@@ -82,6 +82,11 @@ EN: dict[str, str] = {
         "outlined in the same colours. The banner on top repeats the verdict."
     ),
     "pictures.alt": "Evidence picture {n}: the map with the fitted outlines and sampled areas",
+    "figures.heading": "Pictures in the document",
+    "figures.explain": (
+        "Each picture that could be a map was checked on its own; the verdict above includes "
+        "what they show."
+    ),
     "fix.heading": "Corrected file",
     "fix.download": "Download the corrected file ({name})",
     "fix.changes": "What was changed:",
@@ -184,6 +189,11 @@ UK: dict[str, str] = {
         "обведено тими самими кольорами. Напис угорі повторює висновок."
     ),
     "pictures.alt": "Наочний доказ {n}: мапа з накладеними контурами та виміряними ділянками",
+    "figures.heading": "Зображення в документі",
+    "figures.explain": (
+        "Кожне зображення, що може бути мапою, перевірено окремо; висновок угорі враховує, "
+        "що вони показують."
+    ),
     "fix.heading": "Виправлений файл",
     "fix.download": "Завантажити виправлений файл ({name})",
     "fix.changes": "Що змінено:",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from checker.web.strings import EN, UK
 
@@ -161,7 +162,9 @@ def test_two_maps_in_chromium(
     assert list(uploads.iterdir()) == []
 
 
-def test_text_and_vector_in_chromium(browser: Any, shots: Path, tmp_path: Path) -> None:
+def test_text_vector_and_pdf_in_chromium(
+    browser: Any, shots: Path, tmp_path: Path, map_pictures: dict[str, Path]
+) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -189,6 +192,20 @@ def test_text_and_vector_in_chromium(browser: Any, shots: Path, tmp_path: Path) 
         assert link.get_attribute("download") == "europe-50m-corrected.geojson"
         assert link.get_attribute("href").startswith("blob:")
         _screenshot(browser, shots, "06-vector-en")
+
+        # A PDF whose figure is a Crimea-as-Russia map: the figure's verdict and evidence.
+        pdf = tmp_path / "briefing.pdf"
+        Image.open(map_pictures["crimea-russia"]).convert("RGB").save(pdf, "PDF", resolution=100)
+        browser.find_element(By.ID, "clear").click()
+        badge = _check(browser, pdf)
+        assert badge.get_attribute("data-verdict") == "flag"
+        figure = browser.find_element(By.CSS_SELECTOR, "section.figure")
+        assert figure.get_attribute("data-verdict") == "flag"
+        assert browser.execute_script(
+            "var i = document.getElementById('figure-0-evidence-0');"
+            "return !!i && i.complete && i.naturalWidth > 100;"
+        )
+        _screenshot(browser, shots, "07-pdf-figure-en")
     assert list(uploads.iterdir()) == []
 
 
@@ -225,7 +242,7 @@ def test_keyboard_only(browser: Any, shots: Path, tmp_path: Path) -> None:
             active = browser.switch_to.active_element
             order.append(active.get_attribute("id") or active.get_attribute("value") or "")
             if order[-1] == "file":
-                _screenshot(browser, shots, "07-focus-choose-file")
+                _screenshot(browser, shots, "08-focus-choose-file")
         assert order[:6] == ["skip", "lang", "file", "text", "un", "submit"], order
 
         lang = browser.find_element(By.ID, "lang")

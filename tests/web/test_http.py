@@ -18,6 +18,7 @@ from typing import Any
 import anyio
 import pytest
 import shapely
+from PIL import Image
 from starlette.testclient import TestClient
 
 from checker.config import Config
@@ -256,6 +257,28 @@ def test_correct_map_picture_is_clean_and_still_shows_evidence(
     res = post_file(client, map_pictures["correct"]).json()
     assert res["verdict"] == "clean" and res["findings"] == []
     assert len(res["pictures"]) == 1
+
+
+def test_map_figure_in_a_pdf_flags_the_document(
+    client: TestClient, map_pictures: dict[str, Path], tmp_path: Path
+) -> None:
+    """A PDF whose only content is a Crimea-as-Russia map: the figure goes through the image
+    pipeline, gets its own verdict and evidence picture, and flags the document."""
+    path = tmp_path / "report.pdf"
+    Image.open(map_pictures["crimea-russia"]).convert("RGB").save(path, "PDF", resolution=100)
+    res = post_file(client, path).json()
+    assert res["kind"] == "document"
+    assert res["verdict"] == "flag" and res["document_verdict"] != "flag"
+    (figure,) = res["figures"]
+    assert figure["verdict"] == "flag" and "page 1" in figure["label"]
+    assert "MI201" in {f["code"] for f in figure["findings"]}
+    assert figure["pictures"][0]["src"].startswith("data:image/png;base64,")
+
+
+def test_small_document_images_are_not_figures(client: TestClient) -> None:
+    """report.pdf holds a 206-byte icon: no figure, the text verdict stands."""
+    res = post_file(client, TEXT_FIXTURES / "report.pdf").json()
+    assert res["figures"] == [] and res["verdict"] == res["document_verdict"] == "flag"
 
 
 def test_svg_map_with_crimea_in_russia(client: TestClient, tmp_path: Path) -> None:

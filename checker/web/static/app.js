@@ -233,6 +233,28 @@
       });
     }
 
+    if (res.figures && res.figures.length) {
+      resultBody.appendChild(el('h3', { text: t('figures.heading') }));
+      resultBody.appendChild(el('p', { 'class': 'muted small', text: t('figures.explain') }));
+      res.figures.forEach(function (fig, n) {
+        var box = el('section', { 'class': 'figure', 'data-verdict': fig.verdict });
+        box.appendChild(el('h4', {}, [
+          el('span', { 'class': 'badge small-badge b-' + fig.verdict, text: t('verdict.' + fig.verdict) }),
+          el('span', { text: ' ' + fig.label })
+        ]));
+        if (fig.findings.length) {
+          var flist = el('ol', { 'class': 'findings' });
+          fig.findings.forEach(function (f) { flist.appendChild(finding(f)); });
+          box.appendChild(flist);
+        }
+        fig.pictures.forEach(function (p, i) {
+          var img = el('img', { src: p.src, 'class': 'evidence', id: 'figure-' + n + '-evidence-' + i, alt: t('pictures.alt', { n: i + 1 }) + ' (' + fig.label + ')' });
+          box.appendChild(el('figure', {}, [img, el('figcaption', { text: t('pictures.caption') })]));
+        });
+        resultBody.appendChild(box);
+      });
+    }
+
     if (res.fix) { resultBody.appendChild(fixBlock(res.fix)); }
 
     if (res.notes && res.notes.length) {
