@@ -35,13 +35,19 @@ def _missing() -> str | None:
     return None
 
 
+def require_browser() -> None:
+    """Skip when Chromium, its driver or Selenium is missing; under CI (``CI=true``) fail."""
+    why = _missing()
+    if why is None:
+        return
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"the browser test cannot run in CI: {why}")
+    pytest.skip(why)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    why = _missing()
-    if why is not None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"the browser test cannot run in CI: {why}")
-        pytest.skip(why)
+    require_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -259,3 +265,15 @@ def test_keyboard_only(browser: Any, shots: Path, tmp_path: Path) -> None:
         status = browser.find_element(By.ID, "status").get_attribute("textContent")
         assert "Shows Russian sovereignty" in status
     assert list(uploads.iterdir()) == []
+
+
+@pytest.mark.parametrize(("ci", "outcome"), [("true", "fail"), ("", "skip"), ("false", "skip")])
+def test_missing_browser_skips_only_outside_ci(
+    monkeypatch: pytest.MonkeyPatch, ci: str, outcome: str
+) -> None:
+    monkeypatch.setattr(os.path, "exists", lambda _: False)
+    monkeypatch.setattr(shutil, "which", lambda _: None)
+    monkeypatch.setenv("CI", ci)
+    expected = pytest.fail.Exception if outcome == "fail" else pytest.skip.Exception
+    with pytest.raises(expected, match="chromium"):
+        require_browser()
