@@ -152,7 +152,9 @@ def create_app(
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
-    allowed = list(LOOPBACK_HOSTS) + ([host] if is_loopback(host) else ["*"])
+    # Host headers carry IPv6 addresses in brackets.
+    named = [f"[{h}]" if ":" in h else h for h in (*LOOPBACK_HOSTS, host)]
+    allowed = named if is_loopback(host) else ["*"]
     app = Starlette(
         routes=[
             Route("/", page, methods=["GET"]),

@@ -389,6 +389,19 @@ def test_other_host_names_are_refused(upload_root: Path) -> None:
     assert r.status_code == 400
 
 
+@pytest.mark.parametrize(
+    "base_url", ["http://127.0.0.1:8765", "http://localhost:8765", "http://[::1]:8765"]
+)
+def test_loopback_host_names_are_accepted(upload_root: Path, base_url: str) -> None:
+    app = create_app(ocr=False, temp_root=upload_root)
+    assert TestClient(app, base_url=base_url).get("/").status_code == 200
+
+
+def test_any_host_name_when_serving_the_network(upload_root: Path) -> None:
+    app = create_app(ocr=False, temp_root=upload_root, host="0.0.0.0")
+    assert TestClient(app, base_url="http://192.168.1.20:8765").get("/").status_code == 200
+
+
 def test_garbage_file_gets_an_error_verdict(client: TestClient, tmp_path: Path) -> None:
     for name, data in [
         ("map.png", b"\x89PNG\r\n\x1a\nnot really"),

@@ -68,6 +68,8 @@
       node.setAttribute('aria-label', t(node.getAttribute('data-i18n-label')));
     });
     document.getElementById('footer').textContent = t('footer', { version: VERSION });
+    // The switch is written in the other language: say so, for screen readers' pronunciation.
+    document.getElementById('lang').setAttribute('lang', lang === 'uk' ? 'en' : 'uk');
     showChosen();
     if (lastResult) { render(lastResult, false); }
     if (lastProblem) { problem(lastProblem.key, lastProblem.args, false); }
