@@ -277,3 +277,28 @@ def test_missing_browser_skips_only_outside_ci(
     expected = pytest.fail.Exception if outcome == "fail" else pytest.skip.Exception
     with pytest.raises(expected, match="chromium"):
         require_browser()
+
+
+def test_too_large_file_is_refused_with_a_message(
+    browser: Any, shots: Path, tmp_path: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.web.server import running_server
+
+    big = tmp_path / "huge.geojson"
+    big.write_bytes(b" " * (3 * 1024 * 1024 // 2))
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    with running_server(ocr=False, temp_root=uploads, max_upload=1024 * 1024) as url:
+        browser.get(url + "/")
+        assert "1 MB" in browser.find_element(By.ID, "limit").text
+        browser.find_element(By.ID, "file").send_keys(str(big))
+        browser.find_element(By.ID, "submit").click()
+        WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "problem"))
+        message = browser.find_element(By.ID, "problem").text
+        assert message == EN["error.too_large"].replace("{limit}", "1 MB")
+        assert message in browser.find_element(By.ID, "status").get_attribute("textContent")
+        _screenshot(browser, shots, "09-too-large-en")
+    assert list(uploads.iterdir()) == []
