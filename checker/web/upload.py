@@ -1,8 +1,9 @@
 """Streaming a ``multipart/form-data`` upload into a private folder, under a size limit.
 
-The limit is enforced while the body arrives: a request that announces a larger
-``Content-Length`` is refused before a byte is read, and one that sends more than the limit is
-cut off as soon as it crosses it, so an oversized upload never fills the disk or the memory.
+The limit is enforced while the body arrives: a file (or pasted text) is cut off as soon as it
+crosses the limit, and a request that announces, or sends, more than the limit plus a small
+envelope for the form's framing is refused at once, so an oversized upload never fills the disk
+or the memory.
 The file goes straight to a new file in the caller's private folder (made by
 :func:`tempfile.mkdtemp`, mode 0700). The name the client sent is used for display (cleaned), for
 its extension (which the readers use to tell formats apart) and for a stem reduced to ASCII
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 
 #: Form fields other than the file and the pasted text: short values only.
 MAX_SMALL_FIELD = 64
+#: Bytes of multipart framing and small fields allowed on top of the limit, so that a file just
+#: under the limit (which the page lets through) is not refused for its envelope.
+ENVELOPE = 64 * 1024
 #: Shown instead of a file name the client did not send, or that cleans to nothing.
 FALLBACK_NAME = "upload"
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,10}")
@@ -91,16 +95,16 @@ async def receive(
             announced = int(content_length)
         except ValueError:
             raise UploadError(400, "error.form") from None
-        if announced > limit:
+        if announced > limit + ENVELOPE:
             raise UploadError(413, "error.too_large", _megabytes(limit))
 
-    sink = _Sink(folder)
+    sink = _Sink(folder, limit)
     parser = MultipartParser(boundary, sink.callbacks())
     received = 0
     try:
         async for chunk in stream:
             received += len(chunk)
-            if received > limit:
+            if received > limit + ENVELOPE:
                 raise UploadError(413, "error.too_large", _megabytes(limit))
             parser.write(chunk)
             if sink.problem is not None:
@@ -125,8 +129,10 @@ def _megabytes(n: int) -> str:
 class _Sink:
     """python-multipart callbacks: headers of each part, the file to disk, fields to memory."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, limit: int) -> None:
         self.folder = folder
+        self.limit = limit
+        self._part_bytes = 0
         self.upload = Upload()
         self.problem: UploadError | None = None
         self._header_field = bytearray()
@@ -148,6 +154,7 @@ class _Sink:
         }
 
     def on_part_begin(self) -> None:
+        self._part_bytes = 0
         self._headers = {}
         self._name = ""
         self._value = None
@@ -186,6 +193,10 @@ class _Sink:
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self.problem is not None:
+            return
+        self._part_bytes += end - start
+        if self._part_bytes > self.limit:  # the file, or the pasted text
+            self.problem = UploadError(413, "error.too_large", _megabytes(self.limit))
             return
         if self._fh is not None:
             view = memoryview(data)[start:end]

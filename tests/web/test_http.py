@@ -27,7 +27,7 @@ from checker.readers.base import Source
 from checker.web import service
 from checker.web.app import CSP, create_app
 from checker.web.strings import EN, TABLES, UK
-from checker.web.upload import UploadError, display_name, receive, safe_stem, safe_suffix
+from checker.web.upload import ENVELOPE, UploadError, display_name, receive, safe_stem, safe_suffix
 from tests.imaging import maps
 from tests.web.conftest import BASE_URL, HEADERS, LIMIT
 
@@ -304,6 +304,20 @@ def test_oversized_upload_is_refused_and_nothing_is_left(
     assert list(upload_root.iterdir()) == []
 
 
+def test_file_just_under_the_limit_is_taken(client: TestClient) -> None:
+    """The limit is the file's size: the form's framing around it does not count against it."""
+    data = b"Simferopol, Russia\n" + b" " * (LIMIT - 19)
+    assert len(data) == LIMIT
+    files = {"file": ("notes.txt", data), "profile": (None, "un")}
+    r = client.post("/api/check", files=files, headers=HEADERS)
+    assert r.status_code == 200 and r.json()["verdict"] == "flag"
+
+
+def test_pasted_text_over_the_limit_is_refused(client: TestClient) -> None:
+    r = post_form(client, text="a" * (LIMIT + 1))
+    assert r.status_code == 413
+
+
 def test_oversized_chunked_upload_is_refused(client: TestClient, upload_root: Path) -> None:
     """No Content-Length (chunked transfer): refused by counting what arrives."""
     boundary = "xyz"
@@ -343,7 +357,7 @@ def test_limit_is_enforced_while_the_body_arrives(tmp_path: Path) -> None:
     with pytest.raises(UploadError) as info:
         anyio.run(run)
     assert info.value.status == 413
-    assert len(pulled) <= 10
+    assert len(pulled) <= 11
     written = tmp_path / "a.png"
     assert written.stat().st_size <= 10_000
 
@@ -354,7 +368,8 @@ def test_announced_oversize_is_refused_before_reading(tmp_path: Path) -> None:
         yield b""
 
     async def run() -> None:
-        await receive(stream(), "multipart/form-data; boundary=x", "10001", 10_000, tmp_path)
+        announced = str(10_000 + ENVELOPE + 1)
+        await receive(stream(), "multipart/form-data; boundary=x", announced, 10_000, tmp_path)
 
     with pytest.raises(UploadError) as info:
         anyio.run(run)
