@@ -279,6 +279,37 @@ def test_missing_browser_skips_only_outside_ci(
         require_browser()
 
 
+def test_drop_a_file_on_the_page(browser: Any, tmp_path: Path) -> None:
+    """A file dropped on the drop zone is the one checked (the drop is simulated in the page:
+    WebDriver cannot drag from the desktop)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.web.server import running_server
+
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    with running_server(ocr=False, temp_root=uploads) as url:
+        browser.get(url + "/")
+        browser.execute_script(
+            "var dt = new DataTransfer();"
+            "dt.items.add(new File(['Flights to Yalta, Russia resume.'], 'note.txt',"
+            " {type: 'text/plain'}));"
+            "var zone = document.getElementById('drop');"
+            "zone.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true}));"
+            "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true}));"
+        )
+        assert "note.txt" in browser.find_element(By.ID, "chosen-name").text
+        browser.find_element(By.ID, "submit").click()
+        WebDriverWait(browser, 60).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, "#verdict[data-verdict]")
+        )
+        assert browser.find_element(By.ID, "verdict").get_attribute("data-verdict") == "flag"
+        assert "note.txt" in browser.find_element(By.ID, "result-heading").text
+        assert browser.find_element(By.CSS_SELECTOR, ".passage mark").text == "Yalta, Russia"
+    assert list(uploads.iterdir()) == []
+
+
 def test_too_large_file_is_refused_with_a_message(
     browser: Any, shots: Path, tmp_path: Path
 ) -> None:

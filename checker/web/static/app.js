@@ -260,7 +260,9 @@
     if (res.fix) { resultBody.appendChild(fixBlock(res.fix)); }
 
     if (res.notes && res.notes.length) {
-      var details = el('details', { 'class': 'notes' }, [el('summary', { text: t('notes.heading') })]);
+      var details = el('details', { 'class': 'notes', id: 'notes' }, [el('summary', { text: t('notes.heading') })]);
+      // When mapcheck could not decide, the notes are the answer: show them.
+      details.open = v === 'undetermined' || v === 'error';
       var ul = el('ul');
       res.notes.forEach(function (n) { ul.appendChild(el('li', { text: n })); });
       details.appendChild(ul);
