@@ -832,6 +832,51 @@ def _inside_word(data: bytes, start: int, end: int) -> bool:
     return False
 
 
+def shared_literals() -> list[str]:
+    """The literals of :func:`_matcher`, in its order, for the text analysis's pre-scan to look
+    for in the same pass as its own triggers (:func:`scan` then takes them from there)."""
+    return [pattern for pattern, _ in _matcher()[1]]
+
+
+def _leftmost_longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Of every occurrence (pattern, start, end), overlapping ones included, those that a
+    leftmost-longest search reports: the earliest start, the longest there, then on after its
+    end (as the automaton of :func:`_matcher` does)."""
+    out: list[tuple[int, int, int]] = []
+    end = -1
+    for index, start, stop in sorted(found, key=lambda f: (f[1], -f[2], f[0])):
+        if start >= end:
+            out.append((index, start, stop))
+            end = stop
+    return out
+
+
+def _letter_code(ch: str) -> bool:
+    """A character :func:`_inside_word` counts as part of a word: ASCII letters and digits, and
+    the two-byte UTF-8 letters (Latin-1 letters through Cyrillic, U+00C0-U+053F)."""
+    code = ord(ch)
+    if code < 0x80:
+        return ch.isalnum()
+    return 0xC0 <= code <= 0x53F
+
+
+def _shared_hits(text: str, found: list[tuple[int, int, int]]) -> Iterator[tuple[int, int, int]]:
+    """:func:`_find_literals` from occurrences the text analysis found in the same text
+    (character offsets): the same selection and the same word and prefix checks."""
+    _, items = _matcher()
+    for index, start, end in _leftmost_longest(found):
+        if items[index][1] == "phone-area":
+            # The prefix check of _find_literals, on the same ten bytes before the code.
+            head = text[max(0, start - 11) : start].encode("utf-8", "surrogatepass")
+            if _PHONE_PREFIX_BYTES.search(head, max(0, len(head) - 10)) is None:
+                continue
+        elif (end < len(text) and _letter_code(text[end])) or (
+            start and _letter_code(text[start - 1])
+        ):
+            continue
+        yield index, start, end
+
+
 def _find_literals(text: str) -> Iterator[tuple[int, int, int]]:
     """(pattern index, start, end) of every pattern in ``text`` (character offsets) that stands
     as a word of its own (codes of the kind ``phone-area``: that follow a +7/8 prefix)."""
@@ -893,7 +938,11 @@ def scan(evidence: TextEvidence) -> Scan:
     text = j.text
     hits: dict[str, list[tuple[int, int]]] = {}
     _, items = _matcher()
-    for index, start, end in _find_literals(text):
+    from checker.rules.text import data_literals
+
+    found = data_literals(evidence)
+    literals = _find_literals(text) if found is None else _shared_hits(text, found)
+    for index, start, end in literals:
         _pattern, kind = items[index]
         if kind == "phone-area":
             m = _PHONE_PREFIX.search(text, max(0, start - 8), start)

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
+from functools import cache
 
 from checker.model import POLICY_OBLASTS, Category, Location, RawFinding
 from checker.readers.base import TextEvidence
 from checker.rules.context import TextContext
 from checker.rules.registry import register
-from checker.text.matcher import REPORTAGE, TextMatch, default_matcher
+from checker.text.lexicon import load
+from checker.text.matcher import REPORTAGE, Matcher, TextMatch
 
 _WHY = {
     "MT301": "names a place in Crimea or an occupied oblast as part of Russia; under UN General "
@@ -48,18 +50,38 @@ _CONCEPT = {
     "MT306": "disputed framing",
 }
 
-#: The last document analysed: every MT3xx rule of one check reads the same analysis; and
-#: whether its text holds the word of a suppression directive.
-_LAST: list[tuple[weakref.ref[TextEvidence], list[TextMatch], bool]] = []
+#: The last document analysed: every MT3xx rule of one check reads the same analysis; whether
+#: its text holds the word of a suppression directive; the data rules' literals found in it.
+_LAST: list[
+    tuple[weakref.ref[TextEvidence], list[TextMatch], bool, list[tuple[int, int, int]] | None]
+] = []
+
+
+@cache
+def _matcher() -> Matcher:
+    """The shipped lexicon's matcher, whose pre-scan also finds the literals of the data
+    rules (place names and codes), so that they need not read the text a second time."""
+    from checker.rules.data import shared_literals
+
+    return Matcher(load(), extra=shared_literals())
 
 
 def analysis(evidence: TextEvidence) -> list[TextMatch]:
     """The judged matches of one document, computed once for all MT3xx rules."""
     if _LAST and _LAST[0][0]() is evidence:
         return _LAST[0][1]
-    matches, directive = default_matcher().analyse_document(evidence.segments)
-    _LAST[:] = [(weakref.ref(evidence), matches, directive)]
+    matches, directive, literals = _matcher().analyse_all(evidence.segments)
+    _LAST[:] = [(weakref.ref(evidence), matches, directive, literals)]
     return matches
+
+
+def data_literals(evidence: TextEvidence) -> list[tuple[int, int, int]] | None:
+    """The occurrences of :func:`checker.rules.data.shared_literals` that the analysis of
+    ``evidence`` found (in its segments joined by one character), or ``None`` when it has
+    not been analysed (or they were not looked for)."""
+    if _LAST and _LAST[0][0]() is evidence:
+        return _LAST[0][3]
+    return None
 
 
 def may_hold_directive(evidence: TextEvidence) -> bool:

@@ -91,10 +91,12 @@ def default_matcher() -> Matcher:
 class Matcher:
     """Finds and judges phrases in text segments."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, extra: Sequence[str] = ()) -> None:
+        """``extra``: literals that other rules look for in the same text; the pre-scan finds
+        them in the same pass (:meth:`analyse_all`)."""
         self.lex = lexicon
         self.stems = sorted({stem for stem, _ in lexicon.triggers})
-        self.prescan = Prescan(self.stems)
+        self.prescan = Prescan(self.stems, extra)
         self.all_targets = frozenset(lexicon.targets())
         self._plans: dict[tuple[int, tuple[str, ...]], list[_Target]] = {}
         self._folded_stems = StemFinder(self.stems)
@@ -106,12 +108,21 @@ class Matcher:
     def analyse_document(self, segments: Sequence[TextSegment]) -> tuple[list[TextMatch], bool]:
         """:meth:`analyse`, and whether the text holds the word ``mapcheck`` (in any ASCII letter
         case) that every inline suppression directive starts with."""
+        matches, directive, _ = self.analyse_all(segments)
+        return matches, directive
+
+    def analyse_all(
+        self, segments: Sequence[TextSegment]
+    ) -> tuple[list[TextMatch], bool, list[tuple[int, int, int]] | None]:
+        """:meth:`analyse_document`, and every occurrence of the ``extra`` literals as
+        (literal index, start, end) in the segments' texts joined by one character
+        (``None`` when they were not looked for)."""
         if not segments:
-            return [], False
+            return [], False, None
         text = "\n".join([seg.text for seg in segments])
-        hits, directive = self.prescan.scan(text)
+        hits, directive, extras = self.prescan.scan_all(text)
         if not hits:
-            return [], directive
+            return [], directive, extras
         starts = [0, *itertools.accumulate(len(seg.text) + 1 for seg in segments)][:-1]
         doc = _Document(text, segments, starts)
         out: list[TextMatch] = []
@@ -124,7 +135,7 @@ class Matcher:
                 out.append(
                     _with_identity(match, f"{match.identity}#{count}") if count > 1 else match
                 )
-        return out, directive
+        return out, directive, extras
 
     # --- one window --------------------------------------------------------------------------
 

@@ -118,11 +118,21 @@ def _special_patterns() -> list[tuple[str, int]]:
     return out
 
 
-class Prescan:
-    """Finds trigger hits in raw text (see the module docstring)."""
+#: Kinds at or below this are ``extra`` literals (``EXTRA - kind`` is the literal's index).
+EXTRA = -1000
 
-    def __init__(self, stems: Sequence[str]) -> None:
+
+class Prescan:
+    """Finds trigger hits in raw text (see the module docstring).
+
+    ``extra`` literals (exact strings) are looked for in the same pass, for other rules that
+    would otherwise read the whole text again: :meth:`scan_all` returns every occurrence of
+    them, overlapping ones included, as (literal index, start, end) in character offsets.
+    """
+
+    def __init__(self, stems: Sequence[str], extra: Sequence[str] = ()) -> None:
         self.stems = list(stems)
+        self.extra = list(extra)
         patterns: dict[str, int] = {}
         for index, stem in enumerate(self.stems):
             for spelling in spellings(stem):
@@ -133,6 +143,15 @@ class Prescan:
             patterns.setdefault("".join(letters), DIRECTIVE)
         self._kinds = list(patterns.values())
         self._texts = list(patterns)
+        # An extra literal that is also a trigger spelling gets a pattern of its own index.
+        self._extra_of: dict[int, list[int]] = {}
+        for i, literal in enumerate(self.extra):
+            if literal in patterns:
+                self._extra_of.setdefault(self._texts.index(literal), []).append(i)
+            else:
+                patterns[literal] = EXTRA - i
+                self._kinds.append(EXTRA - i)
+                self._texts.append(literal)
         self._automaton, self._str_automaton = _build_automata(self._texts)
 
     def hits(self, text: str) -> list[Hit]:
@@ -142,29 +161,46 @@ class Prescan:
     def scan(self, text: str) -> tuple[list[Hit], bool]:
         """:meth:`hits`, and whether ``text`` holds the word ``mapcheck`` in any ASCII case
         (without it, no inline suppression directive can be in the text)."""
+        hits, directive, _ = self.scan_all(text)
+        return hits, directive
+
+    def scan_all(self, text: str) -> tuple[list[Hit], bool, list[tuple[int, int, int]] | None]:
+        """:meth:`scan`, and the occurrences of the ``extra`` literals (``None`` when they
+        were not looked for: no automaton, or no extra literals)."""
         if self._automaton is None:
-            return self._hits_fallback(text), _DIRECTIVE_WORD in text.lower()
-        kinds = self._kinds
+            return self._hits_fallback(text), _DIRECTIVE_WORD in text.lower(), None
         try:
             # Character offsets straight from the automaton (the text's UTF-8 form is made
             # and kept by Python itself).
             found = self._str_automaton.find_matches_as_indexes(text, overlapping=True)
-            out = [Hit(s, e, kinds[i]) for i, s, e in found]
         except (UnicodeError, ValueError):  # lone surrogates have no UTF-8 form
             data = text.encode("utf-8", "surrogatepass")
             found = self._automaton.find_matches_as_indexes(data, overlapping=True)
-            if len(data) == len(text):  # ASCII: byte offsets are character offsets
-                out = [Hit(s, e, kinds[i]) for i, s, e in found]
-            else:
-                out = _to_char_offsets(data, [(s, e, kinds[i]) for i, s, e in found])
+            if len(data) != len(text):  # not ASCII: byte offsets to character offsets
+                found = _to_char_offsets(data, found)
+        kinds = self._kinds
+        extras: list[tuple[int, int, int]] | None = [] if self.extra else None
+        if extras is None:
+            out = [Hit(s, e, kinds[i]) for i, s, e in found]
+        else:
+            out = []
+            shared = self._extra_of
+            for i, s, e in found:
+                kind = kinds[i]
+                if kind <= EXTRA:
+                    extras.append((EXTRA - kind, s, e))
+                    continue
+                if shared and i in shared:
+                    extras.extend((x, s, e) for x in shared[i])
+                out.append(Hit(s, e, kind))
         if not out:
-            return out, False
+            return out, False, extras
         directive = False
         if any(h.stem == DIRECTIVE for h in out):
             directive = True
             out = [h for h in out if h.stem != DIRECTIVE]
         out.sort(key=_start)
-        return out, directive
+        return out, directive, extras
 
     def _hits_fallback(self, text: str) -> list[Hit]:
         lowered = text.lower()
@@ -205,16 +241,17 @@ def _mixed_fallback(text: str) -> Iterable[Hit]:
         yield Hit(m.start(), m.end(), MIXED)
 
 
-def _to_char_offsets(data: bytes, found: list[tuple[int, int, int]]) -> list[Hit]:
-    """Byte offsets to character offsets, decoding only the stretches between hits once."""
-    points = sorted({p for s, e, _ in found for p in (s, e)})
+def _to_char_offsets(data: bytes, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """(pattern, start, end) with byte offsets to character offsets, decoding only the
+    stretches between hits once."""
+    points = sorted({p for _, s, e in found for p in (s, e)})
     chars: dict[int, int] = {}
     byte_pos = char_pos = 0
     for point in points:
         char_pos += len(data[byte_pos:point].decode("utf-8", "surrogatepass"))
         byte_pos = point
         chars[point] = char_pos
-    return [Hit(chars[s], chars[e], kind) for s, e, kind in found]
+    return [(i, chars[s], chars[e]) for i, s, e in found]
 
 
 _DIRECTIVE_WORD = "mapcheck"

@@ -936,3 +936,51 @@ def test_without_the_aho_corasick_accelerator(monkeypatch: pytest.MonkeyPatch) -
         monkeypatch.undo()
         data_rules._matcher.cache_clear()
         data_rules._SCANS.clear()
+
+
+SHARED_SCAN_TEXTS = [
+    "Симферополь, ул. Пушкина 1, 295000, тел. +7 (978) 123-45-67; RU-CR, UA-43, ua_40.",
+    "Крымская область; Крым; «Крым»; КРЫМ; Крымск; Sevastopol, SEVASTOPOL and Sevastopolsky.",
+    "Call 8 978 765 43 21 or +7\u00a0365 2 12345; not 19781 or 978 alone. Europe/Simferopol, URFF.",
+    "Ялта—Алушта, Ялта-Керч; éYalta, Yaltaé, ЁЯлта, Yalta's port; Donetsk, Донецк, Донецька.",
+    "\ufeffКерчь\u2028Феодосия\u00a0Судак… Дніпро, Мелітополь, Бердянськ, Маріуполь.",
+    "",
+    "no places here at all, only 2 numbers: 978 and 365.",
+    "ԀКрымԀ ĀYaltaĀ ḀYaltaḀ 𝐀Керчь𝐀 Ялта😀 ua-430 UA-4 ua.65 UKR-09!",
+]
+
+
+@pytest.mark.parametrize("text", SHARED_SCAN_TEXTS)
+def test_literals_from_the_text_prescan_equal_the_data_rules_own_pass(text: str) -> None:
+    """The text analysis finds the data rules' literals in its own pass (one automaton for
+    both); what the data rules take from it must be what their own pass finds."""
+    from checker.rules.text import _matcher
+
+    segments = [TextSegment(part) for part in text.split(";")]
+    _, _, found = _matcher().analyse_all(segments)
+    assert found is not None
+    joined = "\x1f".join(seg.text for seg in segments)
+    assert list(data_rules._shared_hits(joined, found)) == list(data_rules._find_literals(joined))
+
+
+def test_data_rules_give_the_same_findings_with_and_without_the_shared_pass() -> None:
+    text = (
+        "Адрес: 295000, Республика Крым, г. Симферополь, ул. Ленина 1, тел. +7 978 123-45-67.\n"
+        "Sevastopol, RU-SEV, Europe/Simferopol (MSK, Russia), ICAO URFF.\n"
+    )
+
+    def run(with_text_rules: bool) -> list[tuple[str, int | None, int | None]]:
+        evidence = TextEvidence(format="text", segments=[TextSegment(text)])
+        config = Config() if with_text_rules else Config(disable=frozenset(_MT_CODES))
+        report = check_text_evidence("doc.txt", "document", evidence, config)
+        return sorted(
+            (f.code, f.location.line, f.location.column)
+            for f in report.findings
+            if f.code.startswith("MD")
+        )
+
+    assert run(True) == run(False)
+    assert run(True)
+
+
+_MT_CODES = [code for code in all_rules() if code.startswith("MT")]
