@@ -199,6 +199,22 @@ def test_corrected_geojson_download_checks_clean(client: TestClient) -> None:
     assert again.verdict.value == "clean", [f.code for f in again.findings]
 
 
+def test_corrected_geopackage_download_checks_clean(client: TestClient, tmp_path: Path) -> None:
+    import geopandas
+
+    path = tmp_path / "europe.gpkg"
+    frame = geopandas.read_file(SAMPLES / "bad/europe-50m.geojson")
+    frame.to_file(path, layer="countries", driver="GPKG")
+    res = post_file(client, path).json()
+    assert res["verdict"] == "flag"
+    fix = res["fix"]
+    assert fix["filename"] == "europe-corrected.gpkg"
+    fixed = tmp_path / "fixed.gpkg"
+    fixed.write_bytes(base64.b64decode(fix["data"]))
+    again = check_source(Source(name=str(fixed), path=fixed), Config())
+    assert again.verdict.value == "clean", [f.code for f in again.findings]
+
+
 def test_corrected_zipped_shapefile_is_a_shapefile_archive(client: TestClient) -> None:
     res = post_file(client, SAMPLES / "bad/world-110m-shp.zip").json()
     fix = res["fix"]
