@@ -28,9 +28,12 @@ from checker.text.phrases import (
     Alt,
     AnyWord,
     Compiler,
+    Follow,
+    Hyphen,
     Item,
     Number,
     PhraseError,
+    Punct,
     SetRef,
     Word,
     expand,
@@ -141,6 +144,7 @@ class Lexicon:
     _tagged: dict[tuple[str, str], tuple[re.Pattern[str], dict[str, Phrase]]] = field(
         default_factory=dict
     )
+    _firsts: dict[tuple[str, str], frozenset[str] | None] = field(default_factory=dict)
     _scoped: dict[
         tuple[str, str, tuple[str, ...]], tuple[tuple[str | None, re.Pattern[str]], ...]
     ] = field(default_factory=dict)
@@ -175,6 +179,26 @@ class Lexicon:
             tagged = (pattern, {f"a{index}": self.phrases[index] for index, _ in parts})
             self._tagged[key] = tagged
         return tagged
+
+    def first_chars(self, code: str, script: str) -> frozenset[str] | None:
+        """The characters a match of the rule's pattern can start with in folded text, or
+        ``None`` when that is not a small known set (a phrase may start with a number, any
+        word, a dash or nothing at all): the matcher skips start positions where no match can
+        begin without running the pattern."""
+        key = (code, script)
+        if key not in self._firsts:
+            chars: set[str] = set()
+            resolver = _SetResolver(self.sets)
+            try:
+                for phrase in self.phrases_of(code, script):
+                    found, nullable = _first(parse(phrase.text), phrase.lang, resolver, 0)
+                    if found is None or nullable:
+                        raise _OpenFirstError
+                    chars |= found
+                self._firsts[key] = frozenset(chars)
+            except (_OpenFirstError, PhraseError):
+                self._firsts[key] = None
+        return self._firsts[key]
 
     def phrases_of(self, code: str, script: str) -> list[Phrase]:
         """A rule's phrases in one script, in the order its pattern tries them."""
@@ -240,6 +264,55 @@ class Lexicon:
             )
             self._scoped[key] = scoped
         return scoped
+
+
+class _OpenFirstError(Exception):
+    """A pattern's first characters are not a small known set."""
+
+
+def _first(
+    items: Iterable[Item], lang: str, resolver: _SetResolver, depth: int
+) -> tuple[set[str] | None, bool]:
+    """(first characters, whether the items can match nothing) of a parsed phrase, as its
+    compiled pattern (:class:`~checker.text.phrases.Compiler`) matches folded text; ``None``
+    when unknown."""
+    if depth > 20:
+        return None, True
+    out: set[str] = set()
+    for item in items:
+        if isinstance(item, Word):
+            text = fold(item.text)
+            if not text:
+                return None, True
+            out.add(text[0])
+            return out, False
+        if isinstance(item, Punct):
+            out.add(item.char)
+            return out, False
+        if isinstance(item, Hyphen):
+            out.add("-")
+            return out, False
+        if isinstance(item, SetRef | Alt):
+            if isinstance(item, SetRef):
+                options = [parse(m) for m in resolver.members(item.name, lang)]
+                optional = False
+            else:
+                options = list(item.options)
+                optional = item.optional
+            nullable = optional
+            for option in options:
+                found, empty = _first(option, lang, resolver, depth + 1)
+                if found is None:
+                    return None, True
+                out |= found
+                nullable = nullable or empty
+            if not nullable:
+                return out, False
+            continue
+        if isinstance(item, Follow):
+            continue  # zero width
+        return None, True  # a number, any word, a dash: too many first characters
+    return out, True
 
 
 def script_of(lang: str) -> str:

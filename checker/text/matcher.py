@@ -195,7 +195,8 @@ class Matcher:
                 tagged = lex.tagged_pattern(code, script)
                 if tagged is not None:
                     lead = lex.lead(code, script, text)
-                    plan.append((code, script, lead, tagged[0], tagged[1]))
+                    first = lex.first_chars(code, script)
+                    plan.append((code, script, lead, tagged[0], tagged[1], first))
             self._plans[key] = plan
         return plan
 
@@ -215,8 +216,10 @@ class Matcher:
             if not plan:
                 continue
             starts = _word_starts_before(folded, pos, max(t[2] for t in plan))
-            for code, script, lead, pattern, phrases in plan:
+            for code, script, lead, pattern, phrases, first in plan:
                 for start in starts[-(lead + 1) :]:
+                    if first is not None and folded[start] not in first:
+                        continue  # no phrase of the rule starts with this character
                     key = (code, script, start)
                     if key in tried:
                         continue
@@ -431,9 +434,9 @@ _LONGEST_WORD = 40
 
 _LATIN = ("latin",)
 _BOTH = ("latin", "cyrillic")
-#: (code, script, lead, tagged pattern, phrase of each group) of a rule worth trying around a
-#: stem.
-_Target = tuple[str, str, int, re.Pattern[str], dict[str, Phrase]]
+#: (code, script, lead, tagged pattern, phrase of each group, first characters or None) of a
+#: rule worth trying around a stem.
+_Target = tuple[str, str, int, re.Pattern[str], dict[str, Phrase], frozenset[str] | None]
 
 
 def _candidate_order(candidate: tuple[Phrase, int, int]) -> tuple[str, int, int]:

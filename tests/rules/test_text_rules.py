@@ -477,3 +477,24 @@ def test_a_directive_in_any_letter_case_still_suppresses() -> None:
         "doc.txt", "document", TextEvidence(format="text", segments=[TextSegment(text)]), Config()
     )
     assert [(f.code, f.location.line) for f in report.findings] == [("MT301", 2)]
+
+
+def test_first_characters_cover_every_match_start() -> None:
+    """The matcher skips word starts whose character begins no phrase of a rule: every match
+    of every rule on the labelled corpus must start with one of the rule's first characters."""
+    lex = load()
+    texts = [fold(s.text.replace("\\n", "\n")) for s in corpus()]
+    known = 0
+    for code, script in sorted(lex.targets()):
+        first = lex.first_chars(code, script)
+        if first is None:
+            continue
+        known += 1
+        tagged = lex.tagged_pattern(code, script)
+        assert tagged is not None
+        for text in texts:
+            for start in range(len(text)):
+                m = tagged[0].match(text, start)
+                if m is not None:
+                    assert text[start] in first, (code, script, m.group(0))
+    assert known >= 10
