@@ -120,9 +120,11 @@ class Sentences:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The sentence around ``start:end``."""
         lo = 0
-        for m in _BOUNDARY.finditer(self.text, max(0, start - 400), start):
+        # The last boundary before the match that ends a sentence: test from the nearest back.
+        for m in reversed(list(_BOUNDARY.finditer(self.text, max(0, start - 400), start))):
             if m.group(1) is None or self._is_end(m.start(1)):
                 lo = m.end()
+                break
         hi = min(len(self.text), end + 400)
         for m in _BOUNDARY.finditer(self.text, end, hi):
             if m.group(1) is None or self._is_end(m.start(1)):
