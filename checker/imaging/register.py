@@ -38,7 +38,7 @@ import numpy.typing as npt
 
 if TYPE_CHECKING:
     from checker.imaging._register_edges import Pyramid
-    from checker.imaging._register_search import Pose, Scored
+    from checker.imaging._register_search import CoarseHit, Pose, Scored
 
 FloatArray = npt.NDArray[np.float64]
 ToPixel = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
@@ -63,6 +63,12 @@ MIN_HIT_RATE = 0.3
 LOCAL_WIDTHS = 1.5
 MIN_LOCAL_HIT_RATE = 0.5
 MIN_LOCAL_SAMPLES = 20
+#: A fit far above chance and far ahead of any other (z ≥ STRONG_Z, margin ≥ STRONG_MARGIN)
+#: needs only MIN_LOCAL_HIT_RATE_STRONG around Crimea: simplified drawings (1:110m) cut Crimea's
+#: capes and bays, so fewer of the detailed reference's samples meet its edges.
+STRONG_Z = 25.0
+STRONG_MARGIN = 12.0
+MIN_LOCAL_HIT_RATE_STRONG = 0.4
 #: Two solutions are the same if their anchors are this share of Crimea's width apart (RMS).
 DISTINCT_SHARE = 0.25
 #: Nominal score and margin of a metadata registration (exact by construction; far above any
@@ -161,6 +167,39 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
     timings["coarse"] = rs.clock() - start - sum(timings.values())
     if not hits:
         return RegistrationResult(None, _no_match_reason(long_side))
+    result = _solve(hits, pyr, long_side, start, budget, timings)
+    if result.registration is not None or done >= len(rs.COARSE_VARIANTS):
+        return result
+    # The budget cut the coarse search short and nothing passed the gate: the projections not
+    # yet searched get one more budget (only pictures that fail pay for it; most maps register
+    # in the first pass, with the common projections).
+    again = rs.clock()
+    more, _ = rs.coarse_search(pyr, rs.COARSE_VARIANTS[done:], again + 0.5 * budget)
+    timings["coarse"] += rs.clock() - again
+    if not more:
+        return result
+    second = _solve(hits + more, pyr, long_side, again, budget, timings)
+    return second if second.registration is not None else result
+
+
+def _solve(
+    hits: list[CoarseHit],
+    pyr: Pyramid,
+    long_side: int,
+    start: float,
+    budget: float,
+    timings: dict[str, float],
+) -> RegistrationResult:
+    """Refine the coarse hits, rank the distinct solutions and gate the best (see the module
+    docstring, steps 3 and 4). ``timings`` gains this pass's stage times."""
+    from checker.imaging import _register_search as rs
+
+    def lap(key: str, since: float) -> float:
+        now = rs.clock()
+        timings[key] = timings.get(key, 0.0) + now - since
+        return now
+
+    t = rs.clock()
     pool = rs.select_pool(hits, rs.POOL_SIZE)
     # Stage A: refine every pooled peak on a level where Crimea is ~20 px, and score there.
     stage_a: list[tuple[Scored, int]] = []
@@ -169,7 +208,7 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
         mid_i = pyr.index_for(rs.crimea_px(pose), rs.MID_CRIMEA_PX, MID_MIN_SIDE, BASE_SIDE)
         pose = _refine_chain(pose, pyr, hit.level, mid_i, step=2)
         stage_a.append((rs.with_stats(pose, pyr.level(mid_i), hit.z), mid_i))
-    timings["stage_a"] = rs.clock() - start - sum(timings.values())
+    t = lap("stage_a", t)
     # Stage B: the leading distinct solutions, refined and scored on one common level where the
     # leader's Crimea is ~40 px (z values compare only on the same level).
     mids = {id(sa): mi for sa, mi in stage_a}
@@ -181,7 +220,7 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
         pose = _refine_chain(sc.pose, pyr, mids[id(sc)] - 1, dec_i)
         stage_b.append(rs.with_stats(pose, dec, sc.coarse_z))
     results = _with_relatives(stage_b, pyr, dec_i, start, budget)
-    timings["stage_b"] = rs.clock() - start - sum(timings.values())
+    t = lap("stage_b", t)
     ranked = _distinct(results)
     cands = tuple((r.pose.projection, round(r.z, 2), round(r.crimea_px, 1)) for r in ranked[:5])
     best = ranked[0]
@@ -198,8 +237,8 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
     local = rs.local_hits(polished, dec, LOCAL_WIDTHS)
     if local[1] > 0:
         best = rs.with_stats(polished, dec, best.coarse_z)
-    timings["polish"] = rs.clock() - start - sum(timings.values())
-    why = _gate(best, margin, long_side, done, local)
+    lap("polish", t)
+    why = _gate(best, margin, long_side, local)
     if why:
         return RegistrationResult(None, why, candidates=cands, timings=timings)
     return RegistrationResult(
@@ -286,11 +325,13 @@ def _distinct(results: list[Scored]) -> list[Scored]:
     return ranked
 
 
-def _gate(best: Scored, margin: float, long_side: int, done: int, local: tuple[int, int]) -> str:
+def _gate(best: Scored, margin: float, long_side: int, local: tuple[int, int]) -> str:
     from checker.imaging import _register_search as rs
 
     hits, n = local
-    if n < MIN_LOCAL_SAMPLES or hits < MIN_LOCAL_HIT_RATE * n:
+    strong = best.z >= STRONG_Z and margin >= STRONG_MARGIN
+    rate = MIN_LOCAL_HIT_RATE_STRONG if strong else MIN_LOCAL_HIT_RATE
+    if n < MIN_LOCAL_SAMPLES or hits < rate * n:
         return (
             "not georeferenced: the best coastline match does not hold around Crimea "
             f"({hits} of {n} reference samples there on edges; best fit {best.pose.projection}, "
@@ -308,7 +349,6 @@ def _gate(best: Scored, margin: float, long_side: int, done: int, local: tuple[i
         )
     if best.crimea_px < rs.MIN_CRIMEA_PX:
         return f"not georeferenced: Crimea would be only {best.crimea_px:.0f} px across"
-    del done
     return ""
 
 
