@@ -250,9 +250,11 @@ def _combine(decision: ImageDecision, result: OcrResult | None, svg: SvgInfo | N
                 ],
                 evidence={**crimea.evidence, "legend": result.legend[:5]},
             )
+    if result is not None and decision.registration is not None:
+        _country_label_on_crimea(decision, result)
     if decision.registration is None:
         if result is not None and decision.elsewhere is None:
-            decision.elsewhere = ocr.elsewhere(result.places)
+            decision.elsewhere = ocr.elsewhere(result.places, (decision.width, decision.height))
         if svg is not None and decision.elsewhere is None:
             decision.elsewhere = svgmod.elsewhere(svg.country_codes)
         if decision.elsewhere is not None:
@@ -265,6 +267,44 @@ def _combine(decision: ImageDecision, result: OcrResult | None, svg: SvgInfo | N
         elif result is not None and result.region_places:
             names = ", ".join(sorted({p.name for p in result.region_places})[:5])
             decision.notes.append(f"labels name places of the region ({names})")
+
+
+def _country_label_on_crimea(decision: ImageDecision, result: OcrResult) -> None:
+    """A country's name set on Crimea itself (its centre inside Crimea's interior under the
+    registration): "Russia" there labels Crimea as Russia (MI205, whatever the colours say);
+    "Ukraine" there settles an undetermined Crimea as Ukraine's."""
+    from checker.imaging import decide as dec
+    from checker.imaging import ocr
+
+    sample = decision.samples.get("crimea")
+    if sample is None or sample.mask is None or decision.crimea.outcome == dec.NOT_SHOWN:
+        return
+    for line in ocr.country_labels_in(result.lines, sample.mask, "x:Russia"):
+        result.labels.append(
+            ocr.LabelHit(
+                text=line.text,
+                conf=line.conf,
+                box=line.box,
+                matched="Russia's name set on Crimea",
+                via="placement",
+                confidence=round(min(0.9, line.conf / 100.0), 3),
+            )
+        )
+    if any(h.via == "placement" for h in result.labels):
+        return
+    crimea = decision.crimea
+    ukraine = ocr.country_labels_in(result.lines, sample.mask, "x:Ukraine")
+    if ukraine and crimea.outcome == dec.UNDETERMINED:
+        decision.crimea = dataclasses.replace(
+            crimea,
+            outcome=dec.UKRAINE,
+            confidence=0.6,
+            basis="labels",
+            reasons=[
+                f"the label {ukraine[0].text!r} (Ukraine) is set on Crimea, though the colours "
+                "alone do not settle it"
+            ],
+        )
 
 
 def _svg_hits(svg: SvgInfo | None, decision: ImageDecision) -> list[Any]:

@@ -240,8 +240,9 @@ class ReferenceGeometry:
     #: Boundary lines probed for a drawn border: ``perekop`` (every land link between Crimea and
     #: the mainland), ``state`` (Russia–Ukraine north of Luhansk), ``east`` (Donetsk and Luhansk
     #: oblasts' border with Russia), ``oblast`` (borders between unoccupied southern oblasts),
-    #: ``claimed`` (the four oblasts' border with the rest of Ukraine), as (N, 2) arrays of
-    #: points about 1 km apart, one array per connected piece.
+    #: ``claimed`` (the four oblasts' border with the rest of Ukraine), ``perekop-isthmus``
+    #: (the part of ``perekop`` across the Perekop isthmus itself, west of the Syvash), as
+    #: (N, 2) arrays of points about 1 km apart, one array per connected piece.
     lines: dict[str, list[FloatArray]]
     #: Points down the middle of the Kerch Strait with their distance to the nearer shore (deg).
     kerch: FloatArray
@@ -345,6 +346,19 @@ def _build_reference() -> ReferenceGeometry:
     lines = {
         "perekop": _densify_lines(
             shapely.intersection(shared(oblasts["UA-65"], oblasts["UA-43"]), ukraine.buffer(-0.01))
+        ),
+        # West of 34.0° E the line crosses the isthmus between the Karkinit Gulf and the
+        # Syvash; further east it follows the Syvash shore, a coastline on any map.
+        "perekop-isthmus": _densify_lines(
+            shapely.clip_by_rect(
+                shapely.intersection(
+                    shared(oblasts["UA-65"], oblasts["UA-43"]), ukraine.buffer(-0.01)
+                ),
+                33.0,
+                45.8,
+                34.0,
+                46.5,
+            )
         ),
         "state": _densify_lines(shapely.clip_by_rect(state, 30.0, 50.15, 41.0, 53.0)),
         "east": _densify_lines(shapely.clip_by_rect(state, 36.0, 46.9, 41.0, 50.05)),
@@ -936,8 +950,16 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
     if "crimea" in samples or "ukraine" in samples:
         fill = (samples.get("ukraine") or samples["crimea"]).lab
         for key in ("perekop", "state", "oblast", "east", "claimed"):
+            ref_key = key
+            if key == "perekop" and "sea" in samples and de(samples["sea"].lab, fill) < SAME_DE:
+                # The sea is filled like the land: the Syvash shore would pass for a border.
+                ref_key = "perekop-isthmus"
+                decision.notes.append(
+                    "the sea has the land's colour: a border at Perekop is looked for across "
+                    "the isthmus only, not along the Syvash shore"
+                )
             decision.lines[key] = probe_line(
-                rgb, project_lines(ref.lines[key], reg), fill, tol, key
+                rgb, project_lines(ref.lines[ref_key], reg), fill, tol, key
             )
     if "sea" in samples:
         decision.lines["kerch"] = probe_strait(rgb, ref.kerch, samples["sea"].lab, reg, tol)
@@ -1108,6 +1130,33 @@ def _assess_crimea(
             basis="colour",
             evidence=ev,
         )
+    mainland = samples.get("mainland")
+    if ru is not None and ua is None and mainland is not None and d_ru is not None:
+        # A close-up without unoccupied Ukraine: the occupied mainland across Perekop stands in
+        # for it. Crimea in Russia's colour while the mainland next to it is not.
+        d_main = de(c, mainland.lab)
+        d_main_ru = de(mainland.lab, ru.lab)
+        main_is_sea = sea is not None and de(mainland.lab, sea.lab) < SAME_DE
+        if (
+            d_ru <= SAME_DE
+            and min(d_main, d_main_ru) >= max(DIFF_DE, 2 * d_ru + 4)
+            and not main_is_sea
+            and (d_sea is None or d_sea >= DIFF_DE)
+        ):
+            ev["delta_e"]["crimea_mainland"] = round(d_main, 2)
+            return Assessment(
+                "crimea",
+                RUSSIA,
+                round(0.7 * _size_factor(crimea_px), 3),
+                [
+                    f"Crimea is drawn in Russia's colour ({crimea.dominant.hex} vs "
+                    f"{ru.dominant.hex}, ΔE {d_ru:.1f}), unlike the mainland across the Perekop "
+                    f"isthmus ({mainland.dominant.hex}, ΔE {d_main:.1f}); unoccupied Ukraine is "
+                    "not in the picture"
+                ],
+                basis="colour",
+                evidence=ev,
+            )
     if ru is None or ua is None:
         missing = "Russia" if ru is None else "unoccupied Ukraine"
         return undetermined(
@@ -1366,6 +1415,7 @@ def _assess_by_lines(
     state = decision.lines.get("state")
     oblast = decision.lines.get("oblast")
     east = decision.lines.get("east")
+    claimed = decision.lines.get("claimed")
     p = perekop.state if perekop else "unreadable"
     k = kerch.state if kerch else "unreadable"
     s = state.state if state else "unreadable"
@@ -1432,7 +1482,8 @@ def _assess_by_lines(
             [
                 "Russia and Ukraine share one fill; the border is drawn around Donetsk, Luhansk, "
                 "Zaporizhzhia and Kherson oblasts instead of along Russia's recognized border, "
-                "and Crimea lies inside it with no border at Perekop"
+                "and Crimea lies inside it"
+                + (" with no border at Perekop" if p == "absent" else "")
             ],
             basis="annexation-border",
             evidence=ev,
@@ -1446,6 +1497,17 @@ def _assess_by_lines(
             "border unreadable: Russia and Ukraine share one fill, the Russia–Ukraine border is "
             "drawn in the north but not along Donetsk and Luhansk oblasts, so the map may draw "
             "the occupied areas, Crimea with them, as Russia",
+            **ev,
+        )
+    c = claimed.state if claimed else "unreadable"
+    if c == "present" and o == "absent":
+        # A line along the four oblasts' border with the rest of Ukraine and no other oblast
+        # border: not how a map that keeps them in Ukraine is drawn.
+        return undetermined(
+            "crimea",
+            "border unreadable: Russia and Ukraine share one fill and a border is drawn along "
+            "the four occupied oblasts' border with the rest of Ukraine, while the recognized "
+            "border cannot be checked",
             **ev,
         )
     if k == "present" and p == "absent":
@@ -1481,18 +1543,53 @@ def _assess_by_lines(
 
 
 def annexation_border(decision: ImageDecision) -> bool:
-    """The map draws Russia's claimed border: a line along the four oblasts' border with the
-    rest of Ukraine, none along Russia's recognized border with Donetsk and Luhansk oblasts,
-    while the recognized border further north is drawn and the oblasts' other borders are not
-    (which would make the first line an ordinary oblast border)."""
-    state = {k: (p.state if p is not None else "unreadable") for k, p in decision.lines.items()}
-    return (
-        state.get("claimed") == "present"
-        and state.get("east") == "absent"
-        and state.get("state") == "present"
-        and state.get("oblast") == "absent"
-        and decision.crimea_px >= LINES_MIN_PX
+    """The map draws Russia's claimed border: a solid line along the four oblasts' border with
+    the rest of Ukraine, none along Russia's recognized border with Donetsk and Luhansk oblasts,
+    and the recognized border further north drawn (or at least not seen missing).
+
+    Oblast borders drawn too would make the first line an ordinary oblast border, unless they
+    are drawn in another style: dashed or much fainter where the claimed line is solid and
+    continuous (a map that draws Russia's border in the state-border style around the four
+    oblasts, and oblast borders as thin dashes). When the border further north cannot be read
+    (out of frame, under labels), the claimed line must be near-continuous and the recognized
+    one clearly missing.
+    """
+    if decision.crimea_px < LINES_MIN_PX:
+        return False
+    claimed = decision.lines.get("claimed")
+    east = decision.lines.get("east")
+    state = decision.lines.get("state")
+    oblast = decision.lines.get("oblast")
+    if claimed is None or east is None or state is None:
+        return False
+    if claimed.state != "present" or claimed.dashed:
+        return False
+    if east.state != "absent":
+        # The Donbas border out of the picture: a near-continuous claimed line with no other
+        # oblast border drawn is the claimed border all the same.
+        out_of_frame = east.transects < MIN_TRANSECTS
+        no_oblasts = oblast is not None and oblast.state == "absent"
+        if not (out_of_frame and no_oblasts and claimed.fraction >= CLAIMED_STRONG):
+            return False
+        return state.state == "present"
+    if state.state == "absent":
+        return False
+    if state.state != "present" and (
+        claimed.fraction < CLAIMED_STRONG or east.fraction > LINE_ABSENT / 2
+    ):
+        return False
+    if oblast is None or oblast.state == "absent":
+        return True
+    if oblast.state != "present":
+        return False
+    # Oblast borders are drawn: only a claimed line in another, stronger style counts.
+    return claimed.fraction >= CLAIMED_STRONG and (
+        oblast.dashed or claimed.fraction - oblast.fraction >= 0.4
     )
+
+
+#: Share of transects that makes a claimed-border line "near-continuous".
+CLAIMED_STRONG = 0.8
 
 
 def _assess_mainland(

@@ -73,7 +73,8 @@ class LabelHit:
     conf: float
     box: tuple[int, int, int, int]
     matched: str
-    #: The text rule that judged it (MT3xx), or ``internal`` for the fallback list.
+    #: The text rule that judged it (MT3xx), ``internal`` for the fallback list, or
+    #: ``placement`` for a country's name set on Crimea.
     via: str
     confidence: float
 
@@ -87,6 +88,8 @@ class PlaceHit:
     area: str  # "region" or "far"
     lonlat: tuple[float, float]
     conf: float
+    #: Where the label is in the picture (the first line naming it), if known.
+    box: tuple[int, int, int, int] | None = None
 
 
 @dataclass
@@ -566,15 +569,23 @@ def gazetteer() -> dict[str, list[_Place]]:
 
 
 def place_hits(lines: list[OcrLine]) -> list[PlaceHit]:
-    """Gazetteer places named in the lines (one to three consecutive words)."""
+    """Gazetteer places named in the lines (one to three consecutive words).
+
+    A name of :data:`FUZZY_MIN_LEN` letters or more also matches with one letter misread,
+    added or dropped (``Nethertands``, ``Stovakia``): OCR over map fills and hillshade slips
+    that often, and a longer name one letter off is still that name.
+    """
     gaz = gazetteer()
     hits: dict[str, PlaceHit] = {}
     for line in lines:
-        words = [w for w in re.split(r"[\s(),]+", normalise(line.text)) if w]
+        words = [w for w in re.split(r"[\s(),]+", normalise(correct(line.text))) if w]
         for n in (3, 2, 1):
             for i in range(len(words) - n + 1):
                 key = " ".join(words[i : i + n])
-                for place in gaz.get(key, ()):
+                found = gaz.get(key)
+                if found is None and len(key) >= FUZZY_MIN_LEN:
+                    found = [p for k in _near_keys(key) for p in gaz[k]]
+                for place in found or ():
                     if place.place_id not in hits:
                         hits[place.place_id] = PlaceHit(
                             name=place.name,
@@ -582,30 +593,184 @@ def place_hits(lines: list[OcrLine]) -> list[PlaceHit]:
                             area=place.area,
                             lonlat=place.lonlat,
                             conf=line.conf,
+                            box=line.box,
                         )
     return list(hits.values())
 
 
-def elsewhere(places: list[PlaceHit]) -> str | None:
+def country_labels_in(
+    lines: list[OcrLine], mask: npt.NDArray[np.bool_], place_id: str
+) -> list[OcrLine]:
+    """Lines that name only the country ``place_id`` (``x:Russia``, ``x:Ukraine``: its name in
+    any of the three languages, one letter off allowed) and whose centre lies in ``mask``
+    (an area of the picture, e.g. Crimea's interior under the registration)."""
+    h, w = mask.shape
+    out = []
+    for line in lines:
+        x = (line.box[0] + line.box[2]) // 2
+        y = (line.box[1] + line.box[3]) // 2
+        if not (0 <= x < w and 0 <= y < h and mask[y, x]):
+            continue
+        words = [t for t in re.split(r"[\s(),]+", normalise(correct(line.text))) if t]
+        if not words or len(words) > 3:
+            continue
+        key = " ".join(words)
+        places = gazetteer().get(key)
+        if places is None and len(key) >= FUZZY_MIN_LEN:
+            places = [p for k in _near_keys(key) for p in gazetteer()[k]]
+        if any(p.place_id == place_id for p in places or ()):
+            out.append(line)
+    return out
+
+
+#: Shortest name matched with one letter off (see :func:`place_hits`).
+FUZZY_MIN_LEN = 7
+
+
+@cache
+def _deletion_index() -> dict[str, tuple[str, ...]]:
+    """Gazetteer names of :data:`FUZZY_MIN_LEN` − 1 letters or more, by each one-letter
+    deletion of them and by themselves."""
+    out: dict[str, set[str]] = {}
+    for key in gazetteer():
+        if len(key) < FUZZY_MIN_LEN - 1:
+            continue
+        for variant in {key, *(key[:i] + key[i + 1 :] for i in range(len(key)))}:
+            out.setdefault(variant, set()).add(key)
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
+def _near_keys(word: str) -> list[str]:
+    """Gazetteer names one edit (substitution, insertion, deletion) from ``word``."""
+    index = _deletion_index()
+    cands: set[str] = set()
+    for variant in {word, *(word[:i] + word[i + 1 :] for i in range(len(word)))}:
+        cands.update(index.get(variant, ()))
+    return sorted(k for k in cands if _one_edit(word, k))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1 :]
+
+
+def elsewhere(places: list[PlaceHit], size: tuple[int, int] | None = None) -> str | None:
     """Why the labels show the picture is of another part of the world, or ``None``.
 
-    Needs at least two distinct far places, no place of the Black Sea region, and Crimea well
-    outside the area the far places span (their bounding box grown by its own size, at least
-    :data:`ELSEWHERE_MARGIN_DEG`): a world map naming Brazil and China spans Crimea too, a map
-    of France does not.
+    Two ways, both needing at least two distinct far places and no place of the Black Sea
+    region:
+
+    - the far places' area is far from Crimea: their bounding box grown by its own size, at
+      least :data:`ELSEWHERE_MARGIN_DEG`, does not hold it (a world map naming Brazil and China
+      spans Crimea too, a map of France does not);
+    - with the picture's ``size`` (width, height): three or more far places whose labels sit
+      where a plain lon/lat frame puts them (see :func:`label_frame`), and that frame puts
+      Crimea well outside the picture. Only here may "Russia" be named too: its label can be
+      anywhere across eleven time zones, so it neither anchors nor vetoes (a map of Japan
+      names Russia).
     """
-    if any(p.area == "region" for p in places):
+    if any(p.area == "region" and p.place_id not in WIDE_PLACES for p in places):
         return None
     far = [p for p in places if p.area == "far"]
     if len({p.place_id for p in far}) < 2:
         return None
+    names = ", ".join(sorted({p.name for p in far})[:5])
+    where = label_frame(far, size) if size is not None else None
+    if where is not None:
+        # The labels' own frame is the better witness: it also knows when a map of Central
+        # Europe reaches as far east as Crimea.
+        if not _far_outside(where, size or (0, 0)):
+            return None
+        return (
+            f"its labels name places elsewhere ({names}) where a map of that area puts them, "
+            f"and none of the Black Sea region; Crimea would lie far outside the picture "
+            f"(near pixel {where[0]:.0f}, {where[1]:.0f})"
+        )
+    if not any(p.area == "region" for p in places) and _far_area_misses_crimea(far):
+        return f"its labels name places elsewhere ({names}) and none of the Black Sea region"
+    return None
+
+
+#: Region places whose label may sit anywhere on a map of somewhere else.
+WIDE_PLACES = frozenset({"x:Russia"})
+#: Label frame fit (see :func:`label_frame`): at least this many places, residuals at most these
+#: shares of the picture's diagonal, and Crimea at least this share of the picture outside it.
+FRAME_MIN_PLACES = 3
+FRAME_MAX_RMS = 0.08
+FRAME_MAX_RESIDUAL = 0.15
+FRAME_OUTSIDE = 0.5
+FRAME_SPREAD = 0.15
+
+
+def _far_area_misses_crimea(far: list[PlaceHit]) -> bool:
     lons = [p.lonlat[0] for p in far]
     lats = [p.lonlat[1] for p in far]
     margin = max(ELSEWHERE_MARGIN_DEG, max(lons) - min(lons), max(lats) - min(lats))
     lon, lat = CRIMEA_LONLAT
-    if min(lons) - margin <= lon <= max(lons) + margin and (
+    inside = min(lons) - margin <= lon <= max(lons) + margin and (
         min(lats) - margin <= lat <= max(lats) + margin
-    ):
+    )
+    return not inside
+
+
+def label_frame(far: list[PlaceHit], size: tuple[int, int]) -> tuple[float, float] | None:
+    """Crimea's pixel position under the lon/lat frame the far places' labels imply, if their
+    labels are consistent with one; else ``None``.
+
+    The frame is ``x = a·lon + b``, ``y = c·lat + d`` (east right, north up, |c|/a between 0.7
+    and 3: plate carrée with any usual aspect, Mercator, conic maps over a few dozen degrees),
+    fitted by least squares to the label centres; the worst label is dropped while it misses by
+    more than :data:`FRAME_MAX_RESIDUAL` of the diagonal (a label set beside its place, an OCR
+    misreading), keeping at least :data:`FRAME_MIN_PLACES`. The labels must spread over
+    :data:`FRAME_SPREAD` of the picture both ways, so the fit is not extrapolated from one spot.
+    """
+    w, h = size
+    seen: dict[str, PlaceHit] = {}
+    for p in far:
+        if p.box is not None and p.place_id not in seen:
+            seen[p.place_id] = p
+    if len(seen) < FRAME_MIN_PLACES or w <= 0 or h <= 0:
         return None
-    names = ", ".join(sorted({p.name for p in far})[:5])
-    return f"its labels name places elsewhere ({names}) and none of the Black Sea region"
+    lon = np.array([p.lonlat[0] for p in seen.values()], dtype=np.float64)
+    lat = np.array([p.lonlat[1] for p in seen.values()], dtype=np.float64)
+    boxes = np.array([p.box for p in seen.values()], dtype=np.float64)
+    x = (boxes[:, 0] + boxes[:, 2]) / 2.0
+    y = (boxes[:, 1] + boxes[:, 3]) / 2.0
+    diag = float(np.hypot(w, h))
+    keep = np.ones(len(lon), dtype=bool)
+    while True:
+        if keep.sum() < FRAME_MIN_PLACES:
+            return None
+        if np.ptp(x[keep]) < FRAME_SPREAD * w or np.ptp(y[keep]) < FRAME_SPREAD * h:
+            return None
+        if np.ptp(lon[keep]) < 1e-6 or np.ptp(lat[keep]) < 1e-6:
+            return None
+        ax, bx = np.polyfit(lon[keep], x[keep], 1)
+        ay, by = np.polyfit(lat[keep], y[keep], 1)
+        res = np.hypot(ax * lon + bx - x, ay * lat + by - y)
+        worst = int(np.argmax(np.where(keep, res, -1.0)))
+        if res[worst] <= FRAME_MAX_RESIDUAL * diag:
+            break
+        keep[worst] = False
+    if ax <= 0 or ay >= 0 or not 0.7 <= -ay / ax <= 3.0:
+        return None
+    if float(np.sqrt(np.mean(res[keep] ** 2))) > FRAME_MAX_RMS * diag:
+        return None
+    return float(ax * CRIMEA_LONLAT[0] + bx), float(ay * CRIMEA_LONLAT[1] + by)
+
+
+def _far_outside(where: tuple[float, float], size: tuple[int, int]) -> bool:
+    """Whether pixel ``where`` lies well outside a picture of ``size`` (:data:`FRAME_OUTSIDE`)."""
+    (cx, cy), (w, h) = where, size
+    out_x = cx < -FRAME_OUTSIDE * w or cx > (1 + FRAME_OUTSIDE) * w
+    out_y = cy < -FRAME_OUTSIDE * h or cy > (1 + FRAME_OUTSIDE) * h
+    return out_x or out_y

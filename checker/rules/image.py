@@ -238,7 +238,7 @@ def conceding_label(ctx: ImageContext) -> Iterator[RawFinding]:
         yield RawFinding(
             code="MI205",
             message=f"A label on the map reads {hit.text!r}, which concedes Russian sovereignty "
-            f"({hit.matched if hit.via == 'internal' else 'judged by ' + hit.via}).",
+            f"({hit.matched if hit.via in ('internal', 'placement') else 'judged by ' + hit.via}).",
             location=Location(path=ctx.path, pixel_box=box),
             confidence=hit.confidence,
             evidence=evidence,

@@ -22,6 +22,10 @@ from checker.imaging.decide import (
     RUSSIA,
     UKRAINE,
     UNDETERMINED,
+    Assessment,
+    ImageDecision,
+    LineProbe,
+    annexation_border,
     decide,
     delta_e2000,
     dilate,
@@ -310,3 +314,75 @@ def test_erode_and_dilate() -> None:
     assert erode(mask, 2).sum() == 36
     assert dilate(mask, 1).sum() == 144
     assert erode(np.zeros((5, 5), bool), 1).sum() == 0
+
+
+def _probe(key: str, share: float | None, dashed: bool = False) -> LineProbe:
+    """A line probe read over 40 transects with ``share`` of them crossing a line (``None``:
+    too few transects to read)."""
+    if share is None:
+        return LineProbe(key, 2, 1)
+    return LineProbe(key, 40, round(40 * share), dashed=dashed)
+
+
+@pytest.mark.parametrize(
+    ("claimed", "east", "state", "oblast", "expected"),
+    [
+        # The claimed border drawn like the state border, nothing along Donbas–Rostov.
+        ((0.95,), (0.0,), (0.95,), (0.0,), True),
+        # Oblast borders drawn as faint dashes, the claimed line solid: still the claimed border.
+        ((0.95,), (0.05,), (0.95,), (0.3, True), True),
+        # North border unreadable (out of frame): a near-continuous claimed line, east missing.
+        ((0.9,), (0.03,), (0.35,), (0.0,), True),
+        # Oblast borders drawn in the same style: the line is an ordinary oblast border.
+        ((0.95,), (0.0,), (0.95,), (0.9,), False),
+        # The recognized Donbas border is drawn: a correct map with oblast borders.
+        ((0.95,), (0.9,), (0.95,), (0.0,), False),
+        # No state borders at all: nothing to compare with.
+        ((0.95,), (0.0,), (0.0,), (0.0,), False),
+        # A dashed claimed line (an administrative line, a front line) is not a state border.
+        ((0.5, True), (0.0,), (0.95,), (0.0,), False),
+        # North border unreadable and the claimed line broken: not enough.
+        ((0.65,), (0.03,), (0.35,), (0.0,), False),
+        # The Donbas border out of the picture, no oblast border drawn: the claimed line alone.
+        ((0.95,), (None,), (0.95,), (0.0,), True),
+        # ... but not with oblast borders drawn (even in another style), nor with a broken line.
+        ((0.95,), (None,), (0.95,), (0.3, True), False),
+        ((0.7,), (None,), (0.95,), (0.0,), False),
+        # The Donbas border half-drawn: unreadable, not missing.
+        ((0.95,), (0.4,), (0.95,), (0.0,), False),
+    ],
+    ids=[
+        "claimed-solid",
+        "oblasts-dashed",
+        "north-unreadable",
+        "oblast-style",
+        "recognized-drawn",
+        "no-state-borders",
+        "claimed-dashed",
+        "weak-claimed",
+        "east-out-of-frame",
+        "east-out-of-frame-oblasts",
+        "east-out-of-frame-broken",
+        "east-half-drawn",
+    ],
+)
+def test_annexation_border_table(
+    claimed: tuple[float | None, ...],
+    east: tuple[float | None, ...],
+    state: tuple[float | None, ...],
+    oblast: tuple[float | None, ...],
+    expected: bool,
+) -> None:
+    decision = ImageDecision(
+        width=800,
+        height=600,
+        registration=None,
+        crimea=Assessment("crimea", UNDETERMINED, 0.0),
+        mainland=Assessment("mainland", UNDETERMINED, 0.0),
+        crimea_px=120.0,
+    )
+    for key, spec in (("claimed", claimed), ("east", east), ("state", state), ("oblast", oblast)):
+        decision.lines[key] = _probe(key, *spec)  # type: ignore[arg-type]
+    assert annexation_border(decision) is expected
+    decision.crimea_px = 30.0  # lines are read on regional maps only
+    assert annexation_border(decision) is False

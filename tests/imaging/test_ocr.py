@@ -117,6 +117,68 @@ def test_elsewhere_needs_no_region_name() -> None:
     assert ocr.elsewhere([_far("Paris", 2.3, 48.9), _far("Lyon", 4.8, 45.8), region]) is None
 
 
+def _at(name: str, lon: float, lat: float, x: int, y: int, area: str = "far") -> PlaceHit:
+    """A place whose label is centred at pixel (x, y) (region places get the gazetteer's id)."""
+    pid = f"x:{name}" if area == "region" else name
+    return PlaceHit(name, pid, area, (lon, lat), 90.0, box=(x - 20, y - 6, x + 20, y + 6))
+
+
+RUSSIA_LABEL = _at("Russia", 40.0, 52.0, 300, 60, "region")
+
+
+#: Labels of an 800 × 600 map of East Asia (x = 10·(lon − 95), y = 12·(60 − lat)).
+EAST_ASIA = [
+    _at("Beijing", 116.4, 39.9, 214, 241),
+    _at("Tokyo", 139.7, 35.7, 447, 292),
+    _at("Seoul", 127.0, 37.6, 320, 269),
+    _at("Shanghai", 121.5, 31.2, 265, 346),
+    _at("Hong Kong", 114.2, 22.3, 192, 452),
+]
+
+
+@pytest.mark.parametrize(
+    ("places", "elsewhere"),
+    [
+        (EAST_ASIA, True),
+        # "Russia" named on a map of East Asia: its label can sit anywhere in Russia.
+        ([*EAST_ASIA, RUSSIA_LABEL], True),
+        # A place of the Black Sea region still vetoes.
+        ([*EAST_ASIA, _at("Kherson", 32.6, 46.6, 100, 100, "region")], False),
+        # Labels that no lon/lat frame explains (scattered OCR misreadings), and "Russia".
+        (
+            [
+                _at("Beijing", 116.4, 39.9, 700, 50),
+                _at("Tokyo", 139.7, 35.7, 60, 500),
+                _at("Seoul", 127.0, 37.6, 650, 560),
+                RUSSIA_LABEL,
+            ],
+            False,
+        ),
+        # A map of Central Europe whose frame reaches Crimea (x = 20·(lon − 5), y = 20·(56 − lat)).
+        (
+            [
+                _at("Berlin", 13.4, 52.5, 168, 70),
+                _at("Vienna", 16.4, 48.2, 228, 156),
+                _at("Warsaw", 21.0, 52.2, 320, 76),
+                _at("Budapest", 19.0, 47.5, 280, 170),
+                _at("Rome", 12.5, 41.9, 150, 282),
+            ],
+            False,
+        ),
+    ],
+    ids=["east-asia", "east-asia-russia", "east-asia-kherson", "inconsistent", "central-europe"],
+)
+def test_elsewhere_by_the_labels_frame(places: list[PlaceHit], elsewhere: bool) -> None:
+    assert (ocr.elsewhere(places, (800, 600)) is not None) is elsewhere
+
+
+def test_place_names_one_letter_off() -> None:
+    names = {h.name for h in ocr.place_hits([line("Nethertands"), line("Stovakia")])}
+    assert {"The Netherlands", "Slovakia"} <= names
+    # Short names must match exactly: OCR noise is full of near-misses of them.
+    assert not ocr.place_hits([line("Parls"), line("Rone")])
+
+
 def test_gazetteer_loads() -> None:
     gaz = ocr.gazetteer()
     assert len(gaz) > 1000
