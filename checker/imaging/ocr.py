@@ -503,7 +503,11 @@ def _via_text_rules(lines: list[OcrLine], name: str, config: Config) -> list[Lab
             # The text rules may match across lines: report the (stacked) line holding it all.
             phrase = normalise(quoted.group(1))
             holding = [ln for ln in lines if phrase in normalise(ln.text)]
-            if holding and phrase not in normalise(line.text):
+            if not holding:
+                # Two separate labels read one after the other ("Крим" on the peninsula, "Росія"
+                # in the legend): no label of the map says it.
+                continue
+            if phrase not in normalise(line.text):
                 line = min(holding, key=lambda ln: len(ln.text))
         hits.append(
             LabelHit(

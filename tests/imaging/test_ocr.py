@@ -309,3 +309,15 @@ def test_text_layer_isolates_lettering() -> None:
     lines = ocr.read_lines(rgb)
     assert any("Kherson" in ln.text for ln in lines)
     assert np.asarray(ocr.text_layer(Image.fromarray(rgb).convert("L"))).mean() > 240
+
+
+def test_two_separate_labels_do_not_make_a_conceding_phrase() -> None:
+    # "Крим" on the peninsula and "Росія" in the legend, read one after the other.
+    lines = [
+        OcrLine("Крим", 95.0, (301, 279, 328, 291)),
+        OcrLine("Росія", 95.0, (36, 305, 59, 314)),
+    ]
+    assert ocr.conceding_labels(lines, "map.png", Config()) == []
+    # The same words in one label do.
+    one = [OcrLine("Крим, Росія", 95.0, (301, 279, 368, 291))]
+    assert ocr.conceding_labels(one, "map.png", Config())
