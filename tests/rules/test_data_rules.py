@@ -865,7 +865,7 @@ E2E_CASES: list[tuple[str, set[str], str]] = [
     ("regions.sql", {"MD401"}, "flag"),
     ("region_select.html", {"MD401"}, "flag"),
     ("regions.yaml", {"MD401"}, "flag"),
-    ("codes_mixed.csv", {"MD403", "MD406", "MD407", "MD408"}, "flag"),
+    ("codes_mixed.csv", {"MD402", "MD403", "MD406", "MD407", "MD408"}, "flag"),
 ]
 
 
