@@ -148,7 +148,8 @@ _IMAGE_CHECK = "checker.imaging"
 
 
 def check_text_evidence(name: str, kind: str, evidence: object, config: Config) -> FileReport:
-    """Run the text (MT3xx) and data (MD4xx) rules on a document or data file's evidence.
+    """Run the text (MT3xx) and data (MD4xx) rules on a document or data file's evidence, and
+    the image pipeline on the pictures it holds (:mod:`checker.figures`).
 
     Inline suppression comments (``mapcheck: disable=MT301``) are applied by
     :mod:`checker.suppression` when it is present.
@@ -171,12 +172,20 @@ def check_text_evidence(name: str, kind: str, evidence: object, config: Config) 
         suppression = importlib.import_module("checker.suppression")
         raw = suppression.apply(evidence, raw, name)
     findings = finalize(name, raw, config)
+    notes = evidence.notes + evidence.undetermined
+    if evidence.images:
+        from checker.figures import check_figures
+
+        figures = check_figures(name, evidence.images, config)
+        known = {f.fingerprint for f in findings}
+        findings += tuple(f for f in figures.findings if f.fingerprint not in known)
+        notes = notes + figures.notes
     return FileReport(
         path=name,
         kind=kind,
         verdict=verdict_for(findings, bool(evidence.undetermined)),
         findings=findings,
-        notes=tuple(evidence.notes + evidence.undetermined),
+        notes=tuple(notes),
     )
 
 

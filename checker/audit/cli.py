@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,10 @@ def _config(opts: dict[str, Any]) -> Any:
         )
     except (ConfigError, ValueError) as exc:
         raise _Problem(str(exc)) from None
+    if resolved.file is None:
+        # No configuration file: the audit makes paths relative to the audited folder rather
+        # than to the working directory (see run_audit), so resuming from elsewhere matches.
+        return replace(resolved.config, root=None)
     return resolved.config
 
 

@@ -212,6 +212,10 @@ def run_audit(
     if opts.engine not in ENGINES:
         raise ValueError(f"unknown engine {opts.engine!r} (expected local or dask)")
     config = replace(opts.config, cache_dir=None, use_cache=False, evidence_dir=opts.evidence_dir)
+    if config.root is None:
+        # No configuration file: paths in fingerprints (and globs) are relative to the audited
+        # folder, so an audit resumed from another working directory records the same results.
+        config = replace(config, root=_common_root(roots))
     progress = progress or Progress(enabled=False)
     cfg_key = config_key(config)
     stats = AuditStats()
@@ -254,6 +258,20 @@ def run_audit(
     finally:
         store.close()
     return stats
+
+
+def _common_root(roots: Sequence[str]) -> Path | None:
+    """The folder that holds every root (a file root counts as its folder)."""
+    folders = [
+        os.path.abspath(r) if os.path.isdir(r) else os.path.dirname(os.path.abspath(r))
+        for r in roots
+    ]
+    if not folders:
+        return None
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # different drives (Windows)
+        return None
 
 
 def _cores() -> int:

@@ -4,9 +4,9 @@ Everything here is blocking and CPU-bound; :mod:`checker.web.app` runs it in a w
 It works inside the request's private folder and returns only data (no paths): the verdict, each
 finding in plain language with its policy source and suggested fix, the evidence pictures of
 images as ``data:`` URIs, the passages of text findings with the matched words marked, the
-pictures in a document (PDF figures) each through the image pipeline with its own evidence
-picture, and for vector maps the corrected file made by :func:`checker.fix.fix_file`, inline as
-base64.
+pictures in a document (PDF figures) that the engine checked as maps, each with its own
+verdict and evidence picture, and for vector maps the corrected file made by
+:func:`checker.fix.fix_file`, inline as base64.
 
 Why inline and not a download link: a link needs the file kept on the server under some key
 until the browser asks for it, i.e. state, expiry and a second endpoint that serves files. Inline,
@@ -18,7 +18,6 @@ are the size of the upload (capped by the same limit), so the cost is one base64
 from __future__ import annotations
 
 import base64
-import io
 import time
 import zipfile
 from collections.abc import Iterator
@@ -27,17 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from checker.config import Config
-from checker.model import POLICY_CRIMEA, POLICY_OBLASTS, FileReport, Finding, Verdict
+from checker.model import POLICY_CRIMEA, POLICY_OBLASTS, FileReport, Finding, Verdict, verdict_for
 from checker.readers.base import Source, TextEvidence, TextSegment
 
 #: Characters of context shown on each side of a text finding's match.
 CONTEXT = 90
 #: At most this many evidence pictures per answer (a PDF may hold many figures).
 MAX_PICTURES = 12
-#: Pictures in a document sent through the image pipeline, and the smallest side that can be a
-#: map worth judging (smaller ones are icons and logos).
-MAX_FIGURES = 4
-MIN_FIGURE_SIDE = 200
 #: Shapefile parts taken from a zipped shapefile for the fix, and their combined size limit.
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 #: Corrected-file extension by format when the upload had none (pasted GeoJSON).
@@ -105,12 +100,16 @@ def run(job: Job) -> dict[str, Any]:
     document = _read_document(source, report)
     passages = _passages(document, report)
     for i, f in enumerate(report.findings):
-        out["findings"].append(_finding(f, passages.get(i), job.folder))
-    out["figures"] = []
-    if document is not None and document.images and not out["pictures"]:
-        out["figures"] = _figures(document, job, config)
-        out["document_verdict"] = report.verdict.value
-        out["verdict"] = _with_figures(report.verdict, out["figures"]).value
+        if "figure" not in f.evidence:
+            out["findings"].append(_finding(f, passages.get(i), job.folder))
+    out["figures"] = _figures(report, evidence_dir, job.folder)
+    if out["figures"]:
+        # The engine's verdict counts the figures; the page also says what the text alone got.
+        text_findings = tuple(f for f in report.findings if "figure" not in f.evidence)
+        undetermined = report.verdict is Verdict.UNDETERMINED
+        out["document_verdict"] = verdict_for(text_findings, undetermined).value
+        used = {p["src"] for fig in out["figures"] for p in fig["pictures"]}
+        out["pictures"] = [p for p in out["pictures"] if p["src"] not in used]
     if report.kind == "vector" and report.verdict in (Verdict.FLAG, Verdict.WARN):
         out["fix"] = _fix(job)
     out["seconds"] = round(time.monotonic() - started, 3)
@@ -283,64 +282,27 @@ def _cut(text: str, at: int, length: int) -> dict[str, str]:
 # --- figures in documents ------------------------------------------------------------------------
 
 
-def _figures(document: TextEvidence, job: Job, config: Config) -> list[dict[str, Any]]:
-    """The document's pictures that could be maps, each through the image pipeline.
-
-    The engine does not yet send a document's embedded images through the image pipeline
-    (DESIGN: "embedded images go through the image pipeline with their location"); until it
-    does, the page does it for the first :data:`MAX_FIGURES` pictures at least
-    :data:`MIN_FIGURE_SIDE` px across, so that a map in a PDF gets its verdict and evidence
-    picture. When the engine's own report carries evidence pictures, this step is skipped.
-    """
-    from checker.engine import check_source
-    from checker.imaging.evidence import picture_name
-
+def _figures(report: FileReport, evidence_dir: Path, folder: Path) -> list[dict[str, Any]]:
+    """The document's pictures that the engine found maps in (:mod:`checker.figures`), each
+    with its own verdict, findings and evidence picture, in document order."""
+    groups: dict[str, list[Finding]] = {}
+    for f in report.findings:
+        label = f.evidence.get("figure")
+        if isinstance(label, str):
+            groups.setdefault(label, []).append(f)
     out: list[dict[str, Any]] = []
-    for number, image in enumerate(document.images, 1):
-        if len(out) >= MAX_FIGURES:
-            break
-        if not _big_enough(image.data):
-            continue
-        label = image.name or f"figure {number}"
-        if image.page is not None and "page" not in label:
-            label = f"page {image.page}, {label}"
-        source = Source(name=f"{job.name}: {label}", data=image.data)
-        report = check_source(source, config)
-        if report.kind != "image":
-            continue
-        picture = config.evidence_dir / picture_name(source.name) if config.evidence_dir else None
+    for label, findings in groups.items():
+        named = [f.evidence.get("evidence_picture") for f in findings]
+        candidates = [Path(p) for p in named if isinstance(p, str) and p]
         out.append(
             {
-                "label": _scrub(label, job.folder),
-                "verdict": report.verdict.value,
-                "findings": [_finding(f, None, job.folder) for f in report.findings],
-                "pictures": _read_pictures([picture] if picture else [], config.evidence_dir),
+                "label": _scrub(label, folder),
+                "verdict": verdict_for(tuple(findings), False).value,
+                "findings": [_finding(f, None, folder) for f in findings],
+                "pictures": _read_pictures(candidates, evidence_dir),
             }
         )
     return out
-
-
-def _big_enough(data: bytes) -> bool:
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as im:
-            return min(im.size) >= MIN_FIGURE_SIDE
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return False
-
-
-def _with_figures(verdict: Verdict, figures: list[dict[str, Any]]) -> Verdict:
-    """The document's verdict raised by what its figures show (a flagged map flags the
-    document; a figure the pipeline cannot judge, such as a photo, changes nothing)."""
-    seen = {f["verdict"] for f in figures}
-    if verdict in (Verdict.ERROR, Verdict.FLAG):
-        return verdict
-    if "flag" in seen:
-        return Verdict.FLAG
-    if "warn" in seen and verdict is not Verdict.WARN:
-        return Verdict.WARN
-    return verdict
 
 
 # --- corrected vector file -----------------------------------------------------------------------
