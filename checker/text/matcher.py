@@ -54,6 +54,25 @@ REPORTAGE = "MT390"
 DATELINE = "MT309"
 
 
+#: A match written as an identifier: lower-case words joined by hyphens or underscores.
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+#: Characters that, right before or after such a slug, make it part of a name in code, a URL, a
+#: path or a rule id (``geometry.crimea-in-russia``, ``/news/simferopol-russia``).
+_ID_BEFORE = frozenset("._/#:=`@")
+_ID_AFTER = frozenset("._/-`")
+
+
+def _identifier(text: str, start: int, end: int) -> bool:
+    """Whether the document's text at ``start:end`` is part of an identifier, not prose: an
+    id, slug, path or URL never asserts sovereignty (it names a thing), and flagging it would
+    make documentation about such names unusable."""
+    if not _SLUG.fullmatch(text, start, end):
+        return False
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    return before in _ID_BEFORE or after in _ID_AFTER  # ("" is in neither)
+
+
 @dataclass(frozen=True)
 class TextMatch:
     """One judged match."""
@@ -276,6 +295,8 @@ class Matcher:
             lo, hi = max(0, start - MARGIN), min(len(folded), end + MARGIN)
             if not any(lex.contexts[name].search(folded, lo, hi) for name in phrase.context):
                 return None
+        if _identifier(view.doc.text, view.to_doc(start), view.to_doc(end)):
+            return None
         guards = lex.scoped_guards
         before: str | None = None
         for word, pattern in guards("veto-before", code, scripts):

@@ -102,6 +102,7 @@ TRUE_POSITIVES = [
     ("Крымский мост", {"MT308"}),
     ("Кримський міст", {"MT308"}),
     ("SEVASTOPOL, Crimea (AP) — Officials said on Monday", {"MT309"}),
+    ("maps that draw crimea-in-russia borders", {"MT301"}),  # a hyphenated phrase in prose
 ]
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
@@ -150,6 +151,10 @@ TRAPS = [
     ("повернення Криму в Україну", set()),
     ("Prince Georgy Lvov", set()),
     ("Donetsk, Rostov Oblast, Russia", set()),
+    # Identifiers name things: a rule id, a URL slug, a code name.
+    ("The rule geometry.crimea-in-russia finds it.", set()),
+    ("https://example.org/news/simferopol-russia-2023", set()),
+    ("set `crimea_in_russia` to false", set()),
 ]
 
 
