@@ -576,14 +576,18 @@ class _Document:
         k1 = self.segment_index(max(lo, hi - 1))
         if k0 == k1:
             return raw
-        chars: list[str] | None = None
+        pieces: list[str] = []
+        cut = 0
         for k in range(k0, k1):
             joint = self.starts[k + 1] - 1
             if lo <= joint < hi and not _continues(self.segments[k], self.segments[k + 1]):
-                if chars is None:
-                    chars = list(raw)
-                chars[joint - lo] = "\x00"
-        return raw if chars is None else "".join(chars)
+                pieces.append(raw[cut : joint - lo])
+                pieces.append("\x00")
+                cut = joint - lo + 1
+        if not pieces:
+            return raw
+        pieces.append(raw[cut:])
+        return "".join(pieces)
 
 
 def _continues(a: TextSegment, b: TextSegment) -> bool:
