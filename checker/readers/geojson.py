@@ -12,7 +12,7 @@ import json
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-from checker.readers import _crs, _jsonio, _numjson, highcharts
+from checker.readers import _crs, _jsonio, _numjson, echarts, highcharts
 from checker.readers._geom import GEOMETRY_TYPES, GeometryBuilder
 from checker.readers.base import ReaderError, Source, VectorEvidence, VectorFeature, VectorLayer
 
@@ -156,6 +156,8 @@ def evidence_from_object(
 
         notes.append("the content is TopoJSON, read as such")
         return topojson.evidence_from_topology(obj, fmt=fmt, notes=notes, store=store)
+    if echarts.is_encoded(obj):
+        echarts.decode(obj, notes, store)
     features = _features_of(obj)
     if isinstance(obj, dict) and isinstance(obj.get("name"), str) and obj["name"].strip():
         layer_name = obj["name"]

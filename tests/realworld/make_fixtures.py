@@ -1,0 +1,153 @@
+"""Build the fixtures in ``tests/realworld/fixtures/``: real-world *structures* around our own
+reference geometry (``reference_boundaries/``, Natural Earth 5.1.1, public domain).
+
+Each fixture reproduces how a published map package wraps or encodes its data (see README.md in
+this folder for the packages they imitate); the geometry and attributes are ours, so every file
+is redistributable whatever the package's own licence. Run from the repository root::
+
+    .venv/bin/python tests/realworld/make_fixtures.py
+
+The output is deterministic (fixed simplification, grid and key order).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping, shape
+
+ROOT = Path(__file__).resolve().parents[2]
+REF = ROOT / "reference_boundaries"
+OUT = Path(__file__).resolve().parent / "fixtures"
+#: Simplification tolerance (degrees) and snapping grid: small files, stable bytes.
+TOLERANCE = 0.02
+GRID = 1e-4
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    return json.loads((REF / name).read_text(encoding="utf-8"))["features"]  # type: ignore[no-any-return]
+
+
+def _clean(geom: Any) -> Any:
+    geom = shapely.set_precision(geom.simplify(TOLERANCE), GRID)
+    return shapely.make_valid(geom)
+
+
+def countries() -> dict[str, Any]:
+    """Reference geometries: Russia, Ukraine, Crimea (UA-43 ∪ UA-40) and Belarus."""
+    crimea = shapely.union_all(
+        [shape(f["geometry"]) for f in _load("ukraine_oblasts.geojson")
+         if f["properties"]["iso_3166_2"] in ("UA-43", "UA-40")]
+    )  # fmt: skip
+    russia = shape(_load("russia.geojson")[0]["geometry"])
+    ukraine = shape(_load("ukraine.geojson")[0]["geometry"])
+    belarus = next(
+        shape(f["geometry"])
+        for f in _load("neighbours.geojson")
+        if f["properties"]["iso_a2"] == "BY"
+    )
+    # Only the European part of Russia: the fixtures stay small and away from the antimeridian.
+    europe = shapely.box(19.0, 41.0, 60.0, 70.0)
+    return {
+        "russia": _clean(russia.intersection(europe)),
+        "ukraine": _clean(ukraine),
+        "crimea": _clean(crimea),
+        "belarus": _clean(belarus),
+        "russia_with_crimea": _clean(russia.intersection(europe).union(crimea)),
+        "ukraine_without_crimea": _clean(ukraine.difference(crimea.buffer(0.01))),
+    }
+
+
+def _polygons(geom: Any) -> list[Any]:
+    return list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
+
+
+# --- ECharts' compressed GeoJSON ("UTF8Encoding") ---------------------------------------------
+
+
+def _echarts_ring(coords: Any, scale: float) -> tuple[str, list[int]]:
+    q = np.round(np.asarray(coords)[:, :2] * scale).astype(np.int64)
+    offset = q[0].tolist()
+    deltas = np.diff(np.vstack([q[:1], q]), axis=0).ravel()
+    zigzag = (deltas << 1) ^ (deltas >> 63)
+    assert int(zigzag.max()) + 64 < 0xD800, "delta too large for one UTF-16 code unit"
+    return "".join(chr(int(v) + 64) for v in zigzag), offset
+
+
+def echarts_geometry(geom: Any, scale: float = 1024.0) -> dict[str, Any]:
+    polys = []
+    offsets = []
+    # Long edges (the clipping box) would need deltas past one UTF-16 code unit: split them.
+    for poly in _polygons(shapely.segmentize(geom, 1.0)):
+        rings = [poly.exterior, *poly.interiors]
+        enc = [_echarts_ring(r.coords, scale) for r in rings]
+        polys.append([e[0] for e in enc])
+        offsets.append([e[1] for e in enc])
+    if len(polys) == 1:
+        return {"type": "Polygon", "coordinates": polys[0], "encodeOffsets": offsets[0]}
+    return {"type": "MultiPolygon", "coordinates": polys, "encodeOffsets": offsets}
+
+
+def echarts_collection(items: list[tuple[str, Any]], scale: float | None = None) -> dict[str, Any]:
+    feats = [
+        {"type": "Feature", "properties": {"name": name, "childNum": 1},
+         "geometry": echarts_geometry(geom, scale or 1024.0)}
+        for name, geom in items
+    ]  # fmt: skip
+    doc: dict[str, Any] = {"type": "FeatureCollection", "features": feats, "UTF8Encoding": True}
+    if scale is not None:
+        doc["UTF8Scale"] = scale
+    return doc
+
+
+#: The UMD wrapper ECharts' map scripts use around ``echarts.registerMap``.
+ECHARTS_UMD = (
+    "(function (root, factory) {if (typeof define === 'function' && define.amd) "
+    "{define(['exports', 'echarts'], factory);} else if (typeof exports === 'object' && "
+    "typeof exports.nodeName !== 'string') {factory(exports, require('echarts'));} else "
+    "{factory({}, root.echarts);}}(this, function (exports, echarts) {var log = function (msg) "
+    "{if (typeof console !== 'undefined') {console && console.error && console.error(msg);}};"
+    "if (!echarts) {log('ECharts is not Loaded');return;}if (!echarts.registerMap) "
+    "{log('ECharts Map is not loaded');return;}echarts.registerMap('%s', %s);}));\n"
+)
+
+
+def echarts_fixtures(c: dict[str, Any]) -> None:
+    bad = [("Russia", c["russia_with_crimea"]), ("Ukraine", c["ukraine_without_crimea"]),
+           ("Belarus", c["belarus"])]  # fmt: skip
+    good = [("Russia", c["russia"]), ("Ukraine", c["ukraine"]), ("Belarus", c["belarus"])]
+    _write("echarts_encoded_bad.json", echarts_collection(bad))
+    _write("echarts_encoded_good.json", echarts_collection(good))
+    # A finer grid than the default, as newer ECharts map builders write.
+    _write("echarts_encoded_scale_bad.json", echarts_collection(bad, scale=4096.0))
+    for name, items in (("echarts_umd_bad.js", bad), ("echarts_umd_good.js", good)):
+        body = json.dumps(echarts_collection(items), ensure_ascii=False, separators=(",", ":"))
+        (OUT / name).write_text(ECHARTS_UMD % ("world", body), encoding="utf-8")
+
+
+def _write(name: str, obj: Any) -> None:
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    (OUT / name).write_text(text + "\n", encoding="utf-8")
+
+
+def _geojson(items: list[tuple[dict[str, Any], Any]]) -> dict[str, Any]:
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": p, "geometry": mapping(g)} for p, g in items
+        ],
+    }
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    c = countries()
+    echarts_fixtures(c)
+
+
+if __name__ == "__main__":
+    main()
