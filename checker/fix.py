@@ -265,6 +265,8 @@ def _to_source_crs(geom: BaseGeometry, evidence: VectorEvidence) -> BaseGeometry
 
 def _apply_geojson(doc: Any, evidence: VectorEvidence, edits: list[Edit]) -> Any:
     """Replace edited features' geometries inside a parsed GeoJSON document."""
+    from checker.readers import echarts
+
     if not edits:
         return doc
     by_index = {e.index: e for e in edits}
@@ -276,9 +278,14 @@ def _apply_geojson(doc: Any, evidence: VectorEvidence, edits: list[Edit]) -> Any
         features = [doc]
     else:
         raise FixError("only Features can be fixed; a bare geometry has no country to fix")
+    encoded = echarts.is_encoded(doc)
     for index, edit in by_index.items():
         geom = _to_source_crs(edit.geometry, evidence)
-        features[index]["geometry"] = _geojson_geometry(geom)
+        plain = _geojson_geometry(geom)
+        if encoded:
+            # ECharts' compressed file: write the new geometry in the file's own encoding.
+            plain = echarts.encode_geometry(plain, echarts.scale_of(doc))
+        features[index]["geometry"] = plain
     return doc
 
 

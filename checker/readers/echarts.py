@@ -116,3 +116,36 @@ def decode(obj: dict[str, Any], notes: list[str], store: LiftedStore | None = No
             _decode_geometry(feat.get("geometry"), float(scale), f"feature {i}", store)
     obj["UTF8Encoding"] = False
     notes.append(f"ECharts-compressed coordinates (UTF8Encoding, scale {scale:g}) decoded")
+
+
+def _encode_ring(coords: Any, scale: float) -> tuple[str, list[int]]:
+    q = np.round(np.asarray(coords, dtype=np.float64)[:, :2] * scale).astype(np.int64)
+    deltas = np.diff(q, axis=0, prepend=q[:1]).ravel()
+    zigzag = (deltas << 1) ^ (deltas >> 63)
+    return "".join(map(chr, (zigzag + 64).tolist())), q[0].tolist()
+
+
+def encode_geometry(geometry: dict[str, Any], scale: float) -> dict[str, Any]:
+    """A plain GeoJSON Polygon/MultiPolygon in ECharts' compressed form (for ``mapcheck fix``
+    writing back into an encoded file). Edges are split first so every delta fits in one
+    UTF-16 code unit below the surrogate range, as ECharts' own encoder requires."""
+    import shapely
+    from shapely.geometry import mapping, shape
+
+    longest = (0xD7FF - 64) // 4 / scale  # |delta| * 2 + 64 < 0xD800, with a margin of 2
+    geom = shapely.segmentize(shape(geometry), longest)
+    plain = mapping(geom)
+    if plain["type"] == "Polygon":
+        enc = [_encode_ring(r, scale) for r in plain["coordinates"]]
+        return {"type": "Polygon", "coordinates": [e[0] for e in enc],
+                "encodeOffsets": [e[1] for e in enc]}  # fmt: skip
+    if plain["type"] == "MultiPolygon":
+        polys = [[_encode_ring(r, scale) for r in p] for p in plain["coordinates"]]
+        return {"type": "MultiPolygon", "coordinates": [[e[0] for e in p] for p in polys],
+                "encodeOffsets": [[e[1] for e in p] for p in polys]}  # fmt: skip
+    return dict(plain)
+
+
+def scale_of(obj: dict[str, Any]) -> float:
+    scale = obj.get("UTF8Scale")
+    return float(scale) if isinstance(scale, (int, float)) and scale > 0 else DEFAULT_SCALE

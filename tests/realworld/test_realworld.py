@@ -6,6 +6,7 @@ each imitates. Expectations follow UNGA resolutions 68/262 and ES-11/4, not the 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,27 @@ def test_echarts_ring_decoding_by_hand() -> None:
         [1.0 + 1 / 1024, 2.0],
         [1.0 + 1 / 1024, 2.0 - 1 / 1024],
     ]
+
+
+@pytest.mark.parametrize(
+    "name", ["echarts_encoded_bad.json", "echarts_encoded_scale_bad.json", "echarts_umd_bad.js"]
+)
+def test_fix_keeps_the_echarts_encoding(name: str, tmp_path: Path) -> None:
+    """``mapcheck fix`` on a compressed file writes the moved geometry in the same encoding (a
+    plain array under ``UTF8Encoding: true`` would break ECharts), and the result is clean."""
+    from checker.fix import fix_file
+    from checker.readers.jsmodule import find_embedded
+
+    dst = tmp_path / name
+    fix_file(FIXTURES / name, dst)
+    text = dst.read_text(encoding="utf-8")
+    (doc,) = [e.obj for e in find_embedded(text)] if name.endswith(".js") else [json.loads(text)]
+    assert doc["UTF8Encoding"] is True
+    for feat in doc["features"]:
+        geom = feat["geometry"]
+        polygons = [geom["coordinates"]] if geom["type"] == "Polygon" else geom["coordinates"]
+        rings = [ring for polygon in polygons for ring in polygon]
+        assert all(isinstance(r, str) for r in rings), feat["properties"]["name"]
+        assert "encodeOffsets" in geom
+    (report,) = list(check_paths([dst], Config()))
+    assert report.verdict.value == "clean", [f.message for f in report.findings]
