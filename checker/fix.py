@@ -382,6 +382,11 @@ def _write_jsmodule(src: Path, dst: Path, evidence: VectorEvidence, edits: list[
 
     text = src.read_text(encoding="utf-8")
     embedded = find_embedded(text)
+    if not embedded and any("jVectorMap map" in note for note in evidence.notes):
+        raise FixError(
+            "fix cannot rewrite a jVectorMap map's SVG paths; correct the source data and "
+            "regenerate the map with jVectorMap's converter"
+        )
     if not embedded:
         raise FixError("no GeoJSON or TopoJSON literal found in the module")
     if len(embedded) > 1 and edits:

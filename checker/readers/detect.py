@@ -121,6 +121,11 @@ _GEOJSON_TYPES = {
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
 #: An embedded GeoJSON/TopoJSON marker, for JS modules and HTML pages.
 EMBEDDED_MARKER = re.compile(rb"""["']?type["']?\s*:\s*["'](?:FeatureCollection|Topology)["']""")
+#: A jVectorMap map object: projected ``insets`` with a ``bbox``, and SVG ``paths``.
+JVM_MARKERS = (
+    re.compile(rb"""["']?insets["']?\s*:\s*\[\s*\{[^\]]{0,600}?["']?bbox["']?\s*:"""),
+    re.compile(rb"""["']?paths["']?\s*:\s*\{\s*["']?[\w-]+["']?\s*:\s*\{"""),
+)
 _XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 #: Root elements that make a markup fragment HTML.
 _HTML_ELEMENTS = frozenset(
@@ -362,8 +367,14 @@ def _decode_head(head: bytes) -> str:
     return head.decode("utf-8-sig", "replace")
 
 
+def _marks_map(data: bytes) -> bool:
+    if EMBEDDED_MARKER.search(data):
+        return True
+    return all(m.search(data) for m in JVM_MARKERS)
+
+
 def _has_embedded_map(source: Source, head: bytes) -> bool:
-    if EMBEDDED_MARKER.search(head):
+    if _marks_map(head):
         return True
     if source.size() <= len(head):
         return False
@@ -371,7 +382,7 @@ def _has_embedded_map(source: Source, head: bytes) -> bool:
         data = source.read_bytes()
     except ReaderError:
         return False
-    return EMBEDDED_MARKER.search(data) is not None
+    return _marks_map(data)
 
 
 def detect(source: Source) -> tuple[str, str]:

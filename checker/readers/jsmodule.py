@@ -26,7 +26,11 @@ _STRING_BODY = {
     "'": re.compile(r"(?:[^'\\\n]|\\.)*"),
     "`": re.compile(r"(?:[^`\\]|\\.)*", re.DOTALL),
 }
-_MARKER = re.compile(r"""["']?type["']?\s*:\s*["'](FeatureCollection|Topology)["']""")
+_MARKER = re.compile(
+    r"""["']?type["']?\s*:\s*["'](FeatureCollection|Topology)["']"""
+    # jVectorMap: the map object's own ``insets: [{..., bbox: [...]}]``.
+    r"""|["']?(insets)["']?\s*:\s*\[\s*\{[^\]]{0,600}?["']?bbox["']?\s*:"""
+)
 _HC_KEY = re.compile(r"""maps\s*\[\s*["']([^"']+)["']\s*\]\s*=\s*$""")
 _CONTAINERS = (
     (re.compile(r"maps\s*\[\s*[\"'][^\"']+[\"']\s*\]\s*=\s*$"), "Highcharts map module"),
@@ -37,6 +41,10 @@ _CONTAINERS = (
     (re.compile(r"\(\s*$"), "JS call argument"),
     (re.compile(r":\s*$"), "JSON document"),
 )
+
+
+#: ``jQuery.fn.vectorMap('addMap', 'world_mill', map)``: the jVectorMap map's name.
+_JVM_NAME = re.compile(r"""addMap['"]?\s*,\s*['"]([^'"]{1,100})['"]""")
 
 
 @dataclass
@@ -68,7 +76,7 @@ def _object_spans(text: str) -> list[tuple[int, int, str]]:
     single regex match each (an unterminated comment ends the scan), so no input makes it
     quadratic.
     """
-    markers = [(m.start(), m.group(1)) for m in _MARKER.finditer(text)]
+    markers = [(m.start(), m.group(1) or "jVectorMap") for m in _MARKER.finditer(text)]
     if not markers:
         return []
     stack: list[int] = []
@@ -223,6 +231,8 @@ def find_embedded(text: str) -> list[Embedded]:
     """
     found: list[Embedded] = []
     for start, end, kind in _object_spans(text):
+        if kind == "jVectorMap":
+            continue  # SVG paths: read for checking, but not GeoJSON/TopoJSON to edit
         obj, _, converted = _parse(text, start, end, lift=False)
         container, key = _container(text, start)
         found.append(Embedded(start, end, obj, kind, container, key, converted))
@@ -231,7 +241,7 @@ def find_embedded(text: str) -> list[Embedded]:
 
 def read_jsmodule(source: Source) -> VectorEvidence:
     """Read every map literal embedded in a JS module, HTML page or JSON document."""
-    from checker.readers import geojson, topojson
+    from checker.readers import geojson, jvectormap, topojson
 
     text = _jsonio.decode_text(source.read_bytes())
     spans = _object_spans(text)
@@ -247,15 +257,25 @@ def read_jsmodule(source: Source) -> VectorEvidence:
         for n, (start, end, kind) in enumerate(spans):
             obj, store, converted = _parse(text, start, end, lift=True)
             container, key = _container(text, start)
-            what = (
-                "GeoJSON FeatureCollection" if kind == "FeatureCollection" else "TopoJSON topology"
-            )
+            what = {
+                "FeatureCollection": "GeoJSON FeatureCollection",
+                "Topology": "TopoJSON topology",
+            }.get(kind, "jVectorMap map")
             where = f"{container} [{key}]" if key else container
             note = f"{what} embedded in a {where} at characters {start:,}–{end:,}"
             if converted:
                 note += " (JS literal syntax converted to JSON)"
             part_notes = [note]
-            if kind == "Topology" and isinstance(obj, dict) and obj.get("type") == "Topology":
+            if kind == "jVectorMap":
+                if not jvectormap.looks_like_jvectormap(obj):
+                    continue  # something else with 'insets' and 'bbox'
+                if store is not None:
+                    obj = store.restore(obj)
+                jvm_name = _JVM_NAME.search(text)
+                ev = jvectormap.evidence_from_jvectormap(
+                    obj, layer_name=jvm_name.group(1) if jvm_name else stem, notes=part_notes
+                )
+            elif kind == "Topology" and isinstance(obj, dict) and obj.get("type") == "Topology":
                 ev = topojson.evidence_from_topology(
                     obj, fmt="jsmodule", notes=part_notes, store=store
                 )
@@ -269,4 +289,8 @@ def read_jsmodule(source: Source) -> VectorEvidence:
             layers.extend(ev.layers)
             notes.append("; ".join(part_notes))
             crs = crs or ev.source_crs
+    if not layers:
+        raise ReaderError(
+            "ME901", "no GeoJSON FeatureCollection, TopoJSON Topology or jVectorMap map found"
+        )
     return VectorEvidence(format="jsmodule", layers=layers, source_crs=crs, notes=notes)

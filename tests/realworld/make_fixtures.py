@@ -13,6 +13,7 @@ The output is deterministic (fixed simplification, grid and key order).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -129,6 +130,94 @@ def echarts_fixtures(c: dict[str, Any]) -> None:
         (OUT / name).write_text(ECHARTS_UMD % ("world", body), encoding="utf-8")
 
 
+# --- jVectorMap (SVG paths in projected pixels) -------------------------------------------------
+
+JVM_RADIUS = 6381372.0
+
+
+def _jvm_project(kind: str, central: float, lonlat: Any) -> Any:
+    """jVectorMap's ``jvm.Proj`` formulas (y grows southwards)."""
+    lon, lat = np.radians(lonlat[:, 0] - central), np.radians(lonlat[:, 1])
+    x = JVM_RADIUS * lon
+    if kind == "mill":
+        y = -JVM_RADIUS * np.log(np.tan(np.pi / 4 + 0.4 * lat)) / 0.8
+    else:
+        y = -JVM_RADIUS * np.log(np.tan(np.pi / 4 + lat / 2))
+    return np.column_stack([x, y])
+
+
+def jvectormap_map(items: list[tuple[str, str, Any]], kind: str = "mill") -> dict[str, Any]:
+    """A jVectorMap map object: one inset 900 px wide around all the regions."""
+    central = 11.5
+    projected = {
+        code: [
+            [_jvm_project(kind, central, np.asarray(r.coords)) for r in (p.exterior, *p.interiors)]
+            for p in _polygons(geom)
+        ]
+        for code, _, geom in items
+    }
+    allxy = np.vstack([r for polys in projected.values() for rings in polys for r in rings])
+    (x0, y0), (x1, y1) = allxy.min(axis=0), allxy.max(axis=0)
+    width = 900.0
+    height = width * (y1 - y0) / (x1 - x0)
+    paths = {}
+    for code, name, _ in items:
+        parts = []
+        for rings in projected[code]:
+            for ring in rings:
+                px = np.round((ring - [x0, y0]) / [x1 - x0, y1 - y0] * [width, height], 2)
+                d = np.round(np.diff(px, axis=0), 2)
+                steps = "".join(f"l{dx:g},{dy:g}" for dx, dy in d[:-1])
+                parts.append(f"M{px[0][0]:g},{px[0][1]:g}{steps}Z")
+        paths[code] = {"path": "".join(parts), "name": name}
+    return {
+        "insets": [
+            {"width": width, "top": 0, "height": height, "left": 0,
+             "bbox": [{"y": y0, "x": x0}, {"y": y1, "x": x1}]}
+        ],
+        "paths": paths,
+        "height": height,
+        "projection": {"type": kind, "centralMeridian": central},
+        "width": width,
+    }  # fmt: skip
+
+
+def _js_literal(obj: Any) -> str:
+    """Bare keys and single quotes, as jVectorMap's converter writes."""
+    text = json.dumps(obj, indent=2)
+    text = re.sub(r'"([A-Za-z_][A-Za-z0-9_]*)":', r"\1:", text)
+    return text.replace('"', "'")
+
+
+def jvectormap_fixtures(c: dict[str, Any]) -> None:
+    bad = [
+        ("RU", "Russia", c["russia_with_crimea"]),
+        ("UA", "Ukraine", c["ukraine_without_crimea"]),
+        ("BY", "Belarus", c["belarus"]),
+    ]
+    good = [("RU", "Russia", c["russia"]), ("UA", "Ukraine", c["ukraine"]),
+            ("BY", "Belarus", c["belarus"])]  # fmt: skip
+    # jVectorMap's own download: a jQuery call with the literal inside.
+    for name, items in (("jvectormap_mill_bad.js", bad), ("jvectormap_mill_good.js", good)):
+        body = _js_literal(jvectormap_map(items))
+        (OUT / name).write_text(
+            f"jQuery.fn.vectorMap('addMap', 'europe_mill', {body});\n", encoding="utf-8"
+        )
+    # The npm map packages: a variable, exported for CommonJS, registered otherwise.
+    umd = (
+        "var map = {body};\n\nif (typeof module === 'object' && module.exports) {{\n"
+        "  module.exports = map;\n}} else {{\n"
+        "  jQuery.fn.vectorMap('addMap', 'europe_merc', map);\n}}\n"
+    )
+    for name, items in (("jvectormap_merc_bad.js", bad), ("jvectormap_merc_good.js", good)):
+        body = _js_literal(jvectormap_map(items, "merc"))
+        (OUT / name).write_text(umd.format(body=body), encoding="utf-8")
+    # A conic projection (the US and Canada maps): not read, said so.
+    conic = jvectormap_map(good)
+    conic["projection"] = {"type": "aea", "centralMeridian": -100}
+    (OUT / "jvectormap_aea.js").write_text(umd.format(body=_js_literal(conic)), encoding="utf-8")
+
+
 def _write(name: str, obj: Any) -> None:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     (OUT / name).write_text(text + "\n", encoding="utf-8")
@@ -147,6 +236,7 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     c = countries()
     echarts_fixtures(c)
+    jvectormap_fixtures(c)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,19 @@ TABLE = [
     ("echarts_encoded_scale_bad.json", "flag", {"MG101"}, "scale 4096"),
     ("echarts_umd_bad.js", "flag", {"MG101"}, "ECharts-compressed"),
     ("echarts_umd_good.js", "clean", set(), "ECharts-compressed"),
+    ("jvectormap_mill_bad.js", "flag", {"MG101"}, "jVectorMap map (mill projection"),
+    ("jvectormap_mill_good.js", "clean", set(), "jVectorMap map (mill projection"),
+    ("jvectormap_merc_bad.js", "flag", {"MG101"}, "jVectorMap map (merc projection"),
+    ("jvectormap_merc_good.js", "clean", set(), "jVectorMap map (merc projection"),
+    # A conic US/Canada-style map is not read: an input error, never a silent "clean".
+    ("jvectormap_aea.js", "error", {"ME904"}, None),
 ]
 
 
 @pytest.mark.parametrize(("name", "verdict", "codes", "note"), TABLE, ids=[r[0] for r in TABLE])
-def test_fixture_verdict_and_codes(name: str, verdict: str, codes: set[str], note: str) -> None:
+def test_fixture_verdict_and_codes(
+    name: str, verdict: str, codes: set[str], note: str | None
+) -> None:
     (report,) = list(check_paths([FIXTURES / name], Config()))
     detail = "\n".join(
         [f"{report.path}: {report.verdict.value} error={report.error}"]
@@ -37,7 +45,7 @@ def test_fixture_verdict_and_codes(name: str, verdict: str, codes: set[str], not
     )
     assert report.verdict.value == verdict, detail
     assert {f.code for f in report.findings} == codes, detail
-    assert any(note in n for n in report.notes), detail
+    assert note is None or any(note in n for n in report.notes), detail
 
 
 def test_every_fixture_is_in_the_table() -> None:
@@ -116,3 +124,72 @@ def test_fix_keeps_the_echarts_encoding(name: str, tmp_path: Path) -> None:
         assert "encodeOffsets" in geom
     (report,) = list(check_paths([dst], Config()))
     assert report.verdict.value == "clean", [f.message for f in report.findings]
+
+
+def test_jvectormap_geometry_lands_in_lonlat() -> None:
+    """Pixels → projected metres → lon/lat: Kyiv in UA, Simferopol in the bad file's RU."""
+    import shapely
+
+    for name in ("jvectormap_mill_bad.js", "jvectormap_merc_bad.js"):
+        source = Source(name, path=FIXTURES / name)
+        assert detect(source) == ("vector", "jsmodule")
+        ev = read_vector(source, "jsmodule")
+        geoms = {f.id: f.geometry for f in ev.layers[0].features}
+        props = {f.id: f.properties for f in ev.layers[0].features}
+        assert props["UA"]["iso_a2"] == "UA" and props["UA"]["name"] == "Ukraine"
+        assert shapely.contains_xy(geoms["UA"], 30.52, 50.45), name
+        assert shapely.contains_xy(geoms["RU"], 34.10, 44.95), name
+        assert shapely.contains_xy(geoms["BY"], 27.56, 53.90), name
+        xmin, _, xmax, ymax = geoms["UA"].bounds
+        assert 22.0 < xmin < 22.3 and 40.0 < xmax < 40.3 and 52.2 < ymax < 52.5, name
+
+
+# (SVG path, subpaths as absolute points)
+PATHS = [
+    ("M1,2l3,0l0,4Z", [[(1, 2), (4, 2), (4, 6)]]),
+    ("M1,2 L4,2 L4,6 z m1,1 h2 v2 H0 V0z", [[(1, 2), (4, 2), (4, 6)],
+                                            [(2, 3), (4, 3), (4, 5), (0, 5), (0, 0)]]),
+    ("M0,0l1,0 1,1 -1,0Z", [[(0, 0), (1, 0), (2, 1), (1, 1)]]),
+    ("M0,0C1,1 2,2 3,0L3,3Z", [[(0, 0), (3, 0), (3, 3)]]),
+    ("M1e1,2.5e0l-1E1,0", [[(10, 2.5), (0, 2.5)]]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("d", "rings"), PATHS)
+def test_svg_path_parsing(d: str, rings: list[list[tuple[float, float]]]) -> None:
+    from checker.readers.jvectormap import parse_path
+
+    assert parse_path(d, "t") == rings
+
+
+@pytest.mark.parametrize("d", ["1,2", "M1", "M1,2l3"])
+def test_broken_svg_path_is_me901(d: str) -> None:
+    from checker.readers import ReaderError
+    from checker.readers.jvectormap import parse_path
+
+    with pytest.raises(ReaderError) as info:
+        parse_path(d, "t")
+    assert info.value.code == "ME901"
+
+
+# JS that merely mentions insets/bbox or paths is not a map (no false vector detection).
+NOT_JVM = [
+    "const style = {insets: [{top: 1, bbox: [0, 0]}]};\n",
+    "var cfg = {paths: {src: {root: 'x'}}};\n",
+    "var a = {insets: [{bbox: 1}]}; var b = {paths: 3};\n",
+]
+
+
+@pytest.mark.parametrize("text", NOT_JVM)
+def test_js_without_a_jvectormap_map_is_not_vector(text: str) -> None:
+    source = Source("x.js", data=text.encode())
+    kind, _ = detect(source)
+    assert kind != "vector"
+
+
+def test_fix_refuses_jvectormap_with_a_reason(tmp_path: Path) -> None:
+    from checker.fix import FixError, fix_file
+
+    with pytest.raises(FixError, match="jVectorMap"):
+        fix_file(FIXTURES / "jvectormap_mill_bad.js", tmp_path / "out.js")
+    assert not (tmp_path / "out.js").exists()
