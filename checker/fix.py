@@ -215,9 +215,9 @@ def _polygonal(geom: BaseGeometry) -> BaseGeometry:
 
 
 def _clean(geom: BaseGeometry) -> BaseGeometry:
-    import shapely
+    from checker.readers._geom import make_valid
 
-    geom = _polygonal(geom if geom.is_valid else shapely.make_valid(geom))
+    geom = _polygonal(geom if geom.is_valid else make_valid(geom))
     if geom.geom_type == "Polygon" and not geom.is_empty:
         return geom
     return geom

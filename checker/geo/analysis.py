@@ -153,6 +153,8 @@ def _measure(
 ) -> FeatureFacts | None:
     import shapely
 
+    from checker.readers._geom import make_valid
+
     geom = feat.geometry
     if geom is None or geom.is_empty:
         return None
@@ -162,7 +164,7 @@ def _measure(
         return None
     if kind == "polygon":
         if not projected.is_valid:
-            projected = shapely.make_valid(projected)
+            projected = make_valid(projected)
         # make_valid (or a GeometryCollection input) may hold stray lines: keep the areal part.
         projected = _polygonal_part(projected)
     fact = FeatureFacts(layer=layer.name, feature=feat, attribution=attr, geom_type=kind)

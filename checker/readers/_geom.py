@@ -343,3 +343,24 @@ class GeometryBuilder:
             members = [out[c] for c in children if out[c] is not None]
             out[slot] = shapely.GeometryCollection(members)
         return out
+
+
+def make_valid(geom: BaseGeometry) -> BaseGeometry:
+    """``shapely.make_valid`` that does not raise on real files' degenerate parts.
+
+    GEOS 3.14's default ("linework") repair raises "Overlay input is mixed-dimension" for a
+    MultiPolygon whose first part is a ring collapsed to one point, which quantized TopoJSON
+    produces for tiny islands (Highcharts' world map has one in North Macedonia). Then the
+    "structure" repair is used, which handles it; a final ``buffer(0)`` keeps what has area.
+    """
+    import shapely
+    from shapely.errors import GEOSException
+
+    try:
+        return shapely.make_valid(geom)
+    except GEOSException:
+        pass
+    try:
+        return shapely.make_valid(geom, method="structure")
+    except GEOSException:
+        return shapely.buffer(geom, 0)

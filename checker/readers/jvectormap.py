@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from checker.readers._geom import make_valid
 from checker.readers.base import ReaderError, VectorEvidence, VectorFeature, VectorLayer
 
 #: jVectorMap's sphere radius (``jvm.Proj.radius``).
@@ -208,10 +209,10 @@ def evidence_from_jvectormap(
             lonlat = inverse(kind, central, inset.to_projected(pts))
             if not np.isfinite(lonlat).all():
                 raise ReaderError("ME905", f"{where}: a point maps outside the projection")
-            polygons.append(_wrap(shapely.make_valid(shapely.Polygon(lonlat))))
+            polygons.append(_wrap(make_valid(shapely.Polygon(lonlat))))
         geom = reduce(shapely.symmetric_difference, polygons) if polygons else None
         if geom is not None:
-            geom = shapely.make_valid(geom)
+            geom = make_valid(geom)
         props = _region_properties(str(code), raw if isinstance(raw, dict) else {})
         features.append(VectorFeature(index=index, geometry=geom, properties=props, id=str(code)))
     notes.append(

@@ -218,6 +218,51 @@ def jvectormap_fixtures(c: dict[str, Any]) -> None:
     (OUT / "jvectormap_aea.js").write_text(umd.format(body=_js_literal(conic)), encoding="utf-8")
 
 
+# --- Quantized TopoJSON with an island collapsed to one point ------------------------------------
+
+
+def topology_with_collapsed_island(items: list[tuple[str, str, Any]]) -> dict[str, Any]:
+    """A quantized, delta-encoded TopoJSON (one arc per ring, no shared arcs) where each
+    country's MultiPolygon *starts* with a tiny island that quantization collapsed to one point,
+    as in Highcharts' ``custom/world.topo.json`` (North Macedonia)."""
+    q = 1e5
+    box = shapely.union_all([g for _, _, g in items]).bounds
+    sx, sy = (box[2] - box[0]) / (q - 1), (box[3] - box[1]) / (q - 1)
+    arcs: list[list[list[int]]] = []
+
+    def arc(coords: Any) -> int:
+        pts = np.asarray(coords)[:, :2]
+        ij = np.round((pts - [box[0], box[1]]) / [sx, sy]).astype(np.int64)
+        delta = np.diff(ij, axis=0, prepend=np.zeros((1, 2), dtype=np.int64))
+        arcs.append(delta.tolist())
+        return len(arcs) - 1
+
+    geometries = []
+    for iso, name, geom in items:
+        polys = [[[arc(r.coords)] for r in (p.exterior, *p.interiors)] for p in _polygons(geom)]
+        # The island: four copies of one point near the country's first vertex.
+        first = np.asarray(_polygons(geom)[0].exterior.coords[0])
+        island = [[arc([first + 0.001] * 4)]]
+        geometries.append(
+            {"type": "MultiPolygon", "arcs": [island, *polys], "id": iso,
+             "properties": {"name": name, "iso-a2": iso}}
+        )  # fmt: skip
+    return {
+        "type": "Topology",
+        "transform": {"scale": [sx, sy], "translate": [box[0], box[1]]},
+        "objects": {"default": {"type": "GeometryCollection", "geometries": geometries}},
+        "arcs": arcs,
+    }
+
+
+def collapsed_island_fixtures(c: dict[str, Any]) -> None:
+    bad = [("RU", "Russia", c["russia_with_crimea"]),
+           ("UA", "Ukraine", c["ukraine_without_crimea"])]  # fmt: skip
+    good = [("RU", "Russia", c["russia"]), ("UA", "Ukraine", c["ukraine"])]
+    _write("topojson_collapsed_island_bad.topo.json", topology_with_collapsed_island(bad))
+    _write("topojson_collapsed_island_good.topo.json", topology_with_collapsed_island(good))
+
+
 def _write(name: str, obj: Any) -> None:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     (OUT / name).write_text(text + "\n", encoding="utf-8")
@@ -237,6 +282,7 @@ def main() -> None:
     c = countries()
     echarts_fixtures(c)
     jvectormap_fixtures(c)
+    collapsed_island_fixtures(c)
 
 
 if __name__ == "__main__":

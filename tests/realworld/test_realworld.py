@@ -30,6 +30,9 @@ TABLE = [
     ("jvectormap_merc_good.js", "clean", set(), "jVectorMap map (merc projection"),
     # A conic US/Canada-style map is not read: an input error, never a silent "clean".
     ("jvectormap_aea.js", "error", {"ME904"}, None),
+    # GEOS's repair used to raise (ME907 internal error) on a collapsed first island.
+    ("topojson_collapsed_island_bad.topo.json", "flag", {"MG101"}, None),
+    ("topojson_collapsed_island_good.topo.json", "clean", set(), None),
 ]
 
 
@@ -193,3 +196,18 @@ def test_fix_refuses_jvectormap_with_a_reason(tmp_path: Path) -> None:
     with pytest.raises(FixError, match="jVectorMap"):
         fix_file(FIXTURES / "jvectormap_mill_bad.js", tmp_path / "out.js")
     assert not (tmp_path / "out.js").exists()
+
+
+def test_make_valid_survives_a_collapsed_first_part() -> None:
+    import shapely
+
+    from checker.readers._geom import make_valid
+
+    island = shapely.Polygon([(20.0, 40.0)] * 4)
+    land = shapely.box(21.0, 41.0, 22.0, 42.0)
+    for parts in ([island, land], [land, island]):
+        fixed = make_valid(shapely.MultiPolygon(parts))
+        assert fixed.is_valid
+        assert abs(fixed.area - 1.0) < 1e-9
+    bow = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # ordinary repair is unchanged
+    assert make_valid(bow).equals(shapely.make_valid(bow))
