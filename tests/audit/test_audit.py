@@ -434,8 +434,11 @@ def test_cli_audit_takes_the_rule_options_of_check(tmp_path: Path) -> None:
     lowered = _invoke([*base, "--db", str(tmp_path / "a.sqlite"), "--severity", "MD402=warning"])
     assert lowered.exit_code == 0, lowered.output  # a warning does not fail the audit...
     strict = _invoke(
-        [*base, "--db", str(tmp_path / "b.sqlite"), "--severity", "MD402=warning"]
-        + ["--fail-on", "warning"]
+        [
+            *base,
+            *("--db", str(tmp_path / "b.sqlite")),
+            *("--severity", "MD402=warning", "--fail-on", "warning"),
+        ]
     )
     assert strict.exit_code == 1, strict.output  # ...unless --fail-on warning says so
     off = _invoke([*base, "--db", str(tmp_path / "c.sqlite"), "--disable", "MD402"])

@@ -553,7 +553,8 @@ def test_csv_headerless_single_column() -> None:
     [
         # Text columns of varying length: the sniffer has no vote, the identifiers decide.
         (
-            "code,region,federal_district\nRU-MOW,Москва,Центральный\nRU-CR,Республика Крым,Южный\n",
+            "code,region,federal_district\nRU-MOW,Москва,Центральный\n"
+            "RU-CR,Республика Крым,Южный\n",
             True,
         ),
         ("iso,name\nUA-43,Autonomous Republic of Crimea\nUA-40,Sevastopol\n", True),
