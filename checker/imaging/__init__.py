@@ -279,17 +279,42 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult) -> None
     sample = decision.samples.get("crimea")
     if sample is None or sample.mask is None or decision.crimea.outcome == dec.NOT_SHOWN:
         return
-    for line in ocr.country_labels_in(result.lines, sample.mask, "x:Russia"):
-        result.labels.append(
-            ocr.LabelHit(
-                text=line.text,
-                conf=line.conf,
-                box=line.box,
-                matched="Russia's name set on Crimea",
-                via="placement",
-                confidence=round(min(0.9, line.conf / 100.0), 3),
+    # The sampling masks are eroded (a registration error margin): grow them back to the
+    # outline, and a little over the Perekop gap between Crimea and the mainland.
+    grow = int(np.clip(round(1 + decision.crimea_px * 0.02), 1, 8))
+    crimea_mask = dec.dilate(sample.mask, grow)
+    where = [(crimea_mask, "Russia's name set on Crimea")]
+    # The occupied mainland filled like Crimea is one area with it: a "Russia" set there names
+    # Crimea too (maps place a country's name in the middle of its visible part).
+    mainland = decision.samples.get("mainland")
+    if (
+        mainland is not None
+        and mainland.mask is not None
+        and dec.de(mainland.lab, sample.lab) < dec.SAME_DE
+        and (
+            "ukraine" not in decision.samples
+            or dec.de(decision.samples["ukraine"].lab, sample.lab) >= dec.DIFF_DE
+        )
+    ):
+        where.append(
+            (
+                dec.dilate(sample.mask, grow + 3) | dec.dilate(mainland.mask, grow + 3),
+                "Russia's name set on the occupied mainland, which is filled like Crimea "
+                "and unlike unoccupied Ukraine",
             )
         )
+    for mask, why in where:
+        for line in ocr.country_labels_in(result.lines, mask, "x:Russia"):
+            result.labels.append(
+                ocr.LabelHit(
+                    text=line.text,
+                    conf=line.conf,
+                    box=line.box,
+                    matched=why,
+                    via="placement",
+                    confidence=round(min(0.9, line.conf / 100.0), 3),
+                )
+            )
     if any(h.via == "placement" for h in result.labels):
         return
     crimea = decision.crimea

@@ -1447,6 +1447,22 @@ def _assess_by_lines(
             "borders are not seen drawn solid elsewhere to compare it with",
             **ev,
         )
+    # A line at Perekop is no objection when oblast borders are drawn too (Crimea then has its
+    # own outline like any region).
+    if annexation_border(decision) and (p != "present" or o == "present"):
+        return Assessment(
+            "crimea",
+            RUSSIA,
+            round(0.75 * size, 3),
+            [
+                "Russia and Ukraine share one fill; the border is drawn around Donetsk, Luhansk, "
+                "Zaporizhzhia and Kherson oblasts instead of along Russia's recognized border, "
+                "and Crimea lies inside it"
+                + (" with no border at Perekop" if p == "absent" else "")
+            ],
+            basis="annexation-border",
+            evidence=ev,
+        )
     if p == "present" and o == "present":
         return undetermined(
             "crimea",
@@ -1472,20 +1488,6 @@ def _assess_by_lines(
                 f"(separating Crimea from Ukraine), {where}"
             ],
             basis="lines",
-            evidence=ev,
-        )
-    if annexation_border(decision) and p != "present":
-        return Assessment(
-            "crimea",
-            RUSSIA,
-            round(0.75 * size, 3),
-            [
-                "Russia and Ukraine share one fill; the border is drawn around Donetsk, Luhansk, "
-                "Zaporizhzhia and Kherson oblasts instead of along Russia's recognized border, "
-                "and Crimea lies inside it"
-                + (" with no border at Perekop" if p == "absent" else "")
-            ],
-            basis="annexation-border",
             evidence=ev,
         )
     if e == "absent" and s == "present":
@@ -1582,7 +1584,18 @@ def annexation_border(decision: ImageDecision) -> bool:
         return True
     if oblast.state != "present":
         return False
-    # Oblast borders are drawn: only a claimed line in another, stronger style counts.
+    # Oblast borders are drawn. The Donbas border with Russia is both a state border and the
+    # edge of two oblasts: a map that draws both kinds continuously elsewhere and leaves out
+    # just that one draws Donetsk and Luhansk oblasts inside Russia.
+    if (
+        east.fraction <= DONBAS_MISSING
+        and state.fraction >= CLAIMED_STRONG
+        and not state.dashed
+        and oblast.fraction >= LINE_PRESENT
+        and not oblast.dashed
+    ):
+        return True
+    # Otherwise only a claimed line in another, stronger style than the oblast borders counts.
     return claimed.fraction >= CLAIMED_STRONG and (
         oblast.dashed or claimed.fraction - oblast.fraction >= 0.4
     )
@@ -1590,6 +1603,8 @@ def annexation_border(decision: ImageDecision) -> bool:
 
 #: Share of transects that makes a claimed-border line "near-continuous".
 CLAIMED_STRONG = 0.8
+#: At most this share of transects along the Donbas border crossing a line: "left out".
+DONBAS_MISSING = 0.15
 
 
 def _assess_mainland(

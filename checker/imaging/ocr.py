@@ -671,16 +671,16 @@ def elsewhere(places: list[PlaceHit], size: tuple[int, int] | None = None) -> st
     """Why the labels show the picture is of another part of the world, or ``None``.
 
     Two ways, both needing at least two distinct far places and no place of the Black Sea
-    region:
+    region ("Russia" aside: its label can be anywhere across eleven time zones, so it neither
+    anchors nor vetoes; a map of Japan names Russia):
 
     - the far places' area is far from Crimea: their bounding box grown by its own size, at
       least :data:`ELSEWHERE_MARGIN_DEG`, does not hold it (a world map naming Brazil and China
       spans Crimea too, a map of France does not);
     - with the picture's ``size`` (width, height): three or more far places whose labels sit
       where a plain lon/lat frame puts them (see :func:`label_frame`), and that frame puts
-      Crimea well outside the picture. Only here may "Russia" be named too: its label can be
-      anywhere across eleven time zones, so it neither anchors nor vetoes (a map of Japan
-      names Russia).
+      Crimea well outside the picture (this one also overrules the first when the labels' frame
+      reaches Crimea).
     """
     if any(p.area == "region" and p.place_id not in WIDE_PLACES for p in places):
         return None
@@ -699,7 +699,7 @@ def elsewhere(places: list[PlaceHit], size: tuple[int, int] | None = None) -> st
             f"and none of the Black Sea region; Crimea would lie far outside the picture "
             f"(near pixel {where[0]:.0f}, {where[1]:.0f})"
         )
-    if not any(p.area == "region" for p in places) and _far_area_misses_crimea(far):
+    if _far_area_misses_crimea(far):
         return f"its labels name places elsewhere ({names}) and none of the Black Sea region"
     return None
 

@@ -54,6 +54,9 @@ MID_MIN_SIDE = 160
 #: Smallest picture side worth searching (Crimea could not reach 20 px in anything smaller
 #: that still shows its surroundings).
 MIN_SIDE = 32
+#: The first pass searches this many of the coarse variants (the common projections); the
+#: rest are searched only when nothing passes the gate (most maps register in the first pass).
+FIRST_PASS_VARIANTS = 4
 #: Gates (see the module docstring). ``z`` is in standard deviations above chance.
 MIN_Z = 8.0
 MIN_MARGIN = 4.0
@@ -163,7 +166,7 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
         return RegistrationResult(None, "not georeferenced: the picture has almost no edges")
     timings: dict[str, float] = {"prepare": rs.clock() - start}
     deadline = start + 0.5 * budget
-    hits, done = rs.coarse_search(pyr, rs.COARSE_VARIANTS, deadline)
+    hits, done = rs.coarse_search(pyr, rs.COARSE_VARIANTS[:FIRST_PASS_VARIANTS], deadline)
     timings["coarse"] = rs.clock() - start - sum(timings.values())
     if not hits:
         return RegistrationResult(None, _no_match_reason(long_side))

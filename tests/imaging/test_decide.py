@@ -333,8 +333,13 @@ def _probe(key: str, share: float | None, dashed: bool = False) -> LineProbe:
         ((0.95,), (0.05,), (0.95,), (0.3, True), True),
         # North border unreadable (out of frame): a near-continuous claimed line, east missing.
         ((0.9,), (0.03,), (0.35,), (0.0,), True),
-        # Oblast borders drawn in the same style: the line is an ordinary oblast border.
-        ((0.95,), (0.0,), (0.95,), (0.9,), False),
+        # Oblast borders drawn in the same style: the claimed line is an ordinary oblast
+        # border, but the Donbas border, a state and an oblast border at once, is left out.
+        ((0.95,), (0.0,), (0.95,), (0.9,), True),
+        # ... and when it is only partly missing, nothing is said.
+        ((0.95,), (0.18,), (0.95,), (0.9,), False),
+        # ... nor when the other oblast borders are dashed (another style of line).
+        ((0.95,), (0.0,), (0.95,), (0.7, True), True),
         # The recognized Donbas border is drawn: a correct map with oblast borders.
         ((0.95,), (0.9,), (0.95,), (0.0,), False),
         # No state borders at all: nothing to compare with.
@@ -355,7 +360,9 @@ def _probe(key: str, share: float | None, dashed: bool = False) -> LineProbe:
         "claimed-solid",
         "oblasts-dashed",
         "north-unreadable",
-        "oblast-style",
+        "oblast-style-donbas-missing",
+        "oblast-style-donbas-partly",
+        "oblasts-dashed-donbas-missing",
         "recognized-drawn",
         "no-state-borders",
         "claimed-dashed",

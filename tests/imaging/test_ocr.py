@@ -144,7 +144,8 @@ EAST_ASIA = [
         ([*EAST_ASIA, RUSSIA_LABEL], True),
         # A place of the Black Sea region still vetoes.
         ([*EAST_ASIA, _at("Kherson", 32.6, 46.6, 100, 100, "region")], False),
-        # Labels that no lon/lat frame explains (scattered OCR misreadings), and "Russia".
+        # Labels that no lon/lat frame explains (scattered OCR misreadings), and "Russia": the
+        # area the names span is still far from Crimea.
         (
             [
                 _at("Beijing", 116.4, 39.9, 700, 50),
@@ -152,7 +153,7 @@ EAST_ASIA = [
                 _at("Seoul", 127.0, 37.6, 650, 560),
                 RUSSIA_LABEL,
             ],
-            False,
+            True,
         ),
         # A map of Central Europe whose frame reaches Crimea (x = 20·(lon − 5), y = 20·(56 − lat)).
         (
@@ -321,3 +322,18 @@ def test_two_separate_labels_do_not_make_a_conceding_phrase() -> None:
     # The same words in one label do.
     one = [OcrLine("Крим, Росія", 95.0, (301, 279, 368, 291))]
     assert ocr.conceding_labels(one, "map.png", Config())
+
+
+def test_country_name_set_on_an_area() -> None:
+    mask = np.zeros((100, 200), dtype=bool)
+    mask[40:80, 100:180] = True  # say, Crimea under the registration
+    lines = [
+        OcrLine("Russia", 90.0, (120, 50, 160, 60)),  # on it
+        OcrLine("Росія", 90.0, (110, 62, 150, 72)),  # on it, Ukrainian
+        OcrLine("Russia", 90.0, (10, 10, 50, 20)),  # elsewhere
+        OcrLine("Russian-occupied", 90.0, (110, 45, 170, 55)),  # a control map's wording
+        OcrLine("Ukraine", 90.0, (130, 66, 170, 76)),  # another country
+    ]
+    got = ocr.country_labels_in(lines, mask, "x:Russia")
+    assert [ln.text for ln in got] == ["Russia", "Росія"]
+    assert [ln.text for ln in ocr.country_labels_in(lines, mask, "x:Ukraine")] == ["Ukraine"]
