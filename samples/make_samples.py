@@ -994,6 +994,133 @@ def bad_report_pdf(out: Path) -> Sample:
 
 
 # ---------------------------------------------------------------------------------------------
+# Pictures: a raster map as a newsroom would export it, and an SVG map with country ids
+# ---------------------------------------------------------------------------------------------
+
+#: Maps of the image benchmark's tuning seed (bench/mapgen), chosen by what they are, not by what
+#: mapcheck says: the first regional, filled ("political") Pillow map from world-atlas 50m of
+#: each kind that is at least 700 px wide.
+PICTURE_SPECS = {"crimea-as-russia": (1, 81), "crimea-as-ukraine": (1, 89)}
+SOURCE_MAPGEN = (
+    "bench/mapgen seed {seed} map {index}: world-atlas 2.0.2 1:50m (Natural Earth) drawn with "
+    "Pillow, {projection}, {width}×{height} px"
+)
+
+
+def _mapgen_picture(out: Path, depiction: str) -> str:
+    sys.path.insert(0, str(ROOT))
+    from bench.mapgen import encode, render, sample_spec
+
+    seed, index = PICTURE_SPECS[depiction]
+    spec = sample_spec(seed, index)
+    assert spec.depiction == depiction, spec
+    image, _ = render(spec)
+    out.write_bytes(encode(image, spec))
+    return SOURCE_MAPGEN.format(
+        seed=seed,
+        index=index,
+        projection=spec.projection,
+        width=spec.width,
+        height=spec.height,
+    )
+
+
+def bad_map_picture(out: Path) -> Sample:
+    source = _mapgen_picture(out, "crimea-as-russia")
+    return Sample(
+        file="bad/world-atlas-regional-map.jpg",
+        format="jpeg",
+        verdict="flag",
+        codes=("MI201",),
+        source=source,
+        licence=LICENCE_WA,
+        description=(
+            "A regional political map drawn from default world-atlas data: Crimea has Russia's "
+            "fill, as in countless exported charts."
+        ),
+    )
+
+
+def good_map_picture(out: Path) -> Sample:
+    source = _mapgen_picture(out, "crimea-as-ukraine")
+    return Sample(
+        file="good/ukraine-regional-map.png",
+        format="png",
+        verdict="clean",
+        codes=(),
+        source=source + ", Crimea moved into Ukraine",
+        licence=LICENCE_WA,
+        description="A regional political map with Crimea in Ukraine's fill.",
+    )
+
+
+def _svg_map(crimea_in_russia: bool) -> str:
+    """Russia and Ukraine as two ``<path>`` elements with country ids, as SVG map kits ship
+    them, in a plate carrée stretched for latitude 48° (20–50°E, 40–58°N)."""
+    ref = ref_shapes()
+    crimea = shapely.union_all([ref[c] for c in CRIMEA_CODES])
+    russia, ukraine = ref["russia"], ref["ukraine"]
+    if crimea_in_russia:
+        russia, ukraine = shapely.union(russia, crimea), shapely.difference(ukraine, crimea)
+    box = shapely.box(20.0, 40.0, 50.0, 58.0)
+    scale, stretch = 30.0, float(np.cos(np.radians(48.0)))
+    width, height = round(30 * scale * stretch), round(18 * scale)
+
+    def path(geom: BaseGeometry) -> str:
+        clipped = polygonal(shapely.simplify(shapely.intersection(geom, box), 0.02), 1e-6)
+        parts = []
+        for poly in getattr(clipped, "geoms", [clipped]):
+            for ring in [poly.exterior, *poly.interiors]:
+                pts = [
+                    f"{(x - 20) * scale * stretch:.1f},{(58 - y) * scale:.1f}"
+                    for x, y in ring.coords
+                ]
+                parts.append("M" + " L".join(pts) + " Z")
+        return " ".join(parts)
+
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">\n'
+        "<title>Eastern Europe</title>\n"
+        f'<rect width="{width}" height="{height}" fill="#cfe6f3"/>\n'
+        f'<path id="RU" class="country" fill="#e8d3b0" stroke="#ffffff" stroke-width="1" '
+        f'd="{path(russia)}"><title>Russia</title></path>\n'
+        f'<path id="UA" class="country" fill="#f5e58c" stroke="#ffffff" stroke-width="1" '
+        f'd="{path(ukraine)}"><title>Ukraine</title></path>\n'
+        "</svg>\n"
+    )
+
+
+def bad_svg_map(out: Path) -> Sample:
+    write_text(out, _svg_map(crimea_in_russia=True))
+    return Sample(
+        file="bad/eastern-europe.svg",
+        format="svg",
+        verdict="flag",
+        codes=("MI201", "MI206"),
+        source=SOURCE_REF + " russia, ukraine, UA-43 and UA-40; ~2 km simplification",
+        licence=LICENCE_NE,
+        description=(
+            'An SVG map whose path id="RU" (title "Russia") includes Crimea, filled in '
+            "Russia's colour."
+        ),
+    )
+
+
+def good_svg_map(out: Path) -> Sample:
+    write_text(out, _svg_map(crimea_in_russia=False))
+    return Sample(
+        file="good/eastern-europe.svg",
+        format="svg",
+        verdict="clean",
+        codes=(),
+        source=SOURCE_REF + " russia, ukraine; ~2 km simplification",
+        licence=LICENCE_NE,
+        description='The same SVG map with Crimea inside the path id="UA".',
+    )
+
+
+# ---------------------------------------------------------------------------------------------
 # Driver
 # ---------------------------------------------------------------------------------------------
 
@@ -1010,6 +1137,8 @@ BAD: tuple[tuple[str, Callable[[Path], Sample]], ...] = (
     ("harvest-caption.md", bad_caption_md),
     ("russian-regions.csv", bad_regions_csv),
     ("grain-report.pdf", bad_report_pdf),
+    ("world-atlas-regional-map.jpg", bad_map_picture),
+    ("eastern-europe.svg", bad_svg_map),
 )
 GOOD: tuple[tuple[str, Callable[[Path], Sample]], ...] = (
     ("ukraine-oblasts.geojson", good_ukraine_oblasts),
@@ -1019,6 +1148,8 @@ GOOD: tuple[tuple[str, Callable[[Path], Sample]], ...] = (
     ("control-map.geojson", good_control_map),
     ("harvest-article.md", good_article_md),
     ("ukraine-regions.csv", good_regions_csv),
+    ("ukraine-regional-map.png", good_map_picture),
+    ("eastern-europe.svg", good_svg_map),
 )
 
 
