@@ -259,7 +259,12 @@ def _shape_says(fact: FeatureFacts) -> tuple[str, str] | None:
 
 def _looks_natural_earth(evidence: VectorEvidence) -> bool:
     """Default Natural Earth admin-0, or a file built on it (world-atlas, plotly, lowres)."""
-    ne_keys = {"featurecla", "adm0_a3", "sov_a3", "ne_id", "scalerank", "labelrank", "gu_a3"}
+    ne_keys = {
+        "featurecla", "adm0_a3", "sov_a3", "ne_id", "scalerank", "labelrank", "gu_a3",
+        # Natural Earth's statistics columns, kept by derivatives that drop the codes above
+        # (geopandas' naturalearth_lowres: pop_est, continent, name, iso_a3, gdp_md_est).
+        "pop_est", "gdp_md_est", "income_grp", "region_un",
+    }  # fmt: skip
     for layer in evidence.layers:
         for feat in layer.features[:50]:
             keys = {k.casefold() for k in feat.properties}

@@ -263,6 +263,52 @@ def collapsed_island_fixtures(c: dict[str, Any]) -> None:
     _write("topojson_collapsed_island_good.topo.json", topology_with_collapsed_island(good))
 
 
+# --- geopandas' naturalearth_lowres schema (zipped Shapefile) -------------------------------------
+
+FIXED_DATE = (2024, 1, 1, 0, 0, 0)
+
+
+def lowres_fixtures(c: dict[str, Any]) -> None:
+    """Natural Earth statistics columns without its codes, as geopandas' ``naturalearth_lowres``
+    (≤ 0.12) ships them: ``pop_est, continent, name, iso_a3, gdp_md_est``."""
+    import tempfile
+    import zipfile
+
+    import pyogrio
+
+    rows = {
+        "bad": [("Russia", "RUS", 142257519, 3745000.0, c["russia_with_crimea"]),
+                ("Ukraine", "UKR", 44033874, 352600.0, c["ukraine_without_crimea"]),
+                ("Belarus", "BLR", 9549747, 165400.0, c["belarus"])],
+        "good": [("Russia", "RUS", 142257519, 3745000.0, c["russia"]),
+                 ("Ukraine", "UKR", 44033874, 352600.0, c["ukraine"]),
+                 ("Belarus", "BLR", 9549747, 165400.0, c["belarus"])],
+    }  # fmt: skip
+    for kind, items in rows.items():
+        geoms = [shapely.MultiPolygon(_polygons(r[4])) for r in items]
+        cols = [
+            np.array([r[2] for r in items], dtype=np.int64),
+            np.array(["Europe"] * len(items), dtype=object),
+            np.array([r[0] for r in items], dtype=object),
+            np.array([r[1] for r in items], dtype=object),
+            np.array([r[3] for r in items], dtype=np.float64),
+        ]
+        fields = ["pop_est", "continent", "name", "iso_a3", "gdp_md_est"]
+        with tempfile.TemporaryDirectory() as tmp:
+            shp = Path(tmp) / "naturalearth_lowres.shp"
+            pyogrio.raw.write(shp, shapely.to_wkb(geoms), cols, fields, driver="ESRI Shapefile",
+                              geometry_type="MultiPolygon", crs="EPSG:4326")  # fmt: skip
+            dbf = shp.with_suffix(".dbf")
+            with open(dbf, "r+b") as fh:  # the DBF header's write date, pinned
+                fh.seek(1)
+                fh.write(bytes([FIXED_DATE[0] - 1900, FIXED_DATE[1], FIXED_DATE[2]]))
+            out = OUT / f"naturalearth_lowres_{kind}.zip"
+            with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+                for member in sorted(Path(tmp).iterdir()):
+                    info = zipfile.ZipInfo(member.name, FIXED_DATE)
+                    zf.writestr(info, member.read_bytes(), zipfile.ZIP_DEFLATED)
+
+
 def _write(name: str, obj: Any) -> None:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     (OUT / name).write_text(text + "\n", encoding="utf-8")
@@ -283,6 +329,7 @@ def main() -> None:
     echarts_fixtures(c)
     jvectormap_fixtures(c)
     collapsed_island_fixtures(c)
+    lowres_fixtures(c)
 
 
 if __name__ == "__main__":

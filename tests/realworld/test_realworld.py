@@ -33,6 +33,9 @@ TABLE = [
     # GEOS's repair used to raise (ME907 internal error) on a collapsed first island.
     ("topojson_collapsed_island_bad.topo.json", "flag", {"MG101"}, None),
     ("topojson_collapsed_island_good.topo.json", "clean", set(), None),
+    # Natural Earth's statistics columns alone still identify the source (MG108).
+    ("naturalearth_lowres_bad.zip", "flag", {"MG101", "MG108"}, None),
+    ("naturalearth_lowres_good.zip", "clean", set(), None),
 ]
 
 
