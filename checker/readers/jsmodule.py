@@ -143,6 +143,36 @@ _JS_TOKENS = re.compile(
 )
 
 
+#: A JS string's escapes, bare double quotes (in single-quoted strings) and raw control
+#: characters: everything JSON spells differently.
+_JS_ESCAPE = re.compile(
+    r"""\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]{1,6}\}|u[0-9a-fA-F]{4}|\r\n|[\s\S])|"|[\x00-\x1f]"""
+)
+_JSON_SIMPLE_ESCAPES = frozenset('"\\/bfnrt')
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    """One JS string escape (``\\xF4``, ``\\'``, ``\\u{1F600}``, ``\\v``) as JSON spells it."""
+    esc = m.group(1)
+    if esc is None:
+        whole = m.group()
+        return '\\"' if whole == '"' else f"\\u{ord(whole):04x}"
+    if esc[0] == "x":
+        return f"\\u00{esc[1:]}"
+    if esc.startswith("u{"):
+        code = int(esc[2:-1], 16)
+        return json.dumps(chr(code))[1:-1] if code <= 0x10FFFF else "\\ufffd"
+    if (esc[0] == "u" and len(esc) == 5) or esc in _JSON_SIMPLE_ESCAPES:
+        return "\\" + esc
+    if esc in ("\n", "\r", "\r\n", "\u2028", "\u2029"):
+        return ""  # a line continuation
+    if esc == "v":
+        return "\\u000b"
+    if esc == "0":
+        return "\\u0000"
+    return json.dumps(esc)[1:-1]  # any other escaped character stands for itself
+
+
 def js_literal_to_json(text: str) -> str:
     """Rewrite a JS object literal as JSON: quote bare keys, turn single-quoted strings into
     double-quoted ones, drop comments and trailing commas, ``undefined`` to ``null``.
@@ -154,9 +184,8 @@ def js_literal_to_json(text: str) -> str:
     for i, m in enumerate(tokens):
         kind, tok = m.lastgroup, m.group()
         nxt = tokens[i + 1].group() if i + 1 < len(tokens) else ""
-        if kind == "sq":
-            body = tok[1:-1].replace('\\"', '"').replace("\\'", "'").replace('"', '\\"')
-            out.append(f'"{body}"')
+        if kind in ("sq", "dq"):
+            out.append(f'"{_JS_ESCAPE.sub(_json_escape, tok[1:-1])}"')
         elif kind == "ident":
             if nxt == ":":
                 out.append(json.dumps(tok))
@@ -175,8 +204,6 @@ def js_literal_to_json(text: str) -> str:
         elif kind == "punct":
             if tok == "," and nxt in ("}", "]"):
                 continue  # trailing comma
-            out.append(tok)
-        elif kind == "dq":
             out.append(tok)
         else:
             raise ValueError(f"unexpected {tok!r} at character {m.start()}")

@@ -309,6 +309,30 @@ def lowres_fixtures(c: dict[str, Any]) -> None:
                     zf.writestr(info, member.read_bytes(), zipfile.ZIP_DEFLATED)
 
 
+# --- A JS bundle with a TopoJSON literal using JS-only string escapes ----------------------------
+
+
+def js_escape_fixtures(c: dict[str, Any]) -> None:
+    """As react-svg-worldmap's bundle: ``var x = {"type": "Topology", ...}`` with one-letter
+    property names (``N`` name, ``I`` ISO alpha-2) and JS-only escapes such as ``\\xEF``."""
+    for kind, russia, ukraine in (
+        ("bad", c["russia_with_crimea"], c["ukraine_without_crimea"]),
+        ("good", c["russia"], c["ukraine"]),
+    ):
+        topo = topology_with_collapsed_island(
+            [("RU", "Russia", russia), ("UA", "UKRAINE_NAME", ukraine)]
+        )
+        for geom in topo["objects"]["default"]["geometries"]:
+            geom["properties"] = {"N": geom["properties"]["name"], "I": geom["id"]}
+            del geom["id"]
+        body = json.dumps(topo, separators=(",", ":")).replace("UKRAINE_NAME", "Ukra\\xEFne")
+        text = (
+            '"use strict";\nvar t = function (e) { return e; };\n'
+            f"var geo = {body};\nexport {{ geo as default }};\n"
+        )
+        (OUT / f"js_escapes_topology_{kind}.js").write_text(text, encoding="utf-8")
+
+
 def _write(name: str, obj: Any) -> None:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     (OUT / name).write_text(text + "\n", encoding="utf-8")
@@ -330,6 +354,7 @@ def main() -> None:
     jvectormap_fixtures(c)
     collapsed_island_fixtures(c)
     lowres_fixtures(c)
+    js_escape_fixtures(c)
 
 
 if __name__ == "__main__":

@@ -36,6 +36,9 @@ TABLE = [
     # Natural Earth's statistics columns alone still identify the source (MG108).
     ("naturalearth_lowres_bad.zip", "flag", {"MG101", "MG108"}, None),
     ("naturalearth_lowres_good.zip", "clean", set(), None),
+    # JS-only string escapes (\xEF) in a bundle's literal used to fail the parse (ME901).
+    ("js_escapes_topology_bad.js", "flag", {"MG101"}, "JS literal syntax converted"),
+    ("js_escapes_topology_good.js", "clean", set(), "JS literal syntax converted"),
 ]
 
 
@@ -214,3 +217,23 @@ def test_make_valid_survives_a_collapsed_first_part() -> None:
         assert abs(fixed.area - 1.0) < 1e-9
     bow = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # ordinary repair is unchanged
     assert make_valid(bow).equals(shapely.make_valid(bow))
+
+
+# (JS string literal, the string it means)
+JS_STRINGS = [
+    (r'"C\xF4te"', "C\u00f4te"),
+    (r"""'it\'s "q"'""", 'it\'s "q"'),
+    (r'"\u{1F600}"', "\U0001f600"),
+    (r'"x\vy\0z"', "x\x0by\x00z"),
+    (r"'\d\e'", "de"),
+    ('"tab\there"', "tab\there"),
+    (r'"ok\n\u00e9\\ \/"', "ok\n\u00e9\\ /"),
+    ('"line\\\ncont"', "linecont"),
+]
+
+
+@pytest.mark.parametrize(("literal", "value"), JS_STRINGS)
+def test_js_string_escapes_become_json(literal: str, value: str) -> None:
+    from checker.readers.jsmodule import js_literal_to_json
+
+    assert json.loads(js_literal_to_json("{a: " + literal + "}")) == {"a": value}
