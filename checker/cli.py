@@ -126,6 +126,14 @@ def _settings(opts: dict[str, Any], evidence_dir: str | None = None) -> tuple[Re
     help="Skip named files in formats mapcheck does not read instead of reporting an error.",
 )
 @click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Worker processes; 0 (the default) uses several cores only when there are enough "
+    "files to be worth it, 1 checks in this process. Output is the same either way.",
+)
+@click.option(
     "--evidence",
     "evidence_dir",
     type=click.Path(file_okay=False, writable=True),
@@ -142,6 +150,7 @@ def check(
     since: str | None,
     force_exclude: bool,
     skip_unsupported: bool,
+    jobs: int,
     evidence_dir: str | None,
     **opts: Any,
 ) -> None:
@@ -172,7 +181,7 @@ def check(
     status = EXIT_OK
     with _Output(output) as out:
         reporter.begin(out)
-        for checked in check_paths(inputs, config):
+        for checked in check_paths(inputs, config, jobs=jobs):
             if skip_unsupported and _unsupported(checked):
                 continue
             report = checked

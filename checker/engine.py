@@ -34,10 +34,28 @@ SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__", ".venv", ".mypy_cac
 
 
 def check_paths(
-    paths: Iterable[str | Path | Source], config: Config | None = None
+    paths: Iterable[str | Path | Source], config: Config | None = None, jobs: int | None = 1
 ) -> Iterator[FileReport]:
-    """Check every file named (folders are walked recursively); yield a report per file."""
+    """Check every file named (folders are walked recursively); yield a report per file.
+
+    ``jobs``: worker processes (1, the default: this process only; 0 or ``None``: as many as
+    the files and cores make worthwhile, see :mod:`checker.parallel`). Reports come in the same
+    order either way.
+    """
     cfg = config or Config()
+    if jobs != 1:
+        from checker.parallel import check_listed, plan_jobs
+
+        listed = list(_listed(paths, cfg))
+        workers = plan_jobs(jobs, sum(1 for s, _ in listed if s.path is not None))
+        if workers > 1:
+            yield from check_listed(listed, cfg, workers)
+            return
+        for source, named in listed:  # too few files for workers: checked here
+            report = _run(source, cfg, named)
+            if report is not None:
+                yield report
+        return
     for item in paths:
         if isinstance(item, Source):
             yield check_source(item, cfg)
@@ -52,6 +70,20 @@ def check_paths(
                     yield report
         else:
             yield check_source(Source(name=name, path=path, max_bytes=cfg.max_bytes), cfg)
+
+
+def _listed(paths: Iterable[str | Path | Source], cfg: Config) -> Iterator[tuple[Source, bool]]:
+    """Every input as (source, named on the command line), folders walked."""
+    for item in paths:
+        if isinstance(item, Source):
+            yield item, True
+            continue
+        path = Path(item)
+        if path.is_dir():
+            for child in _walk(path, cfg):
+                yield Source(name=str(child), path=child, max_bytes=cfg.max_bytes), False
+        else:
+            yield Source(name=str(item), path=path, max_bytes=cfg.max_bytes), True
 
 
 def check_file(path: str | Path, config: Config | None = None) -> FileReport:

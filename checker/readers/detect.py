@@ -347,17 +347,30 @@ def _is_text(head: bytes) -> bool:
             return True
         except UnicodeDecodeError as exc:
             return exc.start >= len(sample) - 4  # a surrogate pair cut by the sample's end
-    if b"\x00" in head:
-        return False
     sample = head[:8192]
+    # Control characters (NUL included) in at least 1 % of the bytes make binary data; text
+    # may hold a few (a docstring that shows NUL bytes, a stray form feed).
+    bad = sum(b < 9 or 13 < b < 32 for b in sample) - sample.count(0x1E) - sample.count(0x1B)
+    if bad >= max(1, len(sample) * 0.01):  # (record separators and ANSI escapes are text)
+        return False
     try:
         sample.decode("utf-8")
-        return True
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 4:
             return True  # a multi-byte character cut by the sample's end
-    bad = sum(b < 9 or 13 < b < 32 for b in sample)
-    return bad < len(sample) * 0.01
+    return True  # UTF-8, or a legacy 8-bit encoding (cp1251, koi8-u …) the readers detect
+
+
+def _json_prefix(text: str) -> bool:
+    """Whether ``text`` (the start of a file) reads as JSON up to where it stops: prose such as
+    "[1] Doreian, Batagelj …" in a .txt file begins like an array but is not one."""
+    import json
+
+    try:
+        _, end = json.JSONDecoder().raw_decode(text)
+    except json.JSONDecodeError as exc:
+        return exc.pos >= len(text) - 1 or len(text) - exc.pos < 16  # cut off by the head
+    return not text[end:].strip()
 
 
 def _decode_head(head: bytes) -> str:
@@ -445,7 +458,9 @@ def detect(source: Source) -> tuple[str, str]:
             if _has_embedded_map(source, head):
                 return "vector", "jsmodule"
             return "data", "json"
-        if stripped.startswith("["):
+        if stripped.startswith("[") and not (
+            by_ext is not None and by_ext[0] == "document" and not _json_prefix(stripped)
+        ):
             m = re.match(r"\[\s*\{", stripped)
             if m and _sniff_json_object(stripped[m.end() - 1 :]) == "geojson":
                 return "vector", "geojson"

@@ -132,6 +132,19 @@ CASES: list[tuple[str, bytes, tuple[str, str]]] = [
     ("geo.parquet", _parquet(True), ("vector", "geoparquet")),
     ("plain.parquet", _parquet(False), ("data", "parquet")),
     ("noise.geojson", bytes(range(256)) * 4, ("vector", "geojson")),  # reader reports ME901
+    # Prose with a few control bytes (a docstring that shows NULs) is still text.
+    (
+        "nuls.txt",
+        b"Files like ( \x00 \x00 [nonzero] )+ are UTF-16.\n" + b"Plain prose goes on. " * 200,
+        ("document", "text"),
+    ),
+    # Prose that opens like a JSON array is a document under a document's extension.
+    (
+        "refs.txt",
+        b"[1] Doreian, Batagelj and Ferligoj. Generalized blockmodeling.\n",
+        ("document", "text"),
+    ),
+    ("rows.txt", b'[{"region": "Crimea"}, {"region": "Kyiv"}]\n', ("data", "json")),
 ]
 
 
@@ -167,6 +180,9 @@ ERRORS = [
     ("x.gpx", b'<?xml version="1.0"?><gpx version="1.1"></gpx>', "ME902", "<gpx>"),
     ("x.bin", b"\x00\x01\x02\x03" + bytes(range(200)), "ME902", "unrecognised"),
     ("x.parquet", b"PAR1\x00\x00", "ME901", "truncated Parquet"),
+    # Binary content under an extension mapcheck reads: damaged, not merely unsupported.
+    ("x.png", b"\x00\x01garbage\xff" * 20, "ME901", "not a valid .png file"),
+    ("x.csv", bytes(range(256)) * 4, "ME901", "not a valid .csv file"),
 ]
 
 

@@ -1,0 +1,83 @@
+"""``check_paths(..., jobs=N)`` and ``mapcheck check --jobs``: the same reports in the same order
+as a serial run, walked-but-unsupported files still skipped, stdin checked in its place."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from checker import parallel
+from checker.cli import cli
+from checker.config import Config
+from checker.engine import check_paths
+from checker.model import FileReport
+from checker.readers.base import Source
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("tree")
+    for i in range(24):
+        text = f"Photo {i}: the market in Simferopol, Russia.\n" if i % 3 == 0 else "Kyiv.\n"
+        (root / f"doc{i:02}.txt").write_text(text, encoding="utf-8")
+    for name in ("russia-2022-claims.geojson", "cities.kml"):
+        shutil.copyfile(SAMPLES / "bad" / name, root / name)
+    shutil.copyfile(SAMPLES / "good" / "ukraine-regions.csv", root / "regions.csv")
+    (root / "blob.bin").write_bytes(bytes(range(256)) * 4)  # walked: skipped either way
+    return root
+
+
+def _summary(reports: list[FileReport]) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [(r.path, r.verdict.value, tuple(f.fingerprint for f in r.findings)) for r in reports]
+
+
+@pytest.mark.parametrize("jobs", [2, 0])
+def test_parallel_equals_serial(tree: Path, jobs: int) -> None:
+    config = Config(ocr=False, use_cache=False)
+    serial = list(check_paths([tree], config))
+    assert len(serial) == 27  # blob.bin skipped
+    assert _summary(list(check_paths([tree], config, jobs=jobs))) == _summary(serial)
+
+
+def test_stdin_is_checked_in_its_place(tree: Path) -> None:
+    config = Config(ocr=False, use_cache=False)
+    stdin = Source(name="-", data=b"Sevastopol, Russian Federation\n")
+    items = [tree / "doc00.txt", stdin, tree]
+    reports = list(check_paths(items, config, jobs=2))
+    assert [r.path for r in reports[:2]] == [str(tree / "doc00.txt"), "-"]
+    assert reports[1].verdict.value == "flag"
+
+
+@pytest.mark.parametrize(
+    ("jobs", "files", "cores", "planned"),
+    [
+        (1, 100, 8, 1),
+        (4, 2, 8, 2),  # never more workers than files
+        (0, 3, 8, 1),  # auto: too few files to be worth a worker
+        (0, 16, 8, 2),
+        (0, 1000, 8, 8),
+        (None, 1000, 2, 2),
+    ],
+)
+def test_plan_jobs(
+    monkeypatch: pytest.MonkeyPatch, jobs: int | None, files: int, cores: int, planned: int
+) -> None:
+    monkeypatch.setattr(parallel, "available_cores", lambda: cores)
+    assert parallel.plan_jobs(jobs, files) == planned
+
+
+def test_cli_jobs_output_is_identical(tree: Path) -> None:
+    outputs = []
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(
+            cli, ["check", str(tree), "--jobs", jobs, "--no-cache", "--no-ocr", "--format", "json"]
+        )
+        assert result.exit_code == 1, result.output
+        outputs.append(json.loads(result.stdout))
+    assert outputs[0] == outputs[1]
