@@ -72,7 +72,7 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     reg, reason = georeference(loaded, notes)
     decision = dec.decide(loaded.rgb, reg, reason)
     ocr_result = _read_labels(loaded, source.name, config, notes)
-    _combine(decision, ocr_result, svg_info)
+    _combine(decision, ocr_result, svg_info, loaded.rgb)
     svg_hits = _svg_hits(svg_info, decision)
 
     from checker.engine import finalize
@@ -202,7 +202,12 @@ def _read_labels(
     return result
 
 
-def _combine(decision: ImageDecision, result: OcrResult | None, svg: SvgInfo | None) -> None:
+def _combine(
+    decision: ImageDecision,
+    result: OcrResult | None,
+    svg: SvgInfo | None,
+    rgb: np.ndarray | None = None,
+) -> None:
     """Fold label and SVG evidence into the assessments."""
     from checker.imaging import decide as dec
     from checker.imaging import ocr
@@ -250,8 +255,8 @@ def _combine(decision: ImageDecision, result: OcrResult | None, svg: SvgInfo | N
                 ],
                 evidence={**crimea.evidence, "legend": result.legend[:5]},
             )
-    if result is not None and decision.registration is not None:
-        _country_label_on_crimea(decision, result)
+    if result is not None and decision.registration is not None and rgb is not None:
+        _country_label_on_crimea(decision, result, rgb)
     if decision.registration is None:
         if result is not None and decision.elsewhere is None:
             decision.elsewhere = ocr.elsewhere(result.places, (decision.width, decision.height))
@@ -269,10 +274,11 @@ def _combine(decision: ImageDecision, result: OcrResult | None, svg: SvgInfo | N
             decision.notes.append(f"labels name places of the region ({names})")
 
 
-def _country_label_on_crimea(decision: ImageDecision, result: OcrResult) -> None:
+def _country_label_on_crimea(decision: ImageDecision, result: OcrResult, rgb: np.ndarray) -> None:
     """A country's name set on Crimea itself (its centre inside Crimea's interior under the
-    registration): "Russia" there labels Crimea as Russia (MI205, whatever the colours say);
-    "Ukraine" there settles an undetermined Crimea as Ukraine's."""
+    registration, on Crimea's own fill, not on a legend box over it): "Russia" there labels
+    Crimea as Russia (MI205, whatever the colours say); "Ukraine" there settles an undetermined
+    Crimea as Ukraine's."""
     from checker.imaging import decide as dec
     from checker.imaging import ocr
 
@@ -303,8 +309,16 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult) -> None
                 "and unlike unoccupied Ukraine",
             )
         )
+    # The letters must sit on Crimea's fill (or on the water of its bays and the Syvash), not
+    # on a legend box or inset laid over it.
+    sea = decision.samples.get("sea")
+    grounds = [sample.lab] + ([sea.lab] if sea is not None else [])
+    seen: set[tuple[int, int, int, int]] = set()
     for mask, why in where:
         for line in ocr.country_labels_in(result.lines, mask, "x:Russia"):
+            if line.box in seen or not _on_fill(rgb, line.box, *grounds):
+                continue
+            seen.add(line.box)
             result.labels.append(
                 ocr.LabelHit(
                     text=line.text,
@@ -318,7 +332,11 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult) -> None
     if any(h.via == "placement" for h in result.labels):
         return
     crimea = decision.crimea
-    ukraine = ocr.country_labels_in(result.lines, sample.mask, "x:Ukraine")
+    ukraine = [
+        ln
+        for ln in ocr.country_labels_in(result.lines, sample.mask, "x:Ukraine")
+        if _on_fill(rgb, ln.box, *grounds)
+    ]
     if ukraine and crimea.outcome == dec.UNDETERMINED:
         decision.crimea = dataclasses.replace(
             crimea,
@@ -330,6 +348,29 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult) -> None
                 "alone do not settle it"
             ],
         )
+
+
+def _on_fill(rgb: np.ndarray, box: tuple[int, int, int, int], *fills: Any) -> bool:
+    """Whether the commonest colour in a ring a few pixels around ``box`` (around the letters,
+    past any halo) is one of ``fills`` (Lab)."""
+    from checker.imaging import decide as dec
+
+    h, w = rgb.shape[:2]
+    pad = max(3, (box[3] - box[1]) // 2)
+    x0, y0 = max(0, box[0] - pad), max(0, box[1] - pad)
+    x1, y1 = min(w, box[2] + pad), min(h, box[3] + pad)
+    if x1 <= x0 or y1 <= y0:
+        return False
+    ring = np.ones((y1 - y0, x1 - x0), dtype=bool)
+    ring[max(0, box[1] - y0) : box[3] - y0, max(0, box[0] - x0) : box[2] - x0] = False
+    pix = rgb[y0:y1, x0:x1, :3][ring]
+    if len(pix) == 0:
+        return False
+    keys = dec._coarse_key(pix)
+    mode = int(np.bincount(keys, minlength=4096).argmax())
+    background = pix[keys == mode].astype(np.float64).mean(axis=0)
+    lab = [float(v) for v in dec.srgb_to_lab(background)]
+    return any(dec.de(lab, fill) < dec.DIFF_DE for fill in fills)
 
 
 def _svg_hits(svg: SvgInfo | None, decision: ImageDecision) -> list[Any]:

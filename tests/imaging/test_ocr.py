@@ -337,3 +337,18 @@ def test_country_name_set_on_an_area() -> None:
     got = ocr.country_labels_in(lines, mask, "x:Russia")
     assert [ln.text for ln in got] == ["Russia", "Росія"]
     assert [ln.text for ln in ocr.country_labels_in(lines, mask, "x:Ukraine")] == ["Ukraine"]
+
+
+def test_a_label_on_a_legend_box_is_not_on_the_fill() -> None:
+    from checker.imaging import _on_fill
+    from checker.imaging.decide import srgb_to_lab
+
+    fill = (210, 180, 140)
+    rgb = np.zeros((60, 120, 3), dtype=np.uint8)
+    rgb[:] = fill
+    rgb[20:30, 20:50] = (30, 30, 30)  # the letters, set on the fill
+    rgb[5:55, 65:115] = (255, 255, 255)  # a legend box over the area
+    rgb[20:30, 75:105] = (30, 30, 30)  # letters on the legend box
+    lab = [float(v) for v in srgb_to_lab(np.array(fill, dtype=np.uint8))]
+    assert _on_fill(rgb, (20, 20, 50, 30), lab)
+    assert not _on_fill(rgb, (75, 20, 105, 30), lab)
