@@ -70,6 +70,8 @@ NAME_KEYS = frozenset(
         "країна", "name_0", "adm0_name", "adm0_en", "shapename", "countryname_en", "nation",
         "state_name_0", "woe-name", "woe_name", "name_engl", "countryaff", "name:en",
         "name_long_en", "adm0name", "country_en", "country_ru", "country_uk", "country_ua",
+        # "country" transliterated from Russian and Ukrainian (DBF field names are ASCII)
+        "strana", "kraina", "krayina", "krajina",
     )
 )  # fmt: skip
 

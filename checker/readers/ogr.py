@@ -64,6 +64,7 @@ def _read_layer(
             notes.append(note)
     fields = [str(f) for f in meta.get("fields", [])]
     values = [_python_column(col, fields[i], notes) for i, col in enumerate(columns)]
+    fields = _repair_field_names(fields, notes)
     n = len(fids) if fids is not None else (len(wkb) if wkb is not None else 0)
     if wkb is not None:
         try:
@@ -91,7 +92,8 @@ def _read_layer(
 
 
 def _python_column(col: Any, field: str, notes: list[str]) -> list[Any]:
-    """A column as Python values; DBF text that is really UTF-8 read as Latin-1 is repaired."""
+    """A column as Python values; DBF text read as Latin-1 (no .cpg file, no code page in the
+    header) that is really UTF-8, or really Windows-1251 Cyrillic, is repaired."""
     values = col.tolist()
     if col.dtype.kind != "O":
         return values
@@ -102,7 +104,7 @@ def _python_column(col: Any, field: str, notes: list[str]) -> list[Any]:
             try:
                 w = v.encode("latin-1").decode("utf-8")
             except (UnicodeEncodeError, UnicodeDecodeError):
-                return values
+                return _cyrillic_1251(values, notes)
             changed = changed or w != v
             fixed.append(w)
         else:
@@ -113,6 +115,64 @@ def _python_column(col: Any, field: str, notes: list[str]) -> list[Any]:
             notes.append(note)
         return fixed
     return values
+
+
+def _repair_field_names(fields: list[str], notes: list[str]) -> list[str]:
+    """Field names share the DBF's encoding: repair them as the text was (``Ñòðàíà`` →
+    ``Страна``), keeping a name when it does not re-decode."""
+    codec = next(
+        (c for c, marker in (("cp1251", "Windows-1251"), ("utf-8", "UTF-8 read")) if any(
+            marker in n and "text attributes" in n for n in notes)),
+        None,
+    )  # fmt: skip
+    if codec is None:
+        return fields
+    out = []
+    for name in fields:
+        try:
+            fixed = name if name.isascii() else name.encode("latin-1").decode(codec)
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            fixed = name
+        out.append(fixed if fixed not in out else name)
+    return out
+
+
+def _cyrillic_1251(values: list[Any], notes: list[str]) -> list[Any]:
+    """Windows-1251 text read as Latin-1, as Russian and Ukrainian shapefiles without a .cpg
+    arrive (``Россия`` as ``Ðîññèÿ``), decoded as Windows-1251; anything else unchanged.
+
+    Cyrillic words are made of high bytes only, while Latin-1 text has its accented letters
+    one at a time between ASCII ones (``Côte``, ``Zürich``): the column is re-decoded only
+    when nearly all of its high bytes stand next to another one and decode to Cyrillic.
+    """
+    fixed: list[Any] = []
+    high = paired = cyrillic = 0
+    for v in values:
+        if not isinstance(v, str) or v.isascii():
+            fixed.append(v)
+            continue
+        try:
+            raw = v.encode("latin-1")
+            w = raw.decode("cp1251")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return values
+        flags = [b >= 0x80 for b in raw]
+        for i, flag in enumerate(flags):
+            if flag:
+                high += 1
+                if (i > 0 and flags[i - 1]) or (i + 1 < len(flags) and flags[i + 1]):
+                    paired += 1
+        cyrillic += sum(1 for ch in w if "\u0400" <= ch <= "\u04ff")
+        fixed.append(w)
+    if high < 4 or paired < 0.8 * high or cyrillic < 0.8 * high:
+        return values
+    note = (
+        "text attributes were Windows-1251 (Cyrillic) read as Latin-1 (no .cpg file); "
+        "decoded as Windows-1251"
+    )
+    if note not in notes:
+        notes.append(note)
+    return fixed
 
 
 def _layers_of(path: str) -> list[tuple[str, str | None]]:

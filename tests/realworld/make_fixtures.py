@@ -333,6 +333,46 @@ def js_escape_fixtures(c: dict[str, Any]) -> None:
         (OUT / f"js_escapes_topology_{kind}.js").write_text(text, encoding="utf-8")
 
 
+# --- A Windows-1251 shapefile without a .cpg ---------------------------------------------------
+
+
+def cp1251_fixtures() -> None:
+    """Russian-language point layers as Russian GIS shops ship them: DBF text in Windows-1251,
+    no ``.cpg`` and no code page in the DBF header (GDAL then reads the text as Latin-1)."""
+    import tempfile
+    import zipfile
+
+    import pyogrio
+
+    cities = [("Симферополь", 34.10, 44.95), ("Севастополь", 33.52, 44.60), ("Киев", 30.52, 50.45),
+              ("Москва", 37.62, 55.75)]  # fmt: skip
+    # (file suffix, country column's name, its values)
+    countries = [
+        ("bad", "Страна", ["Россия", "Россия", "Украина", "Россия"]),
+        ("good", "Страна", ["Украина", "Украина", "Украина", "Россия"]),
+        ("translit_bad", "strana", ["Россия", "Россия", "Украина", "Россия"]),
+    ]
+    for kind, field, country in countries:
+        names = np.array([c[0] for c in cities], dtype=object)
+        points = shapely.points([(c[1], c[2]) for c in cities])
+        with tempfile.TemporaryDirectory() as tmp:
+            shp = Path(tmp) / "goroda.shp"
+            pyogrio.raw.write(shp, shapely.to_wkb(points), [names, np.array(country, dtype=object)],
+                              ["name", field], driver="ESRI Shapefile", geometry_type="Point",
+                              crs="EPSG:4326", encoding="cp1251")  # fmt: skip
+            shp.with_suffix(".cpg").unlink()
+            dbf = shp.with_suffix(".dbf")
+            with open(dbf, "r+b") as fh:
+                fh.seek(1)  # the write date, pinned
+                fh.write(bytes([FIXED_DATE[0] - 1900, FIXED_DATE[1], FIXED_DATE[2]]))
+                fh.seek(29)
+                assert fh.read(1) == b"\0", "the DBF must not name a code page"
+            with zipfile.ZipFile(OUT / f"cp1251_nocpg_{kind}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+                for member in sorted(Path(tmp).iterdir()):
+                    info = zipfile.ZipInfo(member.name, FIXED_DATE)
+                    zf.writestr(info, member.read_bytes(), zipfile.ZIP_DEFLATED)
+
+
 def _write(name: str, obj: Any) -> None:
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
     (OUT / name).write_text(text + "\n", encoding="utf-8")
@@ -355,6 +395,7 @@ def main() -> None:
     collapsed_island_fixtures(c)
     lowres_fixtures(c)
     js_escape_fixtures(c)
+    cp1251_fixtures()
 
 
 if __name__ == "__main__":

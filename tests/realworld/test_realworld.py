@@ -39,6 +39,10 @@ TABLE = [
     # JS-only string escapes (\xEF) in a bundle's literal used to fail the parse (ME901).
     ("js_escapes_topology_bad.js", "flag", {"MG101"}, "JS literal syntax converted"),
     ("js_escapes_topology_good.js", "clean", set(), "JS literal syntax converted"),
+    # Windows-1251 DBF without .cpg: 'Россия' used to arrive as 'Ðîññèÿ' (a silent "clean").
+    ("cp1251_nocpg_bad.zip", "flag", {"MG105"}, "decoded as Windows-1251"),
+    ("cp1251_nocpg_good.zip", "clean", set(), "decoded as Windows-1251"),
+    ("cp1251_nocpg_translit_bad.zip", "flag", {"MG105"}, "decoded as Windows-1251"),
 ]
 
 
@@ -237,3 +241,44 @@ def test_js_string_escapes_become_json(literal: str, value: str) -> None:
     from checker.readers.jsmodule import js_literal_to_json
 
     assert json.loads(js_literal_to_json("{a: " + literal + "}")) == {"a": value}
+
+
+# Latin-1 columns that must stay as GDAL read them, and Windows-1251 ones that are repaired.
+LATIN1 = [
+    ["Zürich", "Côte d'Ivoire", "São Tomé and Príncipe", "Ærø", "Genève"],
+    ["Ålesund", "Málaga", "Øresund", "Reykjavík", "Curaçao"],
+]
+CP1251 = [
+    ["Россия", "Украина", "Крым"],
+    ["Республіка Крим", "Севастополь", "Київ"],
+]
+
+
+@pytest.mark.parametrize("column", LATIN1)
+def test_latin1_text_is_left_alone(column: list[str]) -> None:
+    import numpy as np
+
+    from checker.readers.ogr import _python_column
+
+    notes: list[str] = []
+    assert _python_column(np.array(column, dtype=object), "name", notes) == column
+    assert notes == []
+
+
+@pytest.mark.parametrize("column", CP1251)
+def test_cp1251_read_as_latin1_is_repaired(column: list[str]) -> None:
+    import numpy as np
+
+    from checker.readers.ogr import _python_column
+
+    as_gdal_reads_it = [v.encode("cp1251").decode("latin-1") for v in column]
+    notes: list[str] = []
+    assert _python_column(np.array(as_gdal_reads_it, dtype=object), "name", notes) == column
+    assert any("Windows-1251" in n for n in notes)
+
+
+def test_cp1251_field_names_are_repaired_too() -> None:
+    source = Source("cp1251_nocpg_bad.zip", path=FIXTURES / "cp1251_nocpg_bad.zip")
+    ev = read_vector(source, "shapefile")
+    props = ev.layers[0].features[0].properties
+    assert props == {"name": "Симферополь", "Страна": "Россия"}
