@@ -212,6 +212,16 @@ def jvectormap_fixtures(c: dict[str, Any]) -> None:
     for name, items in (("jvectormap_merc_bad.js", bad), ("jvectormap_merc_good.js", good)):
         body = _js_literal(jvectormap_map(items, "merc"))
         (OUT / name).write_text(umd.format(body=body), encoding="utf-8")
+    # A Russia regions map keyed by ISO 3166-2 that draws Crimea as a Russian region.
+    regions = [
+        ("RU-KR", "Respublika Krym", c["crimea"]),
+        ("RU-KDA", "Krasnodarskiy kray", shapely.box(38.0, 44.5, 41.0, 46.5)),
+        ("RU-MOW", "Moskva", shapely.box(37.3, 55.5, 37.9, 56.0)),
+    ]
+    (OUT / "jvectormap_ru_regions_bad.js").write_text(
+        f"jQuery.fn.vectorMap('addMap', 'ru_mill', {_js_literal(jvectormap_map(regions))});\n",
+        encoding="utf-8",
+    )
     # A conic projection (the US and Canada maps): not read, said so.
     conic = jvectormap_map(good)
     conic["projection"] = {"type": "aea", "centralMeridian": -100}

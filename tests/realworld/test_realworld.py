@@ -28,6 +28,7 @@ TABLE = [
     ("jvectormap_mill_good.js", "clean", set(), "jVectorMap map (mill projection"),
     ("jvectormap_merc_bad.js", "flag", {"MG101"}, "jVectorMap map (merc projection"),
     ("jvectormap_merc_good.js", "clean", set(), "jVectorMap map (merc projection"),
+    ("jvectormap_ru_regions_bad.js", "flag", {"MG105"}, "jVectorMap map (mill projection"),
     # A conic US/Canada-style map is not read: an input error, never a silent "clean".
     ("jvectormap_aea.js", "error", {"ME904"}, None),
     # GEOS's repair used to raise (ME907 internal error) on a collapsed first island.
