@@ -338,6 +338,11 @@ def _utf16(head: bytes) -> str | None:
     return bomless_utf16(head[:8192])
 
 
+#: Control bytes that do not occur in text (tab, newlines, form feed, ESC and the record
+#: separator of GeoJSON sequences do).
+_CONTROL = bytes(b for b in range(32) if not 9 <= b <= 13 and b not in (0x1B, 0x1E))
+
+
 def _is_text(head: bytes) -> bool:
     codec = _utf16(head)
     if codec is not None:
@@ -350,7 +355,7 @@ def _is_text(head: bytes) -> bool:
     sample = head[:8192]
     # Control characters (NUL included) in at least 1 % of the bytes make binary data; text
     # may hold a few (a docstring that shows NUL bytes, a stray form feed).
-    bad = sum(b < 9 or 13 < b < 32 for b in sample) - sample.count(0x1E) - sample.count(0x1B)
+    bad = len(sample) - len(sample.translate(None, _CONTROL))
     if bad >= max(1, len(sample) * 0.01):  # (record separators and ANSI escapes are text)
         return False
     try:
