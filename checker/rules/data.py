@@ -1062,23 +1062,32 @@ class _Hit:
         return self._context
 
 
-_NUMBERS: list[tuple[TextEvidence, int, list[tuple[DataRecord, str]]]] = []
+_NUMBERS: list[tuple[TextEvidence, int, list[tuple[DataRecord, str, str]]]] = []
 #: Formats whose values are all text (every value is a segment already).
 _TEXT_ONLY_FORMATS = frozenset({"csv", "tsv", "text", "markdown", "html", "pdf", "docx", "odt"})
 
 
-def _numeric_fields(evidence: TextEvidence) -> list[tuple[DataRecord, str]]:
-    """Integer field values (``"zip": 295000``, ``"phone": 79781234567``), which readers do not
-    add as text segments; computed once per evidence."""
+#: Field names under which an integer can be a postal code or a phone number. Integers under
+#: other names (``geonameid``, ``population``, ``id``) are identifiers and counts, never
+#: addresses, whatever their digits.
+_NUMERIC_KEYS = {
+    "postal": re.compile(r"post|zip|pin\b|index|индекс|індекс|почт|пошт", re.IGNORECASE),
+    "phone": re.compile(r"phone|tel|mobile|mob\b|fax|телефон|тел\b|моб", re.IGNORECASE),
+}
+
+
+def _numeric_fields(evidence: TextEvidence) -> list[tuple[DataRecord, str, str]]:
+    """Integer field values with their keys (``"zip": 295000``, ``"phone": 79781234567``),
+    which readers do not add as text segments; computed once per evidence."""
     records = evidence.records
     if evidence.format in _TEXT_ONLY_FORMATS or not records:
         return []
     if _NUMBERS and _NUMBERS[0][0] is evidence and _NUMBERS[0][1] == len(records):
         return _NUMBERS[0][2]
     out = [
-        (rec, str(v))
+        (rec, str(k), str(v))
         for rec in records
-        for v in rec.fields.values()
+        for k, v in rec.fields.items()
         if type(v) is int and v > 99_999  # bools are ints too; only 6+ digits matter
     ]
     _NUMBERS[:] = [(evidence, len(records), out)]
@@ -1109,7 +1118,10 @@ def _scan_hits(
             end = _extend_number(text, start, found_end) if kind == "phone" else found_end
             seg, off = s.joined.locate(start)
             yield _Hit(ctx, index, seg, off, text[start:end])
-    for rec, value in _numeric_fields(evidence):
+    keys = _NUMERIC_KEYS.get(kind)
+    for rec, key, value in _numeric_fields(evidence):
+        if keys is not None and not keys.search(key.rsplit(".", 1)[-1]):
+            continue
         for m in pattern.finditer(value):
             yield _Hit(ctx, index, None, 0, m.group(0), rec)
     if not evidence.segments:
