@@ -17,16 +17,31 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Config", "FileReport", "Finding", "Severity", "Verdict", "check_file", "check_paths"]
+__all__ = [
+    "Config",
+    "FileReport",
+    "Finding",
+    "Severity",
+    "Source",
+    "Verdict",
+    "check_file",
+    "check_paths",
+    "check_source",
+]
 
 if TYPE_CHECKING:
     from checker.config import Config
-    from checker.engine import check_file, check_paths
+    from checker.engine import check_file, check_paths, check_source
     from checker.model import FileReport, Finding, Severity, Verdict
+    from checker.readers.base import Source
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("check_paths", "check_file"):
+    if name == "Source":
+        from checker.readers.base import Source
+
+        return Source
+    if name in ("check_paths", "check_file", "check_source"):
         from checker import engine
 
         return getattr(engine, name)
