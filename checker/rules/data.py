@@ -1190,10 +1190,20 @@ def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataR
     if not evidence.segments:
         return evidence.records
     out: dict[int, DataRecord] = {}
+    by_line: list[DataRecord] | None = None
     for seg in scan(evidence).segments_with_hits():
         rec = index.own_record(seg)
         if rec is not None:
             out.setdefault(id(rec), rec)
+        elif seg.row is None and seg.key_path is None:
+            # A block of prose that holds a table (Markdown): the records on its lines.
+            if by_line is None:
+                by_line = sorted((r for r in evidence.records if r.line), key=lambda r: r.line or 0)
+            last = seg.line + seg.text.count("\n")
+            i = bisect.bisect_left(by_line, seg.line, key=lambda r: r.line or 0)
+            while i < len(by_line) and (by_line[i].line or 0) <= last:
+                out.setdefault(id(by_line[i]), by_line[i])
+                i += 1
     return sorted(out.values(), key=lambda r: (r.line or 0, r.row or 0))
 
 

@@ -1023,3 +1023,29 @@ def test_data_rules_give_the_same_findings_with_and_without_the_shared_pass() ->
 
 
 _MT_CODES = [code for code in all_rules() if code.startswith("MT")]
+
+
+MD_TABLE = """# Resorts
+
+| City | Country | Beds |
+|------|:-------:|-----:|
+| Kyiv | Ukraine | 10 |
+| **Feodosia** | Russia | 20 |
+| Yalta | `Russia` | 30 |
+
+A line with a | pipe is prose, not a table.
+"""
+
+
+def test_markdown_table_rows_are_records(tmp_path: Path) -> None:
+    path = tmp_path / "resorts.md"
+    path.write_text(MD_TABLE, encoding="utf-8")
+    report = _check_file(path)
+    found = md(report, "MD402")
+    assert [(f.location.line, f.location.row, f.location.key_path) for f in found] == [
+        (6, 2, "table 1"),
+        (7, 3, "table 1"),
+    ]
+    fixed = MD_TABLE.replace("| Russia |", "| Ukraine |").replace("`Russia`", "Ukraine")
+    path.write_text(fixed, encoding="utf-8")
+    assert md(_check_file(path)) == []

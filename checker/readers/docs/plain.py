@@ -36,7 +36,49 @@ def read_plain(data: bytes, fmt: str) -> TextEvidence:
         col.note(note)
     col.evidence.source_lines = directive_lines(text)
     add_blocks(col, mask_markdown(text) if fmt == "markdown" else text)
+    if fmt == "markdown" and "|" in text:
+        add_table_records(col, text)
     return col.evidence
+
+
+#: A GitHub-flavoured Markdown table's delimiter row: ``|---|:---:|``.
+_TABLE_DELIMITER = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_CELL_MARKUP = re.compile(r"[*_`]+")
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|") and not inner.endswith("\\|"):
+        inner = inner[:-1]
+    cells = re.split(r"(?<!\\)\|", inner)
+    return [_CELL_MARKUP.sub("", c).replace("\\|", "|").strip() for c in cells]
+
+
+def add_table_records(col: Collector, text: str) -> None:
+    """Each row of a Markdown table as a record keyed by the header (``| City | Country |``),
+    so the data rules see "Feodosia … Russia" in a table as they would in a CSV file."""
+    lines = text.split("\n")
+    number = 0
+    i = 1
+    while i < len(lines):
+        if "|" in lines[i - 1] and _TABLE_DELIMITER.match(lines[i]) and "-" in lines[i]:
+            header = _cells(lines[i - 1])
+            names = [h or f"column {k}" for k, h in enumerate(header, 1)]
+            number += 1
+            row = 0
+            j = i + 1
+            while j < len(lines) and "|" in lines[j] and lines[j].strip():
+                cells = _cells(lines[j])
+                row += 1
+                fields = {n: c for n, c in zip(names, cells, strict=False) if c}
+                if fields:
+                    col.record(fields, f"table {number}", row, j + 1)
+                j += 1
+            i = j + 1
+        else:
+            i += 1
 
 
 def directive_lines(text: str) -> list[str]:
