@@ -156,7 +156,13 @@ class Config:
 
     def relative_path(self, path: str | os.PathLike[str]) -> str | None:
         """``path`` relative to :attr:`root`, with ``/`` separators; ``None`` if outside it."""
-        return _relative(path, self.root if self.root is not None else os.getcwd())
+        return relative_to(path, self.root if self.root is not None else os.getcwd())
+
+    def fingerprint_path(self, name: str) -> str:
+        """The path findings of ``name`` are fingerprinted by: relative to :attr:`root` (the
+        configuration file's folder, else the working directory) when inside it, so a baseline
+        matches ``maps/x.json``, ``./maps/x.json`` or an absolute path; else as given."""
+        return (self.relative_path(name) if name != "-" else None) or name
 
     def is_excluded(
         self, path: str | os.PathLike[str], walk_root: str | os.PathLike[str] | None = None
@@ -172,7 +178,7 @@ class Config:
             return False
         rel = self.relative_path(path)
         if rel is None and walk_root is not None:
-            rel = _relative(path, walk_root)
+            rel = relative_to(path, walk_root)
         return rel is not None and _any_glob(patterns).match(rel) is not None
 
     def for_path(self, path: str | os.PathLike[str]) -> Config:
@@ -252,7 +258,7 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(f"^{prefix}{body}(?:/.*)?$", re.DOTALL)
 
 
-def _relative(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str | None:
+def relative_to(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str | None:
     """``path`` relative to ``root`` with ``/`` separators; ``None`` if outside it."""
     try:
         rel = os.path.relpath(os.path.abspath(os.fspath(path)), os.path.abspath(os.fspath(root)))

@@ -43,33 +43,19 @@ def check_paths(
     order either way.
     """
     cfg = config or Config()
+    listed: Iterable[tuple[Source, bool]] = _listed(paths, cfg)
     if jobs != 1:
         from checker.parallel import check_listed, plan_jobs
 
-        listed = list(_listed(paths, cfg))
+        listed = list(listed)
         workers = plan_jobs(jobs, sum(1 for s, _ in listed if s.path is not None))
         if workers > 1:
             yield from check_listed(listed, cfg, workers)
             return
-        for source, named in listed:  # too few files for workers: checked here
-            report = _run(source, cfg, named)
-            if report is not None:
-                yield report
-        return
-    for item in paths:
-        if isinstance(item, Source):
-            yield check_source(item, cfg)
-            continue
-        name = str(item)
-        path = Path(item)
-        if path.is_dir():
-            for child in _walk(path, cfg):
-                source = Source(name=str(child), path=child, max_bytes=cfg.max_bytes)
-                report = _run(source, cfg, explicit=False)
-                if report is not None:
-                    yield report
-        else:
-            yield check_source(Source(name=name, path=path, max_bytes=cfg.max_bytes), cfg)
+    for source, named in listed:  # lazily: a walk is checked as it goes
+        report = _run(source, cfg, named)
+        if report is not None:  # None: found by walking, in no format mapcheck reads
+            yield report
 
 
 def _listed(paths: Iterable[str | Path | Source], cfg: Config) -> Iterator[tuple[Source, bool]]:
@@ -267,10 +253,7 @@ def finalize(path: str, raw: Iterable[RawFinding], config: Config) -> tuple[Find
     rules = all_rules()
     out: list[Finding] = []
     seen: set[str] = set()
-    # Relative to the root (the configuration file's folder, else the working directory), so a
-    # baseline matches however the file was named: `maps/x.json`, `./maps/x.json`, an absolute
-    # path, or from another working directory under the same configuration.
-    fp_path = (config.relative_path(path) if path != "-" else None) or path
+    fp_path = config.fingerprint_path(path)
     for item in raw:
         rule = rules[item.code]
         if item.code in config.disable:

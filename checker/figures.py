@@ -60,7 +60,7 @@ def check_figures(name: str, images: list[EmbeddedImage], config: Config) -> Fig
         return out
     from checker import imaging
 
-    fp_path = config.relative_path(name) or name
+    fp_path = config.fingerprint_path(name)
     candidates = 0
     for number, image in enumerate(images, 1):
         size = _size(image.data)

@@ -239,7 +239,9 @@ def run_audit(
             warm_up=opts.warm_up,
         )
         tasks = _tasks(store, cfg_key, recorder)
-        jobs = opts.jobs or _cores()
+        from checker.parallel import available_cores
+
+        jobs = opts.jobs or available_cores()
         if opts.engine == "dask" or opts.scheduler:
             from checker.audit.dask_engine import run_dask
 
@@ -272,14 +274,6 @@ def _common_root(roots: Sequence[str]) -> Path | None:
         return Path(os.path.commonpath(folders))
     except ValueError:  # different drives (Windows)
         return None
-
-
-def _cores() -> int:
-    """The cores this process may run on (its CPU affinity, else all of them)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _list(

@@ -22,15 +22,9 @@ def relative_path(path: str, root: Path | None) -> str | None:
     (or is standard input)."""
     if path == "-":
         return None
-    base = os.path.abspath(root if root is not None else os.getcwd())
-    full = os.path.abspath(path)
-    try:
-        rel = os.path.relpath(full, base)
-    except ValueError:
-        return None
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-        return None
-    return rel.replace(os.sep, "/")
+    from checker.config import relative_to
+
+    return relative_to(path, root if root is not None else os.getcwd())
 
 
 def display_path(path: str, root: Path | None) -> str:

@@ -99,6 +99,22 @@ def _evidence(ctx: ImageContext, assessment: Assessment | None = None) -> dict[s
     return out
 
 
+def _area_finding(
+    ctx: ImageContext, code: str, area: Assessment, suggestion: str, identity: str
+) -> RawFinding:
+    """The finding of a rule that reports one area's verdict (Crimea or the mainland) as it is:
+    its reasons as the message, its pixel box, confidence and evidence."""
+    return RawFinding(
+        code=code,
+        message=_sentence(area.reasons),
+        location=_location(ctx, area),
+        confidence=area.confidence,
+        evidence=_evidence(ctx, area),
+        suggestion=suggestion,
+        identity=identity,
+    )
+
+
 @register("MI201", "image.crimea-in-russia-colour", Category.CONCEDES, "image")
 def crimea_in_russia_colour(ctx: ImageContext) -> Iterator[RawFinding]:
     """Crimea is filled with Russia's colour, unlike the rest of Ukraine.
@@ -117,15 +133,7 @@ def crimea_in_russia_colour(ctx: ImageContext) -> Iterator[RawFinding]:
     a = d.crimea
     if a.outcome != "depicts-as-russia" or a.basis != "colour":
         return
-    yield RawFinding(
-        code="MI201",
-        message=_sentence(a.reasons),
-        location=_location(ctx, a),
-        confidence=a.confidence,
-        evidence=_evidence(ctx, a),
-        suggestion=FIX_COLOUR,
-        identity="crimea|colour",
-    )
+    yield _area_finding(ctx, "MI201", a, FIX_COLOUR, "crimea|colour")
 
 
 @register(
@@ -149,15 +157,7 @@ def occupied_mainland_in_russia_colour(ctx: ImageContext) -> Iterator[RawFinding
     a = ctx.decision.mainland
     if a.outcome != "depicts-as-russia" or a.basis != "colour":
         return
-    yield RawFinding(
-        code="MI202",
-        message=_sentence(a.reasons),
-        location=_location(ctx, a),
-        confidence=a.confidence,
-        evidence=_evidence(ctx, a),
-        suggestion=FIX_OBLAST,
-        identity="mainland|colour",
-    )
+    yield _area_finding(ctx, "MI202", a, FIX_OBLAST, "mainland|colour")
 
 
 @register("MI203", "image.perekop-border", Category.CONCEDES, "image")
@@ -176,15 +176,7 @@ def perekop_border(ctx: ImageContext) -> Iterator[RawFinding]:
     a = ctx.decision.crimea
     if a.outcome != "depicts-as-russia" or a.basis != "lines":
         return
-    yield RawFinding(
-        code="MI203",
-        message=_sentence(a.reasons),
-        location=_location(ctx, a),
-        confidence=a.confidence,
-        evidence=_evidence(ctx, a),
-        suggestion=FIX_LINES,
-        identity="crimea|lines",
-    )
+    yield _area_finding(ctx, "MI203", a, FIX_LINES, "crimea|lines")
 
 
 @register("MI204", "image.crimea-disputed-style", Category.DISPUTES, "image")
@@ -201,15 +193,7 @@ def crimea_disputed_style(ctx: ImageContext) -> Iterator[RawFinding]:
     a = ctx.decision.crimea
     if a.outcome != "disputed":
         return
-    yield RawFinding(
-        code="MI204",
-        message=_sentence(a.reasons),
-        location=_location(ctx, a),
-        confidence=a.confidence,
-        evidence=_evidence(ctx, a),
-        suggestion=FIX_DISPUTED,
-        identity="crimea|disputed",
-    )
+    yield _area_finding(ctx, "MI204", a, FIX_DISPUTED, "crimea|disputed")
 
 
 @register("MI205", "image.conceding-label", Category.CONCEDES, "image")
