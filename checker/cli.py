@@ -364,20 +364,9 @@ def explain(code: str) -> None:
         rule = get_rule(code)
     except KeyError:
         raise click.UsageError(f"no rule {code!r}; `mapcheck rules` lists them") from None
-    from checker.profiles import severity_for
+    from checker.rules.catalogue import explain_text
 
-    labels = {}
-    for profile in ("un", "ua-strict"):
-        sev = severity_for(profile, rule.category, rule.code)
-        labels[profile] = sev.label if sev is not None else "not reported"
-    sev_un, sev_ua = labels["un"], labels["ua-strict"]
-    click.echo(f"{rule.code} {rule.name}")
-    click.echo(f"Applies to: {rule.applies_to} inputs")
-    click.echo(f"Severity: {sev_un} in profile un, {sev_ua} in ua-strict ({rule.category.value})")
-    if rule.policy:
-        click.echo(f"Policy: {rule.policy}")
-    click.echo("")
-    click.echo(rule.doc)
+    click.echo(explain_text(rule))
 
 
 @cli.command()

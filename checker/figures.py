@@ -115,9 +115,13 @@ def _size(data: bytes) -> tuple[int, int] | None:
     try:
         with Image.open(io.BytesIO(data)) as im:
             return int(im.size[0]), int(im.size[1])
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        return None
-    except Image.DecompressionBombWarning:
+    except (
+        UnidentifiedImageError,
+        OSError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,  # raised when warnings are errors
+    ):
         return None
 
 
