@@ -12,7 +12,9 @@ wall time of ``--runs`` fresh ``mapcheck check TREE --format json --no-ocr`` pro
 
 and a/b, the speed-up, in wall time and in CPU time (user + system of the process: unlike wall
 time it does not grow when other work shares the machine). The cache lives in a temporary folder
-(``MAPCHECK_CACHE_DIR``), so the working tree's own cache is left alone. Run it with
+(``MAPCHECK_CACHE_DIR``), so the working tree's own cache is left alone. Python's bytecode is
+written to ``bench/.data/pycache`` (``PYTHONPYCACHEPREFIX``) by the first run and read by the
+others, as it is in an installed package, whatever ``PYTHONDONTWRITEBYTECODE`` says. Run it with
 ``.venv/bin/python bench/cache.py [--files N] [--runs N]``. It only measures: no assertions,
 exit status 0.
 """
@@ -34,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 WORLD_110M = ROOT / "tests" / "fixtures" / "world-atlas" / "countries-110m.json"
 TREE = ROOT / "bench" / ".data" / "cache-tree"
+PYCACHE = ROOT / "bench" / ".data" / "pycache"
 TARGET = 20.0  # DESIGN §7
 
 #: Vector sources (small and medium samples; each becomes many variants).
@@ -133,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
 
     with tempfile.TemporaryDirectory(prefix="mapcheck-bench-cache-") as cache_dir:
         env = {**os.environ, "MAPCHECK_CACHE_DIR": cache_dir}
+        # Byte-compiled once, as in an installed package (an editable install under
+        # PYTHONDONTWRITEBYTECODE would recompile mapcheck's modules on every run).
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(PYCACHE)
         base = [*mapcheck_command(), "check", str(TREE), "--format", "json", "--no-ocr"]
 
         fill, status, files, _ = timed(base, env)

@@ -7,6 +7,10 @@ mapcheck's version, a hash of its own source and data files (every rule, reader 
 change a rule and every entry is stale) and whether the OCR engine is installed. Value: the
 :class:`~checker.model.FileReport`, serialised losslessly (:func:`report_to_json`).
 
+The file's sha256 is itself remembered by its path, size, modification and change times and
+inode, so an unchanged tree is answered without reading its files
+(:meth:`ResultCache.content_hash`).
+
 Where: ``$MAPCHECK_CACHE_DIR/cache.sqlite`` if that variable is set, else
 ``.mapcheck-cache/cache.sqlite`` in the working directory (:func:`default_cache_dir`); the
 command line's ``--no-cache`` turns it off. Library users opt in with ``Config(cache_dir=...)``.
@@ -28,6 +32,7 @@ import json
 import os
 import shutil
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -48,6 +53,8 @@ MAX_ENTRIES = 50_000
 #: Seconds a writer waits for another process's transaction before giving up on one entry.
 BUSY_TIMEOUT_S = 30.0
 #: Error messages the engine gives for conditions of the moment, not of the content.
+#: Seconds after its last change before a file's content hash is remembered by its times.
+RACY_S = 2.0
 _TRANSIENT = ("no such file", "permission denied", "is a directory", "ran out of memory")
 
 
@@ -317,6 +324,11 @@ class ResultCache:
                 "CREATE TABLE IF NOT EXISTS source_files ("
                 " path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, sha256 TEXT)"
             )
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS file_hashes ("
+                " path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,"
+                " inode INTEGER, sha256 TEXT)"
+            )
             # Entries from other mapcheck versions (or rules) can never match again.
             db.execute("DELETE FROM reports WHERE salt != ?", (salt(db),))
         except BaseException:
@@ -341,6 +353,35 @@ class ResultCache:
         except (sqlite3.Error, OSError):
             self._db = None
             self.usable = False
+
+    def content_hash(self, path: Path, st: os.stat_result) -> str:
+        """sha256 of the file's content, read again only when its size, modification or change
+        time or inode differ from when it was last hashed (as git's index does). A file changed
+        modified within :data:`RACY_S` of being hashed is not remembered: a second change in the
+        same clock tick could leave its times as they were."""
+        where = os.path.abspath(path)
+        stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        if self._db is not None:
+            try:
+                row = self._db.execute(
+                    "SELECT size, mtime_ns, ctime_ns, inode, sha256 FROM file_hashes"
+                    " WHERE path = ?",
+                    (where,),
+                ).fetchone()
+            except sqlite3.Error:
+                row = None
+            if row is not None and tuple(row[:4]) == stamp:
+                return str(row[4])
+        with open(path, "rb") as fh:  # read-only, streamed: no second copy in memory
+            digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        settled = time.time_ns() - st.st_mtime_ns > RACY_S * 1e9
+        if self._db is not None and settled:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute(
+                    "INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?, ?, ?, ?)",
+                    (where, *stamp, digest),
+                )
+        return digest
 
     def get(self, key: str) -> tuple[bool, FileReport | None]:
         """(found, report); a stored ``None`` means "skipped: not a format mapcheck reads"."""
@@ -396,6 +437,13 @@ class ResultCache:
                     " (SELECT key FROM reports ORDER BY created LIMIT ?)",
                     (count - MAX_ENTRIES,),
                 )
+            (count,) = self._db.execute("SELECT COUNT(*) FROM file_hashes").fetchone()
+            if count > MAX_ENTRIES:
+                self._db.execute(
+                    "DELETE FROM file_hashes WHERE rowid IN"
+                    " (SELECT rowid FROM file_hashes ORDER BY rowid LIMIT ?)",
+                    (count - MAX_ENTRIES,),
+                )
             self._db.close()
         except sqlite3.Error:
             pass
@@ -432,6 +480,17 @@ def open_cache(directory: Path) -> ResultCache | None:
     return cache if cache.usable else None
 
 
+#: Caches a forked worker inherited from its parent: kept referenced, never used or closed.
+_INHERITED: list[ResultCache] = []
+
+
+def forget_inherited() -> None:
+    """In a process forked from one that had caches open: leave the parent's SQLite connections
+    alone (a connection must not be used across ``fork``) so this process opens its own."""
+    _INHERITED.extend(_OPEN.values())
+    _OPEN.clear()
+
+
 @atexit.register
 def close_all() -> None:
     """Close every cache this process opened (prunes them past :data:`MAX_ENTRIES`)."""
@@ -439,6 +498,17 @@ def close_all() -> None:
     _OPEN.clear()
     for cache in caches.values():
         cache.close()
+
+
+def lookup(source: Source, config: Config, named: bool = True) -> tuple[bool, FileReport | None]:
+    """``(found, report)`` for ``source`` from the cache, without checking anything; ``found``
+    is false when the cache is off, cannot be used, or has no entry for this content and these
+    settings. ``config`` is the file's own (after :meth:`~checker.config.Config.for_path`)."""
+    key = _key_for(source, config, named)
+    if key is None:
+        return False, None
+    cache = open_cache(config.cache_dir) if config.cache_dir is not None else None
+    return cache.get(key) if cache is not None else (False, None)
 
 
 def cached_run(
@@ -450,22 +520,31 @@ def cached_run(
     """``compute()``'s report for ``source``, from the cache when the same content was checked
     with the same settings before. Files that cannot be read are checked uncached (the engine
     reports why), so nothing transient is ever stored."""
-    if config.cache_dir is None or source.path is None:
+    key = _key_for(source, config, named)
+    cache = open_cache(config.cache_dir) if key is not None and config.cache_dir else None
+    if key is None or cache is None:
         return compute()
-    cache = open_cache(config.cache_dir)
-    if cache is None:
-        return compute()
-    try:
-        if source.path.stat().st_size > config.max_bytes:
-            return compute()
-        with open(source.path, "rb") as fh:  # read-only, streamed: no second copy in memory
-            content = hashlib.file_digest(fh, "sha256").hexdigest()
-    except OSError:
-        return compute()
-    key = cache_key(source.name, content, config, named)
     found, report = cache.get(key)
     if found:
         return report
     report = compute()
     cache.put(key, report)
     return report
+
+
+def _key_for(source: Source, config: Config, named: bool) -> str | None:
+    """The cache key of ``source`` under ``config``; ``None`` when it is not cached (cache off
+    or unusable, data from stdin, a file too large or that cannot be read now)."""
+    if config.cache_dir is None or source.path is None:
+        return None
+    cache = open_cache(config.cache_dir)
+    if cache is None:
+        return None
+    try:
+        st = source.path.stat()
+        if st.st_size > config.max_bytes or not stat.S_ISREG(st.st_mode):
+            return None
+        content = cache.content_hash(source.path, st)
+    except OSError:
+        return None
+    return cache_key(source.name, content, config, named)

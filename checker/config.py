@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -138,8 +138,12 @@ class Config:
 
         Covers the profile, rule switches and severities, OCR, the size limit, the evidence
         folder and the per-path overrides; not ``fail_on`` (it changes the exit status, not the
-        findings), nor excludes and the cache location.
+        findings), nor excludes and the cache location. Worked out once per config object
+        (the cache asks for every file).
         """
+        known = self.__dict__.get("_key")
+        if known is not None:
+            return str(known)
         doc = {
             "profile": self.profile,
             "disable": sorted(self.disable),
@@ -150,7 +154,9 @@ class Config:
             "evidence_dir": str(self.evidence_dir) if self.evidence_dir else None,
             "overrides": [o.key() for o in self.overrides],
         }
-        return json.dumps(doc, sort_keys=True, separators=(",", ":"))
+        key = json.dumps(doc, sort_keys=True, separators=(",", ":"))
+        object.__setattr__(self, "_key", key)  # frozen, but this is a memo of its own fields
+        return key
 
     # --- per-path resolution --------------------------------------------------------------
 
@@ -180,6 +186,29 @@ class Config:
         if rel is None and walk_root is not None:
             rel = relative_to(path, walk_root)
         return rel is not None and _any_glob(patterns).match(rel) is not None
+
+    def walk_excluder(
+        self, folder: str | os.PathLike[str], walk_root: str | os.PathLike[str]
+    ) -> Callable[[str], bool]:
+        """``is_excluded`` for the entries of one folder met while walking ``walk_root``, by
+        name: the folder's relative path is worked out once, not once per file."""
+        patterns = self.exclude + (DEFAULT_EXCLUDES if self.default_excludes else ())
+        if not patterns:
+            return lambda name: False
+        regex = _any_glob(patterns)
+        prefix: str | None = None
+        for base in (self.root if self.root is not None else os.getcwd(), walk_root):
+            if os.path.abspath(folder) == os.path.abspath(base):
+                prefix = ""
+            else:
+                rel = relative_to(folder, base)
+                prefix = None if rel is None else rel + "/"
+            if prefix is not None:
+                break
+        if prefix is None:
+            return lambda name: False
+        found = prefix
+        return lambda name: regex.match(found + name) is not None
 
     def for_path(self, path: str | os.PathLike[str]) -> Config:
         """The settings for one file: matching overrides applied, ``enable`` resolved.
@@ -260,8 +289,13 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
 
 def relative_to(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str | None:
     """``path`` relative to ``root`` with ``/`` separators; ``None`` if outside it."""
+    target = os.path.abspath(os.fspath(path))
+    base = os.path.abspath(os.fspath(root))
+    if os.name == "posix":  # a prefix test: walking a big tree calls this for every file
+        prefix = base if base.endswith("/") else base + "/"
+        return target[len(prefix) :] if target.startswith(prefix) and target != prefix else None
     try:
-        rel = os.path.relpath(os.path.abspath(os.fspath(path)), os.path.abspath(os.fspath(root)))
+        rel = os.path.relpath(target, base)
     except ValueError:  # another drive (Windows)
         return None
     if rel in (os.curdir, os.pardir) or rel.startswith(os.pardir + os.sep):

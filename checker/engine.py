@@ -87,13 +87,11 @@ def check_source(source: Source, config: Config) -> FileReport:
 
 def _run(source: Source, config: Config, explicit: bool) -> FileReport | None:
     """Check one input. With ``explicit=False`` (found by walking a folder), a file in no format
-    mapcheck knows, or one the configuration excludes, is skipped (``None``) instead of reported.
+    mapcheck knows is skipped (``None``) instead of reported; excludes were applied by the walk.
 
     Per-path overrides are resolved here, and an unchanged file is answered from the result
     cache (:mod:`checker.cache`) when ``config.cache_dir`` is set.
     """
-    if not explicit and config.is_excluded(source.name):
-        return None
     config = config.for_path(source.name)
     if config.use_cache and config.cache_dir is not None and config.evidence_dir is None:
         from checker.cache import cached_run
@@ -101,6 +99,17 @@ def _run(source: Source, config: Config, explicit: bool) -> FileReport | None:
         compute = functools.partial(_run_uncached, source, config, explicit)
         return cached_run(source, config, compute, named=explicit)
     return _run_uncached(source, config, explicit)
+
+
+def answered(source: Source, config: Config, explicit: bool) -> tuple[bool, FileReport | None]:
+    """``(True, report)`` when the result cache answers for ``source``, else ``(False, None)``:
+    :mod:`checker.parallel` uses it to keep such files out of its workers."""
+    config = config.for_path(source.name)
+    if config.use_cache and config.cache_dir is not None and config.evidence_dir is None:
+        from checker.cache import lookup
+
+        return lookup(source, config, named=explicit)
+    return False, None
 
 
 def _run_uncached(source: Source, config: Config, explicit: bool) -> FileReport | None:
@@ -319,17 +328,14 @@ def _walk(root: Path, config: Config) -> Iterator[Path]:
     """Files under ``root`` in a stable order; symlinked folders are not followed (no loops).
     Excluded folders (``node_modules``, configured globs) are not entered at all."""
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        excluded = config.walk_excluder(dirpath, root)
         dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in SKIP_DIRS
-            and not d.startswith(".")
-            and not config.is_excluded(os.path.join(dirpath, d), root)
+            d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".") and not excluded(d)
         )
+        folder = Path(dirpath)
         for name in sorted(filenames):
-            if name.startswith(".") or config.is_excluded(os.path.join(dirpath, name), root):
-                continue
-            yield Path(dirpath) / name
+            if not name.startswith(".") and not excluded(name):
+                yield folder / name
 
 
 def file_status(report: FileReport, config: Config) -> int:

@@ -15,16 +15,18 @@ limits per file and resumability; this module adds none of those.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.config import Config
 from checker.model import FileReport
 from checker.readers.base import Source
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 #: In auto mode, one more worker for every this many files.
 MIN_FILES_PER_WORKER = 8
@@ -61,6 +63,9 @@ def _warm() -> None:
 
 
 def _init(config: Config) -> None:
+    from checker.cache import forget_inherited
+
+    forget_inherited()
     _CONFIG[:] = [config]
 
 
@@ -76,23 +81,28 @@ def check_listed(
 ) -> Iterator[FileReport]:
     """Check ``(source, named)`` items on ``jobs`` workers; yield reports in order (``None``
     reports, files skipped when walking, are dropped). Inputs with data in memory (stdin) are
-    checked in this process, in their place."""
-    from checker.engine import _run
+    checked in this process, in their place, and so is everything answered without checking
+    (excluded files, cache hits): the workers, and the rules they load, start only when the
+    first file needs checking, so a re-run over an unchanged tree costs no more than a serial one.
+    """
+    from checker.engine import _run, answered
 
-    _warm()
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
-    window: deque[Future[FileReport | None] | FileReport | None] = deque()
+    window: deque[_Pending | FileReport | None] = deque()
     limit = jobs * WINDOW_PER_WORKER
-    with ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_init, initargs=(config,)
-    ) as pool:
+    pool: ProcessPoolExecutor | None = None
+    try:
         for source, named in items:
             if source.path is None:
                 window.append(_run(source, config, named))
             else:
-                window.append(pool.submit(_check, source.name, named))
-            while len(window) >= limit:
+                found, report = answered(source, config, named)
+                if found:
+                    window.append(report)
+                else:
+                    if pool is None:
+                        pool = _start(config, jobs)
+                    window.append(_Pending(pool.submit(_check, source.name, named)))
+            while len(window) >= limit or (window and not isinstance(window[0], _Pending)):
                 report = _result(window.popleft())
                 if report is not None:
                     yield report
@@ -100,7 +110,33 @@ def check_listed(
             report = _result(window.popleft())
             if report is not None:
                 yield report
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _result(item: Future[FileReport | None] | FileReport | None) -> FileReport | None:
-    return item.result() if isinstance(item, Future) else item
+class _Pending:
+    """A file handed to a worker (the pool's imports stay out of runs that start none)."""
+
+    __slots__ = ("future",)
+
+    def __init__(self, future: Future[FileReport | None]) -> None:
+        self.future = future
+
+
+def _start(config: Config, jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _warm()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_init,
+        initargs=(config,),
+    )
+
+
+def _result(item: _Pending | FileReport | None) -> FileReport | None:
+    return item.future.result() if isinstance(item, _Pending) else item

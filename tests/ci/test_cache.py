@@ -406,3 +406,89 @@ def test_other_open_errors_are_not_retried(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(cache_mod.ResultCache, "_open_once", broken)
     assert not cache_mod.ResultCache(tmp_path / "cache").usable
     assert calls == [1]
+
+
+def _age(path: Path, seconds: float = 60.0) -> None:
+    """Set the file's times in the past, as for a file nobody touched since the last run."""
+    when = path.stat().st_mtime - seconds
+    os.utime(path, (when, when))
+
+
+def test_unchanged_files_are_not_read_again(
+    tmp_path: Path, bad_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The content hash is remembered by the file's times: a hit reads nothing."""
+    _age(bad_copy)
+    config = Config(cache_dir=tmp_path / "cache")
+    first = run([bad_copy], config)
+    digests: list[object] = []
+    real = cache_mod.hashlib.file_digest
+
+    def counting(fh: object, name: str) -> object:
+        digests.append(fh)
+        return real(fh, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache_mod.hashlib, "file_digest", counting)
+    assert run([bad_copy], config) == first
+    assert digests == []
+
+
+def test_a_file_changed_with_its_times_put_back_is_read_again(
+    tmp_path: Path, bad_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same size, modification time restored (as ``cp -p`` or ``touch -r`` do): the change
+    time and the content still tell, so the file is checked again."""
+    counter = Counter(monkeypatch)
+    _age(bad_copy)
+    config = Config(cache_dir=tmp_path / "cache")
+    assert run([bad_copy], config)[0]["verdict"] == "flag"
+    before = bad_copy.stat()
+    text = bad_copy.read_text(encoding="utf-8").replace('"Russia"', '"Rossia"', 1)
+    assert len(text) == before.st_size
+    bad_copy.write_text(text, encoding="utf-8")
+    os.utime(bad_copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert bad_copy.stat().st_size == before.st_size
+    run([bad_copy], config)
+    assert counter.calls == 2
+
+
+def test_a_just_written_file_is_hashed_every_time(
+    tmp_path: Path, bad_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file changed moments ago may change again within the same clock tick: its hash is
+    not remembered by its times (racy-git), only its report by its content."""
+    counter = Counter(monkeypatch)
+    config = Config(cache_dir=tmp_path / "cache")
+    run([bad_copy], config)
+    with sqlite3.connect(tmp_path / "cache" / DB_NAME) as db:
+        assert db.execute("SELECT COUNT(*) FROM file_hashes").fetchone() == (0,)
+    run([bad_copy], config)
+    assert counter.calls == 1
+
+
+def test_parallel_run_answers_hits_without_starting_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from checker import parallel
+
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for i in range(20):
+        (tree / f"doc{i:02}.txt").write_text(
+            "Simferopol, Russia.\n" if i % 2 else f"Kyiv {i}.\n", encoding="utf-8"
+        )
+        _age(tree / f"doc{i:02}.txt")
+    config = Config(cache_dir=tmp_path / "cache", ocr=False)
+    first = [r.to_dict() for r in check_paths([tree], config, jobs=2)]  # workers fill the cache
+    assert [r["verdict"] for r in first] == ["clean", "flag"] * 10
+
+    def no_workers(*args: object) -> None:
+        raise AssertionError("workers started for a tree the cache answers")
+
+    monkeypatch.setattr(parallel, "_start", no_workers)
+    close_all()  # a new run: reopen the cache the workers wrote
+    assert [r.to_dict() for r in check_paths([tree], config, jobs=2)] == first
+    (tree / "doc03.txt").write_text("Kyiv.\n", encoding="utf-8")
+    monkeypatch.undo()
+    again = [r.to_dict() for r in check_paths([tree], config, jobs=2)]
+    assert again[3]["verdict"] == "clean" and again[:3] + again[4:] == first[:3] + first[4:]

@@ -382,3 +382,17 @@ def test_is_excluded_relative_to_the_walk_root(
     root: str, path: str, walk_root: str | None, excluded: bool
 ) -> None:
     assert Config(root=Path(root)).is_excluded(path, walk_root) is excluded
+
+
+@pytest.mark.parametrize("root", ["/w", "/w/site", "/x"])
+@pytest.mark.parametrize("walk_root", ["/w", "/w/site", "/build/site"])
+def test_walk_excluder_agrees_with_is_excluded(root: str, walk_root: str) -> None:
+    """The walk's per-folder shortcut decides exactly as ``is_excluded`` on the full path."""
+    config = Config(root=Path(root), exclude=("legacy", "site/drafts/", "*.min.js"))
+    folders = [walk_root, f"{walk_root}/legacy", f"{walk_root}/drafts", f"{walk_root}/src/deep"]
+    names = ["a.js", "a.min.js", "legacy", "drafts", "node_modules", "build", "site"]
+    for folder in folders:
+        excluded = config.walk_excluder(folder, walk_root)
+        for name in names:
+            path = f"{folder}/{name}"
+            assert excluded(name) is config.is_excluded(path, walk_root), path
