@@ -74,6 +74,8 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     ocr_result = _read_labels(loaded, source.name, config, notes)
     _combine(decision, ocr_result, svg_info, loaded.rgb)
     svg_hits = _svg_hits(svg_info, decision)
+    if svg_info is not None and not svg_hits:
+        _svg_ukraine(decision, svg_info)
 
     from checker.engine import finalize
     from checker.rules.image import ImageContext
@@ -387,6 +389,33 @@ def _svg_hits(svg: SvgInfo | None, decision: ImageDecision) -> list[Any]:
             ukraine.mask if ukraine else None,
         )
     return svgmod.structural_hits(svg)
+
+
+def _svg_ukraine(decision: ImageDecision, svg: SvgInfo) -> None:
+    """An undetermined Crimea that the SVG's own Ukraine element covers is drawn as Ukraine:
+    the file itself says whose it is (the counterpart of MI206)."""
+    from checker.imaging import decide as dec
+    from checker.imaging import svg as svgmod
+
+    crimea = decision.crimea
+    if crimea.outcome != dec.UNDETERMINED:
+        return
+    sample = decision.samples.get("crimea") if decision.registration is not None else None
+    if decision.registration is not None and (sample is None or sample.mask is None):
+        return
+    held = svgmod.ukraine_holds_crimea(svg, sample.mask if sample is not None else None)
+    if held is None:
+        return
+    decision.crimea = dataclasses.replace(
+        crimea,
+        outcome=dec.UKRAINE,
+        confidence=held.confidence,
+        basis="svg",
+        reasons=[held.reason(), *(f"from the picture alone: {r}" for r in crimea.reasons[:1])],
+        evidence={**crimea.evidence, "svg_ukraine_share": round(held.share, 3)},
+    )
+    if decision.elsewhere is not None:
+        decision.elsewhere = None
 
 
 def _undetermined_reasons(decision: ImageDecision) -> tuple[list[str], list[str]]:

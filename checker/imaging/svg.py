@@ -102,6 +102,9 @@ class SvgInfo:
     removed_references: int = 0
     #: Element ids that look like ISO country codes (``FR``, ``DEU`` …).
     country_codes: set[str] = field(default_factory=set)
+    #: The same masks rendered again around Ukraine's element, when that is small in the
+    #: picture (a world map): Crimea is then wide enough to be located from Ukraine's outline.
+    zoomed: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
 
 
 def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
@@ -148,6 +151,8 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
     rgb = rendered[0]
     for owner, mask_rgb in zip(owners, rendered[1:], strict=True):
         info.masks[owner] = mask_rgb.min(axis=2) < 128
+    if "UA" in info.masks:
+        info.zoomed = _zoom_on_ukraine(root, owners, info.masks["UA"], (width, height))
     loaded = LoadedImage(
         rgb=rgb, original_size=(rgb.shape[1], rgb.shape[0]), notes=notes, format="svg"
     )
@@ -324,6 +329,77 @@ def _render_size(root: Element) -> tuple[int, int]:
     target = min(max(longest, RENDER_MIN_SIDE), RENDER_MAX_SIDE)
     factor = target / longest
     return max(1, round(width * factor)), max(1, round(width * aspect * factor))
+
+
+#: Ukraine's element narrower than this (pixels) is rendered again, larger (:data:`ZOOM_WIDTH`).
+ZOOM_BELOW = 150
+ZOOM_WIDTH = 480
+
+
+def _zoom_on_ukraine(
+    root: Element, owners: list[str], ua: npt.NDArray[np.bool_], size: tuple[int, int]
+) -> dict[str, npt.NDArray[np.bool_]]:
+    """The owners' masks rendered again with the view cut to Ukraine's element and its
+    surroundings, :data:`ZOOM_WIDTH` pixels wide; empty when Ukraine is large enough already,
+    absent, or the SVG's coordinate system cannot be followed (an unusual
+    ``preserveAspectRatio``)."""
+    from checker.imaging.decide import mask_box
+
+    box = mask_box(ua)
+    if box is None:
+        return {}
+    x0, y0, x1, y1 = box
+    if x1 - x0 >= ZOOM_BELOW or x1 - x0 < 4 or y1 - y0 < 3:
+        return {}
+    view = _view_box(root, size)
+    if view is None:
+        return {}
+    vx, vy, scale, ox, oy = view
+    pad_x, pad_y = 0.25 * (x1 - x0), 0.35 * (y1 - y0)
+    ux0 = vx + (x0 - pad_x - ox) / scale
+    uy0 = vy + (y0 - pad_y - oy) / scale
+    uw = (x1 - x0 + 2 * pad_x) / scale
+    uh = (y1 - y0 + 2 * pad_y) / scale
+    width = ZOOM_WIDTH
+    height = max(1, round(width * uh / uw))
+    docs = []
+    for owner in owners:
+        tree = _mask_tree(root, owner)
+        tree.set("viewBox", f"{ux0:.6g} {uy0:.6g} {uw:.6g} {uh:.6g}")
+        tree.set("width", str(width))
+        tree.set("height", str(height))
+        tree.set("preserveAspectRatio", "xMidYMid meet")
+        docs.append(_serialise(tree))
+    try:
+        rendered = _render_all(docs, width, height)
+    except ReaderError:
+        return {}
+    return {o: m.min(axis=2) < 128 for o, m in zip(owners, rendered, strict=True)}
+
+
+def _view_box(
+    root: Element, size: tuple[int, int]
+) -> tuple[float, float, float, float, float] | None:
+    """How user units map to the rendered picture: (view x, view y, scale, x offset, y offset)
+    with ``pixel = offset + (user - view) * scale``, or ``None`` when not followed."""
+    width, height = size
+    par = (root.attrib.get("preserveAspectRatio") or "xMidYMid").split()
+    box = root.attrib.get("viewBox") or root.attrib.get("viewbox")
+    if box:
+        if par[0] != "xMidYMid" or (len(par) > 1 and par[1] != "meet"):
+            return None
+        try:
+            vx, vy, vw, vh = (float(v) for v in re.split(r"[\s,]+", box.strip())[:4])
+        except ValueError:
+            return None
+    else:
+        vx = vy = 0.0
+        vw = _length(root.attrib.get("width")) or 0.0
+        vh = _length(root.attrib.get("height")) or 0.0
+    if vw <= 0 or vh <= 0:
+        return None
+    scale = min(width / vw, height / vh)
+    return vx, vy, scale, (width - vw * scale) / 2, (height - vh * scale) / 2
 
 
 def _serialise(root: Element) -> str:
@@ -559,25 +635,56 @@ def registered_hits(
 
 
 def structural_hits(info: SvgInfo) -> list[SvgHit]:
-    """Without a registration: locate Crimea from the SVG's own Ukraine element.
-
-    Crimea lies below the middle of Ukraine's bounding box (lon 33–35.5 is 0.60–0.74 of
-    Ukraine's width, or 0.68–0.84 when the occupied east is cut off; lat 44.9–45.6 is just
-    below or at its bottom). If Russia's element fills that window and Ukraine's does not,
-    the file draws Crimea as Russia. Needs Ukraine at least 60 px wide.
-    """
+    """Without a registration: locate Crimea from the SVG's own Ukraine element
+    (:func:`_crimea_window`). If Russia's element fills that window and Ukraine's does not, the
+    file draws Crimea as Russia."""
     from checker.imaging.decide import mask_box
 
-    ru, ua = info.masks.get("RU"), info.masks.get("UA")
+    masks = info.zoomed or info.masks
+    ru, ua = masks.get("RU"), masks.get("UA")
     if ru is None or ua is None:
         return []
+    window = _crimea_window(ua)
+    if window is None:
+        return []
+    ru_share = float((ru & window).sum() / window.sum())
+    ua_share = float((ua & window).sum() / window.sum())
+    ua_total = float((ru & ua).sum() / max(1, ua.sum()))
+    if ru_share < 0.25 or ua_share > 0.5 * ru_share or ua_total > SVG_CONTAINER_MAX:
+        return []
+    ru_elements = [e for e in info.elements if e.owner == "RU"]
+    # Pixel boxes are reported on the picture; a zoomed mask's box is not on it.
+    box = mask_box(ru & window) if not info.zoomed else None
+    return [
+        SvgHit(
+            element=ru_elements[0],
+            elements=len(ru_elements),
+            share_of_crimea=ru_share,
+            share_of_ukraine=ua_total,
+            pixels=int((ru & window).sum()),
+            box=box,
+            method="structural",
+            confidence=0.8,
+        )
+    ]
+
+
+def _crimea_window(ua: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_] | None:
+    """Where Crimea must be, from the bounding box of Ukraine's element: below the middle of it
+    (lon 33–35.5 is 0.60–0.74 of Ukraine's width, or 0.68–0.84 when the occupied east is cut
+    off; lat 44.9–45.6 is just below or at its bottom, whether or not the element holds
+    Crimea). Needs Ukraine whole in the frame and at least 60 px wide."""
+    from checker.imaging.decide import mask_box
+
     box = mask_box(ua)
     if box is None:
-        return []
+        return None
     x0, y0, x1, y1 = box
     w, h = x1 - x0, y1 - y0
     if w < 60 or h < 30:
-        return []
+        return None
+    if x0 <= 0 or y0 <= 0 or x1 >= ua.shape[1] or y1 >= ua.shape[0]:
+        return None  # Ukraine cut by the frame: its box says nothing about where Crimea is
     # Ukraine's box without Crimea ends at 45.2°N (the Danube delta); with it, at 44.4°N.
     top = 52.38
     rows = []
@@ -586,28 +693,73 @@ def structural_hits(info: SvgInfo) -> list[SvgHit]:
             rows.append(y0 + (top - lat) / (top - south) * h)
     wy0, wy1 = int(min(rows)), int(max(rows)) + 1
     wx0, wx1 = int(x0 + 0.60 * w), int(x0 + 0.84 * w) + 1
-    window = np.zeros_like(ru)
+    window = np.zeros_like(ua)
     window[max(0, wy0) : wy1, max(0, wx0) : wx1] = True
-    if window.sum() < 50:
-        return []
-    ru_share = float((ru & window).sum() / window.sum())
-    ua_share = float((ua & window).sum() / window.sum())
-    ua_total = float((ru & ua).sum() / max(1, ua.sum()))
-    if ru_share < 0.25 or ua_share > 0.5 * ru_share or ua_total > SVG_CONTAINER_MAX:
-        return []
-    ru_elements = [e for e in info.elements if e.owner == "RU"]
-    return [
-        SvgHit(
-            element=ru_elements[0],
-            elements=len(ru_elements),
-            share_of_crimea=ru_share,
-            share_of_ukraine=ua_total,
-            pixels=int((ru & window).sum()),
-            box=mask_box(ru & window),
-            method="structural",
-            confidence=0.8,
+    return window if window.sum() >= 50 else None
+
+
+@dataclass
+class SvgUkraine:
+    """The SVG's own Ukraine element holds Crimea (and no element labelled Russia does)."""
+
+    element: SvgElement
+    share: float
+    """Of Crimea (registered), or of the window where Crimea must be (structural), covered."""
+    method: str
+    confidence: float
+
+    def reason(self) -> str:
+        where = (
+            "of Crimea"
+            if self.method == "registered"
+            else "of the area where Crimea lies below Ukraine's outline"
         )
-    ]
+        name = f"<{self.element.tag}"
+        if self.element.element_id:
+            name += f' id="{self.element.element_id}"'
+        return (
+            f"the SVG's own element {name}> labelled Ukraine covers {self.share:.0%} {where}, "
+            "and no element labelled Russia does"
+        )
+
+
+#: Registered: Ukraine's element covers this share of Crimea's interior…
+SVG_UA_COVER_MIN = 0.6
+#: Structural: …or this share of the window where Crimea must be (sea fills the rest) …
+SVG_UA_WINDOW_MIN = 0.25
+#: … and Russia's elements at most this share.
+SVG_RU_COVER_MAX = 0.05
+
+
+def ukraine_holds_crimea(
+    info: SvgInfo, crimea: npt.NDArray[np.bool_] | None = None
+) -> SvgUkraine | None:
+    """Whether the element labelled Ukraine covers Crimea: under the map's registration when
+    there is one (``crimea``: Crimea's interior pixels), else located from Ukraine's outline."""
+    ua_elements = [e for e in info.elements if e.owner == "UA"]
+    if not ua_elements:
+        return None
+    if crimea is not None:
+        ua, ru = info.masks.get("UA"), info.masks.get("RU")
+        if ua is None or ua.shape != crimea.shape or not crimea.any():
+            return None
+        share = float((ua & crimea).sum() / crimea.sum())
+        ru_share = float((ru & crimea).sum() / crimea.sum()) if ru is not None else 0.0
+        if share < SVG_UA_COVER_MIN or ru_share > SVG_RU_COVER_MAX:
+            return None
+        return SvgUkraine(ua_elements[0], share, "registered", 0.9)
+    masks = info.zoomed or info.masks
+    ua, ru = masks.get("UA"), masks.get("RU")
+    if ua is None:
+        return None
+    window = _crimea_window(ua)
+    if window is None:
+        return None
+    share = float((ua & window).sum() / window.sum())
+    ru_share = float((ru & window).sum() / window.sum()) if ru is not None else 0.0
+    if share < SVG_UA_WINDOW_MIN or ru_share > SVG_RU_COVER_MAX:
+        return None
+    return SvgUkraine(ua_elements[0], share, "structural", 0.75)
 
 
 #: ISO codes that put a labelled map in the Black Sea region (or next to it).

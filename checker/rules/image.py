@@ -237,8 +237,12 @@ def svg_element_russia(ctx: ImageContext) -> Iterator[RawFinding]:
 
     The element (``id="RU"``, ``class="ru"``, ``<title>Russia</title>``, ``data-iso="RUS"``,
     amCharts' ``RU-CR``/``RU-SEV`` …) is rendered alone; when its pixels cover at least half of
-    Crimea under the map's registration, Crimea belongs to Russia in the file itself. A group
-    that also covers most of unoccupied Ukraine is a container, not Russia, and is ignored.
+    Crimea under the map's registration (or, when the map cannot be registered, the place below
+    the SVG's own Ukraine element where Crimea lies, rendered again around Ukraine on world
+    maps), Crimea belongs to Russia in the file itself. A group that also covers most of
+    unoccupied Ukraine is a container, not Russia, and is ignored. The other way round, a
+    Ukraine element covering Crimea settles an otherwise undetermined SVG as drawing Crimea in
+    Ukraine.
 
     Bad: ``<path id="RU" d="… M 470,320 …"/>`` whose sub-path is the Crimean peninsula.
     Good: the Crimea sub-path inside ``<path id="UA" …/>``.

@@ -24,6 +24,7 @@ from checker.imaging.svg import (
     read_svg,
     registered_hits,
     structural_hits,
+    ukraine_holds_crimea,
 )
 from checker.model import Verdict
 from checker.readers.base import ReaderError, Source
@@ -167,9 +168,15 @@ def _path_d(geom: BaseGeometry, reg: FakeRegistration) -> str:
     return " ".join(out)
 
 
-def labelled_map(crimea_in: str, ru_attrs: str = 'id="RU"', wrap: bool = False) -> tuple[str, Any]:
+def labelled_map(
+    crimea_in: str,
+    ru_attrs: str = 'id="RU"',
+    wrap: bool = False,
+    view: tuple[float, float, float, float] = REGIONAL,
+    width: int = 1000,
+) -> tuple[str, Any]:
     """An SVG world-map-style file: country paths labelled by ISO code, Crimea in one of them."""
-    reg, (w, h) = projection(REGIONAL, 1000)
+    reg, (w, h) = projection(view, width)
     s = shapes()
     crimea = s["crimea"]
     ru = shapely.union(s["russia"], crimea) if crimea_in == "RU" else s["russia"]
@@ -233,9 +240,9 @@ def test_russia_element_over_crimea(crimea_in: str, wrap: bool, hits: int) -> No
     if hits:
         assert found[0].share_of_crimea > 0.9
         assert found[0].method == "registered"
-    # Without a registration, Crimea is located from the SVG's own Ukraine element.
-    structural = structural_hits(info)
-    assert len(structural) == (hits if not wrap else 0)
+    # Ukraine's west is cut by this map's frame: its outline cannot locate Crimea without a
+    # registration (the maps of test_small_ukraine_is_rendered_again_around_it show it whole).
+    assert structural_hits(info) == []
 
 
 def test_svg_end_to_end_flags_mi206(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -257,3 +264,71 @@ def test_country_codes_of_elsewhere() -> None:
     assert elsewhere({"FR", "DE", "ES", "IT", "PT", "UA"}) is None
     assert elsewhere({"FR", "DE"}) is None
     assert elsewhere({"FR", "DE", "ES", "IT", "PL"}) is None  # Poland borders Ukraine
+
+
+@pytest.mark.parametrize(
+    ("crimea_in", "wrap", "holds"),
+    [("RU", False, False), ("UA", False, True), ("UA", True, False), ("none", False, False)],
+    ids=["crimea-in-russia", "crimea-in-ukraine", "russia-container", "crimea-unlabelled"],
+)
+def test_ukraine_element_holds_crimea(crimea_in: str, wrap: bool, holds: bool) -> None:
+    """The counterpart of MI206: Ukraine's own element covering Crimea settles it as Ukraine's,
+    by the registration and, without one, from Ukraine's outline; never when an element
+    labelled Russia covers Crimea too, nor when Crimea is in neither."""
+    loaded, info, reg = _read_labelled(crimea_in, wrap)
+    d = decide(loaded.rgb, reg)
+    registered = ukraine_holds_crimea(info, d.samples["crimea"].mask)
+    assert (registered is not None) is holds
+    assert ukraine_holds_crimea(info) is None  # Ukraine cut by the frame: not located
+    if registered is not None:
+        assert registered.share > 0.9 and registered.method == "registered"
+    text, _ = labelled_map(crimea_in, 'id="RU"', wrap, view=WHOLE, width=900)
+    structural = ukraine_holds_crimea(read(text)[1])
+    assert (structural is not None) is holds
+    if structural is not None:
+        assert structural.method == "structural" and 'id="UA"' in structural.reason()
+
+
+#: Ukraine whole, about 500 px wide: located from its outline without zooming.
+WHOLE = (18.0, 40.0, 50.0, 56.0)
+
+
+#: A world-map view: Ukraine about 120 px wide where the picture is rendered 1000 px wide.
+WIDE = (-60.0, 0.0, 90.0, 75.0)
+
+
+@cache
+def _read_wide(crimea_in: str) -> Any:
+    text, _ = labelled_map(crimea_in, 'id="RU"', view=WIDE, width=600)
+    return read(text)[1]
+
+
+@pytest.mark.parametrize("crimea_in", ["RU", "UA", "none"])
+def test_small_ukraine_is_rendered_again_around_it(crimea_in: str) -> None:
+    """On a world map Ukraine's element is too small to find Crimea below it: the labelled
+    elements are rendered again around it, and decide both ways."""
+    info = _read_wide(crimea_in)
+    ua = info.masks["UA"]
+    cols = np.flatnonzero(ua.any(axis=0))
+    assert cols[-1] - cols[0] < svgmod.ZOOM_BELOW
+    assert set(info.zoomed) == {"RU", "UA"}
+    zoomed_cols = np.flatnonzero(info.zoomed["UA"].any(axis=0))
+    assert zoomed_cols[-1] - zoomed_cols[0] > 300
+    assert len(structural_hits(info)) == (crimea_in == "RU")
+    assert (ukraine_holds_crimea(info) is not None) is (crimea_in == "UA")
+
+
+@pytest.mark.parametrize(("crimea_in", "verdict"), [("UA", Verdict.CLEAN), ("RU", Verdict.FLAG)])
+def test_svg_end_to_end_without_registration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crimea_in: str, verdict: Verdict
+) -> None:
+    text, _ = labelled_map(crimea_in, 'id="RU"', view=WIDE, width=600)
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (None, "no fit"))
+    path = tmp_path / "world.svg"
+    path.write_text(text)
+    report = check_file(path, Config(ocr=False))
+    assert report.verdict is verdict
+    if verdict is Verdict.CLEAN:
+        assert any("labelled Ukraine covers" in n for n in report.notes)
+    else:
+        assert [f.code for f in report.findings] == ["MI206"]
