@@ -59,7 +59,7 @@ def _warm() -> None:
     from checker.rules.registry import all_rules
 
     all_rules()
-    text_rules._matcher()  # the compiled lexicon and its automaton
+    text_rules._matcher().lex.compile_all()  # the lexicon, its automaton and every pattern
 
 
 def _init(config: Config) -> None:

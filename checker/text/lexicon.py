@@ -216,6 +216,14 @@ class Lexicon:
         """Words that may precede the word holding ``stem`` in the rule's phrases."""
         return self.leads.get((code, script, stem), 4)
 
+    def compile_all(self) -> None:
+        """Compile every rule's pattern and every guard now rather than on first use: before
+        worker processes are forked, so that they share the compiled patterns."""
+        for code, script in sorted(self.sources):
+            self.tagged_pattern(code, script)
+        for kind, script in sorted(self.guard_sources):
+            self.guards(kind, script)
+
     def targets(self) -> set[tuple[str, str]]:
         """Every (code, script) with phrases."""
         return set(self.sources)
