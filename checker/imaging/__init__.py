@@ -52,10 +52,15 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     from checker.imaging import decide as dec
 
     svg_info: SvgInfo | None = None
-    if fmt == "svg":
-        from checker.imaging.svg import read_svg
+    kit_note = None
+    if fmt in ("svg", "svgkit"):
+        from checker.imaging.svg import read_svg, svg_from_kit
 
+        if fmt == "svgkit":
+            source, kit_note = svg_from_kit(source)
         loaded, svg_info = read_svg(source)
+        if kit_note:
+            loaded.notes.insert(0, kit_note)
     else:
         from checker.imaging.io import read_image
 

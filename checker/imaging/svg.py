@@ -159,6 +159,73 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
     return loaded, info
 
 
+#: Most locations an SVG map-kit module may hold (countries of the world are about 250).
+MAX_KIT_LOCATIONS = 20_000
+_KIT_PATH = re.compile(r"\s*[Mm]")
+_KIT_VIEWBOX = re.compile(r"\s*-?[\d.]+(?:[\s,]+-?[\d.]+){3}\s*")
+
+
+def svg_from_kit(source: Source) -> tuple[Source, str]:
+    """An SVG document made from an SVG map-kit module (``@svg-maps/*``, react-svg-map and
+    alike: a JS or JSON object with a ``viewBox`` and ``locations`` of ``{id, name, path}``),
+    and a note saying so. Each location becomes a ``<path>`` with its id and its name as
+    title, in one grey with white borders (the module has no colours), so the SVG pipeline
+    reads it like any labelled SVG map. ME901 when the object cannot be read."""
+    from checker.readers import _jsonio
+    from checker.readers.jsmodule import js_literal_to_json
+
+    text = _jsonio.decode_text(source.read_bytes())
+    start, end = text.find("{"), text.rfind("}")
+    if start < 0 or end <= start:
+        raise ReaderError("ME901", "no object literal found in the SVG map module")
+    literal = text[start : end + 1]
+    try:
+        obj = _jsonio.loads(literal)
+    except ReaderError:
+        try:
+            obj = _jsonio.loads(js_literal_to_json(literal))
+        except (ReaderError, ValueError) as exc:
+            raise ReaderError("ME901", f"the SVG map module could not be parsed: {exc}") from None
+    view = obj.get("viewBox") if isinstance(obj, dict) else None
+    places = obj.get("locations") if isinstance(obj, dict) else None
+    if not isinstance(view, str) or not _KIT_VIEWBOX.fullmatch(view):
+        raise ReaderError("ME901", "the SVG map module has no usable viewBox")
+    if not isinstance(places, list) or not places:
+        raise ReaderError("ME901", "the SVG map module has no locations")
+    if len(places) > MAX_KIT_LOCATIONS:
+        raise ReaderError("ME903", f"the SVG map module has over {MAX_KIT_LOCATIONS:,} locations")
+    from xml.sax.saxutils import escape as xml_escape
+    from xml.sax.saxutils import quoteattr
+
+    parts = [
+        f'<svg xmlns="{SVG_NS}" viewBox={quoteattr(view.strip())}>',
+        '<g fill="#d9d9d9" stroke="#ffffff" stroke-width="0.5">',
+    ]
+    drawn = 0
+    for place in places:
+        if not isinstance(place, dict):
+            continue
+        d = place.get("path")
+        if not isinstance(d, str) or not _KIT_PATH.match(d):
+            continue
+        ident = place.get("id")
+        name = place.get("name")
+        attrs = f" id={quoteattr(str(ident))}" if isinstance(ident, str | int) else ""
+        title = f"<title>{xml_escape(name)}</title>" if isinstance(name, str) else ""
+        parts.append(f"<path{attrs} d={quoteattr(d)}>{title}</path>")
+        drawn += 1
+    if not drawn:
+        raise ReaderError("ME901", "the SVG map module's locations hold no SVG paths")
+    parts.append("</g></svg>")
+    label = obj.get("label") if isinstance(obj.get("label"), str) else None
+    note = (
+        f"read as an SVG map module{f' ({label!r})' if label else ''}: {drawn} location(s) "
+        "drawn as labelled SVG paths in one grey (the module has no colours)"
+    )
+    svg = Source(name=source.name, data="".join(parts).encode("utf-8"))
+    return svg, note
+
+
 def _local(tag: Any) -> str:
     text = tag if isinstance(tag, str) else ""
     return text.rsplit("}", 1)[-1].lower()

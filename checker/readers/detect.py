@@ -126,6 +126,13 @@ JVM_MARKERS = (
     re.compile(rb"""["']?insets["']?\s*:\s*\[\s*\{[^\]]{0,600}?["']?bbox["']?\s*:"""),
     re.compile(rb"""["']?paths["']?\s*:\s*\{\s*["']?[\w-]+["']?\s*:\s*\{"""),
 )
+#: An SVG map-kit module (``@svg-maps/*``, react-svg-map): a ``viewBox`` and ``locations``
+#: whose items hold SVG ``path`` data.
+SVG_KIT_MARKERS = (
+    re.compile(rb"""["']?viewBox["']?\s*:\s*["']\s*-?[\d.]+[\s,]"""),
+    re.compile(rb"""["']?locations["']?\s*:\s*\[\s*\{"""),
+    re.compile(rb"""["']?path["']?\s*:\s*["']\s*[Mm]\s*-?[\d.]"""),
+)
 _XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)")
 #: Root elements that make a markup fragment HTML.
 _HTML_ELEMENTS = frozenset(
@@ -391,6 +398,19 @@ def _marks_map(data: bytes) -> bool:
     return all(m.search(data) for m in JVM_MARKERS)
 
 
+def _is_svg_kit(source: Source, head: bytes) -> bool:
+    """Whether the JS/JSON text is an SVG map-kit module (see :data:`SVG_KIT_MARKERS`)."""
+    if all(m.search(head) for m in SVG_KIT_MARKERS):
+        return True
+    if source.size() <= len(head) or source.size() > 64 * 1024 * 1024:
+        return False
+    try:
+        data = source.read_bytes()
+    except ReaderError:
+        return False
+    return all(m.search(data) for m in SVG_KIT_MARKERS)
+
+
 def _has_embedded_map(source: Source, head: bytes) -> bool:
     if _marks_map(head):
         return True
@@ -462,6 +482,8 @@ def detect(source: Source) -> tuple[str, str]:
                 return "vector", sniffed
             if _has_embedded_map(source, head):
                 return "vector", "jsmodule"
+            if _is_svg_kit(source, head):
+                return "image", "svgkit"
             return "data", "json"
         if stripped.startswith("[") and not (
             by_ext is not None and by_ext[0] == "document" and not _json_prefix(stripped)
@@ -498,6 +520,8 @@ def detect(source: Source) -> tuple[str, str]:
         )
         if embeddable and _has_embedded_map(source, head):
             return "vector", "jsmodule"
+        if embeddable and by_ext != ("document", "html") and _is_svg_kit(source, head):
+            return "image", "svgkit"
         if by_ext is not None and by_ext[0] != "vector" and by_ext[1] not in _BINARY_DOCUMENTS:
             return by_ext
         if by_ext is not None and by_ext[1] in _BINARY_DOCUMENTS:

@@ -332,3 +332,96 @@ def test_svg_end_to_end_without_registration(
         assert any("labelled Ukraine covers" in n for n in report.notes)
     else:
         assert [f.code for f in report.findings] == ["MI206"]
+
+
+def _kit_module(crimea_in: str, style: str) -> str:
+    """An SVG map-kit module (as ``@svg-maps/world`` ships) of the WIDE view."""
+    import json
+
+    reg, (w, h) = projection(WIDE, 600)
+    s = shapes()
+    crimea = s["crimea"]
+    ru = shapely.union(s["russia"], crimea) if crimea_in == "RU" else s["russia"]
+    ua = (
+        shapely.union(s["ukraine"], crimea)
+        if crimea_in == "UA"
+        else shapely.difference(s["ukraine"], crimea.buffer(0.01))
+    )
+    obj = {
+        "label": "Map of World",
+        "viewBox": f"0 0 {w} {h}",
+        "locations": [
+            {"name": "Russia", "id": "ru", "path": _path_d(ru, reg)},
+            {"name": "Ukraine", "id": "ua", "path": _path_d(ua, reg)},
+        ],
+    }
+    text = json.dumps(obj)
+    if style == "json":
+        return text
+    if style == "esm":
+        return f"export default {text}\n"
+    # CommonJS with bare keys and single quotes
+    items = ", ".join(
+        f"{{name: '{loc['name']}', id: '{loc['id']}', path: '{loc['path']}'}}"
+        for loc in obj["locations"]  # type: ignore[attr-defined]
+    )
+    head = f"label: 'Map of World', viewBox: '0 0 {w} {h}'"
+    return f"module.exports = {{{head}, locations: [{items}]}};\n"
+
+
+@pytest.mark.parametrize(("style", "suffix"), [("json", ".json"), ("esm", ".js"), ("cjs", ".js")])
+@pytest.mark.parametrize(("crimea_in", "verdict"), [("UA", Verdict.CLEAN), ("RU", Verdict.FLAG)])
+def test_svg_map_kit_modules_are_checked_as_maps(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    style: str,
+    suffix: str,
+    crimea_in: str,
+    verdict: Verdict,
+) -> None:
+    """``@svg-maps/world``-style modules hold SVG paths, not data: they are drawn and checked
+    like an SVG map (before, they read as clean data files)."""
+    from checker.readers.detect import detect
+
+    path = tmp_path / f"index{suffix}"
+    path.write_text(_kit_module(crimea_in, style), encoding="utf-8")
+    assert detect(Source(name=str(path), path=path)) == ("image", "svgkit")
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (None, "no fit"))
+    report = check_file(path, Config(ocr=False))
+    assert report.kind == "image"
+    assert report.verdict is verdict
+    assert any("read as an SVG map module" in n for n in report.notes)
+    if verdict is Verdict.FLAG:
+        assert [f.code for f in report.findings] == ["MI206"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"locations": [{"name": "Kyiv", "lat": 50.45}], "viewBox": "0 0 10 10"}',
+        '{"viewBox": "0 0 10 10", "paths": ["M0,0 L1,1"]}',
+        'export default {"label": "x", "locations": [{"id": "ua", "path": "M 1 2 z"}]}',
+    ],
+    ids=["no-paths", "no-locations", "no-viewbox"],
+)
+def test_lookalikes_of_svg_map_modules_stay_data(tmp_path: Path, text: str) -> None:
+    from checker.readers.detect import detect
+
+    path = tmp_path / ("x.js" if text.startswith("export") else "x.json")
+    path.write_text(text, encoding="utf-8")
+    assert detect(Source(name=str(path), path=path))[1] != "svgkit"
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ('{"viewBox": "0 0 10 10", "locations": [{"path": "M 1 2 z"}, ]', "ME901"),
+        ('{"viewBox": "a b c d", "locations": [{"path": "M 1 2 z"}]}', "ME901"),
+        ('{"viewBox": "0 0 10 10", "locations": [{"path": "X"}], "p": {"path": "M 1 2"}}', "ME901"),
+    ],
+    ids=["truncated", "bad-viewbox", "no-svg-paths"],
+)
+def test_broken_svg_map_modules_are_errors(text: str, code: str) -> None:
+    with pytest.raises(ReaderError) as err:
+        svgmod.svg_from_kit(Source(name="x.json", data=text.encode()))
+    assert err.value.code == code
