@@ -952,3 +952,50 @@ def test_truncated_and_corrupted_fixtures_fail_cleanly(name: str) -> None:
         except ReaderError as exc:
             assert exc.code.startswith("ME9"), exc
             assert not any(bug in exc.message for bug in BUG_TYPES), exc.message
+
+
+# --- tables as records ----------------------------------------------------------------------
+
+
+def _records(ev: TextEvidence) -> list[tuple[str | None, dict[str, object]]]:
+    return [(r.key_path, dict(r.fields)) for r in ev.records]
+
+
+@pytest.mark.parametrize("name", ["report.docx", "report.odt"])
+def test_office_tables_are_records(name: str) -> None:
+    """Region | Country / Sevastopol | Russia: the header row names the fields."""
+    assert _records(read(name)) == [
+        ("table 1 row 2", {"Region": "Sevastopol", "Country": "Russia"})
+    ]
+
+
+HTML_TABLES = b"""<html><body>
+<table>
+ <thead><tr><td>City</td><td>Country</td></tr></thead>
+ <tr><td><b>Feodosia</b></td><td>Russia</td></tr>
+</table>
+<table><tr><th>Region</th><th>Country</th></tr>
+ <tr><td>Sevastopol<td>Russia
+ <tr><td>Kyiv<td>Ukraine <table><tr><th>A</th><th>B</th></tr><tr><td>1 2</td><td>x</td></tr></table>
+</table>
+<table><tr><td>A sentence that is far too long to be the name of a column</td><td>x</td></tr>
+ <tr><td>Yalta</td><td>Russia</td></tr></table>
+<table><tr><th>Only</th><th>Header</th></tr></table>
+<table><tr><th>City</th><th>Country</th></tr><tr><td>Kerch</td><td>Russia</td></tr>
+"""
+
+
+def test_html_tables_are_records() -> None:
+    """Header from <thead>, <th> cells or a first row of short labels; implied cell and row
+    ends; nested and unclosed tables; a table of only a header gives nothing."""
+    ev = read_bytes("t.html", HTML_TABLES)
+    assert _records(ev) == [
+        ("table 1 row 2", {"City": "Feodosia", "Country": "Russia"}),
+        ("table 3 row 2", {"A": "1 2", "B": "x"}),
+        ("table 2 row 2", {"Region": "Sevastopol", "Country": "Russia"}),
+        ("table 2 row 3", {"Region": "Kyiv", "Country": "Ukraine"}),
+        ("table 4 row 1", {"column 1": ev.records[4].fields["column 1"], "column 2": "x"}),
+        ("table 4 row 2", {"column 1": "Yalta", "column 2": "Russia"}),
+        ("table 6 row 2", {"City": "Kerch", "Country": "Russia"}),
+    ]
+    assert ev.records[0].line == 4

@@ -1043,9 +1043,39 @@ def test_markdown_table_rows_are_records(tmp_path: Path) -> None:
     report = _check_file(path)
     found = md(report, "MD402")
     assert [(f.location.line, f.location.row, f.location.key_path) for f in found] == [
-        (6, 2, "table 1"),
-        (7, 3, "table 1"),
+        (6, 3, "table 1 row 3"),  # rows counted from the header, as in DOCX and HTML
+        (7, 4, "table 1 row 4"),
     ]
     fixed = MD_TABLE.replace("| Russia |", "| Ukraine |").replace("`Russia`", "Ukraine")
     path.write_text(fixed, encoding="utf-8")
     assert md(_check_file(path)) == []
+
+
+HTML_TABLE = """<html><body><p>Our partner hotels.</p>
+<table>
+<tr><th>Hotel</th><th>City</th><th>Country</th></tr>
+<tr><td>Dnipro</td><td>Kyiv</td><td>Ukraine</td></tr>
+<tr><td>Yuzhnaya</td><td>Sevastopol</td><td>Russia</td></tr>
+<tr><td>Volga</td><td>Krymsk</td><td>Russia</td></tr>
+</table></body></html>
+"""
+
+
+def test_html_table_rows_are_records(tmp_path: Path) -> None:
+    """A Crimean city beside "Russia" in a table row is a record with a Russian country (the
+    Krymsk row, a town in Krasnodar krai, is not)."""
+    path = tmp_path / "hotels.html"
+    path.write_text(HTML_TABLE, encoding="utf-8")
+    found = md(_check_file(path), "MD402")
+    assert [(f.location.line, f.location.key_path) for f in found] == [(5, "table 1 row 3")]
+    path.write_text(HTML_TABLE.replace("Sevastopol</td><td>Russia", "Sevastopol</td><td>Ukraine"))
+    assert md(_check_file(path)) == []
+
+
+@pytest.mark.parametrize("name", ["report.docx", "report.odt"])
+def test_office_table_rows_are_records(name: str) -> None:
+    """The fixture documents' table (Region | Country / Sevastopol | Russia) is a record."""
+    path = Path(__file__).resolve().parents[1] / "readers_text" / "fixtures" / name
+    found = md(_check_file(path), "MD402")
+    assert [f.location.key_path for f in found] == ["table 1 row 2"]
+    assert "Sevastopol" in found[0].message

@@ -197,3 +197,75 @@ def js_path(parent: str, key: str | int) -> str:
         return f"{parent}.{key}"
     escaped = key.replace("\\", "\\\\").replace('"', '\\"')
     return f'{parent}["{escaped}"]'
+
+
+# --- tables as records ---------------------------------------------------------------------------
+
+#: A header cell is a short label: at most this many characters, with a letter in it.
+_MAX_HEADER_CELL = 40
+
+
+def looks_like_header(cells: list[str]) -> bool:
+    """Whether a table's first row reads as column names ("City", "Country", "Регион"): every
+    cell short, holding a letter, and not a number."""
+    if len(cells) < 2:
+        return False
+    for cell in cells:
+        text = cell.strip()
+        if not text or len(text) > _MAX_HEADER_CELL or not any(ch.isalpha() for ch in text):
+            return False
+    return True
+
+
+def table_records(
+    col: Collector,
+    table_path: str,
+    rows: list[tuple[int | None, list[str]]],
+    header: list[str] | None,
+) -> None:
+    """Each body row of a table as a record keyed by the header's names (``column N`` where a
+    name is missing), so the data rules read "Sevastopol | Russia" in a table as they read it
+    in a CSV file. ``rows``: (line or None, cell texts) after the header; the record's key path
+    is ``"<table_path> row N"`` with N counting the table's rows from 1, header included."""
+    names = [h.strip() or f"column {k}" for k, h in enumerate(header or [], 1)]
+    first = 2 if header is not None else 1
+    for number, (line, cells) in enumerate(rows, first):
+        fields: dict[str, Any] = {}
+        for k, cell in enumerate(cells, 1):
+            text = " ".join(cell.split())
+            if text:
+                fields[names[k - 1] if k <= len(names) else f"column {k}"] = text
+        if len(fields) >= 2 and col.record(fields, f"{table_path} row {number}", number, line):
+            continue
+        if col.full:
+            return
+
+
+def records_from_cell_segments(col: Collector) -> None:
+    """Tables of word-processor documents (DOCX, ODT) as records: their segments carry key
+    paths ``"table 2 row 3 cell 1"`` (nested: ``"table 1 row 1 cell 2 table 1 row 2 cell 1"``).
+    The first row is the header when it reads as one (:func:`looks_like_header`)."""
+    import re
+
+    cell_path = re.compile(r"^(?P<table>.*?table \d+) row (?P<row>\d+) cell (?P<cell>\d+)$")
+    tables: dict[str, dict[int, dict[int, list[str]]]] = {}
+    for seg in col.evidence.segments:
+        if seg.part != "table" or not seg.key_path:
+            continue
+        m = cell_path.match(seg.key_path)
+        if m is None:
+            continue
+        rows = tables.setdefault(m.group("table"), {})
+        cells = rows.setdefault(int(m.group("row")), {})
+        cells.setdefault(int(m.group("cell")), []).append(seg.text)
+    for table_path, rows in tables.items():
+        grid: list[list[str]] = []
+        for r in sorted(rows):
+            cells = rows[r]
+            width = max(cells)
+            grid.append([" ".join(cells.get(c, [])) for c in range(1, width + 1)])
+        if len(grid) < 2:
+            continue
+        header = grid[0] if looks_like_header(grid[0]) else None
+        body = grid[1:] if header is not None else grid
+        table_records(col, table_path, [(None, cells) for cells in body], header)

@@ -16,7 +16,9 @@ target; this one reads several times faster and gives the same events. What is r
   tags (part ``meta``), each at the position of the attribute value;
 * ``<select>`` and ``<datalist>`` options as an :class:`Enumeration` (origin ``select`` or
   ``datalist``) with a :class:`DataRecord` per option (``value``, ``text``, ``select``), and the
-  items of ``<ul>``/``<ol>`` lists as enumerations (origin ``html-list``).
+  items of ``<ul>``/``<ol>`` lists as enumerations (origin ``html-list``);
+* the rows of ``<table>`` elements as :class:`DataRecord` objects keyed by the header row (its
+  ``<th>`` cells, a ``<thead>``, or a first row of short labels), key path ``table N row M``.
 
 ``source_lines`` holds the page's lines when it mentions ``mapcheck`` (a suppression directive is
 possible), else it is empty. Skipped: the contents of ``<script>``, ``<style>``, ``<template>``
@@ -30,7 +32,13 @@ import re
 from html import unescape
 
 from checker.readers.base import TextEvidence, TextSegment
-from checker.readers.docs._collect import Collector, LineCounter, lstrip_position
+from checker.readers.docs._collect import (
+    Collector,
+    LineCounter,
+    looks_like_header,
+    lstrip_position,
+    table_records,
+)
 from checker.readers.docs.encoding import decode
 from checker.readers.docs.plain import MAX_BLOCK, add_span, directive_lines, normalise_newlines
 
@@ -114,6 +122,44 @@ _ATTR_VALUE = re.compile(
 _MAX_LIST_ITEM = 120
 
 
+_TABLE_TAGS = frozenset({"table", "thead", "tbody", "tfoot", "tr", "td", "th"})
+
+
+class _Table:
+    """One ``<table>`` being read: its rows of cell texts, for :func:`table_records`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.rows: list[tuple[int | None, list[str], bool]] = []  # (line, cells, header row)
+        self.row: list[tuple[str, bool]] | None = None  # (text, is <th>) of the open row
+        self.cell: list[str] | None = None
+        self.cell_is_th = False
+        self.in_head = False
+        self.line: int | None = None  # of the open row's first text
+
+    def end_cell(self) -> None:
+        if self.cell is not None and self.row is not None:
+            self.row.append((" ".join(self.cell), self.cell_is_th))
+        self.cell = None
+
+    def end_row(self) -> None:
+        self.end_cell()
+        if self.row:
+            header = self.in_head or all(is_th for _, is_th in self.row)
+            self.rows.append((self.line, [text for text, _ in self.row], header))
+        self.row = None
+        self.line = None
+
+    def emit(self, col: Collector) -> None:
+        if len(self.rows) < 2:
+            return
+        first = self.rows[0]
+        has_header = first[2] or looks_like_header(first[1])
+        header = first[1] if has_header else None
+        body = self.rows[1:] if has_header else self.rows
+        table_records(col, self.path, [(line, cells) for line, cells, _ in body], header)
+
+
 class _Reader:
     """Turns tag and text events into evidence (see the module docstring)."""
 
@@ -135,6 +181,9 @@ class _Reader:
         self.in_li = 0
         self._option_segments: list[TextSegment] = []
         self._li_segments: list[TextSegment] = []
+        #: Open tables, innermost last; and how many were opened so far.
+        self.tables: list[_Table] = []
+        self.table_count = 0
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -202,6 +251,8 @@ class _Reader:
         self._to_item(segments)
         if tag in ("option", "optgroup", "li"):
             self._end_item()
+        if tag in _TABLE_TAGS:
+            self._table_start(tag)
         if tag == "title":
             self.part = "title"
         elif tag in ("select", "datalist"):
@@ -231,6 +282,8 @@ class _Reader:
         self._to_item(segments)
         if tag in ("option", "optgroup", "li", "select", "datalist", "ul", "ol"):
             self._end_item()
+        if tag in _TABLE_TAGS:
+            self._table_end(tag)
         if tag == "title":
             self.part = "body"
         elif tag in ("select", "datalist") and self.selects:
@@ -253,10 +306,56 @@ class _Reader:
 
     # -- helpers ----------------------------------------------------------------------------
 
+    def _table_start(self, tag: str) -> None:
+        if tag == "table":
+            self.table_count += 1
+            self.tables.append(_Table(f"table {self.table_count}"))
+            return
+        if not self.tables:
+            return
+        table = self.tables[-1]
+        if tag == "thead":
+            table.in_head = True
+        elif tag in ("tbody", "tfoot"):
+            table.end_row()
+            table.in_head = False
+        elif tag == "tr":
+            table.end_row()
+            table.row = []
+        elif tag in ("td", "th"):
+            table.end_cell()
+            if table.row is None:
+                table.row = []
+            table.cell = []
+            table.cell_is_th = tag == "th"
+
+    def _table_end(self, tag: str) -> None:
+        if not self.tables:
+            return
+        table = self.tables[-1]
+        if tag in ("td", "th"):
+            table.end_cell()
+        elif tag == "tr":
+            table.end_row()
+        elif tag == "thead":
+            table.end_row()
+            table.in_head = False
+        elif tag == "table":
+            self.tables.pop()
+            table.end_row()
+            table.emit(self.col)
+
     def _to_item(self, segments: list[TextSegment]) -> None:
-        """Give the segments of a closed block to the option or list item it belongs to."""
+        """Give the segments of a closed block to the option or list item it belongs to, and
+        to the table cell it is in."""
         if not segments:
             return
+        if self.tables and self.tables[-1].cell is not None:
+            table = self.tables[-1]
+            assert table.cell is not None
+            table.cell.extend(seg.text for seg in segments)
+            if table.line is None:
+                table.line = segments[0].line
         if self.option is not None and self.selects:
             self._option_segments.extend(segments)
         elif self.in_li and self.in_li == len(self.lists):
@@ -321,6 +420,10 @@ class _Reader:
     def close(self) -> None:
         self._to_item(self.flush())
         self._end_item()
+        while self.tables:  # unclosed tables end with the page
+            table = self.tables.pop()
+            table.end_row()
+            table.emit(self.col)
         while self.selects:
             origin, path, items = self.selects.pop()
             if items:

@@ -34,7 +34,7 @@ from typing import Any
 
 from checker.readers._safezip import SafeZip, open_zip, read_member
 from checker.readers.base import ReaderError, Source, TextEvidence
-from checker.readers.docs._collect import MAX_IMAGE_BYTES, Collector
+from checker.readers.docs._collect import MAX_IMAGE_BYTES, Collector, records_from_cell_segments
 from checker.readers.docs._xml import local, parse_xml
 
 #: Largest XML part read (a 1000-page document.xml is ~20 MB).
@@ -311,6 +311,7 @@ def read_docx(source: Source) -> TextEvidence:
             if part_data is not None:
                 reader.notes(parse_xml(part_data, member), kind)
         _images(doc, archive, "word/media/")
+    records_from_cell_segments(col)
     return col.evidence
 
 
@@ -521,4 +522,5 @@ def read_odt(source: Source) -> TextEvidence:
                     if kind.startswith(("header", "footer")):
                         reader.part(child, kind.split("-")[0], f"{kind} of {name}")
         _images(doc, archive, "Pictures/")
+    records_from_cell_segments(col)
     return col.evidence

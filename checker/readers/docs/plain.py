@@ -65,17 +65,13 @@ def add_table_records(col: Collector, text: str) -> None:
     while i < len(lines):
         if "|" in lines[i - 1] and _TABLE_DELIMITER.match(lines[i]) and "-" in lines[i]:
             header = _cells(lines[i - 1])
-            names = [h or f"column {k}" for k, h in enumerate(header, 1)]
             number += 1
-            row = 0
+            rows: list[tuple[int | None, list[str]]] = []
             j = i + 1
             while j < len(lines) and "|" in lines[j] and lines[j].strip():
-                cells = _cells(lines[j])
-                row += 1
-                fields = {n: c for n, c in zip(names, cells, strict=False) if c}
-                if fields:
-                    col.record(fields, f"table {number}", row, j + 1)
+                rows.append((j + 1, _cells(lines[j])))
                 j += 1
+            _collect.table_records(col, f"table {number}", rows, header)
             i = j + 1
         else:
             i += 1
