@@ -807,26 +807,22 @@ def ukraine_holds_crimea(
     if not ua_elements:
         return None
     if crimea is not None:
-        ua, ru = info.masks.get("UA"), info.masks.get("RU")
+        ua, ru, area, method = info.masks.get("UA"), info.masks.get("RU"), crimea, "registered"
         if ua is None or ua.shape != crimea.shape or not crimea.any():
             return None
-        share = float((ua & crimea).sum() / crimea.sum())
-        ru_share = float((ru & crimea).sum() / crimea.sum()) if ru is not None else 0.0
-        if share < SVG_UA_COVER_MIN or ru_share > SVG_RU_COVER_MAX:
+        least, confidence = SVG_UA_COVER_MIN, 0.9
+    else:
+        masks = info.zoomed or info.masks
+        ua, ru, method = masks.get("UA"), masks.get("RU"), "structural"
+        window = _crimea_window(ua) if ua is not None else None
+        if ua is None or window is None:
             return None
-        return SvgUkraine(ua_elements[0], share, "registered", 0.9)
-    masks = info.zoomed or info.masks
-    ua, ru = masks.get("UA"), masks.get("RU")
-    if ua is None:
+        area, least, confidence = window, SVG_UA_WINDOW_MIN, 0.75
+    share = float((ua & area).sum() / area.sum())
+    ru_share = float((ru & area).sum() / area.sum()) if ru is not None else 0.0
+    if share < least or ru_share > SVG_RU_COVER_MAX:
         return None
-    window = _crimea_window(ua)
-    if window is None:
-        return None
-    share = float((ua & window).sum() / window.sum())
-    ru_share = float((ru & window).sum() / window.sum()) if ru is not None else 0.0
-    if share < SVG_UA_WINDOW_MIN or ru_share > SVG_RU_COVER_MAX:
-        return None
-    return SvgUkraine(ua_elements[0], share, "structural", 0.75)
+    return SvgUkraine(ua_elements[0], share, method, confidence)
 
 
 #: ISO codes that put a labelled map in the Black Sea region (or next to it).

@@ -168,6 +168,19 @@ def _path_d(geom: BaseGeometry, reg: FakeRegistration) -> str:
     return " ".join(out)
 
 
+def _countries(crimea_in: str) -> tuple[BaseGeometry, BaseGeometry]:
+    """Russia and Ukraine, Crimea in one of them ("RU", "UA") or in neither."""
+    s = shapes()
+    crimea = s["crimea"]
+    ru = shapely.union(s["russia"], crimea) if crimea_in == "RU" else s["russia"]
+    ua = (
+        shapely.union(s["ukraine"], crimea)
+        if crimea_in == "UA"
+        else shapely.difference(s["ukraine"], crimea.buffer(0.01))
+    )
+    return ru, ua
+
+
 def labelled_map(
     crimea_in: str,
     ru_attrs: str = 'id="RU"',
@@ -177,14 +190,7 @@ def labelled_map(
 ) -> tuple[str, Any]:
     """An SVG world-map-style file: country paths labelled by ISO code, Crimea in one of them."""
     reg, (w, h) = projection(view, width)
-    s = shapes()
-    crimea = s["crimea"]
-    ru = shapely.union(s["russia"], crimea) if crimea_in == "RU" else s["russia"]
-    ua = (
-        shapely.union(s["ukraine"], crimea)
-        if crimea_in == "UA"
-        else shapely.difference(s["ukraine"], crimea.buffer(0.01))
-    )
+    ru, ua = _countries(crimea_in)
     body = (
         f'<path id="UA" fill="#fae678" d="{_path_d(ua, reg)}"/>'
         f'<path {ru_attrs} fill="#f0bea0" d="{_path_d(ru, reg)}"><title>Russia</title></path>'
@@ -339,14 +345,7 @@ def _kit_module(crimea_in: str, style: str) -> str:
     import json
 
     reg, (w, h) = projection(WIDE, 600)
-    s = shapes()
-    crimea = s["crimea"]
-    ru = shapely.union(s["russia"], crimea) if crimea_in == "RU" else s["russia"]
-    ua = (
-        shapely.union(s["ukraine"], crimea)
-        if crimea_in == "UA"
-        else shapely.difference(s["ukraine"], crimea.buffer(0.01))
-    )
+    ru, ua = _countries(crimea_in)
     obj = {
         "label": "Map of World",
         "viewBox": f"0 0 {w} {h}",
