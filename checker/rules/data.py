@@ -22,6 +22,7 @@ place or code of the occupied areas.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import itertools
 import re
 import unicodedata
@@ -1186,6 +1187,63 @@ def _holds_any(items: list[TextSegment], marked: list[TextSegment]) -> bool:
     return False
 
 
+#: Where one ``Key: value`` pair ends and the next begins on a line: ``|``, ``;``, a tab, two
+#: spaces, or a comma followed by the next key.
+_LABEL = r"[^\W\d_][^\W\d]{0,20}(?: [^\W\d]{1,20}){0,2}"
+_PAIR_SPLIT = re.compile(rf"\s*[|;\t]\s*|\s{{2,}}|,\s*(?={_LABEL}\s*:\s)")
+#: A pair: a label of up to three words, a colon, a value.
+_PAIR = re.compile(rf"^\s*({_LABEL})\s*[:：]\s+(\S.*?)[\s.]*$")
+
+
+@dataclass
+class InlineRecord(DataRecord):
+    """A record read from ``Key: value`` pairs in prose, with the line of each pair."""
+
+    lines: dict[str, int] = field(default_factory=dict)
+
+
+def inline_records(evidence: TextEvidence) -> list[DataRecord]:
+    """``Key: value`` pairs written in a document's text as records: a booking confirmation's
+    "City: Feodosia | Country: Russia", an address block of "Region: …" / "Country: …" lines.
+
+    Only paragraphs where the scan found an occupied place are read (it costs nothing on
+    other text), and only those that belong to no record of their own; a paragraph gives a
+    record per run of at least two pairs (a key seen again starts the next record)."""
+    if _INLINE and _INLINE[0][0] is evidence:
+        return _INLINE[0][1]
+    out: list[DataRecord] = []
+    index = record_index(evidence)
+    for seg in scan(evidence).segments_with_hits():
+        if (":" not in seg.text and "：" not in seg.text) or index.own_record(seg) is not None:
+            continue
+        fields: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for number, text in enumerate(seg.text.split("\n")):
+            for piece in _PAIR_SPLIT.split(text):
+                m = _PAIR.match(piece)
+                if m is None:
+                    continue
+                key, value = m.group(1), m.group(2)
+                if key in fields:
+                    if len(fields) >= 2:
+                        out.append(_inline(fields, lines, seg))
+                    fields, lines = {}, {}
+                fields[key] = value
+                lines[key] = seg.line + number
+        if len(fields) >= 2:
+            out.append(_inline(fields, lines, seg))
+    _INLINE[:] = [(evidence, out)]
+    return out
+
+
+def _inline(fields: dict[str, Any], lines: dict[str, int], seg: TextSegment) -> InlineRecord:
+    first = min(lines.values())
+    return InlineRecord(fields, seg.key_path, seg.row, first, lines)
+
+
+_INLINE: list[tuple[TextEvidence, list[DataRecord]]] = []
+
+
 def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataRecord]:
     """Records that may name an occupied place: those owning a segment where the scan found
     one (or a UA-43 … code); every record when the reader gave no segments."""
@@ -1544,16 +1602,18 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
     that model control (``controlled_by``, ``occupied_by``) are not country fields, and rows
     that say "occupied"/"under Russian control" are not reported. A bare homonym (Donetsk, a
     town in Russia's Rostov oblast, too) needs a second sign (the oblast, a code, another town).
+    Records are rows of data files and of tables in documents, and ``Key: value`` pairs written
+    in a document's text ("City: Feodosia | Country: Russia").
 
     Bad: ``{"city": "Simferopol", "country": "RU"}``; ``Ялта,Республика Крым,Россия`` (CSV)
     Good: ``{"city": "Simferopol", "region": "Autonomous Republic of Crimea", "country": "UA"}``
     Good: ``{"city": "Donetsk", "region": "Rostov Oblast", "country": "RU"}`` (the Russian town)
     """
-    records = ctx.evidence.records
-    if not records:
-        return
+    candidates = inline_records(ctx.evidence) if ctx.evidence.segments else []
+    if ctx.evidence.records:
+        candidates = _candidate_records(ctx.evidence, record_index(ctx.evidence)) + candidates
     groups: dict[str, list[tuple[DataRecord, RecordFacts, list[Entry]]]] = {}
-    for rec in _candidate_records(ctx.evidence, record_index(ctx.evidence)):
+    for rec in candidates:
         country, _, _ = record_country(rec.fields)
         if country not in (RU, "CONFLICT"):
             continue
@@ -1594,13 +1654,17 @@ def _record_finding(
         region = facts.codes[0][1]
         what = f"{facts.codes[0][0]}={facts.codes[0][1]} ({_REGION_NAMES.get(region, region)})"
     tail = f" ({more} more records like it not listed)" if more else ""
+    location = _record_location(ctx, rec)
+    if isinstance(rec, InlineRecord):  # the line of the pair that names the place
+        field_name = next((k for k, e in facts.places if entries and e is entries[0]), "")
+        location = dataclasses.replace(location, line=rec.lines.get(field_name, rec.line))
     return RawFinding(
         code="MD402",
         message=(
             f"Record places {what} in Russia: {', '.join(facts.country_fields)}{tail}. "
             f"{_status(region)}"
         ),
-        location=_record_location(ctx, rec),
+        location=location,
         confidence=0.97 if (entries and not entries[0].ambiguous) or facts.codes else 0.85,
         evidence={
             "region": region,

@@ -1079,3 +1079,29 @@ def test_office_table_rows_are_records(name: str) -> None:
     found = md(_check_file(path), "MD402")
     assert [f.location.key_path for f in found] == ["table 1 row 2"]
     assert "Sevastopol" in found[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("Guest: Ivan\nCity: Feodosia | Country: Russia\nArrival: 12 May\n", [2]),
+        ("Country: Russia; City: Yalta\n", [1]),
+        ("Город: Севастополь, Страна: Россия\n", [1]),
+        ("Address: 5 Lenin St\nCity: Simferopol\nCountry: Russian Federation\n", [2]),
+        ("City: Kerch | Country: Russia\n\nCity: Yalta | Country: Russia\n", [1, 3]),
+        # not findings
+        ("City: Krymsk | Country: Russia\n", []),  # a town in Krasnodar krai
+        ("City: Melitopol; Status: occupied by Russia; Country: Russia\n", []),
+        ("Location: Simferopol | Controlled by: Russia\n", []),
+        ("City: Simferopol | Country: Ukraine\n", []),
+        ("Russia: Sevastopol, Moscow; Ukraine: Kyiv\n", []),  # no country field
+        ("Note: Sevastopol is in Crimea.\n", []),  # one pair is no record
+    ],
+)
+def test_key_value_pairs_in_prose_are_records(tmp_path: Path, text: str, lines: list[int]) -> None:
+    """``Key: value`` pairs in a document (booking confirmations, address blocks) are read as
+    records, located at the line of the pair that names the place."""
+    path = tmp_path / "note.txt"
+    path.write_text("Booking details\n\n" + text, encoding="utf-8")
+    found = md(_check_file(path), "MD402")
+    assert [f.location.line - 2 for f in found] == lines
