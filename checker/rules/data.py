@@ -1214,12 +1214,15 @@ def inline_records(evidence: TextEvidence) -> list[DataRecord]:
     out: list[DataRecord] = []
     index = record_index(evidence)
     for seg in scan(evidence).segments_with_hits():
-        if (":" not in seg.text and "：" not in seg.text) or index.own_record(seg) is not None:
+        text = seg.text
+        if text.count(":") + text.count("：") < 2 or index.own_record(seg) is not None:
             continue
         fields: dict[str, Any] = {}
         lines: dict[str, int] = {}
-        for number, text in enumerate(seg.text.split("\n")):
-            for piece in _PAIR_SPLIT.split(text):
+        for number, line in enumerate(text.split("\n")):
+            if ":" not in line and "：" not in line:
+                continue
+            for piece in _PAIR_SPLIT.split(line):
                 m = _PAIR.match(piece)
                 if m is None:
                     continue
