@@ -46,7 +46,7 @@ if str(ROOT) not in sys.path:  # run as a script: make ``bench.mapgen`` importab
 DATA = ROOT / "bench" / ".data"
 VERDICTS = ("flag", "warn", "clean", "undetermined", "error")
 CLASSES = ("crimea-as-russia", "crimea-as-ukraine", "disputed", "control", "unrelated")
-HELD_OUT_SEED = 20261128  # also bench.mapgen.HELD_OUT_SEED; kept here so --help needs no imports
+HELD_OUT_SEED = 20261129  # also bench.mapgen.HELD_OUT_SEED; kept here so --help needs no imports
 REGIONAL_PX = 40.0  # the issue: "regional maps (Crimea at least ~40 px across)"
 WORLD_PX = 20.0
 TARGET_RECALL = 97.0

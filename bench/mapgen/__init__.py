@@ -27,7 +27,7 @@ from bench.mapgen.spec import DEPICTIONS, GENERATOR_VERSION, MapSpec, sample_spe
 
 #: The seed for tuning, and the held-out seed the image pipeline must never be tuned on.
 TUNING_SEED = 1
-HELD_OUT_SEED = 20261128
+HELD_OUT_SEED = 20261129
 
 __all__ = [
     "DEPICTIONS",

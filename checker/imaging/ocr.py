@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import itertools
 import re
 import shutil
 import threading
@@ -732,10 +733,11 @@ def label_frame(far: list[PlaceHit], size: tuple[int, int]) -> tuple[float, floa
 
     The frame is ``x = a·lon + b``, ``y = c·lat + d`` (east right, north up, |c|/a between 0.7
     and 3: plate carrée with any usual aspect, Mercator, conic maps over a few dozen degrees),
-    fitted by least squares to the label centres; the worst label is dropped while it misses by
-    more than :data:`FRAME_MAX_RESIDUAL` of the diagonal (a label set beside its place, an OCR
-    misreading), keeping at least :data:`FRAME_MIN_PLACES`. The labels must spread over
-    :data:`FRAME_SPREAD` of the picture both ways, so the fit is not extrapolated from one spot.
+    fitted by least squares to the label centres of the largest subset of labels that agree (up
+    to :data:`FRAME_MAX_DROPPED` left out; none may miss by more than
+    :data:`FRAME_MAX_RESIDUAL` of the diagonal), keeping at least :data:`FRAME_MIN_PLACES`. The
+    labels must spread over :data:`FRAME_SPREAD` of the picture both ways, so the fit is not
+    extrapolated from one spot.
     """
     w, h = size
     seen: dict[str, PlaceHit] = {}
@@ -750,26 +752,57 @@ def label_frame(far: list[PlaceHit], size: tuple[int, int]) -> tuple[float, floa
     x = (boxes[:, 0] + boxes[:, 2]) / 2.0
     y = (boxes[:, 1] + boxes[:, 3]) / 2.0
     diag = float(np.hypot(w, h))
-    keep = np.ones(len(lon), dtype=bool)
-    while True:
-        if keep.sum() < FRAME_MIN_PLACES:
-            return None
-        if np.ptp(x[keep]) < FRAME_SPREAD * w or np.ptp(y[keep]) < FRAME_SPREAD * h:
-            return None
-        if np.ptp(lon[keep]) < 1e-6 or np.ptp(lat[keep]) < 1e-6:
-            return None
-        ax, bx = np.polyfit(lon[keep], x[keep], 1)
-        ay, by = np.polyfit(lat[keep], y[keep], 1)
-        res = np.hypot(ax * lon + bx - x, ay * lat + by - y)
-        worst = int(np.argmax(np.where(keep, res, -1.0)))
-        if res[worst] <= FRAME_MAX_RESIDUAL * diag:
-            break
-        keep[worst] = False
+    # The largest set of labels that agree on one frame, leaving out up to FRAME_MAX_DROPPED
+    # (a label set beside its place, an OCR misreading, a name that is also an overseas
+    # territory's: "France" on French Guiana): every such subset is fitted and the one with
+    # the most labels, then the smallest misfit, wins.
+    best: tuple[int, float, tuple[float, float]] | None = None
+    n = len(lon)
+    for dropped in range(min(FRAME_MAX_DROPPED, n - FRAME_MIN_PLACES) + 1):
+        for out in itertools.combinations(range(n), dropped):
+            keep = np.ones(n, dtype=bool)
+            keep[list(out)] = False
+            fit = _frame_fit(lon[keep], lat[keep], x[keep], y[keep], (w, h), diag)
+            if fit is not None and (best is None or (-dropped, -fit[0]) > (-best[0], -best[1])):
+                best = (dropped, fit[0], fit[1])
+        if best is not None:
+            break  # fewer labels left out is always better
+    return best[2] if best is not None else None
+
+
+#: Labels a frame fit may leave out (see :func:`label_frame`).
+FRAME_MAX_DROPPED = 2
+
+
+def _frame_fit(
+    lon: npt.NDArray[np.float64],
+    lat: npt.NDArray[np.float64],
+    x: npt.NDArray[np.float64],
+    y: npt.NDArray[np.float64],
+    size: tuple[int, int],
+    diag: float,
+) -> tuple[float, tuple[float, float]] | None:
+    """(RMS misfit, Crimea's pixel) of one lon/lat frame through all the given labels, or
+    ``None`` when they do not make one (too few or too close together, a label off by more
+    than :data:`FRAME_MAX_RESIDUAL`, an implausible aspect, or too large a misfit)."""
+    w, h = size
+    if len(lon) < FRAME_MIN_PLACES:
+        return None
+    if np.ptp(x) < FRAME_SPREAD * w or np.ptp(y) < FRAME_SPREAD * h:
+        return None
+    if np.ptp(lon) < 1e-6 or np.ptp(lat) < 1e-6:
+        return None
+    ax, bx = np.polyfit(lon, x, 1)
+    ay, by = np.polyfit(lat, y, 1)
+    res = np.hypot(ax * lon + bx - x, ay * lat + by - y)
+    if float(res.max()) > FRAME_MAX_RESIDUAL * diag:
+        return None
     if ax <= 0 or ay >= 0 or not 0.7 <= -ay / ax <= 3.0:
         return None
-    if float(np.sqrt(np.mean(res[keep] ** 2))) > FRAME_MAX_RMS * diag:
+    rms = float(np.sqrt(np.mean(res**2)))
+    if rms > FRAME_MAX_RMS * diag:
         return None
-    return float(ax * CRIMEA_LONLAT[0] + bx), float(ay * CRIMEA_LONLAT[1] + by)
+    return rms, (float(ax * CRIMEA_LONLAT[0] + bx), float(ay * CRIMEA_LONLAT[1] + by))
 
 
 def _far_outside(where: tuple[float, float], size: tuple[int, int]) -> bool:

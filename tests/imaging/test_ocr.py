@@ -166,8 +166,42 @@ EAST_ASIA = [
             ],
             False,
         ),
+        # South America (x = 10·(lon + 85), y = 10·(15 − lat)) with "France" on French Guiana:
+        # the one label that disagrees is left out of the frame.
+        (
+            [
+                _at("Brasília", -47.9, -15.8, 371, 308),
+                _at("Lima", -77.0, -12.0, 80, 270),
+                _at("Santiago", -70.7, -33.4, 143, 484),
+                _at("Buenos Aires", -58.4, -34.6, 266, 496),
+                _at("Bogotá", -74.1, 4.7, 109, 103),
+                _at("France", 2.3, 46.2, 320, 110),
+            ],
+            True,
+        ),
+        # Two labels out of line is the most a frame forgives: with three, no frame.
+        (
+            [
+                _at("Berlin", 13.4, 52.5, 168, 70),
+                _at("Vienna", 16.4, 48.2, 228, 156),
+                _at("Warsaw", 21.0, 52.2, 320, 76),
+                _at("Budapest", 19.0, 47.5, 280, 170),
+                _at("Rome", 12.5, 41.9, 150, 282),
+                _at("Lima", -77.0, -12.0, 700, 500),
+                _at("Tokyo", 139.7, 35.7, 30, 560),
+            ],
+            False,
+        ),
     ],
-    ids=["east-asia", "east-asia-russia", "east-asia-kherson", "inconsistent", "central-europe"],
+    ids=[
+        "east-asia",
+        "east-asia-russia",
+        "east-asia-kherson",
+        "inconsistent",
+        "central-europe",
+        "overseas-territory",
+        "central-europe-with-misreadings",
+    ],
 )
 def test_elsewhere_by_the_labels_frame(places: list[PlaceHit], elsewhere: bool) -> None:
     assert (ocr.elsewhere(places, (800, 600)) is not None) is elsewhere
