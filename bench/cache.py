@@ -123,7 +123,7 @@ def _salts(cache_dir: Path) -> set[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="files in the tree (1000)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (3)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measurement (5)")
     args = parser.parse_args(argv)
 
     marker = TREE / f".files-{args.files}"

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from checker import __version__
 from checker.model import FileReport
+from checker.reporters._common import dumps_indented
 from checker.reporters.base import Reporter, Summary
 
 
@@ -24,4 +24,4 @@ class JsonReporter(Reporter):
             "summary": summary.to_dict(),
         }
         # One write: json.dump would make a write call per token (slow on a pipe).
-        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps_indented(doc) + "\n")

@@ -24,7 +24,6 @@ get a note-level notification with the reason.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -33,7 +32,13 @@ from urllib.parse import quote
 
 from checker import __version__
 from checker.model import FileReport, Finding, Location, Severity, Verdict
-from checker.reporters._common import PROJECT_URL, jsonable, relative_path, rule_url
+from checker.reporters._common import (
+    PROJECT_URL,
+    dumps_indented,
+    jsonable,
+    relative_path,
+    rule_url,
+)
 from checker.reporters.base import Reporter, Summary
 
 if TYPE_CHECKING:
@@ -218,7 +223,7 @@ class SarifReporter(Reporter):
             },
         }
         doc = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        out.write(dumps_indented(doc) + "\n")
 
     def _descriptor(self, rule: Rule) -> dict[str, Any]:
         from checker.profiles import severity_for
