@@ -10,6 +10,8 @@ wall time of ``--runs`` fresh ``mapcheck check TREE --format json --no-ocr`` pro
 (a) ``--no-cache``: every file is read and checked;
 (b) with the cache, after one run that filled it (the "second run over an unchanged tree");
 
+the runs of (a) and (b) alternate, so both meet the machine in the same states;
+
 and a/b, the speed-up, in wall time and in CPU time (user + system of the process: unlike wall
 time it does not grow when other work shares the machine). The cache lives in a temporary folder
 (``MAPCHECK_CACHE_DIR``), so the working tree's own cache is left alone. Python's bytecode is
@@ -145,8 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         fill, status, files, _ = timed(base, env)
         print(f"fill the cache (first run):   {fill:8.2f} s  ({files} files, exit {status})")
         salts = _salts(Path(cache_dir))
-        cold_runs = [timed([*base, "--no-cache"], env) for _ in range(args.runs)]
-        warm_runs = [timed(base, env) for _ in range(args.runs)]
+        # Interleaved, so that both see the machine in the same states (a shared machine's
+        # speed drifts over a minute; all cold runs first would compare different minutes).
+        cold_runs, warm_runs = [], []
+        for _ in range(args.runs):
+            cold_runs.append(timed([*base, "--no-cache"], env))
+            warm_runs.append(timed(base, env))
         if _salts(Path(cache_dir)) != salts:
             print(
                 "note: mapcheck's own files changed during the run, which invalidates the cache;"

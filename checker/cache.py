@@ -53,6 +53,8 @@ MAX_ENTRIES = 50_000
 #: Seconds a writer waits for another process's transaction before giving up on one entry.
 BUSY_TIMEOUT_S = 30.0
 #: Error messages the engine gives for conditions of the moment, not of the content.
+#: Remembered content hashes up to this many are read in one query when a run starts.
+BULK_HASHES = 20_000
 #: Seconds after its last change before a file's content hash is remembered by its times.
 RACY_S = 2.0
 _TRANSIENT = ("no such file", "permission denied", "is a directory", "ran out of memory")
@@ -274,6 +276,9 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self._db: sqlite3.Connection | None = None
+        #: Remembered content hashes by path (:meth:`_known_hash`), and whether that is all.
+        self._hashes: dict[str, tuple[Any, ...]] | None = None
+        self._all_hashes = False
         try:
             self._db = self._open()
         except sqlite3.OperationalError:
@@ -342,6 +347,7 @@ class ResultCache:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
             self._db = None
+        self._hashes, self._all_hashes = None, False
         stamp = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
         for suffix in ("", "-wal", "-shm"):
             part = Path(str(self.path) + suffix)
@@ -361,17 +367,9 @@ class ResultCache:
         same clock tick could leave its times as they were."""
         where = os.path.abspath(path)
         stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        if self._db is not None:
-            try:
-                row = self._db.execute(
-                    "SELECT size, mtime_ns, ctime_ns, inode, sha256 FROM file_hashes"
-                    " WHERE path = ?",
-                    (where,),
-                ).fetchone()
-            except sqlite3.Error:
-                row = None
-            if row is not None and tuple(row[:4]) == stamp:
-                return str(row[4])
+        row = self._known_hash(where)
+        if row is not None and tuple(row[:4]) == stamp:
+            return str(row[4])
         with open(path, "rb") as fh:  # read-only, streamed: no second copy in memory
             digest = hashlib.file_digest(fh, "sha256").hexdigest()
         settled = time.time_ns() - st.st_mtime_ns > RACY_S * 1e9
@@ -381,7 +379,32 @@ class ResultCache:
                     "INSERT OR REPLACE INTO file_hashes VALUES (?, ?, ?, ?, ?, ?)",
                     (where, *stamp, digest),
                 )
+                if self._hashes is not None:
+                    self._hashes[where] = (*stamp, digest)
         return digest
+
+    def _known_hash(self, where: str) -> tuple[Any, ...] | None:
+        """(size, mtime_ns, ctime_ns, inode, sha256) remembered for a path. A small table is
+        read whole at the first call (one query instead of one per file of a walk)."""
+        if self._db is None:
+            return None
+        try:
+            if self._hashes is None:
+                self._hashes = {}
+                (count,) = self._db.execute("SELECT COUNT(*) FROM file_hashes").fetchone()
+                if count <= BULK_HASHES:
+                    rows = self._db.execute("SELECT * FROM file_hashes")
+                    self._hashes = {r[0]: tuple(r[1:]) for r in rows}
+                    self._all_hashes = True
+            if self._all_hashes:
+                return self._hashes.get(where)
+            row = self._db.execute(
+                "SELECT size, mtime_ns, ctime_ns, inode, sha256 FROM file_hashes WHERE path = ?",
+                (where,),
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return tuple(row) if row is not None else None
 
     def get(self, key: str) -> tuple[bool, FileReport | None]:
         """(found, report); a stored ``None`` means "skipped: not a format mapcheck reads"."""

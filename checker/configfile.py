@@ -34,7 +34,6 @@ allowed; the command line reports it and exits 2.
 from __future__ import annotations
 
 import configparser
-import difflib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -378,6 +377,8 @@ def _override(item: Mapping[str, Any], where: str, label: str) -> PathOverride:
 
 def _did_you_mean(word: str, choices: Iterable[str]) -> str:
     options = list(choices)
+    import difflib  # only for an error message
+
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     if not close:
         close = difflib.get_close_matches(word.replace("_", "-"), options, n=1, cutoff=0.6)

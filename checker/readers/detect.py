@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 
 from checker.readers.base import ReaderError, Source
 
@@ -234,6 +233,8 @@ def _sniff_json_seq(text: str) -> bool:
 
 
 def _sniff_zip(source: Source) -> tuple[str, str]:
+    import zipfile  # here: most runs meet no archive, and zipfile is slow to import
+
     try:
         if source.data is not None:
             zf = zipfile.ZipFile(io.BytesIO(source.data))

@@ -414,10 +414,14 @@ def _age(path: Path, seconds: float = 60.0) -> None:
     os.utime(path, (when, when))
 
 
+@pytest.mark.parametrize("bulk", [True, False], ids=["read-whole", "one-query-per-file"])
 def test_unchanged_files_are_not_read_again(
-    tmp_path: Path, bad_copy: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, bad_copy: Path, monkeypatch: pytest.MonkeyPatch, bulk: bool
 ) -> None:
-    """The content hash is remembered by the file's times: a hit reads nothing."""
+    """The content hash is remembered by the file's times: a hit reads nothing (whether the
+    remembered hashes are few enough to be read at once or not)."""
+    if not bulk:
+        monkeypatch.setattr(cache_mod, "BULK_HASHES", 0)
     _age(bad_copy)
     config = Config(cache_dir=tmp_path / "cache")
     first = run([bad_copy], config)
