@@ -135,6 +135,16 @@ EAST_ASIA = [
     _at("Hong Kong", 114.2, 22.3, 192, 452),
 ]
 
+#: Labels of a map of Central Europe (x = 20·(lon − 5), y = 20·(56 − lat)): its frame reaches
+#: Crimea.
+CENTRAL_EUROPE = [
+    _at("Berlin", 13.4, 52.5, 168, 70),
+    _at("Vienna", 16.4, 48.2, 228, 156),
+    _at("Warsaw", 21.0, 52.2, 320, 76),
+    _at("Budapest", 19.0, 47.5, 280, 170),
+    _at("Rome", 12.5, 41.9, 150, 282),
+]
+
 
 @pytest.mark.parametrize(
     ("places", "elsewhere"),
@@ -155,17 +165,8 @@ EAST_ASIA = [
             ],
             True,
         ),
-        # A map of Central Europe whose frame reaches Crimea (x = 20·(lon − 5), y = 20·(56 − lat)).
-        (
-            [
-                _at("Berlin", 13.4, 52.5, 168, 70),
-                _at("Vienna", 16.4, 48.2, 228, 156),
-                _at("Warsaw", 21.0, 52.2, 320, 76),
-                _at("Budapest", 19.0, 47.5, 280, 170),
-                _at("Rome", 12.5, 41.9, 150, 282),
-            ],
-            False,
-        ),
+        # A map of Central Europe whose frame reaches Crimea.
+        (CENTRAL_EUROPE, False),
         # South America (x = 10·(lon + 85), y = 10·(15 − lat)) with "France" on French Guiana:
         # the one label that disagrees is left out of the frame.
         (
@@ -182,11 +183,7 @@ EAST_ASIA = [
         # Two labels out of line is the most a frame forgives: with three, no frame.
         (
             [
-                _at("Berlin", 13.4, 52.5, 168, 70),
-                _at("Vienna", 16.4, 48.2, 228, 156),
-                _at("Warsaw", 21.0, 52.2, 320, 76),
-                _at("Budapest", 19.0, 47.5, 280, 170),
-                _at("Rome", 12.5, 41.9, 150, 282),
+                *CENTRAL_EUROPE,
                 _at("Lima", -77.0, -12.0, 700, 500),
                 _at("Tokyo", 139.7, 35.7, 30, 560),
             ],
