@@ -461,6 +461,7 @@ def test_a_just_written_file_is_hashed_every_time(
 ) -> None:
     """A file changed moments ago may change again within the same clock tick: its hash is
     not remembered by its times (racy-git), only its report by its content."""
+    monkeypatch.setattr(cache_mod, "RACY_S", 3600.0)  # "moments ago" even on a slow machine
     counter = Counter(monkeypatch)
     config = Config(cache_dir=tmp_path / "cache")
     run([bad_copy], config)
