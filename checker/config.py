@@ -179,7 +179,7 @@ class Config:
         folder ``walk_root`` is matched relative to that folder instead, so that checking
         ``/elsewhere/site`` still leaves out ``/elsewhere/site/node_modules``.
         """
-        patterns = self.exclude + (DEFAULT_EXCLUDES if self.default_excludes else ())
+        patterns = self._exclude_patterns()
         if not patterns:
             return False
         rel = self.relative_path(path)
@@ -187,28 +187,29 @@ class Config:
             rel = relative_to(path, walk_root)
         return rel is not None and _any_glob(patterns).match(rel) is not None
 
+    def _exclude_patterns(self) -> tuple[str, ...]:
+        return self.exclude + (DEFAULT_EXCLUDES if self.default_excludes else ())
+
     def walk_excluder(
         self, folder: str | os.PathLike[str], walk_root: str | os.PathLike[str]
     ) -> Callable[[str], bool]:
         """``is_excluded`` for the entries of one folder met while walking ``walk_root``, by
         name: the folder's relative path is worked out once, not once per file."""
-        patterns = self.exclude + (DEFAULT_EXCLUDES if self.default_excludes else ())
+        patterns = self._exclude_patterns()
         if not patterns:
             return lambda name: False
         regex = _any_glob(patterns)
-        prefix: str | None = None
         for base in (self.root if self.root is not None else os.getcwd(), walk_root):
             if os.path.abspath(folder) == os.path.abspath(base):
                 prefix = ""
-            else:
-                rel = relative_to(folder, base)
-                prefix = None if rel is None else rel + "/"
-            if prefix is not None:
                 break
-        if prefix is None:
-            return lambda name: False
-        found = prefix
-        return lambda name: regex.match(found + name) is not None
+            rel = relative_to(folder, base)
+            if rel is not None:
+                prefix = rel + "/"
+                break
+        else:
+            return lambda name: False  # outside both: nothing is excluded (as is_excluded)
+        return lambda name: regex.match(prefix + name) is not None
 
     def for_path(self, path: str | os.PathLike[str]) -> Config:
         """The settings for one file: matching overrides applied, ``enable`` resolved.

@@ -93,7 +93,7 @@ def _run(source: Source, config: Config, explicit: bool) -> FileReport | None:
     cache (:mod:`checker.cache`) when ``config.cache_dir`` is set.
     """
     config = config.for_path(source.name)
-    if config.use_cache and config.cache_dir is not None and config.evidence_dir is None:
+    if _cached(config):
         from checker.cache import cached_run
 
         compute = functools.partial(_run_uncached, source, config, explicit)
@@ -105,11 +105,17 @@ def answered(source: Source, config: Config, explicit: bool) -> tuple[bool, File
     """``(True, report)`` when the result cache answers for ``source``, else ``(False, None)``:
     :mod:`checker.parallel` uses it to keep such files out of its workers."""
     config = config.for_path(source.name)
-    if config.use_cache and config.cache_dir is not None and config.evidence_dir is None:
+    if _cached(config):
         from checker.cache import lookup
 
         return lookup(source, config, named=explicit)
     return False, None
+
+
+def _cached(config: Config) -> bool:
+    """Whether reports are answered from the result cache (never when evidence pictures are to
+    be written: a cached report would write none)."""
+    return config.use_cache and config.cache_dir is not None and config.evidence_dir is None
 
 
 def _run_uncached(source: Source, config: Config, explicit: bool) -> FileReport | None:

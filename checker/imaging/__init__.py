@@ -419,8 +419,7 @@ def _svg_ukraine(decision: ImageDecision, svg: SvgInfo) -> None:
         reasons=[held.reason(), *(f"from the picture alone: {r}" for r in crimea.reasons[:1])],
         evidence={**crimea.evidence, "svg_ukraine_share": round(held.share, 3)},
     )
-    if decision.elsewhere is not None:
-        decision.elsewhere = None
+    decision.elsewhere = None  # the file's own Ukraine element puts it in this region
 
 
 def _undetermined_reasons(decision: ImageDecision) -> tuple[list[str], list[str]]:

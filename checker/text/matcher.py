@@ -25,7 +25,6 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from checker.readers.base import TextSegment
 from checker.text.guards import (
@@ -37,7 +36,7 @@ from checker.text.guards import (
     in_quotes,
     years_before,
 )
-from checker.text.lexicon import Lexicon, Phrase, StemFinder, load
+from checker.text.lexicon import Lexicon, Phrase, StemFinder
 from checker.text.normalize import fold
 from checker.text.prescan import Hit, Prescan
 
@@ -101,12 +100,6 @@ class TextMatch:
         return REPORTAGE if self.reportage else self.code
 
 
-@cache
-def default_matcher() -> Matcher:
-    """A matcher over the shipped lexicon (built once per process)."""
-    return Matcher(load())
-
-
 class Matcher:
     """Finds and judges phrases in text segments."""
 
@@ -122,20 +115,15 @@ class Matcher:
 
     def analyse(self, segments: Sequence[TextSegment]) -> list[TextMatch]:
         """Every match in the segments, in document order."""
-        return self.analyse_document(segments)[0]
-
-    def analyse_document(self, segments: Sequence[TextSegment]) -> tuple[list[TextMatch], bool]:
-        """:meth:`analyse`, and whether the text holds the word ``mapcheck`` (in any ASCII letter
-        case) that every inline suppression directive starts with."""
-        matches, directive, _ = self.analyse_all(segments)
-        return matches, directive
+        return self.analyse_all(segments)[0]
 
     def analyse_all(
         self, segments: Sequence[TextSegment]
     ) -> tuple[list[TextMatch], bool, list[tuple[int, int, int]] | None]:
-        """:meth:`analyse_document`, and every occurrence of the ``extra`` literals as
-        (literal index, start, end) in the segments' texts joined by one character
-        (``None`` when they were not looked for)."""
+        """:meth:`analyse`; whether the text holds the word ``mapcheck`` (in any ASCII letter
+        case) that every inline suppression directive starts with; and every occurrence of the
+        ``extra`` literals as (literal index, start, end) in the segments' texts joined by one
+        character (``None`` when they were not looked for)."""
         if not segments:
             return [], False, None
         text = "\n".join([seg.text for seg in segments])
