@@ -42,6 +42,8 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the repository's bench/ and tests/ helpers
+    sys.path.insert(0, str(ROOT))
 SAMPLES = ROOT / "samples"
 REF = ROOT / "reference_boundaries"
 
@@ -940,45 +942,10 @@ def good_regions_csv(out: Path) -> Sample:
     )
 
 
-def _pdf(pages: Iterable[Iterable[str]]) -> bytes:
-    """A minimal PDF 1.4 with a text layer (Helvetica, ASCII text), one page per item."""
-    objects: list[bytes] = [b"", b""]  # 1: catalog, 2: page tree (filled in below)
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")  # 3
-    kids = []
-    for lines in pages:
-        ops = ["BT", "/F1 12 Tf", "72 720 Td", "16 TL"]
-        for text in lines:
-            safe = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            ops.append(f"({safe}) Tj T*")
-        ops.append("ET")
-        stream = "\n".join(ops).encode("ascii")
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-        content = len(objects)
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            b"/Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % content
-        )
-        kids.append(len(objects))
-    objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
-    refs = " ".join(f"{k} 0 R" for k in kids).encode("ascii")
-    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, len(kids))
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 def bad_report_pdf(out: Path) -> Sample:
-    out.write_bytes(_pdf(REPORT_PAGES))
+    from tests._pdf import write_pdf
+
+    out.write_bytes(write_pdf(REPORT_PAGES))
     return Sample(
         file="bad/grain-report.pdf",
         format="pdf",
@@ -1008,7 +975,6 @@ SOURCE_MAPGEN = (
 
 
 def _mapgen_picture(out: Path, depiction: str) -> str:
-    sys.path.insert(0, str(ROOT))
     from bench.mapgen import encode, render, sample_spec
 
     seed, index = PICTURE_SPECS[depiction]

@@ -16,6 +16,7 @@ from checker.config import Config
 from checker.engine import check_file
 from checker.model import FileReport, Verdict
 from checker.readers.base import EmbeddedImage
+from tests._pdf import write_pdf
 from tests.web.conftest import draw_maps
 
 
@@ -31,44 +32,8 @@ Pictures = dict[str, tuple[bytes, tuple[int, int]]]
 
 def pdf(pages: list[Page]) -> bytes:
     """A PDF: per page, lines of text (Helvetica) and optionally one JPEG drawn below them."""
-    objects: list[bytes] = [b"", b"", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-    kids = []
-    for lines, jpeg, (w, h) in pages:
-        ops = ["BT /F1 11 Tf 40 800 Td 14 TL"]
-        ops += [f"({t}) Tj T*" for t in lines]
-        ops.append("ET")
-        resources = b"/Font << /F1 3 0 R >>"
-        if jpeg is not None:
-            objects.append(
-                b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
-                b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n%s\nendstream"
-                % (w, h, len(jpeg), jpeg)
-            )
-            resources += b" /XObject << /Im1 %d 0 R >>" % len(objects)
-            ops.append(f"q 500 0 0 {500 * h // w} 40 100 cm /Im1 Do Q")
-        stream = "\n".join(ops).encode("latin-1")
-        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
-        objects.append(
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << %s >> "
-            b"/Contents %d 0 R >>" % (resources, len(objects))
-        )
-        kids.append(len(objects))
-    objects[0] = b"<< /Type /Catalog /Pages 2 0 R >>"
-    refs = b" ".join(b"%d 0 R" % k for k in kids)
-    objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, len(kids))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    pictures = {i: (jpeg, size) for i, (_, jpeg, size) in enumerate(pages) if jpeg is not None}
+    return write_pdf([lines for lines, _, _ in pages], pictures)
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from checker.model import Category, FileReport, Finding, Location, Severity, Verdict
 from checker.rules.registry import Rule
+from tests._pdf import write_pdf
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -228,38 +229,6 @@ def _map_pixel(x: int, y: int) -> tuple[int, int, int]:
     return (240, 210, 60) if x < 120 else (200, 40, 40)
 
 
-def pdf_bytes(lines: list[str]) -> bytes:
-    """A one-page PDF with a real text layer (Helvetica), written by hand."""
-    ops = ["BT", "/F1 12 Tf", "14 TL", "72 720 Td"]
-    for line in lines:
-        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        ops.append(f"({escaped}) Tj T*")
-    ops.append("ET")
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
-
-
 PROSE = (
     "# Holiday guide\n\n"
     "Our tour starts in Kyiv and goes south.\n"
@@ -300,7 +269,7 @@ def make_inputs(folder: Path) -> dict[str, Path]:
         'd="M120 0 H200 V100 H120 Z M90 100 H120 V120 H90 Z"><title>Russia</title></path>'
         '<path id="UA" fill="#fc0" d="M0 0 H120 V100 H0 Z"><title>Ukraine</title></path></svg>',
     )
-    put("guide.pdf", pdf_bytes(["Holiday guide", "The last stop is Simferopol, Russia."]))
+    put("guide.pdf", write_pdf([["Holiday guide", "The last stop is Simferopol, Russia."]]))
     put("guide.md", PROSE)
     put("guide.txt", PROSE.replace("# ", ""))
     put(
