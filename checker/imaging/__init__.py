@@ -200,7 +200,10 @@ def _read_labels(
     # miss the legend and the place names.
     lines = ocr.read_lines(loaded.rgb)
     result = ocr.OcrResult(lines=lines)
-    result.labels = ocr.conceding_labels(lines, name, config)
+    result.labels, dropped = ocr.confirmed(
+        loaded.rgb, ocr.conceding_labels(lines, name, config), name, config
+    )
+    notes.extend(dropped)
     result.legend = ocr.legend_terms(lines)
     result.disputed = ocr.disputed_terms(lines)
     result.places = ocr.place_hits(lines)

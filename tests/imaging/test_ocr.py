@@ -69,10 +69,67 @@ def test_label_over_two_lines() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "fixed"),
-    [("Республика Крьм", "Республика Крым"), ("Pеспублика", "Республика"), ("Kherson", "Kherson")],
+    [
+        ("Республика Крьм", "Республика Крым"),
+        ("Pеспублика", "Республика"),
+        ("Kherson", "Kherson"),
+        # Tesseract's all-Latin readings of Крым / Крим at 9 px.
+        ("Республика Kpbim", "Республика Крым"),
+        ("Республіка Kpim", "Республіка Крим"),
+        ("Crimea (Russia)", "Crimea (Russia)"),
+        ("Kprim", "Kprim"),
+        # "Autonomous" misread must not leave a conceding "Republic of Crimea" behind.
+        ("Futonemeus Republic of Crimea", "Autonomous Republic of Crimea"),
+        ("Автономиа Республіка Крим", "Автономна Республіка Крим"),
+        ("Astronomy of Crimea", "Astronomy of Crimea"),
+    ],
 )
 def test_ocr_corrections(raw: str, fixed: str) -> None:
     assert ocr.correct(raw) == fixed
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "kept"),
+    [
+        # Read again with its surroundings, the label turns out to be Ukraine's name.
+        ("Republic of Crimea", "Autonomous Republic of Crimea", False),
+        ("Crimea (Russia)", "Crimea (Russia-occupied)", False),
+        # The same reading, clutter around it, a worse reading or nothing: the label stands.
+        ("Republic of Crimea", "Republic of Crimea", True),
+        ("Republic of Crimea", "ж Republic of Crimea =", True),
+        ("Республика Крым", "Республика Кр", True),
+        ("Crimea (Russia)", None, True),
+    ],
+)
+def test_labels_confirmed_in_context(
+    first: str, again: str | None, kept: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ocr, "reread", lambda rgb, box: again)
+    hits = ocr.conceding_labels([line(first)], "m.png", Config())
+    assert hits
+    rgb = np.zeros((20, 20, 3), dtype=np.uint8)
+    got, notes = ocr.confirmed(rgb, hits, "m.png", Config())
+    assert bool(got) is kept
+    assert bool(notes) is not kept
+
+
+@pytest.mark.parametrize(
+    ("boxes", "word"),
+    [
+        # "Russia" at 8 px: anti-aliasing runs it into two marks, "Rus" and "sia".
+        ([(225, 219, 235, 227), (241, 219, 252, 227)], True),
+        # Three letters in a row.
+        ([(10, 10, 15, 18), (16, 10, 21, 18), (22, 11, 27, 18)], True),
+        # Two narrow marks side by side (a river bend, the tip of a spit): not a word.
+        ([(10, 10, 14, 18), (15, 10, 19, 18)], False),
+        # A lone mark.
+        ([(10, 10, 20, 18)], False),
+    ],
+)
+def test_marks_standing_in_words(boxes: list[tuple[int, int, int, int]], word: bool) -> None:
+    got = ocr._in_words(np.asarray(boxes, dtype=np.int64))
+    assert (len(got) == len(boxes)) is word
+    assert len(got) in (0, len(boxes))
 
 
 def test_legend_terms() -> None:
@@ -242,6 +299,26 @@ def test_conceding_label_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     # Without OCR the same map is clean (its colours are right).
     quiet = check_file(path, Config(ocr=False))
     assert quiet.verdict is Verdict.CLEAN
+
+
+@needs_ocr
+def test_small_lettering_on_a_fill_is_read() -> None:
+    # A close-up in the bench's style: 8–9 px labels on a grey land fill, a dark coastline.
+    # Read from a black-and-white cut of the strokes, and cropped to the "words" of three or
+    # more marks, tesseract read only one name of these.
+    img = Image.new("RGB", (640, 480), (244, 244, 244))
+    draw = ImageDraw.Draw(img)
+    draw.polygon([(40, 60), (600, 40), (620, 300), (300, 420), (60, 330)], fill=(209, 209, 209))
+    draw.line([(40, 60), (600, 40), (620, 300), (300, 420), (60, 330), (40, 60)], fill=(90, 90, 90))
+    font = maps._font(9)
+    names = {"Russia": (230, 120), "Simferopol": (270, 250), "Yevpatoriia": (150, 200)}
+    names |= {"Sevastopol": (190, 300), "Feodosiia": (450, 230)}
+    for text, (x, y) in names.items():
+        draw.ellipse([x - 6, y + 3, x - 3, y + 6], fill=(0, 0, 0))
+        draw.text((x, y), text, fill=(0, 0, 0), font=font)
+    got = " ".join(ln.text for ln in ocr.read_lines(np.asarray(img)))
+    read = [name for name in names if name in got]
+    assert "Russia" in read and len(read) >= 4, got
 
 
 @needs_ocr
