@@ -79,6 +79,11 @@ LINE_PRESENT = 0.6
 LINE_ABSENT = 0.2
 #: Minimum number of usable transects for a line probe to say anything.
 MIN_TRANSECTS = 4
+#: A faint line (ΔE76 from the fill) counts where the fill beside it is this even (ΔE76).
+FAINT_LINE_DE = 10.0
+#: A dashed line's gaps: their strongest trace at most this share of the dashes' (median).
+DASH_GAP_SHARE = 0.4
+FAINT_EVEN_DE = 4.0
 
 #: A conservative core of the mainland areas Russia has occupied continuously since 2014/2022
 #: (left-bank Kherson, southern Zaporizhzhia, south-eastern Donetsk, most of Luhansk), drawn well
@@ -771,13 +776,25 @@ def probe_line(
     prof = srgb_to_lab(rgb[sy, sx])  # (transects, samples, 3)
     ends = np.concatenate([prof[:, :2], prof[:, -2:]], axis=1)
     # Fill colour at both ends: land on both sides of the boundary.
-    land = np.asarray(np.all(delta_e76(ends, fill) <= 15.0, axis=1), dtype=bool)
-    hit_px = np.asarray(delta_e76(prof[:, 2:-2], fill) > 20.0, dtype=bool)
+    end_de = delta_e76(ends, fill)
+    land = np.asarray(np.all(end_de <= 15.0, axis=1), dtype=bool)
+    # A drawn line differs from the fill by more than 20 ΔE76; a faint one (white on light
+    # grey: 17 ΔE) by more than 10 where the fill on both sides is even (within 4 ΔE).
+    centre_de = delta_e76(prof[:, 2:-2], fill)
+    even = np.all(end_de <= FAINT_EVEN_DE, axis=1)
+    hit_px = np.asarray(
+        (centre_de > 20.0) | ((centre_de > FAINT_LINE_DE) & even[:, None]), dtype=bool
+    )
     hits = np.asarray(hit_px.any(axis=1), dtype=bool)[land]
     probe = LineProbe(key=key, transects=int(land.sum()), hits=int(hits.sum()))
     if len(hits):
         runs = 1 + int(np.sum(np.diff(hits.astype(np.int8)) != 0))
         probe.dashed = 0.25 <= probe.fraction <= 0.8 and runs >= 6
+        if probe.dashed:
+            # Between dashes the fill shows clean; a faint solid line that the transects catch
+            # only now and then leaves a trace in the misses too.
+            peak = centre_de.max(axis=1)[land]
+            probe.dashed = bool(np.median(peak[~hits]) <= DASH_GAP_SHARE * np.median(peak[hits]))
     line_px = rgb[sy[:, 2:-2], sx[:, 2:-2]][hit_px & land[:, None]]
     if len(line_px):
         probe.line_hex = hex_colour(np.median(line_px.astype(np.float64), axis=0).tolist())

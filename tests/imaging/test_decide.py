@@ -30,6 +30,7 @@ from checker.imaging.decide import (
     delta_e2000,
     dilate,
     erode,
+    probe_line,
     srgb_to_lab,
 )
 from tests.imaging import maps
@@ -393,3 +394,50 @@ def test_annexation_border_table(
     assert annexation_border(decision) is expected
     decision.crimea_px = 30.0  # lines are read on regional maps only
     assert annexation_border(decision) is False
+
+
+def _line_picture(colour: tuple[int, int, int], pattern: str, jpeg: bool = True) -> np.ndarray:
+    """A 400×200 grey (#d0d0d0) field with a 1-px horizontal line at y = 100 drawn as
+    ``pattern``: ``solid``, ``dashed`` (8 px on, 6 off), ``broken`` (solid but for a gap every
+    40 px, where rivers and labels cross it) or ``none``; JPEG-compressed like a web graphic."""
+    img = Image.new("RGB", (400, 200), (208, 208, 208))
+    px = img.load()
+    assert px is not None
+    for x in range(400):
+        on = {
+            "solid": True,
+            "dashed": x % 14 < 8,
+            "broken": x % 40 >= 6,
+            "none": False,
+        }[pattern]
+        if on:
+            px[x, 100] = colour
+    if not jpeg:
+        return np.asarray(img)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=75)
+    return np.asarray(Image.open(buf).convert("RGB"))
+
+
+@pytest.mark.parametrize(
+    ("colour", "pattern", "state", "dashed"),
+    [
+        ((40, 40, 40), "solid", "present", False),
+        ((40, 40, 40), "dashed", "present", True),
+        ((40, 40, 40), "none", "absent", False),
+        # White on light grey (ΔE76 17 before JPEG): a border all the same.
+        ((255, 255, 255), "solid", "present", False),
+        ((255, 255, 255), "broken", "present", False),
+        ((255, 255, 255), "none", "absent", False),
+    ],
+)
+def test_probe_line_reads_faint_and_dashed_lines(
+    colour: tuple[int, int, int], pattern: str, state: str, dashed: bool
+) -> None:
+    rgb = _line_picture(colour, pattern)
+    line = np.array([[20.0, 100.5], [380.0, 100.5]])
+    fill = srgb_to_lab(np.array([[208, 208, 208]], np.uint8))[0]
+    probe = probe_line(rgb, [line], fill.tolist(), 2, "test")
+    assert probe.transects >= 50
+    assert probe.state == state, probe.to_dict()
+    assert probe.dashed is dashed, probe.to_dict()
