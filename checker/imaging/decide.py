@@ -255,6 +255,12 @@ class ReferenceGeometry:
     points: dict[str, tuple[float, float]]
 
 
+#: Countries sampled together as "the countries around" (ISO 3166-1 alpha-2).
+OTHER_COUNTRIES = frozenset({"RO", "MD", "BG", "TR", "BY", "GE", "PL", "SK", "HU"})
+#: The countries around share one fill (a map that singles one country out) when their
+#: dominant colour covers at least this share of them.
+OTHERS_SHARED = 0.75
+
 _REF_LOCK = threading.Lock()
 _REF: ReferenceGeometry | None = None
 
@@ -326,8 +332,19 @@ def _build_reference() -> ReferenceGeometry:
     # "ukraine" is not in the picture (Russian-style maps fill these oblasts whole).
     near = shapely.union(fine["UA-65"], fine["UA-23"])
     ukraine_near = shapely.difference(near, Polygon(OCCUPIED_CORE).buffer(0.3)).buffer(-shrink)
+    # The other countries around the Black Sea and Ukraine: on a map that singles one country
+    # out, they share the "everyone else" fill.
+    others = shapely.union_all(
+        [
+            g.simplify(0.01)
+            for g, p in _load("neighbours.geojson")
+            if p.get("iso_a2") in OTHER_COUNTRIES
+        ]
+    )
+    others = shapely.clip_by_rect(others, 20.0, 39.0, 46.0, 56.0).buffer(-2 * shrink)
     samples = {
         "crimea": crimea.simplify(0.002).buffer(-shrink),
+        "others": others,
         "mainland": mainland,
         "ukraine": ukraine_free,
         "ukraine-near": ukraine_near,
@@ -1136,6 +1153,20 @@ def _assess_crimea(
         )
     ukraine_like = d_ua is not None and d_ua <= SAME_DE and (d_sea is None or d_sea >= DIFF_DE)
     if ru is None and ua is not None and ukraine_like:
+        cut_off = _cut_off_at_perekop(decision, crimea_px)
+        if cut_off:
+            return Assessment(
+                "crimea",
+                RUSSIA,
+                round(0.65 * _size_factor(crimea_px), 3),
+                [
+                    f"Crimea's fill is like Ukraine's ({crimea.dominant.hex} vs "
+                    f"{ua.dominant.hex}, ΔE {d_ua or 0:.1f}), but {cut_off}; Russia is not in "
+                    "the picture"
+                ],
+                basis="lines",
+                evidence=ev,
+            )
         return Assessment(
             "crimea",
             UKRAINE,
@@ -1147,6 +1178,34 @@ def _assess_crimea(
             basis="colour",
             evidence=ev,
         )
+    others = samples.get("others")
+    if (
+        ru is None
+        and ua is not None
+        and others is not None
+        and others.dominant.share >= OTHERS_SHARED
+        and d_ua is not None
+        and (d_sea is None or d_sea >= SAME_DE)
+    ):
+        d_others = de(c, others.lab)
+        d_ua_others = de(ua.lab, others.lab)
+        if d_others <= SAME_DE and min(d_ua, d_ua_others) >= max(DIFF_DE, 2 * d_others + 4):
+            # A map that singles Ukraine out (or fills the countries around alike) and gives
+            # Crimea the others' fill: Crimea is drawn as not Ukraine's.
+            ev["delta_e"]["crimea_others"] = round(d_others, 2)
+            return Assessment(
+                "crimea",
+                RUSSIA,
+                round(0.7 * _size_factor(crimea_px), 3),
+                [
+                    f"Crimea is drawn in the fill of the countries around ({crimea.dominant.hex} "
+                    f"vs {others.dominant.hex}, ΔE {d_others:.1f}), not in Ukraine's "
+                    f"({ua.dominant.hex}, ΔE {d_ua:.1f}): the map leaves Crimea out of Ukraine; "
+                    "Russia is not in the picture"
+                ],
+                basis="colour",
+                evidence=ev,
+            )
     mainland = samples.get("mainland")
     if ru is not None and ua is None and mainland is not None and d_ru is not None:
         # A close-up without unoccupied Ukraine: the occupied mainland across Perekop stands in
@@ -1386,6 +1445,30 @@ def _assess_third_colour(
         ],
         basis="colour",
         evidence=ev,
+    )
+
+
+def _cut_off_at_perekop(decision: ImageDecision, crimea_px: float) -> str:
+    """Why the borders drawn set Crimea apart from Ukraine as another country, or ``""``: a
+    solid line across the Perekop isthmus, none down the Kerch Strait, and no other oblast
+    border drawn (with them, the line would be Crimea's own regional outline) nor the four
+    oblasts' border with the rest of Ukraine (Russia's claimed line, judged elsewhere)."""
+    if crimea_px < LINES_MIN_PX:
+        return ""
+    states = {k: p.state for k, p in decision.lines.items()}
+    perekop = decision.lines.get("perekop")
+    if (
+        perekop is None
+        or perekop.state != "present"
+        or perekop.dashed
+        or states.get("kerch") != "absent"
+        or states.get("oblast", "unreadable") != "absent"
+        or states.get("claimed", "unreadable") == "present"
+    ):
+        return ""
+    return (
+        "a border is drawn across the Perekop isthmus, separating Crimea from Ukraine, and none "
+        "down the Kerch Strait, while no other oblast border is drawn"
     )
 
 

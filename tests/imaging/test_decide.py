@@ -11,6 +11,7 @@ import dataclasses
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,6 +26,7 @@ from checker.imaging.decide import (
     Assessment,
     ImageDecision,
     LineProbe,
+    _cut_off_at_perekop,
     annexation_border,
     decide,
     delta_e2000,
@@ -441,3 +443,70 @@ def test_probe_line_reads_faint_and_dashed_lines(
     assert probe.transects >= 50
     assert probe.state == state, probe.to_dict()
     assert probe.dashed is dashed, probe.to_dict()
+
+
+#: West of Russia: Crimea, Ukraine's south-west, Moldova, Romania, Bulgaria, Turkey's coast.
+WEST_OF_RUSSIA = (27.0, 41.0, 35.0, 47.5)
+TEAL = (44, 203, 163)
+
+
+@pytest.mark.parametrize(
+    ("style", "outcome"),
+    [
+        # Ukraine singled out; Crimea in the grey of every other country: left out of Ukraine.
+        (Style(ukraine=TEAL, russia=GREY, others=GREY, crimea=GREY), RUSSIA),
+        # Ukraine singled out with Crimea.
+        (Style(ukraine=TEAL, russia=GREY, others=GREY), UKRAINE),
+        # Another country singled out: Ukraine, Crimea and the rest share the grey (Crimea is
+        # not set apart from Ukraine; never "left out of Ukraine").
+        (Style(ukraine=GREY, russia=GREY, others=GREY), UKRAINE),
+        # Crimea in a colour of its own: not the others' fill.
+        (Style(ukraine=TEAL, russia=GREY, others=GREY, crimea=RED), UNDETERMINED),
+    ],
+    ids=["crimea-in-the-others-fill", "crimea-with-ukraine", "all-grey", "third-colour"],
+)
+def test_crimea_against_the_countries_around(style: Style, outcome: str) -> None:
+    reg, size = projection(WEST_OF_RUSSIA, 800)
+    d = decide(render(style, reg, size), reg)
+    assert "russia" not in d.samples
+    assert d.crimea.outcome == outcome, d.crimea.reasons
+
+
+@pytest.mark.parametrize(
+    ("lines", "crimea_px", "cut_off"),
+    [
+        # Solid at Perekop, nothing down the Kerch Strait, no oblast borders: another country.
+        ({"perekop": (1.0,), "kerch": (0.0,), "oblast": (0.0,), "claimed": (0.0,)}, 120.0, True),
+        # Oblast borders drawn too: Crimea's own regional outline.
+        ({"perekop": (1.0,), "kerch": (0.0,), "oblast": (0.9,), "claimed": (0.0,)}, 120.0, False),
+        # A dashed line at Perekop: the disputed style, not a state border.
+        (
+            {"perekop": (0.6, True), "kerch": (0.0,), "oblast": (0.0,), "claimed": (0.0,)},
+            120.0,
+            False,
+        ),
+        # A line down the Kerch Strait as well, or none read there: not settled.
+        ({"perekop": (1.0,), "kerch": (0.9,), "oblast": (0.0,), "claimed": (0.0,)}, 120.0, False),
+        ({"perekop": (1.0,), "kerch": (None,), "oblast": (0.0,), "claimed": (0.0,)}, 120.0, False),
+        # No line at Perekop.
+        ({"perekop": (0.0,), "kerch": (0.0,), "oblast": (0.0,), "claimed": (0.0,)}, 120.0, False),
+        # Russia's claimed line drawn: judged by the annexation-border rule instead.
+        ({"perekop": (1.0,), "kerch": (0.0,), "oblast": (0.0,), "claimed": (0.9,)}, 120.0, False),
+        # Crimea too small to read lines.
+        ({"perekop": (1.0,), "kerch": (0.0,), "oblast": (0.0,), "claimed": (0.0,)}, 30.0, False),
+    ],
+)
+def test_crimea_cut_off_at_perekop(
+    lines: dict[str, tuple[Any, ...]], crimea_px: float, cut_off: bool
+) -> None:
+    decision = ImageDecision(
+        width=800,
+        height=600,
+        registration=None,
+        crimea=Assessment("crimea", UNDETERMINED, 0.0),
+        mainland=Assessment("mainland", UNDETERMINED, 0.0),
+        crimea_px=crimea_px,
+    )
+    for key, spec in lines.items():
+        decision.lines[key] = _probe(key, *spec)
+    assert bool(_cut_off_at_perekop(decision, crimea_px)) is cut_off
