@@ -392,6 +392,24 @@ def test_prescan_without_the_automaton_gives_the_same_findings() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yalta, Russia. Kiev.",
+        "Крым, Россия. Kiev. Крим.",
+        "\U0001f30d Крым 😀 — Kiev, «Ялта».",  # four-byte characters before the hits
+        "Крым \ud800 Kiev \udfff Ялта",  # lone surrogates have no UTF-8 form of their own
+    ],
+)
+def test_prescan_hits_are_character_offsets(text: str) -> None:
+    """The automaton reads UTF-8 bytes; its hits must still point at the characters."""
+    prescan = Matcher(load()).prescan
+    stems = [prescan.stems[h.stem] for h in prescan.hits(text) if h.stem >= 0]
+    found = [fold(text[h.start : h.end]) for h in prescan.hits(text) if h.stem >= 0]
+    assert found == stems
+    assert {"kiev", "крым", "ялт"} & set(found)
+
+
 # --- evaluation on the labelled corpus -----------------------------------------------------------
 
 
