@@ -110,7 +110,7 @@ class Matcher:
         self.stems = sorted({stem for stem, _ in lexicon.triggers})
         self.prescan = Prescan(self.stems, extra)
         self.all_targets = frozenset(lexicon.targets())
-        self._plans: dict[tuple[int, tuple[str, ...]], list[_Target]] = {}
+        self._plans: dict[tuple[int, tuple[str, ...]], tuple[list[_Target], int]] = {}
         self._folded_stems = StemFinder(self.stems)
 
     def analyse(self, segments: Sequence[TextSegment]) -> list[TextMatch]:
@@ -188,14 +188,15 @@ class Matcher:
             return sorted(found.values(), key=_match_order)
         return list(found.values())
 
-    def _plan(self, stem: int, scripts: tuple[str, ...]) -> list[_Target]:
-        """The rules worth trying around a hit of trigger stem ``stem`` (cached)."""
+    def _plan(self, stem: int, scripts: tuple[str, ...]) -> tuple[list[_Target], int]:
+        """The rules worth trying around a hit of trigger stem ``stem``, and the most words any
+        of them may have before the stem's word (cached)."""
         key = (stem, scripts)
         plan = self._plans.get(key)
         if plan is None:
             lex = self.lex
             text = self.stems[stem]
-            plan = []
+            targets: list[_Target] = []
             for code, script in sorted(lex.stem_targets.get(text, ())):
                 if script not in scripts:
                     continue
@@ -203,7 +204,8 @@ class Matcher:
                 if tagged is not None:
                     lead = lex.lead(code, script, text)
                     first = lex.first_chars(code, script)
-                    plan.append((code, script, lead, tagged[0], tagged[1], first))
+                    targets.append((code, script, lead, tagged[0], tagged[1], first))
+            plan = (targets, max((t[2] for t in targets), default=0))
             self._plans[key] = plan
         return plan
 
@@ -215,16 +217,23 @@ class Matcher:
         out: list[tuple[Phrase, int, int]] = []
         tried: set[tuple[str, str, int]] = set()
         size = len(folded)
+        # Overlapping hits ("Crimea" and "Crimean", "Севастопол" and "Севастополь") share
+        # their word starts: found once per position.
+        starts_at: dict[tuple[int, int], list[int]] = {}
         for hit in hits:
             pos = hit.start - lo
             if not 0 <= pos < size:
                 continue
-            plan = self._plan(hit.stem, scripts)
+            plan, most = self._plan(hit.stem, scripts)
             if not plan:
                 continue
-            starts = _word_starts_before(folded, pos, max(t[2] for t in plan))
+            starts = starts_at.get((pos, most))
+            if starts is None:
+                starts = starts_at[pos, most] = _word_starts_before(folded, pos, most)
+            if not starts:
+                continue
             for code, script, lead, pattern, phrases, first in plan:
-                for start in starts[-(lead + 1) :]:
+                for start in starts[-(lead + 1) :] if lead + 1 < len(starts) else starts:
                     if first is not None and folded[start] not in first:
                         continue  # no phrase of the rule starts with this character
                     key = (code, script, start)

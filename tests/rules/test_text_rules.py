@@ -332,6 +332,22 @@ def test_fold_fast_path_equals_the_reference() -> None:
         assert len(fold(text)) == len(text)
 
 
+def test_mixed_word_quick_check_misses_no_letter_of_a_third_script() -> None:
+    """``_has_mixed_word`` rules out letters of a third script with a faster class first:
+    every character the slow class finds must be in the fast one."""
+    from checker.text import normalize
+
+    missed = [
+        ch
+        for ch in map(chr, range(0x110000))
+        if normalize._OTHER_LETTER.match(ch) and not normalize._BEYOND.match(ch)
+    ]
+    assert missed == []
+    assert normalize._has_mixed_word("kрым")  # Latin k, Cyrillic рым
+    assert normalize._has_mixed_word("kαрым")  # apart, a Greek letter between
+    assert not normalize._has_mixed_word("kiev «крым» — αβ")
+
+
 # --- the lexicon ---------------------------------------------------------------------------------
 
 
