@@ -126,11 +126,14 @@ class Matcher:
         character (``None`` when they were not looked for)."""
         if not segments:
             return [], False, None
-        text = "\n".join([seg.text for seg in segments])
+        texts = [seg.text for seg in segments]
+        text = "\n".join(texts)
         hits, directive, extras = self.prescan.scan_all(text)
         if not hits:
             return [], directive, extras
-        starts = [0, *itertools.accumulate(len(seg.text) + 1 for seg in segments)][:-1]
+        # Where each segment starts in ``text``: running sums of length + 1, at C speed.
+        steps = map(_PLUS_ONE, map(len, texts))
+        starts = list(itertools.accumulate(steps, initial=0))[:-1]
         doc = _Document(text, segments, starts)
         out: list[TextMatch] = []
         seen: dict[str, int] = {}
@@ -449,6 +452,8 @@ _WORD = re.compile(r"[^\W_]+")
 #: Longer runs of letters are no word of any phrase (bounds the look-back on junk input).
 _LONGEST_WORD = 40
 
+
+_PLUS_ONE = (1).__add__
 
 _LATIN = ("latin",)
 _BOTH = ("latin", "cyrillic")
