@@ -236,6 +236,11 @@ def verdict_for(findings: tuple[Finding, ...], undetermined: bool) -> Verdict:
 
 def _jsonable(value: Any) -> Any:
     """Evidence may hold numpy scalars or tuples; make it plain JSON."""
+    kind = type(value)  # the plain types first (see reporters._common.jsonable)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

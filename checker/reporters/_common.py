@@ -37,6 +37,15 @@ def display_path(path: str, root: Path | None) -> str:
 def jsonable(value: Any) -> Any:
     """Plain JSON values: numpy scalars unwrapped, tuples as lists, NaN and infinities as
     strings (strict JSON has no NaN), anything else as its string."""
+    # The plain types first, by exact type: a report is nearly all of them, and the ABC check
+    # of ``Mapping`` costs more than the rest of the walk.
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is dict:
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -110,7 +110,7 @@ class Matcher:
         self.stems = sorted({stem for stem, _ in lexicon.triggers})
         self.prescan = Prescan(self.stems, extra)
         self.all_targets = frozenset(lexicon.targets())
-        self._plans: dict[tuple[int, tuple[str, ...]], list[_Target]] = {}
+        self._plans: dict[tuple[int, tuple[str, ...]], tuple[list[_Target], int]] = {}
         self._folded_stems = StemFinder(self.stems)
 
     def analyse(self, segments: Sequence[TextSegment]) -> list[TextMatch]:
@@ -126,11 +126,14 @@ class Matcher:
         character (``None`` when they were not looked for)."""
         if not segments:
             return [], False, None
-        text = "\n".join([seg.text for seg in segments])
+        texts = [seg.text for seg in segments]
+        text = "\n".join(texts)
         hits, directive, extras = self.prescan.scan_all(text)
         if not hits:
             return [], directive, extras
-        starts = [0, *itertools.accumulate(len(seg.text) + 1 for seg in segments)][:-1]
+        # Where each segment starts in ``text``: running sums of length + 1, at C speed.
+        steps = map(_PLUS_ONE, map(len, texts))
+        starts = list(itertools.accumulate(steps, initial=0))[:-1]
         doc = _Document(text, segments, starts)
         out: list[TextMatch] = []
         seen: dict[str, int] = {}
@@ -188,14 +191,15 @@ class Matcher:
             return sorted(found.values(), key=_match_order)
         return list(found.values())
 
-    def _plan(self, stem: int, scripts: tuple[str, ...]) -> list[_Target]:
-        """The rules worth trying around a hit of trigger stem ``stem`` (cached)."""
+    def _plan(self, stem: int, scripts: tuple[str, ...]) -> tuple[list[_Target], int]:
+        """The rules worth trying around a hit of trigger stem ``stem``, and the most words any
+        of them may have before the stem's word (cached)."""
         key = (stem, scripts)
         plan = self._plans.get(key)
         if plan is None:
             lex = self.lex
             text = self.stems[stem]
-            plan = []
+            targets: list[_Target] = []
             for code, script in sorted(lex.stem_targets.get(text, ())):
                 if script not in scripts:
                     continue
@@ -203,7 +207,8 @@ class Matcher:
                 if tagged is not None:
                     lead = lex.lead(code, script, text)
                     first = lex.first_chars(code, script)
-                    plan.append((code, script, lead, tagged[0], tagged[1], first))
+                    targets.append((code, script, lead, tagged[0], tagged[1], first))
+            plan = (targets, max((t[2] for t in targets), default=0))
             self._plans[key] = plan
         return plan
 
@@ -215,16 +220,23 @@ class Matcher:
         out: list[tuple[Phrase, int, int]] = []
         tried: set[tuple[str, str, int]] = set()
         size = len(folded)
+        # Overlapping hits ("Crimea" and "Crimean", "Севастопол" and "Севастополь") share
+        # their word starts: found once per position.
+        starts_at: dict[tuple[int, int], list[int]] = {}
         for hit in hits:
             pos = hit.start - lo
             if not 0 <= pos < size:
                 continue
-            plan = self._plan(hit.stem, scripts)
+            plan, most = self._plan(hit.stem, scripts)
             if not plan:
                 continue
-            starts = _word_starts_before(folded, pos, max(t[2] for t in plan))
+            starts = starts_at.get((pos, most))
+            if starts is None:
+                starts = starts_at[pos, most] = _word_starts_before(folded, pos, most)
+            if not starts:
+                continue
             for code, script, lead, pattern, phrases, first in plan:
-                for start in starts[-(lead + 1) :]:
+                for start in starts[-(lead + 1) :] if lead + 1 < len(starts) else starts:
                     if first is not None and folded[start] not in first:
                         continue  # no phrase of the rule starts with this character
                     key = (code, script, start)
@@ -440,6 +452,8 @@ _WORD = re.compile(r"[^\W_]+")
 #: Longer runs of letters are no word of any phrase (bounds the look-back on junk input).
 _LONGEST_WORD = 40
 
+
+_PLUS_ONE = (1).__add__
 
 _LATIN = ("latin",)
 _BOTH = ("latin", "cyrillic")

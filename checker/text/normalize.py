@@ -104,6 +104,9 @@ _MIXED_DIRECT = re.compile(r"[\u0400-\u04ff](?:(?<=[a-z][\u0400-\u04ff])|[a-z])"
 #: A letter of neither script, and a Latin and a Cyrillic letter with only such letters
 #: between them.
 _OTHER_LETTER = re.compile(r"[^\W\d_a-z\u0400-\u04ff]")
+#: Every letter ``_OTHER_LETTER`` finds is one of these (all but ASCII other than capitals,
+#: Cyrillic, and quotation marks, ellipsis and numero sign), a class twice as fast to test.
+_BEYOND = re.compile("[^\x00-\x40\x5b-\x7f\u0400-\u04ff\u00ab\u00bb\u201c-\u201e\u2026\u2116]")
 _MIXED_APART = re.compile(
     r"[a-z][^\W\d_a-z\u0400-\u04ff]+[\u0400-\u04ff]|[\u0400-\u04ff][^\W\d_a-z\u0400-\u04ff]+[a-z]"
 )
@@ -115,6 +118,8 @@ def _has_mixed_word(text: str) -> bool:
     with only letters of a third script between them."""
     if _MIXED_DIRECT.search(text) is not None:
         return True
+    if _BEYOND.search(text) is None:
+        return False  # no letter of a third script (the class below is slow to test)
     return _OTHER_LETTER.search(text) is not None and _MIXED_APART.search(text) is not None
 
 

@@ -332,6 +332,22 @@ def test_fold_fast_path_equals_the_reference() -> None:
         assert len(fold(text)) == len(text)
 
 
+def test_mixed_word_quick_check_misses_no_letter_of_a_third_script() -> None:
+    """``_has_mixed_word`` rules out letters of a third script with a faster class first:
+    every character the slow class finds must be in the fast one."""
+    from checker.text import normalize
+
+    missed = [
+        ch
+        for ch in map(chr, range(0x110000))
+        if normalize._OTHER_LETTER.match(ch) and not normalize._BEYOND.match(ch)
+    ]
+    assert missed == []
+    assert normalize._has_mixed_word("kрым")  # Latin k, Cyrillic рым
+    assert normalize._has_mixed_word("kαрым")  # apart, a Greek letter between
+    assert not normalize._has_mixed_word("kiev «крым» — αβ")
+
+
 # --- the lexicon ---------------------------------------------------------------------------------
 
 
@@ -390,6 +406,24 @@ def test_prescan_without_the_automaton_gives_the_same_findings() -> None:
     assert [(m.code, m.column) for m in fast.analyse(segments)] == [
         (m.code, m.column) for m in slow.analyse(segments)
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Yalta, Russia. Kiev.",
+        "Крым, Россия. Kiev. Крим.",
+        "\U0001f30d Крым 😀 — Kiev, «Ялта».",  # four-byte characters before the hits
+        "Крым \ud800 Kiev \udfff Ялта",  # lone surrogates have no UTF-8 form of their own
+    ],
+)
+def test_prescan_hits_are_character_offsets(text: str) -> None:
+    """The automaton reads UTF-8 bytes; its hits must still point at the characters."""
+    prescan = Matcher(load()).prescan
+    stems = [prescan.stems[h.stem] for h in prescan.hits(text) if h.stem >= 0]
+    found = [fold(text[h.start : h.end]) for h in prescan.hits(text) if h.stem >= 0]
+    assert found == stems
+    assert {"kiev", "крым", "ялт"} & set(found)
 
 
 # --- evaluation on the labelled corpus -----------------------------------------------------------
