@@ -273,6 +273,8 @@ def _shaded(strokes: npt.NDArray[np.int16], keep: npt.NDArray[np.bool_]) -> npt.
 MAX_LETTER_PX = 40
 #: Fewer letter-shaped marks standing in words than this: the picture has no lettering.
 MIN_LETTERS = 3
+#: Ink filling more of its box than this is a legend swatch, not a letter.
+SWATCH_FILL = 0.93
 #: Two marks side by side stand for a word when together they are this many times as wide as
 #: the first is high (three letters' width).
 WORD_PAIR_WIDTH = 2.0
@@ -298,7 +300,8 @@ def _letter_like(
     bb = np.array([(b[1].start, b[0].start, b[1].stop, b[0].stop) for b in boxes], dtype=np.int64)
     w, h = bb[:, 2] - bb[:, 0], bb[:, 3] - bb[:, 1]
     line = (w > MAX_LETTER_PX) & (w > 6 * h)
-    blob = (h >= 6) & (w >= 6) & (area > 0.85 * h * w)  # swatches; bold letters reach 0.7
+    # Swatches are solid; bold Cyrillic letters ("и", "ж" at 14 px) fill up to 0.9 of their box.
+    blob = (h >= 6) & (w >= 6) & (area > SWATCH_FILL * h * w)
     keep = (area >= 3) & (h <= MAX_LETTER_PX) & ~line & ~blob
     # A single letter: 5–40 px high, not much wider than high, neither a dot nor a slab.
     fill = area / np.maximum(1, h * w)
@@ -850,7 +853,7 @@ WIDE_PLACES = frozenset({"x:Russia"})
 FRAME_MIN_PLACES = 3
 FRAME_MAX_RMS = 0.08
 FRAME_MAX_RESIDUAL = 0.15
-FRAME_OUTSIDE = 0.5
+FRAME_OUTSIDE = 0.3
 FRAME_SPREAD = 0.15
 
 

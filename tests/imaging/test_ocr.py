@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from checker import imaging
 from checker.config import Config
@@ -224,6 +224,19 @@ CENTRAL_EUROPE = [
         ),
         # A map of Central Europe whose frame reaches Crimea.
         (CENTRAL_EUROPE, False),
+        # Central Asia (x = 10·(lon − 66), y = 12·(50 − lat)): Crimea 0.4 of the width off
+        # the left edge, outside the picture by more than the fit can be off.
+        (
+            [
+                _at("Tashkent", 69.3, 41.3, 33, 104),
+                _at("Kabul", 69.2, 34.5, 32, 186),
+                _at("Delhi", 77.2, 28.6, 112, 257),
+                _at("Kathmandu", 85.3, 27.7, 193, 268),
+                _at("Urumqi", 87.6, 43.8, 216, 74),
+                _at("Lhasa", 91.1, 29.65, 251, 244),
+            ],
+            True,
+        ),
         # South America (x = 10·(lon + 85), y = 10·(15 − lat)) with "France" on French Guiana:
         # the one label that disagrees is left out of the frame.
         (
@@ -253,6 +266,7 @@ CENTRAL_EUROPE = [
         "east-asia-kherson",
         "inconsistent",
         "central-europe",
+        "central-asia-crimea-off-the-edge",
         "overseas-territory",
         "central-europe-with-misreadings",
     ],
@@ -460,3 +474,17 @@ def test_a_label_on_a_legend_box_is_not_on_the_fill() -> None:
     lab = [float(v) for v in srgb_to_lab(np.array(fill, dtype=np.uint8))]
     assert _on_fill(rgb, (20, 20, 50, 30), lab)
     assert not _on_fill(rgb, (75, 20, 105, 30), lab)
+
+
+BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
+
+
+@pytest.mark.skipif(not BOLD.exists(), reason="DejaVu Sans Bold is not installed")
+def test_bold_cyrillic_letters_stay_in_the_text_layer() -> None:
+    # Bold "и" and "ж" at 14 px fill 0.85-0.9 of their box: not legend swatches.
+    img = Image.new("L", (360, 60), 235)
+    draw = ImageDraw.Draw(img)
+    draw.text((10, 15), "Бразилия Жиляни", fill=0, font=ImageFont.truetype(str(BOLD), 19))
+    ink = np.asarray(img) < 128
+    layer = np.asarray(ocr.text_layer(img)) < 128
+    assert (layer & ink).sum() >= 0.95 * ink.sum()
