@@ -203,6 +203,7 @@ def _read_labels(
     result.labels, dropped = ocr.confirmed(
         loaded.rgb, ocr.conceding_labels(lines, name, config), name, config
     )
+    result.labels += ocr.completed(loaded.rgb, lines, result.labels, name, config)
     notes.extend(dropped)
     result.legend = ocr.legend_terms(lines)
     result.disputed = ocr.disputed_terms(lines)

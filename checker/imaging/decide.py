@@ -1624,7 +1624,16 @@ def _assess_by_lines(
             basis="lines",
             evidence=ev,
         )
-    if p == "absent" and s == "present" and k != "present":
+    # A trace of a line along the four oblasts' border with the rest of Ukraine, with no other
+    # oblast border drawn, may be Russia's claimed border (the occupied mainland as Russia, and
+    # Crimea joined to it with no line at Perekop): no Perekop line then proves nothing.
+    claimed_trace = (
+        claimed is not None
+        and claimed.transects >= MIN_TRANSECTS
+        and c != "absent"
+        and o != "present"
+    )
+    if p == "absent" and s == "present" and k != "present" and not claimed_trace:
         return Assessment(
             "crimea",
             UKRAINE,

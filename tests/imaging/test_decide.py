@@ -24,8 +24,11 @@ from checker.imaging.decide import (
     UKRAINE,
     UNDETERMINED,
     Assessment,
+    Cluster,
+    ColourSample,
     ImageDecision,
     LineProbe,
+    _assess_by_lines,
     _cut_off_at_perekop,
     annexation_border,
     decide,
@@ -510,3 +513,40 @@ def test_crimea_cut_off_at_perekop(
     for key, spec in lines.items():
         decision.lines[key] = _probe(key, *spec)
     assert bool(_cut_off_at_perekop(decision, crimea_px)) is cut_off
+
+
+def _sample(key: str, rgb: tuple[int, int, int]) -> ColourSample:
+    lab = srgb_to_lab(np.array([rgb], np.uint8))[0]
+    cluster = Cluster(lab=(float(lab[0]), float(lab[1]), float(lab[2])), rgb=rgb, share=1.0)
+    return ColourSample(key=key, pixels=500, clusters=[cluster])
+
+
+@pytest.mark.parametrize(
+    ("claimed", "oblast", "outcome"),
+    [
+        # Russia's recognized border drawn, nothing at Perekop or Kerch, no claimed line: Ukraine.
+        ((0.0,), (0.0,), UKRAINE),
+        # ... but a trace of the four oblasts' border with the rest of Ukraine and no other
+        # oblast border: Crimea may be joined to an occupied mainland drawn as Russia.
+        ((0.44,), (0.0,), UNDETERMINED),
+        # The same trace where oblast borders are drawn too: just an oblast border.
+        ((0.44,), (0.9,), UKRAINE),
+    ],
+)
+def test_no_perekop_line_with_a_claimed_trace(
+    claimed: tuple[float, ...], oblast: tuple[float, ...], outcome: str
+) -> None:
+    decision = ImageDecision(
+        width=800,
+        height=600,
+        registration=None,
+        crimea=Assessment("crimea", UNDETERMINED, 0.0),
+        mainland=Assessment("mainland", UNDETERMINED, 0.0),
+        crimea_px=150.0,
+    )
+    lines = {"perekop": (0.0,), "kerch": (None,), "state": (0.9,), "east": (0.9,)}
+    for key, spec in {**lines, "claimed": claimed, "oblast": oblast}.items():
+        decision.lines[key] = _probe(key, *spec)
+    fill = (192, 216, 232)
+    got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 150.0)
+    assert got.outcome == outcome, got.reasons
