@@ -488,3 +488,35 @@ def test_bold_cyrillic_letters_stay_in_the_text_layer() -> None:
     ink = np.asarray(img) < 128
     layer = np.asarray(ocr.text_layer(img)) < 128
     assert (layer & ink).sum() >= 0.95 * ink.sum()
+
+
+@pytest.mark.parametrize(
+    ("first", "again", "found"),
+    [
+        # Part of a label set over a coastline, read whole the second time.
+        ("of Crimea", "Republic of Crimea", True),
+        ("Крым", "Республика Крым", True),
+        # The second reading says no more, or says Ukraine's name.
+        ("of Crimea", "of Crimea", False),
+        ("Crimea", "Autonomous Republic of Crimea", False),
+        # A second reading that drops the first one's words is not trusted.
+        ("of Crimea", "Republic of Crimes", False),
+    ],
+)
+def test_crimea_labels_completed_in_context(
+    first: str, again: str, found: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[int, int, int, int]] = []
+
+    def reread(rgb: Any, box: tuple[int, int, int, int]) -> str:
+        calls.append(box)
+        return again
+
+    monkeypatch.setattr(ocr, "reread", reread)
+    rgb = np.zeros((20, 20, 3), dtype=np.uint8)
+    lines = [line(first), OcrLine("Kherson", 90.0, (50, 50, 90, 60))]
+    hits = ocr.completed(rgb, lines, [], "m.png", Config())
+    assert bool(hits) is found
+    assert calls == [(0, 0, 10, 10)]  # only the line naming Crimea is read again
+    if found:
+        assert hits[0].text == again and hits[0].via.endswith("(read again)")
