@@ -322,6 +322,18 @@ def test_erode_and_dilate() -> None:
     assert erode(np.zeros((5, 5), bool), 1).sum() == 0
 
 
+def _lines_decision(crimea_px: float) -> ImageDecision:
+    """A decision with nothing assessed yet, for the line-reading rules."""
+    return ImageDecision(
+        width=800,
+        height=600,
+        registration=None,
+        crimea=Assessment("crimea", UNDETERMINED, 0.0),
+        mainland=Assessment("mainland", UNDETERMINED, 0.0),
+        crimea_px=crimea_px,
+    )
+
+
 def _probe(key: str, share: float | None, dashed: bool = False) -> LineProbe:
     """A line probe read over 40 transects with ``share`` of them crossing a line (``None``:
     too few transects to read)."""
@@ -386,14 +398,7 @@ def test_annexation_border_table(
     oblast: tuple[float | None, ...],
     expected: bool,
 ) -> None:
-    decision = ImageDecision(
-        width=800,
-        height=600,
-        registration=None,
-        crimea=Assessment("crimea", UNDETERMINED, 0.0),
-        mainland=Assessment("mainland", UNDETERMINED, 0.0),
-        crimea_px=120.0,
-    )
+    decision = _lines_decision(120.0)
     for key, spec in (("claimed", claimed), ("east", east), ("state", state), ("oblast", oblast)):
         decision.lines[key] = _probe(key, *spec)  # type: ignore[arg-type]
     assert annexation_border(decision) is expected
@@ -502,14 +507,7 @@ def test_crimea_against_the_countries_around(style: Style, outcome: str) -> None
 def test_crimea_cut_off_at_perekop(
     lines: dict[str, tuple[Any, ...]], crimea_px: float, cut_off: bool
 ) -> None:
-    decision = ImageDecision(
-        width=800,
-        height=600,
-        registration=None,
-        crimea=Assessment("crimea", UNDETERMINED, 0.0),
-        mainland=Assessment("mainland", UNDETERMINED, 0.0),
-        crimea_px=crimea_px,
-    )
+    decision = _lines_decision(crimea_px)
     for key, spec in lines.items():
         decision.lines[key] = _probe(key, *spec)
     assert bool(_cut_off_at_perekop(decision, crimea_px)) is cut_off
@@ -536,14 +534,7 @@ def _sample(key: str, rgb: tuple[int, int, int]) -> ColourSample:
 def test_no_perekop_line_with_a_claimed_trace(
     claimed: tuple[float, ...], oblast: tuple[float, ...], outcome: str
 ) -> None:
-    decision = ImageDecision(
-        width=800,
-        height=600,
-        registration=None,
-        crimea=Assessment("crimea", UNDETERMINED, 0.0),
-        mainland=Assessment("mainland", UNDETERMINED, 0.0),
-        crimea_px=150.0,
-    )
+    decision = _lines_decision(150.0)
     lines = {"perekop": (0.0,), "kerch": (None,), "state": (0.9,), "east": (0.9,)}
     for key, spec in {**lines, "claimed": claimed, "oblast": oblast}.items():
         decision.lines[key] = _probe(key, *spec)
