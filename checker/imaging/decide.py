@@ -1675,7 +1675,7 @@ def annexation_border(decision: ImageDecision) -> bool:
         return False
     if claimed.state != "present" or claimed.dashed:
         return False
-    if east.state != "absent":
+    if east.state != "absent" and not _other_style(east, claimed):
         # The Donbas border out of the picture: a near-continuous claimed line with no other
         # oblast border drawn is the claimed border all the same.
         out_of_frame = east.transects < MIN_TRANSECTS
@@ -1708,6 +1708,21 @@ def annexation_border(decision: ImageDecision) -> bool:
     return claimed.fraction >= CLAIMED_STRONG and (
         oblast.dashed or claimed.fraction - oblast.fraction >= 0.4
     )
+
+
+def _other_style(line: LineProbe, border: LineProbe) -> bool:
+    """``line`` is only caught in a lighter, broken style unlike the solid ``border`` (a
+    graticule or river running beside the reference line, not the border itself)."""
+    if not line.dashed or border.dashed or line.fraction >= LINE_PRESENT:
+        return False
+    if line.line_hex is None or border.line_hex is None:
+        return False
+    a, b = (srgb_to_lab(np.array([_rgb(h)], np.uint8))[0] for h in (line.line_hex, border.line_hex))
+    return de(a.tolist(), b.tolist()) >= DIFF_DE
+
+
+def _rgb(hex_colour: str) -> tuple[int, int, int]:
+    return (int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16))
 
 
 #: Share of transects that makes a claimed-border line "near-continuous".

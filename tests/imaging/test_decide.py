@@ -541,3 +541,21 @@ def test_no_perekop_line_with_a_claimed_trace(
     fill = (192, 216, 232)
     got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 150.0)
     assert got.outcome == outcome, got.reasons
+
+
+@pytest.mark.parametrize(
+    ("east_hex", "expected"),
+    [
+        # A light broken line beside the Donbas border (a graticule): the border is not drawn.
+        ("#a9a9a9", True),
+        # The same broken trace in the borders' own colour: a dashed border, drawn.
+        ("#727272", False),
+    ],
+)
+def test_annexation_border_ignores_other_lines_along_donbas(east_hex: str, expected: bool) -> None:
+    decision = _lines_decision(120.0)
+    decision.lines["claimed"] = LineProbe("claimed", 77, 77, line_hex="#747474")
+    decision.lines["state"] = LineProbe("state", 67, 67, line_hex="#727272")
+    decision.lines["oblast"] = LineProbe("oblast", 75, 0)
+    decision.lines["east"] = LineProbe("east", 50, 17, dashed=True, line_hex=east_hex)
+    assert annexation_border(decision) is expected
