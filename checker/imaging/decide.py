@@ -1233,6 +1233,22 @@ def _assess_crimea(
                 basis="colour",
                 evidence=ev,
             )
+    if ru is None and annexation_border(decision):
+        perekop = decision.lines.get("perekop")
+        joined = mainland is not None and de(c, mainland.lab) <= SAME_DE
+        if joined and (perekop is None or perekop.state != "present"):
+            return Assessment(
+                "crimea",
+                RUSSIA,
+                round(0.7 * _size_factor(crimea_px), 3),
+                [
+                    "the border is drawn around Zaporizhzhia and Kherson oblasts (Russia's "
+                    "claimed border) and no other oblast border is, and Crimea lies inside it "
+                    "in the occupied mainland's fill; Russia is not in the picture"
+                ],
+                basis="annexation-border",
+                evidence=ev,
+            )
     if ru is None or ua is None:
         missing = "Russia" if ru is None else "unoccupied Ukraine"
         return undetermined(
@@ -1682,7 +1698,10 @@ def annexation_border(decision: ImageDecision) -> bool:
         no_oblasts = oblast is not None and oblast.state == "absent"
         if not (out_of_frame and no_oblasts and claimed.fraction >= CLAIMED_STRONG):
             return False
-        return state.state == "present"
+        # A close-up of the south with both recognized borders outside the picture: only a
+        # line all along the claimed border, and no other oblast border, is read as it.
+        north_out = state.transects < MIN_TRANSECTS
+        return state.state == "present" or (north_out and claimed.fraction >= CLAIMED_ALONE)
     if state.state == "absent":
         return False
     if state.state != "present" and (
@@ -1727,6 +1746,8 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 
 #: Share of transects that makes a claimed-border line "near-continuous".
 CLAIMED_STRONG = 0.8
+#: ... and that lets it stand for Russia's claimed border with no recognized border in view.
+CLAIMED_ALONE = 0.9
 #: At most this share of transects along the Donbas border crossing a line: "left out".
 DONBAS_MISSING = 0.15
 

@@ -300,9 +300,8 @@ def border_around_occupied_oblasts(ctx: ImageContext) -> Iterator[RawFinding]:
     names = " and ".join("Crimea" if a.area == "crimea" else "the occupied oblasts" for a in areas)
     yield RawFinding(
         code="MI207",
-        message=f"{names[:1].upper()}{names[1:]} are drawn inside Russia's claimed border: "
-        + main.reasons[0]
-        + ".",
+        message=f"{names[:1].upper()}{names[1:]} {'is' if names == 'Crimea' else 'are'} drawn "
+        "inside Russia's claimed border: " + main.reasons[0] + ".",
         location=_location(ctx, main),
         confidence=max(a.confidence for a in areas),
         evidence=_evidence(ctx, main),

@@ -29,6 +29,7 @@ from checker.imaging.decide import (
     ImageDecision,
     LineProbe,
     _assess_by_lines,
+    _assess_crimea,
     _cut_off_at_perekop,
     annexation_border,
     decide,
@@ -373,6 +374,10 @@ def _probe(key: str, share: float | None, dashed: bool = False) -> LineProbe:
         ((0.7,), (None,), (0.95,), (0.0,), False),
         # The Donbas border half-drawn: unreadable, not missing.
         ((0.95,), (0.4,), (0.95,), (0.0,), False),
+        # A close-up of the south: both recognized borders outside the picture, the claimed
+        # line drawn all along and no oblast border; a broken one is not enough.
+        ((0.95,), (None,), (None,), (0.0,), True),
+        ((0.85,), (None,), (None,), (0.0,), False),
     ],
     ids=[
         "claimed-solid",
@@ -389,6 +394,8 @@ def _probe(key: str, share: float | None, dashed: bool = False) -> LineProbe:
         "east-out-of-frame-oblasts",
         "east-out-of-frame-broken",
         "east-half-drawn",
+        "south-close-up",
+        "south-close-up-broken",
     ],
 )
 def test_annexation_border_table(
@@ -559,3 +566,30 @@ def test_annexation_border_ignores_other_lines_along_donbas(east_hex: str, expec
     decision.lines["oblast"] = LineProbe("oblast", 75, 0)
     decision.lines["east"] = LineProbe("east", 50, 17, dashed=True, line_hex=east_hex)
     assert annexation_border(decision) is expected
+
+
+@pytest.mark.parametrize(
+    ("claimed", "perekop", "outcome"),
+    [
+        # An outline close-up of the south: the claimed line all along, Crimea joined to the
+        # occupied mainland with no line at Perekop.
+        ((0.95,), (0.0,), RUSSIA),
+        # A line at Perekop as well: Crimea is not shown inside that border.
+        ((0.95,), (0.9,), UNDETERMINED),
+        # No claimed line: nothing to go on without Russia in the picture.
+        ((0.0,), (0.0,), UNDETERMINED),
+    ],
+)
+def test_claimed_border_without_russia_in_the_picture(
+    claimed: tuple[float, ...], perekop: tuple[float, ...], outcome: str
+) -> None:
+    decision = _lines_decision(200.0)
+    lines = {"claimed": claimed, "perekop": perekop, "oblast": (0.0,)}
+    lines |= {"state": (None,), "east": (None,), "kerch": (None,)}
+    for key, spec in lines.items():
+        decision.lines[key] = _probe(key, *spec)
+    white = (255, 255, 255)
+    samples = {k: _sample(k, white) for k in ("crimea", "ukraine", "mainland", "sea")}
+    rgb = np.full((600, 800, 3), 255, np.uint8)
+    got = _assess_crimea(rgb, decision, samples, 200.0)
+    assert got.outcome == outcome, got.reasons
