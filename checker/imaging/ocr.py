@@ -891,9 +891,38 @@ def elsewhere(places: list[PlaceHit], size: tuple[int, int] | None = None) -> st
             f"and none of the Black Sea region; Crimea would lie far outside the picture "
             f"(near pixel {where[0]:.0f}, {where[1]:.0f})"
         )
-    if _far_area_misses_crimea(far):
+    if _far_area_misses_crimea(far) and not _extent_may_hold_crimea(far, size):
         return f"its labels name places elsewhere ({names}) and none of the Black Sea region"
     return None
+
+
+#: The picture's extent implied by two labels is grown by this share of itself each way.
+EXTENT_MARGIN = 0.25
+
+
+def _extent_may_hold_crimea(far: list[PlaceHit], size: tuple[int, int] | None) -> bool:
+    """Whether the picture may reach Crimea, by the scale two far labels imply (degrees per
+    pixel between the two furthest apart, each way): two names read on the Americas of a world
+    map put its right edge past Crimea; on a map of France, Paris and Marseille do not."""
+    if size is None:
+        return False
+    placed = [(p.box, p.lonlat) for p in far if p.box is not None]
+    w, h = size
+    holds = []
+    for axis, length, coord in ((0, w, CRIMEA_LONLAT[0]), (1, h, CRIMEA_LONLAT[1])):
+        pos = [((box[axis] + box[axis + 2]) / 2, lonlat[axis]) for box, lonlat in placed]
+        if len(pos) < 2:
+            continue
+        (p0, c0), (p1, c1) = min(pos), max(pos)
+        if p1 - p0 < FRAME_SPREAD * length or c1 == c0:
+            continue
+        scale = (c1 - c0) / (p1 - p0)  # degrees per pixel: east right (+), north up (-)
+        if (axis == 0) != (scale > 0):
+            continue  # labels out of geographic order: no scale to go by
+        lo, hi = sorted((c0 - p0 * scale, c0 + (length - p0) * scale))
+        grow = EXTENT_MARGIN * (hi - lo)
+        holds.append(lo - grow <= coord <= hi + grow)
+    return bool(holds) and all(holds)
 
 
 #: Region places whose label may sit anywhere on a map of somewhere else.

@@ -224,6 +224,9 @@ CENTRAL_EUROPE = [
         ),
         # A map of Central Europe whose frame reaches Crimea.
         (CENTRAL_EUROPE, False),
+        # A world map (x = 800·(lon + 180)/360, y = 600·(90 − lat)/180) of which OCR read two
+        # names on the Americas: their scale puts Crimea inside the picture.
+        ([_at("United States", -77.0, 38.9, 229, 170), _at("Rio", -43.2, -22.9, 304, 376)], False),
         # Central Asia (x = 10·(lon − 66), y = 12·(50 − lat)): Crimea 0.4 of the width off
         # the left edge, outside the picture by more than the fit can be off.
         (
@@ -266,6 +269,7 @@ CENTRAL_EUROPE = [
         "east-asia-kherson",
         "inconsistent",
         "central-europe",
+        "world-map-two-american-names",
         "central-asia-crimea-off-the-edge",
         "overseas-territory",
         "central-europe-with-misreadings",
