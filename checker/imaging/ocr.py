@@ -908,7 +908,8 @@ def _extent_may_hold_crimea(far: list[PlaceHit], size: tuple[int, int] | None) -
         return False
     placed = [(p.box, p.lonlat) for p in far if p.box is not None]
     w, h = size
-    holds = []
+    holds: list[bool] = []
+    axes: list[int] = []
     for axis, length, coord in ((0, w, CRIMEA_LONLAT[0]), (1, h, CRIMEA_LONLAT[1])):
         pos = [((box[axis] + box[axis + 2]) / 2, lonlat[axis]) for box, lonlat in placed]
         if len(pos) < 2:
@@ -922,7 +923,10 @@ def _extent_may_hold_crimea(far: list[PlaceHit], size: tuple[int, int] | None) -
         lo, hi = sorted((c0 - p0 * scale, c0 + (length - p0) * scale))
         grow = EXTENT_MARGIN * (hi - lo)
         holds.append(lo - grow <= coord <= hi + grow)
-    return bool(holds) and all(holds)
+        axes.append(axis)
+    # Latitude alone says little (much of the world lies at Crimea's latitude): the
+    # longitude scale must be readable.
+    return bool(holds) and 0 in axes and all(holds)
 
 
 #: Region places whose label may sit anywhere on a map of somewhere else.

@@ -226,7 +226,10 @@ CENTRAL_EUROPE = [
         (CENTRAL_EUROPE, False),
         # A world map (x = 800·(lon + 180)/360, y = 600·(90 − lat)/180) of which OCR read two
         # names on the Americas: their scale puts Crimea inside the picture.
-        ([_at("United States", -77.0, 38.9, 229, 170), _at("Rio", -43.2, -22.9, 304, 376)], False),
+        ([_at("Seattle", -122.3, 47.6, 128, 142), _at("Rio", -43.2, -22.9, 304, 376)], False),
+        # Two names one above the other on the American west coast: the latitude scale alone
+        # (Crimea's latitude is in range) does not put Crimea in the picture.
+        ([_at("Vancouver", -123.1, 49.3, 120, 80), _at("LA", -118.2, 34.1, 150, 500)], True),
         # Central Asia (x = 10·(lon − 66), y = 12·(50 − lat)): Crimea 0.4 of the width off
         # the left edge, outside the picture by more than the fit can be off.
         (
@@ -270,6 +273,7 @@ CENTRAL_EUROPE = [
         "inconsistent",
         "central-europe",
         "world-map-two-american-names",
+        "west-coast-latitude-only",
         "central-asia-crimea-off-the-edge",
         "overseas-territory",
         "central-europe-with-misreadings",
