@@ -1748,6 +1748,8 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
 CLAIMED_STRONG = 0.8
 #: ... and that lets it stand for Russia's claimed border with no recognized border in view.
 CLAIMED_ALONE = 0.9
+#: Transects the Donbas border must be read over before its line proves the mainland Ukraine's.
+EAST_MIN_TRANSECTS = 12
 #: At most this share of transects along the Donbas border crossing a line: "left out".
 DONBAS_MISSING = 0.15
 
@@ -1810,7 +1812,9 @@ def _assess_mainland(
                 "Zaporizhzhia and Kherson oblasts, not along Russia's recognized border",
                 "annexation-border",
             )
-        if east is not None and east.state == "present":
+        # Read over a short stretch (most of the border out of the frame), a line there may be
+        # a river or a road as well as the border.
+        if east is not None and east.state == "present" and east.transects >= EAST_MIN_TRANSECTS:
             return result(
                 UKRAINE,
                 round(0.65 * size, 3),

@@ -30,6 +30,7 @@ from checker.imaging.decide import (
     LineProbe,
     _assess_by_lines,
     _assess_crimea,
+    _assess_mainland,
     _cut_off_at_perekop,
     annexation_border,
     decide,
@@ -592,4 +593,24 @@ def test_claimed_border_without_russia_in_the_picture(
     samples = {k: _sample(k, white) for k in ("crimea", "ukraine", "mainland", "sea")}
     rgb = np.full((600, 800, 3), 255, np.uint8)
     got = _assess_crimea(rgb, decision, samples, 200.0)
+    assert got.outcome == outcome, got.reasons
+
+
+@pytest.mark.parametrize(
+    ("east", "outcome"),
+    [
+        # The recognized Donbas border drawn all along: the mainland is Ukraine's.
+        (LineProbe("east", 40, 36), UKRAINE),
+        # A line met over a few transects, the rest of the border out of the frame: not enough.
+        (LineProbe("east", 6, 4), UNDETERMINED),
+    ],
+)
+def test_mainland_by_the_donbas_border_needs_a_long_reading(east: LineProbe, outcome: str) -> None:
+    decision = _lines_decision(150.0)
+    decision.lines["east"] = east
+    decision.lines["claimed"] = LineProbe("claimed", 40, 0)
+    decision.lines["state"] = LineProbe("state", 40, 38)
+    fill = (192, 216, 232)
+    samples = {k: _sample(k, fill) for k in ("mainland", "russia", "ukraine")}
+    got = _assess_mainland(decision, samples, {}, 150.0)
     assert got.outcome == outcome, got.reasons
