@@ -81,9 +81,9 @@ LINE_ABSENT = 0.2
 MIN_TRANSECTS = 4
 #: A faint line (ΔE76 from the fill) counts where the fill beside it is this even (ΔE76).
 FAINT_LINE_DE = 10.0
+FAINT_EVEN_DE = 4.0
 #: A dashed line's gaps: their strongest trace at most this share of the dashes' (median).
 DASH_GAP_SHARE = 0.4
-FAINT_EVEN_DE = 4.0
 
 #: A conservative core of the mainland areas Russia has occupied continuously since 2014/2022
 #: (left-bank Kherson, southern Zaporizhzhia, south-eastern Donetsk, most of Luhansk), drawn well
@@ -238,7 +238,9 @@ def hex_colour(rgb: Sequence[float]) -> str:
 class ReferenceGeometry:
     """What the decision projects, in lon/lat, built once per process from the shipped data."""
 
-    #: Sampling areas: crimea, mainland, ukraine, russia, sea (cores, a few km inside the borders).
+    #: Sampling areas: crimea, mainland, ukraine, ukraine-near, russia, sea and others (the
+    #: countries around; sampled only when Russia is not in the picture), cores a few km inside
+    #: the borders.
     samples: dict[str, BaseGeometry]
     #: Outlines for the evidence picture: crimea, sevastopol, the four oblasts, ukraine, russia.
     outlines: dict[str, BaseGeometry]
@@ -722,6 +724,16 @@ class LineProbe:
         return self.hits / self.transects if self.transects else 0.0
 
     @property
+    def line_lab(self) -> tuple[float, float, float] | None:
+        """The line's colour in CIELAB (from :attr:`line_hex`)."""
+        if self.line_hex is None:
+            return None
+        from PIL import ImageColor
+
+        lab = srgb_to_lab(np.array([ImageColor.getrgb(self.line_hex)], np.uint8))[0]
+        return (float(lab[0]), float(lab[1]), float(lab[2]))
+
+    @property
     def state(self) -> str:
         """``present``, ``absent`` or ``unreadable``."""
         if self.transects < MIN_TRANSECTS:
@@ -958,7 +970,8 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
     radius = int(np.clip(round(1 + crimea_px * 0.02), 1, 8))
     masks: dict[str, BoolArray] = {}
     for key, geom in ref.samples.items():
-        masks[key] = erode(rasterize(geom, reg, (w, h)), radius)
+        if key != "others":  # sampled below, only when needed
+            masks[key] = erode(rasterize(geom, reg, (w, h)), radius)
     samples: dict[str, ColourSample] = {}
     sea_sample = sample_colours(rgb, masks["sea"], "sea")
     sea_lab = sea_sample.lab if sea_sample is not None else None
@@ -973,6 +986,13 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
             "oblasts (no other part of Ukraine is in the picture)"
         )
     samples.pop("ukraine-near", None)
+    if "russia" not in samples and "ukraine" in samples:
+        # The countries around stand in for Russia only on maps without it; their large
+        # outline costs as much to sample as all the other areas together.
+        masks["others"] = erode(rasterize(ref.samples["others"], reg, (w, h)), radius)
+        others = sample_colours(rgb, masks["others"], "others", sea_lab)
+        if others is not None:
+            samples["others"] = others
     aligned = _align_crimea(rgb, masks["crimea"], samples, crimea_px)
     if aligned is not None:
         samples["crimea"] = aligned
@@ -1464,6 +1484,11 @@ def _assess_third_colour(
     )
 
 
+def _state(lines: dict[str, LineProbe], key: str) -> str:
+    probe = lines.get(key)
+    return probe.state if probe is not None else "unreadable"
+
+
 def _cut_off_at_perekop(decision: ImageDecision, crimea_px: float) -> str:
     """Why the borders drawn set Crimea apart from Ukraine as another country, or ``""``: a
     solid line across the Perekop isthmus, none down the Kerch Strait, and no other oblast
@@ -1471,15 +1496,15 @@ def _cut_off_at_perekop(decision: ImageDecision, crimea_px: float) -> str:
     oblasts' border with the rest of Ukraine (Russia's claimed line, judged elsewhere)."""
     if crimea_px < LINES_MIN_PX:
         return ""
-    states = {k: p.state for k, p in decision.lines.items()}
-    perekop = decision.lines.get("perekop")
+    lines = decision.lines
+    perekop = lines.get("perekop")
     if (
         perekop is None
         or perekop.state != "present"
         or perekop.dashed
-        or states.get("kerch") != "absent"
-        or states.get("oblast", "unreadable") != "absent"
-        or states.get("claimed", "unreadable") == "present"
+        or _state(lines, "kerch") != "absent"
+        or _state(lines, "oblast") != "absent"
+        or _state(lines, "claimed") == "present"
     ):
         return ""
     return (
@@ -1527,16 +1552,13 @@ def _assess_by_lines(
             **ev,
         )
     perekop = decision.lines.get("perekop")
-    kerch = decision.lines.get("kerch")
     state = decision.lines.get("state")
-    oblast = decision.lines.get("oblast")
-    east = decision.lines.get("east")
     claimed = decision.lines.get("claimed")
-    p = perekop.state if perekop else "unreadable"
-    k = kerch.state if kerch else "unreadable"
-    s = state.state if state else "unreadable"
-    o = oblast.state if oblast else "unreadable"
-    e = east.state if east else "unreadable"
+    p = _state(decision.lines, "perekop")
+    k = _state(decision.lines, "kerch")
+    s = _state(decision.lines, "state")
+    o = _state(decision.lines, "oblast")
+    e = _state(decision.lines, "east")
     ev = {**ev, "single_fill": ru.dominant.hex}
     size = _size_factor(crimea_px)
     solid_state = s == "present" and state is not None and not state.dashed
@@ -1617,7 +1639,7 @@ def _assess_by_lines(
             "the occupied areas, Crimea with them, as Russia",
             **ev,
         )
-    c = claimed.state if claimed else "unreadable"
+    c = _state(decision.lines, "claimed")
     if c == "present" and o == "absent":
         # A line along the four oblasts' border with the rest of Ukraine and no other oblast
         # border: not how a map that keeps them in Ukraine is drawn.
@@ -1734,14 +1756,8 @@ def _other_style(line: LineProbe, border: LineProbe) -> bool:
     graticule or river running beside the reference line, not the border itself)."""
     if not line.dashed or border.dashed or line.fraction >= LINE_PRESENT:
         return False
-    if line.line_hex is None or border.line_hex is None:
-        return False
-    a, b = (srgb_to_lab(np.array([_rgb(h)], np.uint8))[0] for h in (line.line_hex, border.line_hex))
-    return de(a.tolist(), b.tolist()) >= DIFF_DE
-
-
-def _rgb(hex_colour: str) -> tuple[int, int, int]:
-    return (int(hex_colour[1:3], 16), int(hex_colour[3:5], 16), int(hex_colour[5:7], 16))
+    a, b = line.line_lab, border.line_lab
+    return a is not None and b is not None and de(a, b) >= DIFF_DE
 
 
 #: Share of transects that makes a claimed-border line "near-continuous".
