@@ -155,7 +155,7 @@ def read_lines(
     rgb: npt.NDArray[np.uint8],
     box: tuple[int, int, int, int] | None = None,
     min_conf: float = MIN_WORD_CONF,
-    letter_px: float = 0.0,
+    letter_px: float = LETTER_TARGET_PX,
 ) -> list[OcrLine]:
     """Lines of text in ``rgb`` (or in ``box`` of it), in picture pixel coordinates; words
     tesseract is less sure of than ``min_conf`` are left out; ``letter_px`` overrides the
@@ -180,7 +180,7 @@ def read_lines(
         layer = layer.crop((lx0, ly0, lx1, ly1))
         x0, y0 = x0 + lx0, y0 + ly0
     img = layer
-    factor = _upscale(img.size, letters, letter_px or LETTER_TARGET_PX)
+    factor = _upscale(img.size, letters, letter_px)
     if factor != 1.0:
         img = img.resize(
             (round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS
@@ -200,9 +200,7 @@ def read_lines(
     return _group_lines(data, factor, x0, y0, min_conf)
 
 
-def _upscale(
-    size: tuple[int, int], letters: npt.NDArray[np.int64] | None, target: float = 20.0
-) -> float:
+def _upscale(size: tuple[int, int], letters: npt.NDArray[np.int64] | None, target: float) -> float:
     """How much to enlarge the text layer for tesseract: letters about ``target`` px
     high (it reads 6–10 px map lettering poorly), at most 3×, and the result at most
     ``MAX_UPSCALED_PX`` on its long side (tesseract's time grows with the area).
@@ -591,25 +589,34 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", normalise(text))
 
 
+def _read_further(rgb: npt.NDArray[np.uint8], text: str, box: tuple[int, int, int, int]) -> str:
+    """The label at ``box`` read again in context (:func:`reread`) when that reading holds the
+    first one, ``text``, and says more ("Autonomous Republic of Crimea" around "Republic of
+    Crimea"); ``""`` when it says nothing more, or something else (a worse reading)."""
+    first = _words(text)
+    again = reread(rgb, box) or ""
+    second = _words(again)
+    n = len(first)
+    if (
+        n
+        and len(second) > n
+        and any(second[i : i + n] == first for i in range(len(second) - n + 1))
+    ):
+        return again
+    return ""
+
+
 def confirmed(
     rgb: npt.NDArray[np.uint8], hits: list[LabelHit], name: str, config: Config
 ) -> tuple[list[LabelHit], list[str]]:
-    """The conceding labels that still concede when read again in context (:func:`reread`),
-    and a note for each one that does not. A label read again as a longer text holding the
-    first reading ("Autonomous Republic of Crimea" around "Republic of Crimea") is judged on
-    that; any other second reading (worse, or nothing) leaves the first one standing."""
+    """The conceding labels that still concede when read further in context
+    (:func:`_read_further`), and a note for each one that does not; a label read no further
+    stands as it was first read."""
     kept: list[LabelHit] = []
     notes: list[str] = []
     for hit in hits:
-        again = reread(rgb, hit.box) or ""
-        first, second = _words(hit.text), _words(again)
-        holds = any(
-            second[i : i + len(first)] == first for i in range(len(second) - len(first) + 1)
-        )
-        if not first or not holds or len(second) == len(first):
-            kept.append(hit)
-            continue
-        if conceding_labels([OcrLine(again, hit.conf, hit.box)], name, config):
+        again = _read_further(rgb, hit.text, hit.box)
+        if not again or conceding_labels([OcrLine(again, hit.conf, hit.box)], name, config):
             kept.append(hit)
         else:
             notes.append(
@@ -632,23 +639,21 @@ def completed(
     name: str,
     config: Config,
 ) -> list[LabelHit]:
-    """Conceding labels found by reading again, in context (:func:`reread`), the lines that
-    name Crimea without conceding: the first reading often keeps only part of a label set
-    over a border or coastline ("of Crimea" of "Republic of Crimea")."""
+    """Conceding labels found by reading further (:func:`_read_further`) the lines that name
+    Crimea without conceding: the first reading often keeps only part of a label set over a
+    border or coastline ("of Crimea" of "Republic of Crimea")."""
     found: list[LabelHit] = []
     tried = 0
     for line in lines:
         if tried >= MAX_COMPLETED:
             break
-        words = _words(line.text)
-        if not CRIMEA_WORDS.intersection(words) or any(
+        if not CRIMEA_WORDS.intersection(_words(line.text)) or any(
             _overlaps(line.box, h.box) for h in (*hits, *found)
         ):
             continue
         tried += 1
-        again = reread(rgb, line.box) or ""
-        second = _words(again)
-        if len(second) <= len(words) or not set(words) <= set(second):
+        again = _read_further(rgb, line.text, line.box)
+        if not again:
             continue
         for hit in conceding_labels([OcrLine(again, line.conf, line.box)], name, config):
             found.append(dataclasses.replace(hit, text=again, via=f"{hit.via} (read again)"))
@@ -908,8 +913,7 @@ def _extent_may_hold_crimea(far: list[PlaceHit], size: tuple[int, int] | None) -
         return False
     placed = [(p.box, p.lonlat) for p in far if p.box is not None]
     w, h = size
-    holds: list[bool] = []
-    axes: list[int] = []
+    holds: dict[int, bool] = {}  # axis (0: longitude, 1: latitude) → Crimea within its range
     for axis, length, coord in ((0, w, CRIMEA_LONLAT[0]), (1, h, CRIMEA_LONLAT[1])):
         pos = [((box[axis] + box[axis + 2]) / 2, lonlat[axis]) for box, lonlat in placed]
         if len(pos) < 2:
@@ -922,11 +926,10 @@ def _extent_may_hold_crimea(far: list[PlaceHit], size: tuple[int, int] | None) -
             continue  # labels out of geographic order: no scale to go by
         lo, hi = sorted((c0 - p0 * scale, c0 + (length - p0) * scale))
         grow = EXTENT_MARGIN * (hi - lo)
-        holds.append(lo - grow <= coord <= hi + grow)
-        axes.append(axis)
+        holds[axis] = lo - grow <= coord <= hi + grow
     # Latitude alone says little (much of the world lies at Crimea's latitude): the
     # longitude scale must be readable.
-    return bool(holds) and 0 in axes and all(holds)
+    return 0 in holds and all(holds.values())
 
 
 #: Region places whose label may sit anywhere on a map of somewhere else.
