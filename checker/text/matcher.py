@@ -236,7 +236,7 @@ class Matcher:
             if not starts:
                 continue
             for code, script, lead, pattern, phrases, first in plan:
-                for start in starts[-(lead + 1) :] if lead + 1 < len(starts) else starts:
+                for start in starts[-(lead + 1) :]:
                     if first is not None and folded[start] not in first:
                         continue  # no phrase of the rule starts with this character
                     key = (code, script, start)
