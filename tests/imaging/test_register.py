@@ -19,9 +19,12 @@ import numpy as np
 import pytest
 
 from checker.imaging import refdata
+from checker.imaging._register_search import Pose, Scored
 from checker.imaging.register import (
+    Coarse,
     Registration,
     RegistrationResult,
+    _gate,
     from_geotransform,
     geotransform_from_world_file,
     register,
@@ -141,6 +144,77 @@ def test_registration_names_plate_carree_aspect() -> None:
     assert reg is not None
     assert reg.projection == "plate-carree-cos48"
     assert reg.params["aspect"] == pytest.approx(math.cos(math.radians(48)), rel=0.02)
+
+
+# --- close-ups drawn from generalised data --------------------------------------------------------
+
+#: Natural Earth 1:110m seen close up (Crimea 250-500 px): the drawn coast misses the detailed
+#: reference by several pixels around Crimea, yet the fit is right. Every case but the last failed
+#: the gate before it judged such drawings on a coarser level.
+COARSE = [
+    Case("110m-platecarree-political", "plate-carree", 420, (900, 700), "political", seed=1),
+    Case("110m-mercator-highlight", "EPSG:3857", 300, (800, 800), "highlight", seed=2),
+    Case("110m-robinson-political", "robinson", 500, (1000, 800), "political", seed=3),
+    Case("110m-laea-choropleth", "EPSG:3035", 350, (900, 700), "choropleth", seed=4),
+    Case("110m-platecarree-outline", "plate-carree", 250, (800, 600), "outline", seed=5),
+]
+#: Generalisation moves the lines by a few % of Crimea's width; the fit must not move more.
+COARSE_TOLERANCE = 0.04
+
+
+@pytest.mark.parametrize("case", COARSE, ids=lambda c: c.name)
+def test_registers_close_ups_of_generalised_data(case: Case) -> None:
+    world = synth.lowres_world()
+    if world is None:
+        pytest.skip("pyogrio's bundled 110m world file is not installed")
+    rng = np.random.default_rng(case.seed)
+    w, h = case.size
+    view = synth.make_view(case.projection, case.crimea_px, w, h)
+    style = synth.make_style(case.style, rng, world.shapes)
+    rgb = synth.render(view, style, rng, world=world, world_only=True, labels=6, legend=True)
+    result = register_reason(rgb)
+    reg = result.registration
+    assert reg is not None, result.reason
+    lon, lat = _places()
+    tx, ty = view.to_pixel(lon, lat)
+    rx, ry = reg.to_pixel(lon, lat)
+    err = np.hypot(np.asarray(rx) - tx, np.asarray(ry) - ty) / view.crimea_px
+    assert float(err.max()) < COARSE_TOLERANCE, (reg.projection, err, result.candidates)
+
+
+@pytest.mark.parametrize(
+    ("name", "z", "margin", "rate", "local", "coarse", "accepted"),
+    [
+        # Holds at the decision level: the coarse level is not needed.
+        ("detailed", 40.0, 30.0, 0.8, (800, 1000), None, True),
+        ("strong-fit-40pc", 30.0, 15.0, 0.5, (420, 1000), None, True),
+        ("weak-fit-40pc", 20.0, 15.0, 0.5, (420, 1000), None, False),
+        ("few-lines", 40.0, 30.0, 0.25, (800, 1000), None, False),
+        # A generalised close-up: misses around Crimea in detail, holds coarsely.
+        ("coarse-holds", 23.0, 12.0, 0.45, (440, 1000), Coarse((72, 100), 0.5), True),
+        ("coarse-holds-few-lines", 20.0, 8.0, 0.25, (300, 1000), Coarse((65, 100), 0.35), True),
+        ("coarse-misses", 23.0, 12.0, 0.45, (440, 1000), Coarse((55, 100), 0.5), False),
+        ("coarse-few-samples", 23.0, 12.0, 0.45, (440, 1000), Coarse((15, 15), 0.5), False),
+        ("coarse-near-chance", 11.0, 8.0, 0.45, (440, 1000), Coarse((80, 100), 0.5), False),
+        ("coarse-small-margin", 23.0, 5.0, 0.45, (440, 1000), Coarse((80, 100), 0.5), False),
+        ("coarse-too-few-lines", 20.0, 8.0, 0.25, (300, 1000), Coarse((65, 100), 0.2), False),
+    ],
+)
+def test_gate_judges_the_fit_around_crimea(
+    name: str,
+    z: float,
+    margin: float,
+    rate: float,
+    local: tuple[int, int],
+    coarse: Coarse | None,
+    accepted: bool,
+) -> None:
+    pose = Pose("plate-carree", 1.0, 0.0, 0.0, -1.0, 0.0, 0.0)
+    best = Scored(pose, z, int(rate * 2000), 2000, 200.0, 300.0, z)
+    why = _gate(best, margin, 1000, local, coarse)
+    assert (why == "") == accepted, (name, why)
+    if not accepted:
+        assert why.startswith("not georeferenced"), why
 
 
 # --- maps that must not register ----------------------------------------------------------------
