@@ -589,20 +589,36 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", normalise(text))
 
 
+def _same_word(a: str, b: str) -> bool:
+    """Whether two readings of one word agree up to one OCR slip (words of four letters or
+    more: ``Crime:`` read for the ``Crimea`` whose last letter touched the crop's edge)."""
+    return a == b or (min(len(a), len(b)) >= 4 and _edits(a, b) <= 1)
+
+
 def _read_further(rgb: npt.NDArray[np.uint8], text: str, box: tuple[int, int, int, int]) -> str:
     """The label at ``box`` read again in context (:func:`reread`) when that reading holds the
     first one, ``text``, and says more ("Autonomous Republic of Crimea" around "Republic of
-    Crimea"); ``""`` when it says nothing more, or something else (a worse reading)."""
+    Crimea"); ``""`` when it says nothing more, or something else (a worse reading).
+
+    The second reading holds the first when it has the first's words in a row, each the same
+    or one slip away (:func:`_same_word`); where they differ, the first reading's words stand
+    (it passed the confidence threshold; the second is read at any confidence)."""
     first = _words(text)
     again = reread(rgb, box) or ""
     second = _words(again)
     n = len(first)
-    if (
-        n
-        and len(second) > n
-        and any(second[i : i + n] == first for i in range(len(second) - n + 1))
-    ):
-        return again
+    if not n or len(second) <= n:
+        return ""
+    for i in range(len(second) - n + 1):
+        if not all(_same_word(second[i + k], first[k]) for k in range(n)):
+            continue
+        if second[i : i + n] == first:
+            return again
+        tokens, own = again.split(), text.split()
+        if len(tokens) == len(second) and len(own) == n:
+            # One word per token in both readings: keep the second reading's own spelling.
+            return " ".join([*tokens[:i], *own, *tokens[i + n :]])
+        return " ".join([*second[:i], *first, *second[i + n :]])
     return ""
 
 
