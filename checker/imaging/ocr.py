@@ -432,15 +432,32 @@ def _autonomous(word: str) -> str | None:
     return None
 
 
+#: The word of the federal subject's name ("Republic of Crimea", "Республика Крым"): its first
+#: letter is often lost where the label starts on a coastline (``"еспубліка``).
+_REPUBLIC = ("republic", "республика", "республіка")
+
+
+def _republic(word: str) -> str | None:
+    """The spelling of "republic" that ``word`` misreads, if it is one: its length give or take
+    one letter, at most a quarter of its letters wrong ("Republican" is another word)."""
+    core = re.sub(r"^\W+|\W+$", "", word).lower()
+    if len(core) < 7 or core in _REPUBLIC:
+        return None
+    near = [(_edits(core, right), right) for right in _REPUBLIC if abs(len(core) - len(right)) <= 1]
+    best = min(near, default=None)
+    return best[1] if best is not None and best[0] <= len(best[1]) // 4 else None
+
+
 def correct(text: str) -> str:
     """Undo OCR slips that hide the words the rules look for (``Крьм`` → ``Крым``, words that
-    mix Latin and Cyrillic lookalike letters → Cyrillic, ``Futonemeus`` → ``Autonomous``)."""
+    mix Latin and Cyrillic lookalike letters → Cyrillic, ``Futonemeus`` → ``Autonomous``,
+    ``"еспубліка`` → ``Республіка``)."""
     words = []
     for raw in text.split(" "):
         has_cyr = any("\u0400" <= ch <= "\u04ff" for ch in raw)
         has_lat = any("a" <= ch.lower() <= "z" for ch in raw)
         word = raw.translate(_HOMOGLYPHS) if has_cyr and has_lat else raw
-        right = _autonomous(word)
+        right = _autonomous(word) or _republic(word)
         words.append(right.capitalize() if right else word)
     out = " ".join(words)
     for pattern, repl in _FIXES:

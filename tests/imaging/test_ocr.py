@@ -82,6 +82,16 @@ def test_label_over_two_lines() -> None:
         ("Futonemeus Republic of Crimea", "Autonomous Republic of Crimea"),
         ("Автономиа Республіка Крим", "Автономна Республіка Крим"),
         ("Astronomy of Crimea", "Astronomy of Crimea"),
+        # "Republic" with its first letter lost on a coastline, or one letter misread.
+        ('"еспубліка Крим', "Республіка Крим"),
+        ("Pecпублика Крым", "Республика Крым"),
+        ("Repuhlic of Crimea", "Republic of Crimea"),
+        ("Republic of Crimea", "Republic of Crimea"),
+        # Other words: another length, or too many letters apart.
+        ("Republican Party", "Republican Party"),
+        ("Republics", "Republic"),
+        ("Reptiles of Crimea", "Reptiles of Crimea"),
+        ("Pubic", "Pubic"),
     ],
 )
 def test_ocr_corrections(raw: str, fixed: str) -> None:
