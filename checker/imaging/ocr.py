@@ -404,6 +404,8 @@ _FIXES = (
 )
 
 
+#: Brackets OCR reads for parentheses ("Крым (Россия}"): a label's qualifier is in parentheses.
+_BRACKETS = str.maketrans("[{]}", "(())")
 #: The word that turns Russia's name for Crimea into Ukraine's ("Autonomous Republic of
 #: Crimea"): a misreading of it must not leave a conceding "Republic of Crimea" behind.
 _AUTONOMOUS = ("autonomous", "автономна", "автономная", "автономної", "автономной")
@@ -451,7 +453,7 @@ def _republic(word: str) -> str | None:
 def correct(text: str) -> str:
     """Undo OCR slips that hide the words the rules look for (``Крьм`` → ``Крым``, words that
     mix Latin and Cyrillic lookalike letters → Cyrillic, ``Futonemeus`` → ``Autonomous``,
-    ``"еспубліка`` → ``Республіка``)."""
+    ``"еспубліка`` → ``Республіка``; brackets → parentheses, and a lost closing one put back)."""
     words = []
     for raw in text.split(" "):
         has_cyr = any("\u0400" <= ch <= "\u04ff" for ch in raw)
@@ -459,7 +461,9 @@ def correct(text: str) -> str:
         word = raw.translate(_HOMOGLYPHS) if has_cyr and has_lat else raw
         right = _autonomous(word) or _republic(word)
         words.append(right.capitalize() if right else word)
-    out = " ".join(words)
+    out = " ".join(words).translate(_BRACKETS)
+    if out.count("(") > out.count(")") and out[-1:].isalnum():
+        out += ")"  # the closing parenthesis lost at the label's end: "Crimea (RU"
     for pattern, repl in _FIXES:
         out = pattern.sub(repl, out)
     return out
@@ -716,7 +720,11 @@ def _via_text_rules(lines: list[OcrLine], name: str, config: Config) -> list[Lab
     from checker.readers.base import TextEvidence, TextSegment
     from checker.rules.registry import all_rules
 
-    segments = [TextSegment(text=line.text, line=i + 1, part="ocr") for i, line in enumerate(lines)]
+    # Every label is a paragraph of its own (a line apart from the next): a stray quotation mark
+    # OCR read in one label must not make the labels after it "quoted" (reportage).
+    segments = [
+        TextSegment(text=line.text, line=2 * i + 1, part="ocr") for i, line in enumerate(lines)
+    ]
     report = check_text_evidence(name, "document", TextEvidence("ocr", segments), config)
     rules = all_rules()
     hits = []
@@ -724,7 +732,7 @@ def _via_text_rules(lines: list[OcrLine], name: str, config: Config) -> list[Lab
         rule = rules.get(finding.code)
         if rule is None or rule.category is not Category.CONCEDES:
             continue
-        index = (finding.location.line or 1) - 1
+        index = ((finding.location.line or 1) - 1) // 2
         if not 0 <= index < len(lines):
             continue
         line = lines[index]

@@ -92,10 +92,32 @@ def test_label_over_two_lines() -> None:
         ("Republics", "Republic"),
         ("Reptiles of Crimea", "Reptiles of Crimea"),
         ("Pubic", "Pubic"),
+        # A label's qualifier in parentheses, read with other brackets or its end lost.
+        ("Крым (Россия}", "Крым (Россия)"),
+        ("Crimea [Russia]", "Crimea (Russia)"),
+        ("Crimea (RU", "Crimea (RU)"),
+        ("Crimea (RU) —", "Crimea (RU) —"),
+        ("Crimea (", "Crimea ("),
     ],
 )
 def test_ocr_corrections(raw: str, fixed: str) -> None:
     assert ocr.correct(raw) == fixed
+
+
+@pytest.mark.parametrize(
+    ("texts", "found"),
+    [
+        # Stray quotation marks OCR reads in other labels do not make this one "quoted".
+        (['© Кишинбв"', "Республика Крым", "“Турция"], ["Республика Крым"]),
+        (["“Ankara", "Republic of Crimea", 'Odesa"'], ["Republic of Crimea"]),
+        # A label quoted on its own keeps its distance (reportage, not a concession).
+        (["«Республика Крым»"], []),
+    ],
+)
+def test_labels_are_judged_one_by_one(texts: list[str], found: list[str]) -> None:
+    lines = [OcrLine(t, 90.0, (0, 30 * i, 80, 30 * i + 10)) for i, t in enumerate(texts)]
+    hits = ocr.conceding_labels(lines, "m.png", Config())
+    assert [h.text for h in hits] == found
 
 
 @pytest.mark.parametrize(
