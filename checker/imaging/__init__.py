@@ -198,7 +198,7 @@ def _read_labels(
     # One call over the whole picture: tesseract's cost is loading its three language models
     # (~0.5 s CPU whatever the area; measured), so a crop around Crimea would save nothing and
     # miss the legend and the place names.
-    lines = ocr.read_lines(loaded.rgb)
+    lines, faint = ocr.read_text(loaded.rgb)
     result = ocr.OcrResult(lines=lines)
     result.labels, dropped = ocr.confirmed(
         loaded.rgb, ocr.conceding_labels(lines, name, config), name, config
@@ -208,6 +208,7 @@ def _read_labels(
     result.legend = ocr.legend_terms(lines)
     result.disputed = ocr.disputed_terms(lines)
     result.places = ocr.place_hits(lines)
+    result.places += ocr.faint_places(faint, result.places)
     result.seconds = time.monotonic() - started
     notes.append(f"OCR read {len(lines)} line(s) of text ({result.seconds:.2f} s)")
     return result

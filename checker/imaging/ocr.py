@@ -160,6 +160,17 @@ def read_lines(
     """Lines of text in ``rgb`` (or in ``box`` of it), in picture pixel coordinates; words
     tesseract is less sure of than ``min_conf`` are left out; ``letter_px`` overrides the
     letter height the picture is enlarged towards (:data:`LETTER_TARGET_PX`)."""
+    return read_text(rgb, box, min_conf, letter_px)[0]
+
+
+def read_text(
+    rgb: npt.NDArray[np.uint8],
+    box: tuple[int, int, int, int] | None = None,
+    min_conf: float = MIN_WORD_CONF,
+    letter_px: float = LETTER_TARGET_PX,
+) -> tuple[list[OcrLine], list[OcrLine]]:
+    """:func:`read_lines`, and the words of that same reading tesseract was less sure of than
+    ``min_conf``, each as a line of its own (for :func:`faint_places`)."""
     import pytesseract
     from PIL import Image
 
@@ -167,11 +178,11 @@ def read_lines(
     x0, y0, x1, y1 = box if box is not None else (0, 0, w, h)
     x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
     if x1 - x0 < 8 or y1 - y0 < 8:
-        return []
+        return [], []
     layer, letters = _text_layer(Image.fromarray(rgb[y0:y1, x0:x1]).convert("L"))
     if letters is not None:
         if len(letters) < MIN_LETTERS:
-            return []  # no lettering: tesseract's ~0.5 s start-up is saved
+            return [], []  # no lettering: tesseract's ~0.5 s start-up is saved
         # Read only the part of the picture that holds letter-shaped ink.
         pad = 24
         lx0, ly0 = max(0, int(letters[:, 0].min()) - pad), max(0, int(letters[:, 1].min()) - pad)
@@ -196,8 +207,9 @@ def read_lines(
             timeout=TIMEOUT_S,
         )
     except RuntimeError:  # timeout
-        return []
-    return _group_lines(data, factor, x0, y0, min_conf)
+        return [], []
+    lines = _group_lines(data, factor, x0, y0, min_conf)
+    return lines, _faint_words(data, factor, x0, y0, min_conf)
 
 
 def _upscale(size: tuple[int, int], letters: npt.NDArray[np.int64] | None, target: float) -> float:
@@ -391,6 +403,31 @@ def _group_lines(
         )
         lines.append(OcrLine(text=text, conf=conf, box=box))
     return lines
+
+
+def _faint_words(
+    data: dict[str, Any], factor: float, dx: int, dy: int, min_conf: float
+) -> list[OcrLine]:
+    """The words read with a confidence in ``[0, min_conf)``, one line each."""
+    out: list[OcrLine] = []
+    for i, word in enumerate(data.get("text", [])):
+        text = str(word).strip()
+        try:
+            conf = float(data["conf"][i])
+        except (TypeError, ValueError):
+            continue
+        if not text or not 0.0 <= conf < min_conf:
+            continue
+        left, top = int(data["left"][i]), int(data["top"][i])
+        width, height = int(data["width"][i]), int(data["height"][i])
+        box = (
+            dx + int(left / factor),
+            dy + int(top / factor),
+            dx + int((left + width) / factor) + 1,
+            dy + int((top + height) / factor) + 1,
+        )
+        out.append(OcrLine(text=text, conf=conf, box=box))
+    return out
 
 
 #: Latin letters that look like Cyrillic ones (OCR mixes them within a word).
@@ -838,6 +875,39 @@ def place_hits(lines: list[OcrLine]) -> list[PlaceHit]:
                             box=line.box,
                         )
     return list(hits.values())
+
+
+#: A word tesseract is unsure of names a place only when it spells the place's whole name
+#: exactly, one of at least this many letters: clutter rarely spells "Osaka" or "Japan".
+FAINT_NAME_MIN_LEN = 5
+
+
+def faint_places(words: list[OcrLine], known: list[PlaceHit]) -> list[PlaceHit]:
+    """Gazetteer places that words read with low confidence (:func:`read_text`) spell exactly,
+    besides the ``known`` ones. Over hillshade and texture, tesseract reads clean labels with
+    low confidence ("Japan" at 41, "Osaka" at 0 on a textured map of Japan)."""
+    gaz = gazetteer()
+    seen = {p.place_id for p in known}
+    out: list[PlaceHit] = []
+    for word in words:
+        key = normalise(correct(word.text)).strip(" (),'-")
+        if len(key) < FAINT_NAME_MIN_LEN or " " in key:
+            continue
+        for place in gaz.get(key, ()):
+            if place.place_id in seen:
+                continue
+            seen.add(place.place_id)
+            out.append(
+                PlaceHit(
+                    name=place.name,
+                    place_id=place.place_id,
+                    area=place.area,
+                    lonlat=place.lonlat,
+                    conf=word.conf,
+                    box=word.box,
+                )
+            )
+    return out
 
 
 def country_labels_in(

@@ -149,6 +149,32 @@ def test_world_map_is_undetermined_with_the_size(
     assert any("px across" in n for n in report.notes)
 
 
+@pytest.mark.parametrize(
+    ("faint", "verdict"),
+    [
+        # Labels tesseract read unsure of, spelling places of Japan exactly: a map of elsewhere.
+        (["Japan", "Osaka", "Tokyo"], Verdict.CLEAN),
+        # One name is not enough to place the map; clutter names nothing.
+        (["Japan"], Verdict.UNDETERMINED),
+        (["Jaoan", "0saka"], Verdict.UNDETERMINED),
+    ],
+)
+def test_unsure_place_names_can_show_a_map_of_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, faint: list[str], verdict: Verdict
+) -> None:
+    from checker.imaging import ocr
+
+    words = [
+        ocr.OcrLine(w, 30.0, (100 + 150 * i, 200, 140 + 150 * i, 210)) for i, w in enumerate(faint)
+    ]
+    monkeypatch.setattr(ocr, "unavailable", lambda: None)
+    monkeypatch.setattr(ocr, "read_text", lambda rgb, *args, **kwargs: ([], words))
+    report = run(tmp_path, monkeypatch, Style(crimea=maps.RUSSIA), registered=False, ocr=True)
+    assert report.verdict is verdict, report.notes
+    if verdict is Verdict.CLEAN:
+        assert "not-shown" in report.notes[1], report.notes
+
+
 def test_not_georeferenced_is_undetermined_with_the_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -105,6 +105,29 @@ def test_ocr_corrections(raw: str, fixed: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("words", "known", "found"),
+    [
+        # Clean labels over texture, read with low confidence: whole names count.
+        (["Japan", "Osaka", "Tokyo."], [], ["Japan", "Osaka", "Tokyo"]),
+        (["«Kherson»"], [], ["Kherson"]),
+        # Already found among the confident lines: not twice.
+        (["Japan", "Osaka"], ["Japan"], ["Osaka"]),
+        # Unsure words are not matched loosely: a letter off, short names, clutter.
+        (["Japa", "Osakka", "Rome", "he?", "Tokyo Osaka"], [], []),
+    ],
+)
+def test_faint_words_name_places_only_exactly(
+    words: list[str], known: list[str], found: list[str]
+) -> None:
+    lines = [OcrLine(w, 30.0, (0, 20 * i, 40, 20 * i + 10)) for i, w in enumerate(words)]
+    before = ocr.place_hits([OcrLine(k, 90.0, (0, 0, 10, 10)) for k in known])
+    assert [p.name for p in before] == known
+    got = ocr.faint_places(lines, before)
+    assert [p.name for p in got] == found
+    assert all(p.conf == 30.0 for p in got)
+
+
+@pytest.mark.parametrize(
     ("texts", "found"),
     [
         # Stray quotation marks OCR reads in other labels do not make this one "quoted".
