@@ -1671,14 +1671,19 @@ def _assess_by_lines(
         and c != "absent"
         and o != "present"
     )
-    if p == "absent" and s == "present" and k != "present" and not claimed_trace:
+    # The recognized border drawn in the north, or along Donetsk and Luhansk oblasts on a
+    # close-up of the south (where the map reaches no further north): the map draws state
+    # borders, the mainland on Ukraine's side of them.
+    drawn = "present" in (s, e)
+    if p == "absent" and drawn and k != "present" and not claimed_trace:
+        where = "" if s == "present" else " along Donetsk and Luhansk oblasts"
         return Assessment(
             "crimea",
             UKRAINE,
             round(0.65 * size, 3),
             [
-                "Russia and Ukraine share one fill; the Russia–Ukraine border is drawn, and no "
-                "border separates Crimea from Ukraine at Perekop"
+                f"Russia and Ukraine share one fill; the Russia–Ukraine border is drawn{where}, "
+                "and no border separates Crimea from Ukraine at Perekop"
             ],
             basis="lines",
             evidence=ev,

@@ -552,6 +552,35 @@ def test_no_perekop_line_with_a_claimed_trace(
 
 
 @pytest.mark.parametrize(
+    ("state", "east", "claimed", "outcome"),
+    [
+        # A close-up of the south: the northern border is out of the picture, the recognized
+        # border along Donetsk and Luhansk oblasts is drawn, nothing at Perekop: Ukraine.
+        ((None,), (0.9,), (0.0,), UKRAINE),
+        ((0.9,), (None,), (0.0,), UKRAINE),
+        # No state border seen drawn anywhere: no line at Perekop proves nothing.
+        ((None,), (None,), (0.0,), UNDETERMINED),
+        ((None,), (0.0,), (0.0,), UNDETERMINED),
+        # A trace of the claimed border: Crimea may be joined to an occupied mainland as Russia.
+        ((None,), (0.9,), (0.44,), UNDETERMINED),
+    ],
+)
+def test_no_perekop_line_where_a_state_border_is_drawn(
+    state: tuple[float | None, ...],
+    east: tuple[float | None, ...],
+    claimed: tuple[float, ...],
+    outcome: str,
+) -> None:
+    decision = _lines_decision(150.0)
+    lines = {"perekop": (0.0,), "kerch": (None,), "oblast": (0.0,)}
+    for key, spec in {**lines, "state": state, "east": east, "claimed": claimed}.items():
+        decision.lines[key] = _probe(key, *spec)
+    fill = (192, 216, 232)
+    got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 150.0)
+    assert got.outcome == outcome, got.reasons
+
+
+@pytest.mark.parametrize(
     ("east_hex", "expected"),
     [
         # A light broken line beside the Donbas border (a graticule): the border is not drawn.
