@@ -667,10 +667,86 @@ def sample_colours(
     pattern = False
     if len(clusters) >= 2 and clusters[1].share >= 0.15 and clusters[0].share < 0.8:
         pattern = _interleaved(rgb, mask, clusters[0], clusters[1])
+    elif len(clusters) >= 2 and clusters[1].share >= THIN_PATTERN_SHARE:
+        # Thin hatch lines are a small share of the area, as labels and city dots can be; a
+        # hatch, unlike those, covers the whole area.
+        pattern = _everywhere(rgb, mask, clusters[0], clusters[1]) and _interleaved(
+            rgb, mask, clusters[0], clusters[1]
+        )
     if pattern and sea_lab is not None and min(de(c.lab, sea_lab) for c in clusters[:2]) < SAME_DE:
-        pattern = False  # a ragged coast letting the sea in, not a hatch
+        # One of the two colours is the sea's: a ragged coast letting the sea in, unless the
+        # two alternate deep inside the area too (a hatch over a fill as light as the sea).
+        pattern = _everywhere(rgb, mask, clusters[0], clusters[1]) and _interleaved_inside(
+            rgb, mask, clusters[0], clusters[1]
+        )
     return ColourSample(
         key=key, pixels=n, clusters=clusters, pattern=pattern, box=mask_box(mask), mask=mask
+    )
+
+
+#: A pattern whose minor colour is this share of the area or more (up to 0.15) counts when it
+#: is found all over the area (:func:`_everywhere`).
+THIN_PATTERN_SHARE = 0.08
+#: :func:`_everywhere`: the area's box is cut into CELLS × CELLS cells; the minor colour must make
+#: EVERYWHERE_MIN_SHARE of the pixels of EVERYWHERE_CELLS of the cells that hold the area.
+CELLS = 4
+EVERYWHERE_MIN_SHARE = 0.03
+EVERYWHERE_CELLS = 0.75
+
+
+def _everywhere(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluster) -> bool:
+    """Whether the minor colour is found all over the area (a hatch), not in a few places
+    (labels, city dots, a legend's corner)."""
+    box = mask_box(mask)
+    if box is None:
+        return False
+    x0, y0, x1, y1 = box
+    xs = np.linspace(x0, x1, CELLS + 1).astype(int)
+    ys = np.linspace(y0, y1, CELLS + 1).astype(int)
+    held = covered = 0
+    for i in range(CELLS):
+        for j in range(CELLS):
+            cell = mask[ys[i] : ys[i + 1], xs[j] : xs[j + 1]]
+            if int(cell.sum()) < 20:
+                continue
+            held += 1
+            lab = srgb_to_lab(rgb[ys[i] : ys[i + 1], xs[j] : xs[j + 1]][cell].astype(np.float64))
+            d0 = _weighted_de(lab, np.asarray(first.lab))
+            d1 = _weighted_de(lab, np.asarray(second.lab))
+            if float(np.mean((d1 < d0) & (d1 < CLUSTER_DE))) >= EVERYWHERE_MIN_SHARE:
+                covered += 1
+    return held >= 4 and covered >= EVERYWHERE_CELLS * held
+
+
+#: The interior a hatch must reach: pixels this share of the area's box size (at least 2 px)
+#: away from its edge.
+INSIDE_SHARE = 0.08
+
+
+def _interleaved_inside(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluster) -> bool:
+    """Whether the two clusters alternate finely all over the area's interior as well (a coast
+    that lets the sea in does so at the edge; lagoons and bays in one part of it)."""
+    box = mask_box(mask)
+    if box is None:
+        return False
+    from scipy import ndimage
+
+    x0, y0, x1, y1 = box
+    sub = np.pad(mask[y0:y1, x0:x1], 1)
+    depth = max(2.0, INSIDE_SHARE * min(x1 - x0, y1 - y0))
+    inner = np.zeros_like(mask)
+    inner[y0:y1, x0:x1] = ndimage.distance_transform_edt(sub)[1:-1, 1:-1] > depth
+    if int(inner.sum()) < MIN_SAMPLE_PIXELS:
+        return False
+    lab = srgb_to_lab(rgb[inner].astype(np.float64))
+    d0 = _weighted_de(lab, np.asarray(first.lab))
+    d1 = _weighted_de(lab, np.asarray(second.lab))
+    near = np.minimum(d0, d1) < CLUSTER_DE
+    minor = float(np.mean(near & (d1 < d0)))
+    return (
+        minor >= 0.5 * THIN_PATTERN_SHARE
+        and _everywhere(rgb, inner, first, second)
+        and _interleaved(rgb, inner, first, second)
     )
 
 
@@ -1163,7 +1239,7 @@ def _assess_crimea(
     sea_distinct = sea is not None and all(
         de(sea.lab, other.lab) >= DIFF_DE for other in (ru, ua) if other is not None
     )
-    if d_sea is not None and d_sea < SAME_DE and sea_distinct:
+    if d_sea is not None and d_sea < SAME_DE and sea_distinct and not crimea.pattern:
         # Crimea's pixels are the sea's: the registration is off, or Crimea is not drawn.
         return undetermined(
             "crimea",

@@ -183,6 +183,7 @@ class Style:
     #: (colour, spacing) of a hatch over Crimea (and the occupied zone with ``hatch_mainland``).
     hatch: tuple[Colour, int] | None = None
     hatch_mainland: bool = True
+    hatch_width: int = 2
     borders: Colour | None = None
     border_width: int = 1
     #: Draw the borders as Russia claims them (the four oblasts and Crimea inside Russia).
@@ -210,7 +211,7 @@ def render(style: Style, reg: FakeRegistration, size: tuple[int, int]) -> np.nda
     if style.hatch is not None:
         colour, spacing = style.hatch
         area = shapely.union(s["crimea"], s["occupied"]) if style.hatch_mainland else s["crimea"]
-        hatch(img, area, reg, colour, spacing)
+        hatch(img, area, reg, colour, spacing, style.hatch_width)
         draw = ImageDraw.Draw(img)
     if style.coast is not None:
         outline(draw, s["land"], reg, style.coast, 1)

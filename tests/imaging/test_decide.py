@@ -129,6 +129,34 @@ CASES = [
         DISPUTED,
         reason="hatch",
     ),
+    # Thin hatch lines over a fill as light as the sea: the hatch still reads (not "Crimea has
+    # the sea's colour"), though its lines are a small share of the area.
+    Case(
+        "thin-hatch-sea-light",
+        Style(
+            sea=WHITE,
+            crimea=(238, 238, 238),
+            hatch=((120, 120, 120), 12),
+            hatch_mainland=False,
+            hatch_width=1,
+        ),
+        DISPUTED,
+        reason="hatch",
+    ),
+    # Labels over a Crimea in Russia's fill are no thin hatch.
+    Case(
+        "russia-many-labels",
+        Style(
+            crimea=RU_COLOUR,
+            labels=[
+                ("Republic", 34.0, 45.6, 24),
+                ("Simferopol", 34.1, 45.0, 20),
+                ("Yevpatoria", 33.4, 45.2, 20),
+                ("Feodosia", 35.3, 45.1, 20),
+            ],
+        ),
+        RUSSIA,
+    ),
     # Control maps: hatch over Ukraine's fill; a third colour shared with the mainland.
     Case("control-hatch", Style(hatch=(RED, 6)), UKRAINE, UKRAINE, reason="control"),
     Case(
