@@ -27,6 +27,7 @@ import re
 import shutil
 import threading
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -368,27 +369,37 @@ def _in_words(boxes: npt.NDArray[np.int64], limit: int = 20_000) -> npt.NDArray[
     return np.asarray(b[keep], dtype=np.int64)
 
 
-def _group_lines(
-    data: dict[str, Any], factor: float, dx: int, dy: int, min_conf: float = MIN_WORD_CONF
-) -> list[OcrLine]:
-    groups: dict[tuple[int, int, int], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
+def _words_read(
+    data: dict[str, Any], factor: float, dx: int, dy: int
+) -> Iterator[tuple[int, str, float, tuple[int, int, int, int]]]:
+    """Tesseract's words: (index, text, confidence, box in picture pixels)."""
     for i, word in enumerate(data.get("text", [])):
         text = str(word).strip()
         try:
             conf = float(data["conf"][i])
         except (TypeError, ValueError):
             continue
-        if not text or conf < min_conf:
+        if not text:
             continue
-        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
         left, top = int(data["left"][i]), int(data["top"][i])
         width, height = int(data["width"][i]), int(data["height"][i])
-        bbox = (
+        box = (
             dx + int(left / factor),
             dy + int(top / factor),
             dx + int((left + width) / factor) + 1,
             dy + int((top + height) / factor) + 1,
         )
+        yield i, text, conf, box
+
+
+def _group_lines(
+    data: dict[str, Any], factor: float, dx: int, dy: int, min_conf: float = MIN_WORD_CONF
+) -> list[OcrLine]:
+    groups: dict[tuple[int, int, int], list[tuple[str, float, tuple[int, int, int, int]]]] = {}
+    for i, text, conf, bbox in _words_read(data, factor, dx, dy):
+        if conf < min_conf:
+            continue
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
         groups.setdefault(key, []).append((text, conf, bbox))
     lines = []
     for words in groups.values():
@@ -409,25 +420,11 @@ def _faint_words(
     data: dict[str, Any], factor: float, dx: int, dy: int, min_conf: float
 ) -> list[OcrLine]:
     """The words read with a confidence in ``[0, min_conf)``, one line each."""
-    out: list[OcrLine] = []
-    for i, word in enumerate(data.get("text", [])):
-        text = str(word).strip()
-        try:
-            conf = float(data["conf"][i])
-        except (TypeError, ValueError):
-            continue
-        if not text or not 0.0 <= conf < min_conf:
-            continue
-        left, top = int(data["left"][i]), int(data["top"][i])
-        width, height = int(data["width"][i]), int(data["height"][i])
-        box = (
-            dx + int(left / factor),
-            dy + int(top / factor),
-            dx + int((left + width) / factor) + 1,
-            dy + int((top + height) / factor) + 1,
-        )
-        out.append(OcrLine(text=text, conf=conf, box=box))
-    return out
+    return [
+        OcrLine(text=text, conf=conf, box=box)
+        for _, text, conf, box in _words_read(data, factor, dx, dy)
+        if 0.0 <= conf < min_conf
+    ]
 
 
 #: Latin letters that look like Cyrillic ones (OCR mixes them within a word).

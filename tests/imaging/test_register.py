@@ -121,9 +121,11 @@ def _places() -> tuple[np.ndarray, np.ndarray]:
     return lon, lat
 
 
-@pytest.mark.parametrize("case", POSITIVE, ids=lambda c: c.name)
-def test_registers_synthetic_maps(case: Case) -> None:
-    rgb, view = _render(case)
+def _registered(
+    rgb: np.ndarray, view: synth.View
+) -> tuple[RegistrationResult, Registration, np.ndarray]:
+    """The registration of ``rgb`` (which must succeed) and its error at the test places, in
+    Crimea widths."""
     result = register_reason(rgb)
     reg = result.registration
     assert reg is not None, result.reason
@@ -131,6 +133,13 @@ def test_registers_synthetic_maps(case: Case) -> None:
     tx, ty = view.to_pixel(lon, lat)
     rx, ry = reg.to_pixel(lon, lat)
     err = np.hypot(np.asarray(rx) - tx, np.asarray(ry) - ty) / view.crimea_px
+    return result, reg, err
+
+
+@pytest.mark.parametrize("case", POSITIVE, ids=lambda c: c.name)
+def test_registers_synthetic_maps(case: Case) -> None:
+    rgb, view = _render(case)
+    result, reg, err = _registered(rgb, view)
     assert float(err.max()) < TOLERANCE, (reg.projection, err, result.candidates)
     assert reg.method == "coastline"
     assert reg.crimea_px == pytest.approx(view.crimea_px, rel=0.05)
@@ -172,13 +181,7 @@ def test_registers_close_ups_of_generalised_data(case: Case) -> None:
     view = synth.make_view(case.projection, case.crimea_px, w, h)
     style = synth.make_style(case.style, rng, world.shapes)
     rgb = synth.render(view, style, rng, world=world, world_only=True, labels=6, legend=True)
-    result = register_reason(rgb)
-    reg = result.registration
-    assert reg is not None, result.reason
-    lon, lat = _places()
-    tx, ty = view.to_pixel(lon, lat)
-    rx, ry = reg.to_pixel(lon, lat)
-    err = np.hypot(np.asarray(rx) - tx, np.asarray(ry) - ty) / view.crimea_px
+    result, reg, err = _registered(rgb, view)
     assert float(err.max()) < COARSE_TOLERANCE, (reg.projection, err, result.candidates)
 
 
