@@ -1685,13 +1685,15 @@ def _assess_by_lines(
             **ev,
         )
     # The Kerch Strait is a few pixels wide on most maps: with no reading there, a Perekop line
-    # still counts when the map draws the recognized borders elsewhere (north and east).
-    kerch_ok = k == "absent" or (k == "unreadable" and s == "present" and e == "present")
+    # still counts when the map draws the recognized border elsewhere (in the north, or along
+    # Donetsk and Luhansk oblasts on a close-up of the south).
+    kerch_ok = k == "absent" or (k == "unreadable" and "present" in (s, e))
     if p == "present" and kerch_ok:
         where = (
             "none down the Kerch Strait"
             if k == "absent"
-            else "while the recognized border is drawn in the north and east"
+            else "while the recognized border is drawn "
+            + ("in the north" if s == "present" else "along Donetsk and Luhansk oblasts")
         )
         return Assessment(
             "crimea",

@@ -609,6 +609,30 @@ def test_no_perekop_line_where_a_state_border_is_drawn(
 
 
 @pytest.mark.parametrize(
+    ("state", "east", "outcome"),
+    [
+        # A line across Perekop, the Kerch Strait unreadable: it counts where the recognized
+        # border is seen drawn, in the north or along Donetsk and Luhansk oblasts.
+        ((0.9,), (0.9,), RUSSIA),
+        ((None,), (0.9,), RUSSIA),
+        ((0.9,), (None,), RUSSIA),
+        # No state border seen drawn: the line may be something else (a misread coast).
+        ((None,), (None,), UNDETERMINED),
+    ],
+)
+def test_perekop_line_with_the_kerch_strait_unreadable(
+    state: tuple[float | None, ...], east: tuple[float | None, ...], outcome: str
+) -> None:
+    decision = _lines_decision(150.0)
+    lines = {"perekop": (1.0,), "kerch": (None,), "oblast": (0.0,), "claimed": (0.0,)}
+    for key, spec in {**lines, "state": state, "east": east}.items():
+        decision.lines[key] = _probe(key, *spec)
+    fill = (192, 216, 232)
+    got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 150.0)
+    assert got.outcome == outcome, got.reasons
+
+
+@pytest.mark.parametrize(
     ("east_hex", "expected"),
     [
         # A light broken line beside the Donbas border (a graticule): the border is not drawn.
