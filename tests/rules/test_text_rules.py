@@ -426,6 +426,27 @@ def test_prescan_hits_are_character_offsets(text: str) -> None:
     assert {"kiev", "крым", "ялт"} & set(found)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Simferopol, Russia. UA-43.",
+        "\U0001f30d Сімферополь 😀 — Kerch, «Ялта» UA-43 Крым.",  # four-byte characters first
+        "Крым \ud800 Феодосия \udfff Ялта",  # lone surrogates
+        "ЯЛТА ялта Ялта",
+    ],
+)
+def test_prescan_extra_literals_end_where_their_text_ends(text: str) -> None:
+    """Hit ends are the start plus the literal's length in characters (not decoded from the
+    bytes): the text between every reported start and end is the literal itself."""
+    from checker.rules.data import shared_literals
+
+    prescan = Prescan(Matcher(load()).stems, shared_literals())
+    hits, _, extras = prescan.scan_all(text)
+    assert extras
+    assert all(text[s:e] == prescan.extra[i] for i, s, e in extras)
+    assert all(fold(text[h.start : h.end]) == prescan.stems[h.stem] for h in hits if h.stem >= 0)
+
+
 # --- evaluation on the labelled corpus -----------------------------------------------------------
 
 
