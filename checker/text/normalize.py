@@ -53,9 +53,10 @@ def fold(text: str) -> str:
     # Line breaks are the usual special characters: replace them at C speed, and translate
     # only when others are left (translate with a mapping is slow on non-ASCII text).
     special = text.replace("\n", " ") if "\n" in text else text
-    if _SPECIAL.search(special) is not None:
+    found = _SPECIAL.findall(special)
+    if found:
         table = _special_table()
-        for ch in set(_SPECIAL.findall(special)):
+        for ch in set(found):
             special = special.replace(ch, table[ord(ch)])
     if unicodedata.is_normalized("NFKC", special):
         low = special.casefold()
