@@ -587,3 +587,24 @@ def test_plan_lists_the_rules_that_may_start_with_a_character(
     plan = _Plan.of(targets)
     assert [t[0] for t in plan.by_char.get(char, plan.others)] == expected
     assert plan.most == (0 if targets else -1)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("One. Two Crimea here. Three.", "Crimea", (4, 21)),
+        ("Mr. Smith saw Crimea. Next.", "Crimea", (0, 21)),  # an abbreviation ends nothing
+        ('He said "stop." Then Crimea went.', "Crimea", (15, 33)),  # closing quote kept
+        ("Wait... Crimea? Yes! Done", "Crimea", (7, 15)),
+        ("First para.\n \nCrimea starts here\nand goes on. End.", "Crimea", (14, 45)),
+        ("A\x00Crimea, Russia\x00B", "Crimea", (2, 16)),  # joints between segments
+        ("Ends with Crimea", "Crimea", (0, 16)),
+        ("Крым — это Россия… Да. Нет", "Крым", (0, 18)),
+        ("see p. 12 on Crimea.\tNext", "Crimea", (0, 20)),
+    ],
+)
+def test_sentence_span(text: str, word: str, expected: tuple[int, int]) -> None:
+    from checker.text.guards import Sentences
+
+    start = text.index(word)
+    assert Sentences(text, fold(text)).span(start, start + len(word)) == expected
