@@ -608,3 +608,43 @@ def test_sentence_span(text: str, word: str, expected: tuple[int, int]) -> None:
 
     start = text.index(word)
     assert Sentences(text, fold(text)).span(start, start + len(word)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "expected"),
+    [
+        ("Crimea was in the RSFSR in 1953.", 1954, True),
+        ("From 1921 to 1954, and again in 2014.", 2014, False),  # the latest year counts
+        ("In 1954.", 1954, False),
+        ("Code 21953 and 19530.", 1954, False),  # digits around: no year
+        ("a1953b", 1954, True),  # letters around are fine
+        ("\u06631953", 1954, False),  # any digit before, not only ASCII ones
+        ("1953\u0663", 1954, False),
+        ("year 2099 and 2100", 2100, True),  # 2100 is no year of the pattern
+        ("no year here", 1954, False),
+        ("", 1954, False),
+    ],
+)
+def test_years_before(sentence: str, before: int, expected: bool) -> None:
+    from checker.text.guards import years_before
+
+    assert years_before(sentence, before) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("a. b", ["a", "b"]),
+        ("a.b", ["a.b"]),
+        ("a.", ["a", ""]),
+        ("a\x00b", ["a", "b"]),
+        ("a\x00 b", ["a", "b"]),  # the joint takes the space after it
+        ("a\x00", ["a", ""]),
+        ("a! b? c", ["a", "b", "c"]),
+        ("a!?", ["a!", ""]),
+    ],
+)
+def test_sentence_cut_for_identities(text: str, pieces: list[str]) -> None:
+    from checker.text.matcher import _SENTENCE_CUT
+
+    assert _SENTENCE_CUT.split(text) == pieces
