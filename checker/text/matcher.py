@@ -25,7 +25,6 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from checker.readers.base import TextSegment
 from checker.text.guards import (
@@ -111,9 +110,8 @@ class Matcher:
         self.stems = sorted({stem for stem, _ in lexicon.triggers})
         self.prescan = Prescan(self.stems, extra)
         self.all_targets = frozenset(lexicon.targets())
-        self._plans: dict[tuple[int, tuple[str, ...]], _Plan] = {}
+        self._plans: dict[tuple[int, tuple[str, ...]], tuple[list[_Target], int]] = {}
         self._folded_stems = StemFinder(self.stems)
-        self._guard_plans: dict[tuple[str, tuple[str, ...]], _GuardPlan] = {}
 
     def analyse(self, segments: Sequence[TextSegment]) -> list[TextMatch]:
         """Every match in the segments, in document order."""
@@ -193,31 +191,32 @@ class Matcher:
             return sorted(found.values(), key=_match_order)
         return list(found.values())
 
-    def _plan(self, stem: int, scripts: tuple[str, ...]) -> _Plan:
-        """The rules worth trying around a hit of trigger stem ``stem`` (cached)."""
+    def _plan(self, stem: int, scripts: tuple[str, ...]) -> tuple[list[_Target], int]:
+        """The rules worth trying around a hit of trigger stem ``stem``, and the most words any
+        of them may have before the stem's word (cached)."""
         key = (stem, scripts)
         plan = self._plans.get(key)
         if plan is None:
             lex = self.lex
             text = self.stems[stem]
-            targets: list[tuple[_Target, frozenset[str] | None]] = []
+            targets: list[_Target] = []
             for code, script in sorted(lex.stem_targets.get(text, ())):
                 if script not in scripts:
                     continue
                 tagged = lex.tagged_pattern(code, script)
                 if tagged is not None:
                     lead = lex.lead(code, script, text)
-                    target = (code, script, lead, tagged[0], tagged[1])
-                    targets.append((target, lex.first_chars(code, script)))
-            plan = self._plans[key] = _Plan.of(targets)
+                    first = lex.first_chars(code, script)
+                    targets.append((code, script, lead, tagged[0], tagged[1], first))
+            plan = (targets, max((t[2] for t in targets), default=0))
+            self._plans[key] = plan
         return plan
 
     def _anchored(
         self, folded: str, scripts: tuple[str, ...], hits: list[Hit], lo: int
     ) -> list[tuple[Phrase, int, int]]:
         """Try each rule only at the word starts that can begin a phrase holding the stem hit
-        (the hit's own word and up to :meth:`Lexicon.lead` words before it), and there only
-        when a phrase of the rule can start with the character found there."""
+        (the hit's own word and up to :meth:`Lexicon.lead` words before it)."""
         out: list[tuple[Phrase, int, int]] = []
         tried: set[tuple[str, str, int]] = set()
         size = len(folded)
@@ -228,23 +227,18 @@ class Matcher:
             pos = hit.start - lo
             if not 0 <= pos < size:
                 continue
-            plan = self._plan(hit.stem, scripts)
-            most = plan.most
-            if most < 0:
-                continue  # no rule to try
+            plan, most = self._plan(hit.stem, scripts)
+            if not plan:
+                continue
             starts = starts_at.get((pos, most))
             if starts is None:
                 starts = starts_at[pos, most] = _word_starts_before(folded, pos, most)
-            by_char = plan.by_char
-            others = plan.others
-            # The last start is the hit's own word (distance 0); a rule with lead n is tried
-            # at the n starts before it too.
-            distance = len(starts)
-            for start in starts:
-                distance -= 1
-                for code, script, lead, pattern, phrases in by_char.get(folded[start], others):
-                    if lead < distance:
-                        continue
+            if not starts:
+                continue
+            for code, script, lead, pattern, phrases, first in plan:
+                for start in starts[-(lead + 1) :]:
+                    if first is not None and folded[start] not in first:
+                        continue  # no phrase of the rule starts with this character
                     key = (code, script, start)
                     if key in tried:
                         continue
@@ -303,30 +297,22 @@ class Matcher:
                 return None
         if _identifier(view.doc.text, view.to_doc(start), view.to_doc(end)):
             return None
-        key = (code, scripts)
-        plan = self._guard_plans.get(key)
-        if plan is None:
-            plan = self._guard_plans[key] = _GuardPlan(
-                *(
-                    lex.scoped_guards(kind.replace("_", "-"), code, scripts)
-                    for kind in _GuardPlan._fields
-                )
-            )
+        guards = lex.scoped_guards
         before: str | None = None
-        for word, pattern in plan.veto_before:
+        for word, pattern in guards("veto-before", code, scripts):
             if word is None or word in fmatch:
                 if before is None:
                     before = folded[max(0, start - VETO_CHARS) : start]
                 if pattern.search(before):
                     return None
         after: str | None = None
-        for word, pattern in plan.veto_after:
+        for word, pattern in guards("veto-after", code, scripts):
             if word is None or word in fmatch:
                 if after is None:
                     after = folded[end : end + VETO_CHARS]
                 if pattern.search(after):
                     return None
-        for word, pattern in plan.negation:
+        for word, pattern in guards("negation", code, scripts):
             if word is None or word in fmatch:
                 if before is None:
                     before = folded[max(0, start - VETO_CHARS) : start]
@@ -334,7 +320,7 @@ class Matcher:
                     return None
         s_lo, s_hi = view.sentences.span(start, end)
         sentence = folded[s_lo:s_hi]
-        for word, pattern in plan.veto_sentence:
+        for word, pattern in guards("veto-sentence", code, scripts):
             if (word is None or word in fmatch) and pattern.search(sentence):
                 return None
         history = HISTORY_BEFORE.get(code)
@@ -346,7 +332,7 @@ class Matcher:
             reportage = "quoted"
         else:
             near: str | None = None
-            for word, pattern in plan.near:
+            for word, pattern in guards("near", code, scripts):
                 if word is None or word in fmatch:
                     if near is None:
                         near = folded[max(0, start - NEAR_CHARS) : start]
@@ -469,44 +455,12 @@ _LONGEST_WORD = 40
 
 
 _PLUS_ONE = (1).__add__
-_MATCH_START = re.Match.start
 
 _LATIN = ("latin",)
 _BOTH = ("latin", "cyrillic")
-#: (code, script, lead, tagged pattern, phrase of each group) of a rule worth trying around a
-#: stem.
-_Target = tuple[str, str, int, re.Pattern[str], dict[str, Phrase]]
-
-
-class _Plan(NamedTuple):
-    """The rules worth trying around a hit of one stem, by the character a phrase starts with:
-    ``by_char[c]`` lists (in the plan's order) those that may start with ``c``, ``others`` those
-    whose first characters are not a small known set (they may start with anything)."""
-
-    by_char: dict[str, tuple[_Target, ...]]
-    others: tuple[_Target, ...]
-    #: The most words any rule may have before the stem's word (-1: no rule to try).
-    most: int
-
-    @classmethod
-    def of(cls, targets: list[tuple[_Target, frozenset[str] | None]]) -> _Plan:
-        chars = {c for _, first in targets if first is not None for c in first}
-        by_char = {
-            c: tuple(t for t, first in targets if first is None or c in first) for c in chars
-        }
-        others = tuple(t for t, first in targets if first is None)
-        return cls(by_char, others, max((t[2] for t, _ in targets), default=-1))
-
-
-class _GuardPlan(NamedTuple):
-    """The guards of each kind that :meth:`Matcher._judge` reads for one rule and scripts, as
-    (word, pattern) pairs (:meth:`Lexicon.scoped_guards`), looked up once per rule."""
-
-    veto_before: tuple[tuple[str | None, re.Pattern[str]], ...]
-    veto_after: tuple[tuple[str | None, re.Pattern[str]], ...]
-    negation: tuple[tuple[str | None, re.Pattern[str]], ...]
-    veto_sentence: tuple[tuple[str | None, re.Pattern[str]], ...]
-    near: tuple[tuple[str | None, re.Pattern[str]], ...]
+#: (code, script, lead, tagged pattern, phrase of each group, first characters or None) of a
+#: rule worth trying around a stem.
+_Target = tuple[str, str, int, re.Pattern[str], dict[str, Phrase], frozenset[str] | None]
 
 
 def _candidate_order(candidate: tuple[Phrase, int, int]) -> tuple[str, int, int]:
@@ -548,7 +502,7 @@ def _word_starts_before(folded: str, pos: int, count: int) -> list[int]:
     if start == floor and start > 0 and folded[start - 1].isalnum():
         return []
     lo = max(0, start - 16 * (count + 1))
-    starts = list(map(_MATCH_START, _WORD.finditer(folded, lo, start)))
+    starts = [m.start() for m in _WORD.finditer(folded, lo, start)]
     if starts and starts[0] == lo and lo > 0 and folded[lo - 1].isalnum():
         starts.pop(0)  # a word cut by the look-back limit
     starts.append(start)

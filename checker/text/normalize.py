@@ -53,10 +53,9 @@ def fold(text: str) -> str:
     # Line breaks are the usual special characters: replace them at C speed, and translate
     # only when others are left (translate with a mapping is slow on non-ASCII text).
     special = text.replace("\n", " ") if "\n" in text else text
-    found = _SPECIAL.findall(special)
-    if found:
+    if _SPECIAL.search(special) is not None:
         table = _special_table()
-        for ch in set(found):
+        for ch in set(_SPECIAL.findall(special)):
             special = special.replace(ch, table[ord(ch)])
     if unicodedata.is_normalized("NFKC", special):
         low = special.casefold()

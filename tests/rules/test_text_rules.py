@@ -560,35 +560,6 @@ def test_first_characters_cover_every_match_start() -> None:
     assert known >= 10
 
 
-_TARGETS = {name: (name, "latin", 0, re.compile(name), {}) for name in ("a", "b", "c")}
-
-
-@pytest.mark.parametrize(
-    ("firsts", "char", "expected"),
-    [
-        ({"a": "xy", "b": "y", "c": "z"}, "y", ["a", "b"]),
-        ({"a": "xy", "b": "y", "c": "z"}, "z", ["c"]),
-        ({"a": "xy", "b": "y", "c": "z"}, "q", []),
-        ({"a": "xy", "b": None, "c": "z"}, "q", ["b"]),  # no known first characters: always
-        ({"a": "xy", "b": None, "c": "x"}, "x", ["a", "b", "c"]),  # in the plan's order
-        ({"a": None, "b": None, "c": None}, "x", ["a", "b", "c"]),
-        ({}, "x", []),
-    ],
-)
-def test_plan_lists_the_rules_that_may_start_with_a_character(
-    firsts: dict[str, str | None], char: str, expected: list[str]
-) -> None:
-    from checker.text.matcher import _Plan
-
-    targets = [
-        (_TARGETS[name], None if first is None else frozenset(first))
-        for name, first in firsts.items()
-    ]
-    plan = _Plan.of(targets)
-    assert [t[0] for t in plan.by_char.get(char, plan.others)] == expected
-    assert plan.most == (0 if targets else -1)
-
-
 @pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
