@@ -619,3 +619,39 @@ def test_sentence_cut_for_identities(text: str, pieces: list[str]) -> None:
     from checker.text.matcher import _SENTENCE_CUT
 
     assert _SENTENCE_CUT.split(text) == pieces
+
+
+_LOOKAHEAD = re.compile(r"\(\?=\[((?:\\.|[^\]\\])+)\]\)")
+
+
+def test_guard_lookaheads_change_no_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guards and context sets search with a look-ahead for the characters their matches start
+    with; on the labelled corpus every match, from every position, is the same without it."""
+    lex = load()
+    monkeypatch.setattr(lexicon_mod, "_led_by", lambda lead, body: body)
+    bare_lex = build(lexicon_mod.DATA_DIR)
+    pairs = [
+        (g.pattern, b.pattern)
+        for key in sorted(lex.guard_sources)
+        for g, b in zip(lex.guards(*key), bare_lex.guards(*key), strict=True)
+    ]
+    pairs += [(lex.contexts[name], bare_lex.contexts[name]) for name in sorted(lex.contexts)]
+    texts = [fold(s.text.replace("\\n", "\n")) for s in corpus()]
+    led = 0
+    for pattern, bare in pairs:
+        lead = _LOOKAHEAD.search(pattern.pattern)
+        if lead is None:
+            assert pattern.pattern == bare.pattern
+            continue
+        led += 1
+        first = re.compile(f"[{lead.group(1)}]")
+        for text in texts:
+            found = [m.span() for m in bare.finditer(text)]
+            assert [m.span() for m in pattern.finditer(text)] == found
+            for start in range(0, len(text), 7):
+                a, b = bare.search(text, start), pattern.search(text, start)
+                assert (a and a.span()) == (b and b.span())
+            # (veto-after guards may start with spaces before the look-ahead)
+            if not pattern.pattern.startswith("\\A"):
+                assert all(first.match(text, s) for s, e in found), pattern.pattern[:60]
+    assert led >= 20
