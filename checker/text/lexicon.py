@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -378,8 +378,13 @@ def build(folder: Path) -> Lexicon:
     for phrase in phrases:
         for name in phrase.context:
             if name not in contexts:
-                body = "|".join(resolver.body(name, lang) for lang in _langs_of(sets, name))
-                contexts[name] = re.compile(rf"(?<![^\W_])(?:{body})")
+                langs = _langs_of(sets, name)
+                body = "|".join(resolver.body(name, lang) for lang in langs)
+                lead: set[str] | None = set()
+                for lang in langs:
+                    found = _lead_chars((SetRef(name),), lang, resolver)
+                    lead = None if lead is None or found is None else lead | found
+                contexts[name] = re.compile(rf"(?<![^\W_])(?:{_led_by(lead, body)})")
     cities = frozenset(fold(m) for m in sets.get("dateline_city", {}).get("en", []))
     return Lexicon(
         sets=sets,
@@ -639,6 +644,8 @@ def _compile_guards(
     rows: list[Row], resolver: _SetResolver
 ) -> dict[tuple[str, str], list[tuple[frozenset[str] | None, str | None, str]]]:
     grouped: dict[tuple[str, str, frozenset[str] | None, str | None], list[str]] = defaultdict(list)
+    #: The characters each group's matches start with (``None``: not a small known set).
+    leads: dict[tuple[str, str, frozenset[str] | None, str | None], set[str] | None] = {}
     for row in rows:
         kind = row["kind"]
         if kind not in GUARD_KINDS:
@@ -646,20 +653,66 @@ def _compile_guards(
         lang = row["lang"]
         _check_lang(row, lang, allow_all=True)
         try:
+            items = parse(row["phrase"])
             compiler = Compiler(partial(resolver.body, lang=lang), named=False)
-            body = compiler.compile(parse(row["phrase"]))
+            body = compiler.compile(items)
+            lead = _lead_chars(items, lang, resolver)
         except PhraseError as exc:
             raise LexiconError(f"{row.where}: {exc}") from exc
         scripts = ("latin", "cyrillic") if lang == "*" else (script_of(lang),)
         for codes, word in _scopes(row["scope"], row):
             for script in scripts:
-                grouped[(kind, script, codes, word)].append(body)
+                key = (kind, script, codes, word)
+                grouped[key].append(body)
+                known = leads.get(key, set())
+                leads[key] = None if known is None or lead is None else known | lead
     out: dict[tuple[str, str], list[tuple[frozenset[str] | None, str | None, str]]] = defaultdict(
         list
     )
-    for (kind, script, codes, word), bodies in grouped.items():
-        out[(kind, script)].append((codes, word, "|".join(f"(?:{b})" for b in bodies)))
+    for key, bodies in grouped.items():
+        kind, script, codes, word = key
+        body = _led_by(leads[key], "|".join(f"(?:{b})" for b in bodies))
+        out[(kind, script)].append((codes, word, body))
     return dict(out)
+
+
+def _lead_chars(
+    items: Sequence[Item], lang: str, resolver: _SetResolver, depth: int = 0
+) -> set[str] | None:
+    """The characters every match of the compiled ``items`` starts with (in folded text), or
+    ``None`` when that is not a small known set: a number, any word or a dash first, or a first
+    item that may be left out (the joint before the next item may then lead the match)."""
+    if not items or depth > 20:
+        return None
+    item = items[0]
+    if isinstance(item, Word):
+        text = fold(item.text)
+        return {text[0]} if text else None
+    if isinstance(item, Punct):
+        return {item.char}
+    if isinstance(item, Hyphen):
+        return {"-"}
+    if isinstance(item, SetRef):
+        options: Iterable[Sequence[Item]] = [parse(m) for m in resolver.members(item.name, lang)]
+    elif isinstance(item, Alt) and not item.optional:
+        options = item.options
+    else:
+        return None
+    out: set[str] = set()
+    for option in options:
+        found = _lead_chars(option, lang, resolver, depth + 1)
+        if found is None:
+            return None
+        out |= found
+    return out
+
+
+def _led_by(lead: set[str] | None, body: str) -> str:
+    """``body`` behind a look-ahead for the characters its matches start with: a search then
+    tries the (long) alternation only where one of them stands, not at every position."""
+    if not lead:
+        return body
+    return f"(?=[{''.join(re.escape(c) for c in sorted(lead))}])(?:{body})"
 
 
 def _scopes(scope: str, row: Row) -> Iterable[tuple[frozenset[str] | None, str | None]]:

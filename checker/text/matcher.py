@@ -445,7 +445,8 @@ class Matcher:
             idx = folded.find(", crimea", idx + 1)
 
 
-_SENTENCE_CUT = re.compile(r"[.!?\x00](?:\s|$)|\x00")
+#: A sentence end or a joint (led by one character class: see guards._BOUNDARY).
+_SENTENCE_CUT = re.compile(r"[.!?\x00](?:\s|$|(?<=\x00))")
 
 _DATELINE_COUNTRY = re.compile(r"\s*,?\s*(?:russia|russian|rf|ukraine)(?![^\W_])")
 _WORD = re.compile(r"[^\W_]+")

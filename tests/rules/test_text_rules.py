@@ -426,6 +426,27 @@ def test_prescan_hits_are_character_offsets(text: str) -> None:
     assert {"kiev", "крым", "ялт"} & set(found)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Simferopol, Russia. UA-43.",
+        "\U0001f30d Сімферополь 😀 — Kerch, «Ялта» UA-43 Крым.",  # four-byte characters first
+        "Крым \ud800 Феодосия \udfff Ялта",  # lone surrogates
+        "ЯЛТА ялта Ялта",
+    ],
+)
+def test_prescan_extra_literals_end_where_their_text_ends(text: str) -> None:
+    """Hit ends are the start plus the literal's length in characters (not decoded from the
+    bytes): the text between every reported start and end is the literal itself."""
+    from checker.rules.data import shared_literals
+
+    prescan = Prescan(Matcher(load()).stems, shared_literals())
+    hits, _, extras = prescan.scan_all(text)
+    assert extras
+    assert all(text[s:e] == prescan.extra[i] for i, s, e in extras)
+    assert all(fold(text[h.start : h.end]) == prescan.stems[h.stem] for h in hits if h.stem >= 0)
+
+
 # --- evaluation on the labelled corpus -----------------------------------------------------------
 
 
@@ -537,3 +558,100 @@ def test_first_characters_cover_every_match_start() -> None:
                 if m is not None:
                     assert text[start] in first, (code, script, m.group(0))
     assert known >= 10
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("One. Two Crimea here. Three.", "Crimea", (4, 21)),
+        ("Mr. Smith saw Crimea. Next.", "Crimea", (0, 21)),  # an abbreviation ends nothing
+        ('He said "stop." Then Crimea went.', "Crimea", (15, 33)),  # closing quote kept
+        ("Wait... Crimea? Yes! Done", "Crimea", (7, 15)),
+        ("First para.\n \nCrimea starts here\nand goes on. End.", "Crimea", (14, 45)),
+        ("A\x00Crimea, Russia\x00B", "Crimea", (2, 16)),  # joints between segments
+        ("Ends with Crimea", "Crimea", (0, 16)),
+        ("Крым — это Россия… Да. Нет", "Крым", (0, 18)),
+        ("see p. 12 on Crimea.\tNext", "Crimea", (0, 20)),
+    ],
+)
+def test_sentence_span(text: str, word: str, expected: tuple[int, int]) -> None:
+    from checker.text.guards import Sentences
+
+    start = text.index(word)
+    assert Sentences(text, fold(text)).span(start, start + len(word)) == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "before", "expected"),
+    [
+        ("Crimea was in the RSFSR in 1953.", 1954, True),
+        ("From 1921 to 1954, and again in 2014.", 2014, False),  # the latest year counts
+        ("In 1954.", 1954, False),
+        ("Code 21953 and 19530.", 1954, False),  # digits around: no year
+        ("a1953b", 1954, True),  # letters around are fine
+        ("\u06631953", 1954, False),  # any digit before, not only ASCII ones
+        ("1953\u0663", 1954, False),
+        ("year 2099 and 2100", 2100, True),  # 2100 is no year of the pattern
+        ("no year here", 1954, False),
+        ("", 1954, False),
+    ],
+)
+def test_years_before(sentence: str, before: int, expected: bool) -> None:
+    from checker.text.guards import years_before
+
+    assert years_before(sentence, before) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("a. b", ["a", "b"]),
+        ("a.b", ["a.b"]),
+        ("a.", ["a", ""]),
+        ("a\x00b", ["a", "b"]),
+        ("a\x00 b", ["a", "b"]),  # the joint takes the space after it
+        ("a\x00", ["a", ""]),
+        ("a! b? c", ["a", "b", "c"]),
+        ("a!?", ["a!", ""]),
+    ],
+)
+def test_sentence_cut_for_identities(text: str, pieces: list[str]) -> None:
+    from checker.text.matcher import _SENTENCE_CUT
+
+    assert _SENTENCE_CUT.split(text) == pieces
+
+
+_LOOKAHEAD = re.compile(r"\(\?=\[((?:\\.|[^\]\\])+)\]\)")
+
+
+def test_guard_lookaheads_change_no_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guards and context sets search with a look-ahead for the characters their matches start
+    with; on the labelled corpus every match, from every position, is the same without it."""
+    lex = load()
+    monkeypatch.setattr(lexicon_mod, "_led_by", lambda lead, body: body)
+    bare_lex = build(lexicon_mod.DATA_DIR)
+    pairs = [
+        (g.pattern, b.pattern)
+        for key in sorted(lex.guard_sources)
+        for g, b in zip(lex.guards(*key), bare_lex.guards(*key), strict=True)
+    ]
+    pairs += [(lex.contexts[name], bare_lex.contexts[name]) for name in sorted(lex.contexts)]
+    texts = [fold(s.text.replace("\\n", "\n")) for s in corpus()]
+    led = 0
+    for pattern, bare in pairs:
+        lead = _LOOKAHEAD.search(pattern.pattern)
+        if lead is None:
+            assert pattern.pattern == bare.pattern
+            continue
+        led += 1
+        first = re.compile(f"[{lead.group(1)}]")
+        for text in texts:
+            found = [m.span() for m in bare.finditer(text)]
+            assert [m.span() for m in pattern.finditer(text)] == found
+            for start in range(0, len(text), 7):
+                a, b = bare.search(text, start), pattern.search(text, start)
+                assert (a and a.span()) == (b and b.span())
+            # (veto-after guards may start with spaces before the look-ahead)
+            if not pattern.pattern.startswith("\\A"):
+                assert all(first.match(text, s) for s, e in found), pattern.pattern[:60]
+    assert led >= 20
