@@ -863,15 +863,19 @@ def place_hits(lines: list[OcrLine]) -> list[PlaceHit]:
                     found = [p for k in _near_keys(key) for p in gaz[k]]
                 for place in found or ():
                     if place.place_id not in hits:
-                        hits[place.place_id] = PlaceHit(
-                            name=place.name,
-                            place_id=place.place_id,
-                            area=place.area,
-                            lonlat=place.lonlat,
-                            conf=line.conf,
-                            box=line.box,
-                        )
+                        hits[place.place_id] = _place_hit(place, line)
     return list(hits.values())
+
+
+def _place_hit(place: _Place, line: OcrLine) -> PlaceHit:
+    return PlaceHit(
+        name=place.name,
+        place_id=place.place_id,
+        area=place.area,
+        lonlat=place.lonlat,
+        conf=line.conf,
+        box=line.box,
+    )
 
 
 #: A word tesseract is unsure of names a place only when it spells the place's whole name
@@ -894,16 +898,7 @@ def faint_places(words: list[OcrLine], known: list[PlaceHit]) -> list[PlaceHit]:
             if place.place_id in seen:
                 continue
             seen.add(place.place_id)
-            out.append(
-                PlaceHit(
-                    name=place.name,
-                    place_id=place.place_id,
-                    area=place.area,
-                    lonlat=place.lonlat,
-                    conf=word.conf,
-                    box=word.box,
-                )
-            )
+            out.append(_place_hit(place, word))
     return out
 
 
