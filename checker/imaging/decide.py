@@ -694,6 +694,15 @@ EVERYWHERE_MIN_SHARE = 0.03
 EVERYWHERE_CELLS = 0.75
 
 
+def _minor_share(pixels: UInt8Array, first: Cluster, second: Cluster) -> float:
+    """The share of ``pixels`` (N × 3) in the ``second`` cluster: nearer it than ``first``, and
+    within :data:`CLUSTER_DE` of it."""
+    lab = srgb_to_lab(pixels.astype(np.float64))
+    d0 = _weighted_de(lab, np.asarray(first.lab))
+    d1 = _weighted_de(lab, np.asarray(second.lab))
+    return float(np.mean((d1 < d0) & (d1 < CLUSTER_DE))) if len(lab) else 0.0
+
+
 def _everywhere(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluster) -> bool:
     """Whether the minor colour is found all over the area (a hatch), not in a few places
     (labels, city dots, a legend's corner)."""
@@ -710,10 +719,8 @@ def _everywhere(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluste
             if int(cell.sum()) < 20:
                 continue
             held += 1
-            lab = srgb_to_lab(rgb[ys[i] : ys[i + 1], xs[j] : xs[j + 1]][cell].astype(np.float64))
-            d0 = _weighted_de(lab, np.asarray(first.lab))
-            d1 = _weighted_de(lab, np.asarray(second.lab))
-            if float(np.mean((d1 < d0) & (d1 < CLUSTER_DE))) >= EVERYWHERE_MIN_SHARE:
+            pixels = rgb[ys[i] : ys[i + 1], xs[j] : xs[j + 1]][cell]
+            if _minor_share(pixels, first, second) >= EVERYWHERE_MIN_SHARE:
                 covered += 1
     return held >= 4 and covered >= EVERYWHERE_CELLS * held
 
@@ -738,13 +745,8 @@ def _interleaved_inside(rgb: UInt8Array, mask: BoolArray, first: Cluster, second
     inner[y0:y1, x0:x1] = ndimage.distance_transform_edt(sub)[1:-1, 1:-1] > depth
     if int(inner.sum()) < MIN_SAMPLE_PIXELS:
         return False
-    lab = srgb_to_lab(rgb[inner].astype(np.float64))
-    d0 = _weighted_de(lab, np.asarray(first.lab))
-    d1 = _weighted_de(lab, np.asarray(second.lab))
-    near = np.minimum(d0, d1) < CLUSTER_DE
-    minor = float(np.mean(near & (d1 < d0)))
     return (
-        minor >= 0.5 * THIN_PATTERN_SHARE
+        _minor_share(rgb[inner], first, second) >= 0.5 * THIN_PATTERN_SHARE
         and _everywhere(rgb, inner, first, second)
         and _interleaved(rgb, inner, first, second)
     )

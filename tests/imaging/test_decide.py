@@ -555,6 +555,15 @@ def _sample(key: str, rgb: tuple[int, int, int]) -> ColourSample:
     return ColourSample(key=key, pixels=500, clusters=[cluster])
 
 
+def _one_fill(lines: dict[str, tuple[Any, ...]]) -> Assessment:
+    """Crimea judged by lines alone on a one-fill map (Crimea 150 px), with these probes."""
+    decision = _lines_decision(150.0)
+    for key, spec in lines.items():
+        decision.lines[key] = _probe(key, *spec)
+    fill = (192, 216, 232)
+    return _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 150.0)
+
+
 @pytest.mark.parametrize(
     ("claimed", "oblast", "outcome"),
     [
@@ -570,12 +579,8 @@ def _sample(key: str, rgb: tuple[int, int, int]) -> ColourSample:
 def test_no_perekop_line_with_a_claimed_trace(
     claimed: tuple[float, ...], oblast: tuple[float, ...], outcome: str
 ) -> None:
-    decision = _lines_decision(150.0)
     lines = {"perekop": (0.0,), "kerch": (None,), "state": (0.9,), "east": (0.9,)}
-    for key, spec in {**lines, "claimed": claimed, "oblast": oblast}.items():
-        decision.lines[key] = _probe(key, *spec)
-    fill = (192, 216, 232)
-    got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 150.0)
+    got = _one_fill({**lines, "claimed": claimed, "oblast": oblast})
     assert got.outcome == outcome, got.reasons
 
 
@@ -599,12 +604,8 @@ def test_no_perekop_line_where_a_state_border_is_drawn(
     claimed: tuple[float, ...],
     outcome: str,
 ) -> None:
-    decision = _lines_decision(150.0)
     lines = {"perekop": (0.0,), "kerch": (None,), "oblast": (0.0,)}
-    for key, spec in {**lines, "state": state, "east": east, "claimed": claimed}.items():
-        decision.lines[key] = _probe(key, *spec)
-    fill = (192, 216, 232)
-    got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 150.0)
+    got = _one_fill({**lines, "state": state, "east": east, "claimed": claimed})
     assert got.outcome == outcome, got.reasons
 
 
@@ -623,12 +624,8 @@ def test_no_perekop_line_where_a_state_border_is_drawn(
 def test_perekop_line_with_the_kerch_strait_unreadable(
     state: tuple[float | None, ...], east: tuple[float | None, ...], outcome: str
 ) -> None:
-    decision = _lines_decision(150.0)
     lines = {"perekop": (1.0,), "kerch": (None,), "oblast": (0.0,), "claimed": (0.0,)}
-    for key, spec in {**lines, "state": state, "east": east}.items():
-        decision.lines[key] = _probe(key, *spec)
-    fill = (192, 216, 232)
-    got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 150.0)
+    got = _one_fill({**lines, "state": state, "east": east})
     assert got.outcome == outcome, got.reasons
 
 
