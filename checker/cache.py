@@ -30,7 +30,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import stat
 import time
@@ -242,7 +241,10 @@ def salt(db: sqlite3.Connection | None = None) -> str:
                 digest = hashlib.file_digest(fh, "sha256").hexdigest()
             fresh.append((key, st.st_size, st.st_mtime_ns, digest))
         total.update(f"{os.path.relpath(file, base)}\0{digest}\0".encode())
-    total.update(f"tesseract={shutil.which('tesseract') is not None}".encode())
+    # What reads map labels and scanned pages, if anything: results differ between engines.
+    from checker import tesseract
+
+    total.update(f"ocr={tesseract.engine()}".encode())
     if db is not None and fresh:
         with contextlib.suppress(sqlite3.Error):
             db.executemany("INSERT OR REPLACE INTO source_files VALUES (?, ?, ?, ?)", fresh)

@@ -195,9 +195,8 @@ def _read_labels(
         notes.append(why + "; label text was not read")
         return None
     started = time.monotonic()
-    # One call over the whole picture: tesseract's cost is loading its three language models
-    # (~0.5 s CPU whatever the area; measured), so a crop around Crimea would save nothing and
-    # miss the legend and the place names.
+    # One call over the whole picture: a crop around Crimea would miss the legend and the
+    # place names.
     lines, faint = ocr.read_text(loaded.rgb)
     result = ocr.OcrResult(lines=lines)
     result.labels, dropped = ocr.confirmed(

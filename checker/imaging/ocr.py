@@ -12,9 +12,9 @@ Three uses, all optional (``--no-ocr`` or a missing tesseract turns them off, wi
   CC BY 4.0): names of the Black Sea region say the picture may show it; several names of
   places far away, and none of the region, say positively that it shows somewhere else.
 
-OCR runs last, once, over the whole picture: tesseract's cost is loading its three language
-models (about 0.5 s of CPU per call, measured the same for a 1000-px map and a 50-px blank),
-so reading only the area around Crimea would save nothing and would miss the legend.
+OCR runs last, once, over the whole picture (the legend and the place names matter as much as
+the labels around Crimea), through :mod:`checker.tesseract`, which keeps the language models
+loaded between pictures.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import importlib.util
 import itertools
 import re
 import shutil
-import threading
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+
+from checker import tesseract
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -121,16 +122,16 @@ class OcrResult:
         return [p for p in self.places if p.area == "far"]
 
 
-_LANG_LOCK = threading.Lock()
-_LANGS: tuple[str, ...] | None = None
-
-
 def unavailable() -> str | None:
     """Why OCR cannot run here, or ``None`` when it can."""
-    if importlib.util.find_spec("pytesseract") is None:
-        return "OCR is unavailable (the pytesseract package is not installed)"
-    if shutil.which("tesseract") is None:
-        return "OCR is unavailable (the tesseract program is not installed)"
+    if not tesseract.engine():
+        if (
+            importlib.util.find_spec("tesserocr") is None
+            and importlib.util.find_spec("pytesseract") is None
+        ):
+            return "OCR is unavailable (neither tesserocr nor pytesseract is installed)"
+        if tesseract.tessdata_dir() is None and shutil.which("tesseract") is None:
+            return "OCR is unavailable (tesseract and its language data are not installed)"
     if not languages():
         return "OCR is unavailable (tesseract has none of the eng, ukr, rus languages)"
     return None
@@ -138,18 +139,8 @@ def unavailable() -> str | None:
 
 def languages() -> tuple[str, ...]:
     """The wanted tesseract languages that are installed (asked once per process)."""
-    global _LANGS  # noqa: PLW0603 - asked once per process
-    if _LANGS is None:
-        with _LANG_LOCK:
-            if _LANGS is None:
-                try:
-                    import pytesseract
-
-                    have = set(pytesseract.get_languages(config=""))
-                except Exception:  # tesseract missing or broken: no languages
-                    have = set()
-                _LANGS = tuple(lang for lang in LANGUAGES if lang in have)
-    return _LANGS
+    have = tesseract.installed_languages()
+    return tuple(lang for lang in LANGUAGES if lang in have)
 
 
 def read_lines(
@@ -172,7 +163,6 @@ def read_text(
 ) -> tuple[list[OcrLine], list[OcrLine]]:
     """:func:`read_lines`, and the words of that same reading tesseract was less sure of than
     ``min_conf``, each as a line of its own (for :func:`faint_places`)."""
-    import pytesseract
     from PIL import Image
 
     h, w = rgb.shape[:2]
@@ -183,7 +173,7 @@ def read_text(
     layer, letters = _text_layer(Image.fromarray(rgb[y0:y1, x0:x1]).convert("L"))
     if letters is not None:
         if len(letters) < MIN_LETTERS:
-            return [], []  # no lettering: tesseract's ~0.5 s start-up is saved
+            return [], []  # no lettering: tesseract is not asked
         # Read only the part of the picture that holds letter-shaped ink.
         pad = 24
         lx0, ly0 = max(0, int(letters[:, 0].min()) - pad), max(0, int(letters[:, 1].min()) - pad)
@@ -198,16 +188,10 @@ def read_text(
             (round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS
         )
     try:
-        data = pytesseract.image_to_data(
-            img,
-            lang="+".join(languages()),
-            # Sparse text (labels scattered over a map); the text layer is already black on
-            # white, so tesseract's second, inverted pass is skipped.
-            config="--psm 11 -c tessedit_do_invert=0",
-            output_type=pytesseract.Output.DICT,
-            timeout=TIMEOUT_S,
-        )
-    except RuntimeError:  # timeout
+        # Sparse text (labels scattered over a map); the text layer is already black on
+        # white, so tesseract's second, inverted pass is skipped.
+        data = tesseract.image_to_data(img, languages(), psm=11, invert=False, timeout_s=TIMEOUT_S)
+    except tesseract.OcrError:  # timed out or failed: nothing read
         return [], []
     lines = _group_lines(data, factor, x0, y0, min_conf)
     return lines, _faint_words(data, factor, x0, y0, min_conf)

@@ -393,9 +393,13 @@ def test_small_lettering_on_a_fill_is_read() -> None:
     for text, (x, y) in names.items():
         draw.ellipse([x - 6, y + 3, x - 3, y + 6], fill=(0, 0, 0))
         draw.text((x, y), text, fill=(0, 0, 0), font=font)
-    got = " ".join(ln.text for ln in ocr.read_lines(np.asarray(img)))
-    read = [name for name in names if name in got]
-    assert "Russia" in read and len(read) >= 4, got
+    lines, faint = ocr.read_text(np.asarray(img))
+    sure = " ".join(ln.text for ln in lines)
+    unsure = " ".join(ln.text for ln in faint)
+    # Every name is read; how sure tesseract is of each varies with its version (5.3 read
+    # "Simferopol" at 92, 5.5 at 41), but most are read surely, "Russia" among them.
+    assert all(name in sure or name in unsure for name in names), (sure, unsure)
+    assert "Russia" in sure and sum(name in sure for name in names) >= 3, sure
 
 
 @needs_ocr

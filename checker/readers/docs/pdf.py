@@ -47,12 +47,11 @@ _TEXT_FIXES = str.maketrans({"\x02": "\u00ad", "\ufffe": "\u00ad", "\x00": None}
 @functools.cache
 def tesseract_languages() -> tuple[str, ...] | None:
     """The OCR languages available (of eng, ukr, rus), or ``None`` if tesseract is missing."""
-    try:
-        import pytesseract
+    from checker import tesseract
 
-        available = set(pytesseract.get_languages(config=""))
-    except Exception:  # binary missing, broken install, unexpected output
+    if not tesseract.engine():
         return None
+    available = tesseract.installed_languages()
     langs = tuple(lang for lang in OCR_LANGUAGES if lang in available)
     return langs or None
 
@@ -157,7 +156,7 @@ def _ocr_page(page: Any, number: int, col: Collector, ocr: bool) -> bool:
     if langs is None:
         col.undetermined(f"page {number} has no text layer; OCR unavailable (tesseract missing)")
         return False
-    import pytesseract
+    from checker import tesseract
 
     width, height = page.get_size()
     scale = OCR_DPI / 72
@@ -166,8 +165,8 @@ def _ocr_page(page: Any, number: int, col: Collector, ocr: bool) -> bool:
         scale *= (MAX_OCR_PIXELS / pixels) ** 0.5
     try:
         image = page.render(scale=scale).to_pil()
-        text = pytesseract.image_to_string(image, lang="+".join(langs), timeout=OCR_TIMEOUT_S)
-    except RuntimeError as exc:  # pytesseract's timeout
+        text = tesseract.image_to_string(image, langs, timeout_s=OCR_TIMEOUT_S)
+    except tesseract.OcrError as exc:  # failed or timed out
         col.undetermined(f"page {number} has no text layer; OCR failed ({exc})")
         return False
     except Exception as exc:  # tesseract errors, rendering failures
