@@ -2,7 +2,7 @@
 
 Usage::
 
-    python reference_boundaries/build_image_reference.py [--output PATH] [--check]
+    python reference_boundaries/build_image_reference.py [--output-dir DIR] [--check]
 
 Input: the shipped ``neighbours.geojson`` (Natural Earth 10m admin-0, public domain, clipped to lon
 18..50, lat 38..60) and ``ukraine_oblasts.geojson`` (to find the Russia–Ukraine border along
@@ -16,6 +16,9 @@ Luhansk and Donetsk oblasts, which is left out). Output: one deterministic ``.np
 * ``xy:NAME`` (float32, n×2) and ``tan:NAME`` (int8, n×2, unit tangent × 127) per projection in
   :data:`checker.imaging.refdata.PROJECTIONS`;
 * ``meta``: JSON bytes (format version, parameters, sha256 of the inputs, countries, counts).
+
+A second file per generalised line work (:data:`GENERALISED`, ``image_reference_ne110m.npz``)
+holds the same arrays for the coast and borders as that data draws them.
 
 ``--check`` rebuilds in memory and exits 1 if the shipped file differs (used by the tests' spirit;
 the file is small enough to rebuild in a few seconds).
@@ -48,6 +51,7 @@ from checker.imaging.refdata import (
     MIN_ISLAND_KM2,
     PROJECTIONS,
     SAMPLE_SPACING_KM,
+    generalised_file,
     planar_units,
 )
 from reference_boundaries import (
@@ -66,6 +70,27 @@ CRIMEA_GROW_DEG = 0.02
 #: Offset (km) at which the two sides of a line are probed for land.
 SIDE_PROBE_KM = 1.0
 SEA = 255
+#: Generalised line work that maps are commonly drawn from, searched besides the detailed
+#: reference (seen close up, 1:110m data is several pixels off the 1:10m coast): name → source.
+#: world-atlas 2.0.2 (ISC; Natural Earth 4.1.0, public domain), the data behind d3, Vega and
+#: plotly world maps; the repository keeps it as a test fixture.
+GENERALISED: dict[str, Path] = {
+    "ne110m": Path(__file__).resolve().parent.parent
+    / "tests"
+    / "fixtures"
+    / "world-atlas"
+    / "countries-110m.json",
+}
+#: World-atlas ids (ISO 3166 numeric) of Russia and Ukraine.
+RUSSIA_ID, UKRAINE_ID = "643", "804"
+#: A polygon of Russia or Ukraine whose inside point is this near the reference's Crimea is
+#: Crimea as the generalised data draws it.
+GENERALISED_CRIMEA_REACH_DEG = 0.1
+#: What the checker judges is left out this far around (degrees): 1:110m lines are up to ~10 km
+#: off the true ones.
+GENERALISED_JUDGED_GROW_DEG = 0.25
+#: Coast samples this near the generalised Crimea are Crimea's; a Perekop line this near it goes.
+GENERALISED_CRIMEA_GROW_DEG = 0.02
 #: A fixed zip timestamp keeps the output byte-identical between builds.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -90,19 +115,36 @@ def build_lines(
     list[tuple[int, BaseGeometry]], list[str], BaseGeometry, list[BaseGeometry], BaseGeometry
 ]:
     """(kind, lon/lat line) pairs, country codes, land, each country's land, and Crimea."""
-    to_laea = pyproj.Transformer.from_crs("EPSG:4326", LAEA_KM, always_xy=True)
     countries = sorted(_load(directory / NEIGHBOURS), key=lambda pg: str(pg[0]["ne_adm0_a3"]))
     codes = [str(p["ne_adm0_a3"]) for p, _ in countries]
-    # Small islands go: at the scales searched they are specks, and generalised maps drop them.
+    kept = _without_islets([geom for _, geom in countries])
+    oblasts = {str(p["iso_3166_2"]): g for p, g in _load(directory / OBLASTS)}
+    donbas = shapely.union(oblasts["UA-09"], oblasts["UA-14"]).buffer(DONBAS_GROW_DEG)
+    crimea = shapely.union(oblasts["UA-43"], oblasts["UA-40"])
+    out, land = _country_lines(kept, codes, ("RUS", "UKR"), donbas)
+    return out, codes, land, kept, crimea
+
+
+def _without_islets(geoms: list[BaseGeometry]) -> list[BaseGeometry]:
+    """Each country without its islands under MIN_ISLAND_KM2: at the scales searched they are
+    specks, and generalised maps drop them."""
+    to_laea = pyproj.Transformer.from_crs("EPSG:4326", LAEA_KM, always_xy=True)
     kept: list[BaseGeometry] = []
-    for _, geom in countries:
+    for geom in geoms:
         parts = [p for p in shapely.get_parts(geom) if _to(p, to_laea).area >= MIN_ISLAND_KM2]
         kept.append(shapely.union_all(parts) if parts else shapely.Polygon())
+    return kept
+
+
+def _country_lines(
+    kept: list[BaseGeometry], codes: list[str], judged_pair: tuple[str, str], judged: BaseGeometry
+) -> tuple[list[tuple[int, BaseGeometry]], BaseGeometry]:
+    """The coastline and the land borders of ``kept`` (clipped to the window, whose artificial
+    edges are dropped), without the stretch of the ``judged_pair`` border inside ``judged``;
+    and the land."""
     land = shapely.union_all(kept)
     frame = box(*NEIGHBOURS_WINDOW).boundary.buffer(1e-7)
     coast = shapely.difference(land.boundary, frame)
-    oblasts = {str(p["iso_3166_2"]): g for p, g in _load(directory / OBLASTS)}
-    donbas = shapely.union(oblasts["UA-09"], oblasts["UA-14"]).buffer(DONBAS_GROW_DEG)
     border_parts = []
     for i in range(len(kept)):
         for j in range(i + 1, len(kept)):
@@ -112,14 +154,13 @@ def build_lines(
                 continue
             shared = shapely.intersection(kept[i].boundary, kept[j].boundary)
             shared = shapely.difference(shared, frame)
-            if {codes[i], codes[j]} == {"RUS", "UKR"}:
+            if {codes[i], codes[j]} == set(judged_pair):
                 # The checker judges this line (occupied Donbas): it must not steer the fit.
-                shared = shapely.difference(shared, donbas)
+                shared = shapely.difference(shared, judged)
             border_parts.append(shared)
     borders = shapely.union_all(border_parts)
-    crimea = shapely.union(oblasts["UA-43"], oblasts["UA-40"])
     out = [(KIND_COAST, g) for g in _lines(coast)] + [(KIND_BORDER, g) for g in _lines(borders)]
-    return out, codes, land, kept, crimea
+    return out, land
 
 
 def sample_lines(
@@ -186,9 +227,31 @@ def side_owners(
 def build_arrays(directory: Path) -> dict[str, np.ndarray]:
     """Every array of the output file, deterministically."""
     lines, codes, _land, country_land, crimea = build_lines(directory)
+    arrays = _sampled(lines, country_land, crimea.buffer(CRIMEA_GROW_DEG))
+    sources = {
+        name: hashlib.sha256((directory / name).read_bytes()).hexdigest()
+        for name in (NEIGHBOURS, OBLASTS)
+    }
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "sample_spacing_km": SAMPLE_SPACING_KM,
+        "min_island_km2": MIN_ISLAND_KM2,
+        "donbas_grow_deg": DONBAS_GROW_DEG,
+        "crimea_grow_deg": CRIMEA_GROW_DEG,
+        "projections": PROJECTIONS,
+        "countries": codes,
+        "sources": sources,
+    }
+    return _with_meta(arrays, meta)
+
+
+def _sampled(
+    lines: list[tuple[int, BaseGeometry]], country_land: list[BaseGeometry], crimea: BaseGeometry
+) -> dict[str, np.ndarray]:
+    """The sample arrays of ``lines``: coast samples inside ``crimea`` are Crimea's."""
     lonlat, kind, ids = sample_lines(lines)
     ll64 = lonlat.astype(np.float64)
-    near_crimea = shapely.contains_xy(crimea.buffer(CRIMEA_GROW_DEG), ll64[:, 0], ll64[:, 1])
+    near_crimea = shapely.contains_xy(crimea, ll64[:, 0], ll64[:, 1])
     crimea_flag = near_crimea & (kind == KIND_COAST)
     left, right = side_owners(lonlat, ids, country_land)
     arrays: dict[str, np.ndarray] = {
@@ -206,29 +269,83 @@ def build_arrays(directory: Path) -> dict[str, np.ndarray]:
             raise SystemExit(f"{name}: non-finite projected samples")
         arrays[f"xy:{name}"] = xy.astype(np.float32)
         arrays[f"tan:{name}"] = np.round(tangents(xy, ids) * 127.0).astype(np.int8)
-    sources = {
-        name: hashlib.sha256((directory / name).read_bytes()).hexdigest()
-        for name in (NEIGHBOURS, OBLASTS)
-    }
+    return arrays
+
+
+def _with_meta(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> dict[str, np.ndarray]:
+    kind, crimea = arrays["kind"], arrays["crimea"]
     meta = {
-        "format_version": FORMAT_VERSION,
-        "sample_spacing_km": SAMPLE_SPACING_KM,
-        "min_island_km2": MIN_ISLAND_KM2,
-        "donbas_grow_deg": DONBAS_GROW_DEG,
-        "crimea_grow_deg": CRIMEA_GROW_DEG,
-        "projections": PROJECTIONS,
-        "countries": codes,
-        "sources": sources,
-        "samples": len(lonlat),
+        **meta,
+        "samples": len(kind),
         "coast_samples": int((kind == KIND_COAST).sum()),
         "border_samples": int((kind == KIND_BORDER).sum()),
-        "crimea_samples": int(crimea_flag.sum()),
+        "crimea_samples": int(crimea.sum()),
         "built_with": {"shapely": shapely.__version__, "pyproj": pyproj.__version__},
     }
     arrays["meta"] = np.frombuffer(
         json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8
     ).copy()
     return arrays
+
+
+def build_generalised_arrays(name: str, directory: Path) -> dict[str, np.ndarray]:
+    """The arrays of a generalised line work (:data:`GENERALISED`), in the same format.
+
+    Countries come from a world-atlas TopoJSON (Natural Earth's default view, whose Russia holds
+    Crimea as a polygon of its own), clipped to the window. What the checker judges is left out
+    as in the detailed file, grown for the generalisation's error: the Russia–Ukraine border along
+    Luhansk and Donetsk oblasts, and any line where Crimea meets the mainland (Perekop)."""
+    from checker.readers.base import Source
+    from checker.readers.topojson import read_topojson
+
+    path = GENERALISED[name]
+    evidence = read_topojson(Source(name=str(path), path=path))
+    layer = next(layer for layer in evidence.layers if layer.name == "countries")
+    window = box(*NEIGHBOURS_WINDOW)
+    rows: dict[str, BaseGeometry] = {}
+    for feat in layer.features:
+        geom = feat.geometry
+        if geom is None or geom.is_empty or not geom.intersects(window):
+            continue
+        code = str(feat.id or feat.properties.get("name"))
+        clipped = shapely.intersection(shapely.make_valid(geom), window)
+        rows[code] = shapely.union(rows[code], clipped) if code in rows else clipped
+    codes = sorted(rows)
+    kept = _without_islets([rows[c] for c in codes])
+    oblasts = {str(p["iso_3166_2"]): g for p, g in _load(directory / OBLASTS)}
+    reference_crimea = shapely.union(oblasts["UA-43"], oblasts["UA-40"])
+    around = reference_crimea.buffer(GENERALISED_CRIMEA_REACH_DEG)
+    parts = [
+        part
+        for code in (RUSSIA_ID, UKRAINE_ID)
+        for part in shapely.get_parts(rows.get(code, shapely.Polygon()))
+        if around.contains(part.representative_point())
+    ]
+    land = shapely.union_all(kept)
+    # Crimea as this data draws it: its own polygon, or (joined to the mainland) what of the
+    # land lies near the reference's Crimea.
+    crimea = shapely.union_all(parts) if parts else shapely.intersection(land, around)
+    donbas = shapely.union(oblasts["UA-09"], oblasts["UA-14"])
+    judged = shapely.union(
+        donbas.buffer(GENERALISED_JUDGED_GROW_DEG), crimea.buffer(GENERALISED_CRIMEA_GROW_DEG)
+    )
+    lines, _ = _country_lines(kept, codes, (RUSSIA_ID, UKRAINE_ID), judged)
+    arrays = _sampled(lines, kept, crimea.buffer(GENERALISED_CRIMEA_GROW_DEG))
+    meta = {
+        "format_version": FORMAT_VERSION,
+        "generalisation": name,
+        "sample_spacing_km": SAMPLE_SPACING_KM,
+        "min_island_km2": MIN_ISLAND_KM2,
+        "judged_grow_deg": GENERALISED_JUDGED_GROW_DEG,
+        "crimea_grow_deg": GENERALISED_CRIMEA_GROW_DEG,
+        "projections": PROJECTIONS,
+        "countries": codes,
+        "sources": {
+            path.name: hashlib.sha256(path.read_bytes()).hexdigest(),
+            OBLASTS: hashlib.sha256((directory / OBLASTS).read_bytes()).hexdigest(),
+        },
+    }
+    return _with_meta(arrays, meta)
 
 
 def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
@@ -249,17 +366,24 @@ def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, default=DATA_DIR / IMAGE_REFERENCE_FILE)
-    parser.add_argument("--check", action="store_true", help="compare with the shipped file")
+    parser.add_argument("--output-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--check", action="store_true", help="compare with the shipped files")
     args = parser.parse_args(argv)
-    data = npz_bytes(build_arrays(DATA_DIR))
-    if args.check:
-        same = args.output.exists() and args.output.read_bytes() == data
-        print("up to date" if same else f"{args.output} differs from a fresh build")
-        return 0 if same else 1
-    args.output.write_bytes(data)
-    print(f"wrote {args.output} ({len(data):,} bytes)")
-    return 0
+    builds = {IMAGE_REFERENCE_FILE: lambda: build_arrays(DATA_DIR)}
+    for name in GENERALISED:
+        builds[generalised_file(name)] = lambda name=name: build_generalised_arrays(name, DATA_DIR)
+    status = 0
+    for file_name, build in builds.items():
+        target = args.output_dir / file_name
+        data = npz_bytes(build())
+        if args.check:
+            same = target.exists() and target.read_bytes() == data
+            print(f"{target}: " + ("up to date" if same else "differs from a fresh build"))
+            status |= 0 if same else 1
+            continue
+        target.write_bytes(data)
+        print(f"wrote {target} ({len(data):,} bytes)")
+    return status
 
 
 if __name__ == "__main__":

@@ -164,8 +164,9 @@ def georeference(loaded: LoadedImage, notes: list[str]) -> tuple[RegistrationLik
         return None, str(result.reason)
     reg = result.registration
     notes.append(
-        f"georeferenced by the coastline ({reg.projection}, score {reg.score:.1f}, "
-        f"margin {reg.margin:.1f})"
+        f"georeferenced by the coastline ({reg.projection}"
+        + (f", {reg.lines} lines" if reg.lines else "")
+        + f", score {reg.score:.1f}, margin {reg.margin:.1f})"
     )
     return reg, ""
 

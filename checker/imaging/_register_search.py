@@ -22,6 +22,7 @@ length of reference line in view, and shrinks in clutter; it compares only on on
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from checker.imaging._register_edges import N_BINS, EdgeLevel, Pyramid
-from checker.imaging.refdata import get_image_reference
+from checker.imaging.refdata import GENERALISED, get_image_reference
 
 F64 = npt.NDArray[np.float64]
 
@@ -81,6 +82,20 @@ MODES: dict[str, str] = {
     "natural-earth": "affine",
     "winkel-tripel": "affine",
 }
+#: ``PROJECTION~NAME``: the projection's planes with a generalised line work's samples
+#: (:data:`checker.imaging.refdata.GENERALISED`): the same planar coordinates, other lines.
+GENERALISED_SEP = "~"
+MODES.update({f"{p}{GENERALISED_SEP}{g}": m for p, m in list(MODES.items()) for g in GENERALISED})
+
+
+def base_projection(name: str) -> str:
+    """The projection of a (possibly generalised) reference name."""
+    return name.partition(GENERALISED_SEP)[0]
+
+
+def generalisation(name: str) -> str:
+    """The generalised line work of a reference name (``""``: the detailed reference)."""
+    return name.partition(GENERALISED_SEP)[2]
 
 
 @dataclass(frozen=True)
@@ -197,8 +212,8 @@ class ProjectionData:
 
 @cache
 def projection_data(name: str) -> ProjectionData:
-    ref = get_image_reference()
-    lines = ref.lines[name]
+    ref = get_image_reference(generalisation(name))
+    lines = ref.lines[base_projection(name)]
     xy = lines.xy.astype(np.float64)
     tangent = lines.tangent.astype(np.float64)
     norm = np.hypot(tangent[:, 0], tangent[:, 1])
@@ -211,13 +226,15 @@ def projection_data(name: str) -> ProjectionData:
     near_anchor = [int(np.argmin(np.hypot(ll[:, 0] - lo_, ll[:, 1] - la_))) for lo_, la_ in ANCHORS]
     anchor_idx = np.concatenate([np.nonzero(ref.crimea)[0][::8], np.array(near_anchor)])
     near = np.nonzero((np.abs(ll[:, 0] - 34.3) < 9.0) & (np.abs(ll[:, 1] - 45.3) < 6.0))[0]
+    # Poses of one projection compare by the same anchors, whatever lines they were fitted to.
+    anchors = projection_data(base_projection(name)).anchors if generalisation(name) else None
     return ProjectionData(
         xy=xy,
         tangent=tangent,
         crimea_xy=crimea_xy,
         crimea_centre=(float((lo[0] + hi[0]) / 2), float((lo[1] + hi[1]) / 2)),
         spacing=float(np.median(step)),
-        anchors=xy[anchor_idx],
+        anchors=xy[anchor_idx] if anchors is None else anchors,
         near=near[::3],
         by_x=np.argsort(xy[:, 0], kind="stable"),
         x_sorted=np.sort(xy[:, 0], kind="stable"),
@@ -750,6 +767,16 @@ def convert_pose(pose: Pose, projection: str) -> Pose | None:
     """The pose in ``projection`` that best reproduces ``pose``'s pixels near Crimea (least
     squares over reference samples within a few Crimea widths), in that projection's model, or
     failing that (the model's limits) as a plain similarity."""
+    if base_projection(pose.projection) == base_projection(projection):
+        # The same plane, other lines: the same pose.
+        return dataclasses.replace(pose, projection=projection)
+    if generalisation(pose.projection) or generalisation(projection):
+        # Through the detailed reference, whose samples are the same in every projection.
+        pose = dataclasses.replace(pose, projection=base_projection(pose.projection))
+        converted = convert_pose(pose, base_projection(projection))
+        if converted is None:
+            return None
+        return dataclasses.replace(converted, projection=projection)
     src = projection_data(pose.projection)
     dst = projection_data(projection)
     sel = src.near

@@ -34,6 +34,10 @@ FloatArray = npt.NDArray[np.float64]
 
 #: File name of the precomputed arrays inside ``reference_boundaries/``.
 IMAGE_REFERENCE_FILE = "image_reference.npz"
+#: Generalised line work searched besides the detailed reference, each in a file of its own
+#: (``image_reference_NAME.npz``, same format): maps drawn from Natural Earth's 1:110m data (d3's
+#: world-atlas, plotly, Vega) are several pixels off the detailed coast when seen close up.
+GENERALISED = ("ne110m",)
 #: Format version: bump when the arrays or their meaning change.
 FORMAT_VERSION = 1
 #: Distance between consecutive samples along a line, measured on the ground.
@@ -94,11 +98,19 @@ class ImageReference:
         return int(self.lonlat.shape[0])
 
 
-def reference_path() -> Path:
-    """Where the shipped file lives."""
+def reference_path(generalisation: str = "") -> Path:
+    """Where the shipped file lives (``generalisation``: one of :data:`GENERALISED`, or the
+    detailed reference)."""
     import reference_boundaries
 
-    return reference_boundaries.DATA_DIR / IMAGE_REFERENCE_FILE
+    name = generalised_file(generalisation) if generalisation else IMAGE_REFERENCE_FILE
+    return reference_boundaries.DATA_DIR / name
+
+
+def generalised_file(generalisation: str) -> str:
+    """The file name of a generalised reference."""
+    stem, dot, ext = IMAGE_REFERENCE_FILE.rpartition(".")
+    return f"{stem}_{generalisation}{dot}{ext}"
 
 
 def load_image_reference(path: Path | None = None) -> ImageReference:
@@ -128,15 +140,16 @@ _LOCK = threading.Lock()
 _CACHE: dict[str, ImageReference] = {}
 
 
-def get_image_reference() -> ImageReference:
-    """The process-wide image reference, loaded on first use (thread-safe)."""
-    ref = _CACHE.get("ref")
+def get_image_reference(generalisation: str = "") -> ImageReference:
+    """The process-wide image reference (or a generalised one), loaded on first use
+    (thread-safe)."""
+    ref = _CACHE.get(generalisation)
     if ref is None:
         with _LOCK:
-            ref = _CACHE.get("ref")
+            ref = _CACHE.get(generalisation)
             if ref is None:
-                ref = load_image_reference()
-                _CACHE["ref"] = ref
+                ref = load_image_reference(reference_path(generalisation))
+                _CACHE[generalisation] = ref
     return ref
 
 

@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from checker.imaging.refdata import GENERALISED
+
 if TYPE_CHECKING:
     from checker.imaging._register_edges import Pyramid
     from checker.imaging._register_search import CoarseHit, Pose, Scored
@@ -87,6 +89,14 @@ COARSE_LOCAL_MIN_Z = 12.0
 COARSE_LOCAL_MIN_MARGIN = 6.0
 #: Two solutions are the same if their anchors are this share of Crimea's width apart (RMS).
 DISTINCT_SHARE = 0.25
+#: From this Crimea width (px) on, a solution is also tried against the generalised line work
+#: (:data:`checker.imaging.refdata.GENERALISED`): below it, 1:110m lines are within a pixel or
+#: two of the detailed ones.
+GENERALISED_MIN_CRIMEA_PX = 100.0
+#: How many leading distinct solutions are fitted to the generalised line work.
+GENERALISED_LEADERS = 3
+#: How notes name the generalised line work.
+_LINE_WORK = {"ne110m": "Natural Earth 1:110m"}
 #: Nominal score and margin of a metadata registration (exact by construction; far above any
 #: image match, finite so that JSON output stays valid).
 METADATA_SCORE = 1000.0
@@ -110,6 +120,9 @@ class Registration:
     crimea_px: float
     params: dict[str, float]
     method: str
+    #: For ``method == "coastline"``: the generalised line work the picture matched best
+    #: ("Natural Earth 1:110m"), or ``""`` for the detailed reference.
+    lines: str = ""
 
 
 @dataclass(frozen=True)
@@ -319,7 +332,8 @@ def _with_relatives(
     results: list[Scored], pyr: Pyramid, dec_i: int, start: float, budget: float
 ) -> list[Scored]:
     """Try the leading solutions in related projections (they agree locally to a few %), and
-    the relatives of whichever relative wins, once more."""
+    the relatives of whichever relative wins, once more; then the leading few against the
+    generalised line work (:func:`_generalised`)."""
     from checker.imaging import _register_search as rs
 
     out = list(results)
@@ -328,7 +342,7 @@ def _with_relatives(
         leaders = _distinct(out)[: 3 if depth == 0 else 1]
         for k, lead in enumerate(leaders):
             if rs.clock() - start > budget:
-                return out
+                return out + _generalised(out, pyr, dec_i)
             for proj in rs.RELATIVES.get(lead.pose.projection, ()):
                 key = (k, proj)
                 if key in tried:
@@ -337,11 +351,39 @@ def _with_relatives(
                 pose = rs.convert_pose(lead.pose, proj)
                 if pose is None:
                     continue
-                # From a level where Crimea is ~20 px: the basin there is wide enough to fix
-                # what the other projection got wrong away from Crimea.
-                mid_i = pyr.index_for(lead.crimea_px, rs.MID_CRIMEA_PX, MID_MIN_SIDE, BASE_SIDE)
-                pose = _refine_chain(pose, pyr, max(mid_i, dec_i), dec_i, step=2)
-                out.append(rs.with_stats(pose, pyr.level(dec_i), lead.coarse_z))
+                out.append(_refined_at(pose, lead, pyr, dec_i))
+    return out + _generalised(out, pyr, dec_i)
+
+
+def _refined_at(pose: Pose, lead: Scored, pyr: Pyramid, dec_i: int) -> Scored:
+    """``pose`` (derived from ``lead``) refined down to the decision level and scored there:
+    from a level where Crimea is ~20 px, whose basin is wide enough to fix what another
+    projection or line work got wrong away from Crimea."""
+    from checker.imaging import _register_search as rs
+
+    mid_i = pyr.index_for(lead.crimea_px, rs.MID_CRIMEA_PX, MID_MIN_SIDE, BASE_SIDE)
+    pose = _refine_chain(pose, pyr, max(mid_i, dec_i), dec_i, step=2)
+    return rs.with_stats(pose, pyr.level(dec_i), lead.coarse_z)
+
+
+def _generalised(results: list[Scored], pyr: Pyramid, dec_i: int) -> list[Scored]:
+    """The leading distinct solutions fitted to each generalised line work instead (the same
+    projection and plane, other lines), where Crimea is large enough for generalisation to
+    show (:data:`GENERALISED_MIN_CRIMEA_PX`). A picture drawn from 1:110m data matches its own
+    lines far better than the detailed coast; right and wrong solutions gain alike, so only
+    the leaders are tried, after the projections have been settled on the detailed lines."""
+    import dataclasses
+
+    from checker.imaging import _register_search as rs
+
+    out: list[Scored] = []
+    for lead in _distinct(results)[:GENERALISED_LEADERS]:
+        if lead.crimea_px < GENERALISED_MIN_CRIMEA_PX:
+            continue
+        for lines in GENERALISED:
+            name = f"{lead.pose.projection}{rs.GENERALISED_SEP}{lines}"
+            pose = dataclasses.replace(lead.pose, projection=name)
+            out.append(_refined_at(pose, lead, pyr, dec_i))
     return out
 
 
@@ -434,8 +476,10 @@ def _no_match_reason(long_side: int) -> str:
 def _make_registration(
     best: Scored, margin: float, local_rate: float, coarse: Coarse | None = None
 ) -> Registration:
+    from checker.imaging import _register_search as rs
+
     pose = best.pose
-    name = pose.projection
+    name = rs.base_projection(pose.projection)
     params: dict[str, float] = {
         "a": pose.a,
         "b": pose.b,
@@ -465,13 +509,15 @@ def _make_registration(
         crimea_px=float(best.crimea_px),
         params=params,
         method="coastline",
+        lines=_LINE_WORK.get(rs.generalisation(pose.projection), ""),
     )
 
 
 def _pose_to_pixel(pose: Pose) -> ToPixel:
+    from checker.imaging._register_search import base_projection
     from checker.imaging.refdata import forward
 
-    proj = pose.projection
+    proj = base_projection(pose.projection)
 
     def to_pixel(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         x, y = forward(proj, lon, lat)
