@@ -906,9 +906,30 @@ def country_labels_in(
         places = gazetteer().get(key)
         if places is None and len(key) >= FUZZY_MIN_LEN:
             places = [p for k in _near_keys(key) for p in gazetteer()[k]]
-        if any(p.place_id == place_id for p in places or ()):
+        if any(p.place_id == place_id for p in places or ()) or _one_edit_from_name(key, place_id):
             out.append(line)
     return out
+
+
+#: Shortest reading compared with a country's own names one letter off (OCR loses a final
+#: letter on a coastline or reads it as punctuation: "Росі:" for "Росія").
+COUNTRY_FUZZY_MIN_LEN = 4
+
+
+def _one_edit_from_name(key: str, place_id: str) -> bool:
+    """Whether ``key`` is one letter off one of the names of ``place_id`` itself. Against the
+    few names of one country (not the whole gazetteer, whose short names would collide with
+    OCR noise) a 4- or 5-letter reading is safe to compare."""
+    if len(key) < COUNTRY_FUZZY_MIN_LEN:
+        return False
+    return any(_one_edit(key, name) for name in _names_of(place_id))
+
+
+@cache
+def _names_of(place_id: str) -> tuple[str, ...]:
+    """The normalised names of one gazetteer place."""
+    names = (k for k, places in gazetteer().items() if any(p.place_id == place_id for p in places))
+    return tuple(sorted(names))
 
 
 #: Shortest name matched with one letter off (see :func:`place_hits`).

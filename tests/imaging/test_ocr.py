@@ -528,6 +528,28 @@ def test_country_name_set_on_an_area() -> None:
     assert [ln.text for ln in ocr.country_labels_in(lines, mask, "x:Ukraine")] == ["Ukraine"]
 
 
+@pytest.mark.parametrize(
+    ("text", "russia"),
+    [
+        ("Росі:", True),  # "я" read as a colon on a 110m close-up (world-atlas, seed 1)
+        ("Роія", True),  # a letter lost
+        ("Russi", True),
+        ("Rusia", True),
+        ("Россия", True),
+        ("Рос", False),  # three letters: too little to tell
+        ("Рось", False),  # two letters off
+        ("Russo", False),
+        ("Prussia", True),  # one letter off "Russia": on Crimea, read as Russia's name
+        ("Україн", False),  # Ukraine's name, one letter short
+        ("Roses", False),
+    ],
+)
+def test_country_name_one_letter_off(text: str, russia: bool) -> None:
+    mask = np.ones((100, 200), dtype=bool)
+    lines = [OcrLine(text, 90.0, (120, 50, 160, 60))]
+    assert bool(ocr.country_labels_in(lines, mask, "x:Russia")) is russia
+
+
 def test_a_label_on_a_legend_box_is_not_on_the_fill() -> None:
     from checker.imaging import _on_fill
     from checker.imaging.decide import srgb_to_lab
