@@ -269,6 +269,8 @@ def _combine(
             )
     if result is not None and decision.registration is not None and rgb is not None:
         _country_label_on_crimea(decision, result, rgb)
+        if not result.legend:  # a control map's legend: its colours mean control, not country
+            _legend_colours(decision, result, rgb)
     if decision.registration is None:
         if result is not None and decision.elsewhere is None:
             decision.elsewhere = ocr.elsewhere(result.places, (decision.width, decision.height))
@@ -362,26 +364,91 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult, rgb: np
         )
 
 
+def _legend_colours(decision: ImageDecision, result: OcrResult, rgb: np.ndarray) -> None:
+    """An undetermined Crimea (or occupied mainland) whose fill is the legend's colour for
+    Russia, and not its colour for Ukraine, is drawn as Russia (MI201/MI202); the legend's
+    colour for Ukraine, and not Russia's, settles it as Ukraine's. This is how a close-up whose
+    Russia (or unoccupied Ukraine) is off the picture is read; a legend that gives the two
+    countries one colour says nothing."""
+    from checker.imaging import decide as dec
+    from checker.imaging import legend
+
+    swatches = legend.country_swatches(result.lines, rgb)
+    ru = [sw for sw in swatches if sw.place_id == "x:Russia"]
+    ua = [sw for sw in swatches if sw.place_id == "x:Ukraine"]
+    if not ru and not ua:
+        return
+    if ru and ua and dec.de(ru[0].lab, ua[0].lab) < dec.DIFF_DE:
+        return
+    names = {"crimea": "Crimea", "mainland": "The occupied mainland"}
+    for attr, name in names.items():
+        assessment = getattr(decision, attr)
+        sample = decision.samples.get(attr)
+        if assessment.outcome != dec.UNDETERMINED or sample is None:
+            continue
+        d_ru = min((dec.de(sample.lab, sw.lab), sw) for sw in ru) if ru else None
+        d_ua = min((dec.de(sample.lab, sw.lab), sw) for sw in ua) if ua else None
+        if d_ru is not None and _only_like(d_ru[0], d_ua[0] if d_ua else None):
+            outcome, (d, sw), other, conf = dec.RUSSIA, d_ru, d_ua, 0.7
+            # Unoccupied Ukraine, or failing that the mainland next to Crimea.
+            others: tuple[str, ...] = ("ukraine", "ukraine-near", "mainland")
+        elif d_ua is not None and _only_like(d_ua[0], d_ru[0] if d_ru else None):
+            outcome, (d, sw), other, conf = dec.UKRAINE, d_ua, d_ru, 0.65
+            others = ("russia",)
+        else:
+            continue
+        # The map must tell the two countries apart: by the other country's swatch, or by the
+        # other country's fill in the picture. A map that gives Russia and Ukraine one fill,
+        # with a legend entry read for only one of them, says nothing about Crimea.
+        seen = [decision.samples[k] for k in others if k != attr and k in decision.samples]
+        if other is None and not any(dec.de(x.lab, sw.lab) >= dec.DIFF_DE for x in seen):
+            continue
+        if any(
+            dec.de(decision.samples[k].lab, sw.lab) < dec.SAME_DE
+            for k in others[:2]
+            if k in decision.samples
+        ):
+            continue  # the other country is in the picture, in this very colour
+        reason = (
+            f"{name} is drawn in the legend's colour for {sw.country} ({sample.dominant.hex} vs "
+            f"{sw.hex}, ΔE {d:.1f}, beside the entry {sw.text!r})"
+        )
+        if other is not None:
+            reason += f", not in its colour for {other[1].country} ({other[1].hex})"
+        setattr(
+            decision,
+            attr,
+            dataclasses.replace(
+                assessment,
+                outcome=outcome,
+                confidence=conf,
+                basis="colour",
+                reasons=[reason],
+                evidence={
+                    **assessment.evidence,
+                    "legend_swatch": {"country": sw.country, "hex": sw.hex, "box": sw.box},
+                },
+            ),
+        )
+
+
+def _only_like(near: float, other: float | None) -> bool:
+    """A fill as near as ``near`` (ΔE) to one swatch is that swatch's colour, unless it is
+    about as near (``other``) to the other country's."""
+    from checker.imaging import decide as dec
+
+    return near < dec.SAME_DE and (other is None or other >= dec.DIFF_DE)
+
+
 def _on_fill(rgb: np.ndarray, box: tuple[int, int, int, int], *fills: Any) -> bool:
     """Whether the commonest colour in a ring a few pixels around ``box`` (around the letters,
     past any halo) is one of ``fills`` (Lab)."""
     from checker.imaging import decide as dec
+    from checker.imaging.legend import ring_colour
 
-    h, w = rgb.shape[:2]
-    pad = max(3, (box[3] - box[1]) // 2)
-    x0, y0 = max(0, box[0] - pad), max(0, box[1] - pad)
-    x1, y1 = min(w, box[2] + pad), min(h, box[3] + pad)
-    if x1 <= x0 or y1 <= y0:
+    lab = ring_colour(rgb, box)
+    if lab is None:
         return False
-    ring = np.ones((y1 - y0, x1 - x0), dtype=bool)
-    ring[max(0, box[1] - y0) : box[3] - y0, max(0, box[0] - x0) : box[2] - x0] = False
-    pix = rgb[y0:y1, x0:x1, :3][ring]
-    if len(pix) == 0:
-        return False
-    keys = dec._coarse_key(pix)
-    mode = int(np.bincount(keys, minlength=4096).argmax())
-    background = pix[keys == mode].astype(np.float64).mean(axis=0)
-    lab = [float(v) for v in dec.srgb_to_lab(background)]
     return any(dec.de(lab, fill) < dec.DIFF_DE for fill in fills)
 
 

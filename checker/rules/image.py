@@ -124,7 +124,9 @@ def crimea_in_russia_colour(ctx: ImageContext) -> Iterator[RawFinding]:
     colour inside (a robust mode in CIE Lab over the eroded interior, ignoring labels and
     borders) is compared with Russia's near the border and unoccupied Ukraine's: within
     CIEDE2000 6 of Russia and at least 10 from Ukraine. Crimea must be at least 20 px across;
-    below that no verdict is given.
+    below that no verdict is given. Where the colours alone cannot settle it (Russia off a
+    close-up), a legend read by OCR can: Crimea in the colour of the swatch beside "Russia",
+    while the map gives Ukraine another colour (its own swatch, or its fill in the picture).
 
     Bad: a political map with Russia and Crimea in the same pink, Ukraine in yellow.
     Good: Crimea in Ukraine's yellow (with an "occupied" hatch and legend if control is shown).

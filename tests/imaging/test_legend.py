@@ -1,0 +1,171 @@
+"""Legend swatches: the colour beside a country's name in a legend, and what it settles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from checker import imaging
+from checker.imaging import legend
+from checker.imaging.decide import (
+    RUSSIA,
+    UKRAINE,
+    UNDETERMINED,
+    Assessment,
+    Cluster,
+    ColourSample,
+    ImageDecision,
+    srgb_to_lab,
+)
+from checker.imaging.ocr import OcrLine, OcrResult
+from tests.imaging import maps
+
+RED = (200, 40, 50)
+BLUE = (40, 70, 190)
+YELLOW = (240, 210, 60)
+
+
+def legend_picture(
+    entries: list[tuple[str, tuple[int, int, int] | None, str]],
+    size: tuple[int, int] = (320, 200),
+    texture: bool = False,
+) -> tuple[np.ndarray, list[OcrLine]]:
+    """A white legend box on a grey map: per entry a name and a 14 px swatch on its ``side``
+    ("left" or "right"), or none; returns the picture and the lines as OCR would box them."""
+    img = Image.new("RGB", size, (210, 210, 210))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([10, 10, 200, 30 + 26 * len(entries)], fill=(255, 255, 255), outline=(0, 0, 0))
+    font = maps._font(14)
+    lines: list[OcrLine] = []
+    rng = np.random.default_rng(1)
+    for i, (name, colour, side) in enumerate(entries):
+        y = 22 + 26 * i
+        tx = 42 if side == "left" else 20
+        box = draw.textbbox((tx, y), name, font=font)
+        draw.text((tx, y), name, fill=(20, 20, 20), font=font)
+        lines.append(OcrLine(name, 92.0, (box[0], box[1], box[2], box[3])))
+        if colour is None:
+            continue
+        sx = 20 if side == "left" else box[2] + 8
+        draw.rectangle([sx, y, sx + 14, y + 14], fill=colour, outline=(60, 60, 60))
+    arr = np.asarray(img).copy()
+    if texture:  # a fine noise over everything, as a textured map's JPEG has
+        arr = np.clip(arr + rng.normal(0, 4, arr.shape), 0, 255).astype(np.uint8)
+    return arr, lines
+
+
+@pytest.mark.parametrize(
+    ("entries", "texture", "expected"),
+    [
+        # Swatches left of the names, the way legends draw them.
+        (
+            [("Russia", RED, "left"), ("Ukraine", YELLOW, "left")],
+            False,
+            {"Russia": RED, "Ukraine": YELLOW},
+        ),
+        # Right of the name.
+        ([("Russia", BLUE, "right")], False, {"Russia": BLUE}),
+        # Ukrainian and Russian names.
+        (
+            [("Росія", RED, "left"), ("Украина", BLUE, "left")],
+            False,
+            {"Russia": RED, "Ukraine": BLUE},
+        ),
+        # Noise over the picture: the median colour still.
+        ([("Russia", RED, "left")], True, {"Russia": RED}),
+        # A name without a swatch, and another country's entry: nothing.
+        ([("Russia", None, "left"), ("Turkey", RED, "left")], False, {}),
+    ],
+)
+def test_country_swatches(
+    entries: list[tuple[str, Any, str]], texture: bool, expected: dict[str, Any]
+) -> None:
+    rgb, lines = legend_picture(entries, texture=texture)
+    found = {sw.country: sw for sw in legend.country_swatches(lines, rgb)}
+    assert set(found) == set(expected)
+    for country, colour in expected.items():
+        want = srgb_to_lab(np.array([colour], np.uint8))[0]
+        got = np.array(found[country].lab)
+        assert float(np.abs(got - want).max()) < 3.0, (country, found[country])
+
+
+def test_a_picture_beside_a_name_is_no_swatch() -> None:
+    rgb, lines = legend_picture([("Russia", None, "left")])
+    rng = np.random.default_rng(2)
+    rgb[20:36, 20:34] = rng.integers(0, 255, (16, 14, 3), dtype=np.uint8)  # a photo-like patch
+    assert legend.country_swatches(lines, rgb) == []
+
+
+# --- what the swatches settle -----------------------------------------------------------------
+
+
+def _sample(key: str, rgb: tuple[int, int, int]) -> ColourSample:
+    lab = srgb_to_lab(np.array([rgb], np.uint8))[0]
+    cluster = Cluster(lab=(float(lab[0]), float(lab[1]), float(lab[2])), rgb=rgb, share=0.9)
+    return ColourSample(key=key, pixels=500, clusters=[cluster])
+
+
+def _decision(
+    crimea: tuple[int, int, int], outcome: str, around: dict[str, tuple[int, int, int]]
+) -> ImageDecision:
+    samples = {"crimea": _sample("crimea", crimea)}
+    samples.update({key: _sample(key, colour) for key, colour in around.items()})
+    return ImageDecision(
+        width=320,
+        height=200,
+        registration=None,
+        crimea=Assessment("crimea", outcome, 0.0, ["neither Russia nor Ukraine is in view"]),
+        mainland=Assessment("mainland", UNDETERMINED, 0.0),
+        crimea_px=300.0,
+        samples=samples,
+    )
+
+
+RU_UA = [("Russia", RED, "left"), ("Ukraine", YELLOW, "left")]
+
+
+@pytest.mark.parametrize(
+    ("crimea", "entries", "around", "before", "after"),
+    [
+        # Crimea in the legend's red for Russia, not its yellow for Ukraine: drawn as Russia.
+        (RED, RU_UA, {}, UNDETERMINED, RUSSIA),
+        # Only Russia's entry read, Crimea in its colour, the mainland in another: Russia.
+        (RED, [("Russia", RED, "left")], {"mainland": YELLOW}, UNDETERMINED, RUSSIA),
+        # ... but nothing Ukrainian in the picture to show Ukraine's colour differs: nothing.
+        (RED, [("Russia", RED, "left")], {}, UNDETERMINED, UNDETERMINED),
+        # ... or unoccupied Ukraine in that same colour (one fill for both): nothing.
+        (RED, [("Russia", RED, "left")], {"ukraine": RED}, UNDETERMINED, UNDETERMINED),
+        (RED, RU_UA, {"ukraine": RED}, UNDETERMINED, UNDETERMINED),
+        # The occupied mainland in Russia's colour too is no objection.
+        (RED, RU_UA, {"mainland": RED}, UNDETERMINED, RUSSIA),
+        # Crimea in Ukraine's colour: Ukraine's.
+        (YELLOW, RU_UA, {}, UNDETERMINED, UKRAINE),
+        # Only Ukraine's entry: Russia's own fill in the picture must differ.
+        (YELLOW, [("Ukraine", YELLOW, "left")], {"russia": RED}, UNDETERMINED, UKRAINE),
+        (YELLOW, [("Ukraine", YELLOW, "left")], {}, UNDETERMINED, UNDETERMINED),
+        # The legend gives both countries one colour: it says nothing.
+        (RED, [("Russia", RED, "left"), ("Ukraine", RED, "left")], {}, UNDETERMINED, UNDETERMINED),
+        # Crimea in neither colour.
+        (BLUE, RU_UA, {}, UNDETERMINED, UNDETERMINED),
+        # A decided Crimea is left as the picture decided it.
+        (RED, RU_UA, {}, UKRAINE, UKRAINE),
+    ],
+)
+def test_legend_colours_settle_an_undetermined_crimea(
+    crimea: tuple[int, int, int],
+    entries: list[tuple[str, Any, str]],
+    around: dict[str, tuple[int, int, int]],
+    before: str,
+    after: str,
+) -> None:
+    rgb, lines = legend_picture(entries)
+    decision = _decision(crimea, before, around)
+    imaging._legend_colours(decision, OcrResult(lines=lines), rgb)
+    assert decision.crimea.outcome == after
+    if after != before:
+        assert decision.crimea.basis == "colour"
+        assert "legend's colour" in decision.crimea.reasons[0]
+        assert decision.crimea.evidence["legend_swatch"]["country"] in ("Russia", "Ukraine")
