@@ -148,11 +148,15 @@ def read_lines(
     box: tuple[int, int, int, int] | None = None,
     min_conf: float = MIN_WORD_CONF,
     letter_px: float = LETTER_TARGET_PX,
+    langs: tuple[str, ...] | None = None,
+    zoom: float | None = None,
 ) -> list[OcrLine]:
     """Lines of text in ``rgb`` (or in ``box`` of it), in picture pixel coordinates; words
     tesseract is less sure of than ``min_conf`` are left out; ``letter_px`` overrides the
-    letter height the picture is enlarged towards (:data:`LETTER_TARGET_PX`)."""
-    return read_text(rgb, box, min_conf, letter_px)[0]
+    letter height the picture is enlarged towards (:data:`LETTER_TARGET_PX`), ``zoom`` the
+    enlargement itself; ``langs``, the languages read (default: every one of
+    :data:`LANGUAGES` installed)."""
+    return read_text(rgb, box, min_conf, letter_px, langs, zoom)[0]
 
 
 def read_text(
@@ -160,6 +164,8 @@ def read_text(
     box: tuple[int, int, int, int] | None = None,
     min_conf: float = MIN_WORD_CONF,
     letter_px: float = LETTER_TARGET_PX,
+    langs: tuple[str, ...] | None = None,
+    zoom: float | None = None,
 ) -> tuple[list[OcrLine], list[OcrLine]]:
     """:func:`read_lines`, and the words of that same reading tesseract was less sure of than
     ``min_conf``, each as a line of its own (for :func:`faint_places`)."""
@@ -182,7 +188,7 @@ def read_text(
         layer = layer.crop((lx0, ly0, lx1, ly1))
         x0, y0 = x0 + lx0, y0 + ly0
     img = layer
-    factor = _upscale(img.size, letters, letter_px)
+    factor = _upscale(img.size, letters, letter_px) if zoom is None else zoom
     if factor != 1.0:
         img = img.resize(
             (round(img.width * factor), round(img.height * factor)), Image.Resampling.LANCZOS
@@ -190,7 +196,9 @@ def read_text(
     try:
         # Sparse text (labels scattered over a map); the text layer is already black on
         # white, so tesseract's second, inverted pass is skipped.
-        data = tesseract.image_to_data(img, languages(), psm=11, invert=False, timeout_s=TIMEOUT_S)
+        data = tesseract.image_to_data(
+            img, langs or languages(), psm=11, invert=False, timeout_s=TIMEOUT_S
+        )
     except tesseract.OcrError:  # timed out or failed: nothing read
         return [], []
     lines = _group_lines(data, factor, x0, y0, min_conf)
@@ -599,7 +607,12 @@ def conceding_labels(lines: list[OcrLine], name: str, config: Config) -> list[La
     return _distinct(hits)
 
 
-def reread(rgb: npt.NDArray[np.uint8], box: tuple[int, int, int, int]) -> str | None:
+def reread(
+    rgb: npt.NDArray[np.uint8],
+    box: tuple[int, int, int, int],
+    langs: tuple[str, ...] | None = None,
+    zoom: float | None = None,
+) -> str | None:
     """The text around ``box`` read again on its own: a label's width to either side and its
     height above and below. ``None`` when nothing is read over ``box`` itself.
 
@@ -611,7 +624,12 @@ def reread(rgb: npt.NDArray[np.uint8], box: tuple[int, int, int, int]) -> str | 
     # Every word counts here: a misread "Autonomous" is still a word before "Republic". A
     # label alone is cheap to read larger (measured: 3× reads 9 px lettering best).
     lines = read_lines(
-        rgb, (x0 - w, y0 - h, x1 + w, y1 + h), min_conf=0.0, letter_px=REREAD_LETTER_PX
+        rgb,
+        (x0 - w, y0 - h, x1 + w, y1 + h),
+        min_conf=0.0,
+        letter_px=REREAD_LETTER_PX,
+        langs=langs,
+        zoom=zoom,
     )
     over = [
         ln
@@ -671,7 +689,14 @@ def confirmed(
     notes: list[str] = []
     for hit in hits:
         again = _read_further(rgb, hit.text, hit.box)
-        if not again or conceding_labels([OcrLine(again, hit.conf, hit.box)], name, config):
+        still = not again or conceding_labels([OcrLine(again, hit.conf, hit.box)], name, config)
+        autonomous = _autonomous_before(rgb, hit, again) if again and still else ""
+        if autonomous:
+            notes.append(
+                f"the label read as {hit.text!r} reads {autonomous!r} when read again in its "
+                "own script alone: Ukraine's name for Crimea, which does not concede sovereignty"
+            )
+        elif still:
             kept.append(hit)
         else:
             notes.append(
@@ -679,6 +704,44 @@ def confirmed(
                 "which does not concede sovereignty"
             )
     return kept, notes
+
+
+def _autonomous_before(rgb: npt.NDArray[np.uint8], hit: LabelHit, again: str) -> str:
+    """The label read again in its own script alone, when that reading puts "Autonomous" before
+    its "Republic"; ``""`` otherwise.
+
+    Read in English, Ukrainian and Russian at once, tesseract turns a clear "Autonomous" into
+    Cyrillic noise ("лото Republic of Crimea"), which would leave Russia's name for Crimea
+    standing. Asked only when the first reading in context (``again``) has a word right before
+    the republic word: a label that starts with "Republic" costs no further reading."""
+    words = again.split()
+    at = next((i for i, w in enumerate(words) if _is_republic(w)), None)
+    if not at:  # no republic word, or nothing before it
+        return ""
+    latin = words[at].isascii()
+    wanted = ("eng",) if latin else ("ukr", "rus")
+    langs = tuple(lang for lang in wanted if lang in languages())
+    if not langs:
+        return ""
+    # Tesseract's reading of one word swings with the letters' size ("Autonomous" at 2×,
+    # "Jaikenomnois" at 3× of one 9 px label): two sizes.
+    for zoom in AUTONOMOUS_ZOOMS:
+        tokens = (reread(rgb, hit.box, langs, zoom) or "").split()
+        for i, word in enumerate(tokens[:-1]):
+            right = _autonomous(word)
+            if right and _is_republic(tokens[i + 1]):
+                return " ".join([right.capitalize(), *tokens[i + 1 :]])
+    return ""
+
+
+#: Enlargements at which a label is read again in its own script (see
+#: :func:`_autonomous_before`).
+AUTONOMOUS_ZOOMS = (2.0, 3.0)
+
+
+def _is_republic(word: str) -> bool:
+    core = re.sub(r"^\W+|\W+$", "", word).lower()
+    return core in _REPUBLIC or _republic(word) is not None
 
 
 #: Words naming Crimea (normalised): a label holding one may be part of a longer one.
@@ -711,6 +774,8 @@ def completed(
         if not again:
             continue
         for hit in conceding_labels([OcrLine(again, line.conf, line.box)], name, config):
+            if _autonomous_before(rgb, hit, again):
+                continue  # Ukraine's name, its first word read as noise
             found.append(dataclasses.replace(hit, text=again, via=f"{hit.via} (read again)"))
     return found
 
