@@ -348,6 +348,62 @@ def test_mixed_word_quick_check_misses_no_letter_of_a_third_script() -> None:
     assert not normalize._has_mixed_word("kiev «крым» — αβ")
 
 
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        ("", b""),
+        ("kрым", b"LCCC"),
+        ("ab-\u0400\u04ff\u03ff\u0500z", b"LL CCOOL"),  # the Cyrillic block's edges
+        ("A\u00e9«x»— 1_", b"OOOLOO   "),  # capitals and everything else beyond ASCII are O
+        ("\ud800k\U0001f600л", b"OLOC"),  # a lone surrogate; four bytes in UTF-8
+    ],
+)
+def test_script_classes(text: str, classes: bytes) -> None:
+    from checker.text import normalize
+
+    assert normalize._script_classes(text) == classes
+
+
+@pytest.mark.parametrize(
+    ("text", "possible"),
+    [
+        ("kαрым", True),  # a Greek letter between Latin and Cyrillic
+        ("крымαk", True),
+        ("k«крым", True),  # not a letter, but O all the same: the exact test decides
+        ("kα рым", False),  # a space between
+        ("αрым kα", False),  # O at an edge, or between two of one script
+        ("kαβk", False),
+        ("α", False),
+    ],
+)
+def test_apart_possible(text: str, possible: bool) -> None:
+    from checker.text import normalize
+
+    assert normalize._apart_possible(normalize._script_classes(text)) is possible
+
+
+def test_script_classes_give_the_regular_expressions_answers() -> None:
+    """fold's tests on the class bytes: the same answers as ``_CYRILLIC``, ``_LATIN`` and
+    ``_MIXED_DIRECT``, and ``_apart_possible`` wherever ``_MIXED_APART`` matches."""
+    from checker.text import normalize
+
+    pool = "az AZ мЖ\u0400\u04ff\u03ff\u0500 éαß«—\ud800\U0001f600-'1_\u0301"
+    rng = random.Random(7)
+    apart = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        classes = normalize._script_classes(text)
+        assert len(classes) == len(text)
+        assert (b"C" in classes) == (normalize._CYRILLIC.search(text) is not None), repr(text)
+        assert (b"L" in classes) == (normalize._LATIN.search(text) is not None), repr(text)
+        side_by_side = b"LC" in classes or b"CL" in classes
+        assert side_by_side == (normalize._MIXED_DIRECT.search(text) is not None), repr(text)
+        if normalize._MIXED_APART.search(text):
+            apart += 1
+            assert normalize._apart_possible(classes), repr(text)
+    assert apart > 100
+
+
 # --- the lexicon ---------------------------------------------------------------------------------
 
 
