@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 MIN_FILES_PER_WORKER = 8
 #: Files handed out ahead of the one being reported, per worker.
 WINDOW_PER_WORKER = 16
+#: Files handed to a worker at once, at most; a batch is closed early when its files add up to
+#: :data:`BATCH_BYTES`, so that a batch of slow files (dense text costs 30 times more per byte
+#: than prose) does not leave one worker with a long tail: three 100 kB documents, a big file
+#: alone.
+BATCH_FILES = 8
+BATCH_BYTES = 256 * 1024
 
 #: The configuration of this worker process (set once by the pool's initializer).
 _CONFIG: list[Config] = []
@@ -76,6 +82,11 @@ def _check(name: str, explicit: bool) -> FileReport | None:
     return _run(Source(name=name, path=Path(name), max_bytes=config.max_bytes), config, explicit)
 
 
+def _check_batch(batch: list[tuple[str, bool]]) -> list[FileReport | None]:
+    """:func:`_check` for each (name, named) of a batch, in order."""
+    return [_check(name, explicit) for name, explicit in batch]
+
+
 def check_listed(
     items: Iterable[tuple[Source, bool]], config: Config, jobs: int
 ) -> Iterator[FileReport]:
@@ -88,40 +99,77 @@ def check_listed(
     from checker.engine import _run, answered
 
     window: deque[_Pending | FileReport | None] = deque()
+    waiting = 0  # files in the window's batches
     limit = jobs * WINDOW_PER_WORKER
     pool: ProcessPoolExecutor | None = None
+    batch: list[tuple[str, bool]] = []
+    batch_bytes = 0
+
+    def send() -> None:
+        """Hand the open batch to a worker (the pool starts with the first one)."""
+        nonlocal pool, batch, batch_bytes, waiting
+        if batch:
+            if pool is None:
+                pool = _start(config, jobs)
+            window.append(_Pending(pool.submit(_check_batch, batch), len(batch)))
+            waiting += len(batch)
+            batch, batch_bytes = [], 0
+
     try:
         for source, named in items:
             if source.path is None:
+                send()  # everything listed before it comes first
                 window.append(_run(source, config, named))
             else:
                 found, report = answered(source, config, named)
                 if found:
+                    send()
                     window.append(report)
                 else:
-                    if pool is None:
-                        pool = _start(config, jobs)
-                    window.append(_Pending(pool.submit(_check, source.name, named)))
-            while len(window) >= limit or (window and not isinstance(window[0], _Pending)):
-                report = _result(window.popleft())
-                if report is not None:
-                    yield report
+                    batch.append((source.name, named))
+                    batch_bytes += _size(source)
+                    if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
+                        send()
+            while waiting >= limit or (window and not isinstance(window[0], _Pending)):
+                waiting -= yield from _report(window.popleft())
+        send()
         while window:
-            report = _result(window.popleft())
-            if report is not None:
-                yield report
+            yield from _report(window.popleft())
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _size(source: Source) -> int:
+    """The file's size in bytes, 0 when it cannot be read (its worker reports why)."""
+    try:
+        return source.size()
+    except OSError:
+        return 0
+
+
+def _report(item: _Pending | FileReport | None) -> Generator[FileReport, None, int]:
+    """Yield the reports of a window item (a batch's, in order; ``None`` ones dropped) and
+    return how many files of a batch it held (0 for a report made in this process)."""
+    if not isinstance(item, _Pending):
+        if item is not None:
+            yield item
+        return 0
+    for report in item.future.result():
+        if report is not None:
+            yield report
+    return item.files
+
+
 class _Pending:
-    """A file handed to a worker (the pool's imports stay out of runs that start none)."""
+    """A batch of files handed to a worker (the pool's imports stay out of runs that start
+    none)."""
 
-    __slots__ = ("future",)
+    __slots__ = ("files", "future")
 
-    def __init__(self, future: Future[FileReport | None]) -> None:
+    def __init__(self, future: Future[list[FileReport | None]], files: int) -> None:
         self.future = future
+        self.files = files
 
 
 def _start(config: Config, jobs: int) -> ProcessPoolExecutor:
@@ -136,7 +184,3 @@ def _start(config: Config, jobs: int) -> ProcessPoolExecutor:
         initializer=_init,
         initargs=(config,),
     )
-
-
-def _result(item: _Pending | FileReport | None) -> FileReport | None:
-    return item.future.result() if isinstance(item, _Pending) else item

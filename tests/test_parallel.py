@@ -81,3 +81,41 @@ def test_cli_jobs_output_is_identical(tree: Path) -> None:
         assert result.exit_code == 1, result.output
         outputs.append(json.loads(result.stdout))
     assert outputs[0] == outputs[1]
+
+
+@pytest.mark.parametrize(
+    ("batch_files", "batch_bytes", "stdin_at", "sizes"),
+    [
+        (8, 1 << 20, None, [8, 8, 8, 3]),  # 27 files: full batches, then the rest
+        (100, 1 << 20, None, [27]),
+        (8, 1, None, [1] * 27),  # every file reaches the byte limit: each goes alone
+        (8, 1 << 20, 5, [5, 8, 8, 6]),  # stdin closes the open batch: it keeps its place
+        (1, 1 << 20, 0, [1] * 27),
+    ],
+)
+def test_files_go_to_workers_in_batches(
+    tree: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    batch_files: int,
+    batch_bytes: int,
+    stdin_at: int | None,
+    sizes: list[int],
+) -> None:
+    monkeypatch.setattr(parallel, "BATCH_FILES", batch_files)
+    monkeypatch.setattr(parallel, "BATCH_BYTES", batch_bytes)
+    sent: list[int] = []
+
+    class Pending(parallel._Pending):
+        def __init__(self, future: object, files: int) -> None:
+            super().__init__(future, files)  # type: ignore[arg-type]
+            sent.append(files)
+
+    monkeypatch.setattr(parallel, "_Pending", Pending)
+    config = Config(ocr=False, use_cache=False)
+    items = sorted(p for p in tree.iterdir() if p.name != "blob.bin")
+    inputs: list[Path | Source] = list(items)
+    if stdin_at is not None:
+        inputs.insert(stdin_at, Source(name="-", data=b"Sevastopol, Russian Federation\n"))
+    serial = list(check_paths(inputs, config))
+    assert _summary(list(check_paths(inputs, config, jobs=2))) == _summary(serial)
+    assert sent == sizes

@@ -223,6 +223,9 @@ class Matcher:
         # Overlapping hits ("Crimea" and "Crimean", "Севастопол" and "Севастополь") share
         # their word starts: found once per position.
         starts_at: dict[tuple[int, int], list[int]] = {}
+        # One hit (most windows): its plan names each rule once and its word starts differ, so
+        # no (rule, start) comes twice and none needs remembering.
+        single = len(hits) == 1
         for hit in hits:
             pos = hit.start - lo
             if not 0 <= pos < size:
@@ -239,10 +242,11 @@ class Matcher:
                 for start in starts[-(lead + 1) :]:
                     if first is not None and folded[start] not in first:
                         continue  # no phrase of the rule starts with this character
-                    key = (code, script, start)
-                    if key in tried:
-                        continue
-                    tried.add(key)
+                    if not single:
+                        key = (code, script, start)
+                        if key in tried:
+                            continue
+                        tried.add(key)
                     m = pattern.match(folded, start)
                     if m is not None:
                         out.append((phrases[m.lastgroup], start, m.end()))  # type: ignore[index]
@@ -501,12 +505,21 @@ def _word_starts_before(folded: str, pos: int, count: int) -> list[int]:
         start -= 1
     if start == floor and start > 0 and folded[start - 1].isalnum():
         return []
+    if count == 0:
+        return [start]
+    # The words before, nearest first: over the look-back reversed, so that the search stops
+    # after ``count`` words instead of finding every word of the look-back.
     lo = max(0, start - 16 * (count + 1))
-    starts = [m.start() for m in _WORD.finditer(folded, lo, start)]
-    if starts and starts[0] == lo and lo > 0 and folded[lo - 1].isalnum():
-        starts.pop(0)  # a word cut by the look-back limit
-    starts.append(start)
-    return starts[-(count + 1) :]
+    starts = [start]
+    for m in _WORD.finditer(folded[lo:start][::-1]):
+        word = start - m.end()
+        if word == lo and lo > 0 and folded[lo - 1].isalnum():
+            break  # a word cut by the look-back limit (the furthest one)
+        starts.append(word)
+        if len(starts) > count:
+            break
+    starts.reverse()
+    return starts
 
 
 def _with_identity(match: TextMatch, identity: str) -> TextMatch:

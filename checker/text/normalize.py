@@ -53,9 +53,10 @@ def fold(text: str) -> str:
     # Line breaks are the usual special characters: replace them at C speed, and translate
     # only when others are left (translate with a mapping is slow on non-ASCII text).
     special = text.replace("\n", " ") if "\n" in text else text
-    if _SPECIAL.search(special) is not None:
+    found = _SPECIAL.findall(special)
+    if found:
         table = _special_table()
-        for ch in set(_SPECIAL.findall(special)):
+        for ch in set(found):
             special = special.replace(ch, table[ord(ch)])
     if unicodedata.is_normalized("NFKC", special):
         low = special.casefold()
@@ -63,9 +64,12 @@ def fold(text: str) -> str:
             if low.isascii():
                 return low
             low = low.replace("ё", "е")
-            if _CYRILLIC.search(low) is None or _LATIN.search(low) is None:
+            scripts = _script_classes(low)
+            if b"C" not in scripts or b"L" not in scripts:
                 return low  # one script only: no word mixes them
-            if _has_mixed_word(low):
+            if b"LC" in scripts or b"CL" in scripts:
+                return _fix_mixed_scripts(low)  # side by side
+            if b"O" in scripts and _apart_possible(scripts) and _mixed_apart(low):
                 return _fix_mixed_scripts(low)
             return low
     return fold_reference(text)
@@ -118,9 +122,54 @@ def _has_mixed_word(text: str) -> bool:
     with only letters of a third script between them."""
     if _MIXED_DIRECT.search(text) is not None:
         return True
+    return _mixed_apart(text)
+
+
+def _mixed_apart(text: str) -> bool:
+    """Whether a Latin and a Cyrillic letter have only letters of a third script between them."""
     if _BEYOND.search(text) is None:
         return False  # no letter of a third script (the class below is slow to test)
     return _OTHER_LETTER.search(text) is not None and _MIXED_APART.search(text) is not None
+
+
+def _byte_class(byte: int) -> int:
+    if 0x61 <= byte <= 0x7A:
+        return ord("L")
+    if 0xD0 <= byte <= 0xD3:
+        return ord("C")
+    if 0x41 <= byte <= 0x5A or byte >= 0xC0:
+        return ord("O")
+    return ord(" ")
+
+
+#: UTF-8 bytes to the class of the character they start: ``L`` a Latin letter a-z, ``C`` a
+#: Cyrillic character (U+0400-U+04FF, lead bytes 0xD0-0xD3), ``O`` a capital A-Z or any other
+#: character beyond ASCII (every letter of a third script is one), a space anything else; the
+#: continuation bytes (0x80-0xBF) are deleted, so that one byte stands for one character.
+_CLASS_TABLE = bytes(map(_byte_class, range(256)))
+_CONTINUATION = bytes(range(0x80, 0xC0))
+_OTHER_RUN = re.compile(b"O+")
+_LATIN_AND_CYRILLIC = {ord("L"), ord("C")}
+
+
+def _script_classes(text: str) -> bytes:
+    r"""One byte per character of ``text``: ``L`` for ``[a-z]``, ``C`` for ``[\u0400-\u04ff]``,
+    ``O`` for ``[A-Z]`` and every other character beyond ASCII, a space for anything else.
+    ``b"LC" in`` it or ``b"CL" in`` it is :data:`_MIXED_DIRECT`'s test at C speed (that pattern
+    is entered at every Cyrillic letter of the text)."""
+    return text.encode("utf-8", "surrogatepass").translate(_CLASS_TABLE, _CONTINUATION)
+
+
+def _apart_possible(classes: bytes) -> bool:
+    """Whether, by :func:`_script_classes`, a Latin and a Cyrillic letter stand on the two sides
+    of a run of ``O`` characters: a necessary condition for :data:`_MIXED_APART` (whose middle
+    letters are all ``O``), tested on the few runs rather than at every letter."""
+    end = len(classes)
+    for run in _OTHER_RUN.finditer(classes):
+        lo, hi = run.span()
+        if lo and hi < end and {classes[lo - 1], classes[hi]} == _LATIN_AND_CYRILLIC:
+            return True
+    return False
 
 
 def _fix_mixed_scripts(text: str) -> str:

@@ -999,3 +999,20 @@ def test_html_tables_are_records() -> None:
         ("table 6 row 2", {"City": "Kerch", "Country": "Russia"}),
     ]
     assert ev.records[0].line == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("plain prose\nno directive", False),
+        ("a\n<!-- mapcheck: disable=MT301 -->", True),
+        ("a\n# Mapcheck: disable", True),
+        ("a\n# MAPCHECK: disable", True),
+        ("a\nApcheck and MAPcheck are neither", False),
+        ("a\napcheck alone", False),
+    ],
+)
+def test_directive_lines_are_kept_only_when_the_word_is_there(text: str, kept: bool) -> None:
+    from checker.readers.docs.plain import directive_lines
+
+    assert directive_lines(text) == (text.split("\n") if kept else [])

@@ -348,6 +348,62 @@ def test_mixed_word_quick_check_misses_no_letter_of_a_third_script() -> None:
     assert not normalize._has_mixed_word("kiev «крым» — αβ")
 
 
+@pytest.mark.parametrize(
+    ("text", "classes"),
+    [
+        ("", b""),
+        ("kрым", b"LCCC"),
+        ("ab-\u0400\u04ff\u03ff\u0500z", b"LL CCOOL"),  # the Cyrillic block's edges
+        ("A\u00e9«x»— 1_", b"OOOLOO   "),  # capitals and everything else beyond ASCII are O
+        ("\ud800k\U0001f600л", b"OLOC"),  # a lone surrogate; four bytes in UTF-8
+    ],
+)
+def test_script_classes(text: str, classes: bytes) -> None:
+    from checker.text import normalize
+
+    assert normalize._script_classes(text) == classes
+
+
+@pytest.mark.parametrize(
+    ("text", "possible"),
+    [
+        ("kαрым", True),  # a Greek letter between Latin and Cyrillic
+        ("крымαk", True),
+        ("k«крым", True),  # not a letter, but O all the same: the exact test decides
+        ("kα рым", False),  # a space between
+        ("αрым kα", False),  # O at an edge, or between two of one script
+        ("kαβk", False),
+        ("α", False),
+    ],
+)
+def test_apart_possible(text: str, possible: bool) -> None:
+    from checker.text import normalize
+
+    assert normalize._apart_possible(normalize._script_classes(text)) is possible
+
+
+def test_script_classes_give_the_regular_expressions_answers() -> None:
+    """fold's tests on the class bytes: the same answers as ``_CYRILLIC``, ``_LATIN`` and
+    ``_MIXED_DIRECT``, and ``_apart_possible`` wherever ``_MIXED_APART`` matches."""
+    from checker.text import normalize
+
+    pool = "az AZ мЖ\u0400\u04ff\u03ff\u0500 éαß«—\ud800\U0001f600-'1_\u0301"
+    rng = random.Random(7)
+    apart = 0
+    for _ in range(20000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        classes = normalize._script_classes(text)
+        assert len(classes) == len(text)
+        assert (b"C" in classes) == (normalize._CYRILLIC.search(text) is not None), repr(text)
+        assert (b"L" in classes) == (normalize._LATIN.search(text) is not None), repr(text)
+        side_by_side = b"LC" in classes or b"CL" in classes
+        assert side_by_side == (normalize._MIXED_DIRECT.search(text) is not None), repr(text)
+        if normalize._MIXED_APART.search(text):
+            apart += 1
+            assert normalize._apart_possible(classes), repr(text)
+    assert apart > 100
+
+
 # --- the lexicon ---------------------------------------------------------------------------------
 
 
@@ -655,3 +711,83 @@ def test_guard_lookaheads_change_no_match(monkeypatch: pytest.MonkeyPatch) -> No
             if not pattern.pattern.startswith("\\A"):
                 assert all(first.match(text, s) for s, e in found), pattern.pattern[:60]
     assert led >= 20
+
+
+def _word_starts_by_scanning_forward(folded: str, pos: int, count: int) -> list[int]:
+    """The definition of ``matcher._word_starts_before``: every word of the look-back found
+    from its start, the last ``count`` of them kept."""
+    start = pos
+    floor = max(0, pos - 40)
+    while start > floor and folded[start - 1].isalnum():
+        start -= 1
+    if start == floor and start > 0 and folded[start - 1].isalnum():
+        return []
+    lo = max(0, start - 16 * (count + 1))
+    starts = [m.start() for m in re.finditer(r"[^\W_]+", folded[:start]) if m.end() > lo]
+    starts = [max(s, lo) for s in starts]
+    if starts and starts[0] == lo and lo > 0 and folded[lo - 1].isalnum():
+        starts.pop(0)
+    return [*starts, start][-(count + 1) :]
+
+
+@pytest.mark.parametrize(
+    ("folded", "pos", "count", "expected"),
+    [
+        ("the republic of crimea", 16, 2, [4, 13, 16]),
+        ("the republic of crimea", 18, 2, [4, 13, 16]),  # inside the word: from its start
+        ("the republic of crimea", 16, 0, [16]),
+        ("the republic of crimea", 16, 9, [0, 4, 13, 16]),
+        ("crimea", 0, 3, [0]),
+        ("x" * 50 + "crimea", 50, 2, []),  # a word longer than any place name
+        ("a" * 40 + " b crimea", 43, 1, [41, 43]),  # the word cut by the look-back is left out
+        ("a" * 40 + " b crimea", 43, 2, [0, 41, 43]),
+        ("a, b; c—d crimea", 10, 3, [3, 6, 8, 10]),
+    ],
+)
+def test_word_starts_before(folded: str, pos: int, count: int, expected: list[int]) -> None:
+    from checker.text.matcher import _word_starts_before
+
+    assert _word_starts_before(folded, pos, count) == expected
+    assert _word_starts_by_scanning_forward(folded, pos, count) == expected
+
+
+def test_word_starts_before_equals_the_forward_scan() -> None:
+    from checker.text.matcher import _word_starts_before
+
+    rng = random.Random(11)
+    pool = ["ab", "c", "крым", "x" * 15, " ", " ", ", ", "-", "_", "1", "é"]
+    for _ in range(4000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(1, 40)))
+        pos = rng.randrange(len(text))
+        count = rng.randint(0, 7)
+        assert _word_starts_before(text, pos, count) == _word_starts_by_scanning_forward(
+            text, pos, count
+        ), (text, pos, count)
+
+
+@pytest.mark.parametrize(
+    ("text", "hits", "expected"),
+    [
+        ("Simferopol, Russia.", 1, [("MT301", "Simferopol, Russia")]),  # one hit
+        (
+            "Crimean Republic and the Crimea Republic, Crimea, Russia.",
+            3,
+            [
+                ("MT302", "Crimean Republic"),
+                ("MT302", "Crimea Republic"),
+                ("MT301", "Crimea, Russia"),
+            ],
+        ),
+        (
+            "Севастополь, Россия. Крым, Россия",
+            2,
+            [("MT301", "Севастополь, Россия"), ("MT301", "Крым, Россия")],
+        ),
+    ],
+)
+def test_anchored_matching_with_one_hit_and_with_several(
+    text: str, hits: int, expected: list[tuple[str, str]]
+) -> None:
+    matcher = Matcher(load())
+    assert len(matcher.prescan.hits(text)) == hits
+    assert [(m.code, m.text) for m in matcher.analyse([TextSegment(text)])] == expected
