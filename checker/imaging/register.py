@@ -95,6 +95,9 @@ DISTINCT_SHARE = 0.25
 GENERALISED_MIN_CRIMEA_PX = 100.0
 #: How many leading distinct solutions are fitted to the generalised line work.
 GENERALISED_LEADERS = 3
+#: A fit to generalised lines replaces the detailed one when its z is at least this many times
+#: the detailed fit's (1:110m drawings gain 3-8x; detailed drawings about 1x).
+GENERALISED_MIN_GAIN = 1.5
 #: How notes name the generalised line work.
 _LINE_WORK = {"ne110m": "Natural Earth 1:110m"}
 #: Nominal score and margin of a metadata registration (exact by construction; far above any
@@ -383,7 +386,11 @@ def _generalised(results: list[Scored], pyr: Pyramid, dec_i: int) -> list[Scored
         for lines in GENERALISED:
             name = f"{lead.pose.projection}{rs.GENERALISED_SEP}{lines}"
             pose = dataclasses.replace(lead.pose, projection=name)
-            out.append(_refined_at(pose, lead, pyr, dec_i))
+            fitted = _refined_at(pose, lead, pyr, dec_i)
+            # The cruder lines must fit clearly better: on a detailed drawing they score about
+            # as well as the detailed coast, and a pose fitted to them is a little off it.
+            if fitted.z >= lead.z * GENERALISED_MIN_GAIN:
+                out.append(fitted)
     return out
 
 

@@ -194,6 +194,40 @@ def test_registers_close_ups_of_generalised_data(case: Case) -> None:
 
 
 @pytest.mark.parametrize(
+    ("crimea_px", "detailed_z", "generalised_z", "tried", "kept"),
+    [
+        (300.0, 12.0, 80.0, True, True),  # a 1:110m drawing: the cruder lines fit far better
+        (300.0, 52.6, 53.3, True, False),  # a detailed drawing: about as well, not taken
+        (300.0, 20.0, 29.0, True, False),  # under 1.5x
+        (300.0, 20.0, 30.0, True, True),
+        (60.0, 12.0, 80.0, False, False),  # Crimea too small for generalisation to show
+    ],
+)
+def test_generalised_fits_replace_detailed_ones_only_when_clearly_better(
+    crimea_px: float,
+    detailed_z: float,
+    generalised_z: float,
+    tried: bool,
+    kept: bool,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import checker.imaging.register as reg
+
+    pose = Pose("robinson", 1.0, 0.0, 0.0, -1.0, 0.0, 0.0)
+    lead = Scored(pose, detailed_z, 800, 2000, 200.0, crimea_px, detailed_z)
+    calls: list[str] = []
+
+    def refined(p: Pose, lead: Scored, pyr: Any, dec_i: int) -> Scored:
+        calls.append(p.projection)
+        return Scored(p, generalised_z, 900, 2000, 200.0, crimea_px, detailed_z)
+
+    monkeypatch.setattr(reg, "_refined_at", refined)
+    got = reg._generalised([lead], None, 0)  # type: ignore[arg-type]
+    assert calls == (["robinson~ne110m"] if tried else [])
+    assert [g.pose.projection for g in got] == (["robinson~ne110m"] if kept else [])
+
+
+@pytest.mark.parametrize(
     ("name", "z", "margin", "rate", "local", "coarse", "accepted"),
     [
         # Holds at the decision level: the coarse level is not needed.
