@@ -191,7 +191,10 @@ def _api(langs: str, psm: int, invert: bool) -> Any:
         module = _tesserocr()
         folder = tessdata_dir()
         assert module is not None and folder is not None  # engine() said so
-        api = module.PyTessBaseAPI(path=f"{folder}{os.sep}", lang=langs, psm=psm)
+        try:
+            api = module.PyTessBaseAPI(path=f"{folder}{os.sep}", lang=langs, psm=psm)
+        except RuntimeError as exc:  # unreadable or incompatible language data
+            raise OcrError(f"tesseract could not load {langs} from {folder}: {exc}") from None
         api.SetVariable("debug_file", os.devnull)  # tesseract's own warnings
         if not invert:
             api.SetVariable("tessedit_do_invert", "0")

@@ -6,6 +6,7 @@ import shutil
 import threading
 from typing import Any
 
+import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
@@ -190,3 +191,30 @@ def test_the_command_can_be_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tesseract.engine() == "tesseract"
     monkeypatch.setenv(tesseract.ENGINE_ENV, "tesserocr")
     assert tesseract.engine() == "tesserocr"
+
+
+@pytest.mark.skipif(not HAS_TESSEROCR, reason="tesserocr unavailable")
+def test_broken_language_data_is_an_ocr_error(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, use: Any
+) -> None:
+    (tmp_path / "eng.traineddata").write_bytes(b"not a model")
+    monkeypatch.setattr(tesseract, "tessdata_dir", lambda: tmp_path)
+    monkeypatch.setattr(tesseract, "_APIS", tesseract._Apis())
+    use("tesserocr")
+    with pytest.raises(tesseract.OcrError):
+        tesseract.image_to_data(label_image({"Kherson": (20, 40)}), ["eng"], psm=11)
+    # A map picture is still judged, with a note that its labels were not read.
+    from checker.config import Config
+    from checker.engine import check_file
+    from checker.imaging import ocr
+
+    monkeypatch.setattr(ocr, "languages", lambda: ("eng",))
+    img = label_image({"Kherson": (20, 40)}).convert("RGB")
+    with pytest.raises(tesseract.OcrError):
+        ocr.read_text(np.asarray(img))
+    assert ocr.reread(np.asarray(img), (20, 40, 120, 70)) is None
+    path = tmp_path / "labels.png"
+    img.save(path)
+    report = check_file(path, Config(ocr=True, use_cache=False))
+    assert report.error is None, report.error
+    assert any(n.startswith("OCR failed (tesseract could not load eng") for n in report.notes)

@@ -187,6 +187,7 @@ def _read_labels(
 ) -> OcrResult | None:
     """OCR, last (see :mod:`.ocr`)."""
     from checker.imaging import ocr
+    from checker.tesseract import OcrError
 
     if not config.ocr:
         notes.append("OCR is off (--no-ocr): label text was not read")
@@ -198,7 +199,11 @@ def _read_labels(
     started = time.monotonic()
     # One call over the whole picture: a crop around Crimea would miss the legend and the
     # place names.
-    lines, faint = ocr.read_text(loaded.rgb)
+    try:
+        lines, faint = ocr.read_text(loaded.rgb)
+    except OcrError as exc:  # tesseract broken here (its language data unreadable, …)
+        notes.append(f"OCR failed ({exc}); label text was not read")
+        return None
     result = ocr.OcrResult(lines=lines)
     result.labels, dropped = ocr.confirmed(
         loaded.rgb, ocr.conceding_labels(lines, name, config), name, config

@@ -199,7 +199,7 @@ def read_text(
         data = tesseract.image_to_data(
             img, langs or languages(), psm=11, invert=False, timeout_s=TIMEOUT_S
         )
-    except tesseract.OcrError:  # timed out or failed: nothing read
+    except tesseract.OcrTimeoutError:  # nothing read in the time allowed
         return [], []
     lines = _group_lines(data, factor, x0, y0, min_conf)
     return lines, _faint_words(data, factor, x0, y0, min_conf)
@@ -623,14 +623,17 @@ def reread(
     w, h = x1 - x0, y1 - y0
     # Every word counts here: a misread "Autonomous" is still a word before "Republic". A
     # label alone is cheap to read larger (measured: 3× reads 9 px lettering best).
-    lines = read_lines(
-        rgb,
-        (x0 - w, y0 - h, x1 + w, y1 + h),
-        min_conf=0.0,
-        letter_px=REREAD_LETTER_PX,
-        langs=langs,
-        zoom=zoom,
-    )
+    try:
+        lines = read_lines(
+            rgb,
+            (x0 - w, y0 - h, x1 + w, y1 + h),
+            min_conf=0.0,
+            letter_px=REREAD_LETTER_PX,
+            langs=langs,
+            zoom=zoom,
+        )
+    except tesseract.OcrError:  # a second reading that fails leaves the first one standing
+        return None
     over = [
         ln
         for ln in lines
