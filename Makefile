@@ -64,7 +64,7 @@ system-deps:
 	      || echo "warning: could not install $$browser; the browser test will be skipped"; \
 	  fi
 
-	@mkdir -p $(VENV) && touch $@
+	@mkdir -p $(VENV)
 
 install: system-deps $(STAMP)
 
