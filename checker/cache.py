@@ -244,7 +244,7 @@ def salt(db: sqlite3.Connection | None = None) -> str:
     # What reads map labels and scanned pages, if anything: results differ between engines.
     from checker import tesseract
 
-    total.update(f"ocr={tesseract.engine()}".encode())
+    total.update(f"ocr={tesseract.engine_key()}".encode())
     if db is not None and fresh:
         with contextlib.suppress(sqlite3.Error):
             db.executemany("INSERT OR REPLACE INTO source_files VALUES (?, ?, ?, ?)", fresh)

@@ -22,6 +22,7 @@ as read): 1.24 s of CPU per map through the command, 0.78 s in-process.
 from __future__ import annotations
 
 import glob
+import importlib.metadata
 import os
 import re
 import shutil
@@ -35,6 +36,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from PIL import Image
 
+#: The languages mapcheck reads (map labels and scanned pages), in order.
+LANGUAGES = ("eng", "ukr", "rus")
 #: Where distributions put tesseract's language data (``*`` is the tesseract version folder).
 TESSDATA_DIRS = (
     "/usr/share/tesseract-ocr/*/tessdata",
@@ -83,15 +86,18 @@ def tessdata_dir() -> Path | None:
     prefix = os.environ.get("TESSDATA_PREFIX")
     if prefix:
         candidates += [prefix, os.path.join(prefix, "tessdata")]
-    listed = _listed_dir()
-    if listed:
-        candidates.append(listed)
     for pattern in TESSDATA_DIRS:
         candidates += sorted(glob.glob(pattern), reverse=True)  # the newest version first
     for folder in candidates:
-        if glob.glob(os.path.join(glob.escape(folder), "*.traineddata")):
+        if _holds_models(folder):
             return Path(folder)
-    return None
+    # Elsewhere: ask the program (a process start, so only when the usual places are empty).
+    listed = _listed_dir()
+    return Path(listed) if listed and _holds_models(listed) else None
+
+
+def _holds_models(folder: str) -> bool:
+    return bool(glob.glob(os.path.join(glob.escape(folder), "*.traineddata")))
 
 
 def _listed_dir() -> str | None:
@@ -126,6 +132,12 @@ def installed_languages() -> frozenset[str]:
     return frozenset(found - {"osd", "equ"})
 
 
+def available(wanted: Sequence[str] = LANGUAGES) -> tuple[str, ...]:
+    """The ``wanted`` languages tesseract can load here, in their order."""
+    have = installed_languages()
+    return tuple(lang for lang in wanted if lang in have)
+
+
 # --- the engines ---------------------------------------------------------------------------
 
 
@@ -158,7 +170,22 @@ def engine() -> str:
     """Which engine reads: ``"tesserocr"`` (in-process), ``"tesseract"`` (the command) or
     ``""`` (none: OCR is unavailable). ``MAPCHECK_OCR_ENGINE=tesseract`` asks for the command
     even where tesserocr is installed (to compare the two, or to use the system's tesseract)."""
-    wanted = os.environ.get(ENGINE_ENV, "")
+    return _engine(os.environ.get(ENGINE_ENV, ""))
+
+
+def engine_key() -> str:
+    """What decides the engine and its answers, found without loading it (no import of
+    tesserocr, no process started): for cache keys, which every run computes."""
+    try:
+        version = importlib.metadata.version("tesserocr")
+    except importlib.metadata.PackageNotFoundError:
+        version = ""
+    command = shutil.which("tesseract") is not None
+    return f"tesserocr={version};command={command};asked={os.environ.get(ENGINE_ENV, '')}"
+
+
+@cache
+def _engine(wanted: str) -> str:
     if (
         wanted != "tesseract"
         and _tesserocr() is not None

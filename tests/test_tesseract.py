@@ -218,3 +218,38 @@ def test_broken_language_data_is_an_ocr_error(
     report = check_file(path, Config(ocr=True, use_cache=False))
     assert report.error is None, report.error
     assert any(n.startswith("OCR failed (tesseract could not load eng") for n in report.notes)
+
+
+def test_the_usual_folders_are_looked_in_before_the_program_is_asked(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "eng.traineddata").write_bytes(b"x")
+    monkeypatch.setattr(tesseract, "TESSDATA_DIRS", (str(tmp_path),))
+    monkeypatch.delenv("TESSDATA_PREFIX", raising=False)
+
+    def listed() -> str:
+        raise AssertionError("tesseract --list-langs started although a folder has models")
+
+    monkeypatch.setattr(tesseract, "_listed_dir", listed)
+    tesseract.tessdata_dir.cache_clear()
+    try:
+        assert tesseract.tessdata_dir() == tmp_path
+    finally:
+        tesseract.tessdata_dir.cache_clear()
+
+
+def test_engine_key_names_what_decides_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(tesseract.ENGINE_ENV, raising=False)
+    plain = tesseract.engine_key()
+    monkeypatch.setenv(tesseract.ENGINE_ENV, "tesseract")
+    assert tesseract.engine_key() != plain
+    if HAS_TESSEROCR:
+        import importlib.metadata
+
+        assert f"tesserocr={importlib.metadata.version('tesserocr')};" in plain
+
+
+def test_available_keeps_the_wanted_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tesseract, "installed_languages", lambda: frozenset({"rus", "eng", "deu"}))
+    assert tesseract.available() == ("eng", "rus")
+    assert tesseract.available(("rus", "ukr")) == ("rus",)

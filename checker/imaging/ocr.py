@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from checker.config import Config
 
 #: Tesseract languages wanted, in order.
-LANGUAGES = ("eng", "ukr", "rus")
+LANGUAGES = tesseract.LANGUAGES
 #: Words read with a confidence below this (0–100) are ignored.
 MIN_WORD_CONF = 45.0
 #: Seconds one tesseract call may take before it is abandoned.
@@ -139,8 +139,7 @@ def unavailable() -> str | None:
 
 def languages() -> tuple[str, ...]:
     """The wanted tesseract languages that are installed (asked once per process)."""
-    have = tesseract.installed_languages()
-    return tuple(lang for lang in LANGUAGES if lang in have)
+    return tesseract.available(LANGUAGES)
 
 
 def read_lines(
@@ -148,15 +147,11 @@ def read_lines(
     box: tuple[int, int, int, int] | None = None,
     min_conf: float = MIN_WORD_CONF,
     letter_px: float = LETTER_TARGET_PX,
-    langs: tuple[str, ...] | None = None,
-    zoom: float | None = None,
 ) -> list[OcrLine]:
     """Lines of text in ``rgb`` (or in ``box`` of it), in picture pixel coordinates; words
     tesseract is less sure of than ``min_conf`` are left out; ``letter_px`` overrides the
-    letter height the picture is enlarged towards (:data:`LETTER_TARGET_PX`), ``zoom`` the
-    enlargement itself; ``langs``, the languages read (default: every one of
-    :data:`LANGUAGES` installed)."""
-    return read_text(rgb, box, min_conf, letter_px, langs, zoom)[0]
+    letter height the picture is enlarged towards (:data:`LETTER_TARGET_PX`)."""
+    return read_text(rgb, box, min_conf, letter_px)[0]
 
 
 def read_text(
@@ -168,7 +163,9 @@ def read_text(
     zoom: float | None = None,
 ) -> tuple[list[OcrLine], list[OcrLine]]:
     """:func:`read_lines`, and the words of that same reading tesseract was less sure of than
-    ``min_conf``, each as a line of its own (for :func:`faint_places`)."""
+    ``min_conf``, each as a line of its own (for :func:`faint_places`). ``langs``: the
+    languages read (default: every one of :data:`LANGUAGES` installed); ``zoom``: the
+    enlargement, instead of the one ``letter_px`` implies."""
     from PIL import Image
 
     h, w = rgb.shape[:2]
@@ -448,10 +445,15 @@ def _edits(a: str, b: str) -> int:
     return prev[-1]
 
 
+def _core(word: str) -> str:
+    """A word without the punctuation OCR reads around it, lower case."""
+    return re.sub(r"^\W+|\W+$", "", word).lower()
+
+
 def _autonomous(word: str) -> str | None:
     """The spelling of "autonomous" that ``word`` misreads (``Futonemeus``, ``Автономиа``), if
     it is one: at most a third of its letters wrong, seven letters or more."""
-    core = re.sub(r"^\W+|\W+$", "", word).lower()
+    core = _core(word)
     if len(core) < 7:
         return None
     for right in _AUTONOMOUS:
@@ -468,7 +470,7 @@ _REPUBLIC = ("republic", "республика", "республіка")
 def _republic(word: str) -> str | None:
     """The spelling of "republic" that ``word`` misreads, if it is one: its length give or take
     one letter, at most a quarter of its letters wrong ("Republican" is another word)."""
-    core = re.sub(r"^\W+|\W+$", "", word).lower()
+    core = _core(word)
     if len(core) < 7 or core in _REPUBLIC:
         return None
     near = [(_edits(core, right), right) for right in _REPUBLIC if abs(len(core) - len(right)) <= 1]
@@ -624,13 +626,8 @@ def reread(
     # Every word counts here: a misread "Autonomous" is still a word before "Republic". A
     # label alone is cheap to read larger (measured: 3× reads 9 px lettering best).
     try:
-        lines = read_lines(
-            rgb,
-            (x0 - w, y0 - h, x1 + w, y1 + h),
-            min_conf=0.0,
-            letter_px=REREAD_LETTER_PX,
-            langs=langs,
-            zoom=zoom,
+        lines, _ = read_text(
+            rgb, (x0 - w, y0 - h, x1 + w, y1 + h), 0.0, REREAD_LETTER_PX, langs, zoom
         )
     except tesseract.OcrError:  # a second reading that fails leaves the first one standing
         return None
@@ -743,8 +740,7 @@ AUTONOMOUS_ZOOMS = (2.0, 3.0)
 
 
 def _is_republic(word: str) -> bool:
-    core = re.sub(r"^\W+|\W+$", "", word).lower()
-    return core in _REPUBLIC or _republic(word) is not None
+    return _core(word) in _REPUBLIC or _republic(word) is not None
 
 
 #: Words naming Crimea (normalised): a label holding one may be part of a longer one.

@@ -24,6 +24,7 @@ from typing import Any
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as pdfium_c  # type: ignore[import-untyped]
 
+from checker import tesseract
 from checker.readers.base import ReaderError, TextEvidence
 from checker.readers.docs._collect import Collector
 from checker.readers.docs.plain import add_blocks
@@ -37,7 +38,7 @@ OCR_DPI = 300
 #: Largest rendering handed to tesseract (pixels), whatever the page size.
 MAX_OCR_PIXELS = 40_000_000
 OCR_TIMEOUT_S = 120
-OCR_LANGUAGES = ("eng", "ukr", "rus")
+OCR_LANGUAGES = tesseract.LANGUAGES
 #: Images smaller than this on both sides (bullets, logos, rules) are not sent on.
 MIN_IMAGE_SIDE = 32
 #: PDFium marks a hyphen at a line break as U+0002 and some generators use U+FFFE.
@@ -47,13 +48,9 @@ _TEXT_FIXES = str.maketrans({"\x02": "\u00ad", "\ufffe": "\u00ad", "\x00": None}
 @functools.cache
 def tesseract_languages() -> tuple[str, ...] | None:
     """The OCR languages available (of eng, ukr, rus), or ``None`` if tesseract is missing."""
-    from checker import tesseract
-
     if not tesseract.engine():
         return None
-    available = tesseract.installed_languages()
-    langs = tuple(lang for lang in OCR_LANGUAGES if lang in available)
-    return langs or None
+    return tesseract.available(OCR_LANGUAGES) or None
 
 
 def read_pdf(data: bytes, ocr: bool = True) -> TextEvidence:
@@ -156,8 +153,6 @@ def _ocr_page(page: Any, number: int, col: Collector, ocr: bool) -> bool:
     if langs is None:
         col.undetermined(f"page {number} has no text layer; OCR unavailable (tesseract missing)")
         return False
-    from checker import tesseract
-
     width, height = page.get_size()
     scale = OCR_DPI / 72
     pixels = width * scale * height * scale
