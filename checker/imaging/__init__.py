@@ -391,26 +391,28 @@ def _legend_colours(decision: ImageDecision, result: OcrResult, rgb: np.ndarray)
         sample = decision.samples.get(attr)
         if assessment.outcome != dec.UNDETERMINED or sample is None:
             continue
-        d_ru = min((dec.de(sample.lab, sw.lab), sw) for sw in ru) if ru else None
-        d_ua = min((dec.de(sample.lab, sw.lab), sw) for sw in ua) if ua else None
+        d_ru = _nearest(sample.lab, ru)
+        d_ua = _nearest(sample.lab, ua)
         if d_ru is not None and _only_like(d_ru[0], d_ua[0] if d_ua else None):
             outcome, (d, sw), other, conf = dec.RUSSIA, d_ru, d_ua, 0.7
-            # Unoccupied Ukraine, or failing that the mainland next to Crimea.
-            others: tuple[str, ...] = ("ukraine", "ukraine-near", "mainland")
+            # The other country's fill: unoccupied Ukraine; the mainland next to Crimea also
+            # shows that the map's Ukraine is not in Russia's colour.
+            fills: tuple[str, ...] = ("ukraine", "ukraine-near")
+            apart = (*fills, "mainland")
         elif d_ua is not None and _only_like(d_ua[0], d_ru[0] if d_ru else None):
             outcome, (d, sw), other, conf = dec.UKRAINE, d_ua, d_ru, 0.65
-            others = ("russia",)
+            fills = apart = ("russia",)
         else:
             continue
         # The map must tell the two countries apart: by the other country's swatch, or by the
         # other country's fill in the picture. A map that gives Russia and Ukraine one fill,
         # with a legend entry read for only one of them, says nothing about Crimea.
-        seen = [decision.samples[k] for k in others if k != attr and k in decision.samples]
+        seen = [decision.samples[k] for k in apart if k != attr and k in decision.samples]
         if other is None and not any(dec.de(x.lab, sw.lab) >= dec.DIFF_DE for x in seen):
             continue
         if any(
             dec.de(decision.samples[k].lab, sw.lab) < dec.SAME_DE
-            for k in others[:2]
+            for k in fills
             if k in decision.samples
         ):
             continue  # the other country is in the picture, in this very colour
@@ -435,6 +437,17 @@ def _legend_colours(decision: ImageDecision, result: OcrResult, rgb: np.ndarray)
                 },
             ),
         )
+
+
+def _nearest(lab: Any, swatches: list[Any]) -> tuple[float, Any] | None:
+    """The swatch nearest in colour to ``lab`` and its distance (ΔE), or ``None``."""
+    from checker.imaging import decide as dec
+
+    if not swatches:
+        return None
+    dist = [dec.de(lab, sw.lab) for sw in swatches]
+    i = min(range(len(dist)), key=dist.__getitem__)
+    return dist[i], swatches[i]
 
 
 def _only_like(near: float, other: float | None) -> bool:

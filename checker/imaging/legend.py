@@ -32,7 +32,8 @@ REACH_HEIGHTS = 4.0
 MIN_HEIGHTS, MAX_HEIGHTS = 0.5, 2.6
 #: ... and this many letter heights wide at most.
 MAX_WIDTH_HEIGHTS = 5.0
-#: Pixels this far (CIEDE2000) from the legend's background are not background.
+#: Pixels this far (CIE76, enough to tell background from ink) from the legend's background
+#: are not background.
 BACKGROUND_DE = 10.0
 #: A swatch's inside varies this little (median absolute deviation of L*, in L* units) at most:
 #: a flat fill, or a fine texture, not a picture.
@@ -61,11 +62,9 @@ def country_swatches(lines: Sequence[OcrLine], rgb: npt.NDArray[Any]) -> list[Sw
     """The swatches beside lines that name Russia or Ukraine and nothing else."""
     from checker.imaging import ocr
 
-    h, w = rgb.shape[:2]
-    everywhere = np.ones((h, w), dtype=bool)
     out: list[Swatch] = []
     for place_id in COUNTRIES:
-        for line in ocr.country_labels_in(list(lines), everywhere, place_id):
+        for line in ocr.country_labels_in(list(lines), None, place_id):
             found = _swatch_beside(rgb, line.box)
             if found is not None:
                 box, lab, hexa = found
@@ -93,7 +92,7 @@ def _swatch_beside(
             continue
         window = rgb[top:bottom, lo:hi, :3].astype(np.float64)
         lab = dec.srgb_to_lab(window.reshape(-1, 3)).reshape(window.shape)
-        off = _de_array(lab, background) >= BACKGROUND_DE
+        off = dec.delta_e76(lab, background) >= BACKGROUND_DE
         labels, n = ndimage.label(off)
         if n == 0:
             continue
@@ -162,9 +161,3 @@ def ring_colour(
     mean = pix[keys == mode].astype(np.float64).mean(axis=0)
     lab = dec.srgb_to_lab(mean[None, :])[0]
     return float(lab[0]), float(lab[1]), float(lab[2])
-
-
-def _de_array(lab: npt.NDArray[np.float64], ref: Sequence[float]) -> npt.NDArray[np.float64]:
-    """A quick colour distance per pixel (CIE76: enough to tell background from ink)."""
-    diff = lab - np.asarray(ref, dtype=np.float64)
-    return np.asarray(np.sqrt((diff**2).sum(axis=-1)))

@@ -951,18 +951,20 @@ def faint_places(words: list[OcrLine], known: list[PlaceHit]) -> list[PlaceHit]:
 
 
 def country_labels_in(
-    lines: list[OcrLine], mask: npt.NDArray[np.bool_], place_id: str
+    lines: list[OcrLine], mask: npt.NDArray[np.bool_] | None, place_id: str
 ) -> list[OcrLine]:
     """Lines that name only the country ``place_id`` (``x:Russia``, ``x:Ukraine``: its name in
     any of the three languages, one letter off allowed) and whose centre lies in ``mask``
-    (an area of the picture, e.g. Crimea's interior under the registration)."""
-    h, w = mask.shape
+    (an area of the picture, e.g. Crimea's interior under the registration; ``None``:
+    anywhere)."""
     out = []
     for line in lines:
-        x = (line.box[0] + line.box[2]) // 2
-        y = (line.box[1] + line.box[3]) // 2
-        if not (0 <= x < w and 0 <= y < h and mask[y, x]):
-            continue
+        if mask is not None:
+            h, w = mask.shape
+            x = (line.box[0] + line.box[2]) // 2
+            y = (line.box[1] + line.box[3]) // 2
+            if not (0 <= x < w and 0 <= y < h and mask[y, x]):
+                continue
         words = [t for t in re.split(r"[\s(),]+", normalise(correct(line.text))) if t]
         if not words or len(words) > 3:
             continue

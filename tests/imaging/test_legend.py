@@ -15,13 +15,12 @@ from checker.imaging.decide import (
     UKRAINE,
     UNDETERMINED,
     Assessment,
-    Cluster,
-    ColourSample,
     ImageDecision,
     srgb_to_lab,
 )
 from checker.imaging.ocr import OcrLine, OcrResult
 from tests.imaging import maps
+from tests.imaging.test_decide import _sample
 
 RED = (200, 40, 50)
 BLUE = (40, 70, 190)
@@ -102,12 +101,6 @@ def test_a_picture_beside_a_name_is_no_swatch() -> None:
 # --- what the swatches settle -----------------------------------------------------------------
 
 
-def _sample(key: str, rgb: tuple[int, int, int]) -> ColourSample:
-    lab = srgb_to_lab(np.array([rgb], np.uint8))[0]
-    cluster = Cluster(lab=(float(lab[0]), float(lab[1]), float(lab[2])), rgb=rgb, share=0.9)
-    return ColourSample(key=key, pixels=500, clusters=[cluster])
-
-
 def _decision(
     crimea: tuple[int, int, int], outcome: str, around: dict[str, tuple[int, int, int]]
 ) -> ImageDecision:
@@ -148,6 +141,14 @@ RU_UA = [("Russia", RED, "left"), ("Ukraine", YELLOW, "left")]
         (YELLOW, [("Ukraine", YELLOW, "left")], {}, UNDETERMINED, UNDETERMINED),
         # The legend gives both countries one colour: it says nothing.
         (RED, [("Russia", RED, "left"), ("Ukraine", RED, "left")], {}, UNDETERMINED, UNDETERMINED),
+        # Two legends (or one entry read twice) give Russia the same colour: no tie to break.
+        (
+            RED,
+            [("Russia", RED, "left"), ("Russia", RED, "left"), ("Ukraine", YELLOW, "left")],
+            {},
+            UNDETERMINED,
+            RUSSIA,
+        ),
         # Crimea in neither colour.
         (BLUE, RU_UA, {}, UNDETERMINED, UNDETERMINED),
         # A decided Crimea is left as the picture decided it.
