@@ -17,7 +17,7 @@ Luhansk and Donetsk oblasts, which is left out). Output: one deterministic ``.np
   :data:`checker.imaging.refdata.PROJECTIONS`;
 * ``meta``: JSON bytes (format version, parameters, sha256 of the inputs, countries, counts).
 
-A second file per generalised line work (:data:`GENERALISED`, ``image_reference_ne110m.npz``)
+A second file per generalised line work (:data:`GENERALISED_SOURCES`, ``…_ne110m.npz``)
 holds the same arrays for the coast and borders as that data draws them.
 
 ``--check`` rebuilds in memory and exits 1 if the shipped file differs (used by the tests' spirit;
@@ -45,6 +45,7 @@ from shapely.geometry.base import BaseGeometry
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from checker.imaging.refdata import (
     FORMAT_VERSION,
+    GENERALISED,
     IMAGE_REFERENCE_FILE,
     KIND_BORDER,
     KIND_COAST,
@@ -70,11 +71,10 @@ CRIMEA_GROW_DEG = 0.02
 #: Offset (km) at which the two sides of a line are probed for land.
 SIDE_PROBE_KM = 1.0
 SEA = 255
-#: Generalised line work that maps are commonly drawn from, searched besides the detailed
-#: reference (seen close up, 1:110m data is several pixels off the 1:10m coast): name → source.
+#: The source of each generalised line work (:data:`checker.imaging.refdata.GENERALISED`):
 #: world-atlas 2.0.2 (ISC; Natural Earth 4.1.0, public domain), the data behind d3, Vega and
 #: plotly world maps; the repository keeps it as a test fixture.
-GENERALISED: dict[str, Path] = {
+GENERALISED_SOURCES: dict[str, Path] = {
     "ne110m": Path(__file__).resolve().parent.parent
     / "tests"
     / "fixtures"
@@ -289,7 +289,7 @@ def _with_meta(arrays: dict[str, np.ndarray], meta: dict[str, Any]) -> dict[str,
 
 
 def build_generalised_arrays(name: str, directory: Path) -> dict[str, np.ndarray]:
-    """The arrays of a generalised line work (:data:`GENERALISED`), in the same format.
+    """The arrays of a generalised line work (:data:`GENERALISED_SOURCES`), same format.
 
     Countries come from a world-atlas TopoJSON (Natural Earth's default view, whose Russia holds
     Crimea as a polygon of its own), clipped to the window. What the checker judges is left out
@@ -298,7 +298,7 @@ def build_generalised_arrays(name: str, directory: Path) -> dict[str, np.ndarray
     from checker.readers.base import Source
     from checker.readers.topojson import read_topojson
 
-    path = GENERALISED[name]
+    path = GENERALISED_SOURCES[name]
     evidence = read_topojson(Source(name=str(path), path=path))
     layer = next(layer for layer in evidence.layers if layer.name == "countries")
     window = box(*NEIGHBOURS_WINDOW)

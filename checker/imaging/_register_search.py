@@ -22,7 +22,6 @@ length of reference line in view, and shrinks in clutter; it compares only on on
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -766,17 +765,9 @@ def with_stats(pose: Pose, level: EdgeLevel, coarse_z: float) -> Scored:
 def convert_pose(pose: Pose, projection: str) -> Pose | None:
     """The pose in ``projection`` that best reproduces ``pose``'s pixels near Crimea (least
     squares over reference samples within a few Crimea widths), in that projection's model, or
-    failing that (the model's limits) as a plain similarity."""
-    if base_projection(pose.projection) == base_projection(projection):
-        # The same plane, other lines: the same pose.
-        return dataclasses.replace(pose, projection=projection)
-    if generalisation(pose.projection) or generalisation(projection):
-        # Through the detailed reference, whose samples are the same in every projection.
-        pose = dataclasses.replace(pose, projection=base_projection(pose.projection))
-        converted = convert_pose(pose, base_projection(projection))
-        if converted is None:
-            return None
-        return dataclasses.replace(converted, projection=projection)
+    failing that (the model's limits) as a plain similarity. Detailed reference only: its
+    samples are the same points in every projection (fits to generalised lines are made from a
+    detailed pose in its own plane, see ``register._generalised``)."""
     src = projection_data(pose.projection)
     dst = projection_data(projection)
     sel = src.near

@@ -37,7 +37,8 @@ IMAGE_REFERENCE_FILE = "image_reference.npz"
 #: Generalised line work searched besides the detailed reference, each in a file of its own
 #: (``image_reference_NAME.npz``, same format): maps drawn from Natural Earth's 1:110m data (d3's
 #: world-atlas, plotly, Vega) are several pixels off the detailed coast when seen close up.
-GENERALISED = ("ne110m",)
+#: Name → how notes call it.
+GENERALISED: dict[str, str] = {"ne110m": "Natural Earth 1:110m"}
 #: Format version: bump when the arrays or their meaning change.
 FORMAT_VERSION = 1
 #: Distance between consecutive samples along a line, measured on the ground.

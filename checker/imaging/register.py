@@ -98,8 +98,6 @@ GENERALISED_LEADERS = 3
 #: A fit to generalised lines replaces the detailed one when its z is at least this many times
 #: the detailed fit's (1:110m drawings gain 3-8x; detailed drawings about 1x).
 GENERALISED_MIN_GAIN = 1.5
-#: How notes name the generalised line work.
-_LINE_WORK = {"ne110m": "Natural Earth 1:110m"}
 #: Nominal score and margin of a metadata registration (exact by construction; far above any
 #: image match, finite so that JSON output stays valid).
 METADATA_SCORE = 1000.0
@@ -516,7 +514,7 @@ def _make_registration(
         crimea_px=float(best.crimea_px),
         params=params,
         method="coastline",
-        lines=_LINE_WORK.get(rs.generalisation(pose.projection), ""),
+        lines=GENERALISED.get(rs.generalisation(pose.projection), ""),
     )
 
 
