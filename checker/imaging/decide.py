@@ -665,19 +665,21 @@ def sample_colours(
     if not clusters:
         return None
     pattern = False
+    minor: BoolArray | None = None  # the second cluster's pixels, found once when needed
     if len(clusters) >= 2 and clusters[1].share >= 0.15 and clusters[0].share < 0.8:
         pattern = _interleaved(rgb, mask, clusters[0], clusters[1])
     elif len(clusters) >= 2 and clusters[1].share >= THIN_PATTERN_SHARE:
         # Thin hatch lines are a small share of the area, as labels and city dots can be; a
         # hatch, unlike those, covers the whole area.
-        pattern = _everywhere(rgb, mask, clusters[0], clusters[1]) and _interleaved(
-            rgb, mask, clusters[0], clusters[1]
-        )
+        minor = _minor_mask(rgb, mask, clusters[0], clusters[1])
+        pattern = _everywhere(mask, minor) and _interleaved(rgb, mask, clusters[0], clusters[1])
     if pattern and sea_lab is not None and min(de(c.lab, sea_lab) for c in clusters[:2]) < SAME_DE:
         # One of the two colours is the sea's: a ragged coast letting the sea in, unless the
         # two alternate deep inside the area too (a hatch over a fill as light as the sea).
-        pattern = _everywhere(rgb, mask, clusters[0], clusters[1]) and _interleaved_inside(
-            rgb, mask, clusters[0], clusters[1]
+        if minor is None:
+            minor = _minor_mask(rgb, mask, clusters[0], clusters[1])
+        pattern = _everywhere(mask, minor) and _interleaved_inside(
+            rgb, mask, minor, clusters[0], clusters[1]
         )
     return ColourSample(
         key=key, pixels=n, clusters=clusters, pattern=pattern, box=mask_box(mask), mask=mask
@@ -694,18 +696,27 @@ EVERYWHERE_MIN_SHARE = 0.03
 EVERYWHERE_CELLS = 0.75
 
 
-def _minor_share(pixels: UInt8Array, first: Cluster, second: Cluster) -> float:
-    """The share of ``pixels`` (N × 3) in the ``second`` cluster: nearer it than ``first``, and
-    within :data:`CLUSTER_DE` of it."""
-    lab = srgb_to_lab(pixels.astype(np.float64))
+def _minor_mask(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluster) -> BoolArray:
+    """The pixels of ``mask`` in the ``second`` cluster: nearer it than ``first``, and within
+    :data:`CLUSTER_DE` of it (converted to Lab once, for every test of the area)."""
+    out = np.zeros_like(mask)
+    box = mask_box(mask)
+    if box is None:
+        return out
+    x0, y0, x1, y1 = box
+    inside = mask[y0:y1, x0:x1]
+    lab = srgb_to_lab(rgb[y0:y1, x0:x1][inside].astype(np.float64))
     d0 = _weighted_de(lab, np.asarray(first.lab))
     d1 = _weighted_de(lab, np.asarray(second.lab))
-    return float(np.mean((d1 < d0) & (d1 < CLUSTER_DE))) if len(lab) else 0.0
+    sub = np.zeros_like(inside)
+    sub[inside] = (d1 < d0) & (d1 < CLUSTER_DE)
+    out[y0:y1, x0:x1] = sub
+    return out
 
 
-def _everywhere(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluster) -> bool:
-    """Whether the minor colour is found all over the area (a hatch), not in a few places
-    (labels, city dots, a legend's corner)."""
+def _everywhere(mask: BoolArray, minor: BoolArray) -> bool:
+    """Whether the minor colour (``minor``, :func:`_minor_mask`) is found all over the area (a
+    hatch), not in a few places (labels, city dots, a legend's corner)."""
     box = mask_box(mask)
     if box is None:
         return False
@@ -716,11 +727,12 @@ def _everywhere(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluste
     for i in range(CELLS):
         for j in range(CELLS):
             cell = mask[ys[i] : ys[i + 1], xs[j] : xs[j + 1]]
-            if int(cell.sum()) < 20:
+            n = int(cell.sum())
+            if n < 20:
                 continue
             held += 1
-            pixels = rgb[ys[i] : ys[i + 1], xs[j] : xs[j + 1]][cell]
-            if _minor_share(pixels, first, second) >= EVERYWHERE_MIN_SHARE:
+            found = int(minor[ys[i] : ys[i + 1], xs[j] : xs[j + 1]][cell].sum())
+            if found / n >= EVERYWHERE_MIN_SHARE:
                 covered += 1
     return held >= 4 and covered >= EVERYWHERE_CELLS * held
 
@@ -730,7 +742,9 @@ def _everywhere(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluste
 INSIDE_SHARE = 0.08
 
 
-def _interleaved_inside(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluster) -> bool:
+def _interleaved_inside(
+    rgb: UInt8Array, mask: BoolArray, minor: BoolArray, first: Cluster, second: Cluster
+) -> bool:
     """Whether the two clusters alternate finely all over the area's interior as well (a coast
     that lets the sea in does so at the edge; lagoons and bays in one part of it)."""
     box = mask_box(mask)
@@ -746,8 +760,8 @@ def _interleaved_inside(rgb: UInt8Array, mask: BoolArray, first: Cluster, second
     if int(inner.sum()) < MIN_SAMPLE_PIXELS:
         return False
     return (
-        _minor_share(rgb[inner], first, second) >= 0.5 * THIN_PATTERN_SHARE
-        and _everywhere(rgb, inner, first, second)
+        float(minor[inner].mean()) >= 0.5 * THIN_PATTERN_SHARE
+        and _everywhere(inner, minor)
         and _interleaved(rgb, inner, first, second)
     )
 
