@@ -77,6 +77,8 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     reg, reason = georeference(loaded, notes)
     decision = dec.decide(loaded.rgb, reg, reason)
     ocr_result = _read_labels(loaded, source.name, config, notes)
+    if ocr_result is not None:
+        _closer_look(decision, ocr_result, loaded.rgb, source.name, config, notes)
     _combine(decision, ocr_result, svg_info, loaded.rgb)
     svg_hits = _svg_hits(svg_info, decision)
     if svg_info is not None and not svg_hits:
@@ -217,6 +219,57 @@ def _read_labels(
     result.seconds = time.monotonic() - started
     notes.append(f"OCR read {len(lines)} line(s) of text ({result.seconds:.2f} s)")
     return result
+
+
+#: Crimea's box is grown by this share of its size on each side for a closer look (labels set
+#: over its coast or just off it).
+CLOSER_MARGIN = 0.25
+
+
+def _closer_look(
+    decision: ImageDecision,
+    result: OcrResult,
+    rgb: np.ndarray,
+    name: str,
+    config: Config,
+    notes: list[str],
+) -> None:
+    """When the colours and borders leave Crimea undetermined on a georeferenced picture, read
+    the area around Crimea again, closer (:func:`.ocr.closer_look`): a label set there
+    ("Республика Крым", a country's name) may settle what the fills do not. The lines found are
+    added to ``result`` and judged like the first reading's."""
+    from checker.imaging import decide as dec
+    from checker.imaging import ocr
+
+    sample = decision.samples.get("crimea")
+    if (
+        decision.registration is None
+        or decision.crimea.outcome != dec.UNDETERMINED
+        or sample is None
+        or sample.mask is None
+        or not sample.mask.any()
+    ):
+        return
+    ys, xs = np.nonzero(sample.mask)
+    x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    mx = int(CLOSER_MARGIN * (x1 - x0)) + 8
+    my = int(CLOSER_MARGIN * (y1 - y0)) + 8
+    started = time.monotonic()
+    new = ocr.closer_look(rgb, (x0 - mx, y0 - my, x1 + mx, y1 + my), result.lines)
+    if not new:
+        return
+    result.lines += new
+    labels, dropped = ocr.confirmed(rgb, ocr.conceding_labels(new, name, config), name, config)
+    labels += ocr.completed(rgb, new, [*result.labels, *labels], name, config)
+    result.labels += labels
+    notes.extend(dropped)
+    result.places += ocr.place_hits(new)
+    result.legend += ocr.legend_terms(new)
+    result.disputed += ocr.disputed_terms(new)
+    notes.append(
+        f"Crimea's area read again closer: {len(new)} more line(s) "
+        f"({time.monotonic() - started:.2f} s)"
+    )
 
 
 def _combine(
