@@ -310,8 +310,8 @@ SWATCH_FILL = 0.93
 #: the first is high (three letters' width).
 WORD_PAIR_WIDTH = 2.0
 #: How much of its box a word whose letters run together into one mark fills (measured on
-#: 8–12 px map lettering: 0.45–0.6).
-WORD_FILL = (0.3, 0.8)
+#: 8–12 px map lettering: 0.45–0.6; an elongated island or lake, an ellipse, fills 0.7–0.78).
+WORD_FILL = (0.3, 0.65)
 
 
 def _letter_like(

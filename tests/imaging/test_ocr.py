@@ -216,6 +216,42 @@ def test_marks_standing_in_words(boxes: list[tuple[int, int, int, int]], word: b
     assert len(got) in (0, len(boxes))
 
 
+def _mark(kind: str) -> np.ndarray:
+    """One mark of ink, 10 px high, in a 30×80 picture."""
+    ink = np.zeros((30, 80), dtype=bool)
+    if kind == "word":  # "Россия" at 10 px, its letters run together: 38 px, half filled
+        ink[10:12, 10:48] = ink[18:20, 10:48] = True  # joined at the top and the foot
+        ink[12:18, 10:48:4] = True  # the letters' stems
+    elif kind == "river":  # a winding line: as wide, far emptier
+        for x in range(10, 48):
+            y = 10 + int(4.5 + 4.5 * np.sin(x / 3.0))
+            ink[y, x] = ink[y, x + 1] = True
+    elif kind == "island":  # an ellipse, 3:1
+        yy, xx = np.mgrid[0:30, 0:80]
+        ink[((xx - 29) / 15.0) ** 2 + ((yy - 15) / 5.0) ** 2 <= 1.0] = True
+    elif kind == "slab":  # a wide solid bar: a legend swatch or a spit
+        ink[10:18, 10:44] = True
+    return ink
+
+
+@pytest.mark.parametrize(
+    ("kind", "lettering"),
+    [("word", True), ("river", False), ("island", False), ("slab", False)],
+)
+def test_word_whose_letters_run_together(kind: str, lettering: bool) -> None:
+    _, marks = ocr._letter_like(_mark(kind))
+    assert marks is not None
+    assert ocr._lettering(marks) is lettering
+
+
+def test_lettering_needs_three_letters_or_a_word() -> None:
+    letters = np.asarray([(10, 10, 15, 18), (16, 10, 21, 18), (22, 11, 27, 18)], dtype=np.int64)
+    assert ocr._lettering(letters)
+    assert not ocr._lettering(letters[:2])
+    assert ocr._lettering(np.asarray([(10, 10, 48, 20)], dtype=np.int64))  # one wide word
+    assert not ocr._lettering(np.zeros((0, 4), dtype=np.int64))
+
+
 def test_legend_terms() -> None:
     got = ocr.legend_terms(
         [line("Russian-occupied"), line("Ukraine"), line("Окуповані території"), line("Kyiv")]
@@ -429,6 +465,78 @@ def test_small_lettering_on_a_fill_is_read() -> None:
     # "Simferopol" at 92, 5.5 at 41), but most are read surely, "Russia" among them.
     assert all(name in sure or name in unsure for name in names), (sure, unsure)
     assert "Russia" in sure and sum(name in sure for name in names) >= 3, sure
+
+
+#: A saturated dark blue, and dark grey lettering on it: 10 apart in grey, 70 in blue.
+NAVY = (58, 31, 191)
+INK = (50, 50, 50)
+
+
+@needs_ocr
+def test_a_closer_look_reads_dark_lettering_on_a_dark_fill() -> None:
+    img = Image.new("RGB", (400, 200), (240, 240, 240))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([60, 40, 340, 160], fill=NAVY)
+    draw.text((200, 100), "Россия", fill=INK, font=maps._font(14), anchor="mm")
+    rgb = np.asarray(img)
+    assert not any("Росс" in ln.text for ln in ocr.read_lines(rgb))  # grey: no lettering
+    box = (40, 20, 360, 180)
+    found = ocr.closer_look(rgb, box, [])
+    assert any("россия" in ln.text.lower() for ln in found), found
+    # What the first reading already holds is not read twice.
+    assert ocr.closer_look(rgb, box, found) == []
+
+
+def _missed_first(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reading of the whole picture finds nothing (as on cluttered small-print maps)."""
+    real = ocr.read_text
+
+    def read_text(rgb: Any, box: Any = None, *args: Any, **kw: Any) -> Any:
+        return ([], []) if box is None else real(rgb, box, *args, **kw)
+
+    monkeypatch.setattr(ocr, "read_text", read_text)
+
+
+@needs_ocr
+@pytest.mark.parametrize(
+    ("label", "verdict", "code"),
+    [("Россия", Verdict.FLAG, "MI205"), ("Україна", Verdict.CLEAN, None)],
+)
+def test_a_closer_look_at_an_undetermined_crimea(
+    label: str,
+    verdict: Verdict,
+    code: str | None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One fill for Russia and Ukraine and no borders: the picture alone cannot tell.
+    reg, size = projection(REGIONAL, 900)
+    one = maps.UKRAINE
+    style = Style(russia=one, ukraine=one, labels=[(label, 34.2, 45.3, 12)])
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "one-fill.png"
+    Image.fromarray(render(style, reg, size)).save(path)
+    assert check_file(path, Config(ocr=False)).verdict is Verdict.UNDETERMINED
+    _missed_first(monkeypatch)
+    report = check_file(path, Config(ocr=True))
+    assert report.verdict is verdict, report.notes
+    assert any("read again closer" in n for n in report.notes), report.notes
+    assert [f.code for f in report.findings] == ([code] if code else [])
+
+
+@needs_ocr
+def test_no_closer_look_when_the_colours_settle_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reg, size = projection(REGIONAL, 900)
+    style = Style(labels=[("Россия", 34.2, 45.3, 12)])  # Crimea in Ukraine's colour
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "coloured.png"
+    Image.fromarray(render(style, reg, size)).save(path)
+    _missed_first(monkeypatch)
+    report = check_file(path, Config(ocr=True))
+    assert report.verdict is Verdict.CLEAN, report.notes
+    assert not any("read again closer" in n for n in report.notes)
 
 
 @needs_ocr
