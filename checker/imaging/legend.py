@@ -63,13 +63,38 @@ def country_swatches(lines: Sequence[OcrLine], rgb: npt.NDArray[Any]) -> list[Sw
     from checker.imaging import ocr
 
     out: list[Swatch] = []
+    entries = [entry for line in lines for entry in _entries(line)]
     for place_id in COUNTRIES:
-        for line in ocr.country_labels_in(list(lines), None, place_id):
+        for line in ocr.country_labels_in(entries, None, place_id):
             found = _swatch_beside(rgb, line.box)
             if found is not None:
                 box, lab, hexa = found
                 out.append(Swatch(place_id, line.text, line.box, box, lab, hexa))
     return out
+
+
+#: Words this short at the start of a legend line may be its swatch read as letters.
+SWATCH_WORD_CHARS = 2
+
+
+def _entries(line: OcrLine) -> list[OcrLine]:
+    """``line``, and when it starts with a word or two of at most two characters, the rest of
+    it on its own, with the part of the box its characters take: OCR often reads the swatch
+    as a word before the name ("Co Russia", "| Україна"), and the swatch is then inside the
+    line's box, not beside it."""
+    from checker.imaging import ocr
+
+    tokens = line.text.split()
+    short = 0
+    while short < min(2, len(tokens) - 1) and len(tokens[short]) <= SWATCH_WORD_CHARS:
+        short += 1
+    if not short:
+        return [line]
+    x0, y0, x1, y1 = line.box
+    rest = " ".join(tokens[short:])
+    at = line.text.rindex(rest)
+    left = x0 + int(at * (x1 - x0) / max(1, len(line.text)))
+    return [line, ocr.OcrLine(rest, line.conf, (min(left, x1 - 1), y0, x1, y1))]
 
 
 def _swatch_beside(
@@ -96,7 +121,7 @@ def _swatch_beside(
         labels, n = ndimage.label(off)
         if n == 0:
             continue
-        best: tuple[float, Any] | None = None
+        best: tuple[tuple[float, float], Any] | None = None
         for index, piece in enumerate(ndimage.find_objects(labels), start=1):
             if piece is None:
                 continue
@@ -106,10 +131,16 @@ def _swatch_beside(
                 continue
             if not (0.5 * letters <= pw <= MAX_WIDTH_HEIGHTS * letters):
                 continue
+            # Beside the name: centred within half a letter of its line (the entries above
+            # and below are in the window too).
+            middle = top + (piece[0].start + piece[0].stop) / 2
+            off_line = max(y0 - middle, middle - y1, 0.0)
+            if off_line > 0.5 * letters:
+                continue
             # Nearest to the name first (the gap between the blob and the letters).
             gap = (x0 - (lo + piece[1].stop)) if hi == x0 else (lo + piece[1].start - x1)
-            if best is None or gap < best[0]:
-                best = (float(gap), (index, piece))
+            if best is None or (gap, off_line) < best[0]:
+                best = ((float(gap), off_line), (index, piece))
         if best is None:
             continue
         index, piece = best[1]

@@ -337,6 +337,7 @@ def _letter_like(
     # Swatches are solid; bold Cyrillic letters ("и", "ж" at 14 px) fill up to 0.9 of their box.
     blob = (h >= 6) & (w >= 6) & (area > SWATCH_FILL * h * w)
     keep = (area >= 3) & (h <= MAX_LETTER_PX) & ~line & ~blob
+    keep &= ~_frames(labels, bb)
     # A single letter: 5–40 px high, not much wider than high, neither a dot nor a slab.
     fill = area / np.maximum(1, h * w)
     letter = keep & (h >= 5) & (w <= 2.5 * h) & (w >= 0.15 * h) & (fill >= 0.12)
@@ -347,6 +348,56 @@ def _letter_like(
     word &= (fill >= WORD_FILL[0]) & (fill <= WORD_FILL[1])
     mask = np.asarray(np.concatenate([[False], keep])[labels], dtype=bool)
     return mask, np.concatenate([_in_words(bb[letter]), bb[word]])
+
+
+#: A frame's ink runs along this share of each side of its box, within :data:`FRAME_BAND` px.
+FRAME_COVER = 0.7
+FRAME_BAND = 3
+#: ... and at most this share of its ink is further inside.
+FRAME_INSIDE = 0.05
+#: Frames are at least this big (px) each way: a letter "O" is hollow too, but smaller.
+FRAME_MIN_PX = 16
+
+
+def _frames(labels: npt.NDArray[np.int32], bb: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Which marks are frames: hollow boxes (a legend's or an inset's border, an outlined
+    swatch), their ink along all four sides of their box.
+
+    Left in the text layer, a legend's frame makes tesseract take the legend for a picture:
+    on the bench's legends of 6 px lettering it then read nothing at 3× and 4×, and both
+    country names once the frame was gone."""
+    n = len(bb)
+    w, h = bb[:, 2] - bb[:, 0], bb[:, 3] - bb[:, 1]
+    big = (w >= FRAME_MIN_PX) & (h >= FRAME_MIN_PX)
+    out = np.zeros(n, dtype=bool)
+    if not big.any():
+        return out
+    ys, xs = np.nonzero(labels)
+    lab = labels[ys, xs].astype(np.int64) - 1
+    sel = big[lab]
+    ys, xs, lab = ys[sel], xs[sel], lab[sel]
+    x0, y0, x1, y1 = bb[lab, 0], bb[lab, 1], bb[lab, 2], bb[lab, 3]
+    wide = int(w.max()) + 1
+    high = int(h.max()) + 1
+    covered = np.ones(n, dtype=bool)
+    # Each side: the share of its columns (or rows) with ink within the band.
+    for near, pos, length, size in (
+        (ys - y0 < FRAME_BAND, xs - x0, w, wide),
+        (y1 - 1 - ys < FRAME_BAND, xs - x0, w, wide),
+        (xs - x0 < FRAME_BAND, ys - y0, h, high),
+        (x1 - 1 - xs < FRAME_BAND, ys - y0, h, high),
+    ):
+        cells = np.unique(lab[near] * size + pos[near])
+        count = np.bincount(cells // size, minlength=n)
+        covered &= count >= FRAME_COVER * length
+    # A frame's shadow widens it on two sides: its inside starts a little further in.
+    deep = FRAME_BAND + 2
+    edge = (ys - y0 < deep) | (y1 - 1 - ys < deep) | (xs - x0 < deep) | (x1 - 1 - xs < deep)
+    # ... and nothing inside (a bold "Б" reaches all four sides of its box, but has its bowl's
+    # top stroke across the middle).
+    inner = np.bincount(lab[~edge], minlength=n)
+    total = np.bincount(lab, minlength=n)
+    return big & covered & (inner <= FRAME_INSIDE * total)
 
 
 def _in_words(boxes: npt.NDArray[np.int64], limit: int = 20_000) -> npt.NDArray[np.int64]:

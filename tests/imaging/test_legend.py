@@ -31,17 +31,20 @@ def legend_picture(
     entries: list[tuple[str, tuple[int, int, int] | None, str]],
     size: tuple[int, int] = (320, 200),
     texture: bool = False,
+    pitch: int = 26,
 ) -> tuple[np.ndarray, list[OcrLine]]:
     """A white legend box on a grey map: per entry a name and a 14 px swatch on its ``side``
     ("left" or "right"), or none; returns the picture and the lines as OCR would box them."""
     img = Image.new("RGB", size, (210, 210, 210))
     draw = ImageDraw.Draw(img)
-    draw.rectangle([10, 10, 200, 30 + 26 * len(entries)], fill=(255, 255, 255), outline=(0, 0, 0))
+    draw.rectangle(
+        [10, 10, 200, 30 + pitch * len(entries)], fill=(255, 255, 255), outline=(0, 0, 0)
+    )
     font = maps._font(14)
     lines: list[OcrLine] = []
     rng = np.random.default_rng(1)
     for i, (name, colour, side) in enumerate(entries):
-        y = 22 + 26 * i
+        y = 22 + pitch * i
         tx = 42 if side == "left" else 20
         box = draw.textbbox((tx, y), name, font=font)
         draw.text((tx, y), name, fill=(20, 20, 20), font=font)
@@ -89,6 +92,27 @@ def test_country_swatches(
         want = srgb_to_lab(np.array([colour], np.uint8))[0]
         got = np.array(found[country].lab)
         assert float(np.abs(got - want).max()) < 3.0, (country, found[country])
+
+
+def test_a_swatch_read_as_a_word_before_the_name() -> None:
+    rgb, lines = legend_picture([("Russia", RED, "left"), ("Ukraine", YELLOW, "left")])
+    # OCR reads the swatch as "Co": the line's box then starts at the swatch.
+    first = lines[0]
+    lines[0] = OcrLine("Co " + first.text, first.conf, (18, *first.box[1:]))
+    found = {sw.country: sw for sw in legend.country_swatches(lines, rgb)}
+    assert set(found) == {"Russia", "Ukraine"}
+    assert found["Russia"].text == "Russia"
+    want = srgb_to_lab(np.array([RED], np.uint8))[0]
+    assert float(np.abs(np.array(found["Russia"].lab) - want).max()) < 3.0
+
+
+def test_each_entry_has_its_own_swatch_when_entries_are_close() -> None:
+    # Rows 17 px apart: the entry above's swatch is as near, sideways, as the entry's own.
+    rgb, lines = legend_picture([("Russia", RED, "left"), ("Ukraine", BLUE, "left")], pitch=17)
+    found = {sw.country: sw for sw in legend.country_swatches(lines, rgb)}
+    for country, colour in (("Russia", RED), ("Ukraine", BLUE)):
+        want = srgb_to_lab(np.array([colour], np.uint8))[0]
+        assert float(np.abs(np.array(found[country].lab) - want).max()) < 3.0, found[country]
 
 
 def test_a_picture_beside_a_name_is_no_swatch() -> None:

@@ -19,6 +19,7 @@ from checker.model import Verdict
 from tests.imaging import maps
 from tests.imaging.maps import FONT, RED, REGIONAL, Style, projection, render
 
+BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
 needs_ocr = pytest.mark.skipif(ocr.unavailable() is not None, reason=str(ocr.unavailable() or ""))
 
 
@@ -242,6 +243,33 @@ def test_word_whose_letters_run_together(kind: str, lettering: bool) -> None:
     _, marks = ocr._letter_like(_mark(kind))
     assert marks is not None
     assert ocr._lettering(marks) is lettering
+
+
+def _frame(kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Ink of one mark, and where the mark is, in a 60×100 picture."""
+    img = Image.new("L", (100, 60), 0)
+    draw = ImageDraw.Draw(img)
+    if kind == "legend frame":  # a legend's border with a drop shadow below and right
+        draw.rectangle([10, 10, 70, 40], outline=255)
+        draw.line([(71, 12), (71, 41), (13, 41)], fill=255, width=2)
+    elif kind == "inset frame":
+        draw.rectangle([5, 5, 90, 50], outline=255, width=2)
+    elif kind in ("Б", "О", "Ш"):
+        bold = BOLD if BOLD.exists() else FONT
+        draw.text((20, 8), kind, fill=255, font=ImageFont.truetype(str(bold), 24))
+    ink = np.asarray(img) > 127
+    return ink, ink.copy()
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="DejaVu Sans is not installed")
+@pytest.mark.parametrize(
+    ("kind", "frame"),
+    [("legend frame", True), ("inset frame", True), ("Б", False), ("О", False), ("Ш", False)],
+)
+def test_frames_are_not_lettering(kind: str, frame: bool) -> None:
+    ink, where = _frame(kind)
+    mask, _ = ocr._letter_like(ink)
+    assert bool((mask & where).any()) is not frame
 
 
 def test_lettering_needs_three_letters_or_a_word() -> None:
@@ -700,9 +728,6 @@ def test_a_label_on_a_legend_box_is_not_on_the_fill() -> None:
     lab = [float(v) for v in srgb_to_lab(np.array(fill, dtype=np.uint8))]
     assert _on_fill(rgb, (20, 20, 50, 30), lab)
     assert not _on_fill(rgb, (75, 20, 105, 30), lab)
-
-
-BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
 
 
 @pytest.mark.skipif(not BOLD.exists(), reason="DejaVu Sans Bold is not installed")
