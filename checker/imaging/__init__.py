@@ -78,7 +78,7 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     decision = dec.decide(loaded.rgb, reg, reason)
     ocr_result = _read_labels(loaded, source.name, config, notes)
     if ocr_result is not None:
-        _closer_look(decision, ocr_result, loaded.rgb, source.name, config, notes)
+        _read_more(decision, ocr_result, loaded.rgb, source.name, config, notes)
     _combine(decision, ocr_result, svg_info, loaded.rgb)
     svg_hits = _svg_hits(svg_info, decision)
     if svg_info is not None and not svg_hits:
@@ -206,7 +206,7 @@ def _read_labels(
     except OcrError as exc:  # tesseract broken here (its language data unreadable, …)
         notes.append(f"OCR failed ({exc}); label text was not read")
         return None
-    result = ocr.OcrResult(lines=lines)
+    result = ocr.OcrResult(lines=lines, faint=faint)
     result.labels, dropped = ocr.confirmed(
         loaded.rgb, ocr.conceding_labels(lines, name, config), name, config
     )
@@ -226,7 +226,7 @@ def _read_labels(
 CLOSER_MARGIN = 0.25
 
 
-def _closer_look(
+def _read_more(
     decision: ImageDecision,
     result: OcrResult,
     rgb: np.ndarray,
@@ -234,28 +234,35 @@ def _closer_look(
     config: Config,
     notes: list[str],
 ) -> None:
-    """When the colours and borders leave Crimea undetermined on a georeferenced picture, read
-    the area around Crimea again, closer (:func:`.ocr.closer_look`): a label set there
-    ("Республика Крым", a country's name) may settle what the fills do not. The lines found are
-    added to ``result`` and judged like the first reading's."""
+    """When the picture leaves Crimea undetermined, read more of its lettering before giving
+    up: a label may settle what the fills do not.
+
+    - On a georeferenced picture, the area around Crimea is read again closer
+      (:func:`.ocr.closer_look`): "Республика Крым", or a country's name set on it.
+    - Then the lettering the first reading left unread (:func:`.ocr.second_reading`): a small
+      legend, or the place names that show a map is of somewhere else.
+
+    The lines found are added to ``result`` and judged like the first reading's."""
     from checker.imaging import decide as dec
     from checker.imaging import ocr
 
+    if decision.crimea.outcome != dec.UNDETERMINED:
+        return
+    started = time.monotonic()
+    new: list[ocr.OcrLine] = []
     sample = decision.samples.get("crimea")
     if (
-        decision.registration is None
-        or decision.crimea.outcome != dec.UNDETERMINED
-        or sample is None
-        or sample.mask is None
-        or not sample.mask.any()
+        decision.registration is not None
+        and sample is not None
+        and sample.mask is not None
+        and sample.mask.any()
     ):
-        return
-    ys, xs = np.nonzero(sample.mask)
-    x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
-    mx = int(CLOSER_MARGIN * (x1 - x0)) + 8
-    my = int(CLOSER_MARGIN * (y1 - y0)) + 8
-    started = time.monotonic()
-    new = ocr.closer_look(rgb, (x0 - mx, y0 - my, x1 + mx, y1 + my), result.lines)
+        ys, xs = np.nonzero(sample.mask)
+        x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+        mx = int(CLOSER_MARGIN * (x1 - x0)) + 8
+        my = int(CLOSER_MARGIN * (y1 - y0)) + 8
+        new += ocr.closer_look(rgb, (x0 - mx, y0 - my, x1 + mx, y1 + my), result.lines)
+    new += ocr.second_reading(rgb, [*result.lines, *result.faint, *new], [*result.lines, *new])
     if not new:
         return
     result.lines += new
@@ -263,11 +270,11 @@ def _closer_look(
     labels += ocr.completed(rgb, new, [*result.labels, *labels], name, config)
     result.labels += labels
     notes.extend(dropped)
-    result.places += ocr.place_hits(new)
+    result.places += [p for p in ocr.place_hits(new) if p not in result.places]
     result.legend += ocr.legend_terms(new)
     result.disputed += ocr.disputed_terms(new)
     notes.append(
-        f"Crimea's area read again closer: {len(new)} more line(s) "
+        f"Crimea undetermined: {len(new)} more line(s) read closer "
         f"({time.monotonic() - started:.2f} s)"
     )
 

@@ -107,6 +107,8 @@ class OcrResult:
     """Everything OCR found in one picture."""
 
     lines: list[OcrLine] = field(default_factory=list)
+    #: The words of the first reading below the confidence threshold (see :func:`read_text`).
+    faint: list[OcrLine] = field(default_factory=list)
     labels: list[LabelHit] = field(default_factory=list)
     legend: list[str] = field(default_factory=list)
     disputed: list[str] = field(default_factory=list)
@@ -726,7 +728,10 @@ def reread(
 
 
 def closer_look(
-    rgb: npt.NDArray[np.uint8], box: tuple[int, int, int, int], lines: list[OcrLine]
+    rgb: npt.NDArray[np.uint8],
+    box: tuple[int, int, int, int],
+    lines: list[OcrLine],
+    colour: bool = True,
 ) -> list[OcrLine]:
     """The lines read in ``box`` alone, enlarged as for a label read again
     (:data:`REREAD_LETTER_PX`), that overlap none of the ``lines`` already read; none when
@@ -736,16 +741,81 @@ def closer_look(
     unlucky enlargement ("Republic of Crimea" at 6 px: nothing at 3×, "of Crimea" at 2× and
     4×); one area read closer brings much of it back for the price of one small reading. When
     that reading finds nothing new, the area is read once more from its colours (dark lettering
-    on a dark saturated fill is all but invisible in grey)."""
+    on a dark saturated fill is all but invisible in grey), unless ``colour`` is false."""
     new: list[OcrLine] = []
-    for colour in (False, True):
+    for in_colour in (False, True) if colour else (False,):
         try:
-            found, _ = read_text(rgb, box, MIN_WORD_CONF, REREAD_LETTER_PX, colour=colour)
+            found, _ = read_text(rgb, box, MIN_WORD_CONF, REREAD_LETTER_PX, colour=in_colour)
         except tesseract.OcrError:
             return new
         new = [ln for ln in found if not any(_overlaps(ln.box, old.box) for old in lines)]
         if new:
             break
+    return new
+
+
+#: At most this many groups of unread lettering are read again per picture (each costs a
+#: tesseract call on a small crop).
+MAX_UNREAD_GROUPS = 4
+
+
+def unread_lettering(
+    rgb: npt.NDArray[np.uint8], read: list[OcrLine], limit: int = MAX_UNREAD_GROUPS
+) -> list[tuple[int, int, int, int]]:
+    """Boxes of lettering in the picture that no word of the first reading covers (``read``:
+    its lines and its faint words), the groups with the most letters first, at most ``limit``.
+
+    A group is letter marks (:func:`_letter_like`) within a letter's height of each other
+    sideways and half of it up or down: a label, or a legend's column of entries."""
+    from PIL import Image
+
+    if limit <= 0:
+        return []
+    _, marks = _text_layer(Image.fromarray(rgb).convert("L"))
+    if marks is None or len(marks) == 0:
+        return []
+    h, w = rgb.shape[:2]
+    covered = np.zeros((h, w), dtype=bool)
+    for ln in read:
+        x0, y0, x1, y1 = ln.box
+        covered[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = True
+    ndimage: Any = importlib.import_module("scipy.ndimage")
+    grown = np.zeros((h, w), dtype=bool)
+    count = np.zeros((h, w), dtype=np.int32)
+    for x0, y0, x1, y1 in marks.tolist():
+        cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
+        if covered[min(cy, h - 1), min(cx, w - 1)]:
+            continue
+        letter = max(1, y1 - y0)
+        grown[
+            max(0, y0 - letter // 2) : min(h, y1 + letter // 2),
+            max(0, x0 - letter) : min(w, x1 + letter),
+        ] = True
+        count[min(cy, h - 1), min(cx, w - 1)] += 1
+    labels, n = ndimage.label(grown)
+    if n == 0:
+        return []
+    sizes = np.bincount(labels[count > 0], weights=count[count > 0], minlength=n + 1)
+    groups = []
+    for index, piece in enumerate(ndimage.find_objects(labels), start=1):
+        if piece is None:
+            continue
+        box = (piece[1].start, piece[0].start, piece[1].stop, piece[0].stop)
+        groups.append((float(sizes[index]), box))
+    groups.sort(key=lambda g: -g[0])
+    return [box for _, box in groups[:limit]]
+
+
+def second_reading(
+    rgb: npt.NDArray[np.uint8], read: list[OcrLine], lines: list[OcrLine]
+) -> list[OcrLine]:
+    """Lines found by reading again, closer, the lettering the first reading left unread
+    (:func:`unread_lettering`; ``read``: the first reading's lines and faint words), that
+    overlap none of the ``lines`` already known."""
+    new: list[OcrLine] = []
+    for box in unread_lettering(rgb, read):
+        for ln in closer_look(rgb, box, [*lines, *new], colour=False):
+            new.append(ln)
     return new
 
 

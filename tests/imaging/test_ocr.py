@@ -515,6 +515,40 @@ def test_a_closer_look_reads_dark_lettering_on_a_dark_fill() -> None:
     assert ocr.closer_look(rgb, box, found) == []
 
 
+def _two_labels() -> tuple[np.ndarray, dict[str, tuple[int, int, int, int]]]:
+    img = Image.new("RGB", (400, 220), (235, 235, 225))
+    draw = ImageDraw.Draw(img)
+    font = maps._font(14)
+    boxes = {}
+    for text, xy in (("Japan", (40, 40)), ("Korea", (250, 150))):
+        draw.text(xy, text, fill=(30, 30, 30), font=font)
+        x0, y0, x1, y1 = draw.textbbox(xy, text, font=font)
+        boxes[text] = (int(x0), int(y0), int(x1), int(y1))
+    return np.asarray(img), boxes
+
+
+def test_unread_lettering() -> None:
+    rgb, boxes = _two_labels()
+    japan = OcrLine("Japan", 90.0, boxes["Japan"])
+    groups = ocr.unread_lettering(rgb, [japan])
+    assert len(groups) == 1
+    x0, y0, x1, y1 = groups[0]
+    kx0, ky0, kx1, ky1 = boxes["Korea"]
+    assert x0 <= kx0 and y0 <= ky0 and x1 >= kx1 and y1 >= ky1
+    assert not ocr._overlaps(groups[0], boxes["Japan"])
+    korea = OcrLine("Korea", 90.0, boxes["Korea"])
+    assert ocr.unread_lettering(rgb, [japan, korea]) == []
+    assert ocr.unread_lettering(rgb, [], limit=0) == []
+
+
+@needs_ocr
+def test_second_reading_reads_what_the_first_left() -> None:
+    rgb, boxes = _two_labels()
+    japan = OcrLine("Japan", 90.0, boxes["Japan"])
+    got = ocr.second_reading(rgb, [japan], [japan])
+    assert [ln.text for ln in got] == ["Korea"], got
+
+
 def _missed_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reading of the whole picture finds nothing (as on cluttered small-print maps)."""
     real = ocr.read_text
@@ -548,7 +582,7 @@ def test_a_closer_look_at_an_undetermined_crimea(
     _missed_first(monkeypatch)
     report = check_file(path, Config(ocr=True))
     assert report.verdict is verdict, report.notes
-    assert any("read again closer" in n for n in report.notes), report.notes
+    assert any("read closer" in n for n in report.notes), report.notes
     assert [f.code for f in report.findings] == ([code] if code else [])
 
 
@@ -564,7 +598,7 @@ def test_no_closer_look_when_the_colours_settle_it(
     _missed_first(monkeypatch)
     report = check_file(path, Config(ocr=True))
     assert report.verdict is Verdict.CLEAN, report.notes
-    assert not any("read again closer" in n for n in report.notes)
+    assert not any("read closer" in n for n in report.notes)
 
 
 @needs_ocr
