@@ -1063,10 +1063,19 @@ def gazetteer() -> dict[str, list[_Place]]:
             for n in names:
                 key = normalise(n)
                 if len(key) < 4:
-                    continue  # short names collide with OCR noise
+                    # Short names collide with OCR noise; three capitals ("USA", "США") are
+                    # kept, to be matched as written (:data:`_ABBREVIATION`).
+                    if not (len(n) == 3 and n.isupper()):
+                        continue
+                    key = _ABBREVIATION + n
                 place = _Place(row[col["id"]], row[col["area"]], lonlat, display)
                 out.setdefault(key, []).append(place)
     return out
+
+
+#: Gazetteer keys of abbreviations start with this: they match a word written in the same
+#: capitals only ("США", not "сша" read out of a coastline).
+_ABBREVIATION = "="
 
 
 def place_hits(lines: list[OcrLine]) -> list[PlaceHit]:
@@ -1087,6 +1096,11 @@ def place_hits(lines: list[OcrLine]) -> list[PlaceHit]:
                 if found is None and len(key) >= FUZZY_MIN_LEN:
                     found = [p for k in _near_keys(key) for p in gaz[k]]
                 for place in found or ():
+                    if place.place_id not in hits:
+                        hits[place.place_id] = _place_hit(place, line)
+        for word in re.split(r"[^\w]+", line.text):
+            if len(word) == 3 and word.isupper():
+                for place in gaz.get(_ABBREVIATION + word, ()):
                     if place.place_id not in hits:
                         hits[place.place_id] = _place_hit(place, line)
     return list(hits.values())

@@ -438,6 +438,22 @@ def test_place_names_one_letter_off() -> None:
     assert not ocr.place_hits([line("Parls"), line("Rone")])
 
 
+@pytest.mark.parametrize(
+    ("text", "country"),
+    [
+        ("USA", "United States"),
+        ("США", "United States"),
+        ("«США»", "United States"),
+        ("Южная Корея", "South Korea"),
+        ("ОАЭ", "United Arab Emirates"),
+        ("сша", None),  # abbreviations only in capitals: lower case is OCR noise
+        ("Usa", None),
+    ],
+)
+def test_short_country_names(text: str, country: str | None) -> None:
+    assert {h.name for h in ocr.place_hits([line(text)])} == ({country} if country else set())
+
+
 def test_gazetteer_loads() -> None:
     gaz = ocr.gazetteer()
     assert len(gaz) > 1000

@@ -50,6 +50,18 @@ OCCUPIED_MIN_POP = 15_000
 #: Far rows: cities at least this large outside the window.
 FAR_MIN_POP = 1_000_000
 #: Countries of the region (they are region rows, never far ones).
+#: The short names maps use for some countries that CLDR gives only in full (English,
+#: Ukrainian, Russian): "USA", "США", "Южная Корея". None of two letters: OCR reads "US" and
+#: "UK" out of noise.
+SHORT_NAMES: dict[str, tuple[list[str], list[str], list[str]]] = {
+    "US": (["USA", "United States of America"], ["США"], ["США", "Соединённые Штаты"]),
+    "GB": (["Great Britain", "Britain"], ["Британія"], ["Британия"]),
+    "AE": (["UAE"], ["ОАЕ"], ["ОАЭ"]),
+    "CD": (["DR Congo", "DRC"], ["ДР Конго"], ["ДР Конго"]),
+    "KR": (["Republic of Korea"], ["Республіка Корея"], ["Южная Корея"]),
+    "KP": (["DPRK"], ["КНДР"], ["Северная Корея"]),
+    "CZ": (["Czech Republic"], ["Чеська Республіка"], ["Чешская Республика"]),
+}
 REGION_COUNTRIES = {"UA", "RU", "MD", "RO", "BG", "TR", "GE", "BY"}
 
 UK_ONLY = set("іїєґІЇЄҐ")
@@ -214,10 +226,11 @@ def build() -> list[list[str]]:
         if cap is None:
             continue  # no coordinates to place it by
         en_alt = [_fold(cldr["en"].get(country["iso"], ""))]
+        short_en, short_uk, short_ru = SHORT_NAMES.get(country["iso"], ([], [], []))
         latin, uk, ru = far_names(
-            _unique([_fold(country["name"]), *en_alt]),
-            _unique([_fold(cldr["uk"].get(country["iso"], ""))]),
-            _unique([_fold(cldr["ru"].get(country["iso"], ""))]),
+            _unique([_fold(country["name"]), *en_alt, *short_en]),
+            _unique([_fold(cldr["uk"].get(country["iso"], "")), *short_uk]),
+            _unique([_fold(cldr["ru"].get(country["iso"], "")), *short_ru]),
         )
         if latin:
             rows.append(
