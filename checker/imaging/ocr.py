@@ -362,8 +362,8 @@ FRAME_MIN_PX = 16
 
 
 def _frames(labels: npt.NDArray[np.int32], bb: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
-    """Which marks are frames: hollow boxes (a legend's or an inset's border, an outlined
-    swatch), their ink along all four sides of their box.
+    """Which marks are frames: hollow boxes around other marks (a legend's or an inset's
+    border), their ink along all four sides of their box.
 
     Left in the text layer, a legend's frame makes tesseract take the legend for a picture:
     on the bench's legends of 6 px lettering it then read nothing at 3× and 4×, and both
@@ -399,7 +399,14 @@ def _frames(labels: npt.NDArray[np.int32], bb: npt.NDArray[np.int64]) -> npt.NDA
     # top stroke across the middle).
     inner = np.bincount(lab[~edge], minlength=n)
     total = np.bincount(lab, minlength=n)
-    return big & covered & (inner <= FRAME_INSIDE * total)
+    hollow = big & covered & (inner <= FRAME_INSIDE * total)
+    # ... around other marks: a legend's frame holds its entries, a large "D" or "О" holds
+    # nothing.
+    for i in np.flatnonzero(hollow):
+        x0, y0, x1, y1 = (int(v) for v in bb[i])
+        inside = (bb[:, 0] > x0) & (bb[:, 1] > y0) & (bb[:, 2] < x1) & (bb[:, 3] < y1)
+        hollow[i] = bool(inside.any())
+    return hollow
 
 
 def _in_words(boxes: npt.NDArray[np.int64], limit: int = 20_000) -> npt.NDArray[np.int64]:

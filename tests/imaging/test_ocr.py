@@ -249,22 +249,36 @@ def _frame(kind: str) -> tuple[np.ndarray, np.ndarray]:
     """Ink of one mark, and where the mark is, in a 60×100 picture."""
     img = Image.new("L", (100, 60), 0)
     draw = ImageDraw.Draw(img)
-    if kind == "legend frame":  # a legend's border with a drop shadow below and right
+    font = ImageFont.truetype(str(FONT), 30)  # a "D" or "О" this size reaches its box's sides
+    if kind in ("legend frame", "empty box"):  # a border with a drop shadow below and right
         draw.rectangle([10, 10, 70, 40], outline=255)
         draw.line([(71, 12), (71, 41), (13, 41)], fill=255, width=2)
     elif kind == "inset frame":
         draw.rectangle([5, 5, 90, 50], outline=255, width=2)
-    elif kind in ("Б", "О", "Ш"):
-        bold = BOLD if BOLD.exists() else FONT
-        draw.text((20, 8), kind, fill=255, font=ImageFont.truetype(str(bold), 24))
-    ink = np.asarray(img) > 127
-    return ink, ink.copy()
+    else:  # a large letter
+        draw.text((20, 8), kind, fill=255, font=font)
+    where = np.asarray(img) > 127
+    if kind == "legend frame":  # its entry: a swatch and a name
+        draw.rectangle([16, 20, 26, 30], fill=255)
+        draw.text((30, 16), "Ru", fill=255, font=ImageFont.truetype(str(FONT), 12))
+    return np.asarray(img) > 127, where
 
 
 @pytest.mark.skipif(not FONT.exists(), reason="DejaVu Sans is not installed")
 @pytest.mark.parametrize(
     ("kind", "frame"),
-    [("legend frame", True), ("inset frame", True), ("Б", False), ("О", False), ("Ш", False)],
+    [
+        ("legend frame", True),
+        ("inset frame", True),
+        # Hollow, but around nothing: a large letter, or an outlined box.
+        ("empty box", False),
+        ("D", False),
+        ("O", False),
+        ("Б", False),
+        ("О", False),
+        ("Ш", False),
+        ("П", False),
+    ],
 )
 def test_frames_are_not_lettering(kind: str, frame: bool) -> None:
     ink, where = _frame(kind)
