@@ -445,6 +445,40 @@ def test_elsewhere_by_the_labels_frame(places: list[PlaceHit], elsewhere: bool) 
     assert (ocr.elsewhere(places, (800, 600)) is not None) is elsewhere
 
 
+@pytest.mark.parametrize(
+    ("name", "lonlat"),
+    [
+        # Where maps write the name: the middle of the country's main land, not its capital.
+        ("usa", (-98.0, 39.0)),
+        ("канада", (-100.0, 60.0)),
+        ("australia", (134.0, -25.0)),
+        ("france", (2.5, 46.5)),
+        ("japan", (138.0, 37.0)),
+    ],
+)
+def test_countries_are_placed_where_maps_put_their_names(
+    name: str, lonlat: tuple[float, float]
+) -> None:
+    places = ocr.gazetteer().get(name) or ocr.gazetteer().get("=" + name.upper()) or []
+    countries = [p for p in places if p.area == "far"]
+    assert countries, name
+    lon, lat = countries[0].lonlat
+    assert abs(lon - lonlat[0]) < 6 and abs(lat - lonlat[1]) < 6, (name, lon, lat)
+
+
+def test_map_of_north_america_labelled_usa() -> None:
+    # x = 8·(lon + 130), y = 8·(55 − lat): "США" in the middle of the country, as maps set it.
+    lines = [
+        OcrLine("США", 95.0, (250, 120, 280, 132)),
+        OcrLine("Лос-Анджелес", 90.0, (60, 160, 140, 170)),
+        OcrLine("Мексика", 90.0, (230, 265, 290, 277)),
+    ]
+    places = ocr.place_hits(lines)
+    assert {p.name for p in places} == {"United States", "Los Angeles", "Mexico"}
+    why = ocr.elsewhere(places, (560, 400))
+    assert why is not None and "where a map of that area puts them" in why, why
+
+
 def test_place_names_one_letter_off() -> None:
     names = {h.name for h in ocr.place_hits([line("Nethertands"), line("Stovakia")])}
     assert {"The Netherlands", "Slovakia"} <= names

@@ -149,6 +149,47 @@ def _territory_names() -> dict[str, dict[str, str]]:
     return {lang: dict(locale(lang).territories) for lang in ("en", "uk", "ru")}
 
 
+#: Country outlines for label points: world-atlas 2.0.2 (ISC; Natural Earth, public domain).
+COUNTRIES_110M = (
+    Path(__file__).resolve().parents[3]
+    / "tests"
+    / "fixtures"
+    / "world-atlas"
+    / "countries-110m.json"
+)
+
+
+def _label_points() -> dict[int, tuple[float, float]]:
+    """ISO 3166-1 numeric code → where a map puts the country's name: the centroid of its
+    largest polygon (its representative point when the centroid falls outside it, as in a
+    crescent-shaped country). A country's capital can be far from its label: Washington is
+    22° east of the middle of the United States, where "USA" is written."""
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
+    from checker.readers.base import Source
+    from checker.readers.topojson import read_topojson
+
+    evidence = read_topojson(Source(name=str(COUNTRIES_110M), path=COUNTRIES_110M))
+    out: dict[int, tuple[float, float]] = {}
+    for layer in evidence.layers:
+        for feature in layer.features:
+            geom = feature.geometry
+            fid = str(feature.id or "")
+            if geom is None or not fid.isdigit():
+                continue
+            parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
+            polygons = [g for g in parts if isinstance(g, Polygon)]
+            if not polygons:
+                continue
+            largest = max(polygons, key=lambda g: g.area)
+            point = largest.centroid
+            if not shapely.contains(largest, point):
+                point = largest.representative_point()
+            out[int(fid)] = (float(point.x), float(point.y))
+    return out
+
+
 def _unique(names: list[str]) -> list[str]:
     out: list[str] = []
     for name in names:
@@ -216,6 +257,7 @@ def build() -> list[list[str]]:
         )
 
     cldr = _territory_names()
+    label_points = _label_points()
     capitals: dict[tuple[str, str], dict[str, Any]] = {}
     for city in cities.values():
         capitals.setdefault((city["countrycode"], city["name"]), city)
@@ -232,6 +274,10 @@ def build() -> list[list[str]]:
             _unique([_fold(cldr["uk"].get(country["iso"], "")), *short_uk]),
             _unique([_fold(cldr["ru"].get(country["iso"], "")), *short_ru]),
         )
+        lon, lat = label_points.get(
+            int(country.get("isonumeric") or -1),
+            (float(cap["longitude"]), float(cap["latitude"])),
+        )
         if latin:
             rows.append(
                 row(
@@ -239,8 +285,8 @@ def build() -> list[list[str]]:
                     "country",
                     "far",
                     country["iso"],
-                    float(cap["longitude"]),
-                    float(cap["latitude"]),
+                    lon,
+                    lat,
                     0,
                     latin,
                     uk,
