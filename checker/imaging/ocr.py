@@ -764,6 +764,8 @@ def closer_look(
 #: At most this many groups of unread lettering are read again per picture (each costs a
 #: tesseract call on a small crop).
 MAX_UNREAD_GROUPS = 4
+#: ... each over at most this share of the picture.
+MAX_UNREAD_SHARE = 0.15
 
 
 def unread_lettering(
@@ -808,6 +810,9 @@ def unread_lettering(
         if piece is None:
             continue
         box = (piece[1].start, piece[0].start, piece[1].stop, piece[0].stop)
+        if (box[2] - box[0]) * (box[3] - box[1]) > MAX_UNREAD_SHARE * h * w:
+            continue  # lettering run together over much of the picture: what the first
+            # reading read, not a label it missed
         groups.append((float(sizes[index]), box))
     groups.sort(key=lambda g: -g[0])
     return [box for _, box in groups[:limit]]

@@ -605,6 +605,17 @@ def test_unread_lettering() -> None:
     assert ocr.unread_lettering(rgb, [], limit=0) == []
 
 
+def test_unread_lettering_over_much_of_the_picture_is_not_read_again() -> None:
+    # Dense lettering (a world map's many names) groups into one block over half the picture:
+    # reading that again would be the first reading once more, at more cost.
+    img = Image.new("RGB", (400, 220), (235, 235, 225))
+    draw = ImageDraw.Draw(img)
+    font = maps._font(14)
+    for row in range(8):
+        draw.text((20, 20 + 22 * row), "Mauritania Senegal Guinea", fill=(30, 30, 30), font=font)
+    assert ocr.unread_lettering(np.asarray(img), []) == []
+
+
 @needs_ocr
 def test_second_reading_reads_what_the_first_left() -> None:
     rgb, boxes = _two_labels()
