@@ -202,23 +202,38 @@ def _read_labels(
     # One call over the whole picture: a crop around Crimea would miss the legend and the
     # place names.
     try:
-        lines, faint = ocr.read_text(loaded.rgb)
+        result = ocr.read_page(loaded.rgb)
     except OcrError as exc:  # tesseract broken here (its language data unreadable, …)
         notes.append(f"OCR failed ({exc}); label text was not read")
         return None
-    result = ocr.OcrResult(lines=lines, faint=faint)
-    result.labels, dropped = ocr.confirmed(
-        loaded.rgb, ocr.conceding_labels(lines, name, config), name, config
-    )
-    result.labels += ocr.completed(loaded.rgb, lines, result.labels, name, config)
-    notes.extend(dropped)
-    result.legend = ocr.legend_terms(lines)
-    result.disputed = ocr.disputed_terms(lines)
-    result.places = ocr.place_hits(lines)
-    result.places += ocr.faint_places(faint, result.places)
+    _judge_lines(result, result.lines, loaded.rgb, name, config, notes)
+    result.places += ocr.faint_places(result.faint, result.places)
     result.seconds = time.monotonic() - started
-    notes.append(f"OCR read {len(lines)} line(s) of text ({result.seconds:.2f} s)")
+    notes.append(f"OCR read {len(result.lines)} line(s) of text ({result.seconds:.2f} s)")
     return result
+
+
+def _judge_lines(
+    result: OcrResult,
+    lines: list[Any],
+    rgb: np.ndarray,
+    name: str,
+    config: Config,
+    notes: list[str],
+) -> None:
+    """Add to ``result`` what ``lines`` of it say: conceding labels (confirmed and completed by
+    reading further, :func:`.ocr.confirmed`, :func:`.ocr.completed`), legend and "disputed"
+    wording, and the places they name."""
+    from checker.imaging import ocr
+
+    labels, dropped = ocr.confirmed(rgb, ocr.conceding_labels(lines, name, config), name, config)
+    labels += ocr.completed(rgb, lines, [*result.labels, *labels], name, config)
+    result.labels += labels
+    notes.extend(dropped)
+    result.legend += ocr.legend_terms(lines)
+    result.disputed += ocr.disputed_terms(lines)
+    known = {p.place_id for p in result.places}
+    result.places += [p for p in ocr.place_hits(lines) if p.place_id not in known]
 
 
 #: Crimea's box is grown by this share of its size on each side for a closer look (labels set
@@ -251,28 +266,17 @@ def _read_more(
     started = time.monotonic()
     new: list[ocr.OcrLine] = []
     sample = decision.samples.get("crimea")
-    if (
-        decision.registration is not None
-        and sample is not None
-        and sample.mask is not None
-        and sample.mask.any()
-    ):
-        ys, xs = np.nonzero(sample.mask)
-        x0, x1, y0, y1 = int(xs.min()), int(xs.max()) + 1, int(ys.min()), int(ys.max()) + 1
+    box = dec.mask_box(sample.mask) if sample is not None and sample.mask is not None else None
+    if decision.registration is not None and box is not None:
+        x0, y0, x1, y1 = box
         mx = int(CLOSER_MARGIN * (x1 - x0)) + 8
         my = int(CLOSER_MARGIN * (y1 - y0)) + 8
         new += ocr.closer_look(rgb, (x0 - mx, y0 - my, x1 + mx, y1 + my), result.lines)
-    new += ocr.second_reading(rgb, [*result.lines, *result.faint, *new], [*result.lines, *new])
+    new += ocr.second_reading(rgb, result.marks, [*result.lines, *result.faint, *new])
     if not new:
         return
     result.lines += new
-    labels, dropped = ocr.confirmed(rgb, ocr.conceding_labels(new, name, config), name, config)
-    labels += ocr.completed(rgb, new, [*result.labels, *labels], name, config)
-    result.labels += labels
-    notes.extend(dropped)
-    result.places += [p for p in ocr.place_hits(new) if p not in result.places]
-    result.legend += ocr.legend_terms(new)
-    result.disputed += ocr.disputed_terms(new)
+    _judge_lines(result, new, rgb, name, config, notes)
     notes.append(
         f"Crimea undetermined: {len(new)} more line(s) read closer "
         f"({time.monotonic() - started:.2f} s)"

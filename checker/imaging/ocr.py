@@ -109,6 +109,8 @@ class OcrResult:
     lines: list[OcrLine] = field(default_factory=list)
     #: The words of the first reading below the confidence threshold (see :func:`read_text`).
     faint: list[OcrLine] = field(default_factory=list)
+    #: The first reading's letter marks, boxes in picture pixels (see :func:`read_page`).
+    marks: npt.NDArray[np.int64] | None = None
     labels: list[LabelHit] = field(default_factory=list)
     legend: list[str] = field(default_factory=list)
     disputed: list[str] = field(default_factory=list)
@@ -170,18 +172,41 @@ def read_text(
     languages read (default: every one of :data:`LANGUAGES` installed); ``zoom``: the
     enlargement, instead of the one ``letter_px`` implies; ``colour``: the text layer taken
     from the colour channels (see :func:`_text_layer`), not from grey."""
+    lines, faint, _ = _read(rgb, box, min_conf, letter_px, langs, zoom, colour)
+    return lines, faint
+
+
+def read_page(rgb: npt.NDArray[np.uint8]) -> OcrResult:
+    """The first reading of a whole picture (:func:`read_text`), with its letter marks kept for
+    a second reading of what it left unread (:func:`second_reading`)."""
+    lines, faint, marks = _read(rgb, None, MIN_WORD_CONF, LETTER_TARGET_PX, None, None, False)
+    return OcrResult(lines=lines, faint=faint, marks=marks)
+
+
+def _read(
+    rgb: npt.NDArray[np.uint8],
+    box: tuple[int, int, int, int] | None,
+    min_conf: float,
+    letter_px: float,
+    langs: tuple[str, ...] | None,
+    zoom: float | None,
+    colour: bool,
+) -> tuple[list[OcrLine], list[OcrLine], npt.NDArray[np.int64] | None]:
+    """:func:`read_text`, and the boxes of the letter marks found in the picture's pixels
+    (``None`` without scipy)."""
     from PIL import Image
 
     h, w = rgb.shape[:2]
     x0, y0, x1, y1 = box if box is not None else (0, 0, w, h)
     x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
     if x1 - x0 < 8 or y1 - y0 < 8:
-        return [], []
+        return [], [], None
     crop = Image.fromarray(rgb[y0:y1, x0:x1])
     layer, letters = _text_layer(crop if colour else crop.convert("L"))
+    marks = None if letters is None else letters + np.array([x0, y0, x0, y0], dtype=np.int64)
     if letters is not None:
         if not _lettering(letters):
-            return [], []  # no lettering: tesseract is not asked
+            return [], [], marks  # no lettering: tesseract is not asked
         # Read only the part of the picture that holds letter-shaped ink.
         pad = 24
         lx0, ly0 = max(0, int(letters[:, 0].min()) - pad), max(0, int(letters[:, 1].min()) - pad)
@@ -202,9 +227,9 @@ def read_text(
             img, langs or languages(), psm=11, invert=False, timeout_s=TIMEOUT_S
         )
     except tesseract.OcrTimeoutError:  # nothing read in the time allowed
-        return [], []
+        return [], [], marks
     lines = _group_lines(data, factor, x0, y0, min_conf)
-    return lines, _faint_words(data, factor, x0, y0, min_conf)
+    return lines, _faint_words(data, factor, x0, y0, min_conf), marks
 
 
 def _lettering(marks: npt.NDArray[np.int64]) -> bool:
@@ -769,42 +794,39 @@ MAX_UNREAD_SHARE = 0.15
 
 
 def unread_lettering(
-    rgb: npt.NDArray[np.uint8], read: list[OcrLine], limit: int = MAX_UNREAD_GROUPS
+    marks: npt.NDArray[np.int64] | None,
+    size: tuple[int, int],
+    read: list[OcrLine],
+    limit: int = MAX_UNREAD_GROUPS,
 ) -> list[tuple[int, int, int, int]]:
-    """Boxes of lettering in the picture that no word of the first reading covers (``read``:
-    its lines and its faint words), the groups with the most letters first, at most ``limit``.
+    """Boxes of lettering in a picture of ``size`` (width, height) that no line read so far
+    covers: groups of its letter ``marks`` (:func:`read_page`) whose centres lie outside every
+    box of ``read``, the groups with the most marks first, at most ``limit``.
 
-    A group is letter marks (:func:`_letter_like`) within a letter's height of each other
-    sideways and half of it up or down: a label, or a legend's column of entries."""
-    from PIL import Image
-
-    if limit <= 0:
+    A group is marks within a letter's height of each other sideways and half of it up or
+    down: a label, or a legend's column of entries."""
+    if limit <= 0 or marks is None or len(marks) == 0:
         return []
-    _, marks = _text_layer(Image.fromarray(rgb).convert("L"))
-    if marks is None or len(marks) == 0:
-        return []
-    h, w = rgb.shape[:2]
+    w, h = size
     covered = np.zeros((h, w), dtype=bool)
     for ln in read:
         x0, y0, x1, y1 = ln.box
         covered[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = True
-    ndimage: Any = importlib.import_module("scipy.ndimage")
+    cx = np.clip((marks[:, 0] + marks[:, 2]) // 2, 0, w - 1)
+    cy = np.clip((marks[:, 1] + marks[:, 3]) // 2, 0, h - 1)
+    unread = ~covered[cy, cx]
+    if not unread.any():
+        return []
     grown = np.zeros((h, w), dtype=bool)
-    count = np.zeros((h, w), dtype=np.int32)
-    for x0, y0, x1, y1 in marks.tolist():
-        cx, cy = (x0 + x1) // 2, (y0 + y1) // 2
-        if covered[min(cy, h - 1), min(cx, w - 1)]:
-            continue
+    for x0, y0, x1, y1 in marks[unread].tolist():
         letter = max(1, y1 - y0)
         grown[
             max(0, y0 - letter // 2) : min(h, y1 + letter // 2),
             max(0, x0 - letter) : min(w, x1 + letter),
         ] = True
-        count[min(cy, h - 1), min(cx, w - 1)] += 1
+    ndimage: Any = importlib.import_module("scipy.ndimage")
     labels, n = ndimage.label(grown)
-    if n == 0:
-        return []
-    sizes = np.bincount(labels[count > 0], weights=count[count > 0], minlength=n + 1)
+    sizes = np.bincount(labels[cy[unread], cx[unread]], minlength=n + 1)
     groups = []
     for index, piece in enumerate(ndimage.find_objects(labels), start=1):
         if piece is None:
@@ -813,21 +835,21 @@ def unread_lettering(
         if (box[2] - box[0]) * (box[3] - box[1]) > MAX_UNREAD_SHARE * h * w:
             continue  # lettering run together over much of the picture: what the first
             # reading read, not a label it missed
-        groups.append((float(sizes[index]), box))
+        groups.append((int(sizes[index]), box))
     groups.sort(key=lambda g: -g[0])
     return [box for _, box in groups[:limit]]
 
 
 def second_reading(
-    rgb: npt.NDArray[np.uint8], read: list[OcrLine], lines: list[OcrLine]
+    rgb: npt.NDArray[np.uint8], marks: npt.NDArray[np.int64] | None, known: list[OcrLine]
 ) -> list[OcrLine]:
-    """Lines found by reading again, closer, the lettering the first reading left unread
-    (:func:`unread_lettering`; ``read``: the first reading's lines and faint words), that
-    overlap none of the ``lines`` already known."""
+    """Lines found by reading again, closer, the lettering left unread (:func:`unread_lettering`
+    of the first reading's ``marks``) that overlap none of the ``known`` lines (those read so
+    far, and the words tesseract doubted)."""
     new: list[OcrLine] = []
-    for box in unread_lettering(rgb, read):
-        for ln in closer_look(rgb, box, [*lines, *new], colour=False):
-            new.append(ln)
+    h, w = rgb.shape[:2]
+    for box in unread_lettering(marks, (w, h), known):
+        new += closer_look(rgb, box, [*known, *new], colour=False)
     return new
 
 

@@ -168,6 +168,7 @@ def test_unsure_place_names_can_show_a_map_of_elsewhere(
         ocr.OcrLine(w, 30.0, (100 + 150 * i, 200, 140 + 150 * i, 210)) for i, w in enumerate(faint)
     ]
     monkeypatch.setattr(ocr, "unavailable", lambda: None)
+    monkeypatch.setattr(ocr, "read_page", lambda rgb: ocr.OcrResult(faint=words))
     monkeypatch.setattr(ocr, "read_text", lambda rgb, *args, **kwargs: ([], words))
     report = run(tmp_path, monkeypatch, Style(crimea=maps.RUSSIA), registered=False, ocr=True)
     assert report.verdict is verdict, report.notes

@@ -591,18 +591,24 @@ def _two_labels() -> tuple[np.ndarray, dict[str, tuple[int, int, int, int]]]:
     return np.asarray(img), boxes
 
 
+def _marks(rgb: np.ndarray) -> Any:
+    """The letter marks of a picture's first reading (see :func:`ocr.read_page`)."""
+    return ocr._text_layer(Image.fromarray(rgb).convert("L"))[1]
+
+
 def test_unread_lettering() -> None:
     rgb, boxes = _two_labels()
+    marks, size = _marks(rgb), (rgb.shape[1], rgb.shape[0])
     japan = OcrLine("Japan", 90.0, boxes["Japan"])
-    groups = ocr.unread_lettering(rgb, [japan])
+    groups = ocr.unread_lettering(marks, size, [japan])
     assert len(groups) == 1
     x0, y0, x1, y1 = groups[0]
     kx0, ky0, kx1, ky1 = boxes["Korea"]
     assert x0 <= kx0 and y0 <= ky0 and x1 >= kx1 and y1 >= ky1
     assert not ocr._overlaps(groups[0], boxes["Japan"])
     korea = OcrLine("Korea", 90.0, boxes["Korea"])
-    assert ocr.unread_lettering(rgb, [japan, korea]) == []
-    assert ocr.unread_lettering(rgb, [], limit=0) == []
+    assert ocr.unread_lettering(marks, size, [japan, korea]) == []
+    assert ocr.unread_lettering(marks, size, [], limit=0) == []
 
 
 def test_unread_lettering_over_much_of_the_picture_is_not_read_again() -> None:
@@ -613,25 +619,27 @@ def test_unread_lettering_over_much_of_the_picture_is_not_read_again() -> None:
     font = maps._font(14)
     for row in range(8):
         draw.text((20, 20 + 22 * row), "Mauritania Senegal Guinea", fill=(30, 30, 30), font=font)
-    assert ocr.unread_lettering(np.asarray(img), []) == []
+    rgb = np.asarray(img)
+    assert ocr.unread_lettering(_marks(rgb), (rgb.shape[1], rgb.shape[0]), []) == []
 
 
 @needs_ocr
 def test_second_reading_reads_what_the_first_left() -> None:
     rgb, boxes = _two_labels()
     japan = OcrLine("Japan", 90.0, boxes["Japan"])
-    got = ocr.second_reading(rgb, [japan], [japan])
+    got = ocr.second_reading(rgb, _marks(rgb), [japan])
     assert [ln.text for ln in got] == ["Korea"], got
 
 
 def _missed_first(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reading of the whole picture finds nothing (as on cluttered small-print maps)."""
-    real = ocr.read_text
+    real = ocr._read
 
-    def read_text(rgb: Any, box: Any = None, *args: Any, **kw: Any) -> Any:
-        return ([], []) if box is None else real(rgb, box, *args, **kw)
+    def read(rgb: Any, box: Any, *args: Any) -> Any:
+        lines, faint, marks = real(rgb, box, *args)
+        return ([], [], marks) if box is None else (lines, faint, marks)
 
-    monkeypatch.setattr(ocr, "read_text", read_text)
+    monkeypatch.setattr(ocr, "_read", read)
 
 
 @needs_ocr
