@@ -161,7 +161,7 @@ def georeference(loaded: LoadedImage, notes: list[str]) -> tuple[RegistrationLik
             if loaded.scale != 1.0:
                 reg = _scaled(reg, loaded.scale)
             return reg, ""
-    result = register.register_reason(loaded.rgb, time_budget_s=REGISTRATION_BUDGET_S)
+    result = register.register_reason(loaded.rgb, budget_s=REGISTRATION_BUDGET_S)
     if result.registration is None:
         return None, str(result.reason)
     reg = result.registration

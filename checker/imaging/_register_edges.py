@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from checker.imaging import _work
+
 #: Orientation bins over [0, π) for edge directions (the gradient's direction, modulo π).
 N_BINS = 8
 #: Edges weaker than this (in 0–255 intensity units per pixel, all channels together) are noise:
@@ -230,7 +232,9 @@ class Pyramid:
             size = self.sizes[i]
             src = self.source_index
             if i > src:
-                lv = pooled_level(self.level(src), self.factors[i], size)
+                source = self.level(src)
+                _work.charge("pool", source.code.size)
+                lv = pooled_level(source, self.factors[i], size)
                 self._levels[i] = lv
                 return lv
             if i == 0 and self._channels[0].size == size:
@@ -240,6 +244,7 @@ class Pyramid:
                     np.asarray(c.resize(size, Image.Resampling.BOX), dtype=np.float32)
                     for c in self._channels
                 ]
+            _work.charge("edges", size[0] * size[1])
             lv = edge_level(np.stack(chans, axis=2), self.factors[i])
             self._levels[i] = lv
         return lv

@@ -30,6 +30,7 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 
+from checker.imaging import _work
 from checker.imaging._register_edges import N_BINS, EdgeLevel, Pyramid
 from checker.imaging.refdata import GENERALISED, get_image_reference
 
@@ -137,7 +138,8 @@ RELATIVES: dict[str, tuple[str, ...]] = {
 
 
 def clock() -> float:
-    """CPU seconds of this thread: the time budget counts work, not waiting for a busy CPU."""
+    """CPU seconds of this thread, for the stage timings benchmarks print (the budget is
+    counted in work: :mod:`checker.imaging._work`)."""
     return time.thread_time()
 
 
@@ -291,6 +293,7 @@ class CoarseMap:
             from scipy import fft
 
             h, w = self.level.shape
+            _work.charge("spectrum", shape[0] * shape[1])
             out = []
             for val in (self.cos_map, self.sin_map):
                 padded = np.zeros(shape, np.float32)
@@ -310,6 +313,7 @@ def coarse_map(level: EdgeLevel) -> CoarseMap:
     from scipy import ndimage
 
     h, w = level.shape
+    _work.charge("coarse_map", h * w)
     edge = (level.code > 0).astype(np.float32)
     theta = (level.code.astype(np.float32) - 0.5) * (np.pi / N_BINS)
     box = np.ones((3, 3), np.float32)
@@ -337,6 +341,8 @@ def coarse_search(
     pyramid: Pyramid, variants: tuple[Variant, ...], deadline: float
 ) -> tuple[list[CoarseHit], int]:
     """Peaks of the FFT correlation for every variant and scale; returns (hits, variants done).
+    Variants after the third are searched only while the work spent (:func:`_work.spent`) is
+    within ``deadline``.
 
     For Crimea's centre at pixel ``t`` the score sums, over the reference samples, the oriented
     excess map at ``t + u`` (``u`` the sample's offset from Crimea's centre), for all ``t`` at once:
@@ -349,7 +355,7 @@ def coarse_search(
     hits: list[CoarseHit] = []
     done = 0
     for variant in variants:
-        if clock() > deadline and done >= 3:
+        if _work.spent() > deadline and done >= 3:
             break
         groups: dict[tuple[int, tuple[int, int]], list[_Job]] = {}
         for job in _jobs(pyramid, variant, maps):
@@ -423,6 +429,7 @@ def _run_batch(cm: CoarseMap, shape: tuple[int, int], jobs: list[_Job]) -> list[
     buf = np.zeros(fh * fw, np.float32)
     hits: list[CoarseHit] = []
     for job in jobs:
+        _work.charge("fft_job", fh * fw)
         buf[job.flat] = job.cos2
         spec = fft.rfft2(buf.reshape(fh, fw), workers=1)
         buf[job.flat] = job.sin2
@@ -527,6 +534,7 @@ def _probe(pose: Pose, level: EdgeLevel, spacing_px: float, margin: float = 2.0)
     step_px = data.spacing * max(math.hypot(pose.a, pose.c), math.hypot(pose.b, pose.d)) / f
     stride = max(1, int(spacing_px / max(step_px, 1e-9)))
     sel = _in_view(pose, data, (h * f, w * f))[::stride]
+    _work.charge("probe", sel.shape[0])
     xy = data.xy[sel]
     tan = data.tangent[sel]
     x, y = pose.apply(xy[:, 0], xy[:, 1])
@@ -566,6 +574,7 @@ def _search_normal(pr: Probe, level: EdgeLevel, radius: int) -> tuple[npt.NDArra
     """For each sample: whether a compatible edge lies within ``radius`` along the normal, and
     the signed offset of the nearest one (level pixels)."""
     h, w = level.shape
+    _work.charge("search", pr.x.shape[0] * (2 * radius + 1))
     ks = np.arange(-radius, radius + 1, dtype=np.float64)
     ks = ks[np.argsort(np.abs(ks), kind="stable")]  # 0, -1, 1, -2, 2, ...
     qx = np.floor(pr.x[None, :] + ks[:, None] * pr.nx[None, :]).astype(np.int64)
@@ -629,6 +638,7 @@ def refine(
         reg = np.diag(1e-2 * (np.sqrt(np.sum(design**2 * wgt[:, None], axis=0)) + 1e-9))
         lhs = np.vstack([design * sw[:, None], reg])
         rhs = np.concatenate([target * sw, reg @ cur])
+        _work.charge("solve", lhs.shape[0])
         try:
             sol = np.linalg.lstsq(lhs, rhs, rcond=None)[0]
         except np.linalg.LinAlgError:
@@ -771,6 +781,7 @@ def convert_pose(pose: Pose, projection: str) -> Pose | None:
     src = projection_data(pose.projection)
     dst = projection_data(projection)
     sel = src.near
+    _work.charge("convert", src.xy[sel, 0].shape[0])
     xs, ys = pose.apply(src.xy[sel, 0], src.xy[sel, 1])
     px, py = dst.xy[sel, 0], dst.xy[sel, 1]
     mx, my = float(px.mean()), float(py.mean())

@@ -149,20 +149,24 @@ class Coarse:
     hit_rate: float
 
 
-def register(rgb: np.ndarray, *, time_budget_s: float = 1.5) -> Registration | None:
+def register(rgb: np.ndarray, *, budget_s: float = 1.5) -> Registration | None:
     """Georeference ``rgb`` (H × W × 3 uint8) by its coastline and borders; ``None`` if not
     possible with confidence (see :func:`register_reason` for why)."""
-    return register_reason(rgb, time_budget_s=time_budget_s).registration
+    return register_reason(rgb, budget_s=budget_s).registration
 
 
-def register_reason(rgb: np.ndarray, *, time_budget_s: float = 1.5) -> RegistrationResult:
+def register_reason(rgb: np.ndarray, *, budget_s: float = 1.5) -> RegistrationResult:
     """Like :func:`register`, with the reason when there is no registration. Never raises on bad
-    pixels: anything unusable comes back as ``None`` with a reason."""
-    from checker.imaging._register_search import clock
+    pixels: anything unusable comes back as ``None`` with a reason.
+
+    ``budget_s``: the work the search may spend before it stops trying further projections,
+    in CPU seconds of the reference machine (:mod:`checker.imaging._work`): counted, not timed,
+    so that a picture registers the same way on any machine under any load."""
+    from checker.imaging import _work
 
     wall = time.monotonic()
     try:
-        result = _register(rgb, clock(), time_budget_s)
+        result = _register(rgb, _work.spent(), budget_s)
     except (ValueError, MemoryError) as exc:  # malformed arrays: say so, do not crash the caller
         result = RegistrationResult(None, f"not georeferenced: unusable picture ({exc})")
     return RegistrationResult(
@@ -175,9 +179,12 @@ def register_reason(rgb: np.ndarray, *, time_budget_s: float = 1.5) -> Registrat
 
 
 def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResult:
+    """``start``: the work spent (:func:`checker.imaging._work.spent`) when the search began."""
     from checker.imaging import _register_search as rs
+    from checker.imaging import _work
     from checker.imaging._register_edges import MAX_LEVEL_SIDE, Pyramid, to_float_rgb
 
+    clock_start = rs.clock()
     arr = np.asarray(rgb)
     if arr.ndim not in (2, 3) or arr.size == 0:
         return RegistrationResult(None, f"not georeferenced: not a picture (shape {arr.shape})")
@@ -197,13 +204,14 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
     if float(img.std()) < 2.0:
         return RegistrationResult(None, "not georeferenced: the picture is blank")
     pyr = Pyramid(img, (h, w))
+    _work.charge("prepare", h * w)
     base_i = pyr.index_for(0.0, 0.0, 0, BASE_SIDE)
     if int((pyr.level(base_i).code > 0).sum()) < 50:
         return RegistrationResult(None, "not georeferenced: the picture has almost no edges")
-    timings: dict[str, float] = {"prepare": rs.clock() - start}
+    timings: dict[str, float] = {"prepare": rs.clock() - clock_start}
     deadline = start + 0.5 * budget
     hits, done = rs.coarse_search(pyr, rs.COARSE_VARIANTS[:FIRST_PASS_VARIANTS], deadline)
-    timings["coarse"] = rs.clock() - start - sum(timings.values())
+    timings["coarse"] = rs.clock() - clock_start - sum(timings.values())
     if not hits:
         return RegistrationResult(None, _no_match_reason(long_side))
     result = _solve(hits, pyr, long_side, start, budget, timings)
@@ -212,9 +220,10 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
     # The budget cut the coarse search short and nothing passed the gate: the projections not
     # yet searched get one more budget (only pictures that fail pay for it; most maps register
     # in the first pass, with the common projections).
-    again = rs.clock()
+    again = _work.spent()
+    clock_again = rs.clock()
     more, _ = rs.coarse_search(pyr, rs.COARSE_VARIANTS[done:], again + 0.5 * budget)
-    timings["coarse"] += rs.clock() - again
+    timings["coarse"] += rs.clock() - clock_again
     if not more:
         return result
     second = _solve(hits + more, pyr, long_side, again, budget, timings)
@@ -334,15 +343,17 @@ def _with_relatives(
 ) -> list[Scored]:
     """Try the leading solutions in related projections (they agree locally to a few %), and
     the relatives of whichever relative wins, once more; then the leading few against the
-    generalised line work (:func:`_generalised`)."""
+    generalised line work (:func:`_generalised`). ``start`` and ``budget`` are work
+    (:mod:`checker.imaging._work`)."""
     from checker.imaging import _register_search as rs
+    from checker.imaging import _work
 
     out = list(results)
     tried: set[tuple[int, str]] = set()
     for depth in range(2):
         leaders = _distinct(out)[: 3 if depth == 0 else 1]
         for k, lead in enumerate(leaders):
-            if rs.clock() - start > budget:
+            if _work.spent() - start > budget:
                 return out + _generalised(out, pyr, dec_i)
             for proj in rs.RELATIVES.get(lead.pose.projection, ()):
                 key = (k, proj)

@@ -188,7 +188,7 @@ def region_case(rng: np.random.Generator, world: synth.Layer | None, budget: flo
     if SAVE.get("ranks"):
         print("  coarse rank of the truth:", _truth_rank(rgb, view))
     t0 = time.process_time()
-    res = register_reason(rgb, time_budget_s=budget)
+    res = register_reason(rgb, budget_s=budget)
     secs = time.process_time() - t0
     reg = res.registration
     err = math.nan
@@ -244,7 +244,7 @@ def unrelated_case(rng: np.random.Generator, world: synth.Layer, budget: float) 
         jpeg_quality=int(rng.integers(40, 96)) if rng.random() < 0.6 else None,
     )
     t0 = time.process_time()
-    res = register_reason(rgb, time_budget_s=budget)
+    res = register_reason(rgb, budget_s=budget)
     secs = time.process_time() - t0
     fit = res.registration is not None
     return Case(
@@ -305,7 +305,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--world", type=Path, default=None)
     parser.add_argument("--verbose", action="store_true")
-    parser.add_argument("--budget", type=float, default=1.5, help="time_budget_s per picture")
+    parser.add_argument("--budget", type=float, default=1.5, help="budget_s per picture")
     parser.add_argument("--only", type=int, default=-1, help="run only region case i (debug)")
     parser.add_argument("--save", type=Path, default=None, help="save case --only as PNG")
     parser.add_argument("--cache", type=Path, default=None, help="reuse rendered maps from DIR")

@@ -362,12 +362,51 @@ def test_other_array_layouts_register_like_rgb() -> None:
         assert float(np.max(np.hypot(rx - tx, ry - ty))) < TOLERANCE * view.crimea_px
 
 
-def test_tiny_time_budget_still_gives_a_result_or_a_reason() -> None:
+def test_tiny_budget_still_gives_a_result_or_a_reason() -> None:
     rgb, _ = _render(POSITIVE[0])
-    result = register_reason(rgb, time_budget_s=0.01)
+    result = register_reason(rgb, budget_s=0.01)
     # The search always finishes its first variants; it answers with a fit or says why not.
     assert isinstance(result, RegistrationResult)
     assert result.registration is not None or result.reason.startswith("not georeferenced")
+
+
+def test_a_busy_or_slow_machine_registers_the_same_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The budget counts work, not time: with a CPU clock that runs a second per look (a
+    machine a thousand times slower, or starved), the search tries the same projections and
+    relatives and comes to the same fit."""
+    import time as time_module
+
+    rgb, _ = _render(POSITIVE[0])
+    calm = register_reason(rgb)
+    ticks = iter(range(10**9))
+    monkeypatch.setattr(time_module, "thread_time", lambda: float(next(ticks)))
+    busy = register_reason(rgb)
+    assert calm.registration is not None and busy.registration is not None
+    assert busy.candidates == calm.candidates
+    assert busy.registration.params == calm.registration.params
+
+
+def test_work_is_counted_per_thread() -> None:
+    import threading
+
+    from checker.imaging import _work
+
+    before = _work.spent()
+    tally, marks = _work.start_tally()
+    try:
+        _work.charge("fft_job", 1000.0)
+        _work.charge("fft_job", 3000.0)
+        per_call, per_unit = _work.COSTS["fft_job"]
+        assert _work.spent() - before == pytest.approx(2 * per_call + 4000.0 * per_unit)
+        assert tally["fft_job"] == (2, 4000.0)
+        assert len(marks) == 1  # one look at the budget
+        seen: list[float] = []
+        worker = threading.Thread(target=lambda: seen.append(_work.spent()))
+        worker.start()
+        worker.join()
+        assert seen == [0.0]  # another thread's search starts from nothing
+    finally:
+        _work.stop_tally()
 
 
 # --- metadata -----------------------------------------------------------------------------------
