@@ -139,6 +139,7 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
             f"removed {info.removed_references} reference(s) to content outside the SVG before "
             "rendering"
         )
+    _mark_iso_numeric(root)
     info.elements = _labelled(root)
     info.country_codes = {
         str(el.attrib["id"]).strip()
@@ -571,6 +572,37 @@ def _tokens(el: Element) -> list[tuple[str, str]]:
             if part and part != whole:
                 out.append((part, text))
     return out
+
+
+#: ISO 3166-1 numeric codes (world-atlas and other TopoJSON/GeoJSON builds use them as feature
+#: ids, and D3 maps often copy them into element ids) of the two countries that matter here.
+_ISO_NUMERIC = {"643": "Russia", "804": "Ukraine"}
+#: The largest ISO 3166-1 numeric code (Zambia); numbered elements beyond it are no such codes.
+_ISO_NUMERIC_MAX = 894
+#: An SVG with more numbered elements than there are countries numbers them, not countries.
+_ISO_NUMERIC_MOST = 300
+_MARK_ATTRIBUTE = "data-mapcheck-iso-numeric"
+
+
+def _mark_iso_numeric(root: Element) -> None:
+    """Label the elements whose id is the ISO numeric code of Russia (643) or Ukraine (804), in
+    an SVG whose numbered elements are countries: both codes present, no number above any ISO
+    code, no more of them than there are countries. (A drawing that numbers its paths 1…N holds
+    804 only with more than 800 of them.) The label goes into an attribute of the parsed tree
+    (the file is not touched), which :func:`_tokens` reads like any other."""
+    numbered: dict[str, list[Element]] = {}
+    for el in root.iter():
+        for name in ("id", "data-id"):
+            value = str(el.attrib.get(name, "")).strip()
+            if value.isdigit() and len(value) <= 4:
+                numbered.setdefault(value.lstrip("0") or "0", []).append(el)
+    if not set(_ISO_NUMERIC) <= set(numbered) or len(numbered) > _ISO_NUMERIC_MOST:
+        return
+    if max(int(code) for code in numbered) > _ISO_NUMERIC_MAX:
+        return
+    for code, country in _ISO_NUMERIC.items():
+        for el in numbered[code]:
+            el.set(_MARK_ATTRIBUTE, f"{country} (ISO 3166 numeric code {code})")
 
 
 def _labelled(root: Element) -> list[SvgElement]:

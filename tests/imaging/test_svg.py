@@ -224,6 +224,53 @@ def test_element_labels(attrs: str, owner: str | None) -> None:
     assert [e.owner for e in found] == ([owner] if owner else [])
 
 
+def _numbered(ids: list[str], attribute: str = "id") -> list[tuple[str | None, str]]:
+    paths = "".join(f'<path {attribute}="{i}" d="M0,0 L1,1 Z"/>' for i in ids)
+    root = ET.fromstring(f"{SVG_HEAD}>{paths}</svg>")
+    svgmod._mark_iso_numeric(root)
+    return [(e.element_id, e.owner) for e in _labelled(root)]
+
+
+@pytest.mark.parametrize(
+    ("ids", "attribute", "found"),
+    [
+        # world-atlas ids copied into a D3 map's paths
+        (["004", "250", "643", "804", "840"], "id", [("643", "RU"), ("804", "UA")]),
+        (["250", "643", "804"], "data-id", [(None, "RU"), (None, "UA")]),
+        # Russia's number without Ukraine's: no sign the numbers are country codes
+        (["250", "643", "840"], "id", []),
+        # numbered paths, not countries
+        ([str(i) for i in range(1, 901)], "id", []),
+        (["643", "804", "1000"], "id", []),
+    ],
+    ids=["world-atlas", "data-id", "no-ukraine", "sequence", "beyond-iso"],
+)
+def test_iso_numeric_ids(
+    ids: list[str], attribute: str, found: list[tuple[str | None, str]]
+) -> None:
+    assert _numbered(ids, attribute) == found
+
+
+def test_iso_numeric_map_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A D3 map drawn from world-atlas: paths with ISO numeric ids and no names. Crimea inside
+    path 643 is MI206; inside path 804 it is Ukraine's."""
+    for crimea_in, flagged in (("RU", True), ("UA", False)):
+        text, reg = labelled_map(crimea_in, 'id="643"')
+        text = text.replace('id="UA"', 'id="804"').replace("<title>Russia</title>", "")
+        monkeypatch.setattr(imaging, "georeference", lambda loaded, notes, reg=reg: (reg, ""))
+        path = tmp_path / f"atlas-{crimea_in}.svg"
+        path.write_text(text)
+        report = check_file(path, Config(ocr=False))
+        mi206 = [f for f in report.findings if f.code == "MI206"]
+        assert bool(mi206) is flagged
+        if flagged:
+            assert "643" in mi206[0].message
+            assert report.verdict is Verdict.FLAG
+        else:
+            assert report.verdict is not Verdict.FLAG
+        assert path.read_text() == text  # the file is not touched
+
+
 @cache
 def _read_labelled(crimea_in: str, wrap: bool) -> tuple[Any, Any, Any]:
     text, reg = labelled_map(crimea_in, 'id="RU"', wrap)
