@@ -202,7 +202,9 @@ def _read(
     if x1 - x0 < 8 or y1 - y0 < 8:
         return [], [], None
     crop = Image.fromarray(rgb[y0:y1, x0:x1])
-    layer, letters = _text_layer(crop if colour else crop.convert("L"))
+    layer, letters = _text_layer(
+        crop if colour else crop.convert("L"), colours=np.asarray(crop.convert("RGB"))
+    )
     marks = None if letters is None else letters + np.array([x0, y0, x0, y0], dtype=np.int64)
     if letters is not None:
         if not _lettering(letters):
@@ -263,9 +265,13 @@ def text_layer(picture: Image.Image) -> Image.Image:
     return _text_layer(picture)[0]
 
 
-def _text_layer(picture: Image.Image) -> tuple[Image.Image, npt.NDArray[np.int64] | None]:
+def _text_layer(
+    picture: Image.Image, colours: npt.NDArray[np.uint8] | None = None
+) -> tuple[Image.Image, npt.NDArray[np.int64] | None]:
     """The text layer of a colour or grey picture, and the boxes (x0, y0, x1, y1) of
-    letter-shaped ink (``None`` when scipy is not there to find them).
+    letter-shaped ink (``None`` when scipy is not there to find them). ``colours``: the
+    picture's RGB pixels, with which the fill seen between haloed letters is taken out
+    (:func:`_halo_pockets`).
 
     Tesseract's page segmentation treats large coloured areas as pictures and then reads
     nothing; keeping only strokes narrower than the closing window isolates the lettering, and
@@ -304,13 +310,24 @@ def _text_layer(picture: Image.Image) -> tuple[Image.Image, npt.NDArray[np.int64
             closed = grey.filter(ImageFilter.MaxFilter(size)).filter(ImageFilter.MinFilter(size))
             strokes = np.asarray(ImageChops.subtract(closed, grey), dtype=np.int16)
     strokes = np.asarray(strokes)
-    keep, letters = _letter_like(strokes > 40)
-    return Image.fromarray(_shaded(strokes, keep)), letters
+    ink = strokes > 40
+    keep, letters = _letter_like(ink)
+    blank = None
+    if colours is not None and not dark and colours.shape[:2] == keep.shape:
+        blank = _halo_pockets(keep, ink, colours)
+        if blank is not None:
+            keep &= ~blank
+    return Image.fromarray(_shaded(strokes, keep, blank)), letters
 
 
-def _shaded(strokes: npt.NDArray[np.int16], keep: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint8]:
+def _shaded(
+    strokes: npt.NDArray[np.int16],
+    keep: npt.NDArray[np.bool_],
+    blank: npt.NDArray[np.bool_] | None = None,
+) -> npt.NDArray[np.uint8]:
     """Dark-on-white lettering with its anti-aliasing kept: the stroke strength, scaled so the
-    letters' cores are black, where letter ink is or within two pixels of it; white elsewhere.
+    letters' cores are black, where letter ink is or within two pixels of it (and not
+    ``blank``); white elsewhere.
 
     A black-and-white cut breaks small letters into specks and joins them; tesseract reads
     half as many of the labels of the bench's maps from it as from this shading (measured on
@@ -324,7 +341,91 @@ def _shaded(strokes: npt.NDArray[np.int16], keep: npt.NDArray[np.bool_]) -> npt.
         near = keep
     strong = max(float(np.percentile(strokes[keep], 90)), 60.0)
     shade = 255.0 - np.clip(strokes.astype(np.float32) * (255.0 / strong), 0.0, 255.0)
+    if blank is not None:
+        near &= ~blank
     return np.where(near, shade, 255.0).astype(np.uint8)
+
+
+#: Haloed lettering (see :func:`_halo_pockets`): the letters' colour and the fill around the
+#: word at least this far apart (RGB); ink within this share of that distance of a colour is of
+#: that colour; the fill-coloured ink at least this share of the word's ink, and at most this
+#: share of it touching the letters' colour (a light halo lies between them).
+HALO_SPLIT = 60.0
+HALO_NEAR = 0.3
+HALO_MIN_SHARE = 0.05
+HALO_MAX_TOUCHING = 0.05
+#: A word's ink is looked at only if it has this many pixels, and a picture's words only when
+#: there are at most this many.
+HALO_MIN_INK = 40
+HALO_MAX_WORDS = 1500
+
+
+def _halo_pockets(
+    keep: npt.NDArray[np.bool_], ink: npt.NDArray[np.bool_], colours: npt.NDArray[np.uint8]
+) -> npt.NDArray[np.bool_] | None:
+    """The fill seen between haloed letters, which the black-hat takes for ink.
+
+    Map labels are often drawn with a light halo (an outline in the background colour). The
+    halos of neighbouring letters leave pockets of the country's fill between them, narrower
+    than the black-hat's window and darker than the halo, so they become ink: blocks and wedges
+    around the letters that tesseract reads as other letters ("Bolivia" on a dark red fill came
+    out as nothing, "Paraguay" as "Рападиау"). Without a halo, the fill is never darker than
+    what surrounds it and is never ink. In each word (letter ink ``keep`` within three pixels;
+    the pockets along its outline may have been dropped from it as a line, but are in
+    ``ink``), the letters' colour is that of its darkest tenth, the fill's the median colour
+    around the word (its box grown by three pixels, outside every word); ink of the fill's
+    colour that (nearly) nowhere touches ink of the letters' colour is blanked, with its
+    anti-aliased rim. ``None`` without scipy or when no word has such pockets."""
+    try:
+        ndimage: Any = importlib.import_module("scipy.ndimage")
+    except ImportError:
+        return None
+    region = ndimage.binary_dilation(keep, iterations=3)
+    words, n = ndimage.label(region)
+    if n == 0 or n > HALO_MAX_WORDS:
+        return None
+    blank: npt.NDArray[np.bool_] | None = None
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    h, w = keep.shape
+    for i, box in enumerate(ndimage.find_objects(words), start=1):
+        if box is None:
+            continue
+        sl = (
+            slice(max(0, box[0].start - 3), min(h, box[0].stop + 3)),
+            slice(max(0, box[1].start - 3), min(w, box[1].stop + 3)),
+        )
+        word = words[sl] == i
+        mine = ink[sl] & word
+        count = int(mine.sum())
+        if count < HALO_MIN_INK:
+            continue
+        # Around the word: its box, grown by three pixels, outside every word.
+        around = ~region[sl]
+        if not around.any():
+            continue
+        pixels = colours[sl][mine].astype(np.float32)
+        darkest = np.argsort(pixels @ luma)[: max(1, count // 10)]
+        text = pixels[darkest].mean(axis=0)
+        fill = np.median(colours[sl][around], axis=0).astype(np.float32)
+        apart = float(np.sqrt(((fill - text) ** 2).sum()))
+        if apart < HALO_SPLIT:
+            continue
+        near = HALO_NEAR * apart
+        of_fill = np.sqrt(((pixels - fill) ** 2).sum(axis=1)) < near
+        if float(of_fill.mean()) < HALO_MIN_SHARE:
+            continue
+        of_text = np.sqrt(((pixels - text) ** 2).sum(axis=1)) < near
+        pocket = np.zeros(mine.shape, dtype=bool)
+        pocket[mine] = of_fill
+        letters = np.zeros(mine.shape, dtype=bool)
+        letters[mine] = of_text
+        touching = int((pocket & ndimage.binary_dilation(letters)).sum())
+        if touching > HALO_MAX_TOUCHING * int(pocket.sum()):
+            continue  # no halo between fill and letters: leave the word as it is
+        if blank is None:
+            blank = np.zeros(keep.shape, dtype=bool)
+        blank[sl] |= ndimage.binary_dilation(pocket) & ~ndimage.binary_dilation(letters) & word
+    return blank
 
 
 #: Connected ink taller than this (px) is not lettering (map labels are 6–30 px high).

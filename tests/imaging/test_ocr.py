@@ -20,6 +20,7 @@ from tests.imaging import maps
 from tests.imaging.maps import FONT, RED, REGIONAL, Style, projection, render
 
 BOLD = FONT.with_name("DejaVuSans-Bold.ttf")
+MONO = FONT.with_name("DejaVuSansMono.ttf")
 needs_ocr = pytest.mark.skipif(ocr.unavailable() is not None, reason=str(ocr.unavailable() or ""))
 
 
@@ -901,3 +902,58 @@ def test_crimea_labels_completed_in_context(
     assert calls == [(0, 0, 10, 10)]  # only the line naming Crimea is read again
     if found:
         assert hits[0].text == found and hits[0].via.endswith("(read again)")
+
+
+# --- haloed lettering ----------------------------------------------------------------------------
+
+
+def _haloed(fill: tuple[int, int, int], halo: tuple[int, int, int] | None) -> Any:
+    """Words in dark grey on a country's fill, with a light halo or without one, drawn three
+    times larger and shrunk, as map renderers anti-alias (the halo ends up 1-2 px wide), in
+    a monospaced font (whose narrow letters leave room between the halos)."""
+    big = Image.new("RGB", (1080, 540), (224, 236, 244))  # the sea: most of the picture
+    draw = ImageDraw.Draw(big)
+    draw.rectangle((0, 0, 1080, 260), fill=fill)
+    font = ImageFont.truetype(str(MONO), 45)
+    for text, xy in (("Bolivia", (90, 60)), ("Paraguay", (570, 150))):
+        stroke = {} if halo is None else {"stroke_width": 5, "stroke_fill": halo}
+        draw.text(xy, text, fill=(30, 30, 30), font=font, **stroke)
+    return np.asarray(big.resize((360, 180), Image.Resampling.BOX))
+
+
+@pytest.mark.skipif(not MONO.exists(), reason="DejaVu Sans Mono is not installed")
+@pytest.mark.parametrize(
+    ("fill", "halo", "pockets"),
+    [
+        ((176, 32, 58), (224, 236, 244), True),  # dark red fill, light halo
+        ((54, 118, 229), (255, 255, 255), True),  # blue fill, white halo
+        ((176, 32, 58), None, False),  # no halo: the fill is never ink
+        ((250, 230, 120), (255, 255, 255), False),  # light fill: no pocket darker than a stroke
+    ],
+    ids=["red-halo", "blue-halo", "red-plain", "yellow-halo"],
+)
+def test_fill_between_haloed_letters_is_not_ink(
+    fill: tuple[int, int, int], halo: tuple[int, int, int] | None, pockets: bool
+) -> None:
+    rgb = _haloed(fill, halo)
+    picture = Image.fromarray(rgb)
+    layer = np.asarray(ocr._text_layer(picture.convert("L"), colours=rgb)[0])
+    plain = np.asarray(ocr._text_layer(picture.convert("L"))[0])
+    if not pockets:
+        assert np.array_equal(layer, plain)  # nothing between letters and fill to take out
+        return
+    # Fill-coloured pixels drawn dark: what tesseract would take for letter ink.
+    of_fill = np.sqrt(((rgb.astype(float) - np.array(fill)) ** 2).sum(axis=2)) < 30
+    assert int((of_fill & (plain < 128)).sum()) > 50
+    assert int((of_fill & (layer < 128)).sum()) == 0
+    # The letters themselves stay.
+    letters = rgb.sum(axis=2) < 3 * 60
+    assert float((layer[letters] < 128).mean()) > 0.9
+
+
+@needs_ocr
+@pytest.mark.skipif(not MONO.exists(), reason="DejaVu Sans Mono is not installed")
+def test_haloed_labels_are_read() -> None:
+    rgb = _haloed((176, 32, 58), (224, 236, 244))
+    text = " ".join(line.text for line in ocr.read_lines(rgb))
+    assert "Bolivia" in text and "Paraguay" in text
