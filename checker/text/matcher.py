@@ -166,21 +166,21 @@ class Matcher:
                 candidates = self._scan(folded, scripts)
             else:
                 candidates = self._anchored(folded, scripts, hits, lo)
-            spans = sorted((start, end) for _, start, end in candidates)
+            spans = sorted((start, end) for _, start, end, _ in candidates)
             # Per rule, the first (then longest) match that survives the guards wins; matches
             # of the same rule overlapping it are the same wording. Candidates come by rule,
             # then start: a match overlaps one taken before it exactly when it starts before
             # the furthest end taken so far.
             candidates.sort(key=_candidate_order)
             reach: dict[str, int] = {}
-            for phrase, start, end in candidates:
+            for phrase, start, end, match in candidates:
                 code = phrase.code
                 if reach.get(code, -1) > start:
                     continue
                 key = (code, to_raw(start), to_raw(end))
                 if key in found:
                     continue
-                judged = self._judge(view, phrase, start, end, scripts, spans)
+                judged = self._judge(view, phrase, match, scripts, spans)
                 if judged is not None:
                     found[key] = judged
                     if end > reach.get(code, -1):
@@ -214,10 +214,10 @@ class Matcher:
 
     def _anchored(
         self, folded: str, scripts: tuple[str, ...], hits: list[Hit], lo: int
-    ) -> list[tuple[Phrase, int, int]]:
+    ) -> list[_Candidate]:
         """Try each rule only at the word starts that can begin a phrase holding the stem hit
         (the hit's own word and up to :meth:`Lexicon.lead` words before it)."""
-        out: list[tuple[Phrase, int, int]] = []
+        out: list[_Candidate] = []
         tried: set[tuple[str, str, int]] = set()
         size = len(folded)
         # Overlapping hits ("Crimea" and "Crimean", "Севастопол" and "Севастополь") share
@@ -249,13 +249,13 @@ class Matcher:
                         tried.add(key)
                     m = pattern.match(folded, start)
                     if m is not None:
-                        out.append((phrases[m.lastgroup], start, m.end()))  # type: ignore[index]
+                        out.append((phrases[m.lastgroup], start, m.end(), m))  # type: ignore[index]
         return out
 
-    def _scan(self, folded: str, scripts: tuple[str, ...]) -> list[tuple[Phrase, int, int]]:
+    def _scan(self, folded: str, scripts: tuple[str, ...]) -> list[_Candidate]:
         """Every rule over the whole window: for windows with look-alike letters, invisible
         characters or hyphenation, where the stems cannot say which rules to try."""
-        out: list[tuple[Phrase, int, int]] = []
+        out: list[_Candidate] = []
         # Only the rules with a trigger stem in the folded window can match in it (every phrase
         # holds a stem; a stem of several words counts when each word is there).
         targets = {
@@ -279,18 +279,20 @@ class Matcher:
                 pos = start + 1  # overlapping matches too: a rejected one may hide a good one
                 if start > 0 and folded[start - 1].isalnum():  # the left word boundary
                     continue
-                out.append((phrases[m.lastgroup], start, m.end()))  # type: ignore[index]
+                out.append((phrases[m.lastgroup], start, m.end(), m))  # type: ignore[index]
         return out
 
     def _judge(
         self,
         view: _View,
         phrase: Phrase,
-        start: int,
-        end: int,
+        match: re.Match[str],
         scripts: tuple[str, ...],
         spans: list[tuple[int, int]],
     ) -> TextMatch | None:
+        """The match of ``phrase`` (by its rule's tagged pattern) judged by the guards: a
+        :class:`TextMatch`, or ``None`` when a guard vetoes it."""
+        start, end = match.span()
         lex = self.lex
         code = phrase.code
         folded = view.folded
@@ -355,8 +357,8 @@ class Matcher:
         if view.exotic:
             confidence = round(confidence * 0.95, 3)
         if phrase.replacement.startswith("=") or "{" in phrase.replacement:
-            m = lex.phrase_pattern(phrase).match(folded, start)
-            suggestion = _suggestion(view, m, phrase) if m is not None else phrase.replacement
+            # The tagged match holds the phrase's set-reference groups (Lexicon.tagged_pattern).
+            suggestion = _suggestion(view, match, phrase)
         else:
             suggestion = phrase.replacement
         return self._build(
@@ -467,7 +469,11 @@ _BOTH = ("latin", "cyrillic")
 _Target = tuple[str, str, int, re.Pattern[str], dict[str, Phrase], frozenset[str] | None]
 
 
-def _candidate_order(candidate: tuple[Phrase, int, int]) -> tuple[str, int, int]:
+#: A match of a rule's tagged pattern: (phrase, start, end, the match).
+_Candidate = tuple[Phrase, int, int, re.Match[str]]
+
+
+def _candidate_order(candidate: _Candidate) -> tuple[str, int, int]:
     return (candidate[0].code, candidate[1], -candidate[2])
 
 
