@@ -553,6 +553,17 @@ class _WordCounter:
         self.lang = lang
         self.stems = stems
         self._sets: dict[str, tuple[int, str, bool]] = {}
+        #: A word's folded text, and whether it holds a stem (the same words recur in many
+        #: phrases; testing every stem against each again was a third of building a lexicon).
+        self._words: dict[str, tuple[str, bool]] = {}
+
+    def _word(self, text: str) -> tuple[str, bool]:
+        """(folded text, whether it holds a trigger stem) of a phrase word."""
+        known = self._words.get(text)
+        if known is None:
+            folded = fold(text)
+            known = self._words[text] = (folded, any(st in folded for st in self.stems))
+        return known
 
     def _set(self, name: str) -> tuple[int, str, bool]:
         """(most words, folded text of all members, whether every member holds a stem)."""
@@ -578,7 +589,7 @@ class _WordCounter:
 
     def holds(self, item: Item, word: str) -> bool:
         if isinstance(item, Word):
-            return word in fold(item.text)
+            return word in self._word(item.text)[0]
         if isinstance(item, SetRef):
             return word in self._set(item.name)[1]
         if isinstance(item, Alt):
@@ -587,8 +598,7 @@ class _WordCounter:
 
     def always(self, item: Item) -> bool:
         if isinstance(item, Word):
-            text = fold(item.text)
-            return any(st in text for st in self.stems)
+            return self._word(item.text)[1]
         if isinstance(item, SetRef):
             return self._set(item.name)[2]
         if isinstance(item, Alt):
