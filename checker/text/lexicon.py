@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from checker.text.normalize import fold
 from checker.text.phrases import (
@@ -148,6 +148,7 @@ class Lexicon:
     _scoped: dict[
         tuple[str, str, tuple[str, ...]], tuple[tuple[str | None, re.Pattern[str]], ...]
     ] = field(default_factory=dict)
+    _judging: dict[tuple[str, tuple[str, ...]], JudgeGuards] = field(default_factory=dict)
 
     def pattern(self, code: str, script: str) -> re.Pattern[str] | None:
         """The alternation of a rule's phrases in one script (``None`` if it has none)."""
@@ -279,6 +280,35 @@ class Lexicon:
             )
             self._scoped[key] = scoped
         return scoped
+
+    def judge_guards(self, code: str, scripts: tuple[str, ...]) -> JudgeGuards:
+        """:meth:`scoped_guards` of the kinds the matcher reads around every match of
+        ``code``, fetched at once (one look-up per match instead of one per kind)."""
+        key = (code, scripts)
+        found = self._judging.get(key)
+        if found is None:
+            found = self._judging[key] = JudgeGuards(
+                *(self.scoped_guards(kind, code, scripts) for kind in _JUDGE_KINDS)
+            )
+        return found
+
+
+#: (word, pattern) of the guards of one kind that apply to matches of a rule.
+ScopedGuards = tuple[tuple[str | None, re.Pattern[str]], ...]
+
+
+class JudgeGuards(NamedTuple):
+    """The guards of each kind the matcher reads around a match (see :meth:`Lexicon.judge_guards`),
+    in the order of :data:`_JUDGE_KINDS`."""
+
+    veto_before: ScopedGuards
+    veto_after: ScopedGuards
+    negation: ScopedGuards
+    veto_sentence: ScopedGuards
+    near: ScopedGuards
+
+
+_JUDGE_KINDS = ("veto-before", "veto-after", "negation", "veto-sentence", "near")
 
 
 class _OpenFirstError(Exception):

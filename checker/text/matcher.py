@@ -301,24 +301,28 @@ class Matcher:
             lo, hi = max(0, start - MARGIN), min(len(folded), end + MARGIN)
             if not any(lex.contexts[name].search(folded, lo, hi) for name in phrase.context):
                 return None
-        if _identifier(view.doc.text, view.to_doc(start), view.to_doc(end)):
+        # An identifier has a hyphen or an underscore, and so has the folded text of one:
+        # fold keeps both and maps no other character to them.
+        if ("-" in fmatch or "_" in fmatch) and _identifier(
+            view.doc.text, view.to_doc(start), view.to_doc(end)
+        ):
             return None
-        guards = lex.scoped_guards
+        guards = lex.judge_guards(code, scripts)
         before: str | None = None
-        for word, pattern in guards("veto-before", code, scripts):
+        for word, pattern in guards.veto_before:
             if word is None or word in fmatch:
                 if before is None:
                     before = folded[max(0, start - VETO_CHARS) : start]
                 if pattern.search(before):
                     return None
         after: str | None = None
-        for word, pattern in guards("veto-after", code, scripts):
+        for word, pattern in guards.veto_after:
             if word is None or word in fmatch:
                 if after is None:
                     after = folded[end : end + VETO_CHARS]
                 if pattern.search(after):
                     return None
-        for word, pattern in guards("negation", code, scripts):
+        for word, pattern in guards.negation:
             if word is None or word in fmatch:
                 if before is None:
                     before = folded[max(0, start - VETO_CHARS) : start]
@@ -326,7 +330,7 @@ class Matcher:
                     return None
         s_lo, s_hi = view.sentences.span(start, end)
         sentence = folded[s_lo:s_hi]
-        for word, pattern in guards("veto-sentence", code, scripts):
+        for word, pattern in guards.veto_sentence:
             if (word is None or word in fmatch) and pattern.search(sentence):
                 return None
         history = HISTORY_BEFORE.get(code)
@@ -338,7 +342,7 @@ class Matcher:
             reportage = "quoted"
         else:
             near: str | None = None
-            for word, pattern in guards("near", code, scripts):
+            for word, pattern in guards.near:
                 if word is None or word in fmatch:
                     if near is None:
                         near = folded[max(0, start - NEAR_CHARS) : start]
