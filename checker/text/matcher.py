@@ -256,6 +256,10 @@ class Matcher:
         """Every rule over the whole window: for windows with look-alike letters, invisible
         characters or hyphenation, where the stems cannot say which rules to try."""
         out: list[_Candidate] = []
+        size = len(folded)
+        #: Where a match may start: the window's start and every position after a character
+        #: that is not a letter or digit (found once, for every rule that uses them).
+        bounded: list[int] | None = None
         # Only the rules with a trigger stem in the folded window can match in it (every phrase
         # holds a stem; a stem of several words counts when each word is there).
         targets = {
@@ -270,8 +274,23 @@ class Matcher:
             if tagged is None:
                 continue
             pattern, phrases = tagged
+            first = self.lex.first_chars(code, script)
+            if first is not None:
+                # The matches at every left word boundary, as below, but tried only where the
+                # rule's phrases can start (as _anchored does): a search for the rule's
+                # pattern has no first character to skip ahead to and runs the whole
+                # alternation at every position of the window.
+                if bounded is None:
+                    found = _LEFT_BOUNDARY.finditer(folded, 0, size - 1) if size else ()
+                    bounded = [b.start() for b in found]
+                for start in bounded:
+                    if folded[start] in first:
+                        m = pattern.match(folded, start)
+                        if m is not None:
+                            out.append((phrases[m.lastgroup], start, m.end(), m))  # type: ignore[index]
+                continue
             pos = 0
-            while pos < len(folded):
+            while pos < size:
                 m = pattern.search(folded, pos)
                 if m is None:
                     break
@@ -458,6 +477,9 @@ class Matcher:
 #: A sentence end or a joint (led by one character class: see guards._BOUNDARY).
 _SENTENCE_CUT = re.compile(r"[.!?\x00](?:\s|$|(?<=\x00))")
 
+#: An empty match at the start of the text and after every character that is not a letter or
+#: digit (``[^\W_]`` is ``str.isalnum``).
+_LEFT_BOUNDARY = re.compile(r"(?<![^\W_])")
 _DATELINE_COUNTRY = re.compile(r"\s*,?\s*(?:russia|russian|rf|ukraine)(?![^\W_])")
 _WORD = re.compile(r"[^\W_]+")
 #: Longer runs of letters are no word of any phrase (bounds the look-back on junk input).
