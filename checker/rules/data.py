@@ -774,12 +774,10 @@ def _case_forms(word: str) -> set[str]:
 
 
 @cache
-def _matcher() -> tuple[Any, list[tuple[str, str]]]:
-    """The multi-pattern matcher: occupied-place words and literal codes, in lower, upper and
-    title case (data spells "Крым", "КРЫМ", "RU-CR", "ru-cr"; other mixes are not looked for).
-
-    Uses ``ahocorasick_rs`` over UTF-8 bytes (a DFA: linear time, well over 100 MB/s) when it
-    is installed, else one regular expression (correct, several times slower)."""
+def _literals() -> list[tuple[str, str]]:
+    """(literal, kind) of what the data rules look for in text: occupied-place words and
+    literal codes, in lower, upper and title case (data spells "Крым", "КРЫМ", "RU-CR",
+    "ru-cr"; other mixes are not looked for), longest first."""
     patterns: dict[str, str] = {}
     gaz = gazetteer()
     words: set[str] = set()
@@ -797,7 +795,18 @@ def _matcher() -> tuple[Any, list[tuple[str, str]]]:
     for literal, kind in _literal_patterns().items():
         for form in _case_forms(literal):
             patterns[form] = kind
-    items = sorted(patterns.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+    return sorted(patterns.items(), key=lambda kv: (-len(kv[0]), kv[0]))
+
+
+@cache
+def _matcher() -> tuple[Any, list[tuple[str, str]]]:
+    """The multi-pattern matcher of :func:`_literals`, and the literals.
+
+    Uses ``ahocorasick_rs`` over UTF-8 bytes (a DFA: linear time, well over 100 MB/s) when it
+    is installed, else one regular expression (correct, several times slower). Built only when
+    the text analysis has not found the literals already (:func:`shared_literals`): building
+    the DFA costs some 0.03 s, which a run over documents need not pay at all."""
+    items = _literals()
     try:
         import ahocorasick_rs
 
@@ -838,7 +847,7 @@ def _inside_word(data: bytes, start: int, end: int) -> bool:
 def shared_literals() -> list[str]:
     """The literals of :func:`_matcher`, in its order, for the text analysis's pre-scan to look
     for in the same pass as its own triggers (:func:`scan` then takes them from there)."""
-    return [pattern for pattern, _ in _matcher()[1]]
+    return [pattern for pattern, _ in _literals()]
 
 
 def _leftmost_longest(found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
@@ -866,7 +875,7 @@ def _letter_code(ch: str) -> bool:
 def _shared_hits(text: str, found: list[tuple[int, int, int]]) -> Iterator[tuple[int, int, int]]:
     """:func:`_find_literals` from occurrences the text analysis found in the same text
     (character offsets): the same selection and the same word and prefix checks."""
-    _, items = _matcher()
+    items = _literals()
     for index, start, end in _leftmost_longest(found):
         if items[index][1] == "phone-area":
             # The prefix check of _find_literals, on the same ten bytes before the code.
@@ -940,7 +949,7 @@ def scan(evidence: TextEvidence) -> Scan:
     j = joined(evidence)
     text = j.text
     hits: dict[str, list[tuple[int, int]]] = {}
-    _, items = _matcher()
+    items = _literals()
     from checker.rules.text import data_literals
 
     found = data_literals(evidence)

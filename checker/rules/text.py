@@ -105,10 +105,24 @@ def _location(ctx: TextContext, match: TextMatch) -> Location:
     )
 
 
+#: The last analysis's matches by reported code (every MT3xx rule reads its own).
+_GROUPED: list[tuple[list[TextMatch], dict[str, list[TextMatch]]]] = []
+
+
+def _matches_of(evidence: TextEvidence, code: str) -> list[TextMatch]:
+    """The matches of :func:`analysis` reported under ``code``, in document order (grouped
+    once per document, not filtered again by each of the ten rules)."""
+    matches = analysis(evidence)
+    if not (_GROUPED and _GROUPED[0][0] is matches):
+        grouped: dict[str, list[TextMatch]] = {}
+        for match in matches:
+            grouped.setdefault(match.reported_code, []).append(match)
+        _GROUPED[:] = [(matches, grouped)]
+    return _GROUPED[0][1].get(code, [])
+
+
 def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
-    for match in analysis(ctx.evidence):
-        if match.reported_code != code:
-            continue
+    for match in _matches_of(ctx.evidence, code):
         evidence: dict[str, object] = {
             "match": match.text,
             "phrase": match.phrase,

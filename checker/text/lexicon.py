@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from checker.text.normalize import fold
 from checker.text.phrases import (
@@ -148,6 +148,7 @@ class Lexicon:
     _scoped: dict[
         tuple[str, str, tuple[str, ...]], tuple[tuple[str | None, re.Pattern[str]], ...]
     ] = field(default_factory=dict)
+    _judging: dict[tuple[str, tuple[str, ...]], JudgeGuards] = field(default_factory=dict)
 
     def pattern(self, code: str, script: str) -> re.Pattern[str] | None:
         """The alternation of a rule's phrases in one script (``None`` if it has none)."""
@@ -168,14 +169,21 @@ class Lexicon:
         """The rule's alternation (as :meth:`pattern`) with each phrase in a group of its own,
         and the phrase of each group name: ``m.lastgroup`` names the phrase that matched (the
         first alternative that matches wins, as in :meth:`pattern`), so no phrase has to be
-        tried again one by one."""
+        tried again one by one.
+
+        Each alternative is the phrase's source with named groups for its set references
+        (:meth:`phrase_pattern`'s), so that a match gives the spans a suggestion fills in
+        without matching the phrase again, and the phrase patterns need not be compiled at
+        all (a tenth of a second per process). The groups change no match: the outer group
+        closes last, so ``lastgroup`` still names the phrase."""
         key = (code, script)
         tagged = self._tagged.get(key)
         if tagged is None:
             parts = self.sources.get(key)
             if not parts:
                 return None
-            pattern = re.compile("|".join(f"(?P<a{index}>{body})" for index, body in parts))
+            named = self.phrase_sources
+            pattern = re.compile("|".join(f"(?P<a{index}>{named[index]})" for index, _ in parts))
             tagged = (pattern, {f"a{index}": self.phrases[index] for index, _ in parts})
             self._tagged[key] = tagged
         return tagged
@@ -272,6 +280,35 @@ class Lexicon:
             )
             self._scoped[key] = scoped
         return scoped
+
+    def judge_guards(self, code: str, scripts: tuple[str, ...]) -> JudgeGuards:
+        """:meth:`scoped_guards` of the kinds the matcher reads around every match of
+        ``code``, fetched at once (one look-up per match instead of one per kind)."""
+        key = (code, scripts)
+        found = self._judging.get(key)
+        if found is None:
+            found = self._judging[key] = JudgeGuards(
+                *(self.scoped_guards(kind, code, scripts) for kind in _JUDGE_KINDS)
+            )
+        return found
+
+
+#: (word, pattern) of the guards of one kind that apply to matches of a rule.
+ScopedGuards = tuple[tuple[str | None, re.Pattern[str]], ...]
+
+
+class JudgeGuards(NamedTuple):
+    """The guards of each kind the matcher reads around a match (see :meth:`Lexicon.judge_guards`),
+    in the order of :data:`_JUDGE_KINDS`."""
+
+    veto_before: ScopedGuards
+    veto_after: ScopedGuards
+    negation: ScopedGuards
+    veto_sentence: ScopedGuards
+    near: ScopedGuards
+
+
+_JUDGE_KINDS = ("veto-before", "veto-after", "negation", "veto-sentence", "near")
 
 
 class _OpenFirstError(Exception):
@@ -546,6 +583,17 @@ class _WordCounter:
         self.lang = lang
         self.stems = stems
         self._sets: dict[str, tuple[int, str, bool]] = {}
+        #: A word's folded text, and whether it holds a stem (the same words recur in many
+        #: phrases; testing every stem against each again was a third of building a lexicon).
+        self._words: dict[str, tuple[str, bool]] = {}
+
+    def _word(self, text: str) -> tuple[str, bool]:
+        """(folded text, whether it holds a trigger stem) of a phrase word."""
+        known = self._words.get(text)
+        if known is None:
+            folded = fold(text)
+            known = self._words[text] = (folded, any(st in folded for st in self.stems))
+        return known
 
     def _set(self, name: str) -> tuple[int, str, bool]:
         """(most words, folded text of all members, whether every member holds a stem)."""
@@ -571,7 +619,7 @@ class _WordCounter:
 
     def holds(self, item: Item, word: str) -> bool:
         if isinstance(item, Word):
-            return word in fold(item.text)
+            return word in self._word(item.text)[0]
         if isinstance(item, SetRef):
             return word in self._set(item.name)[1]
         if isinstance(item, Alt):
@@ -580,8 +628,7 @@ class _WordCounter:
 
     def always(self, item: Item) -> bool:
         if isinstance(item, Word):
-            text = fold(item.text)
-            return any(st in text for st in self.stems)
+            return self._word(item.text)[1]
         if isinstance(item, SetRef):
             return self._set(item.name)[2]
         if isinstance(item, Alt):

@@ -166,21 +166,21 @@ class Matcher:
                 candidates = self._scan(folded, scripts)
             else:
                 candidates = self._anchored(folded, scripts, hits, lo)
-            spans = sorted((start, end) for _, start, end in candidates)
+            spans = sorted((start, end) for _, start, end, _ in candidates)
             # Per rule, the first (then longest) match that survives the guards wins; matches
             # of the same rule overlapping it are the same wording. Candidates come by rule,
             # then start: a match overlaps one taken before it exactly when it starts before
             # the furthest end taken so far.
             candidates.sort(key=_candidate_order)
             reach: dict[str, int] = {}
-            for phrase, start, end in candidates:
+            for phrase, start, end, match in candidates:
                 code = phrase.code
                 if reach.get(code, -1) > start:
                     continue
                 key = (code, to_raw(start), to_raw(end))
                 if key in found:
                     continue
-                judged = self._judge(view, phrase, start, end, scripts, spans)
+                judged = self._judge(view, phrase, match, scripts, spans)
                 if judged is not None:
                     found[key] = judged
                     if end > reach.get(code, -1):
@@ -214,10 +214,10 @@ class Matcher:
 
     def _anchored(
         self, folded: str, scripts: tuple[str, ...], hits: list[Hit], lo: int
-    ) -> list[tuple[Phrase, int, int]]:
+    ) -> list[_Candidate]:
         """Try each rule only at the word starts that can begin a phrase holding the stem hit
         (the hit's own word and up to :meth:`Lexicon.lead` words before it)."""
-        out: list[tuple[Phrase, int, int]] = []
+        out: list[_Candidate] = []
         tried: set[tuple[str, str, int]] = set()
         size = len(folded)
         # Overlapping hits ("Crimea" and "Crimean", "Севастопол" and "Севастополь") share
@@ -249,13 +249,17 @@ class Matcher:
                         tried.add(key)
                     m = pattern.match(folded, start)
                     if m is not None:
-                        out.append((phrases[m.lastgroup], start, m.end()))  # type: ignore[index]
+                        out.append((phrases[m.lastgroup], start, m.end(), m))  # type: ignore[index]
         return out
 
-    def _scan(self, folded: str, scripts: tuple[str, ...]) -> list[tuple[Phrase, int, int]]:
+    def _scan(self, folded: str, scripts: tuple[str, ...]) -> list[_Candidate]:
         """Every rule over the whole window: for windows with look-alike letters, invisible
         characters or hyphenation, where the stems cannot say which rules to try."""
-        out: list[tuple[Phrase, int, int]] = []
+        out: list[_Candidate] = []
+        size = len(folded)
+        #: Where a match may start: the window's start and every position after a character
+        #: that is not a letter or digit (found once, for every rule that uses them).
+        bounded: list[int] | None = None
         # Only the rules with a trigger stem in the folded window can match in it (every phrase
         # holds a stem; a stem of several words counts when each word is there).
         targets = {
@@ -270,8 +274,23 @@ class Matcher:
             if tagged is None:
                 continue
             pattern, phrases = tagged
+            first = self.lex.first_chars(code, script)
+            if first is not None:
+                # The matches at every left word boundary, as below, but tried only where the
+                # rule's phrases can start (as _anchored does): a search for the rule's
+                # pattern has no first character to skip ahead to and runs the whole
+                # alternation at every position of the window.
+                if bounded is None:
+                    found = _LEFT_BOUNDARY.finditer(folded, 0, size - 1) if size else ()
+                    bounded = [b.start() for b in found]
+                for start in bounded:
+                    if folded[start] in first:
+                        m = pattern.match(folded, start)
+                        if m is not None:
+                            out.append((phrases[m.lastgroup], start, m.end(), m))  # type: ignore[index]
+                continue
             pos = 0
-            while pos < len(folded):
+            while pos < size:
                 m = pattern.search(folded, pos)
                 if m is None:
                     break
@@ -279,18 +298,20 @@ class Matcher:
                 pos = start + 1  # overlapping matches too: a rejected one may hide a good one
                 if start > 0 and folded[start - 1].isalnum():  # the left word boundary
                     continue
-                out.append((phrases[m.lastgroup], start, m.end()))  # type: ignore[index]
+                out.append((phrases[m.lastgroup], start, m.end(), m))  # type: ignore[index]
         return out
 
     def _judge(
         self,
         view: _View,
         phrase: Phrase,
-        start: int,
-        end: int,
+        match: re.Match[str],
         scripts: tuple[str, ...],
         spans: list[tuple[int, int]],
     ) -> TextMatch | None:
+        """The match of ``phrase`` (by its rule's tagged pattern) judged by the guards: a
+        :class:`TextMatch`, or ``None`` when a guard vetoes it."""
+        start, end = match.span()
         lex = self.lex
         code = phrase.code
         folded = view.folded
@@ -299,24 +320,28 @@ class Matcher:
             lo, hi = max(0, start - MARGIN), min(len(folded), end + MARGIN)
             if not any(lex.contexts[name].search(folded, lo, hi) for name in phrase.context):
                 return None
-        if _identifier(view.doc.text, view.to_doc(start), view.to_doc(end)):
+        # An identifier has a hyphen or an underscore, and so has the folded text of one:
+        # fold keeps both and maps no other character to them.
+        if ("-" in fmatch or "_" in fmatch) and _identifier(
+            view.doc.text, view.to_doc(start), view.to_doc(end)
+        ):
             return None
-        guards = lex.scoped_guards
+        guards = lex.judge_guards(code, scripts)
         before: str | None = None
-        for word, pattern in guards("veto-before", code, scripts):
+        for word, pattern in guards.veto_before:
             if word is None or word in fmatch:
                 if before is None:
                     before = folded[max(0, start - VETO_CHARS) : start]
                 if pattern.search(before):
                     return None
         after: str | None = None
-        for word, pattern in guards("veto-after", code, scripts):
+        for word, pattern in guards.veto_after:
             if word is None or word in fmatch:
                 if after is None:
                     after = folded[end : end + VETO_CHARS]
                 if pattern.search(after):
                     return None
-        for word, pattern in guards("negation", code, scripts):
+        for word, pattern in guards.negation:
             if word is None or word in fmatch:
                 if before is None:
                     before = folded[max(0, start - VETO_CHARS) : start]
@@ -324,7 +349,7 @@ class Matcher:
                     return None
         s_lo, s_hi = view.sentences.span(start, end)
         sentence = folded[s_lo:s_hi]
-        for word, pattern in guards("veto-sentence", code, scripts):
+        for word, pattern in guards.veto_sentence:
             if (word is None or word in fmatch) and pattern.search(sentence):
                 return None
         history = HISTORY_BEFORE.get(code)
@@ -336,7 +361,7 @@ class Matcher:
             reportage = "quoted"
         else:
             near: str | None = None
-            for word, pattern in guards("near", code, scripts):
+            for word, pattern in guards.near:
                 if word is None or word in fmatch:
                     if near is None:
                         near = folded[max(0, start - NEAR_CHARS) : start]
@@ -355,8 +380,8 @@ class Matcher:
         if view.exotic:
             confidence = round(confidence * 0.95, 3)
         if phrase.replacement.startswith("=") or "{" in phrase.replacement:
-            m = lex.phrase_pattern(phrase).match(folded, start)
-            suggestion = _suggestion(view, m, phrase) if m is not None else phrase.replacement
+            # The tagged match holds the phrase's set-reference groups (Lexicon.tagged_pattern).
+            suggestion = _suggestion(view, match, phrase)
         else:
             suggestion = phrase.replacement
         return self._build(
@@ -452,6 +477,9 @@ class Matcher:
 #: A sentence end or a joint (led by one character class: see guards._BOUNDARY).
 _SENTENCE_CUT = re.compile(r"[.!?\x00](?:\s|$|(?<=\x00))")
 
+#: An empty match at the start of the text and after every character that is not a letter or
+#: digit (``[^\W_]`` is ``str.isalnum``).
+_LEFT_BOUNDARY = re.compile(r"(?<![^\W_])")
 _DATELINE_COUNTRY = re.compile(r"\s*,?\s*(?:russia|russian|rf|ukraine)(?![^\W_])")
 _WORD = re.compile(r"[^\W_]+")
 #: Longer runs of letters are no word of any phrase (bounds the look-back on junk input).
@@ -467,7 +495,11 @@ _BOTH = ("latin", "cyrillic")
 _Target = tuple[str, str, int, re.Pattern[str], dict[str, Phrase], frozenset[str] | None]
 
 
-def _candidate_order(candidate: tuple[Phrase, int, int]) -> tuple[str, int, int]:
+#: A match of a rule's tagged pattern: (phrase, start, end, the match).
+_Candidate = tuple[Phrase, int, int, re.Match[str]]
+
+
+def _candidate_order(candidate: _Candidate) -> tuple[str, int, int]:
     return (candidate[0].code, candidate[1], -candidate[2])
 
 

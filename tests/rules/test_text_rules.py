@@ -616,6 +616,26 @@ def test_first_characters_cover_every_match_start() -> None:
     assert known >= 10
 
 
+def test_scan_tries_only_first_characters_and_finds_what_a_search_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The whole-window scan (look-alike letters, invisible characters, hyphenation) tries a
+    rule only where one of its first characters stands; with the first characters unknown it
+    searches the window at every position. Both find the same matches on the corpus."""
+    matcher = Matcher(load())
+    windows = [fold(s.text.replace("\\n", "\n")) for s in corpus()]
+    windows += [fold("x Cri\u00admea, Russia. Kрым, Россия. Sevas-\ntopol, Russia")]
+    known = [
+        [(p.index, s, e) for p, s, e, _ in matcher._scan(w, ("latin", "cyrillic"))] for w in windows
+    ]
+    assert sum(map(len, known)) > 50
+    monkeypatch.setattr(matcher.lex, "first_chars", lambda code, script: None)
+    searched = [
+        [(p.index, s, e) for p, s, e, _ in matcher._scan(w, ("latin", "cyrillic"))] for w in windows
+    ]
+    assert known == searched
+
+
 @pytest.mark.parametrize(
     ("text", "word", "expected"),
     [
