@@ -504,9 +504,11 @@ class _SetResolver:
                 else:
                     literals.append(literal)
             # Plain terms share prefixes in a trie ("Russian Federation" before "Russia"); the
-            # others (inflected, nested) follow, longest first.
+            # others (inflected, nested) follow, longest first, and alphabetically among equals:
+            # the order of a set's iteration changes with the interpreter's hash seed, and the
+            # order of alternatives decides which one a match takes.
             bodies = [trie_regex(literals)] if literals else []
-            bodies += sorted(others, key=len, reverse=True)
+            bodies += sorted(others, key=lambda body: (-len(body), body))
             self.cache[key] = "|".join(bodies)
         return self.cache[key]
 

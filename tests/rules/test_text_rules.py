@@ -811,3 +811,40 @@ def test_anchored_matching_with_one_hit_and_with_several(
     matcher = Matcher(load())
     assert len(matcher.prescan.hits(text)) == hits
     assert [(m.code, m.text) for m in matcher.analyse([TextSegment(text)])] == expected
+
+
+def test_compiled_patterns_do_not_depend_on_the_hash_seed() -> None:
+    """The order of a regular expression's alternatives decides which one a match takes, so
+    the rules' patterns must come out the same in every process: sets iterate in an order
+    that changes with the interpreter's hash seed."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib\n"
+        "from checker.text.lexicon import load\n"
+        "lex = load()\n"
+        "h = hashlib.sha256()\n"
+        "for code, script in sorted(lex.targets()):\n"
+        "    tagged = lex.tagged_pattern(code, script)\n"
+        "    h.update(repr((code, script, tagged[0].pattern if tagged else None)).encode())\n"
+        "print(h.hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", script],
+            check=False,
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert out.returncode == 0, out.stderr
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
+    assert hashlib.sha256().hexdigest() not in digests
