@@ -162,7 +162,7 @@ class Config:
 
     def relative_path(self, path: str | os.PathLike[str]) -> str | None:
         """``path`` relative to :attr:`root`, with ``/`` separators; ``None`` if outside it."""
-        return relative_to(path, self.root if self.root is not None else os.getcwd())
+        return relative_to(path, self.root if self.root is not None else working_directory())
 
     def fingerprint_path(self, name: str) -> str:
         """The path findings of ``name`` are fingerprinted by: relative to :attr:`root` (the
@@ -199,8 +199,11 @@ class Config:
         if not patterns:
             return lambda name: False
         regex = _any_glob(patterns)
-        for base in (self.root if self.root is not None else os.getcwd(), walk_root):
-            if os.path.abspath(folder) == os.path.abspath(base):
+        for base in (self.root if self.root is not None else working_directory(), walk_root):
+            if base is None:
+                continue
+            here = _absolute(folder)
+            if here is not None and here == _absolute(base):
                 prefix = ""
                 break
             rel = relative_to(folder, base)
@@ -288,10 +291,32 @@ def glob_regex(pattern: str) -> re.Pattern[str]:
     return re.compile(f"^{prefix}{body}(?:/.*)?$", re.DOTALL)
 
 
-def relative_to(path: str | os.PathLike[str], root: str | os.PathLike[str]) -> str | None:
-    """``path`` relative to ``root`` with ``/`` separators; ``None`` if outside it."""
-    target = os.path.abspath(os.fspath(path))
-    base = os.path.abspath(os.fspath(root))
+def working_directory() -> str | None:
+    """The working directory, or ``None`` when it no longer exists (removed while a batch
+    runs from it): paths are then taken as given, and every file still gets its report."""
+    try:
+        return os.getcwd()
+    except FileNotFoundError:
+        return None
+
+
+def _absolute(path: str | os.PathLike[str]) -> str | None:
+    """``os.path.abspath``, or ``None`` for a relative path when the working directory is gone."""
+    try:
+        return os.path.abspath(os.fspath(path))
+    except FileNotFoundError:
+        return None
+
+
+def relative_to(path: str | os.PathLike[str], root: str | os.PathLike[str] | None) -> str | None:
+    """``path`` relative to ``root`` with ``/`` separators; ``None`` if outside it (or when
+    either cannot be made absolute: see :func:`working_directory`)."""
+    if root is None:
+        return None
+    target = _absolute(path)
+    base = _absolute(root)
+    if target is None or base is None:
+        return None
     if os.name == "posix":  # a prefix test: walking a big tree calls this for every file
         prefix = base if base.endswith("/") else base + "/"
         return target[len(prefix) :] if target.startswith(prefix) and target != prefix else None

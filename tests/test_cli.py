@@ -112,6 +112,28 @@ def test_missing_file_is_error_not_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in out
 
 
+def test_working_directory_removed_under_a_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch whose working directory is deleted while it runs still reports every file
+    (paths are then taken as given); before, each file raised FileNotFoundError."""
+    from checker.config import Config
+    from checker.engine import check_paths
+
+    data = tmp_path / "data"
+    data.mkdir()
+    good = data / "note.txt"
+    good.write_text("Simferopol, Russia is a city.\n")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    monkeypatch.chdir(gone)
+    gone.rmdir()
+    reports = list(check_paths([str(good), str(data / "missing.txt")], Config(use_cache=False)))
+    assert [r.path for r in reports] == [str(good), str(data / "missing.txt")]
+    assert any(f.code.startswith("MT3") for f in reports[0].findings)
+    assert reports[1].error is not None and reports[1].error.startswith("ME901")
+
+
 @pytest.mark.skipif(not WORLD_110M.exists(), reason="world-atlas fixture missing")
 def test_world_atlas_exit_1_and_fail_on(tmp_path: Path) -> None:
     code, out = run("check", str(WORLD_110M))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping
 from json.encoder import encode_basestring
 from pathlib import Path
@@ -23,9 +22,9 @@ def relative_path(path: str, root: Path | None) -> str | None:
     (or is standard input)."""
     if path == "-":
         return None
-    from checker.config import relative_to
+    from checker.config import relative_to, working_directory
 
-    return relative_to(path, root if root is not None else os.getcwd())
+    return relative_to(path, root if root is not None else working_directory())
 
 
 def display_path(path: str, root: Path | None) -> str:
