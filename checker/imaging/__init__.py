@@ -42,7 +42,8 @@ if TYPE_CHECKING:
     from checker.imaging.svg import SvgInfo
     from checker.readers.base import Source
 
-#: Seconds the coastline search may spend on one picture.
+#: Work the coastline search may spend on one picture, in CPU seconds of the reference machine
+#: (counted, not timed: :mod:`checker.imaging._work`).
 REGISTRATION_BUDGET_S = 1.5
 NOT_THIS_REGION = "the map does not show the Black Sea region"
 
