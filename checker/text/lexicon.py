@@ -138,7 +138,6 @@ class Lexicon:
     contexts: dict[str, re.Pattern[str]]
     dateline_cities: frozenset[str] = field(default_factory=frozenset)
     _patterns: dict[tuple[str, str], re.Pattern[str]] = field(default_factory=dict)
-    _phrase_patterns: dict[int, re.Pattern[str]] = field(default_factory=dict)
     _by_code: dict[tuple[str, str, tuple[str, ...]], list[Guard]] = field(default_factory=dict)
     _guards: dict[tuple[str, str], list[Guard]] = field(default_factory=dict)
     _tagged: dict[tuple[str, str], tuple[re.Pattern[str], dict[str, Phrase]]] = field(
@@ -171,11 +170,11 @@ class Lexicon:
         first alternative that matches wins, as in :meth:`pattern`), so no phrase has to be
         tried again one by one.
 
-        Each alternative is the phrase's source with named groups for its set references
-        (:meth:`phrase_pattern`'s), so that a match gives the spans a suggestion fills in
-        without matching the phrase again, and the phrase patterns need not be compiled at
-        all (a tenth of a second per process). The groups change no match: the outer group
-        closes last, so ``lastgroup`` still names the phrase."""
+        Each alternative is the phrase's source with named groups ``p{index}_s{n}`` for its
+        set references (:attr:`phrase_sources`), so that a match gives the spans a suggestion
+        fills in without matching the phrase again, and no phrase is compiled on its own (a
+        tenth of a second per process). The groups change no match: the outer group closes
+        last, so ``lastgroup`` still names the phrase."""
         key = (code, script)
         tagged = self._tagged.get(key)
         if tagged is None:
@@ -211,14 +210,6 @@ class Lexicon:
     def phrases_of(self, code: str, script: str) -> list[Phrase]:
         """A rule's phrases in one script, in the order its pattern tries them."""
         return [self.phrases[i] for i, _ in self.sources.get((code, script), ())]
-
-    def phrase_pattern(self, phrase: Phrase) -> re.Pattern[str]:
-        """One phrase with named groups ``p{index}_s{n}`` for its set references."""
-        pattern = self._phrase_patterns.get(phrase.index)
-        if pattern is None:
-            pattern = re.compile(self.phrase_sources[phrase.index])
-            self._phrase_patterns[phrase.index] = pattern
-        return pattern
 
     def lead(self, code: str, script: str, stem: str) -> int:
         """Words that may precede the word holding ``stem`` in the rule's phrases."""
