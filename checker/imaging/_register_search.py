@@ -293,7 +293,6 @@ class CoarseMap:
             from scipy import fft
 
             h, w = self.level.shape
-            _work.charge("spectrum", shape[0] * shape[1])
             out = []
             for val in (self.cos_map, self.sin_map):
                 padded = np.zeros(shape, np.float32)
@@ -574,7 +573,6 @@ def _search_normal(pr: Probe, level: EdgeLevel, radius: int) -> tuple[npt.NDArra
     """For each sample: whether a compatible edge lies within ``radius`` along the normal, and
     the signed offset of the nearest one (level pixels)."""
     h, w = level.shape
-    _work.charge("search", pr.x.shape[0] * (2 * radius + 1))
     ks = np.arange(-radius, radius + 1, dtype=np.float64)
     ks = ks[np.argsort(np.abs(ks), kind="stable")]  # 0, -1, 1, -2, 2, ...
     qx = np.floor(pr.x[None, :] + ks[:, None] * pr.nx[None, :]).astype(np.int64)
@@ -781,7 +779,6 @@ def convert_pose(pose: Pose, projection: str) -> Pose | None:
     src = projection_data(pose.projection)
     dst = projection_data(projection)
     sel = src.near
-    _work.charge("convert", src.xy[sel, 0].shape[0])
     xs, ys = pose.apply(src.xy[sel, 0], src.xy[sel, 1])
     px, py = dst.xy[sel, 0], dst.xy[sel, 1]
     mx, my = float(px.mean()), float(py.mean())

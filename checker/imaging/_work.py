@@ -10,7 +10,9 @@ points of an FFT, reference samples probed), and the budget compares those charg
 :data:`COSTS` holds, per kind of step, a fixed cost per call and a cost per unit, in CPU seconds
 on the machine they were measured on; they were fitted by non-negative least squares of the CPU
 time the search had spent at each budget check against the calls and units charged until then
-(``tests/imaging/measure_work.py``). The charges need not be exact: they only have to grow with
+(``tests/imaging/measure_work.py``). Steps whose cost the fit could not tell from another's
+(an FFT pattern's spectra, the normal search after each probe, carrying a pose into another
+projection) are not charged apart. The charges need not be exact: they only have to grow with
 the work as the clock did, and be the same on every run.
 """
 
@@ -29,18 +31,13 @@ COSTS: dict[str, tuple[float, float]] = {
     "pool": (0.0, 2.68e-08),
     # The coarse search's oriented edge map of one level: level pixels.
     "coarse_map": (0.0, 2.63e-07),
-    # The two spectra of a coarse map at one FFT size: FFT points.
-    "spectrum": (0.0, 0.0),
     # One (projection, scale) pattern of the coarse search (three FFTs, peaks): FFT points.
     "fft_job": (0.000204, 1.94e-08),
-    # Reference samples placed in a level under a pose: samples kept.
+    # Reference samples placed in a level under a pose, and searched for an edge along their
+    # normal (every probe is searched: the fit could not tell the two apart): samples kept.
     "probe": (0.0, 1.19e-07),
-    # Samples searched for an edge along their normal: samples times positions.
-    "search": (0.0, 0.0),
     # One least-squares step of a refinement: matched samples.
     "solve": (0.00108, 1.33e-06),
-    # A pose carried into another projection: reference samples fitted.
-    "convert": (0.0, 0.0),
 }
 
 _LOCAL = threading.local()
