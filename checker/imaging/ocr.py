@@ -201,9 +201,11 @@ def _read(
     x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return [], [], None
-    crop = Image.fromarray(rgb[y0:y1, x0:x1])
+    pixels = rgb[y0:y1, x0:x1]
+    crop = Image.fromarray(pixels)
     layer, letters = _text_layer(
-        crop if colour else crop.convert("L"), colours=np.asarray(crop.convert("RGB"))
+        crop if colour else crop.convert("L"),
+        colours=pixels if pixels.ndim == 3 and pixels.shape[2] == 3 else None,
     )
     marks = None if letters is None else letters + np.array([x0, y0, x0, y0], dtype=np.int64)
     if letters is not None:
@@ -419,12 +421,12 @@ def _halo_pockets(
         pocket[mine] = of_fill
         letters = np.zeros(mine.shape, dtype=bool)
         letters[mine] = of_text
-        touching = int((pocket & ndimage.binary_dilation(letters)).sum())
-        if touching > HALO_MAX_TOUCHING * int(pocket.sum()):
+        by_letters = ndimage.binary_dilation(letters)
+        if int((pocket & by_letters).sum()) > HALO_MAX_TOUCHING * int(pocket.sum()):
             continue  # no halo between fill and letters: leave the word as it is
         if blank is None:
             blank = np.zeros(keep.shape, dtype=bool)
-        blank[sl] |= ndimage.binary_dilation(pocket) & ~ndimage.binary_dilation(letters) & word
+        blank[sl] |= ndimage.binary_dilation(pocket) & ~by_letters & word
     return blank
 
 
