@@ -638,6 +638,8 @@ def _faint_words(
 
 #: Latin letters that look like Cyrillic ones (OCR mixes them within a word).
 _HOMOGLYPHS = str.maketrans("AaBCcEeHKkMOoPpTXxyi", "АаВСсЕеНКкМОоРрТХхуі")
+#: Cyrillic letters that look like Latin ones, back to Latin (see :func:`_latin_twin`).
+_TO_LATIN = str.maketrans("АаВСсЕеНКкМОоРрТХхуіУІ", "AaBCcEeHKkMOoPpTXxyiYI")
 #: Frequent OCR confusions in the words that matter (ы read as ь, ь+і, ъі …).
 _FIXES = (
     (re.compile(r"(?i)\b[кk][рp](?:ь|ъ|ьі|ъі|bі|bl|bi|ы)[мm]\b"), "Крым"),
@@ -1215,26 +1217,52 @@ def gazetteer() -> dict[str, list[_Place]]:
 _ABBREVIATION = "="
 
 
+def _latin_twin(text: str) -> str:
+    """``text`` with each word spelt wholly in Cyrillic letters that look like Latin ones
+    turned Latin (``Мехісо`` → ``Mexico``), else unchanged. With eng+ukr+rus loaded, tesseract
+    often reads a Latin label in the Cyrillic letters of the same shapes; no Cyrillic word of
+    the gazetteer is spelt in those letters alone, so the twin only adds readings."""
+    words = text.split(" ")
+    for i, word in enumerate(words):
+        letters = [ch for ch in word if ch.isalpha()]
+        if (
+            len(letters) >= 3
+            and any("\u0400" <= ch <= "\u04ff" for ch in letters)
+            and all(ch.translate(_TO_LATIN) != ch or ch.isascii() for ch in letters)
+        ):
+            words[i] = word.translate(_TO_LATIN)
+    return " ".join(words)
+
+
+def _readings(text: str) -> list[str]:
+    """The corrected, normalised reading of a label, and its Latin twin where it differs."""
+    fixed = correct(text)
+    twin = _latin_twin(fixed)
+    return [normalise(fixed)] + ([normalise(twin)] if twin != fixed else [])
+
+
 def place_hits(lines: list[OcrLine]) -> list[PlaceHit]:
     """Gazetteer places named in the lines (one to three consecutive words).
 
     A name of :data:`FUZZY_MIN_LEN` letters or more also matches with one letter misread,
     added or dropped (``Nethertands``, ``Stovakia``): OCR over map fills and hillshade slips
-    that often, and a longer name one letter off is still that name.
+    that often, and a longer name one letter off is still that name. A Latin name read in
+    look-alike Cyrillic letters counts as read (:func:`_latin_twin`).
     """
     gaz = gazetteer()
     hits: dict[str, PlaceHit] = {}
     for line in lines:
-        words = [w for w in re.split(r"[\s(),]+", normalise(correct(line.text))) if w]
-        for n in (3, 2, 1):
-            for i in range(len(words) - n + 1):
-                key = " ".join(words[i : i + n])
-                found = gaz.get(key)
-                if found is None and len(key) >= FUZZY_MIN_LEN:
-                    found = [p for k in _near_keys(key) for p in gaz[k]]
-                for place in found or ():
-                    if place.place_id not in hits:
-                        hits[place.place_id] = _place_hit(place, line)
+        for reading in _readings(line.text):
+            words = [w for w in re.split(r"[\s(),]+", reading) if w]
+            for n in (3, 2, 1):
+                for i in range(len(words) - n + 1):
+                    key = " ".join(words[i : i + n])
+                    found = gaz.get(key)
+                    if found is None and len(key) >= FUZZY_MIN_LEN:
+                        found = [p for k in _near_keys(key) for p in gaz[k]]
+                    for place in found or ():
+                        if place.place_id not in hits:
+                            hits[place.place_id] = _place_hit(place, line)
         for word in re.split(r"[^\w]+", line.text):
             if len(word) == 3 and word.isupper():
                 for place in gaz.get(_ABBREVIATION + word, ()):
@@ -1267,14 +1295,15 @@ def faint_places(words: list[OcrLine], known: list[PlaceHit]) -> list[PlaceHit]:
     seen = {p.place_id for p in known}
     out: list[PlaceHit] = []
     for word in words:
-        key = normalise(correct(word.text)).strip(" (),'-")
-        if len(key) < FAINT_NAME_MIN_LEN or " " in key:
-            continue
-        for place in gaz.get(key, ()):
-            if place.place_id in seen:
+        for reading in _readings(word.text):
+            key = reading.strip(" (),'-")
+            if len(key) < FAINT_NAME_MIN_LEN or " " in key:
                 continue
-            seen.add(place.place_id)
-            out.append(_place_hit(place, word))
+            for place in gaz.get(key, ()):
+                if place.place_id in seen:
+                    continue
+                seen.add(place.place_id)
+                out.append(_place_hit(place, word))
     return out
 
 

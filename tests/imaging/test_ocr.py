@@ -488,6 +488,27 @@ def test_place_names_one_letter_off() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # Latin labels read in the Cyrillic letters of the same shapes (eng+ukr+rus loaded).
+        ("Мехісо", {"Mexico", "Mexico City"}),  # the gazetteer gives the city that name too
+        ("Сапаdа", set()),  # "п" and "d" are no look-alikes of one script: not a twin
+        ("ТОКУО", {"Tokyo"}),
+        # Cyrillic names stay Cyrillic, and a word with any letter of Cyrillic shape only is
+        # never turned Latin.
+        ("Китай", {"China"}),
+        ("Київ", {"Kyiv"}),
+        ("Сосна", set()),
+    ],
+)
+def test_latin_labels_read_in_cyrillic_lookalikes(text: str, names: set[str]) -> None:
+    assert {h.name for h in ocr.place_hits([line(text)])} == names
+    # The faint reading (one word, exact names) takes the twin too.
+    faint = ocr.faint_places([OcrLine(text, 30.0, (0, 0, 40, 10))], [])
+    assert {h.name for h in faint} == {n for n in names if len(n) >= ocr.FAINT_NAME_MIN_LEN}
+
+
+@pytest.mark.parametrize(
     ("text", "country"),
     [
         ("USA", "United States"),
