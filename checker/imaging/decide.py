@@ -777,6 +777,8 @@ def _interleaved(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Clust
 
     Counts label changes between horizontal and vertical neighbours per pixel of the minor
     cluster: stripes a few pixels wide change every few pixels; two large blobs almost never.
+    A pixel that mixes the two colours (the anti-aliased edge of a stripe) goes with the nearer:
+    left out, it would sit between every pair of neighbours that change.
     """
     box = mask_box(mask)
     if box is None:
@@ -786,8 +788,10 @@ def _interleaved(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Clust
     lab = srgb_to_lab(rgb[y0:y1, x0:x1])
     d0 = _weighted_de(lab, np.asarray(first.lab))
     d1 = _weighted_de(lab, np.asarray(second.lab))
+    apart = float(_weighted_de(np.asarray([first.lab]), np.asarray(second.lab))[0])
     grid = np.where(d0 <= d1, 0, 1)
-    grid = np.where(sub_mask & (np.minimum(d0, d1) < CLUSTER_DE), grid, -1)
+    mixed = (d0 < apart) & (d1 < apart)
+    grid = np.where(sub_mask & ((np.minimum(d0, d1) < CLUSTER_DE) | mixed), grid, -1)
     a, b = grid[:, :-1], grid[:, 1:]
     changes = int(np.sum((a >= 0) & (b >= 0) & (a != b)))
     a, b = grid[:-1, :], grid[1:, :]

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from checker.imaging.decide import (
     DISPUTED,
@@ -68,6 +68,12 @@ def textured(rgb: np.ndarray) -> np.ndarray:
     rng = np.random.default_rng(7)
     shade = 1 + rng.uniform(-0.12, 0.12, size=rgb.shape[:2])[..., None]
     return np.clip(rgb * shade, 0, 255).astype(np.uint8)
+
+
+def softened(rgb: np.ndarray) -> np.ndarray:
+    """Edges anti-aliased (a 3 × 3 box blur): every stripe's edge becomes a band of mixed
+    pixels, as in a rendered SVG or PDF."""
+    return np.asarray(Image.fromarray(rgb).filter(ImageFilter.BoxBlur(1)), dtype=np.uint8)
 
 
 @dataclass(frozen=True)
@@ -142,6 +148,15 @@ CASES = [
         ),
         DISPUTED,
         reason="hatch",
+    ),
+    # Broad stripes of Russia's and Ukraine's colours with anti-aliased edges: a pattern (a
+    # control overlay, or with a legend the disputed style), not Crimea in Russia's fill.
+    Case(
+        "stripes-russia-ukraine-antialiased",
+        Style(crimea=RU_COLOUR, hatch=(UA_COLOUR, 16), hatch_width=7, hatch_mainland=False),
+        UKRAINE,
+        reason="hatch",
+        post=softened,
     ),
     # Labels over a Crimea in Russia's fill are no thin hatch.
     Case(
