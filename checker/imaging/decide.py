@@ -1435,20 +1435,23 @@ def _relative_match(
     d_ru_ua: float,
     ev: dict[str, Any],
     crimea_px: float,
+    area: str = "crimea",
 ) -> Assessment | None:
-    """Russia and Ukraine in similar fills (a choropleth's neighbouring classes): Crimea matches
-    one of them almost exactly (within a quarter of their difference) and not the other."""
+    """Russia and Ukraine in similar fills (a choropleth's neighbouring classes): the area
+    (``crimea``, the sample given as ``crimea``, or ``mainland``) matches one of them almost
+    exactly (within a quarter of their difference) and not the other."""
+    subject = "Crimea" if area == "crimea" else "the occupied mainland"
     for outcome, near, far, ref, other, name, other_name in (
         (RUSSIA, d_ru, d_ua, ru, ua, "Russia's", "unoccupied Ukraine"),
         (UKRAINE, d_ua, d_ru, ua, ru, "Ukraine's", "Russia"),
     ):
         if near <= min(SAME_DE, 0.25 * d_ru_ua) and far >= 0.75 * d_ru_ua:
             return Assessment(
-                "crimea",
+                area,
                 outcome,
                 round(min(0.85, 0.55 + d_ru_ua / 40) * _size_factor(crimea_px), 3),
                 [
-                    f"Crimea is drawn in {name} colour ({crimea.dominant.hex} vs "
+                    f"{subject} is drawn in {name} colour ({crimea.dominant.hex} vs "
                     f"{ref.dominant.hex}, ΔE {near:.1f}), not {other_name}'s similar one "
                     f"({other.dominant.hex}, ΔE {far:.1f})"
                 ],
@@ -1917,6 +1920,14 @@ def _assess_mainland(
             "mainland", outcome, conf, [reason], basis, ev, pixel_box=box, lonlat=lonlat
         )
 
+    if SIMILAR_DE <= d_ru_ua < SAME_DE:
+        # Similar fills, not one: the area matching one of them exactly says whose it is
+        # (as for Crimea); the lines are read only when it does not (the faint step between
+        # the two fills is no drawn line, so the lines would see Russia's border missing).
+        relative = _relative_match(main, ru, ua, d_ru, d_ua, d_ru_ua, ev, crimea_px, "mainland")
+        if relative is not None:
+            relative.pixel_box, relative.lonlat = box, lonlat
+            return relative
     if d_ru_ua < SAME_DE:
         east = decision.lines.get("east")
         state = decision.lines.get("state")

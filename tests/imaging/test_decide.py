@@ -707,3 +707,37 @@ def test_mainland_by_the_donbas_border_needs_a_long_reading(east: LineProbe, out
     samples = {k: _sample(k, fill) for k in ("mainland", "russia", "ukraine")}
     got = _assess_mainland(decision, samples, {}, 150.0)
     assert got.outcome == outcome, got.reasons
+
+
+PALE = (250, 237, 193)  # a choropleth's class
+PALER = (252, 245, 193)  # the next class: ΔE 3.3 from PALE
+
+
+@pytest.mark.parametrize(
+    ("russia", "mainland", "outcome", "reason"),
+    [
+        # Russia and Ukraine in neighbouring classes, no state border line (the step between
+        # the fills is the border), white oblast lines that the probes read as broken: the
+        # mainland in Ukraine's class is Ukraine's, whatever the lines around it seem to say.
+        (PALER, PALE, UKRAINE, "Ukraine's colour"),
+        (PALER, PALER, RUSSIA, "Russia's colour"),
+        # One fill: the lines decide (the claimed border drawn, the recognized one not).
+        (PALE, PALE, RUSSIA, "around Donetsk"),
+    ],
+)
+def test_mainland_in_similar_fills_is_judged_by_its_colour_first(
+    russia: tuple[int, int, int], mainland: tuple[int, int, int], outcome: str, reason: str
+) -> None:
+    decision = _lines_decision(150.0)
+    decision.lines["claimed"] = LineProbe("claimed", 85, 72, line_hex="#fefcf5")
+    decision.lines["oblast"] = LineProbe("oblast", 68, 45, dashed=True, line_hex="#fefcf5")
+    decision.lines["east"] = LineProbe("east", 41, 0)
+    decision.lines["state"] = LineProbe("state", 0, 0)
+    samples = {
+        "mainland": _sample("mainland", mainland),
+        "ukraine": _sample("ukraine", PALE),
+        "russia": _sample("russia", russia),
+    }
+    got = _assess_mainland(decision, samples, {}, 150.0)
+    assert got.outcome == outcome, got.reasons
+    assert any(reason in r for r in got.reasons), got.reasons
