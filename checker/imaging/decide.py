@@ -54,8 +54,11 @@ SAME_DE = 6.0
 #: Two region colours at least this far apart are "different fills".
 DIFF_DE = 10.0
 #: Russia and Ukraine at least this far apart (but under ``DIFF_DE``) are "similar fills": Crimea
-#: must then match one of them almost exactly (see ``_relative_match``).
-SIMILAR_DE = 3.0
+#: must then match one of them almost exactly (within a quarter of their difference, and three
+#: quarters of it from the other; see ``_relative_match``). Medians of large flat areas are far
+#: steadier than single pixels: neighbouring choropleth classes 2 apart still tell Crimea's
+#: class, and JPEG's shifts of a few units make the match fail (undetermined), not flip.
+SIMILAR_DE = 1.5
 #: Pixels within this (ΔE76, lightness weighted 0.7) of a cluster's centre belong to it.
 CLUSTER_DE = 10.0
 #: Crimea must be at least this many pixels across for any verdict (DESIGN §6: none below ~20).

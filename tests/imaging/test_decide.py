@@ -46,6 +46,7 @@ from tests.imaging.maps import BLACK, GREY, RED, REGIONAL, SOUTH, WHITE, Style, 
 RU_COLOUR = maps.RUSSIA
 UA_COLOUR = maps.UKRAINE
 SIMILAR = (228, 170, 140)  # CIEDE2000 5.1 from RU_COLOUR
+CLOSE = (237, 186, 162)  # CIEDE2000 2.5 from RU_COLOUR
 
 OUTLINE = {
     "sea": WHITE,
@@ -124,6 +125,22 @@ CASES = [
     # Similar fills (neighbouring choropleth classes, ΔE ≈ 5): Crimea matches one exactly.
     Case("similar-fills-russia", Style(ukraine=SIMILAR, crimea=RU_COLOUR), RUSSIA),
     Case("similar-fills-ukraine", Style(ukraine=SIMILAR), UKRAINE),
+    # Neighbouring classes only ΔE 2.5 apart, with oblast borders drawn (which leave a line at
+    # Perekop unreadable): the exact match still tells.
+    Case(
+        "close-fills-russia",
+        Style(ukraine=CLOSE, crimea=RU_COLOUR, borders=GREY, oblast_borders=True),
+        RUSSIA,
+        UKRAINE,
+        reason="similar one",
+    ),
+    Case(
+        "close-fills-ukraine",
+        Style(ukraine=CLOSE, borders=GREY, oblast_borders=True),
+        UKRAINE,
+        UKRAINE,
+        reason="similar one",
+    ),
     # A close-up with no Russia: Ukraine's colour from Kherson's right bank.
     Case("close-up-without-russia", Style(), UKRAINE, bbox=(31.8, 44.3, 34.8, 46.9)),
     # Disputed styles.
