@@ -117,13 +117,27 @@ def project_geometry(proj: Projection, geom: BaseGeometry, densify: bool = True)
     if clipped.is_empty:
         return clipped
     if not densify and proj.name not in CURVED:
-        return shapely.transform(clipped, _project_coords(proj))
+        return _valid(shapely.transform(clipped, _project_coords(proj)))
     try:
         dense = shapely.segmentize(clipped, SEGMENT_DEG)
     except shapely.errors.GEOSException:
         # Clipping an invalid world-atlas ring can leave a degenerate one; drawing copes with it.
         dense = clipped
-    return shapely.transform(dense, _project_coords(proj))
+    return _valid(shapely.transform(dense, _project_coords(proj)))
+
+
+def _valid(geom: BaseGeometry) -> BaseGeometry:
+    """``geom`` made valid, its polygons kept. A polygon valid in lon/lat can cross itself once
+    projected (a sliver along the line of contact in EPSG:3034), and a world-atlas ring can
+    cross itself to begin with; clipping such a polygon to the view can turn it inside out
+    (Ukraine filling a close-up's sea)."""
+    if geom.is_empty or geom.is_valid or geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return geom
+    fixed = shapely.make_valid(geom)
+    polys = [
+        g for g in getattr(fixed, "geoms", [fixed]) if g.geom_type in ("Polygon", "MultiPolygon")
+    ]
+    return shapely.union_all(polys) if polys else shapely.Polygon()
 
 
 @cache

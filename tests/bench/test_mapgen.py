@@ -304,3 +304,27 @@ def test_cli_writes_images_and_labels(tmp_path: Path, capsys: pytest.CaptureFixt
         for key in ("depiction", "projection", "zoom_bin", "style", "renderer", "source", "georef"):
             assert rec[key] is not None
     assert "wrote 2 images" in capsys.readouterr().out
+
+
+def test_a_close_up_keeps_its_sea_where_a_projected_piece_crosses_itself() -> None:
+    # Ukraine without the occupied areas crosses itself once projected to EPSG:3034 (a sliver
+    # along the line of contact); clipped to this close-up's frame (seed 3, map 115), the
+    # invalid polygon came out inside out and Ukraine's fill covered the sea.
+    spec = plain_spec(
+        "EPSG:3034",
+        depiction="crimea-as-russia",
+        mainland="as-russia",
+        width=624,
+        height=633,
+        x0=5611502.13524094,
+        y0=2476129.416226309,
+        kx=0.00128603500818738,
+        ky=0.00128603500818738,
+        lat0=None,
+    )
+    image, truth = render(spec)
+    sea = image.convert("RGB").getpixel((300, 400))  # the Black Sea south of Crimea
+    assert isinstance(sea, tuple)
+    assert delta_e((int(sea[0]), int(sea[1]), int(sea[2])), SEA) < 2
+    assert delta_e(colour_at(image, truth, IN_CRIMEA), RU) < 2
+    assert truth["visible_px"].get("UA", 0) < 0.05 * 624 * 633
