@@ -124,7 +124,7 @@ COARSE_VARIANTS: tuple[Variant, ...] = (
 #: Projections tried from a refined solution in another one (they agree to a few % locally).
 RELATIVES: dict[str, tuple[str, ...]] = {
     "EPSG:3857": ("plate-carree", "EPSG:32636", "robinson"),
-    "plate-carree": ("EPSG:3857", "robinson"),
+    "plate-carree": ("EPSG:3857", "robinson", "equal-earth"),
     "EPSG:32636": ("EPSG:32635", "EPSG:32637", "EPSG:3857", "robinson"),
     "EPSG:32635": ("EPSG:32636",),
     "EPSG:32637": ("EPSG:32636",),
