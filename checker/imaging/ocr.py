@@ -1220,8 +1220,10 @@ _ABBREVIATION = "="
 def _latin_twin(text: str) -> str:
     """``text`` with each word spelt wholly in Cyrillic letters that look like Latin ones
     turned Latin (``Мехісо`` → ``Mexico``), else unchanged. With eng+ukr+rus loaded, tesseract
-    often reads a Latin label in the Cyrillic letters of the same shapes; no Cyrillic word of
-    the gazetteer is spelt in those letters alone, so the twin only adds readings."""
+    often reads a Latin label in the Cyrillic letters of the same shapes. The twin only adds a
+    reading: a Cyrillic name spelt in those letters alone turns into Latin gibberish ("Курск" →
+    "Kypck") or into the same place ("Токіо" → "Tokio"), never another place of the gazetteer
+    (a test keeps it so)."""
     words = text.split(" ")
     for i, word in enumerate(words):
         letters = [ch for ch in word if ch.isalpha()]

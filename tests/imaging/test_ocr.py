@@ -508,6 +508,28 @@ def test_latin_labels_read_in_cyrillic_lookalikes(text: str, names: set[str]) ->
     assert {h.name for h in faint} == {n for n in names if len(n) >= ocr.FAINT_NAME_MIN_LEN}
 
 
+def test_latin_twins_of_cyrillic_names_name_no_other_place() -> None:
+    # A Cyrillic name spelt only in look-alike letters ("Курск") gets a Latin twin ("Kypck"):
+    # it must not be the name of another place.
+    with open(ocr.GAZETTEER, encoding="utf-8") as fh:
+        header = fh.readline().rstrip("\n").split("\t")
+        rows = [raw.rstrip("\n").split("\t") for raw in fh]
+    col = {name: i for i, name in enumerate(header)}
+    twins = 0
+    for row in rows:
+        names = (n for key in ("uk", "ru") for n in row[col[key]].split("|") if n)
+        for word in (w for name in names for w in name.split()):
+            twin = ocr._latin_twin(word)
+            if twin == word:
+                continue
+            twins += 1
+            # The places of that very spelling (names are shared: "Мексика", "Мехико").
+            own = {p.place_id for p in ocr.gazetteer().get(ocr.normalise(word), ())}
+            own.add(row[col["id"]])
+            assert {p.place_id for p in ocr.place_hits([line(twin)])} <= own, (word, twin)
+    assert twins > 10  # the check is not empty: such names exist
+
+
 @pytest.mark.parametrize(
     ("text", "country"),
     [
