@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 from checker.model import POLICY_OBLASTS, Category, Location, RawFinding
@@ -50,11 +51,28 @@ _CONCEPT = {
     "MT306": "disputed framing",
 }
 
-#: The last document analysed: every MT3xx rule of one check reads the same analysis; whether
-#: its text holds the word of a suppression directive; the data rules' literals found in it.
-_LAST: list[
-    tuple[weakref.ref[TextEvidence], list[TextMatch], bool, list[tuple[int, int, int]] | None]
-] = []
+
+@dataclass
+class _Analysed:
+    """One document's analysis: its matches (and, once a rule asked, the same grouped by
+    reported code), whether its text holds the word of a suppression directive, and the data
+    rules' literals found in it."""
+
+    evidence: weakref.ref[TextEvidence]
+    matches: list[TextMatch]
+    directive: bool
+    literals: list[tuple[int, int, int]] | None
+    by_code: dict[str, list[TextMatch]] | None = None
+
+
+#: The last document analysed: every MT3xx rule of one check reads the same analysis.
+_LAST: list[_Analysed] = []
+
+
+def _analysed(evidence: TextEvidence) -> _Analysed | None:
+    """The cached analysis of ``evidence`` (read once: another thread may replace it)."""
+    entry = _LAST[0] if _LAST else None
+    return entry if entry is not None and entry.evidence() is evidence else None
 
 
 @cache
@@ -68,29 +86,32 @@ def _matcher() -> Matcher:
 
 def analysis(evidence: TextEvidence) -> list[TextMatch]:
     """The judged matches of one document, computed once for all MT3xx rules."""
-    if _LAST and _LAST[0][0]() is evidence:
-        return _LAST[0][1]
-    matches, directive, literals = _matcher().analyse_all(evidence.segments)
-    _LAST[:] = [(weakref.ref(evidence), matches, directive, literals)]
-    return matches
+    return _analyse(evidence).matches
+
+
+def _analyse(evidence: TextEvidence) -> _Analysed:
+    entry = _analysed(evidence)
+    if entry is None:
+        matches, directive, literals = _matcher().analyse_all(evidence.segments)
+        entry = _Analysed(weakref.ref(evidence), matches, directive, literals)
+        _LAST[:] = [entry]
+    return entry
 
 
 def data_literals(evidence: TextEvidence) -> list[tuple[int, int, int]] | None:
     """The occurrences of :func:`checker.rules.data.shared_literals` that the analysis of
     ``evidence`` found (in its segments joined by one character), or ``None`` when it has
     not been analysed (or they were not looked for)."""
-    if _LAST and _LAST[0][0]() is evidence:
-        return _LAST[0][3]
-    return None
+    entry = _analysed(evidence)
+    return entry.literals if entry is not None else None
 
 
 def may_hold_directive(evidence: TextEvidence) -> bool:
     """Whether the text segments of ``evidence`` may hold an inline suppression directive:
     ``False`` only when the analysis (already made for the MT3xx rules) found no ``mapcheck``
     word in them; the raw source lines a reader kept are not looked at."""
-    if _LAST and _LAST[0][0]() is evidence:
-        return _LAST[0][2]
-    return True
+    entry = _analysed(evidence)
+    return entry.directive if entry is not None else True
 
 
 def _location(ctx: TextContext, match: TextMatch) -> Location:
@@ -105,20 +126,16 @@ def _location(ctx: TextContext, match: TextMatch) -> Location:
     )
 
 
-#: The last analysis's matches by reported code (every MT3xx rule reads its own).
-_GROUPED: list[tuple[list[TextMatch], dict[str, list[TextMatch]]]] = []
-
-
 def _matches_of(evidence: TextEvidence, code: str) -> list[TextMatch]:
     """The matches of :func:`analysis` reported under ``code``, in document order (grouped
     once per document, not filtered again by each of the ten rules)."""
-    matches = analysis(evidence)
-    if not (_GROUPED and _GROUPED[0][0] is matches):
+    entry = _analyse(evidence)
+    if entry.by_code is None:
         grouped: dict[str, list[TextMatch]] = {}
-        for match in matches:
+        for match in entry.matches:
             grouped.setdefault(match.reported_code, []).append(match)
-        _GROUPED[:] = [(matches, grouped)]
-    return _GROUPED[0][1].get(code, [])
+        entry.by_code = grouped
+    return entry.by_code.get(code, [])
 
 
 def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
