@@ -1430,7 +1430,7 @@ def _assess_crimea(
 
 
 def _relative_match(
-    crimea: ColourSample,
+    sample: ColourSample,
     ru: ColourSample,
     ua: ColourSample,
     d_ru: float,
@@ -1440,9 +1440,9 @@ def _relative_match(
     crimea_px: float,
     area: str = "crimea",
 ) -> Assessment | None:
-    """Russia and Ukraine in similar fills (a choropleth's neighbouring classes): the area
-    (``crimea``, the sample given as ``crimea``, or ``mainland``) matches one of them almost
-    exactly (within a quarter of their difference) and not the other."""
+    """Russia and Ukraine in similar fills (a choropleth's neighbouring classes): the
+    ``area`` (``crimea`` or ``mainland``, whose colours are ``sample``) matches one of them
+    almost exactly (within a quarter of their difference) and not the other."""
     subject = "Crimea" if area == "crimea" else "the occupied mainland"
     for outcome, near, far, ref, other, name, other_name in (
         (RUSSIA, d_ru, d_ua, ru, ua, "Russia's", "unoccupied Ukraine"),
@@ -1454,7 +1454,7 @@ def _relative_match(
                 outcome,
                 round(min(0.85, 0.55 + d_ru_ua / 40) * _size_factor(crimea_px), 3),
                 [
-                    f"{subject} is drawn in {name} colour ({crimea.dominant.hex} vs "
+                    f"{subject} is drawn in {name} colour ({sample.dominant.hex} vs "
                     f"{ref.dominant.hex}, ΔE {near:.1f}), not {other_name}'s similar one "
                     f"({other.dominant.hex}, ΔE {far:.1f})"
                 ],

@@ -636,10 +636,14 @@ def _faint_words(
     ]
 
 
+#: Latin letters and the Cyrillic ones they look like, pair by pair.
+_LATIN_LOOKS = "AaBCcEeHKkMOoPpTXxyi"
+_CYRILLIC_LOOKS = "АаВСсЕеНКкМОоРрТХхуі"
 #: Latin letters that look like Cyrillic ones (OCR mixes them within a word).
-_HOMOGLYPHS = str.maketrans("AaBCcEeHKkMOoPpTXxyi", "АаВСсЕеНКкМОоРрТХхуі")
-#: Cyrillic letters that look like Latin ones, back to Latin (see :func:`_latin_twin`).
-_TO_LATIN = str.maketrans("АаВСсЕеНКкМОоРрТХхуіУІ", "AaBCcEeHKkMOoPpTXxyiYI")
+_HOMOGLYPHS = str.maketrans(_LATIN_LOOKS, _CYRILLIC_LOOKS)
+#: Back to Latin (see :func:`_latin_twin`); a whole word read in Cyrillic may also use the
+#: capitals У and І, which mixed words are not turned into.
+_TO_LATIN = str.maketrans(_CYRILLIC_LOOKS + "УІ", _LATIN_LOOKS + "YI")
 #: Frequent OCR confusions in the words that matter (ы read as ь, ь+і, ъі …).
 _FIXES = (
     (re.compile(r"(?i)\b[кk][рp](?:ь|ъ|ьі|ъі|bі|bl|bi|ы)[мm]\b"), "Крым"),
