@@ -669,6 +669,18 @@ class RecordIndex:
                 return rec
         return None
 
+    def holder(self, seg: TextSegment) -> DataRecord | None:
+        """The record a value belongs to: its own record, or for an item of a list inside a
+        record (``$["5527554"].alternatenames[6]``) the nearest record around the list."""
+        rec = self.own_record(seg)
+        if rec is not None or not seg.key_path or not seg.key_path.startswith("$"):
+            return rec
+        for path in ancestors(seg.key_path):
+            rec = self.by_path.get(path)
+            if rec is not None:
+                return rec
+        return None
+
     def parent_country(
         self, key_path: str | None, skip: DataRecord | None = None
     ) -> tuple[str, str] | None:

