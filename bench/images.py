@@ -263,6 +263,12 @@ def done_when(rows: list[tuple[dict[str, Any], dict[str, Any]]], ocr: bool) -> N
         f"  regional (Crimea ≥ {REGIONAL_PX:.0f} px), Crimea-as-Russia flagged: {frac(k, len(bad))}"
         f"   target ≥ {TARGET_RECALL:.0f} %"
     )
+    seen = [(r, s) for r, s in bad if r.get("crimea_trace")]
+    k = sum(s["verdict"] == "flag" for _, s in seen)
+    print(
+        f"    of them, maps whose pixels show it (fills, a label or a visible border line): "
+        f"{frac(k, len(seen))}; {len(bad) - len(seen)} draw the same picture as a correct map"
+    )
     k = sum(s["verdict"] == "flag" for _, s in good)
     print(
         f"  regional, correct maps (as-Ukraine + control) flagged: {frac(k, len(good))}"
@@ -327,6 +333,9 @@ def hard_cases(rows: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
             (r, s) for r, s in regional if (r.get("ru_ua_delta_e") or 0) >= 15
         ],
         "no borders drawn": [(r, s) for r, s in regional if not r.get("borders")],
+        "nothing in the pixels tells whose Crimea is": [
+            (r, s) for r, s in regional if r.get("crimea_trace") == []
+        ],
         "with a Crimea label": [(r, s) for r, s in regional if r.get("crimea_label")],
         "Russia or Ukraine under 2 % of the picture": [(r, s) for r, s in regional if _scarce(r)],
     }
@@ -420,7 +429,7 @@ def ensure_images(args: argparse.Namespace, out: Path) -> list[dict[str, Any]]:
         }
     missing = [s for s in wanted if s.file_name not in known]
     # Truth fields added since the images were drawn are derived again (the pictures are the same).
-    stale = [s for s in wanted if s.file_name in known and "visible_px" not in known[s.file_name]]
+    stale = [s for s in wanted if s.file_name in known and "crimea_trace" not in known[s.file_name]]
     if stale:
         from bench.mapgen.scene import build_scene
 

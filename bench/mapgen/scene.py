@@ -343,6 +343,7 @@ def build_scene(spec: MapSpec) -> tuple[Scene, dict[str, Any]]:
     scene.legend = legend
 
     truth.update(_truth(spec, frame, src, scene, drawn, highlight_name))
+    truth["crimea_trace"] = crimea_trace(spec, truth)
     # How much of Russia and of Ukraine (as drawn, Crimea per the depiction) is in the frame: a
     # Crimea-only close-up may leave nothing to compare Crimea's colour with.
     truth["visible_px"] = {
@@ -350,6 +351,49 @@ def build_scene(spec: MapSpec) -> tuple[Scene, dict[str, Any]]:
         for key, geom in main_geoms.items()
     }
     return scene, truth
+
+
+#: A drawn border across the isthmus shorter than this (in pixels, all crossings together) is
+#: lost in the coastlines on both sides of it.
+MIN_CROSSING_PX = 4.0
+
+
+def crossing_px(spec: MapSpec) -> float:
+    """Pixel length, inside the frame, of Crimea's land boundary with mainland Ukraine (the
+    Perekop isthmus and the Syvash crossings): the line a border between them would draw."""
+    frame = _Frame(spec)
+    if "PEREKOP" in sources.load(spec.source).pieces:
+        shared = frame.to_px(pj.piece(spec.source, spec.projection, "PEREKOP"))
+    else:  # a corrected file: Crimea is inside Ukraine's polygon
+        crimea = frame.to_px(pj.piece(spec.source, spec.projection, "CRIMEA"))
+        ukraine = frame.to_px(pj.piece(spec.source, spec.projection, "UA+"))
+        mainland = shapely.difference(ukraine, shapely.buffer(crimea, 0.5))
+        shared = shapely.intersection(crimea.boundary, shapely.buffer(mainland, 1.0))
+    return float(shapely.length(shapely.clip_by_rect(shared, 0, 0, spec.width, spec.height)))
+
+
+def crimea_trace(spec: MapSpec, truth: dict[str, Any]) -> list[str] | None:
+    """What in the picture shows whose Crimea is: ``fill`` (Russia's and Ukraine's fills differ
+    or Crimea has its own), ``label`` (a Crimea label names it), ``border`` (a border is drawn
+    between Crimea and the mainland, long enough to see). An empty list: the two depictions
+    draw the same picture, and no reader of it can tell them apart. ``front line``: the
+    occupied mainland drawn as Russia's, its edge a border. None on unrelated maps."""
+    if spec.depiction == "unrelated" or not truth.get("crimea_px"):
+        return None
+    trace: list[str] = []
+    colours = truth.get("colours") or {}
+    crimea_fill = colours.get("crimea")
+    if not truth.get("ru_ua_same_fill") or (
+        crimea_fill is not None and crimea_fill not in (colours.get("ru"), colours.get("ua"))
+    ):
+        trace.append("fill")
+    if spec.crimea_label:
+        trace.append("label")
+    if spec.borders and crossing_px(spec) >= MIN_CROSSING_PX:
+        trace.append("border")
+    if spec.mainland == "as-russia" and spec.borders:
+        trace.append("front line")  # the occupied mainland's edge drawn as Russia's border
+    return trace
 
 
 #: Countries a single-highlight map of the region may pick instead of Russia or Ukraine.

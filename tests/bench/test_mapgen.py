@@ -178,6 +178,26 @@ def test_depictions_differ_only_in_crimea(renderer: str) -> None:
     assert truth["crimea_px"] > 40
 
 
+def test_crimea_trace_says_what_tells_the_depictions_apart() -> None:
+    """``crimea_trace``: fills that differ, a Crimea label, a border long enough to see between
+    Crimea and the mainland; nothing when Russia and Ukraine share one fill and no line is
+    drawn (then the two depictions are the same picture)."""
+    spec = plain_spec(depiction="crimea-as-russia")
+    assert build_scene(spec)[1]["crimea_trace"] == ["fill", "border"]
+    one_fill = replace(spec, ua=RU)
+    assert build_scene(one_fill)[1]["crimea_trace"] == ["border"]
+    bare = replace(one_fill, borders=False)
+    assert build_scene(bare)[1]["crimea_trace"] == []
+    labelled = replace(bare, crimea_label="Republic of Crimea")
+    assert build_scene(labelled)[1]["crimea_trace"] == ["label"]
+    as_ua, _ = render(replace(bare, depiction="crimea-as-ukraine"))
+    as_ru, _ = render(bare)
+    diff = np.abs(np.asarray(as_ua, dtype=np.int16) - np.asarray(as_ru, dtype=np.int16))
+    assert int(diff.max()) <= 30  # indeed the same picture (but for an antialiased seam pixel)
+    world = sample_spec(1, next(i for i in range(40) if sample_spec(1, i).depiction == "unrelated"))
+    assert build_scene(world)[1]["crimea_trace"] is None
+
+
 def test_crimea_width_matches_the_georeferencing() -> None:
     import pyproj
 
