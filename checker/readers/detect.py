@@ -296,8 +296,14 @@ def _skip_to(text: bytes, pos: int, terminator: bytes) -> int:
     return end + len(terminator) if end >= 0 else -1
 
 
+#: Root elements of geographic XML (GPX, OpenStreetMap, GML, CityGML, GeoRSS feeds are RSS):
+#: their geometry is what matters and is not read, so they are refused (ME902).
+_GEO_XML_ROOTS = frozenset({"gpx", "osm", "osmchange", "featurecollection", "citymodel", "gml"})
+
+
 def _sniff_xml(head: bytes) -> tuple[str, str] | None:
-    """(kind, format) from the root element of XML/HTML text; ME902 for other XML."""
+    """(kind, format) from the root element of XML/HTML text: KML, SVG, HTML, other XML as data
+    (a region list, a catalogue, a feed); ME902 for geographic XML whose geometry is not read."""
     text = head
     pos = 0
     # Skip the XML declaration, comments, processing instructions and the DOCTYPE.
@@ -330,7 +336,10 @@ def _sniff_xml(head: bytes) -> tuple[str, str] | None:
         return "image", "svg"
     if root == "html":
         return "document", "html"
-    raise ReaderError("ME902", f"XML with root element <{root}> is not a supported map format")
+    if root in _GEO_XML_ROOTS or b"www.opengis.net/gml" in head[:4096]:
+        # Maps whose geometry mapcheck cannot read: refused, never passed on their text alone.
+        raise ReaderError("ME902", f"XML with root element <{root}> is not a supported map format")
+    return "data", "xml"
 
 
 def _utf16(head: bytes) -> str | None:
@@ -497,15 +506,18 @@ def detect(source: Source) -> tuple[str, str]:
             try:
                 xml = _sniff_xml(stripped.encode("utf-8"))
             except ReaderError:
-                # Another root element: an HTML fragment (<div>, <p> …), or markup inside a
-                # document or data file named as such, is text; other XML stays unsupported.
+                # Geographic XML: refused, unless a document or data file named as such.
+                if by_ext is None or by_ext[0] not in ("document", "data"):
+                    raise
+                xml = None
+            if xml == ("data", "xml"):
+                # Another root element: an HTML fragment (<div>, <p> …) is a page, and markup
+                # inside a document or data file named as such is its text; the rest is XML data.
                 root = _XML_ROOT.match(stripped[:512].encode("utf-8"))
                 if root and root.group(1).decode("ascii", "replace").lower() in _HTML_ELEMENTS:
                     xml = ("document", "html")
                 elif by_ext is not None and by_ext[0] in ("document", "data"):
                     xml = None
-                else:
-                    raise
             if xml is not None:
                 if xml == ("document", "html") and _has_embedded_map(source, head):
                     return "vector", "jsmodule"

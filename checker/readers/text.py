@@ -29,6 +29,7 @@ TEXT_FORMATS = (
     "tsv",
     "json",
     "yaml",
+    "xml",
     "sql",
     "source",
 )
@@ -76,6 +77,10 @@ def _read(source: Source, fmt: str, ocr: bool) -> TextEvidence:
         from checker.readers.docs.yamldata import read_yaml
 
         return read_yaml(source.read_bytes())
+    if fmt == "xml":
+        from checker.readers.docs.xmldata import read_xml
+
+        return read_xml(source.read_bytes())
     if fmt == "sql":
         from checker.readers.docs.sql import read_sql
 

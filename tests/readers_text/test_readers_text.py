@@ -686,6 +686,87 @@ def test_yaml_bad() -> None:
     assert exc.code == "ME901" and "line 2" in exc.message
 
 
+# --- XML data -------------------------------------------------------------------------------
+
+REGIONS_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<!-- Regions of Russia -->
+<country code="RU" name="Russia">
+  <region code="RU-MOW" name="Москва"/>
+  <region code="RU-CR"
+          name="Республика Крым"/>
+  <city><name>Odessa</name><country>US</country></city>
+  <note>Simferopol, Russia &amp; more</note>
+  <tags><tag>Crimea</tag><tag>Krym</tag></tags>
+</country>
+""".encode()
+
+
+def test_xml_data_records_segments_and_lists() -> None:
+    assert detect(Source("regions.xml", data=REGIONS_XML)) == ("data", "xml")
+    ev = read_bytes("regions.xml", REGIONS_XML)
+    got = {s.key_path: (s.part, s.line, s.column, s.text) for s in ev.segments}
+    assert got["$.country.region[1].name"] == ("value", 6, 17, "Республика Крым")
+    assert got["$.country.region[1].code"] == ("value", 5, 17, "RU-CR")
+    assert got["$.country.city[0].name"] == ("value", 7, 15, "Odessa")
+    assert got["$.country.note"][3] == "Simferopol, Russia & more"  # a leaf is a field
+    assert [s.text for s in ev.segments if s.part == "comment"] == ["Regions of Russia"]
+    recs = {r.key_path: (r.fields, r.line) for r in ev.records}
+    assert recs["$.country.city[0]"] == ({"name": "Odessa", "country": "US"}, 7)
+    assert recs["$.country.region[1]"] == ({"code": "RU-CR", "name": "Республика Крым"}, 5)
+    assert recs["$.country"][0]["code"] == "RU"
+    enums = {(e.origin, e.key_path): [s.text for s in e.items] for e in ev.enumerations}
+    assert enums[("xml-attribute:name", "$.country.region[*].name")] == [
+        "Москва",
+        "Республика Крым",
+    ]
+    assert enums[("xml-elements:tag", "$.country.tags[0].tag[*]")] == ["Crimea", "Krym"]
+
+
+@pytest.mark.parametrize(
+    ("data", "kind"),
+    [
+        (b'<?xml version="1.0"?><gpx version="1.1"></gpx>', ("error", "ME902")),
+        (
+            b'<wfs:FeatureCollection xmlns:gml="http://www.opengis.net/gml"></wfs:FeatureCollection>',
+            ("error", "ME902"),
+        ),
+        (b"<div><p>Simferopol, Russia</p></div>", ("document", "html")),
+        (b"<rss><channel><item><title>Yalta</title></item></channel></rss>", ("data", "xml")),
+    ],
+)
+def test_xml_routing(data: bytes, kind: tuple[str, str]) -> None:
+    """Geographic XML (geometry unread) is refused, never passed on its text; HTML fragments are
+    pages; other XML is data."""
+    source = Source("x.xml", data=data)
+    if kind[0] == "error":
+        with pytest.raises(ReaderError) as info:
+            detect(source)
+        assert info.value.code == kind[1]
+    else:
+        assert detect(source) == kind
+
+
+def test_xml_hostile() -> None:
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+        b"<l>&b;</l>"
+    )
+    assert error("bomb.xml", bomb).code == "ME901"
+    external = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'
+    )
+    assert error("ext.xml", external).code == "ME901"
+    assert error("bad.xml", b"<regions><region></regions>").code == "ME901"
+    # Malformed after some data: what was read is kept, and the file is undetermined.
+    ev = read_bytes("cut.xml", b"<r><x>Simferopol, Russia</x><y>Kyiv & Lviv</y></r>")
+    assert [s.text for s in ev.segments] == ["Simferopol, Russia"]
+    assert ev.undetermined and "malformed" in ev.undetermined[0]
+    deep = b"<r>" * 5000 + b"x" + b"</r>" * 5000
+    start = time.perf_counter()
+    ev = read_bytes("deep.xml", deep)
+    assert time.perf_counter() - start < 5 and [s.text for s in ev.segments] == ["x"]
+
+
 # --- SQL ------------------------------------------------------------------------------------
 
 

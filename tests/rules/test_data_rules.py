@@ -1068,6 +1068,47 @@ def test_namesakes_in_source_and_data(
         assert [f.code for f in report.findings] == ["MD408", "MD408"]
 
 
+XML_FILES = [
+    # (id, content, expected codes)
+    (
+        "region-list",
+        '<country code="RU"><region name="Москва"/><region name="Краснодарский край"/>'
+        '<region name="Ростовская область"/><region name="Тверская область"/>'
+        '<region name="Республика Татарстан"/><region name="Республика Крым"/></country>',
+        {"MD401", "MT302"},
+    ),
+    (
+        "android-strings",
+        '<resources><string name="caption">Simferopol, Russia</string></resources>',
+        {"MT301"},
+    ),
+    (
+        "city-records",
+        "<cities><city><name>Simferopol</name><country>RU</country></city>"
+        "<city><name>Odessa</name><country>US</country></city></cities>",
+        {"MD402"},
+    ),
+    (
+        "correct-list",
+        '<country code="UA"><region name="Автономна Республіка Крим"/>'
+        '<region name="Севастополь"/><region name="Херсонська область"/></country>',
+        set(),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"), [c[1:] for c in XML_FILES], ids=[c[0] for c in XML_FILES]
+)
+def test_xml_data_files_end_to_end(tmp_path: Path, content: str, expected: set[str]) -> None:
+    path = tmp_path / "data.xml"
+    path.write_text(content, encoding="utf-8")
+    report = _check_file(path)
+    assert report.kind == "data"
+    found = {f.code for f in report.findings if f.severity != Severity.INFO}
+    assert found == expected, [(f.code, f.message) for f in report.findings]
+
+
 def test_faker_namesakes_end_to_end(tmp_path: Path) -> None:
     """Faker (a test dependency): "Odessa" among the English given names and Odessa, Texas in
     the geo provider's rows are not reported; Ukraine's rows' Russian spellings would be."""
