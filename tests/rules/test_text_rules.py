@@ -128,6 +128,10 @@ TRAPS = [
     ("Dynamo Kiev", set()),
     ("Odessa, Texas", set()),
     ("Odessa, TX 79761", set()),
+    ("kiev.ua", set()),  # domain names (the Public Suffix List's Ukrainian entries)
+    ("https://rada.kiev.ua/news", set()),
+    ('TIME_ZONE = "Europe/Kiev"', set()),  # a zone identifier: MD408's, not a spelling
+    ("Flights to Kiev.", {"MT307"}),
     ("a Kiev-88 camera", set()),
     ("the Chernobyl disaster", set()),
     ("Autonomous Republic of Crimea", set()),
