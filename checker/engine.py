@@ -122,7 +122,7 @@ def _run_uncached(source: Source, config: Config, explicit: bool) -> FileReport 
     try:
         return _check(source, config)
     except ReaderError as exc:
-        if exc.code == "ME902" and not explicit:
+        if not explicit and (exc.code == "ME902" or empty_text(exc.code, source.name)):
             return None
         return _error_report(source.name, "unknown", exc.code, exc.message, config)
     except FileNotFoundError:
@@ -140,6 +140,25 @@ def _run_uncached(source: Source, config: Config, explicit: bool) -> FileReport 
         return _error_report(source.name, "unknown", "ME907", f"internal error: {detail}", config)
 
 
+def empty_text(code: str, path: str) -> bool:
+    """Whether an error is an empty file (ME906) that is no map or picture by its extension: an
+    empty ``__init__.py`` or ``.gitkeep`` is skipped like an unsupported format when folders
+    are walked (and with ``--skip-unsupported``); an empty GeoJSON or PNG is a broken map."""
+    from checker.readers.detect import EXTENSIONS
+
+    if code != "ME906":
+        return False
+    suffix = os.path.splitext(path)[1].lower()
+    return EXTENSIONS.get(suffix, ("", ""))[0] not in ("vector", "image")
+
+
+def _known_type(source: Source) -> bool:
+    """Whether the file's extension says what it is (a map, a document, a JS module …)."""
+    from checker.readers.detect import known_extension
+
+    return known_extension(source.suffix)
+
+
 def _check(source: Source, config: Config) -> FileReport:
     from checker.readers import detect, read_vector
 
@@ -151,8 +170,19 @@ def _check(source: Source, config: Config) -> FileReport:
             raise ReaderError("ME901", "not a regular file (named pipe, device or socket)")
     kind, fmt = detect(source)
     if kind == "vector":
-        evidence = read_vector(source, fmt)
-        return check_vector_evidence(source.name, evidence, config)
+        try:
+            evidence = read_vector(source, fmt)
+        except ReaderError:
+            from checker.readers.detect import text_format
+
+            # A file of no known type (METADATA, README) that only mentions a map, or whose
+            # map-like sample does not parse, is checked as the text it is. A JS module or page
+            # without a whole map literal stays an error: it may be a truncated map.
+            if fmt != "jsmodule" or _known_type(source):
+                raise
+            kind, fmt = text_format(source)
+        else:
+            return check_vector_evidence(source.name, evidence, config)
     reader = _TEXT_READER if kind in ("document", "data") else _IMAGE_CHECK
     if not _has_module(reader):
         return FileReport(

@@ -106,6 +106,62 @@ def test_error_verdict_exits_2(tmp_path: Path) -> None:
     assert doc["files"][0]["error"].startswith("ME901")
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "skipped"),
+    [
+        ("__init__.py", "", True),  # a package marker: nothing to check
+        ("py.typed", "", True),
+        ("notes.md", " \n\t\n", True),
+        ("regions.csv", "", True),
+        ("map.geojson", "", False),  # an empty map is a broken map
+        ("map.png", "", False),
+    ],
+)
+def test_empty_files(tmp_path: Path, name: str, content: str, skipped: bool) -> None:
+    """Named alone, an empty file is ME906; walked, or under --skip-unsupported (the pre-commit
+    hook's), an empty text file is skipped like an unsupported format, and an empty map is
+    still an error."""
+    f = tmp_path / name
+    f.write_text(content)
+    code, out = run("check", str(f), "--format", "json")
+    assert (code, json.loads(out)["files"][0]["error"][:5]) == (2, "ME906"), out
+    for args in ([str(tmp_path)], [str(f), "--skip-unsupported"]):
+        code, out = run("check", *args, "--format", "json")
+        files = json.loads(out)["files"]
+        assert (code, len(files)) == ((0, 0) if skipped else (2, 1)), (args, out)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "kind"),
+    [
+        # A package's METADATA whose README shows a GeoJSON sample in prose.
+        (
+            "METADATA",
+            "Name: geo\n\nReturns a GeoJSON `FeatureCollection`:\n"
+            "    # {'type': 'FeatureCollection', 'features': [...]}\n"
+            "Shipped from Simferopol, Russia.\n",
+            "document",
+        ),
+        (
+            "README",
+            'Example: {"type": "FeatureCollection", "features": [ ... ]}\n'
+            "Our office is in Simferopol, Russia.\n",
+            "document",
+        ),
+    ],
+)
+def test_a_file_that_only_mentions_a_map_is_read_as_text(
+    tmp_path: Path, name: str, content: str, kind: str
+) -> None:
+    f = tmp_path / name
+    f.write_text(content)
+    code, out = run("check", str(f), "--format", "json")
+    doc = json.loads(out)
+    assert doc["files"][0]["kind"] == kind, out
+    assert [x["code"] for x in doc["files"][0]["findings"]] == ["MT301"]
+    assert code == 1
+
+
 def test_missing_file_is_error_not_traceback(tmp_path: Path) -> None:
     code, out = run("check", str(tmp_path / "nope.geojson"))
     assert code == 2

@@ -433,6 +433,25 @@ def _has_embedded_map(source: Source, head: bytes) -> bool:
     return _marks_map(data)
 
 
+def known_extension(suffix: str) -> bool:
+    """Whether ``suffix`` (``.js``, ``.geojson`` …) names a format mapcheck knows."""
+    return suffix in EXTENSIONS or suffix in (
+        _SOURCE_EXTENSIONS | _TEXT_EXTENSIONS | _MORE_SOURCE_EXTENSIONS
+    )
+
+
+def text_format(source: Source) -> tuple[str, str]:
+    """(kind, format) to read ``source`` as text when it holds no map after all (a page, a JS
+    module or an extension-less file that only mentions GeoJSON): by its extension."""
+    suffix = source.suffix
+    by_ext = EXTENSIONS.get(suffix)
+    if by_ext is not None and by_ext[0] in ("document", "data"):
+        return by_ext
+    if suffix in _SOURCE_EXTENSIONS | _TEXT_EXTENSIONS | _MORE_SOURCE_EXTENSIONS:
+        return "data", "source"
+    return "document", "text"
+
+
 def detect(source: Source) -> tuple[str, str]:
     """(kind, format) of ``source``: content first, extension second.
 
