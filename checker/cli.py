@@ -236,7 +236,9 @@ def _unsupported(report: FileReport) -> bool:
     from checker.engine import empty_text
 
     error = report.error or ""
-    return error.startswith("ME902") or empty_text(error[:5], report.path)
+    return (
+        error.startswith("ME902") or empty_text(error[:5], report.path) or report.kind == "report"
+    )
 
 
 def _load_baseline(path: str) -> Baseline:

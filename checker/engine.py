@@ -120,7 +120,8 @@ def _cached(config: Config) -> bool:
 
 def _run_uncached(source: Source, config: Config, explicit: bool) -> FileReport | None:
     try:
-        return _check(source, config)
+        report = _check(source, config)
+        return None if report.kind == "report" and not explicit else report
     except ReaderError as exc:
         if not explicit and (exc.code == "ME902" or empty_text(exc.code, source.name)):
             return None
@@ -169,6 +170,16 @@ def _check(source: Source, config: Config) -> FileReport:
             # Opening a named pipe would block forever; devices and sockets are not files.
             raise ReaderError("ME901", "not a regular file (named pipe, device or socket)")
     kind, fmt = detect(source)
+    if kind == "report":
+        return FileReport(
+            path=source.name,
+            kind="report",
+            verdict=Verdict.UNDETERMINED,
+            notes=(
+                f"a mapcheck report ({fmt}): not checked, its quotes are findings, not claims "
+                "(walked folders skip it)",
+            ),
+        )
     if kind == "vector":
         try:
             evidence = read_vector(source, fmt)

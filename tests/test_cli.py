@@ -162,6 +162,28 @@ def test_a_file_that_only_mentions_a_map_is_read_as_text(
     assert code == 1
 
 
+def test_own_reports_in_the_checked_folder_are_not_checked_again(tmp_path: Path) -> None:
+    """A report saved in the folder it checks quotes every finding: checking the folder again
+    must not report them a second time (nor a JUnit or SARIF file flag the build)."""
+    (tmp_path / "a.md").write_text("Photo: Simferopol, Russia.\n")
+    formats = {"json": "r.json", "sarif": "r.sarif", "jsonl": "r.jsonl", "rdjsonl": "r.rdjsonl"}
+    formats |= {"junit": "junit.xml", "html": "r.html", "github": "r.txt"}
+    for fmt, name in formats.items():
+        code, _ = run("check", str(tmp_path / "a.md"), "--format", fmt, "-o", str(tmp_path / name))
+        assert code == 1, fmt
+    code, out = run("check", str(tmp_path), "--format", "json")
+    assert [Path(f["path"]).name for f in json.loads(out)["files"]] == ["a.md"], out
+    for name in formats.values():  # named, each is undetermined and says why
+        code, out = run("check", str(tmp_path / name), "--format", "json")
+        entry = json.loads(out)["files"][0]
+        assert (code, entry["kind"], entry["verdict"]) == (0, "report", "undetermined"), name
+        assert "mapcheck report" in entry["notes"][0]
+    other = tmp_path / "other.json"  # another tool's report is data like any JSON
+    other.write_text('{"tool": {"name": "othercheck"}, "files": ["Simferopol, Russia"]}')
+    code, out = run("check", str(other), "--format", "json")
+    assert json.loads(out)["files"][0]["verdict"] == "flag"
+
+
 def test_missing_file_is_error_not_traceback(tmp_path: Path) -> None:
     code, out = run("check", str(tmp_path / "nope.geojson"))
     assert code == 2

@@ -433,6 +433,28 @@ def _has_embedded_map(source: Source, head: bytes) -> bool:
     return _marks_map(data)
 
 
+#: How mapcheck's own reports begin (JSON, JSON Lines, SARIF, reviewdog, JUnit, HTML, GitHub
+#: annotations): their quotes are findings, not claims, and checking them again would report
+#: every finding a second time (a report saved in the folder it checks).
+_OWN_REPORTS = (
+    ("json", re.compile(rb'\A\s*\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"mapcheck"')),
+    ("sarif", re.compile(rb'"runs"\s*:.{0,400}?"driver"\s*:\s*\{\s*"name"\s*:\s*"mapcheck"', re.S)),
+    ("jsonl", re.compile(rb'\A\{"type":"file","path":"(?:[^"\\]|\\.)*","kind":"\w+","verdict":')),
+    ("rdjsonl", re.compile(rb'\A\{"message": .{0,4000}?"source": \{"name": "mapcheck"', re.S)),
+    ("junit", re.compile(rb'\A(?:<\?xml[^>]*\?>\s*)?<testsuites name="mapcheck"')),
+    ("html", re.compile(rb"\A<!DOCTYPE html>.{0,2000}?<title>mapcheck report</title>", re.S)),
+    ("github", re.compile(rb"\A::(?:error|warning|notice) file=[^\n]*title=M[A-Z]\d{3} ")),
+)
+
+
+def mapcheck_report(head: bytes) -> str | None:
+    """The reporter format when ``head`` begins one of mapcheck's own reports, else None."""
+    for fmt, pattern in _OWN_REPORTS:
+        if pattern.search(head, 0, 8192):
+            return fmt
+    return None
+
+
 def known_extension(suffix: str) -> bool:
     """Whether ``suffix`` (``.js``, ``.geojson`` …) names a format mapcheck knows."""
     return suffix in EXTENSIONS or suffix in (
@@ -464,6 +486,10 @@ def detect(source: Source) -> tuple[str, str]:
         )
     suffix = source.suffix
     by_ext = EXTENSIONS.get(suffix)
+
+    report = mapcheck_report(head)
+    if report is not None:
+        return "report", report
 
     # 1. Binary signatures.
     for magic, fmt in IMAGE_MAGIC:
