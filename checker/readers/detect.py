@@ -100,6 +100,12 @@ _MORE_SOURCE_EXTENSIONS = {
     ".pm",
     ".sh",
     ".bash",
+    # Translation catalogues and configuration whose text is in string literals: read as
+    # literals, so that the quotes of the syntax are not taken for quotation (reportage).
+    ".po",
+    ".pot",
+    ".strings",
+    ".toml",
 }
 #: Binary document formats: text content under one of these extensions is read as text.
 _BINARY_DOCUMENTS = {"pdf", "docx", "odt", "epub"}
@@ -540,9 +546,10 @@ def detect(source: Source) -> tuple[str, str]:
             if _is_svg_kit(source, head):
                 return "image", "svgkit"
             return "data", "json"
-        if stripped.startswith("[") and not (
-            by_ext is not None and by_ext[0] == "document" and not _json_prefix(stripped)
-        ):
+        # An array, unless it does not read as JSON in a file not named as JSON: an INI, TOML
+        # or setup.cfg "[section]", a .txt "[1] Doreian, Batagelj …".
+        claims_json = by_ext is not None and (by_ext[0] == "vector" or by_ext == ("data", "json"))
+        if stripped.startswith("[") and (claims_json or _json_prefix(stripped)):
             m = re.match(r"\[\s*\{", stripped)
             if m and _sniff_json_object(stripped[m.end() - 1 :]) == "geojson":
                 return "vector", "geojson"

@@ -1109,6 +1109,42 @@ def test_xml_data_files_end_to_end(tmp_path: Path, content: str, expected: set[s
     assert found == expected, [(f.code, f.message) for f in report.findings]
 
 
+CATALOGUE_FILES = [
+    # (file name, content, (kind, codes)): the quotes of a catalogue's syntax are no quotation
+    (
+        "ru.po",
+        '#: src/caption.c:12\nmsgid "Simferopol, Ukraine"\nmsgstr "Симферополь, Россия"\n',
+        ("data", {"MT301"}),
+    ),
+    ("uk.po", 'msgid "Simferopol, Ukraine"\nmsgstr "Сімферополь, Україна"\n', ("data", set())),
+    (
+        "Localizable.strings",
+        '/* caption */\n"caption" = "Simferopol, Russia";\n',
+        ("data", {"MT301"}),
+    ),
+    ("hugo.toml", '[caption]\nother = "Sevastopol, Russia"\n', ("data", {"MT301"})),
+    ("tox.ini", "[testenv]\ncommands = pytest\n", ("document", set())),
+    ("setup.cfg", "[metadata]\nname = atlas\n", ("document", set())),
+    ("quote.po", 'msgid "He said \\"Simferopol, Russia\\"."\nmsgstr ""\n', ("data", set())),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"), CATALOGUE_FILES, ids=[c[0] for c in CATALOGUE_FILES]
+)
+def test_translation_catalogues_and_config_files(
+    tmp_path: Path, name: str, content: str, expected: tuple[str, set[str]]
+) -> None:
+    """gettext catalogues, Apple .strings and TOML are read as string literals (a caption in a
+    catalogue is the app's own text, not a quotation); INI-style "[section]" files are text,
+    not broken JSON."""
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    report = _check_file(path)
+    found = {f.code for f in report.findings if f.severity != Severity.INFO}
+    assert (report.kind, found) == expected, [(f.code, f.message) for f in report.findings]
+
+
 def test_faker_namesakes_end_to_end(tmp_path: Path) -> None:
     """Faker (a test dependency): "Odessa" among the English given names and Odessa, Texas in
     the geo provider's rows are not reported; Ukraine's rows' Russian spellings would be."""

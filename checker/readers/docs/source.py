@@ -69,6 +69,10 @@ LANGUAGES = {
     ".pl": "perl",
     ".pm": "perl",
     ".lua": "lua",
+    ".po": "gettext",  # msgid "…" / msgstr "…", # comments
+    ".pot": "gettext",
+    ".strings": "c",  # Apple: "key" = "value"; with C comments
+    ".toml": "toml",  # "…" and '…' strings, triple-quoted ones, # comments
 }
 #: Python files larger than this use the fast lexer instead of ``tokenize``.
 MAX_TOKENIZE_BYTES = 8 * 1024 * 1024
@@ -148,14 +152,14 @@ def _unescape_quotes_only(body: str, quote: str) -> str:
 
 def _lexer(lang: str) -> re.Pattern[str]:
     comments = [r"(?P<lc>//[^\n]*)", r"(?P<bc>/\*.*?(?:\*/|\Z))"]
-    if lang in ("python", "ruby", "shell", "perl"):
+    if lang in ("python", "ruby", "shell", "perl", "gettext", "toml"):
         comments = [r"(?P<hc>\#[^\n]*)"]
     elif lang == "php":
         comments.append(r"(?P<hc>\#(?!\[)[^\n]*)")
     elif lang == "lua":
         comments = [r"(?P<bc>--\[\[.*?(?:\]\]|\Z))", r"(?P<lc>--[^\n]*)"]
     strings = []
-    if lang in ("python", "kotlin", "swift", "java", "scala", "dart"):
+    if lang in ("python", "kotlin", "swift", "java", "scala", "dart", "toml"):
         prefix = r"[rRbBuUfF]{0,2}" if lang == "python" else ""
         strings.append(
             rf'(?P<triple>{prefix}(?:"""(?:[^\\]|\\.)*?(?:"""|\Z)|\'\'\'(?:[^\\]|\\.)*?(?:\'\'\'|\Z)))'
