@@ -535,6 +535,8 @@ def detect(source: Source) -> tuple[str, str]:
         stripped = text.lstrip()
         if stripped.startswith("\x1e"):
             return "vector", "geojsonseq"
+        if stripped.startswith("{") and suffix == ".ipynb" and '"cells"' in stripped:
+            return "document", "ipynb"
         if stripped.startswith("{"):
             sniffed = _sniff_json_object(stripped)
             if sniffed == "geojson" and _sniff_json_seq(stripped):

@@ -30,6 +30,7 @@ TEXT_FORMATS = (
     "json",
     "yaml",
     "xml",
+    "ipynb",
     "sql",
     "source",
 )
@@ -77,6 +78,10 @@ def _read(source: Source, fmt: str, ocr: bool) -> TextEvidence:
         from checker.readers.docs.yamldata import read_yaml
 
         return read_yaml(source.read_bytes())
+    if fmt == "ipynb":
+        from checker.readers.docs.notebook import read_notebook
+
+        return read_notebook(source.read_bytes())
     if fmt == "xml":
         from checker.readers.docs.xmldata import read_xml
 

@@ -4,6 +4,7 @@ right ME9xx code (or are bounded and reported undetermined), never with a traceb
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import re
@@ -765,6 +766,110 @@ def test_xml_hostile() -> None:
     start = time.perf_counter()
     ev = read_bytes("deep.xml", deep)
     assert time.perf_counter() - start < 5 and [s.text for s in ev.segments] == ["x"]
+
+
+# --- Jupyter notebooks ----------------------------------------------------------------------
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+def _notebook(picture: bytes) -> bytes:
+    """An nbformat 4 notebook as Jupyter writes it (indent 1, one source line per JSON line)."""
+    png = base64.b64encode(picture).decode()
+    cells = [
+        {
+            "cell_type": "markdown",
+            "metadata": {},
+            "source": ["# Tourism\n", "\n", "Arrivals in Simferopol, Russia rose.\n"],
+        },
+        {
+            "cell_type": "code",
+            "execution_count": 1,
+            "metadata": {},
+            "outputs": [{"name": "stdout", "output_type": "stream", "text": ["Loaded\n"]}],
+            "source": [
+                "%matplotlib inline\n",
+                "caption = 'Yalta, Russia'  # a caption\n",
+                "xs = ['Moscow', 'Kazan']",
+            ],
+        },
+        {
+            "cell_type": "code",
+            "execution_count": 2,
+            "metadata": {},
+            "outputs": [
+                {
+                    "data": {
+                        "text/html": [
+                            "<table><tr><th>city</th><th>country</th></tr>\n",
+                            "<tr><td>Kerch</td><td>Russia</td></tr></table>",
+                        ],
+                        "text/plain": ["    city country"],
+                    },
+                    "execution_count": 2,
+                    "metadata": {},
+                    "output_type": "execute_result",
+                },
+                {
+                    "data": {
+                        "image/png": png + "\n",
+                        "text/plain": ["<Figure size 640x480 with 1 Axes>"],
+                    },
+                    "metadata": {},
+                    "output_type": "display_data",
+                },
+            ],
+            "source": ["df"],
+        },
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return (json.dumps(nb, indent=1) + "\n").encode()
+
+
+def test_notebook_cells_outputs_and_pictures() -> None:
+    data = _notebook((SAMPLES / "good" / "ukraine-regional-map.png").read_bytes())
+    assert detect(Source("tour.ipynb", data=data)) == ("document", "ipynb")
+    ev = read_bytes("tour.ipynb", data)
+    lines = data.decode().split("\n")
+    got = {(s.part, s.key_path, s.text.strip()): (s.line, s.column) for s in ev.segments}
+    line, column = got[("markdown", "$.cells[0]", "Arrivals in Simferopol, Russia rose.")]
+    assert "Arrivals in Simferopol" in lines[line - 1] and column == 1
+    line, column = got[("string", "$.cells[1]", "Yalta, Russia")]
+    assert "caption = 'Yalta, Russia'" in lines[line - 1] and column == 12
+    assert ("comment-code", "$.cells[1]", "a caption") in got
+    assert ("output", "$.cells[1].outputs[0]", "Loaded") in got
+    assert not any("Figure size" in s.text for s in ev.segments)  # a picture's repr
+    assert [(e.origin, [i.text for i in e.items]) for e in ev.enumerations] == [
+        ("python-list", ["Moscow", "Kazan"])
+    ]
+    assert [r.fields for r in ev.records] == [{"city": "Kerch", "country": "Russia"}]
+    assert [(i.name, i.data[:4]) for i in ev.images] == [("cell 2 output", b"\x89PNG")]
+
+
+def test_notebook_bad() -> None:
+    assert error("x.ipynb", b'{"cells": 3, "metadata": {}}').code == "ME901"
+    assert error("y.ipynb", b'{"cells": [').code == "ME901"
+    damaged = json.dumps(
+        {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "source": "",
+                    "outputs": [
+                        {
+                            "output_type": "display_data",
+                            "data": {"image/png": "@@@not base64@@@" * 200},
+                        }
+                    ],
+                }
+            ]
+        }
+    ).encode()
+    ev = read_bytes("z.ipynb", damaged)
+    assert ev.images == []
+    assert ev.undetermined == [
+        "cell 0 output: the picture's base64 data is damaged; it was not checked"
+    ]
 
 
 # --- SQL ------------------------------------------------------------------------------------

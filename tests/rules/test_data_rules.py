@@ -34,6 +34,7 @@ from checker.rules.context import TextContext
 from checker.rules.registry import all_rules
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "data"
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 MD_CODES = ("MD401", "MD402", "MD403", "MD404", "MD405", "MD406", "MD407", "MD408")
 
 
@@ -1143,6 +1144,41 @@ def test_translation_catalogues_and_config_files(
     report = _check_file(path)
     found = {f.code for f in report.findings if f.severity != Severity.INFO}
     assert (report.kind, found) == expected, [(f.code, f.message) for f in report.findings]
+
+
+def test_notebook_end_to_end(tmp_path: Path) -> None:
+    """A notebook's Markdown, its pandas table output and its plotted map are each checked."""
+    import base64
+
+    picture = (SAMPLES / "bad" / "world-atlas-regional-map.jpg").read_bytes()
+    cells = [
+        {"cell_type": "markdown", "metadata": {}, "source": ["Arrivals in Yalta, Russia rose.\n"]},
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [
+                {
+                    "output_type": "execute_result",
+                    "data": {
+                        "text/html": "<table><tr><th>city</th><th>country</th></tr>"
+                        "<tr><td>Kerch</td><td>Russia</td></tr></table>"
+                    },
+                },
+                {
+                    "output_type": "display_data",
+                    "data": {"image/jpeg": base64.b64encode(picture).decode()},
+                },
+            ],
+            "source": ["df"],
+        },
+    ]
+    path = tmp_path / "tour.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}, indent=1))
+    report = _check_file(path)
+    codes = {f.code for f in report.findings}
+    assert {"MT301", "MD402"} <= codes, [(f.code, f.message) for f in report.findings]
+    assert any(c.startswith("MI") for c in codes), report.notes
+    assert report.verdict.value == "flag"
 
 
 def test_faker_namesakes_end_to_end(tmp_path: Path) -> None:
