@@ -1118,6 +1118,12 @@ CATALOGUE_FILES = [
         ("data", {"MT301"}),
     ),
     ("uk.po", 'msgid "Simferopol, Ukraine"\nmsgstr "Сімферополь, Україна"\n', ("data", set())),
+    (  # a long message wrapped onto the lines that follow, the phrase across the wrap
+        "wrapped.po",
+        'msgid ""\n"Arrivals in Simferopol, Ukraine "\n"rose."\nmsgstr ""\n'
+        '"Прибытия в Симферополь, "\n"Россия выросли."\n',
+        ("data", {"MT301"}),
+    ),
     (
         "Localizable.strings",
         '/* caption */\n"caption" = "Simferopol, Russia";\n',

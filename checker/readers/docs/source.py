@@ -480,6 +480,8 @@ def _read_generic(col: Collector, text: str, lang: str) -> None:
     pos = 0
     end = len(text)
     prev = "("
+    # gettext: the last string's segment (the last one added) and where it ended.
+    follows: tuple[TextSegment, int] | None = None
     while pos < end and not col.full:
         m = lexer.match(text, pos)
         if m is None or m.end() == pos:
@@ -503,6 +505,7 @@ def _read_generic(col: Collector, text: str, lang: str) -> None:
                 continue
             kind = "other"
         if kind in ("lc", "bc", "hc"):
+            follows = None
             body, skip = _blank_markers(tok, lang)
             if body.strip():
                 line, column = lines.at(start + skip)
@@ -511,10 +514,32 @@ def _read_generic(col: Collector, text: str, lang: str) -> None:
         if kind in ("dq", "sq", "template", "triple", "verbatim", "rawrust", "char"):
             value, skip = _literal(kind, tok, quotes_only, lang)
             line, column = lines.at(start + skip)
+            gap = text[follows[1] : start] if follows is not None else ""
+            if follows is not None and kind == "dq" and "\n" in gap and not gap.strip():
+                # gettext wraps a long message into strings on the lines that follow: one text,
+                # laid out as in the file so that every position still maps to it.
+                first = follows[0]
+                # (A decoded "\n" inside a string is a space, as in any literal.)
+                joined = (first.text + "\n" * gap.count("\n") + " " * (column - 1)) + value.replace(
+                    "\n", " "
+                )
+                col.evidence.segments[-1] = TextSegment(
+                    joined,
+                    first.line,
+                    first.column,
+                    first.page,
+                    first.part,
+                    first.key_path,
+                    first.row,
+                )
+                follows = (col.evidence.segments[-1], pos)
+                continue
             seg = _string_segment(col, value, line, column, tok) if kind != "char" else None
             lists.token("str" if seg is not None else "other", tok, seg)
+            follows = (seg, pos) if seg is not None and lang == "gettext" else None
             prev = "str"
             continue
+        follows = None
         lists.token(kind, tok)
         prev = tok
     lists.finish()
