@@ -1637,6 +1637,7 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
     if ctx.evidence.records:
         candidates = _candidate_records(ctx.evidence, record_index(ctx.evidence)) + candidates
     groups: dict[str, list[tuple[DataRecord, RecordFacts, list[Entry]]]] = {}
+    paths = {rec.key_path for rec in candidates if rec.key_path}
     for rec in candidates:
         country, _, _ = record_country(rec.fields)
         if country not in (RU, "CONFLICT"):
@@ -1649,6 +1650,8 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
         entries = _corroborated([e for _, e in facts.places], extra=bool(facts.codes))
         if not entries and not facts.codes:
             continue
+        if _told_by_nested_record(rec, facts, paths):
+            continue
         label = entries[0].place.id if entries else facts.codes[0][1]
         key = f"{label}|{'/'.join(sorted(facts.country_fields))}"
         groups.setdefault(key, []).append((rec, facts, entries))
@@ -1658,6 +1661,21 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
         for n, (rec, facts, entries) in enumerate(listed):
             more = rest if n == len(listed) - 1 else 0
             yield _record_finding(ctx, rec, facts, entries, key, n, len(members), more)
+
+
+def _told_by_nested_record(rec: DataRecord, facts: RecordFacts, paths: set[str]) -> bool:
+    """Whether everything ``rec`` says comes from one nested object that is a candidate record
+    of its own (``{"name": "Hotel", "address": {"addressLocality": "Yalta", "addressCountry":
+    "RU"}}``): that object is reported, not also the record around it."""
+    from checker.readers.docs._collect import js_path
+
+    fields = [f.split("=", 1)[0] for f in facts.country_fields]
+    fields += [name for name, _ in facts.places] + [name for name, _ in facts.codes]
+    prefixes = {f.split(".", 1)[0] if "." in f else None for f in fields}
+    if len(prefixes) != 1 or None in prefixes or not rec.key_path:
+        return False
+    (prefix,) = prefixes
+    return prefix is not None and js_path(rec.key_path, prefix) in paths
 
 
 def _record_finding(

@@ -768,6 +768,25 @@ def test_xml_hostile() -> None:
     assert time.perf_counter() - start < 5 and [s.text for s in ev.segments] == ["x"]
 
 
+def test_html_linked_data_is_read_as_json() -> None:
+    page = (
+        b"<html><head><title>Sea View</title>\n"
+        b'<script type="application/ld+json">{"@type": "Hotel",\n'
+        b' "address": {"addressLocality": "Yalta", "addressCountry": "RU"}}</script>\n'
+        b'<script type="application/ld+json">{"name": "Simferopol, Russia"}</script>\n'
+        b"<script>var x = 'Kerch, Russia';</script></head><body><p>Rooms</p></body></html>"
+    )
+    ev = read_bytes("hotel.html", page)
+    got = {s.key_path: (s.line, s.column, s.text) for s in ev.segments if s.key_path}
+    assert got["$.ldjson[0].address.addressLocality"] == (3, 34, "Yalta")
+    assert got["$.ldjson[1].name"] == (4, 46, "Simferopol, Russia")
+    assert not any("Kerch" in s.text for s in ev.segments)  # other scripts stay skipped
+    recs = {r.key_path: r.fields for r in ev.records}
+    assert recs["$.ldjson[0].address"] == {"addressLocality": "Yalta", "addressCountry": "RU"}
+    broken = read_bytes("b.html", b'<script type="application/ld+json">{"a": </script><p>x</p>')
+    assert any("not valid JSON" in n for n in broken.notes)
+
+
 # --- Jupyter notebooks ----------------------------------------------------------------------
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

@@ -539,6 +539,21 @@ def test_md402_records(fields: dict[str, Any], flagged: bool) -> None:
         assert found[0].evidence["country_fields"]
 
 
+def test_md402_nested_address_is_reported_once(tmp_path: Path) -> None:
+    """A record whose place and country are all in one nested object: the object is reported,
+    not also the record around it (schema.org's ``address``; the reader copies a nested
+    object's fields into the outer record as ``address.addressCountry``)."""
+    nested = {
+        "@type": "Hotel",
+        "name": "Yalta Sea View",
+        "address": {"addressLocality": "Yalta", "addressCountry": "RU"},
+    }
+    path = tmp_path / "hotel.json"
+    path.write_text(json.dumps(nested, indent=1))
+    found = md(_check_file(path), "MD402")
+    assert [f.location.key_path for f in found] == ["$.address"]
+
+
 def test_md402_csv_rows_aggregate_with_first_row() -> None:
     text = (
         "city,region,country\n"

@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from checker.readers.base import TextEvidence, TextSegment
+from checker.readers.base import ReaderError, TextEvidence, TextSegment
 from checker.readers.docs._collect import (
     Collector,
     LineCounter,
@@ -465,6 +465,7 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
     lines = LineCounter(text)
     pos = 0
     end = len(text)
+    linked = 0
 
     def data(start: int, stop: int) -> None:
         chunk = text[start:stop]
@@ -502,6 +503,9 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
                 stop = close.start() if close else end
                 if _RAW_TEXT[tag] and stop > pos:
                     data(pos, stop)
+                elif tag == "script" and _LD_JSON.search(attrs_raw) and stop > pos:
+                    linked += 1
+                    _linked_data(col, text[pos:stop], lines.at(pos), linked)
                 pos = close.end() if close else end
                 reader.handle_endtag(tag)
         elif m.group("end"):
@@ -509,6 +513,44 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
         elif kind == "cdata":
             data(m.start() + 9, pos - 3 if m.group().endswith("]]>") else pos)
     reader.close()
+
+
+_LD_JSON = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.I)
+
+
+def _linked_data(col: Collector, body: str, at: tuple[int, int], number: int) -> None:
+    """A ``<script type="application/ld+json">`` block (schema.org: a hotel's or an event's
+    ``address`` with ``addressRegion`` and ``addressCountry``, what search engines show) read
+    as JSON data: its strings, records and lists, at their places in the page, under key paths
+    ``$.ldjson[N]…`` (N counts the page's blocks from 0)."""
+    from checker.readers.docs.jsondata import read_json
+
+    try:
+        sub = read_json(body.encode("utf-8"))
+    except ReaderError as exc:
+        col.note(f"structured data block {number} (application/ld+json) is not valid JSON: {exc}")
+        return
+    line0, column0 = at
+
+    def moved(line: int, column: int) -> tuple[int, int]:
+        return line0 + line - 1, (column0 + column - 1 if line == 1 else column)
+
+    def path(key: str | None) -> str | None:
+        return f"$.ldjson[{number - 1}]{key[1:]}" if key and key.startswith("$") else key
+
+    kept: dict[int, TextSegment] = {}
+    for seg in sub.segments:
+        line, column = moved(seg.line, seg.column)
+        added = col.segment(seg.text, line, column, part=seg.part, key_path=path(seg.key_path))
+        if added is None:
+            return
+        kept[id(seg)] = added
+    for rec in sub.records:
+        col.record(rec.fields, path(rec.key_path), None, moved(rec.line or 1, 1)[0])
+    for enum in sub.enumerations:
+        items = [kept[id(s)] for s in enum.items if id(s) in kept]
+        if len(items) >= 2:
+            col.enumeration(items, path(enum.key_path), enum.origin)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([-\w.:]+)""", re.I)
