@@ -31,6 +31,7 @@ TEXT_FORMATS = (
     "yaml",
     "xml",
     "ipynb",
+    "xlsx",
     "sql",
     "source",
 )
@@ -78,6 +79,10 @@ def _read(source: Source, fmt: str, ocr: bool) -> TextEvidence:
         from checker.readers.docs.yamldata import read_yaml
 
         return read_yaml(source.read_bytes())
+    if fmt == "xlsx":
+        from checker.readers.docs.spreadsheet import read_xlsx
+
+        return read_xlsx(source)
     if fmt == "ipynb":
         from checker.readers.docs.notebook import read_notebook
 

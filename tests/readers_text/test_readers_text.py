@@ -787,6 +787,131 @@ def test_html_linked_data_is_read_as_json() -> None:
     assert any("not valid JSON" in n for n in broken.notes)
 
 
+# --- XLSX -------------------------------------------------------------------------------------
+
+_NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+_RNS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+
+def xlsx(sheets: dict[str, list[list[object]]]) -> bytes:
+    """A workbook as Excel writes one (ECMA-376 parts): text in the shared-string table (one
+    cell as an inline string, one as rich text with a phonetic reading), numbers as numbers."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    shared: list[str] = []
+    parts: dict[str, str] = {}
+    rels = []
+    entries = []
+    for n, (name, rows) in enumerate(sheets.items(), 1):
+        xml_rows = []
+        for r, row in enumerate(rows, 1):
+            cells = []
+            for c, value in enumerate(row):
+                ref = f"{chr(65 + c)}{r}"
+                if value is None:
+                    continue
+                if isinstance(value, (int, float)):
+                    cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+                elif str(value).startswith("inline:"):
+                    text = str(value)[7:]
+                    cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(text)}</t></is></c>')
+                else:
+                    shared.append(str(value))
+                    cells.append(f'<c r="{ref}" t="s"><v>{len(shared) - 1}</v></c>')
+            xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
+        parts[f"xl/worksheets/sheet{n}.xml"] = (
+            f"<worksheet {_NS}><sheetData>{''.join(xml_rows)}</sheetData></worksheet>"
+        )
+        rels.append(
+            f'<Relationship Id="rId{n}" Target="worksheets/sheet{n}.xml" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+        )
+        entries.append(f'<sheet name={quoteattr(name)} sheetId="{n}" r:id="rId{n}"/>')
+    sis = "".join(
+        f"<si><r><t>{escape(t[:3])}</t></r><r><t>{escape(t[3:])}</t></r>"
+        "<rPh sb='0' eb='1'><t>x</t></rPh></si>"
+        if i == 0
+        else f"<si><t>{escape(t)}</t></si>"
+        for i, t in enumerate(shared)
+    )
+    parts["xl/sharedStrings.xml"] = f"<sst {_NS}>{sis}</sst>"
+    parts["xl/workbook.xml"] = (
+        f"<workbook {_NS} {_RNS}><sheets>{''.join(entries)}</sheets></workbook>"
+    )
+    parts["xl/_rels/workbook.xml.rels"] = (
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f"{''.join(rels)}</Relationships>"
+    )
+    parts["[Content_Types].xml"] = "<Types/>"
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+    return buf.getvalue()
+
+
+def test_xlsx_sheets_rows_and_columns() -> None:
+    data = xlsx(
+        {
+            "Regions": [
+                ["Region", "Country", "Population"],
+                ["Moscow", "RU", 13010112],
+                ["inline:Республика Крым", "RU", 1934630],
+                [None, "UA", 3],
+            ],
+            "Notes & sources": [["Photo: Simferopol, Russia"]],
+        }
+    )
+    assert detect(Source("book.xlsx", data=data)) == ("data", "xlsx")
+    ev = read_bytes("book.xlsx", data)
+    got = {s.key_path: (s.part, s.line, s.column, s.row, s.text) for s in ev.segments}
+    assert got["Regions!A1"] == ("header", 1, 1, None, "Region")  # rich text runs joined
+    assert got["Regions!A3"] == ("cell", 3, 1, 2, "Республика Крым")  # an inline string
+    assert got["Regions!C2"] == ("cell", 2, 3, 1, "13010112")
+    assert got["'Notes & sources'!A1"][4] == "Photo: Simferopol, Russia"
+    recs = {r.key_path: (r.fields, r.row, r.line) for r in ev.records}
+    assert recs["Regions row 3"] == (
+        {"Region": "Республика Крым", "Country": "RU", "Population": "1934630"},
+        2,
+        3,
+    )
+    assert recs["Notes & sources row 1"][1] == 4  # row numbers run across the workbook
+    enums = {(e.key_path, e.origin): [i.text for i in e.items] for e in ev.enumerations}
+    assert enums[("Regions!A", "xlsx-column:Region")] == ["Moscow", "Республика Крым"]
+
+
+def test_xlsx_end_to_end_and_hostile(tmp_path: Path) -> None:
+    from checker.config import Config
+    from checker.engine import check_file
+
+    path = tmp_path / "regions.xlsx"
+    path.write_bytes(
+        xlsx({"S": [["City", "Country"], ["Simferopol", "Russia"], ["Lviv", "Ukraine"]]})
+    )
+    report = check_file(path, Config())
+    assert [(f.code, f.location.key_path) for f in report.findings if f.code == "MD402"] == [
+        ("MD402", "S row 2")
+    ]
+    bad = {
+        "xl/workbook.xml": b"<workbook><sheets><sheet name='S' r:id='x'",
+        "[Content_Types].xml": b"x",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, body in bad.items():
+            zf.writestr(name, body)
+    assert error("bad.xlsx", buf.getvalue()).code == "ME901"
+    good = xlsx({"S": [["a"]]})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(buf, "w") as zf:
+        for item in src.infolist():
+            body = src.read(item)
+            if item.filename == "xl/sharedStrings.xml":
+                body = b'<?xml version="1.0"?><!DOCTYPE s [<!ENTITY a "aaaa">]><sst>&a;</sst>'
+            zf.writestr(item, body)
+    assert error("ent.xlsx", buf.getvalue()).code == "ME901"
+
+
 # --- Jupyter notebooks ----------------------------------------------------------------------
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -1108,7 +1233,7 @@ def test_empty_and_oversized_inputs() -> None:
 
 def test_unknown_format() -> None:
     with pytest.raises(ReaderError) as info:
-        read_text(Source("a.xyz", data=b"x"), "xlsx")
+        read_text(Source("a.xyz", data=b"x"), "numbers")
     assert info.value.code == "ME902"
 
 

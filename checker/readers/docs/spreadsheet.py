@@ -1,0 +1,194 @@
+"""XLSX workbooks (Office Open XML spreadsheets), read like CSV files, one per sheet.
+
+The archive goes through :mod:`checker.readers._safezip` and every part through defusedxml, as
+for DOCX; a sheet is parsed as a stream of its rows, so a large sheet costs its text, not a
+tree. Cell values are the shared strings, inline strings and formula results the file stores
+(numbers as written); formulas are not evaluated.
+
+Evidence, per sheet (``key_path`` names the sheet as Excel does, ``'Regions'!B3``):
+
+* a :class:`DataRecord` per data row: ``fields`` = header name → value, ``key_path``
+  ``"Regions row 3"``, ``line`` = the sheet's row number, ``row`` = a running number across the
+  workbook (so that records of two sheets never share one);
+* a segment per non-empty text cell (part ``cell``; header cells part ``header``) with ``line``
+  = its row and ``column`` = its column number (A = 1), ``key_path`` the cell reference;
+* an :class:`Enumeration` per column of two or more text cells (origin
+  ``xlsx-column:<header>``, key path ``'Regions'!B``).
+
+The first row is the header when it reads as one (distinct, non-numeric names); columns without
+a header are named "column B", … after their letter.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+from typing import Any
+
+from checker.readers._safezip import SafeZip, open_zip, read_member
+from checker.readers.base import ReaderError, Source, TextEvidence, TextSegment
+from checker.readers.docs._collect import Collector, looks_like_header
+from checker.readers.docs._xml import local, parse_xml
+
+#: Largest XML part read (a sheet of a million short rows is ~100 MB).
+MAX_XML_BYTES = 256 * 1024 * 1024
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_REF = re.compile(r"([A-Z]{1,3})(\d+)")
+
+
+def _column_number(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def _member(archive: SafeZip, name: str) -> bytes | None:
+    if name not in archive.names:
+        return None
+    return read_member(archive, name, MAX_XML_BYTES)
+
+
+def _text_of(element: Any) -> str:
+    """The text of a shared or inline string: its ``<t>`` and its runs' ``<t>`` (a phonetic
+    reading, ``<rPh>``, is not the cell's text)."""
+    parts: list[str] = []
+    for child in element:
+        tag = local(child.tag)
+        if tag == "t":
+            parts.append(child.text or "")
+        elif tag == "r":
+            parts.extend(t.text or "" for t in child if local(t.tag) == "t")
+    return "".join(parts)
+
+
+def _shared_strings(archive: SafeZip) -> list[str]:
+    data = _member(archive, "xl/sharedStrings.xml")
+    if data is None:
+        return []
+    root = parse_xml(data, "xl/sharedStrings.xml")
+    return [_text_of(si) for si in root if local(si.tag) == "si"]
+
+
+def _sheets(archive: SafeZip) -> list[tuple[str, str]]:
+    """(sheet name, archive path) in workbook order."""
+    data = _member(archive, "xl/workbook.xml")
+    if data is None:
+        raise ReaderError("ME901", "not an Excel workbook: xl/workbook.xml is missing")
+    root = parse_xml(data, "xl/workbook.xml")
+    targets: dict[str, str] = {}
+    rels = _member(archive, "xl/_rels/workbook.xml.rels")
+    if rels is not None:
+        for rel in parse_xml(rels, "xl/_rels/workbook.xml.rels").iter(_PR + "Relationship"):
+            target = rel.get("Target") or ""
+            if target and rel.get("TargetMode") != "External":
+                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                targets[rel.get("Id") or ""] = posixpath.normpath(path)
+    out: list[tuple[str, str]] = []
+    for number, sheet in enumerate((e for e in root.iter() if local(e.tag) == "sheet"), 1):
+        path = targets.get(sheet.get(_REL) or "", f"xl/worksheets/sheet{number}.xml")
+        out.append((sheet.get("name") or f"Sheet{number}", path))
+    return out
+
+
+def _rows(data: bytes, name: str, shared: list[str]) -> list[tuple[int, list[tuple[int, str]]]]:
+    """(row number, [(column number, text)]) of the sheet's rows that hold text."""
+    import defusedxml
+    import defusedxml.ElementTree as SafeET
+
+    rows: list[tuple[int, list[tuple[int, str]]]] = []
+    try:
+        for _, elem in SafeET.iterparse(io.BytesIO(data), events=("end",)):
+            if local(elem.tag) != "row":
+                continue
+            number = int(elem.get("r") or len(rows) + 1)
+            cells: list[tuple[int, str]] = []
+            for k, cell in enumerate(c for c in elem if local(c.tag) == "c"):
+                ref = _REF.match(cell.get("r") or "")
+                column = _column_number(ref.group(1)) if ref else k + 1
+                kind = cell.get("t")
+                value = next((v.text for v in cell if local(v.tag) == "v"), None)
+                if kind == "s" and value is not None and value.strip().isdigit():
+                    index = int(value)
+                    text = shared[index] if index < len(shared) else ""
+                elif kind == "inlineStr":
+                    text = "".join(_text_of(i) for i in cell if local(i.tag) == "is")
+                elif kind in ("str", "n", None) and value is not None:
+                    text = value
+                else:
+                    text = ""  # booleans, errors, empty cells
+                if text.strip():
+                    cells.append((column, text))
+            elem.clear()
+            if cells:
+                rows.append((number, cells))
+    except defusedxml.DefusedXmlException as exc:
+        raise ReaderError(
+            "ME901", f"{name}: XML entities are not allowed ({type(exc).__name__})"
+        ) from None
+    except SafeET.ParseError as exc:
+        raise ReaderError("ME901", f"{name}: invalid XML ({exc})") from None
+    return rows
+
+
+def _letters(column: int) -> str:
+    out = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _quoted(sheet: str) -> str:
+    return sheet if re.fullmatch(r"\w+", sheet) else "'" + sheet.replace("'", "''") + "'"
+
+
+def read_xlsx(source: Source) -> TextEvidence:
+    col = Collector("xlsx")
+    record_number = 0
+    with open_zip(source) as archive:
+        shared = _shared_strings(archive)
+        for sheet, path in _sheets(archive):
+            data = _member(archive, path)
+            if data is None:
+                col.note(f"sheet {sheet!r} is missing from the workbook ({path})")
+                continue
+            rows = _rows(data, path, shared)
+            if not rows:
+                continue
+            ref = _quoted(sheet)
+            first = [t for _, t in rows[0][1]]
+            header: dict[int, str] | None = None
+            if len(rows) > 1 and looks_like_header(first):
+                header = {c: " ".join(t.split()) for c, t in rows[0][1]}
+            columns: dict[int, list[TextSegment]] = {}
+            for number, cells in rows:
+                is_header = header is not None and number == rows[0][0]
+                fields: dict[str, Any] = {}
+                for column, text in cells:
+                    letter = _letters(column)
+                    seg = col.segment(
+                        text,
+                        number,
+                        column,
+                        part="header" if is_header else "cell",
+                        key_path=f"{ref}!{letter}{number}",
+                        row=None if is_header else record_number + 1,
+                    )
+                    if seg is None:
+                        return col.evidence
+                    if not is_header:
+                        columns.setdefault(column, []).append(seg)
+                        name = (header or {}).get(column) or f"column {letter}"
+                        fields[name] = text
+                if not is_header and fields:
+                    record_number += 1
+                    col.record(fields, f"{sheet} row {number}", record_number, number)
+            for column, segs in columns.items():
+                if len(segs) >= 2:
+                    name = (header or {}).get(column) or f"column {_letters(column)}"
+                    col.enumeration(segs, f"{ref}!{_letters(column)}", f"xlsx-column:{name}")
+    return col.evidence
