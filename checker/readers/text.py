@@ -32,6 +32,7 @@ TEXT_FORMATS = (
     "xml",
     "ipynb",
     "xlsx",
+    "sqlite",
     "sql",
     "source",
 )
@@ -79,6 +80,10 @@ def _read(source: Source, fmt: str, ocr: bool) -> TextEvidence:
         from checker.readers.docs.yamldata import read_yaml
 
         return read_yaml(source.read_bytes())
+    if fmt == "sqlite":
+        from checker.readers.docs.sqlitedata import read_sqlite
+
+        return read_sqlite(source)
     if fmt == "xlsx":
         from checker.readers.docs.spreadsheet import read_xlsx
 

@@ -912,6 +912,64 @@ def test_xlsx_end_to_end_and_hostile(tmp_path: Path) -> None:
     assert error("ent.xlsx", buf.getvalue()).code == "ME901"
 
 
+# --- SQLite -----------------------------------------------------------------------------------
+
+
+def _sqlite(path: Path) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE cities (id INTEGER, name TEXT, country TEXT, pop INTEGER)")
+    con.executemany(
+        "INSERT INTO cities VALUES (?, ?, ?, ?)",
+        [(1, "Simferopol", "RU", 340000), (2, "Lviv", "UA", 720000)],
+    )
+    con.execute('CREATE TABLE "my notes" (body TEXT, pic BLOB)')
+    con.execute('INSERT INTO "my notes" VALUES (?, ?)', ("Photo: Yalta, Russia", b"\x89PNG"))
+    con.execute("CREATE VIEW v AS SELECT name FROM cities")
+    con.commit()
+    con.close()
+
+
+def test_sqlite_tables_rows_and_columns(tmp_path: Path) -> None:
+    import hashlib
+
+    path = tmp_path / "cities.db"
+    _sqlite(path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    source = Source("cities.db", path=path)
+    assert detect(source) == ("data", "sqlite")
+    ev = read_text(source, "sqlite")
+    got = {s.key_path: (s.line, s.row, s.text) for s in ev.segments}
+    assert got["cities row 1 column name"] == (1, 1, "Simferopol")
+    assert got["my notes row 1 column body"] == (1, 3, "Photo: Yalta, Russia")
+    recs = {r.key_path: (r.fields, r.row) for r in ev.records}
+    assert recs["cities row 1"] == (
+        {"id": 1, "name": "Simferopol", "country": "RU", "pop": 340000},
+        1,
+    )
+    assert recs["my notes row 1"] == ({"body": "Photo: Yalta, Russia"}, 3)  # the blob left out
+    enums = {e.origin: [i.text for i in e.items] for e in ev.enumerations}
+    assert enums["sqlite-column:cities.name"] == ["Simferopol", "Lviv"]
+    assert "sqlite-column:v.name" not in enums  # views are not read again
+    # Read-only and immutable: the file is left byte for byte, and no journal appears.
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cities.db"]
+    # The same bytes from stdin or an archive.
+    again = read_text(Source("-", data=path.read_bytes()), "sqlite")
+    assert [s.text for s in again.segments] == [s.text for s in ev.segments]
+
+
+def test_sqlite_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "bad.db"
+    _sqlite(path)
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the schema page overwritten
+    bad = tmp_path / "broken.db"
+    bad.write_bytes(bytes(data))
+    assert error("broken.db", bytes(data)).code == "ME901"
+
+
 # --- Jupyter notebooks ----------------------------------------------------------------------
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
