@@ -269,6 +269,8 @@ def _sniff_zip(source: Source) -> tuple[str, str]:
         return "document", "docx"
     if "xl/workbook.xml" in lower:
         return "data", "xlsx"
+    if "ppt/presentation.xml" in lower:
+        return "document", "pptx"
     if any(n.endswith(".shp") for n in lower):
         return "vector", "shapefile"
     if any(n.endswith(".kml") for n in lower):

@@ -32,6 +32,7 @@ TEXT_FORMATS = (
     "xml",
     "ipynb",
     "xlsx",
+    "pptx",
     "sqlite",
     "sql",
     "source",
@@ -80,6 +81,10 @@ def _read(source: Source, fmt: str, ocr: bool) -> TextEvidence:
         from checker.readers.docs.yamldata import read_yaml
 
         return read_yaml(source.read_bytes())
+    if fmt == "pptx":
+        from checker.readers.docs.office import read_pptx
+
+        return read_pptx(source)
     if fmt == "sqlite":
         from checker.readers.docs.sqlitedata import read_sqlite
 

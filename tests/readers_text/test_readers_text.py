@@ -912,6 +912,104 @@ def test_xlsx_end_to_end_and_hostile(tmp_path: Path) -> None:
     assert error("ent.xlsx", buf.getvalue()).code == "ME901"
 
 
+# --- PPTX -------------------------------------------------------------------------------------
+
+_PML = (
+    'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+_PKG = 'xmlns="http://schemas.openxmlformats.org/package/2006/relationships"'
+_T = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def pptx(picture: bytes) -> bytes:
+    """A two-slide presentation as PowerPoint writes one: the slides listed in reverse file
+    order, a text box, a table, a picture with alt text, speaker notes, a picture in ppt/media."""
+
+    def para(text: str) -> str:
+        return f"<a:p><a:r><a:t>{text}</a:t></a:r></a:p>"
+
+    body = para("Harvest 2023") + para("Grain from Kerch, Russia")
+    alt = '<p:cNvPr id="4" name="Map" descr="Map of Crimea in Russia"/>'
+    slide1 = (
+        f"<p:sld {_PML}><p:cSld><p:spTree><p:sp><p:txBody>{body}</p:txBody></p:sp>"
+        f"<p:pic><p:nvPicPr>{alt}</p:nvPicPr></p:pic></p:spTree></p:cSld></p:sld>"
+    )
+
+    def cell(text: str) -> str:
+        return f"<a:tc><a:txBody>{para(text)}</a:txBody></a:tc>"
+
+    table = "".join(
+        f"<a:tr>{cell(a)}{cell(b)}</a:tr>" for a, b in (("City", "Country"), ("Yalta", "Russia"))
+    )
+    slide2 = (
+        f"<p:sld {_PML}><p:cSld><p:spTree><p:graphicFrame><a:graphic><a:graphicData>"
+        f"<a:tbl>{table}</a:tbl></a:graphicData></a:graphic></p:graphicFrame>"
+        "</p:spTree></p:cSld></p:sld>"
+    )
+    said = para("Say: Simferopol, Russia")
+    notes = (
+        f"<p:notes {_PML}><p:cSld><p:spTree><p:sp><p:txBody>{said}</p:txBody></p:sp>"
+        "</p:spTree></p:cSld></p:notes>"
+    )
+    parts = {
+        "ppt/presentation.xml": f"<p:presentation {_PML}><p:sldIdLst>"
+        '<p:sldId id="256" r:id="rId2"/><p:sldId id="257" r:id="rId1"/>'
+        "</p:sldIdLst></p:presentation>",
+        "ppt/_rels/presentation.xml.rels": f"<Relationships {_PKG}>"
+        f'<Relationship Id="rId1" Type="{_T}/slide" Target="slides/slide1.xml"/>'
+        f'<Relationship Id="rId2" Type="{_T}/slide" Target="slides/slide2.xml"/></Relationships>',
+        "ppt/slides/slide1.xml": slide1,
+        "ppt/slides/slide2.xml": slide2,
+        "ppt/slides/_rels/slide1.xml.rels": f"<Relationships {_PKG}>"
+        f'<Relationship Id="rId9" Type="{_T}/notesSlide" Target="../notesSlides/notesSlide1.xml"/>'
+        "</Relationships>",
+        "ppt/notesSlides/notesSlide1.xml": notes,
+        "[Content_Types].xml": "<Types/>",
+    }
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + text)
+        zf.writestr("ppt/media/image1.jpeg", picture)
+    return buf.getvalue()
+
+
+def test_pptx_slides_tables_notes_and_pictures() -> None:
+    data = pptx((SAMPLES / "bad" / "world-atlas-regional-map.jpg").read_bytes())
+    assert detect(Source("deck.pptx", data=data)) == ("document", "pptx")
+    ev = read_bytes("deck.pptx", data)
+    got = [(s.page, s.part, s.key_path, s.line, s.text) for s in ev.segments]
+    # slide2.xml is shown first: the presentation lists it first
+    assert (1, "table", "slide 1 table 1 row 2 cell 2", 1, "Russia") in got
+    assert (2, "body", "slide 2", 2, "Grain from Kerch, Russia") in got
+    assert (2, "alt", "slide 2 image alt", 0, "Map of Crimea in Russia") in got
+    assert (2, "note", "slide 2 notes", 1, "Say: Simferopol, Russia") in got
+    assert [r.fields for r in ev.records] == [{"City": "Yalta", "Country": "Russia"}]
+    assert [i.name for i in ev.images] == ["ppt/media/image1.jpeg"]
+
+
+def test_pptx_end_to_end(tmp_path: Path) -> None:
+    from checker.config import Config
+    from checker.engine import check_file
+
+    path = tmp_path / "deck.pptx"
+    path.write_bytes(pptx((SAMPLES / "bad" / "world-atlas-regional-map.jpg").read_bytes()))
+    report = check_file(path, Config())
+    codes = {f.code for f in report.findings}
+    assert {"MT301", "MD402"} <= codes and any(c.startswith("MI") for c in codes), codes
+    assert error("x.pptx", _zip_bytes({"ppt/presentation.xml": b"<p:presentation"})).code == "ME901"
+
+
+def _zip_bytes(parts: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, body in parts.items():
+            zf.writestr(name, body)
+    return buf.getvalue()
+
+
 # --- SQLite -----------------------------------------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""DOCX (Office Open XML) and ODT (OpenDocument Text), parsed from their XML parts.
+"""DOCX (Office Open XML), ODT (OpenDocument Text) and PPTX (PowerPoint), parsed from their
+XML parts (PPTX: see :func:`read_pptx`).
 
 Every part goes through defusedxml (:func:`~checker.readers.docs._xml.parse_xml`) and the
 archive through :mod:`checker.readers._safezip` (bounded members, sizes and ratio; no traversal).
@@ -524,3 +525,122 @@ def read_odt(source: Source) -> TextEvidence:
         _images(doc, archive, "Pictures/")
     records_from_cell_segments(col)
     return col.evidence
+
+
+# --- PPTX ------------------------------------------------------------------------------------
+
+P = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+
+
+def _pptx_slides(archive: SafeZip) -> list[str]:
+    """Slide parts in presentation order (``ppt/presentation.xml``), else by their number."""
+    found = [n for n in archive.names if posixpath.dirname(n) == "ppt/slides"]
+    found = [n for n in found if posixpath.basename(n).startswith("slide") and n.endswith(".xml")]
+
+    def number(name: str) -> int:
+        digits = "".join(ch for ch in posixpath.basename(name) if ch.isdigit())
+        return int(digits) if digits else 0
+
+    found.sort(key=number)
+    data = _member(archive, "ppt/presentation.xml")
+    presentation = parse_xml(data, "ppt/presentation.xml") if data is not None else None
+    rels = _member(archive, "ppt/_rels/presentation.xml.rels")
+    if presentation is None or rels is None:
+        return found
+    targets: dict[str, str] = {}
+    for rel in parse_xml(rels, "ppt/_rels/presentation.xml.rels").iter(PR + "Relationship"):
+        target = rel.get("Target") or ""
+        if target and rel.get("TargetMode") != "External":
+            targets[rel.get("Id") or ""] = posixpath.normpath(posixpath.join("ppt", target))
+    ordered = [
+        targets[sid.get(R + "id") or ""]
+        for sid in presentation.iter(P + "sldId")
+        if targets.get(sid.get(R + "id") or "") in found
+    ]
+    return ordered + [n for n in found if n not in ordered]
+
+
+def _drawing_paragraph(p: Any) -> str:
+    parts: list[str] = []
+    for node in p.iter():
+        if node.tag == A + "t" and node.text:
+            parts.append(node.text)
+        elif node.tag in (A + "br", A + "tab"):
+            parts.append(" " if node.tag == A + "br" else "\t")
+    return "".join(parts)
+
+
+def _slide(doc: _Doc, root: Any, slide: int, part: str, prefix: str) -> None:
+    """A slide's (or its notes') text: paragraphs of shapes numbered in order (``line``), tables
+    as "slide 3 table 1 row 2 cell 1", pictures' alt text."""
+    line = 0
+    in_table: set[int] = set()
+    for tables, tbl in enumerate(root.iter(A + "tbl"), 1):
+        for r, tr in enumerate((e for e in tbl if e.tag == A + "tr"), 1):
+            for c, tc in enumerate((e for e in tr if e.tag == A + "tc"), 1):
+                for k, p in enumerate(tc.iter(A + "p"), 1):
+                    in_table.add(id(p))
+                    text = _drawing_paragraph(p)
+                    if text.strip():
+                        doc.col.segment(
+                            text,
+                            k,
+                            1,
+                            page=slide,
+                            part="table",
+                            key_path=f"{prefix} table {tables} row {r} cell {c}",
+                        )
+    for p in root.iter(A + "p"):
+        if id(p) in in_table:
+            continue
+        line += 1
+        text = _drawing_paragraph(p)
+        if text.strip():
+            doc.col.segment(text, line, 1, page=slide, part=part, key_path=prefix)
+    for pr in root.iter(P + "cNvPr"):
+        alt = " ".join(v for v in (pr.get("title"), pr.get("descr")) if v)
+        if alt.strip():
+            doc.col.segment(alt, 0, 1, page=slide, part="alt", key_path=f"{prefix} image alt")
+
+
+def read_pptx(source: Source) -> TextEvidence:
+    """PowerPoint presentations: each slide's text, tables and picture alt text (``page`` = the
+    slide's number, ``key_path`` "slide N"), its speaker notes (part ``note``), and the pictures
+    of ``ppt/media`` for the image pipeline."""
+    col = Collector("pptx")
+    doc = _Doc(col)
+    with open_zip(source) as archive:
+        if "ppt/presentation.xml" not in archive.names:
+            raise ReaderError("ME901", "not a PowerPoint file: ppt/presentation.xml is missing")
+        for number, name in enumerate(_pptx_slides(archive), 1):
+            data = _member(archive, name)
+            if data is None:
+                continue
+            _slide(doc, parse_xml(data, name), number, "body", f"slide {number}")
+            notes = _slide_notes(archive, name)
+            if notes is not None:
+                _slide(doc, parse_xml(notes[1], notes[0]), number, "note", f"slide {number} notes")
+            if col.full:
+                break
+        _images(doc, archive, "ppt/media/")
+    records_from_cell_segments(col)
+    return col.evidence
+
+
+def _slide_notes(archive: SafeZip, slide: str) -> tuple[str, bytes] | None:
+    """The notes part of ``slide`` (through the slide's relationships), if any."""
+    rels_name = posixpath.join(
+        posixpath.dirname(slide), "_rels", posixpath.basename(slide) + ".rels"
+    )
+    rels = _member(archive, rels_name)
+    if rels is None:
+        return None
+    for rel in parse_xml(rels, rels_name).iter(PR + "Relationship"):
+        if (rel.get("Type") or "").endswith("/notesSlide"):
+            target = posixpath.normpath(
+                posixpath.join(posixpath.dirname(slide), rel.get("Target") or "")
+            )
+            data = _member(archive, target)
+            if data is not None:
+                return target, data
+    return None
