@@ -265,6 +265,8 @@ def _sniff_zip(source: Source) -> tuple[str, str]:
         return "document", "epub"
     if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
         return "document", "odt"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+        return "data", "ods"
     if "word/document.xml" in lower:
         return "document", "docx"
     if "xl/workbook.xml" in lower:

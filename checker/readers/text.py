@@ -32,6 +32,7 @@ TEXT_FORMATS = (
     "xml",
     "ipynb",
     "xlsx",
+    "ods",
     "pptx",
     "sqlite",
     "sql",
@@ -81,6 +82,10 @@ def _read(source: Source, fmt: str, ocr: bool) -> TextEvidence:
         from checker.readers.docs.yamldata import read_yaml
 
         return read_yaml(source.read_bytes())
+    if fmt == "ods":
+        from checker.readers.docs.spreadsheet import read_ods
+
+        return read_ods(source)
     if fmt == "pptx":
         from checker.readers.docs.office import read_pptx
 

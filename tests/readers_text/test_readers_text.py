@@ -880,6 +880,44 @@ def test_xlsx_sheets_rows_and_columns() -> None:
     assert enums[("Regions!A", "xlsx-column:Region")] == ["Moscow", "Республика Крым"]
 
 
+def test_ods_tables_repeats_and_inline_text() -> None:
+    t = 'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+    x = 'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+    o = 'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+
+    def cell(text: str, repeat: int = 1) -> str:
+        attr = f' table:number-columns-repeated="{repeat}"' if repeat > 1 else ""
+        return f"<table:table-cell{attr}><text:p>{text}</text:p></table:table-cell>"
+
+    spaced = 'Photo:<text:s text:c="2"/>Yalta, Russia'
+    rows = (
+        f"<table:table-row>{cell('City')}{cell('Country')}</table:table-row>"
+        f"<table:table-row>{cell('Sim<text:span>feropol</text:span>')}{cell('Russia')}"
+        "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048570">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+        f"<table:table-row>{cell('', 3)}{cell(spaced)}</table:table-row>"
+    )
+    content = (
+        f'<?xml version="1.0"?><office:document-content {o} {t} {x}><office:body>'
+        f'<office:spreadsheet><table:table table:name="Cities">{rows}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content)
+    data = buf.getvalue()
+    assert detect(Source("book.ods", data=data)) == ("data", "ods")
+    start = time.perf_counter()
+    ev = read_bytes("book.ods", data)
+    assert time.perf_counter() - start < 2  # a million repeated empty rows cost nothing
+    got = {s.key_path: (s.line, s.column, s.text) for s in ev.segments}
+    assert got["Cities!A2"] == (2, 1, "Simferopol")
+    assert got["Cities!D1048573"] == (1048573, 4, "Photo:  Yalta, Russia")
+    assert ev.records[0].fields == {"City": "Simferopol", "Country": "Russia"}
+
+
 def test_xlsx_end_to_end_and_hostile(tmp_path: Path) -> None:
     from checker.config import Config
     from checker.engine import check_file

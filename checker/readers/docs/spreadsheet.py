@@ -1,4 +1,5 @@
-"""XLSX workbooks (Office Open XML spreadsheets), read like CSV files, one per sheet.
+"""XLSX workbooks (Office Open XML spreadsheets) and ODS (OpenDocument) ones, read like CSV
+files, one per sheet.
 
 The archive goes through :mod:`checker.readers._safezip` and every part through defusedxml, as
 for DOCX; a sheet is parsed as a stream of its rows, so a large sheet costs its text, not a
@@ -148,7 +149,7 @@ def _quoted(sheet: str) -> str:
 
 def read_xlsx(source: Source) -> TextEvidence:
     col = Collector("xlsx")
-    record_number = 0
+    number = 0
     with open_zip(source) as archive:
         shared = _shared_strings(archive)
         for sheet, path in _sheets(archive):
@@ -156,39 +157,115 @@ def read_xlsx(source: Source) -> TextEvidence:
             if data is None:
                 col.note(f"sheet {sheet!r} is missing from the workbook ({path})")
                 continue
-            rows = _rows(data, path, shared)
-            if not rows:
-                continue
-            ref = _quoted(sheet)
-            first = [t for _, t in rows[0][1]]
-            header: dict[int, str] | None = None
-            if len(rows) > 1 and looks_like_header(first):
-                header = {c: " ".join(t.split()) for c, t in rows[0][1]}
-            columns: dict[int, list[TextSegment]] = {}
-            for number, cells in rows:
-                is_header = header is not None and number == rows[0][0]
-                fields: dict[str, Any] = {}
-                for column, text in cells:
-                    letter = _letters(column)
-                    seg = col.segment(
-                        text,
-                        number,
-                        column,
-                        part="header" if is_header else "cell",
-                        key_path=f"{ref}!{letter}{number}",
-                        row=None if is_header else record_number + 1,
-                    )
-                    if seg is None:
-                        return col.evidence
-                    if not is_header:
-                        columns.setdefault(column, []).append(seg)
-                        name = (header or {}).get(column) or f"column {letter}"
-                        fields[name] = text
-                if not is_header and fields:
-                    record_number += 1
-                    col.record(fields, f"{sheet} row {number}", record_number, number)
-            for column, segs in columns.items():
-                if len(segs) >= 2:
-                    name = (header or {}).get(column) or f"column {_letters(column)}"
-                    col.enumeration(segs, f"{ref}!{_letters(column)}", f"xlsx-column:{name}")
+            number = add_sheet(col, sheet, _rows(data, path, shared), number)
+            if col.full:
+                break
+    return col.evidence
+
+
+def add_sheet(
+    col: Collector, sheet: str, rows: list[tuple[int, list[tuple[int, str]]]], number: int
+) -> int:
+    """One sheet's evidence (see the module docstring) from its rows of (column, text); returns
+    the running record number after it."""
+    if not rows:
+        return number
+    ref = _quoted(sheet)
+    first = [t for _, t in rows[0][1]]
+    header: dict[int, str] | None = None
+    if len(rows) > 1 and looks_like_header(first):
+        header = {c: " ".join(t.split()) for c, t in rows[0][1]}
+    columns: dict[int, list[TextSegment]] = {}
+    for line, cells in rows:
+        is_header = header is not None and line == rows[0][0]
+        fields: dict[str, Any] = {}
+        for column, text in cells:
+            letter = _letters(column)
+            seg = col.segment(
+                text,
+                line,
+                column,
+                part="header" if is_header else "cell",
+                key_path=f"{ref}!{letter}{line}",
+                row=None if is_header else number + 1,
+            )
+            if seg is None:
+                return number
+            if not is_header:
+                columns.setdefault(column, []).append(seg)
+                fields[(header or {}).get(column) or f"column {letter}"] = text
+        if not is_header and fields:
+            number += 1
+            col.record(fields, f"{sheet} row {line}", number, line)
+    for column, segs in columns.items():
+        if len(segs) >= 2:
+            name = (header or {}).get(column) or f"column {_letters(column)}"
+            col.enumeration(segs, f"{ref}!{_letters(column)}", f"xlsx-column:{name}")
+    return number
+
+
+# --- ODS ---------------------------------------------------------------------------------------
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+#: Repeated rows or columns followed (an empty sheet repeats its last row a million times).
+MAX_REPEAT = 1000
+
+
+def _ods_inline(node: Any, parts: list[str]) -> None:
+    """A paragraph's text in document order: spaces (``<text:s c="3"/>``), tabs and breaks as
+    spaces, note citations left out."""
+    for child in node:
+        if child.tag == _TEXT + "s":
+            parts.append(" " * int(child.get(_TEXT + "c") or 1))
+        elif child.tag in (_TEXT + "tab", _TEXT + "line-break"):
+            parts.append(" ")
+        elif child.tag != _TEXT + "note-citation":
+            parts.append(child.text or "")
+            _ods_inline(child, parts)
+        parts.append(child.tail or "")
+
+
+def _ods_text(cell: Any) -> str:
+    paragraphs = []
+    for p in cell.iter(_TEXT + "p"):
+        parts = [p.text or ""]
+        _ods_inline(p, parts)
+        paragraphs.append("".join(parts))
+    return " ".join(paragraphs)
+
+
+def read_ods(source: Source) -> TextEvidence:
+    """OpenDocument spreadsheets (``.ods``): every table of ``content.xml`` read as a sheet (see
+    :func:`add_sheet`); repeated rows and cells counted, the ones that hold text kept once."""
+    col = Collector("ods")
+    number = 0
+    with open_zip(source) as archive:
+        data = _member(archive, "content.xml")
+        if data is None:
+            raise ReaderError("ME901", "not an OpenDocument spreadsheet: content.xml is missing")
+        root = parse_xml(data, "content.xml")
+        for n, table in enumerate(root.iter(_TABLE + "table"), 1):
+            rows: list[tuple[int, list[tuple[int, str]]]] = []
+            line = 0
+            for row in table.iter(_TABLE + "table-row"):
+                repeat = int(row.get(_TABLE + "number-rows-repeated") or 1)
+                cells: list[tuple[int, str]] = []
+                column = 0
+                for cell in row:
+                    if cell.tag not in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
+                        continue
+                    span = int(cell.get(_TABLE + "number-columns-repeated") or 1)
+                    text = _ods_text(cell)
+                    if text.strip():
+                        for k in range(min(span, MAX_REPEAT)):
+                            cells.append((column + k + 1, text))
+                    column += span
+                if cells:
+                    for k in range(min(repeat, MAX_REPEAT)):
+                        rows.append((line + k + 1, cells))
+                line += repeat
+            number = add_sheet(col, table.get(_TABLE + "name") or f"Sheet{n}", rows, number)
+            if col.full:
+                break
     return col.evidence
