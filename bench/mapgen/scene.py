@@ -372,9 +372,26 @@ def crossing_px(spec: MapSpec) -> float:
     return float(shapely.length(shapely.clip_by_rect(shared, 0, 0, spec.width, spec.height)))
 
 
+def _country_name_on_crimea(spec: MapSpec, truth: dict[str, Any]) -> bool:
+    """Whether a country's name is set on Crimea (the labels go to the middle of a country's
+    part in the frame, so where Russia's or Ukraine's name lands depends on the depiction)."""
+    crimea = crimea_pixels(spec)
+    if spec.mainland == "as-russia" and "OCCUPIED" in sources.load(spec.source).pieces:
+        # Drawn as Russia's, the occupied mainland is one area with Crimea: a name set there
+        # names Crimea too (and where it lands depends on the depiction).
+        occupied = _Frame(spec).to_px(pj.piece(spec.source, spec.projection, "OCCUPIED"))
+        crimea = shapely.union(crimea, occupied)
+    near = shapely.buffer(crimea, 0.05 * max(1.0, float(truth.get("crimea_px") or 0.0)))
+    return any(
+        t.get("kind") == "country" and shapely.contains_xy(near, t["x"], t["y"])
+        for t in truth.get("texts") or []
+    )
+
+
 def crimea_trace(spec: MapSpec, truth: dict[str, Any]) -> list[str] | None:
     """What in the picture shows whose Crimea is: ``fill`` (Russia's and Ukraine's fills differ
-    or Crimea has its own), ``label`` (a Crimea label names it), ``border`` (a border is drawn
+    or Crimea has its own), ``label`` (a Crimea label names it, or a country's name is set on
+    it), ``border`` (a border is drawn
     between Crimea and the mainland, long enough to see). An empty list: the two depictions
     draw the same picture, and no reader of it can tell them apart. ``front line``: the
     occupied mainland drawn as Russia's, its edge a border. None on unrelated maps."""
@@ -387,7 +404,7 @@ def crimea_trace(spec: MapSpec, truth: dict[str, Any]) -> list[str] | None:
         crimea_fill is not None and crimea_fill not in (colours.get("ru"), colours.get("ua"))
     ):
         trace.append("fill")
-    if spec.crimea_label:
+    if spec.crimea_label or _country_name_on_crimea(spec, truth):
         trace.append("label")
     if spec.borders and crossing_px(spec) >= MIN_CROSSING_PX:
         trace.append("border")

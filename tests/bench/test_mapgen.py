@@ -20,7 +20,7 @@ from PIL import Image
 
 from bench.mapgen import compare_specs, generate, render, sample_spec, zoom_bin
 from bench.mapgen.__main__ import main as mapgen_main
-from bench.mapgen.scene import build_scene, crimea_pixels
+from bench.mapgen.scene import build_scene, crimea_pixels, crimea_trace
 from bench.mapgen.sources import reference_crimea
 from bench.mapgen.spec import MapSpec, fit_box
 from bench.mapgen.styles import delta_e
@@ -194,6 +194,12 @@ def test_crimea_trace_says_what_tells_the_depictions_apart() -> None:
     as_ru, _ = render(bare)
     diff = np.abs(np.asarray(as_ua, dtype=np.int16) - np.asarray(as_ru, dtype=np.int16))
     assert int(diff.max()) <= 30  # indeed the same picture (but for an antialiased seam pixel)
+    # A country's name set on Crimea is a trace too (where it lands depends on the depiction).
+    centre = crimea_pixels(bare).representative_point()
+    truth = {**build_scene(bare)[1], "texts": [{"kind": "country", "x": centre.x, "y": centre.y}]}
+    assert crimea_trace(bare, truth) == ["label"]
+    truth["texts"] = [{"kind": "country", "x": 1.0, "y": 1.0}]
+    assert crimea_trace(bare, truth) == []
     world = sample_spec(1, next(i for i in range(40) if sample_spec(1, i).depiction == "unrelated"))
     assert build_scene(world)[1]["crimea_trace"] is None
 
