@@ -161,7 +161,7 @@ def _known_type(source: Source) -> bool:
 
 
 def _check(source: Source, config: Config) -> FileReport:
-    from checker.readers import detect, read_vector
+    from checker.readers import compressed, detect, read_vector
 
     if source.path is not None:
         if not source.path.exists():
@@ -169,6 +169,9 @@ def _check(source: Source, config: Config) -> FileReport:
         if not source.path.is_dir() and not stat.S_ISREG(source.path.stat().st_mode):
             # Opening a named pipe would block forever; devices and sockets are not files.
             raise ReaderError("ME901", "not a regular file (named pipe, device or socket)")
+    packed = compressed.kind_of(source.head(8))
+    if packed is not None:
+        source = compressed.decompressed(source, packed)
     kind, fmt = detect(source)
     if kind == "report":
         return FileReport(

@@ -31,6 +31,9 @@ US_LIKE = {
 }
 
 
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
 def run(*args: str, input: bytes | None = None) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args), input=input)
     return result.exit_code, result.output
@@ -182,6 +185,45 @@ def test_own_reports_in_the_checked_folder_are_not_checked_again(tmp_path: Path)
     other.write_text('{"tool": {"name": "othercheck"}, "files": ["Simferopol, Russia"]}')
     code, out = run("check", str(other), "--format", "json")
     assert json.loads(out)["files"][0]["verdict"] == "flag"
+
+
+def test_compressed_files_are_checked_as_what_they_hold(tmp_path: Path) -> None:
+    import bz2
+    import gzip
+    import io
+    import lzma
+    import tarfile
+
+    files = {
+        "regions.csv.gz": gzip.compress(b"city,country\nSimferopol,Russia\n"),
+        "note.md.bz2": bz2.compress(b"Flights to Yalta, Russia.\n"),
+        "world.geojson.xz": lzma.compress((SAMPLES / "bad" / "europe-50m.geojson").read_bytes()),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    code, out = run("check", str(tmp_path), "--format", "json")
+    got = {
+        Path(f["path"]).name: sorted({x["code"] for x in f["findings"]})
+        for f in json.loads(out)["files"]
+    }
+    assert got["regions.csv.gz"] == ["MD402"]
+    assert got["note.md.bz2"] == ["MT301"]
+    assert "MG101" in got["world.geojson.xz"]
+    assert code == 1
+    bomb = tmp_path / "bomb.json.gz"
+    bomb.write_bytes(gzip.compress(b"\0" * (64 << 20)))
+    broken = tmp_path / "cut.csv.gz"
+    broken.write_bytes(files["regions.csv.gz"][:-12])
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        info = tarfile.TarInfo("a.csv")
+        info.size = 3
+        tf.addfile(info, io.BytesIO(b"a,b"))
+    archive = tmp_path / "data.tar.gz"
+    archive.write_bytes(buf.getvalue())
+    for path, code in ((bomb, "ME903"), (broken, "ME901"), (archive, "ME902")):
+        _, out = run("check", str(path), "--format", "json")
+        assert json.loads(out)["files"][0]["error"].startswith(code), out
 
 
 def test_missing_file_is_error_not_traceback(tmp_path: Path) -> None:

@@ -40,11 +40,14 @@ class Source:
     path: Path | None = None
     data: bytes | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    #: The name inside a compressed file (``regions.csv`` of ``regions.csv.gz``): its extension
+    #: is the format's.
+    inner: str | None = None
 
     @property
     def suffix(self) -> str:
         """Lower-case last extension, e.g. ``.geojson``."""
-        base = self.path.name if self.path is not None else self.name
+        base = self.inner or (self.path.name if self.path is not None else self.name)
         return os.path.splitext(base)[1].lower()
 
     def size(self) -> int:
