@@ -1040,6 +1040,47 @@ def test_pptx_end_to_end(tmp_path: Path) -> None:
     assert error("x.pptx", _zip_bytes({"ppt/presentation.xml": b"<p:presentation"})).code == "ME901"
 
 
+def test_office_charts_title_series_and_categories(tmp_path: Path) -> None:
+    from checker.config import Config
+    from checker.engine import check_file
+
+    c = 'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"'
+    a = 'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    regions = [
+        "Москва",
+        "Санкт-Петербург",
+        "Краснодарский край",
+        "Ростовская область",
+        "Республика Татарстан",
+        "Республика Крым",
+    ]
+    points = "".join(f'<c:pt idx="{i}"><c:v>{r}</c:v></c:pt>' for i, r in enumerate(regions))
+    chart = (
+        f'<?xml version="1.0"?><c:chartSpace {c} {a}><c:chart><c:title><c:tx><c:rich><a:p><a:r>'
+        "<a:t>Regions of Russia</a:t></a:r></a:p></c:rich></c:tx></c:title><c:plotArea>"
+        "<c:barChart><c:ser><c:tx><c:strRef><c:strCache><c:pt idx='0'><c:v>Population</c:v>"
+        f"</c:pt></c:strCache></c:strRef></c:tx><c:cat><c:strRef><c:strCache>{points}"
+        "</c:strCache></c:strRef></c:cat></c:ser></c:barChart></c:plotArea></c:chart>"
+        "</c:chartSpace>"
+    )
+    deck = pptx((SAMPLES / "good" / "ukraine-regional-map.png").read_bytes())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(deck)) as src, zipfile.ZipFile(buf, "w") as zf:
+        for item in src.infolist():
+            zf.writestr(item, src.read(item))
+        zf.writestr("ppt/charts/chart1.xml", chart)
+    ev = read_bytes("deck.pptx", buf.getvalue())
+    got = [(s.part, s.key_path, s.text) for s in ev.segments if s.part == "chart"]
+    assert got[0] == ("chart", "chart1.xml title", "Regions of Russia")
+    assert ("chart", "chart1.xml series 1", "Population") in got
+    enums = {e.origin: [i.text for i in e.items] for e in ev.enumerations}
+    assert enums["chart-categories"] == regions
+    path = tmp_path / "deck.pptx"
+    path.write_bytes(buf.getvalue())
+    codes = {f.code for f in check_file(path, Config()).findings}
+    assert "MD401" in codes, codes
+
+
 def _zip_bytes(parts: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:

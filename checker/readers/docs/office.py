@@ -95,6 +95,47 @@ def _images(doc: _Doc, archive: SafeZip, prefix: str) -> None:
         doc.col.note(f"{skipped} embedded image(s) in vector formats (EMF/WMF …) were not checked")
 
 
+_CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+
+
+def _charts(doc: _Doc, archive: SafeZip, folder: str) -> None:
+    """The text of embedded charts (``word/charts/chart1.xml``, ``ppt/charts/…``): the title, each
+    series' name and its category labels (a bar chart of "Russia's regions" whose categories
+    hold "Republic of Crimea"), part ``chart``, ``key_path`` "chart1.xml"; the categories of a
+    series are a list (origin ``chart-categories``)."""
+    for name in sorted(archive.names):
+        if posixpath.dirname(name) != folder or not name.endswith(".xml"):
+            continue
+        data = _member(archive, name)
+        if data is None:
+            continue
+        root = parse_xml(data, name)
+        base = posixpath.basename(name)
+        line = 0
+        for title in root.iter(_CHART + "title"):
+            text = "".join(t.text or "" for t in title.iter(A + "t"))
+            line += 1
+            doc.add(text, line, "chart", f"{base} title")
+        for k, series in enumerate(root.iter(_CHART + "ser"), 1):
+            for tx in series.iter(_CHART + "tx"):
+                for v in tx.iter(_CHART + "v"):
+                    line += 1
+                    doc.add(v.text or "", line, "chart", f"{base} series {k}")
+            items = []
+            for cat in series.iter(_CHART + "cat"):
+                for v in cat.iter(_CHART + "v"):
+                    text = v.text or ""
+                    line += 1
+                    if text.strip():
+                        seg = doc.col.segment(
+                            text, line, 1, part="chart", key_path=f"{base} series {k} categories"
+                        )
+                        if seg is not None:
+                            items.append(seg)
+            if len(items) >= 2:
+                doc.col.enumeration(items, f"{base} series {k} categories", "chart-categories")
+
+
 def _member(archive: SafeZip, name: str) -> bytes | None:
     if name not in archive.names:
         return None
@@ -312,6 +353,7 @@ def read_docx(source: Source) -> TextEvidence:
             if part_data is not None:
                 reader.notes(parse_xml(part_data, member), kind)
         _images(doc, archive, "word/media/")
+        _charts(doc, archive, "word/charts")
     records_from_cell_segments(col)
     return col.evidence
 
@@ -623,6 +665,7 @@ def read_pptx(source: Source) -> TextEvidence:
             if col.full:
                 break
         _images(doc, archive, "ppt/media/")
+        _charts(doc, archive, "ppt/charts")
     records_from_cell_segments(col)
     return col.evidence
 
