@@ -1147,6 +1147,21 @@ def test_sqlite_damaged(tmp_path: Path) -> None:
     assert error("broken.db", bytes(data)).code == "ME901"
 
 
+def test_html_inline_pictures_go_to_the_image_pipeline() -> None:
+    png = (SAMPLES / "good" / "ukraine-regional-map.png").read_bytes()
+    uri = "data:image/png;base64," + base64.b64encode(png).decode()
+    page = (
+        f'<html><body>\n<p>Map</p>\n<img alt="map" src="{uri}">\n'
+        '<img src="data:image/png;base64,@@not base64@@">\n<img src="map.png"></body></html>'
+    ).encode()
+    ev = read_bytes("export.html", page)
+    assert [(i.name, i.data) for i in ev.images] == [("inline picture 1 (line 3)", png)]
+    assert ev.undetermined == [
+        "inline picture 2 (line 4): its data URI is damaged; it was not checked"
+    ]
+    assert ("map", 3) in [(s.text, s.line) for s in ev.segments]  # the alt text still read
+
+
 # --- Jupyter notebooks ----------------------------------------------------------------------
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

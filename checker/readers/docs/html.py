@@ -466,6 +466,7 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
     pos = 0
     end = len(text)
     linked = 0
+    pictures = 0
 
     def data(start: int, stop: int) -> None:
         chunk = text[start:stop]
@@ -492,6 +493,11 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
                 tag in _ATTR_TAGS or any(h in attrs_raw.lower() for h in _ATTR_HINTS)
             ):
                 attrs = _parse_attrs(attrs_raw)
+            if tag == "img" and "data:image/" in attrs_raw:
+                pictures += 1
+                _inline_picture(
+                    col, attrs or _parse_attrs(attrs_raw), pictures, lines.at(m.start())
+                )
             line, column = lines.at(m.start())
             reader.pos = (line, column - 1)
             reader.raw_tag = m.group()
@@ -513,6 +519,32 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
         elif kind == "cdata":
             data(m.start() + 9, pos - 3 if m.group().endswith("]]>") else pos)
     reader.close()
+
+
+def _inline_picture(
+    col: Collector, attrs: list[tuple[str, str | None]], number: int, at: tuple[int, int]
+) -> None:
+    """An ``<img src="data:image/png;base64,…">`` (a notebook or chart exported as one HTML
+    file): the picture goes to the image pipeline, named by its line."""
+    import base64
+    import binascii
+
+    src = dict(attrs).get("src") or ""
+    head, _, body = src.partition(",")
+    if not head.startswith("data:image/") or not body:
+        return
+    name = f"inline picture {number} (line {at[0]})"
+    try:
+        if head.endswith(";base64"):
+            data = base64.b64decode("".join(body.split()), validate=True)
+        else:
+            from urllib.parse import unquote_to_bytes
+
+            data = unquote_to_bytes(body)
+    except (binascii.Error, ValueError):
+        col.undetermined(f"{name}: its data URI is damaged; it was not checked")
+        return
+    col.image(data, name=name)
 
 
 _LD_JSON = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.I)
