@@ -918,6 +918,27 @@ def test_ods_tables_repeats_and_inline_text() -> None:
     assert ev.records[0].fields == {"City": "Simferopol", "Country": "Russia"}
 
 
+def test_xlsx_charts_and_pictures() -> None:
+    c = 'xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"'
+    chart = (
+        f'<?xml version="1.0"?><c:chartSpace {c}><c:chart><c:plotArea><c:barChart><c:ser>'
+        "<c:cat><c:strRef><c:strCache><c:pt idx='0'><c:v>Moscow</c:v></c:pt>"
+        "<c:pt idx='1'><c:v>Crimea</c:v></c:pt></c:strCache></c:strRef></c:cat>"
+        "</c:ser></c:barChart></c:plotArea></c:chart></c:chartSpace>"
+    )
+    png = (SAMPLES / "good" / "ukraine-regional-map.png").read_bytes()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(xlsx({"S": [["a"]]}))) as src, zipfile.ZipFile(buf, "w") as zf:
+        for item in src.infolist():
+            zf.writestr(item, src.read(item))
+        zf.writestr("xl/charts/chart1.xml", chart)
+        zf.writestr("xl/media/image1.png", png)
+    ev = read_bytes("book.xlsx", buf.getvalue())
+    enums = {e.origin: [i.text for i in e.items] for e in ev.enumerations}
+    assert enums["chart-categories"] == ["Moscow", "Crimea"]
+    assert [i.name for i in ev.images] == ["xl/media/image1.png"]
+
+
 def test_xlsx_end_to_end_and_hostile(tmp_path: Path) -> None:
     from checker.config import Config
     from checker.engine import check_file

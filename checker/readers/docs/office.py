@@ -58,7 +58,7 @@ def _too_deep() -> ReaderError:
     return ReaderError("ME903", f"the document nests elements more than {MAX_DEPTH} deep")
 
 
-class _Doc:
+class OfficeDoc:
     """Shared state of one document: the collector and image bookkeeping."""
 
     def __init__(self, col: Collector) -> None:
@@ -74,7 +74,7 @@ class _Doc:
             self.col.segment(text, line, 1, part=part, key_path=key_path)
 
 
-def _images(doc: _Doc, archive: SafeZip, prefix: str) -> None:
+def add_images(doc: OfficeDoc, archive: SafeZip, prefix: str) -> None:
     skipped = 0
     for name in archive.names:
         if not name.startswith(prefix):
@@ -98,7 +98,7 @@ def _images(doc: _Doc, archive: SafeZip, prefix: str) -> None:
 _CHART = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 
 
-def _charts(doc: _Doc, archive: SafeZip, folder: str) -> None:
+def add_charts(doc: OfficeDoc, archive: SafeZip, folder: str) -> None:
     """The text of embedded charts (``word/charts/chart1.xml``, ``ppt/charts/…``): the title, each
     series' name and its category labels (a bar chart of "Russia's regions" whose categories
     hold "Republic of Crimea"), part ``chart``, ``key_path`` "chart1.xml"; the categories of a
@@ -161,7 +161,7 @@ _W_SKIP = {
 
 
 class _Docx:
-    def __init__(self, doc: _Doc, rels: dict[str, str]) -> None:
+    def __init__(self, doc: OfficeDoc, rels: dict[str, str]) -> None:
         self.doc = doc
         self.rels = rels
 
@@ -325,7 +325,7 @@ def _docx_rels(archive: SafeZip) -> dict[str, str]:
 
 def read_docx(source: Source) -> TextEvidence:
     col = Collector("docx")
-    doc = _Doc(col)
+    doc = OfficeDoc(col)
     with open_zip(source) as archive:
         data = _member(archive, "word/document.xml")
         if data is None:
@@ -352,8 +352,8 @@ def read_docx(source: Source) -> TextEvidence:
             part_data = _member(archive, member)
             if part_data is not None:
                 reader.notes(parse_xml(part_data, member), kind)
-        _images(doc, archive, "word/media/")
-        _charts(doc, archive, "word/charts")
+        add_images(doc, archive, "word/media/")
+        add_charts(doc, archive, "word/charts")
     records_from_cell_segments(col)
     return col.evidence
 
@@ -389,7 +389,7 @@ _O_ROWS = {TABLE + "table-header-rows", TABLE + "table-rows", TABLE + "table-row
 
 
 class _Odt:
-    def __init__(self, doc: _Doc) -> None:
+    def __init__(self, doc: OfficeDoc) -> None:
         self.doc = doc
         self.notes = {"footnote": 0, "endnote": 0}
         self.comments = 0
@@ -544,7 +544,7 @@ def _int(value: str | None, default: int) -> int:
 
 def read_odt(source: Source) -> TextEvidence:
     col = Collector("odt")
-    doc = _Doc(col)
+    doc = OfficeDoc(col)
     with open_zip(source) as archive:
         data = _member(archive, "content.xml")
         if data is None:
@@ -564,7 +564,7 @@ def read_odt(source: Source) -> TextEvidence:
                     kind = local(child.tag)
                     if kind.startswith(("header", "footer")):
                         reader.part(child, kind.split("-")[0], f"{kind} of {name}")
-        _images(doc, archive, "Pictures/")
+        add_images(doc, archive, "Pictures/")
     records_from_cell_segments(col)
     return col.evidence
 
@@ -612,7 +612,7 @@ def _drawing_paragraph(p: Any) -> str:
     return "".join(parts)
 
 
-def _slide(doc: _Doc, root: Any, slide: int, part: str, prefix: str) -> None:
+def _slide(doc: OfficeDoc, root: Any, slide: int, part: str, prefix: str) -> None:
     """A slide's (or its notes') text: paragraphs of shapes numbered in order (``line``), tables
     as "slide 3 table 1 row 2 cell 1", pictures' alt text."""
     line = 0
@@ -650,7 +650,7 @@ def read_pptx(source: Source) -> TextEvidence:
     slide's number, ``key_path`` "slide N"), its speaker notes (part ``note``), and the pictures
     of ``ppt/media`` for the image pipeline."""
     col = Collector("pptx")
-    doc = _Doc(col)
+    doc = OfficeDoc(col)
     with open_zip(source) as archive:
         if "ppt/presentation.xml" not in archive.names:
             raise ReaderError("ME901", "not a PowerPoint file: ppt/presentation.xml is missing")
@@ -664,8 +664,8 @@ def read_pptx(source: Source) -> TextEvidence:
                 _slide(doc, parse_xml(notes[1], notes[0]), number, "note", f"slide {number} notes")
             if col.full:
                 break
-        _images(doc, archive, "ppt/media/")
-        _charts(doc, archive, "ppt/charts")
+        add_images(doc, archive, "ppt/media/")
+        add_charts(doc, archive, "ppt/charts")
     records_from_cell_segments(col)
     return col.evidence
 

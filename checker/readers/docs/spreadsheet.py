@@ -160,6 +160,12 @@ def read_xlsx(source: Source) -> TextEvidence:
             number = add_sheet(col, sheet, _rows(data, path, shared), number)
             if col.full:
                 break
+        # Charts and pictures on the sheets: a bar chart of regions, a map pasted in.
+        from checker.readers.docs.office import OfficeDoc, add_charts, add_images
+
+        doc = OfficeDoc(col)
+        add_charts(doc, archive, "xl/charts")
+        add_images(doc, archive, "xl/media/")
     return col.evidence
 
 
