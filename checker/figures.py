@@ -15,6 +15,7 @@ pixels are decoded.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field, replace
 
 from checker.config import Config
@@ -108,10 +109,37 @@ def check_figures(name: str, images: list[EmbeddedImage], config: Config) -> Fig
     return out
 
 
+_SVG_ROOT = re.compile(rb"<svg\b([^>]*)>", re.I)
+_SVG_ATTR = re.compile(rb"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _svg_size(data: bytes) -> tuple[int, int] | None:
+    """The size an SVG is drawn at (its root's width, height and viewBox, as the SVG reader
+    renders it), or ``None`` when ``data`` does not begin an SVG."""
+    from xml.etree.ElementTree import Element
+
+    from checker.imaging.svg import render_size
+
+    m = _SVG_ROOT.search(data, 0, 4096)
+    if m is None:
+        return None
+    attrs = {
+        key.decode("ascii", "replace"): (double or single).decode("utf-8", "replace")
+        for key, double, single in _SVG_ATTR.findall(m.group(1))
+    }
+    try:
+        return render_size(Element("svg", attrs))
+    except ReaderError:
+        return None
+
+
 def _size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from the picture's header (no pixels decoded), or ``None``."""
+    """Width and height from the picture's header (no pixels decoded), or ``None``. An SVG
+    counts at the size it is drawn at."""
     from PIL import Image, UnidentifiedImageError
 
+    if data.lstrip()[:1] == b"<":
+        return _svg_size(data)
     try:
         with Image.open(io.BytesIO(data)) as im:
             return int(im.size[0]), int(im.size[1])

@@ -132,7 +132,7 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
     info = SvgInfo()
     _sanitise(root, info)
     _check_use_expansion(root)
-    width, height = _render_size(root)
+    width, height = render_size(root)
     notes: list[str] = []
     if info.removed_references:
         notes.append(
@@ -374,7 +374,7 @@ def _length(value: str | None) -> float | None:
     return number * factor
 
 
-def _render_size(root: Element) -> tuple[int, int]:
+def render_size(root: Element) -> tuple[int, int]:
     width = _length(root.attrib.get("width"))
     height = _length(root.attrib.get("height"))
     box = root.attrib.get("viewBox") or root.attrib.get("viewbox")

@@ -1183,6 +1183,27 @@ def test_html_inline_pictures_go_to_the_image_pipeline() -> None:
     assert ("map", 3) in [(s.text, s.line) for s in ev.segments]  # the alt text still read
 
 
+def test_html_inline_svg_maps_are_checked(tmp_path: Path) -> None:
+    """An <svg> map drawn in the page (without the namespace HTML does not need) is checked as
+    a picture; the page's small icons are not sent."""
+    from checker.config import Config
+    from checker.engine import check_file
+
+    svg = (SAMPLES / "bad" / "eastern-europe.svg").read_text(encoding="utf-8")
+    svg = svg.replace(' xmlns="http://www.w3.org/2000/svg"', "", 1)
+    icon = '<svg width="16" height="16"><path d="M0 0h16v16z"/><path d="M1 1h2"/></svg>'
+    page = f"<html><body>\n<h1>Grain routes</h1>\n<div>{svg}</div>\n{icon}</body></html>"
+    ev = read_bytes("page.html", page.encode())
+    assert [i.name for i in ev.images] == ["inline SVG 1 (line 3)"]
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    report = check_file(path, Config())
+    assert {f.code for f in report.findings} >= {"MI201", "MI206"}, report.notes
+    assert any(
+        "inline SVG 1 (line 3)" in n and "checked as a map picture" in n for n in report.notes
+    )
+
+
 # --- Jupyter notebooks ----------------------------------------------------------------------
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

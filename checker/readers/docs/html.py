@@ -467,6 +467,7 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
     end = len(text)
     linked = 0
     pictures = 0
+    inline_svgs = 0
 
     def data(start: int, stop: int) -> None:
         chunk = text[start:stop]
@@ -493,6 +494,9 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
                 tag in _ATTR_TAGS or any(h in attrs_raw.lower() for h in _ATTR_HINTS)
             ):
                 attrs = _parse_attrs(attrs_raw)
+            if tag == "svg" and not attrs_raw.rstrip().endswith("/"):
+                inline_svgs += 1
+                _inline_svg(col, text, m.start(), inline_svgs, lines.at(m.start()))
             if tag == "img" and "data:image/" in attrs_raw:
                 pictures += 1
                 _inline_picture(
@@ -519,6 +523,38 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
         elif kind == "cdata":
             data(m.start() + 9, pos - 3 if m.group().endswith("]]>") else pos)
     reader.close()
+
+
+#: An inline ``<svg>`` is sent to the image pipeline when it is this large and has this many
+#: shapes (paths, polygons): a map, not one of a page's icons (nor a sprite of ``<symbol>``s).
+MIN_INLINE_SVG_CHARS = 8_000
+MIN_INLINE_SVG_SHAPES = 2
+_SVG_XMLNS = re.compile(r"\sxmlns\s*=", re.I)
+
+
+def _inline_svg(col: Collector, text: str, start: int, number: int, at: tuple[int, int]) -> None:
+    """An ``<svg>`` drawn in the page (a D3 map saved with its page, a chart's static copy):
+    the markup, as an SVG file of its own, goes to the image pipeline (which reads its shapes'
+    ids, titles and classes and its picture). Nested ``<svg>`` elements stay inside it."""
+    end = start
+    depth = 0
+    opener = re.compile(r"<svg\b|</svg\s*>", re.I)
+    for m in opener.finditer(text, start):
+        depth += -1 if m.group().startswith("</") else 1
+        if depth == 0:
+            end = m.end()
+            break
+    if end == start:
+        return  # never closed: a broken page, its text is still read
+    markup = text[start:end]
+    lower = markup.lower()
+    shapes = lower.count("<path") + lower.count("<polygon")
+    if len(markup) < MIN_INLINE_SVG_CHARS or shapes < MIN_INLINE_SVG_SHAPES or "<symbol" in lower:
+        return
+    if not _SVG_XMLNS.search(markup[: markup.find(">") + 1]):
+        # HTML does not need the namespace; an SVG file does.
+        markup = '<svg xmlns="http://www.w3.org/2000/svg"' + markup[4:]
+    col.image(markup.encode("utf-8"), name=f"inline SVG {number} (line {at[0]})")
 
 
 def _inline_picture(
