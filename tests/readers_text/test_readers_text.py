@@ -19,6 +19,7 @@ from checker.readers import ReaderError, Source, detect
 from checker.readers.base import TextEvidence, TextSegment
 from checker.readers.docs import _collect
 from checker.readers.text import read_text
+from tests.readers.test_readers_detect import _zip
 from tests.readers_text import make_fixtures as mf  # its texts are the expected values
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -1058,7 +1059,7 @@ def test_pptx_end_to_end(tmp_path: Path) -> None:
     report = check_file(path, Config())
     codes = {f.code for f in report.findings}
     assert {"MT301", "MD402"} <= codes and any(c.startswith("MI") for c in codes), codes
-    assert error("x.pptx", _zip_bytes({"ppt/presentation.xml": b"<p:presentation"})).code == "ME901"
+    assert error("x.pptx", _zip({"ppt/presentation.xml": b"<p:presentation"})).code == "ME901"
 
 
 def test_office_charts_title_series_and_categories(tmp_path: Path) -> None:
@@ -1100,14 +1101,6 @@ def test_office_charts_title_series_and_categories(tmp_path: Path) -> None:
     path.write_bytes(buf.getvalue())
     codes = {f.code for f in check_file(path, Config()).findings}
     assert "MD401" in codes, codes
-
-
-def _zip_bytes(parts: dict[str, bytes]) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, body in parts.items():
-            zf.writestr(name, body)
-    return buf.getvalue()
 
 
 # --- SQLite -----------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from checker.readers.base import ReaderError
@@ -13,11 +15,21 @@ def parse_xml(data: bytes, member: str) -> Any:
     Entity declarations (billion laughs, external entities) are refused with ME901, as DESIGN §8
     asks of every XML input; malformed XML is ME901 with the parser's reason.
     """
+    import defusedxml.ElementTree as SafeET
+
+    with xml_errors(member):
+        return SafeET.fromstring(data)
+
+
+@contextlib.contextmanager
+def xml_errors(member: str) -> Iterator[None]:
+    """defusedxml's refusals and the parser's errors inside the block, as ME901 naming
+    ``member``."""
     import defusedxml
     import defusedxml.ElementTree as SafeET
 
     try:
-        return SafeET.fromstring(data)
+        yield
     except defusedxml.DefusedXmlException as exc:
         raise ReaderError(
             "ME901", f"{member}: XML entities are not allowed ({type(exc).__name__})"

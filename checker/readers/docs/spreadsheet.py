@@ -30,7 +30,7 @@ from typing import Any
 from checker.readers._safezip import SafeZip, open_zip, read_member
 from checker.readers.base import ReaderError, Source, TextEvidence, TextSegment
 from checker.readers.docs._collect import Collector, looks_like_header
-from checker.readers.docs._xml import local, parse_xml
+from checker.readers.docs._xml import local, parse_xml, xml_errors
 
 #: Largest XML part read (a sheet of a million short rows is ~100 MB).
 MAX_XML_BYTES = 256 * 1024 * 1024
@@ -97,11 +97,10 @@ def _sheets(archive: SafeZip) -> list[tuple[str, str]]:
 
 def _rows(data: bytes, name: str, shared: list[str]) -> list[tuple[int, list[tuple[int, str]]]]:
     """(row number, [(column number, text)]) of the sheet's rows that hold text."""
-    import defusedxml
     import defusedxml.ElementTree as SafeET
 
     rows: list[tuple[int, list[tuple[int, str]]]] = []
-    try:
+    with xml_errors(name):
         for _, elem in SafeET.iterparse(io.BytesIO(data), events=("end",)):
             if local(elem.tag) != "row":
                 continue
@@ -126,12 +125,6 @@ def _rows(data: bytes, name: str, shared: list[str]) -> list[tuple[int, list[tup
             elem.clear()
             if cells:
                 rows.append((number, cells))
-    except defusedxml.DefusedXmlException as exc:
-        raise ReaderError(
-            "ME901", f"{name}: XML entities are not allowed ({type(exc).__name__})"
-        ) from None
-    except SafeET.ParseError as exc:
-        raise ReaderError("ME901", f"{name}: invalid XML ({exc})") from None
     return rows
 
 
