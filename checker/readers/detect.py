@@ -57,6 +57,12 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
     ".odt": ("document", "odt"),
     ".epub": ("document", "epub"),
     ".rtf": ("document", "rtf"),
+    ".pptx": ("document", "pptx"),
+    ".xlsx": ("data", "xlsx"),
+    ".ods": ("data", "ods"),
+    ".sqlite": ("data", "sqlite"),
+    ".sqlite3": ("data", "sqlite"),
+    ".ipynb": ("document", "ipynb"),
     ".html": ("document", "html"),
     ".htm": ("document", "html"),
     ".xhtml": ("document", "html"),
@@ -108,7 +114,7 @@ _MORE_SOURCE_EXTENSIONS = {
     ".toml",
 }
 #: Binary document formats: text content under one of these extensions is read as text.
-_BINARY_DOCUMENTS = {"pdf", "docx", "odt", "epub"}
+_BINARY_DOCUMENTS = {"pdf", "docx", "odt", "epub", "pptx", "xlsx", "ods", "sqlite"}
 #: Legacy Microsoft Office binary files (OLE2 compound documents: .doc, .xls, .ppt).
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 

@@ -183,6 +183,9 @@ ERRORS = [
     # Binary content under an extension mapcheck reads: damaged, not merely unsupported.
     ("x.png", b"\x00\x01garbage\xff" * 20, "ME901", "not a valid .png file"),
     ("x.csv", bytes(range(256)) * 4, "ME901", "not a valid .csv file"),
+    ("x.xlsx", bytes(range(256)) * 4, "ME901", "not a valid .xlsx file"),
+    ("x.pptx", bytes(range(256)) * 4, "ME901", "not a valid .pptx file"),
+    ("x.sqlite", bytes(range(256)) * 4, "ME901", "not a valid .sqlite file"),
 ]
 
 
