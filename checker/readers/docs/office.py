@@ -106,7 +106,7 @@ def add_charts(doc: OfficeDoc, archive: SafeZip, folder: str) -> None:
     for name in sorted(archive.names):
         if posixpath.dirname(name) != folder or not name.endswith(".xml"):
             continue
-        data = _member(archive, name)
+        data = part_bytes(archive, name)
         if data is None:
             continue
         root = parse_xml(data, name)
@@ -136,10 +136,31 @@ def add_charts(doc: OfficeDoc, archive: SafeZip, folder: str) -> None:
                 doc.col.enumeration(items, f"{base} series {k} categories", "chart-categories")
 
 
-def _member(archive: SafeZip, name: str) -> bytes | None:
+def part_bytes(archive: SafeZip, name: str, limit: int = MAX_XML_BYTES) -> bytes | None:
+    """The bytes of archive member ``name`` (at most ``limit``), or ``None`` when it is absent."""
     if name not in archive.names:
         return None
-    return read_member(archive, name, MAX_XML_BYTES)
+    return read_member(archive, name, limit)
+
+
+def relationships(archive: SafeZip, part: str) -> dict[str, tuple[str, str]]:
+    """The internal relationships of an Office Open XML ``part`` (``word/document.xml``,
+    ``ppt/slides/slide1.xml`` …), from its ``_rels/<name>.rels``: id → (archive path of the
+    target, relationship type). Targets resolve against the part's folder, or the archive's
+    root when they begin with ``/``; external ones are left out."""
+    folder, base = posixpath.split(part)
+    name = posixpath.join(folder, "_rels", base + ".rels")
+    data = part_bytes(archive, name)
+    if data is None:
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for rel in parse_xml(data, name).iter(PR + "Relationship"):
+        target = rel.get("Target") or ""
+        if rel.get("TargetMode") == "External" or not target:
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+        out[rel.get("Id") or ""] = (posixpath.normpath(path), rel.get("Type") or "")
+    return out
 
 
 # --- DOCX ------------------------------------------------------------------------------------
@@ -309,29 +330,16 @@ class _Docx:
             self.part(note, kind, label)
 
 
-def _docx_rels(archive: SafeZip) -> dict[str, str]:
-    data = _member(archive, "word/_rels/document.xml.rels")
-    if data is None:
-        return {}
-    root = parse_xml(data, "word/_rels/document.xml.rels")
-    rels: dict[str, str] = {}
-    for rel in root.iter(PR + "Relationship"):
-        target = rel.get("Target") or ""
-        if rel.get("TargetMode") == "External" or not target:
-            continue
-        rels[rel.get("Id") or ""] = posixpath.normpath(posixpath.join("word", target))
-    return rels
-
-
 def read_docx(source: Source) -> TextEvidence:
     col = Collector("docx")
     doc = OfficeDoc(col)
     with open_zip(source) as archive:
-        data = _member(archive, "word/document.xml")
+        data = part_bytes(archive, "word/document.xml")
         if data is None:
             raise ReaderError("ME901", "not a Word document: word/document.xml is missing")
         root = parse_xml(data, "word/document.xml")
-        reader = _Docx(doc, _docx_rels(archive))
+        rels = relationships(archive, "word/document.xml")
+        reader = _Docx(doc, {rid: target for rid, (target, _) in rels.items()})
         body = root.find(W + "body")
         if body is not None:
             reader.body(body)
@@ -341,7 +349,7 @@ def read_docx(source: Source) -> TextEvidence:
                 continue
             for prefix in ("header", "footer"):
                 if base.startswith(prefix) and base.endswith(".xml"):
-                    part_data = _member(archive, name)
+                    part_data = part_bytes(archive, name)
                     if part_data is not None:
                         reader.part(parse_xml(part_data, name), prefix, base)
         for member, kind in (
@@ -349,7 +357,7 @@ def read_docx(source: Source) -> TextEvidence:
             ("word/endnotes.xml", "endnote"),
             ("word/comments.xml", "comment"),
         ):
-            part_data = _member(archive, member)
+            part_data = part_bytes(archive, member)
             if part_data is not None:
                 reader.notes(parse_xml(part_data, member), kind)
         add_images(doc, archive, "word/media/")
@@ -546,7 +554,7 @@ def read_odt(source: Source) -> TextEvidence:
     col = Collector("odt")
     doc = OfficeDoc(col)
     with open_zip(source) as archive:
-        data = _member(archive, "content.xml")
+        data = part_bytes(archive, "content.xml")
         if data is None:
             raise ReaderError("ME901", "not an OpenDocument file: content.xml is missing")
         root = parse_xml(data, "content.xml")
@@ -555,7 +563,7 @@ def read_odt(source: Source) -> TextEvidence:
         text = body.find(OFFICE + "text") if body is not None else None
         if text is not None:
             reader.body(text, [0])
-        styles = _member(archive, "styles.xml")
+        styles = part_bytes(archive, "styles.xml")
         if styles is not None:
             sroot = parse_xml(styles, "styles.xml")
             for master in sroot.iter(STYLE + "master-page"):
@@ -584,20 +592,15 @@ def _pptx_slides(archive: SafeZip) -> list[str]:
         return int(digits) if digits else 0
 
     found.sort(key=number)
-    data = _member(archive, "ppt/presentation.xml")
-    presentation = parse_xml(data, "ppt/presentation.xml") if data is not None else None
-    rels = _member(archive, "ppt/_rels/presentation.xml.rels")
-    if presentation is None or rels is None:
+    data = part_bytes(archive, "ppt/presentation.xml")
+    if data is None:
         return found
-    targets: dict[str, str] = {}
-    for rel in parse_xml(rels, "ppt/_rels/presentation.xml.rels").iter(PR + "Relationship"):
-        target = rel.get("Target") or ""
-        if target and rel.get("TargetMode") != "External":
-            targets[rel.get("Id") or ""] = posixpath.normpath(posixpath.join("ppt", target))
+    presentation = parse_xml(data, "ppt/presentation.xml")
+    targets = relationships(archive, "ppt/presentation.xml")
     ordered = [
-        targets[sid.get(R + "id") or ""]
+        targets[rid][0]
         for sid in presentation.iter(P + "sldId")
-        if targets.get(sid.get(R + "id") or "") in found
+        if (rid := sid.get(R + "id") or "") in targets and targets[rid][0] in found
     ]
     return ordered + [n for n in found if n not in ordered]
 
@@ -655,7 +658,7 @@ def read_pptx(source: Source) -> TextEvidence:
         if "ppt/presentation.xml" not in archive.names:
             raise ReaderError("ME901", "not a PowerPoint file: ppt/presentation.xml is missing")
         for number, name in enumerate(_pptx_slides(archive), 1):
-            data = _member(archive, name)
+            data = part_bytes(archive, name)
             if data is None:
                 continue
             _slide(doc, parse_xml(data, name), number, "body", f"slide {number}")
@@ -672,18 +675,9 @@ def read_pptx(source: Source) -> TextEvidence:
 
 def _slide_notes(archive: SafeZip, slide: str) -> tuple[str, bytes] | None:
     """The notes part of ``slide`` (through the slide's relationships), if any."""
-    rels_name = posixpath.join(
-        posixpath.dirname(slide), "_rels", posixpath.basename(slide) + ".rels"
-    )
-    rels = _member(archive, rels_name)
-    if rels is None:
-        return None
-    for rel in parse_xml(rels, rels_name).iter(PR + "Relationship"):
-        if (rel.get("Type") or "").endswith("/notesSlide"):
-            target = posixpath.normpath(
-                posixpath.join(posixpath.dirname(slide), rel.get("Target") or "")
-            )
-            data = _member(archive, target)
+    for target, kind in relationships(archive, slide).values():
+        if kind.endswith("/notesSlide"):
+            data = part_bytes(archive, target)
             if data is not None:
                 return target, data
     return None

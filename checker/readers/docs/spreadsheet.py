@@ -23,20 +23,25 @@ a header are named "column B", … after their letter.
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 from typing import Any
 
-from checker.readers._safezip import SafeZip, open_zip, read_member
+from checker.readers._safezip import SafeZip, open_zip
 from checker.readers.base import ReaderError, Source, TextEvidence, TextSegment
 from checker.readers.docs._collect import Collector, looks_like_header
 from checker.readers.docs._xml import local, parse_xml, xml_errors
+from checker.readers.docs.office import (
+    OfficeDoc,
+    add_charts,
+    add_images,
+    part_bytes,
+    relationships,
+)
 
 #: Largest XML part read (a sheet of a million short rows is ~100 MB).
 MAX_XML_BYTES = 256 * 1024 * 1024
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-_PR = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
@@ -45,12 +50,6 @@ def _column_number(letters: str) -> int:
     for ch in letters:
         n = n * 26 + (ord(ch) - 64)
     return n
-
-
-def _member(archive: SafeZip, name: str) -> bytes | None:
-    if name not in archive.names:
-        return None
-    return read_member(archive, name, MAX_XML_BYTES)
 
 
 def _text_of(element: Any) -> str:
@@ -67,7 +66,7 @@ def _text_of(element: Any) -> str:
 
 
 def _shared_strings(archive: SafeZip) -> list[str]:
-    data = _member(archive, "xl/sharedStrings.xml")
+    data = part_bytes(archive, "xl/sharedStrings.xml", MAX_XML_BYTES)
     if data is None:
         return []
     root = parse_xml(data, "xl/sharedStrings.xml")
@@ -76,22 +75,17 @@ def _shared_strings(archive: SafeZip) -> list[str]:
 
 def _sheets(archive: SafeZip) -> list[tuple[str, str]]:
     """(sheet name, archive path) in workbook order."""
-    data = _member(archive, "xl/workbook.xml")
+    data = part_bytes(archive, "xl/workbook.xml", MAX_XML_BYTES)
     if data is None:
         raise ReaderError("ME901", "not an Excel workbook: xl/workbook.xml is missing")
     root = parse_xml(data, "xl/workbook.xml")
-    targets: dict[str, str] = {}
-    rels = _member(archive, "xl/_rels/workbook.xml.rels")
-    if rels is not None:
-        for rel in parse_xml(rels, "xl/_rels/workbook.xml.rels").iter(_PR + "Relationship"):
-            target = rel.get("Target") or ""
-            if target and rel.get("TargetMode") != "External":
-                path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-                targets[rel.get("Id") or ""] = posixpath.normpath(path)
+    targets = relationships(archive, "xl/workbook.xml")
     out: list[tuple[str, str]] = []
     for number, sheet in enumerate((e for e in root.iter() if local(e.tag) == "sheet"), 1):
-        path = targets.get(sheet.get(_REL) or "", f"xl/worksheets/sheet{number}.xml")
-        out.append((sheet.get("name") or f"Sheet{number}", path))
+        default = (f"xl/worksheets/sheet{number}.xml", "")
+        out.append(
+            (sheet.get("name") or f"Sheet{number}", targets.get(sheet.get(_REL) or "", default)[0])
+        )
     return out
 
 
@@ -146,7 +140,7 @@ def read_xlsx(source: Source) -> TextEvidence:
     with open_zip(source) as archive:
         shared = _shared_strings(archive)
         for sheet, path in _sheets(archive):
-            data = _member(archive, path)
+            data = part_bytes(archive, path, MAX_XML_BYTES)
             if data is None:
                 col.note(f"sheet {sheet!r} is missing from the workbook ({path})")
                 continue
@@ -154,8 +148,6 @@ def read_xlsx(source: Source) -> TextEvidence:
             if col.full:
                 break
         # Charts and pictures on the sheets: a bar chart of regions, a map pasted in.
-        from checker.readers.docs.office import OfficeDoc, add_charts, add_images
-
         doc = OfficeDoc(col)
         add_charts(doc, archive, "xl/charts")
         add_images(doc, archive, "xl/media/")
@@ -240,7 +232,7 @@ def read_ods(source: Source) -> TextEvidence:
     col = Collector("ods")
     number = 0
     with open_zip(source) as archive:
-        data = _member(archive, "content.xml")
+        data = part_bytes(archive, "content.xml", MAX_XML_BYTES)
         if data is None:
             raise ReaderError("ME901", "not an OpenDocument spreadsheet: content.xml is missing")
         root = parse_xml(data, "content.xml")
