@@ -8,6 +8,7 @@ embedded images. When a limit is reached the collector stops taking more and rec
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from checker.readers.base import DataRecord, EmbeddedImage, Enumeration, TextEvidence, TextSegment
@@ -147,6 +148,35 @@ class Collector:
     def undetermined(self, text: str) -> None:
         if text not in self.evidence.undetermined:
             self.evidence.undetermined.append(text)
+
+
+def adopt(
+    col: Collector,
+    sub: TextEvidence,
+    place: Callable[[int, int], tuple[int, int]],
+    key: Callable[[str | None], str | None],
+    group_key: Callable[[str | None], str | None],
+    part: str | None = None,
+) -> None:
+    """Copy the evidence of a document read inside another one (a page's JSON-LD block, a
+    notebook cell) into ``col``: ``place`` moves (line, column) into the outer file, ``key``
+    gives a segment its key path, ``group_key`` a record's or a list's; ``part`` replaces the
+    segments' part when given. Lists keep their items (the copied segments)."""
+    kept: dict[int, TextSegment] = {}
+    for seg in sub.segments:
+        line, column = place(seg.line, seg.column)
+        added = col.segment(
+            seg.text, line, column, part=part or seg.part, key_path=key(seg.key_path)
+        )
+        if added is None:
+            return
+        kept[id(seg)] = added
+    for rec in sub.records:
+        col.record(rec.fields, group_key(rec.key_path), None, place(rec.line or 1, 1)[0])
+    for enum in sub.enumerations:
+        items = [kept[id(s)] for s in enum.items if id(s) in kept]
+        if len(items) >= 2:
+            col.enumeration(items, group_key(enum.key_path), enum.origin)
 
 
 class LineCounter:

@@ -35,6 +35,7 @@ from checker.readers.base import ReaderError, TextEvidence, TextSegment
 from checker.readers.docs._collect import (
     Collector,
     LineCounter,
+    adopt,
     looks_like_header,
     lstrip_position,
     table_records,
@@ -600,25 +601,13 @@ def _linked_data(col: Collector, body: str, at: tuple[int, int], number: int) ->
         return
     line0, column0 = at
 
-    def moved(line: int, column: int) -> tuple[int, int]:
+    def place(line: int, column: int) -> tuple[int, int]:
         return line0 + line - 1, (column0 + column - 1 if line == 1 else column)
 
     def path(key: str | None) -> str | None:
         return f"$.ldjson[{number - 1}]{key[1:]}" if key and key.startswith("$") else key
 
-    kept: dict[int, TextSegment] = {}
-    for seg in sub.segments:
-        line, column = moved(seg.line, seg.column)
-        added = col.segment(seg.text, line, column, part=seg.part, key_path=path(seg.key_path))
-        if added is None:
-            return
-        kept[id(seg)] = added
-    for rec in sub.records:
-        col.record(rec.fields, path(rec.key_path), None, moved(rec.line or 1, 1)[0])
-    for enum in sub.enumerations:
-        items = [kept[id(s)] for s in enum.items if id(s) in kept]
-        if len(items) >= 2:
-            col.enumeration(items, path(enum.key_path), enum.origin)
+    adopt(col, sub, place, path, path)
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([-\w.:]+)""", re.I)

@@ -26,7 +26,7 @@ from typing import Any
 
 from checker.readers._jsonio import json_error
 from checker.readers.base import ReaderError, TextEvidence, TextSegment
-from checker.readers.docs._collect import Collector, LineCounter
+from checker.readers.docs._collect import Collector, LineCounter, adopt
 from checker.readers.docs.encoding import decode
 from checker.readers.docs.plain import add_blocks, mask_markdown
 
@@ -113,17 +113,13 @@ def _code(col: Collector, source: str, line: int, path: str) -> None:
     cleaned = "\n".join(
         "" if ln.lstrip().startswith(("%", "!")) else ln for ln in source.split("\n")
     )
-    sub = read_source(cleaned.encode("utf-8"), ".py")
-    moved: dict[int, TextSegment] = {}
-    for seg in sub.segments:
-        added = col.segment(seg.text, line + seg.line - 1, seg.column, part=seg.part, key_path=path)
-        if added is None:
-            return
-        moved[id(seg)] = added
-    for enum in sub.enumerations:
-        items = [moved[id(s)] for s in enum.items if id(s) in moved]
-        if len(items) >= 2:
-            col.enumeration(items, f"{path}.{enum.key_path or 'list'}", enum.origin)
+    adopt(
+        col,
+        read_source(cleaned.encode("utf-8"), ".py"),
+        lambda ln, column: (line + ln - 1, column),
+        lambda _: path,
+        lambda key: f"{path}.{key or 'list'}",
+    )
 
 
 def _output(col: Collector, output: dict[str, Any], index: int, line: int, path: str) -> None:
@@ -160,18 +156,13 @@ def _picture(col: Collector, value: Any, mime: str, name: str) -> None:
 def _html(col: Collector, html: str, line: int, path: str) -> None:
     from checker.readers.docs.html import read_html
 
-    sub = read_html(html.encode("utf-8"))
-    moved: dict[int, TextSegment] = {}
     # The page's texts keep no key path: the data rules then pair a table's cells with the
     # row records on the same line (the cell's), as in a Markdown table.
-    for seg in sub.segments:
-        added = col.segment(seg.text, line, seg.column, part="output")
-        if added is None:
-            return
-        moved[id(seg)] = added
-    for rec in sub.records:
-        col.record(rec.fields, f"{path} {rec.key_path}" if rec.key_path else path, None, line)
-    for enum in sub.enumerations:
-        items = [moved[id(s)] for s in enum.items if id(s) in moved]
-        if len(items) >= 2:
-            col.enumeration(items, f"{path} {enum.key_path or 'list'}", enum.origin)
+    adopt(
+        col,
+        read_html(html.encode("utf-8")),
+        lambda _, column: (line, column),
+        lambda _: None,
+        lambda key: f"{path} {key or 'list'}",
+        part="output",
+    )
