@@ -153,13 +153,6 @@ def empty_text(code: str, path: str) -> bool:
     return EXTENSIONS.get(suffix, ("", ""))[0] not in ("vector", "image")
 
 
-def _known_type(source: Source) -> bool:
-    """Whether the file's extension says what it is (a map, a document, a JS module …)."""
-    from checker.readers.detect import known_extension
-
-    return known_extension(source.suffix)
-
-
 def _check(source: Source, config: Config) -> FileReport:
     from checker.readers import compressed, detect, read_vector
 
@@ -187,12 +180,12 @@ def _check(source: Source, config: Config) -> FileReport:
         try:
             evidence = read_vector(source, fmt)
         except ReaderError:
-            from checker.readers.detect import text_format
+            from checker.readers.detect import KNOWN_EXTENSIONS, text_format
 
             # A file of no known type (METADATA, README) that only mentions a map, or whose
             # map-like sample does not parse, is checked as the text it is. A JS module or page
             # without a whole map literal stays an error: it may be a truncated map.
-            if fmt != "jsmodule" or _known_type(source):
+            if fmt != "jsmodule" or source.suffix in KNOWN_EXTENSIONS:
                 raise
             kind, fmt = text_format(source)
         else:

@@ -371,14 +371,9 @@ def _known_extension(name: str) -> bool:
 @functools.cache
 def known_extensions() -> frozenset[str]:
     from checker.audit.archives import ARCHIVE_EXTENSIONS
+    from checker.readers.detect import KNOWN_EXTENSIONS
 
-    detect = importlib.import_module("checker.readers.detect")
-    known = set(detect.EXTENSIONS) | set(ARCHIVE_EXTENSIONS)
-    # Source files that detection reads as data or JS map modules (private in detect; read
-    # defensively so that a rename there only narrows what counts as known).
-    for attr in ("_SOURCE_EXTENSIONS", "_TEXT_EXTENSIONS", "_MORE_SOURCE_EXTENSIONS"):
-        known |= set(getattr(detect, attr, ()))
-    return frozenset(known)
+    return KNOWN_EXTENSIONS | frozenset(ARCHIVE_EXTENSIONS)
 
 
 def _sha256(fh: IO[bytes], size: int, max_bytes: int) -> str:

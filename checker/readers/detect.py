@@ -471,11 +471,10 @@ def mapcheck_report(head: bytes) -> str | None:
     return None
 
 
-def known_extension(suffix: str) -> bool:
-    """Whether ``suffix`` (``.js``, ``.geojson`` …) names a format mapcheck knows."""
-    return suffix in EXTENSIONS or suffix in (
-        _SOURCE_EXTENSIONS | _TEXT_EXTENSIONS | _MORE_SOURCE_EXTENSIONS
-    )
+#: Every extension of a source or markup file read for its literals and comments.
+SOURCE_LIKE_EXTENSIONS = frozenset(_SOURCE_EXTENSIONS | _TEXT_EXTENSIONS | _MORE_SOURCE_EXTENSIONS)
+#: Every extension whose format mapcheck knows.
+KNOWN_EXTENSIONS = frozenset(EXTENSIONS) | SOURCE_LIKE_EXTENSIONS
 
 
 def text_format(source: Source) -> tuple[str, str]:
@@ -485,7 +484,7 @@ def text_format(source: Source) -> tuple[str, str]:
     by_ext = EXTENSIONS.get(suffix)
     if by_ext is not None and by_ext[0] in ("document", "data"):
         return by_ext
-    if suffix in _SOURCE_EXTENSIONS | _TEXT_EXTENSIONS | _MORE_SOURCE_EXTENSIONS:
+    if suffix in SOURCE_LIKE_EXTENSIONS:
         return "data", "source"
     return "document", "text"
 
