@@ -469,6 +469,7 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
     linked = 0
     pictures = 0
     inline_svgs = 0
+    svg_end = 0
 
     def data(start: int, stop: int) -> None:
         chunk = text[start:stop]
@@ -495,15 +496,13 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
                 tag in _ATTR_TAGS or any(h in attrs_raw.lower() for h in _ATTR_HINTS)
             ):
                 attrs = _parse_attrs(attrs_raw)
-            if tag == "svg" and not attrs_raw.rstrip().endswith("/"):
-                inline_svgs += 1
-                _inline_svg(col, text, m.start(), inline_svgs, lines.at(m.start()))
+            line, column = lines.at(m.start())
+            if tag == "svg" and m.start() >= svg_end and not attrs_raw.rstrip().endswith("/"):
+                inline_svgs += 1  # (an <svg> inside one already sent goes with it)
+                svg_end = _inline_svg(col, text, m.start(), inline_svgs, line)
             if tag == "img" and "data:image/" in attrs_raw:
                 pictures += 1
-                _inline_picture(
-                    col, attrs or _parse_attrs(attrs_raw), pictures, lines.at(m.start())
-                )
-            line, column = lines.at(m.start())
+                _inline_picture(col, attrs or _parse_attrs(attrs_raw), pictures, line)
             reader.pos = (line, column - 1)
             reader.raw_tag = m.group()
             reader.handle_starttag(tag, attrs)
@@ -533,33 +532,37 @@ MIN_INLINE_SVG_SHAPES = 2
 _SVG_XMLNS = re.compile(r"\sxmlns\s*=", re.I)
 
 
-def _inline_svg(col: Collector, text: str, start: int, number: int, at: tuple[int, int]) -> None:
+_SVG_TAGS = re.compile(r"<svg\b|</svg\s*>", re.I)
+
+
+def _inline_svg(col: Collector, text: str, start: int, number: int, line: int) -> int:
     """An ``<svg>`` drawn in the page (a D3 map saved with its page, a chart's static copy):
     the markup, as an SVG file of its own, goes to the image pipeline (which reads its shapes'
-    ids, titles and classes and its picture). Nested ``<svg>`` elements stay inside it."""
+    ids, titles and classes and its picture). Nested ``<svg>`` elements stay inside it.
+    Returns where the element ends (``start`` when it is never closed)."""
     end = start
     depth = 0
-    opener = re.compile(r"<svg\b|</svg\s*>", re.I)
-    for m in opener.finditer(text, start):
+    for m in _SVG_TAGS.finditer(text, start):
         depth += -1 if m.group().startswith("</") else 1
         if depth == 0:
             end = m.end()
             break
     if end == start:
-        return  # never closed: a broken page, its text is still read
+        return start  # never closed: a broken page, its text is still read
     markup = text[start:end]
     lower = markup.lower()
     shapes = lower.count("<path") + lower.count("<polygon")
     if len(markup) < MIN_INLINE_SVG_CHARS or shapes < MIN_INLINE_SVG_SHAPES or "<symbol" in lower:
-        return
+        return end
     if not _SVG_XMLNS.search(markup[: markup.find(">") + 1]):
         # HTML does not need the namespace; an SVG file does.
         markup = '<svg xmlns="http://www.w3.org/2000/svg"' + markup[4:]
-    col.image(markup.encode("utf-8"), name=f"inline SVG {number} (line {at[0]})")
+    col.image(markup.encode("utf-8"), name=f"inline SVG {number} (line {line})")
+    return end
 
 
 def _inline_picture(
-    col: Collector, attrs: list[tuple[str, str | None]], number: int, at: tuple[int, int]
+    col: Collector, attrs: list[tuple[str, str | None]], number: int, line: int
 ) -> None:
     """An ``<img src="data:image/png;base64,…">`` (a notebook or chart exported as one HTML
     file): the picture goes to the image pipeline, named by its line."""
@@ -570,7 +573,7 @@ def _inline_picture(
     head, _, body = src.partition(",")
     if not head.startswith("data:image/") or not body:
         return
-    name = f"inline picture {number} (line {at[0]})"
+    name = f"inline picture {number} (line {line})"
     try:
         if head.endswith(";base64"):
             data = base64.b64decode("".join(body.split()), validate=True)
