@@ -583,6 +583,30 @@ def ancestors(key_path: str | None) -> list[str]:
     return out
 
 
+def key_names(key_path: str) -> list[str]:
+    """The names of a key path's keys, indices left out (``$.people[3].first_names`` →
+    ``["people", "first_names"]``); a path that is no JSON path (a source list's variable,
+    ``first_names_female``) is its own one name."""
+    if not key_path.startswith("$"):
+        return [key_path.split("[", 1)[0]]
+    names = []
+    for part in _PATH_PART.findall(key_path[1:]):
+        if part.startswith("."):
+            names.append(part[1:])
+        elif part.startswith(('["', "['")):
+            names.append(part[2:-2])
+    return names
+
+
+#: Keys of lists and fields of people's names ("Odessa" and "Kiev" are given names and
+#: surnames too: Faker's ``first_names_female`` holds "Odessa").
+PERSON_KEY = re.compile(
+    r"(?:first|given|last|family|middle|maiden|nick|sur|fore|baby|girl|boy|female|male)"
+    r"[\s_-]?names?|surnames?|forenames?|names?[\s_-](?:female|male)|person",
+    re.IGNORECASE,
+)
+
+
 def _last_component(key_path: str) -> str:
     parts = _PATH_PART.findall(key_path[1:]) if key_path.startswith("$") else []
     if not parts:
@@ -1295,7 +1319,7 @@ def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataR
 
 #: Lists that are not lists of regions: streets, people, and the other names of one place.
 _SKIP_LIST_KEY = re.compile(
-    r"street|road|avenue|улиц|вулиц|surname|first_?name|person|alternat|alias|synonym|variant",
+    rf"street|road|avenue|улиц|вулиц|alternat|alias|synonym|variant|{PERSON_KEY.pattern}",
     re.I,
 )
 

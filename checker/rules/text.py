@@ -200,16 +200,6 @@ def _code_columns(evidence: TextEvidence) -> dict[str, dict[int, list[str]]]:
     return entry.code_columns
 
 
-#: The last key of a list or field of people's names: "Odessa" and "Kiev" are given names and
-#: surnames too (Faker's ``first_names_female`` holds "Odessa").
-_PERSON_KEY = re.compile(
-    r"(?:first|given|last|family|middle|maiden|nick|sur|fore|baby|girl|boy|female|male)"
-    r"[\s_-]?names?|surnames?|forenames?|names?[\s_-](?:female|male)",
-    re.IGNORECASE,
-)
-_KEY_PART = re.compile(r"""\.([^.\[]+)|\["((?:[^"\\]|\\.)*)"\]|\['((?:[^'\\]|\\.)*)'\]""")
-
-
 def _lists_of(evidence: TextEvidence) -> dict[int, str]:
     """id(segment) → the key path of the list (enumeration) holding it (kept with the
     document's analysis)."""
@@ -232,9 +222,10 @@ def _a_persons_name(evidence: TextEvidence, match: TextMatch) -> bool:
     path = seg.key_path or (_lists_of(evidence).get(id(seg)) if evidence.enumerations else None)
     if not path:
         return False
-    keys = [next(g for g in m.groups() if g is not None) for m in _KEY_PART.finditer(path)]
-    last = keys[-1] if keys else path.rsplit("[", 1)[0]
-    return _PERSON_KEY.search(last) is not None
+    from checker.rules.data import PERSON_KEY, key_names
+
+    names = key_names(path)
+    return bool(names) and PERSON_KEY.search(names[-1]) is not None
 
 
 def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
