@@ -134,11 +134,10 @@ class TextSegment:
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) of ``text[offset]``."""
-        before = self.text[:offset]
-        newlines = before.count("\n")
+        newlines = self.text.count("\n", 0, offset)
         if newlines == 0:
             return self.line, self.column + offset
-        return self.line + newlines, offset - before.rfind("\n")
+        return self.line + newlines, offset - self.text.rfind("\n", 0, offset)
 
 
 @dataclass

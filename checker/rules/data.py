@@ -961,17 +961,47 @@ _DIGIT_RUNS = {
 _PHONE_PREFIX = re.compile(r"(?:\+\s?7|(?<![\d+])[78])[\s\-.\u00a0]*\(?\s*$")
 
 
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a segment (``segment.text[start:end]``, no blank line inside): readers
+    keep a document's paragraphs together in one segment, and what is read as one unit
+    ("City: … | Country: …" pairs, the rows of a table) must not run into the next."""
+
+    segment: TextSegment
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.segment.text[self.start : self.end]
+
+    @property
+    def line(self) -> int:
+        """The paragraph's first line."""
+        return self.segment.line + self.segment.text.count("\n", 0, self.start)
+
+
 @dataclass
 class Scan:
     """What one pass over a file's text found: occupied-place words and codes, by kind, as
-    (start, end) offsets into the joined text; and which segments hold a place or a code."""
+    (start, end) offsets into the joined text; and which segments, and which paragraphs of
+    them, hold a place or a code."""
 
     joined: Joined
     hits: dict[str, list[tuple[int, int]]]
     marked: list[TextSegment]  # segments with an occupied place or a Ukrainian region code
+    paragraphs: list[Paragraph]  # their paragraphs that hold one, in document order
 
-    def segments_with_hits(self) -> list[TextSegment]:
-        return self.marked
+
+def _paragraph(seg: TextSegment, offset: int) -> Paragraph:
+    """The paragraph of ``seg`` that holds ``offset``."""
+    text = seg.text
+    start = text.rfind("\n\n", 0, offset)
+    start = 0 if start < 0 else start + 2
+    while start < offset and text[start] == "\n":
+        start += 1
+    end = text.find("\n\n", offset)
+    return Paragraph(seg, start, len(text) if end < 0 else end)
 
 
 _SCANS: list[tuple[TextEvidence, int, Scan]] = []
@@ -1018,13 +1048,27 @@ def scan(evidence: TextEvidence) -> Scan:
                 continue
             hits.setdefault(kind, []).append((start, m.end()))
     marked: dict[int, TextSegment] = {}
+    paragraphs: dict[tuple[int, int], Paragraph] = {}
     for kind in ("place", "ua-code"):
+        last: Paragraph | None = None
         for start, _ in hits.get(kind, ()):
-            seg = j.locate(start)[0]
+            seg, offset = j.locate(start)
+            if last is not None and last.segment is seg and last.start <= offset <= last.end:
+                continue  # (hits come in order: most are in the paragraph of the one before)
             marked.setdefault(id(seg), seg)
-    result = Scan(j, hits, list(marked.values()))
+            if "\n\n" in seg.text:
+                last = _paragraph(seg, offset)
+            else:
+                last = Paragraph(seg, 0, len(seg.text))
+            paragraphs.setdefault((id(seg), last.start), last)
+    ordered = sorted(paragraphs.values(), key=_paragraph_order)
+    result = Scan(j, hits, list(marked.values()), ordered)
     _SCANS[:] = [(evidence, n, result)]
     return result
+
+
+def _paragraph_order(para: Paragraph) -> tuple[int, int, int]:
+    return (para.segment.page or 0, para.segment.line, para.start)
 
 
 def _line_of(seg: TextSegment, offset: int) -> str:
@@ -1258,12 +1302,14 @@ def inline_records(evidence: TextEvidence) -> list[DataRecord]:
         return _INLINE[0][1]
     out: list[DataRecord] = []
     index = record_index(evidence)
-    for seg in scan(evidence).segments_with_hits():
-        text = seg.text
+    for para in scan(evidence).paragraphs:
+        seg = para.segment
+        text = para.text
         if text.count(":") + text.count("：") < 2 or index.own_record(seg) is not None:
             continue
         fields: dict[str, Any] = {}
         lines: dict[str, int] = {}
+        first_line = 0  # the paragraph's line, counted when a pair is found
         for number, line in enumerate(text.split("\n")):
             if ":" not in line and "：" not in line:
                 continue
@@ -1277,7 +1323,9 @@ def inline_records(evidence: TextEvidence) -> list[DataRecord]:
                         out.append(_inline(fields, lines, seg))
                     fields, lines = {}, {}
                 fields[key] = value
-                lines[key] = seg.line + number
+                if not first_line:
+                    first_line = para.line
+                lines[key] = first_line + number
         if len(fields) >= 2:
             out.append(_inline(fields, lines, seg))
     _INLINE[:] = [(evidence, out)]
@@ -1299,16 +1347,18 @@ def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataR
         return evidence.records
     out: dict[int, DataRecord] = {}
     by_line: list[DataRecord] | None = None
-    for seg in scan(evidence).segments_with_hits():
+    for para in scan(evidence).paragraphs:
+        seg = para.segment
         rec = index.own_record(seg)
         if rec is not None:
             out.setdefault(id(rec), rec)
         elif seg.row is None and seg.key_path is None:
-            # A block of prose that holds a table (Markdown): the records on its lines.
+            # A paragraph of prose that holds a table (Markdown): the records on its lines.
             if by_line is None:
                 by_line = sorted((r for r in evidence.records if r.line), key=lambda r: r.line or 0)
-            last = seg.line + seg.text.count("\n")
-            i = bisect.bisect_left(by_line, seg.line, key=lambda r: r.line or 0)
+            first = para.line
+            last = first + seg.text.count("\n", para.start, para.end)
+            i = bisect.bisect_left(by_line, first, key=lambda r: r.line or 0)
             while i < len(by_line) and (by_line[i].line or 0) <= last:
                 out.setdefault(id(by_line[i]), by_line[i])
                 i += 1

@@ -217,10 +217,10 @@ def _lists_of(evidence: TextEvidence) -> dict[int, str]:
 def _a_persons_name(evidence: TextEvidence, match: TextMatch) -> bool:
     """Whether ``match`` is a whole value in a list or field of people's names."""
     seg = match.segment
-    if " ".join(match.text.split()) != " ".join(seg.text.split()):
-        return False
     path = seg.key_path or (_lists_of(evidence).get(id(seg)) if evidence.enumerations else None)
     if not path:
+        return False  # (first: a block of prose may be long, and is never such a value)
+    if " ".join(match.text.split()) != " ".join(seg.text.split()):
         return False
     from checker.rules.data import PERSON_KEY, key_names
 

@@ -618,8 +618,13 @@ class _Document:
 
     def window_text(self, lo: int, hi: int) -> str:
         """``text[lo:hi]`` with ``\\x00`` at the joints between segments that do not continue
-        each other, so that no phrase is matched across them."""
+        each other and on each blank line, so that no phrase is matched across them (the
+        readers keep paragraphs together in one segment)."""
         raw = self.text[lo:hi]
+        if "\n\n" in raw:
+            raw = raw.replace("\n\n", "\x00\x00")
+            if "\x00\n" in raw:  # three line breaks or more
+                raw = raw.replace("\x00\n", "\x00\x00")
         k0 = self.segment_index(lo)
         k1 = self.segment_index(max(lo, hi - 1))
         if k0 == k1:

@@ -138,7 +138,7 @@ def test_encodings(name: str, encoding: str, text: str) -> None:
     ev = read(name)
     assert ev.encoding == encoding
     assert ev.source_lines == []  # no "mapcheck" directive in the text: no lines kept
-    # Paragraph blocks, joined back, are the text itself.
+    # The paragraphs' block is the text itself.
     assert "\n\n".join(s.text for s in ev.segments) == text.strip("\n")
 
 
@@ -173,9 +173,39 @@ def test_utf16_without_bom() -> None:
 
 def test_plain_text_blocks_and_positions() -> None:
     ev = read("uk_utf8.txt")
-    assert [(s.line, s.column) for s in ev.segments] == [(1, 1), (4, 1)]
+    # Both paragraphs in one block, the blank line between them kept.
+    assert [(s.line, s.column) for s in ev.segments] == [(1, 1)]
+    assert "\n\n" in ev.segments[0].text
     assert at(ev, "Севастополь") == (2, 35)
     assert at(ev, "Херсонську") == (4, 21)
+
+
+def test_long_text_is_cut_into_blocks_at_blank_lines() -> None:
+    from checker.readers.docs.plain import MAX_BLOCK
+
+    paragraph = "\n".join(["Words of a paragraph that wraps over lines. " * 2] * 5)
+    paragraphs = [f"Mark{i} {paragraph}" for i in range(2 * MAX_BLOCK // len(paragraph) + 3)]
+    text = "\n\n\n" + "\n\n".join(paragraphs) + "\n"
+    ev = read_bytes("long.txt", text.encode())
+    assert len(ev.segments) >= 3
+    for seg in ev.segments:
+        assert len(seg.text) <= MAX_BLOCK
+        assert seg.text.startswith("Mark") and seg.column == 1  # whole paragraphs
+        assert seg.text.endswith("lines.")
+    lines = text.split("\n")
+    for i in (0, len(paragraphs) // 2, len(paragraphs) - 1):
+        needle = f"Mark{i} "
+        line = next(n for n, t in enumerate(lines, 1) if t.startswith(needle))
+        assert at(ev, needle) == (line, 1)
+    # A paragraph longer than a block is cut at a line end, and positions hold.
+    long = "\n".join(f"line{n} " + "x" * 70 for n in range(2 * MAX_BLOCK // 77))
+    ev = read_bytes("long.txt", ("Intro.\n\n" + long).encode())
+    assert len(ev.segments) >= 2
+    assert at(ev, "line1000 ") == (1003, 1)
+    one_line = " ".join(["word"] * (MAX_BLOCK // 2)) + " END"
+    ev = read_bytes("long.txt", one_line.encode())  # no line end: cut at a space
+    assert all(len(s.text) <= MAX_BLOCK for s in ev.segments)
+    assert at(ev, "END") == (1, len(one_line) - 2)
 
 
 def test_crlf_is_normalised() -> None:
@@ -1261,7 +1291,9 @@ def test_notebook_cells_outputs_and_pictures() -> None:
     ev = read_bytes("tour.ipynb", data)
     lines = data.decode().split("\n")
     got = {(s.part, s.key_path, s.text.strip()): (s.line, s.column) for s in ev.segments}
-    line, column = got[("markdown", "$.cells[0]", "Arrivals in Simferopol, Russia rose.")]
+    seg = find(ev, "Arrivals in Simferopol, Russia rose.")
+    assert (seg.part, seg.key_path) == ("markdown", "$.cells[0]")
+    line, column = seg.position(seg.text.index("Arrivals"))
     assert "Arrivals in Simferopol" in lines[line - 1] and column == 1
     line, column = got[("string", "$.cells[1]", "Yalta, Russia")]
     assert "caption = 'Yalta, Russia'" in lines[line - 1] and column == 12

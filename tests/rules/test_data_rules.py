@@ -1361,6 +1361,8 @@ def test_office_table_rows_are_records(name: str) -> None:
         ("Город: Севастополь, Страна: Россия\n", [1]),
         ("Address: 5 Lenin St\nCity: Simferopol\nCountry: Russian Federation\n", [2]),
         ("City: Kerch | Country: Russia\n\nCity: Yalta | Country: Russia\n", [1, 3]),
+        # one paragraph's pairs among others in the same block of prose
+        ("Size: 3\nMode: fast\n\nCity: Feodosia | Country: Russia\n\nKey: a\nPath: b\n", [4]),
         # not findings
         ("City: Krymsk | Country: Russia\n", []),  # a town in Krasnodar krai
         ("City: Melitopol; Status: occupied by Russia; Country: Russia\n", []),
@@ -1368,6 +1370,7 @@ def test_office_table_rows_are_records(name: str) -> None:
         ("City: Simferopol | Country: Ukraine\n", []),
         ("Russia: Sevastopol, Moscow; Ukraine: Kyiv\n", []),  # no country field
         ("Note: Sevastopol is in Crimea.\n", []),  # one pair is no record
+        ("City: Feodosia\n\nCountry: Russia\n", []),  # two paragraphs: two pairs apart
     ],
 )
 def test_key_value_pairs_in_prose_are_records(tmp_path: Path, text: str, lines: list[int]) -> None:

@@ -263,6 +263,32 @@ def test_no_match_across_unrelated_segments(second: TextSegment) -> None:
     assert codes([first, second]) == set()
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tours of Sevastopol,\n\nRussia is large.",
+        "The Republic of\n\n\nCrimea was adopted.",
+        "Tours of Sevastopol,\n\n\n\nRussia is large.",
+    ],
+)
+def test_no_match_across_a_blank_line_in_one_segment(text: str) -> None:
+    """Readers keep a document's paragraphs together in one segment: a blank line still
+    separates them as the joint between two unrelated segments does."""
+    assert codes([TextSegment(text)]) == set()
+    assert codes([TextSegment(re.sub("\n+", "\n", text))]) != set()  # the same, wrapped
+
+
+def test_paragraphs_in_one_segment_have_the_same_identities_as_apart() -> None:
+    """Fingerprints (baselines) do not depend on whether a reader gave each paragraph a
+    segment of its own or kept them in one."""
+    paragraphs = ["Tourists came to Yalta, Russia.", "Hotels in Kerch, Russia are full.", "End."]
+    apart = [TextSegment(p, line=1 + 2 * i) for i, p in enumerate(paragraphs)]
+    together = [TextSegment("\n\n".join(paragraphs))]
+    assert [(f.location.line, f.fingerprint) for f in check(apart)] == [
+        (f.location.line, f.fingerprint) for f in check(together)
+    ]
+
+
 def test_key_path_and_row_are_reported() -> None:
     segment = TextSegment("Yalta, Russia", line=3, key_path="$.cities[2]", row=4, part="cell")
     (finding,) = check([segment])
