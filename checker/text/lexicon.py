@@ -18,7 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -97,6 +97,14 @@ class Phrase:
     @property
     def script(self) -> str:
         return script_of(self.lang)
+
+    @cached_property
+    def capitals(self) -> bool:
+        """Whether the phrase is written in capitals only (an abbreviation, "DPR", "ДНР"):
+        it then matches text in capitals only, as matching is otherwise blind to case
+        ("lpr" is a Unix command, "dpr" a device pixel ratio)."""
+        letters = [ch for ch in self.text if ch.isalpha()]
+        return bool(letters) and all(ch.isupper() for ch in letters)
 
 
 @dataclass(frozen=True)

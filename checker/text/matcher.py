@@ -318,8 +318,13 @@ class Matcher:
         fmatch = folded[start:end]
         if phrase.context:
             lo, hi = max(0, start - MARGIN), min(len(folded), end + MARGIN)
-            if not any(lex.contexts[name].search(folded, lo, hi) for name in phrase.context):
+            if not any(
+                _context_near(lex.contexts[name], folded, lo, hi, start, end)
+                for name in phrase.context
+            ):
                 return None
+        if phrase.capitals and not view.original(start, end).isupper():
+            return None  # an abbreviation in lower case: a command, a variable
         # An identifier has a hyphen or an underscore, and so has the folded text of one:
         # fold keeps both and maps no other character to them.
         if ("-" in fmatch or "_" in fmatch) and _identifier(
@@ -526,6 +531,16 @@ def _blanked(folded: str, s_lo: int, s_hi: int, spans: list[tuple[int, int]]) ->
         return folded[s_lo:s_hi]
     pieces.append(folded[cur:s_hi])
     return "".join(pieces)
+
+
+def _context_near(
+    pattern: re.Pattern[str], folded: str, lo: int, hi: int, start: int, end: int
+) -> bool:
+    """Whether a term of a context set occurs in ``folded[lo:hi]`` other than as the whole
+    match ``start:end``: "LPR" is context for "DPR" beside it, but not for itself (an airport
+    code in a list of airports). A term inside a longer match still counts ("вхождение Крыма
+    в состав России" is about Crimea by its own words)."""
+    return any(m.span() != (start, end) for m in pattern.finditer(folded, lo, hi))
 
 
 def _word_starts_before(folded: str, pos: int, count: int) -> list[int]:

@@ -84,6 +84,7 @@ TRUE_POSITIVES = [
     ("new regions of Russia", {"MT305"}),
     ("The Donetsk People's Republic opened a school.", {"MT305"}),
     ("The DPR leader visited Donetsk.", {"MT305"}),
+    ("Officials of the DPR and LPR met.", {"MT305"}),  # each is the other's context
     ("Zaporozhye region of Russia", {"MT305", "MT307"}),
     ("Донецкая Народная Республика", {"MT305"}),
     ("новые регионы России", {"MT305"}),
@@ -127,6 +128,11 @@ TRAPS = [
     ("chicken Kiev", set()),
     ("Dynamo Kiev", set()),
     ("Odessa, Texas", set()),
+    ("LPR,Lorain Co Regional,Lorain/Elyria,OH,USA", set()),  # an airport code: no context
+    ("The DPR rose 2 % this year.", set()),  # "DPR" is no context for itself
+    ("Print it with lpr -P office file.txt", set()),  # the Unix command
+    ("Lawful permanent resident (LPR) status in the United States", set()),
+    ("In Donetsk, dpr = window.devicePixelRatio; canvas.width *= dpr", set()),  # lower case
     ("Odessa, TX 79761", set()),
     ("kiev.ua", set()),  # domain names (the Public Suffix List's Ukrainian entries)
     ("https://rada.kiev.ua/news", set()),
