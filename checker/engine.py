@@ -176,18 +176,24 @@ def _check(source: Source, config: Config) -> FileReport:
                 "(walked folders skip it)",
             ),
         )
+    code_note: str | None = None
     if kind == "vector":
         try:
             evidence = read_vector(source, fmt)
-        except ReaderError:
+        except ReaderError as exc:
             from checker.readers.detect import KNOWN_EXTENSIONS, text_format
+            from checker.readers.jsmodule import CodeOnlyError
 
             # A file of no known type (METADATA, README) that only mentions a map, or whose
-            # map-like sample does not parse, is checked as the text it is. A JS module or page
-            # without a whole map literal stays an error: it may be a truncated map.
-            if fmt != "jsmodule" or source.suffix in KNOWN_EXTENSIONS:
+            # map-like sample does not parse, is checked as the text it is, as is a JS bundle
+            # whose map-like literals are code (plotly.min.js). A JS module or page without a
+            # whole map literal stays an error: it may be a truncated map.
+            if fmt != "jsmodule" or (
+                source.suffix in KNOWN_EXTENSIONS and not isinstance(exc, CodeOnlyError)
+            ):
                 raise
             kind, fmt = text_format(source)
+            code_note = exc.message if isinstance(exc, CodeOnlyError) else None
         else:
             return check_vector_evidence(source.name, evidence, config)
     reader = _TEXT_READER if kind in ("document", "data") else _IMAGE_CHECK
@@ -204,6 +210,8 @@ def _check(source: Source, config: Config) -> FileReport:
         return result
     text = importlib.import_module(_TEXT_READER)
     evidence = text.read_text(source, fmt, ocr=config.ocr)
+    if code_note is not None:
+        evidence.notes.append(code_note)
     return check_text_evidence(source.name, kind, evidence, config)
 
 

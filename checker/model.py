@@ -189,10 +189,14 @@ class Finding:
 
 def fingerprint(code: str, path: str, identity: str) -> str:
     """A line-number-free fingerprint: survives re-wrapping, moving text and reordering features."""
-    # surrogateescape: a path with undecodable bytes (os.fsdecode) still has a fingerprint.
+    # surrogateescape: a path with undecodable bytes (os.fsdecode) still has a fingerprint;
+    # surrogatepass: so has text with other lone surrogates (a decoded "\ud800" escape).
     text = f"{code}\x1f{path}\x1f{identity}"
-    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
-    return digest[:32]
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 @dataclass(frozen=True)

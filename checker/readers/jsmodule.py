@@ -47,6 +47,21 @@ _CONTAINERS = (
 _JVM_NAME = re.compile(r"""addMap['"]?\s*,\s*['"]([^'"]{1,100})['"]""")
 
 
+class CodeReferenceError(ValueError):
+    """A JS object literal refers to a variable: code that builds an object, not data."""
+
+
+class CodeLiteralError(ReaderError):
+    """A map-like object literal (``{type: "FeatureCollection", features: f}``) that refers to
+    variables: code that builds a map at run time (a charting library's bundle), whose data
+    is not in the literal."""
+
+
+class CodeOnlyError(ReaderError):
+    """A JS module or page whose only map-like object literals are code (:class:`CodeLiteralError`):
+    no map data to read, so the engine reads it as the source text it is."""
+
+
 @dataclass
 class Embedded:
     """One embedded map literal: ``text[start:end]`` is the object literal."""
@@ -194,7 +209,7 @@ def js_literal_to_json(text: str) -> str:
             elif tok == "undefined":
                 out.append("null")
             else:
-                raise ValueError(f"the literal refers to {tok!r} at character {m.start()}")
+                raise CodeReferenceError(f"the literal refers to {tok!r} at character {m.start()}")
         elif kind == "num":
             try:
                 value = int(tok, 16) if tok.lower().lstrip("+-").startswith("0x") else float(tok)
@@ -235,6 +250,11 @@ def _parse(text: str, start: int, end: int, *, lift: bool) -> tuple[Any, Any, bo
     except ReaderError as strict_error:
         try:
             converted = js_literal_to_json(literal)
+        except CodeReferenceError as exc:
+            raise CodeLiteralError(
+                "ME901",
+                f"the object literal at characters {start:,}-{end:,} is code, not data: {exc}",
+            ) from None
         except ValueError as exc:
             raise ReaderError(
                 "ME901",
@@ -260,7 +280,10 @@ def find_embedded(text: str) -> list[Embedded]:
     for start, end, kind in _object_spans(text):
         if kind == "jVectorMap":
             continue  # SVG paths: read for checking, but not GeoJSON/TopoJSON to edit
-        obj, _, converted = _parse(text, start, end, lift=False)
+        try:
+            obj, _, converted = _parse(text, start, end, lift=False)
+        except CodeLiteralError:
+            continue  # code that builds a map object: nothing to edit in place
         container, key = _container(text, start)
         found.append(Embedded(start, end, obj, kind, container, key, converted))
     return found
@@ -280,9 +303,14 @@ def read_jsmodule(source: Source) -> VectorEvidence:
     notes: list[str] = []
     crs: str | None = None
     stem = geojson.default_layer_name(source)
+    code: list[str] = []
     with _jsonio.gc_paused():
         for n, (start, end, kind) in enumerate(spans):
-            obj, store, converted = _parse(text, start, end, lift=True)
+            try:
+                obj, store, converted = _parse(text, start, end, lift=True)
+            except CodeLiteralError as exc:
+                code.append(exc.message)
+                continue
             container, key = _container(text, start)
             what = {
                 "FeatureCollection": "GeoJSON FeatureCollection",
@@ -316,6 +344,13 @@ def read_jsmodule(source: Source) -> VectorEvidence:
             layers.extend(ev.layers)
             notes.append("; ".join(part_notes))
             crs = crs or ev.source_crs
+    if code:
+        notes.append(
+            f"{len(code)} map-like object literal(s) built by code, not read as maps: {code[0]}"
+        )
+    if code and not any(layer.features for layer in layers):
+        # Code, and at most empty placeholders (``{type: "FeatureCollection", features: []}``).
+        raise CodeOnlyError("ME901", notes[-1])
     if not layers:
         raise ReaderError(
             "ME901", "no GeoJSON FeatureCollection, TopoJSON Topology or jVectorMap map found"

@@ -676,7 +676,11 @@ class StemFinder:
 
     def stems_in(self, text: str) -> set[str]:
         if self.automaton is not None:
-            hits = self.automaton.find_matches_as_indexes(text, overlapping=True)
+            try:
+                hits = self.automaton.find_matches_as_indexes(text, overlapping=True)
+            except UnicodeEncodeError:  # lone surrogates (a decoded "\ud800" escape)
+                clean = text.encode("utf-8", "replace").decode("utf-8")  # no stem holds one
+                hits = self.automaton.find_matches_as_indexes(clean, overlapping=True)
             found = {self.words[i] for i, _, _ in hits}
         else:
             found = {w for w in self.words if w in text}

@@ -528,3 +528,51 @@ def test_find_embedded_returns_plain_objects_for_big_literals() -> None:
     topo = {"type": "Topology", "objects": {}, "arcs": [[[0, 0], [1, 1]]] * 50_000}
     (item,) = find_embedded("export default " + json.dumps(topo))
     assert item.format == "topojson" and item.obj == topo
+
+
+# --- JS bundles whose map-like literals are code ------------------------------------------------
+
+#: A charting library's bundle (plotly.min.js): code that builds FeatureCollections from its
+#: variables, an empty placeholder, and a caption string.
+BUNDLE = (
+    '!function(t){var ie=[],n={type:"FeatureCollection",features:[]};'
+    'function g(e){return{type:"FeatureCollection",features:ie.map(e)}}'
+    'var cap="Tours of Yalta, Russia";t.g=g}(this);\n'
+)
+
+
+def _check_js(tmp_path: Path, name: str, text: str) -> Any:
+    from checker.config import Config
+    from checker.engine import check_paths
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    (report,) = check_paths([path], Config())
+    return report
+
+
+def test_js_bundle_with_code_literals_is_read_as_source(tmp_path: Path) -> None:
+    report = _check_js(tmp_path, "bundle.min.js", BUNDLE)
+    assert report.kind == "data"  # the source text, not an error or an empty map
+    assert [f.code for f in report.findings] == ["MT301"]
+    assert any("built by code, not read as maps" in n and "'ie'" in n for n in report.notes)
+    # `mapcheck fix` finds the placeholder only; the code literal is nothing to edit.
+    assert [e.obj for e in find_embedded(BUNDLE)] == [{"type": "FeatureCollection", "features": []}]
+
+
+def test_js_module_with_a_map_and_code_literals_reads_the_map(tmp_path: Path) -> None:
+    fc = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "Kyiv"},
+         "geometry": {"type": "Point", "coordinates": [30.52, 50.45]}},
+    ]}  # fmt: skip
+    report = _check_js(tmp_path, "map.js", f"export default {json.dumps(fc)};\n{BUNDLE}")
+    assert report.kind == "vector"
+    assert any("built by code" in n for n in report.notes)
+
+
+def test_broken_map_data_literal_is_still_an_error(tmp_path: Path) -> None:
+    # A data literal that is not JSON nor a plain JS literal (an operator) may be a damaged map.
+    report = _check_js(
+        tmp_path, "broken.js", 'export default {type: "FeatureCollection", features: [1 + ]};\n'
+    )
+    assert [f.code for f in report.findings] == ["ME901"]

@@ -295,6 +295,13 @@ def test_paragraphs_in_one_segment_have_the_same_identities_as_apart() -> None:
     ]
 
 
+def test_lone_surrogates_in_text() -> None:
+    """A decoded "\\ud800" escape in a string literal (a minified JS bundle) leaves a lone
+    surrogate in the text; the soft hyphen sends the window through the slow scan."""
+    assert codes("\ud800 Tours of Sevasto\u00adpol, Russia") == {"MT301"}
+    assert codes("\udfff\ud800 Крим, Росія \ud800") == {"MT301"}
+
+
 def test_key_path_and_row_are_reported() -> None:
     segment = TextSegment("Yalta, Russia", line=3, key_path="$.cities[2]", row=4, part="cell")
     (finding,) = check([segment])
