@@ -209,10 +209,29 @@ def _check(source: Source, config: Config) -> FileReport:
         result: FileReport = image.check_image(source, fmt, config)
         return result
     text = importlib.import_module(_TEXT_READER)
-    evidence = text.read_text(source, fmt, ocr=config.ocr)
+    try:
+        evidence = text.read_text(source, fmt, ocr=config.ocr)
+    except ReaderError as exc:
+        from checker.readers.detect import KNOWN_EXTENSIONS
+
+        # A file of no known type whose content only looked like XML, JSON, YAML … (a glibc
+        # charmap begins "<code_set_name>") is checked as the text it is, saying so.
+        if fmt not in _SNIFFED_TEXT_FORMATS or source.suffix in KNOWN_EXTENSIONS:
+            raise
+        try:
+            evidence = text.read_text(source, "text", ocr=config.ocr)
+        except ReaderError:
+            raise exc from None
+        kind = "document"
+        evidence.notes.append(f"read as plain text: it looked like {fmt.upper()}, but {exc}")
     if code_note is not None:
         evidence.notes.append(code_note)
     return check_text_evidence(source.name, kind, evidence, config)
+
+
+#: Structured text formats that detection may find in the content of a file of no known
+#: type, and whose reader may then refuse it.
+_SNIFFED_TEXT_FORMATS = frozenset({"xml", "json", "yaml", "csv", "tsv", "sql", "html"})
 
 
 @functools.cache

@@ -102,6 +102,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+#: How far a sentence reaches from a match when no sentence end is found.
+SENTENCE_REACH = 400
+
+
 class Sentences:
     """Sentence boundaries in one window, found on demand around a match (offsets into its
     normalised text; ``text`` and ``folded`` have the same length)."""
@@ -123,14 +127,17 @@ class Sentences:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The sentence around ``start:end``."""
         text = self.text
-        lo = 0
+        # At most SENTENCE_REACH characters each way: text with no sentence ends (a list, a
+        # table, a charmap's lines) merges its hits into one long window, and a sentence from
+        # the window's start to every match in it made the guards quadratic.
+        lo = max(0, start - SENTENCE_REACH)
         # The last boundary before the match that ends a sentence: test from the nearest back.
-        for m in reversed(list(_BOUNDARY.finditer(text, max(0, start - 400), start))):
+        for m in reversed(list(_BOUNDARY.finditer(text, lo, start))):
             at = m.start()
             if text[at] not in _ENDERS or self._is_end(at):
                 lo = m.end()
                 break
-        hi = min(len(text), end + 400)
+        hi = min(len(text), end + SENTENCE_REACH)
         for m in _BOUNDARY.finditer(text, end, hi):
             at = m.start()
             if text[at] not in _ENDERS:

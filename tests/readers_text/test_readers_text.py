@@ -797,6 +797,38 @@ def test_xml_hostile() -> None:
     start = time.perf_counter()
     ev = read_bytes("deep.xml", deep)
     assert time.perf_counter() - start < 5 and [s.text for s in ev.segments] == ["x"]
+    # Unclosed tags by the hundred thousand (a glibc charmap read as XML): refused at the
+    # depth limit, in bounded time and memory, not after 24 GB.
+    unclosed = b"".join(b"<U%04X> /x%02x NAME\n" % (i, i % 256) for i in range(200_000))
+    start = time.perf_counter()
+    assert error("charmap.xml", b"<code_set_name> X\n" + unclosed).code == "ME903"
+    assert time.perf_counter() - start < 10
+
+
+def test_content_that_only_looks_structured_is_read_as_text(tmp_path: Path) -> None:
+    """A file of no known type whose content looked like XML or JSON but does not parse is
+    checked as plain text, with a note; under a name that promises the format it is an error."""
+    import gzip
+
+    from checker.config import Config
+    from checker.engine import check_paths
+
+    charmap = b"<code_set_name> KOI8-U\n% Simferopol, Russia\n<U0000> /x00 NULL\n" * 3000
+    files = {
+        "KOI8-U": charmap,
+        "KOI8-U.gz": gzip.compress(charmap),  # as /usr/share/i18n/charmaps ships them
+        "notes": b'{"city": "Kerch, Russia", oops',
+        "broken.xml": charmap,
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    reports = {Path(r.path).name: r for r in check_paths([tmp_path], Config())}
+    for name in ("KOI8-U", "KOI8-U.gz", "notes"):
+        report = reports[name]
+        assert report.kind == "document", name
+        assert {f.code for f in report.findings} & {"MT301", "MT390"}, name  # (390: quoted)
+        assert any(n.startswith("read as plain text: it looked like") for n in report.notes)
+    assert [f.code for f in reports["broken.xml"].findings] == ["ME903"]
 
 
 def test_html_linked_data_is_read_as_json() -> None:

@@ -34,6 +34,12 @@ from checker.readers.docs._collect import Collector, js_path
 from checker.readers.docs._xml import local
 from checker.readers.docs.encoding import decode
 
+#: Elements nested deeper than this are refused (ME903): every open element's key path holds
+#: its ancestors', so a file of unclosed tags (a glibc charmap's 200,000 ``<U0000>`` lines
+#: read as XML) would take memory quadratic in its length (24 GB before it was refused; at
+#: this depth the open paths take some 60 MB).
+MAX_DEPTH = 5000
+
 
 @dataclass
 class _Frame:
@@ -78,6 +84,8 @@ class _Target:
         return line, column
 
     def start(self, tag: str, attrib: dict[str, str]) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise ReaderError("ME903", f"XML elements nested deeper than {MAX_DEPTH}")
         line, column = self._where()
         name = local(tag) or "element"
         if self.stack:
