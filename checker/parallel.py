@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -111,9 +111,20 @@ def check_listed(
         if batch:
             if pool is None:
                 pool = _start(config, jobs)
-            window.append(_Pending(pool.submit(_check_batch, batch), len(batch)))
+            window.append(_Pending(pool.submit(_check_batch, batch), batch))
             waiting += len(batch)
             batch, batch_bytes = [], 0
+
+    def recover(lost: list[tuple[str, bool]]) -> list[FileReport | None]:
+        """The reports of a batch whose worker died (killed by the system, most often for
+        memory): the pool is broken, so the next batch starts a new one, and each file of
+        this batch is checked again alone, so that only the one that kills its worker again
+        is reported as such and the run goes on."""
+        nonlocal pool
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = None
+        return [_alone(name, named, config) for name, named in lost]
 
     try:
         for source, named in items:
@@ -131,10 +142,10 @@ def check_listed(
                     if len(batch) >= BATCH_FILES or batch_bytes >= BATCH_BYTES:
                         send()
             while waiting >= limit or (window and not isinstance(window[0], _Pending)):
-                waiting -= yield from _report(window.popleft())
+                waiting -= yield from _report(window.popleft(), recover)
         send()
         while window:
-            yield from _report(window.popleft())
+            yield from _report(window.popleft(), recover)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -148,28 +159,60 @@ def _size(source: Source) -> int:
         return 0
 
 
-def _report(item: _Pending | FileReport | None) -> Generator[FileReport, None, int]:
+def _report(
+    item: _Pending | FileReport | None,
+    recover: Callable[[list[tuple[str, bool]]], list[FileReport | None]],
+) -> Generator[FileReport, None, int]:
     """Yield the reports of a window item (a batch's, in order; ``None`` ones dropped) and
-    return how many files of a batch it held (0 for a report made in this process)."""
+    return how many files of a batch it held (0 for a report made in this process); a batch
+    whose worker died is ``recover``-ed."""
+    from concurrent.futures.process import BrokenProcessPool
+
     if not isinstance(item, _Pending):
         if item is not None:
             yield item
         return 0
-    for report in item.future.result():
+    try:
+        reports = item.future.result()
+    except BrokenProcessPool:
+        reports = recover(item.batch)
+    for report in reports:
         if report is not None:
             yield report
-    return item.files
+    return len(item.batch)
+
+
+def _alone(name: str, explicit: bool, config: Config) -> FileReport | None:
+    """Check one file in a worker of its own; an error report if that worker dies too."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from checker.engine import _error_report
+
+    pool = _start(config, 1)
+    try:
+        return pool.submit(_check_batch, [(name, explicit)]).result()[0]
+    except BrokenProcessPool:
+        return _error_report(
+            name,
+            "unknown",
+            "ME903",
+            "the process checking this file was killed by the system (most likely it ran out "
+            "of memory); the other files were checked",
+            config,
+        )
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Pending:
     """A batch of files handed to a worker (the pool's imports stay out of runs that start
     none)."""
 
-    __slots__ = ("files", "future")
+    __slots__ = ("batch", "future")
 
-    def __init__(self, future: Future[list[FileReport | None]], files: int) -> None:
+    def __init__(self, future: Future[list[FileReport | None]], batch: list[tuple[str, bool]]):
         self.future = future
-        self.files = files
+        self.batch = batch
 
 
 def _start(config: Config, jobs: int) -> ProcessPoolExecutor:

@@ -106,9 +106,9 @@ def test_files_go_to_workers_in_batches(
     sent: list[int] = []
 
     class Pending(parallel._Pending):
-        def __init__(self, future: object, files: int) -> None:
-            super().__init__(future, files)  # type: ignore[arg-type]
-            sent.append(files)
+        def __init__(self, future: object, batch: list[tuple[str, bool]]) -> None:
+            super().__init__(future, batch)  # type: ignore[arg-type]
+            sent.append(len(batch))
 
     monkeypatch.setattr(parallel, "_Pending", Pending)
     config = Config(ocr=False, use_cache=False)
@@ -119,3 +119,37 @@ def test_files_go_to_workers_in_batches(
     serial = list(check_paths(inputs, config))
     assert _summary(list(check_paths(inputs, config, jobs=2))) == _summary(serial)
     assert sent == sizes
+
+
+def test_a_worker_killed_by_one_file_does_not_stop_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker killed mid-file (the system's out-of-memory killer) broke the pool and ended the
+    run with a traceback. Its batch is checked again file by file, each in a worker of its own:
+    only the file that kills its worker again is reported (ME903), and every other file is
+    checked, in order."""
+    import os
+    import signal
+
+    names = [f"n{i:02d}.txt" for i in range(24)]
+    names[9] = "killer.txt"
+    for name in names:
+        text = "Tours of Yalta, Russia." if name.startswith("n1") else "Nothing here."
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    real = parallel._check
+
+    def deadly(name: str, explicit: bool) -> FileReport | None:
+        if name.endswith("killer.txt"):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(name, explicit)
+
+    monkeypatch.setattr(parallel, "_check", deadly)  # forked workers inherit it
+    reports = list(check_paths([tmp_path], Config(), jobs=2))
+    assert [Path(r.path).name for r in reports] == sorted(names)
+    killed = next(r for r in reports if r.path.endswith("killer.txt"))
+    assert [f.code for f in killed.findings] == ["ME903"]
+    assert "killed by the system" in killed.findings[0].message
+    for report in reports:
+        if report is not killed:
+            expected = {"MT301"} if Path(report.path).name.startswith("n1") else set()
+            assert {f.code for f in report.findings} == expected, report.path
