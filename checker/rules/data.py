@@ -1943,6 +1943,8 @@ def _phone_info(hit: _Hit) -> tuple[str, str, str, str] | None:
         formatted = any(c in body[:end] for c in " -.(")
         if not formatted and not _PHONE_CONTEXT.search(hit.context):
             return None  # a bare 11-digit run is an id unless the field or line says "phone"
+        if formatted and not _grouped_like_a_phone(raw.lstrip()[: 1 + end]):
+            return None  # numbers in a row ("895996 468 60" in PostScript), not a phone
     for prefix, info in _phone_prefixes():
         if national.startswith(prefix):
             shown = raw.strip()
@@ -1957,6 +1959,26 @@ def _phone_info(hit: _Hit) -> tuple[str, str, str, str] | None:
                 regions[0],
             )
     return None
+
+
+def _grouped_like_a_phone(number: str) -> bool:
+    """Whether a number with a trunk prefix (8 or 7, no "+") is grouped as Russian numbers are
+    written: the trunk alone then the area code (3-5 digits, or the whole national number) or
+    the trunk run into a 3-digit area code, then the subscriber's digits in groups of 1-4 or
+    as one group of 5-7: "8 978 123 45 67", "8 (3652) 27-12-34", "8978 123-45-67"."""
+    runs = re.findall(r"\d+", number)
+    groups = [len(g) for g in runs]
+    if groups[0] == 1:
+        # Mobile codes (9xx) have three digits; landline codes three to five.
+        mobile = len(runs) > 1 and runs[1].startswith("9")
+        if len(groups) < 2 or groups[1] not in ((3, 10) if mobile else (3, 4, 5, 10)):
+            return False
+        rest = groups[2:]
+    elif groups[0] == 4:
+        rest = groups[1:]
+    else:
+        return False
+    return (len(rest) <= 1 and all(5 <= g <= 7 for g in rest)) or all(1 <= g <= 4 for g in rest)
 
 
 @register("MD404", "data.russian-phone-prefix-crimea", Category.DISPUTES, "data", POLICY_BOTH)

@@ -603,6 +603,12 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ("phone-plus-formatted", "Телефон: +7 (978) 123-45-67", {"MD404"}),
     ("phone-plus-compact", "tel:+79781234567", {"MD404"}),
     ("phone-trunk-8", "8 978 123 45 67", {"MD404"}),
+    ("phone-trunk-8-brackets", "8 (978) 123-45-67", {"MD404"}),
+    ("phone-trunk-8-run-in", "8978 123-45-67", {"MD404"}),
+    ("phone-trunk-8-landline", "8 (3652) 27-12-34", {"MD404"}),
+    ("phone-trunk-8-seven", "8 978 1234567", {"MD404"}),
+    ("numbers-in-a-row", "895996 468 60 moveto", set()),  # PostScript (valgrind's manual)
+    ("numbers-in-a-row-2", "0 8 97812 34 567 lineto", set()),
     ("phone-landline-3652", "+7 (3652) 27-12-34", {"MD404"}),
     ("phone-sevastopol-8692", "+7 8692 12-34-56", {"MD404"}),
     ("phone-dpr-949", "+7 949 123 45 67", {"MD404"}),
