@@ -132,6 +132,7 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
     info = SvgInfo()
     _sanitise(root, info)
     _check_use_expansion(root)
+    _pixel_size(root)
     width, height = render_size(root)
     notes: list[str] = []
     if info.removed_references:
@@ -372,6 +373,19 @@ def _length(value: str | None) -> float | None:
     unit = (m.group(2) or "px").lower()
     factor = {"px": 1.0, "pt": 4 / 3, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}[unit]
     return number * factor
+
+
+def _pixel_size(root: Element) -> None:
+    """The root's width and height in pixels: resvg refuses a size in other units ("SVG has
+    an invalid size" for ``width="65cm"``, as Dia exports diagrams)."""
+    for name in ("width", "height"):
+        value = root.attrib.get(name)
+        length = _length(value)
+        if value and length is not None and not _PLAIN_PIXELS.fullmatch(value):
+            root.attrib[name] = f"{length:.6g}"
+
+
+_PLAIN_PIXELS = re.compile(r"\s*[-+]?[\d.]+(?:[eE][-+]?\d+)?\s*(?:px)?\s*")
 
 
 def render_size(root: Element) -> tuple[int, int]:

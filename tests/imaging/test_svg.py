@@ -471,3 +471,18 @@ def test_broken_svg_map_modules_are_errors(text: str, code: str) -> None:
     with pytest.raises(ReaderError) as err:
         svgmod.svg_from_kit(Source(name="x.json", data=text.encode()))
     assert err.value.code == code
+
+
+@pytest.mark.parametrize(("width", "height"), [("10cm", "5cm"), ("100mm", "50mm"), ("4in", "2in")])
+def test_svg_sized_in_other_units_is_rendered(width: str, height: str) -> None:
+    """resvg refused a root size in centimetres ("SVG has an invalid size"), as Dia and other
+    diagram tools write it (postgresql-common's dependencies.svg); the size is given to it in
+    pixels."""
+    text = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        'viewBox="0 0 200 100"><rect x="10" y="10" width="80" height="80" fill="#336699"/></svg>'
+    )
+    loaded, _ = read_svg(Source("d.svg", data=text.encode()))
+    h, w = loaded.rgb.shape[:2]
+    assert abs(w / h - 2.0) < 0.05
+    assert loaded.rgb[h // 2, w // 5].tolist() == [0x33, 0x66, 0x99]  # the rectangle drawn
