@@ -790,7 +790,7 @@ def test_xml_hostile() -> None:
     assert error("ext.xml", external).code == "ME901"
     assert error("bad.xml", b"<regions><region></regions>").code == "ME901"
     # Malformed after some data: what was read is kept, and the file is undetermined.
-    ev = read_bytes("cut.xml", b"<r><x>Simferopol, Russia</x><y>Kyiv & Lviv</y></r>")
+    ev = read_bytes("cut.xml", b"<r><x>Simferopol, Russia</x><y>Kyiv and Lviv</z></r>")
     assert [s.text for s in ev.segments] == ["Simferopol, Russia"]
     assert ev.undetermined and "malformed" in ev.undetermined[0]
     deep = b"<r>" * 5000 + b"x" + b"</r>" * 5000
@@ -803,6 +803,20 @@ def test_xml_hostile() -> None:
     start = time.perf_counter()
     assert error("charmap.xml", b"<code_set_name> X\n" + unclosed).code == "ME903"
     assert time.perf_counter() - start < 10
+
+
+def test_xml_bare_ampersand_is_read_past() -> None:
+    """iso-codes' iso_3166-2.xml has an unescaped "&" in Marshall Islands' "Enewetak &
+    Ujelang": expat stopped there, leaving Russia's and Ukraine's subdivisions unread."""
+    data = (
+        b'<r><e code="MH-ENI" name="Enewetak & Ujelang"/><e code="A" name="Tom &amp; Jerry"/>'
+        b'<e code="UA-43" name="Simferopol, Russia &#169; &#x41;"/></r>'
+    )
+    ev = read_bytes("iso.xml", data)
+    assert not ev.undetermined
+    names = [r.fields["name"] for r in ev.records if "name" in r.fields]
+    assert names == ["Enewetak & Ujelang", "Tom & Jerry", "Simferopol, Russia \u00a9 A"]
+    assert any("bare '&'" in n for n in ev.notes)
 
 
 def test_content_that_only_looks_structured_is_read_as_text(tmp_path: Path) -> None:

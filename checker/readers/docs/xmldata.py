@@ -26,6 +26,7 @@ the tag), so an escaped character (``&amp;``) before a value may shift its colum
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,6 +168,10 @@ class _Target:
         return None
 
 
+#: An "&" that starts no entity or character reference.
+_BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9A-Fa-f]+;|[A-Za-z_][\w.-]*;)")
+
+
 def read_xml(data: bytes) -> TextEvidence:
     """Read XML ``data`` as a data file (see the module docstring)."""
     import defusedxml
@@ -181,6 +186,12 @@ def read_xml(data: bytes) -> TextEvidence:
     target = _Target(col, lines)
     parser = SafeET.DefusedXMLParser(target=target)
     target.expat = getattr(parser, "parser", None)
+    # A bare "&" (iso-codes' own iso_3166-2.xml has "Enewetak & Ujelang") makes the rest of
+    # the file unreadable to expat; written as "&amp;", everything after it is read too.
+    bare = len(_BARE_AMPERSAND.findall(text)) if "&" in text else 0
+    if bare:
+        text = _BARE_AMPERSAND.sub("&amp;", text)
+        col.note(f"{bare} bare '&' read as '&amp;' (not well-formed XML)")
     # The decoded text, re-encoded: the declaration's encoding was honoured by ``decode``.
     body = text.encode("utf-8")
     if body.startswith(b"<?xml"):
