@@ -133,6 +133,9 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
     _sanitise(root, info)
     _check_use_expansion(root)
     _pixel_size(root)
+    icon = _icon(root)
+    if icon is not None:
+        return icon, info
     width, height = render_size(root)
     notes: list[str] = []
     if info.removed_references:
@@ -373,6 +376,30 @@ def _length(value: str | None) -> float | None:
     unit = (m.group(2) or "px").lower()
     factor = {"px": 1.0, "pt": 4 / 3, "mm": 96 / 25.4, "cm": 96 / 2.54, "in": 96.0}[unit]
     return number * factor
+
+
+def _icon(root: Element) -> LoadedImage | None:
+    """An SVG drawn smaller than a readable map (both its width and its height under
+    :data:`~checker.imaging.io.MIN_SIDE` pixels: an icon) is not rendered, as a bitmap that
+    small is not analysed: rendered at a map's size, an icon that masks a filtered picture
+    kept resvg busy past its time limit (Adwaita's preferences-desktop-appearance-symbolic)."""
+    from checker.imaging.io import MIN_SIDE
+
+    width = _length(root.attrib.get("width"))
+    height = _length(root.attrib.get("height"))
+    if width is None or height is None or max(width, height) >= MIN_SIDE:
+        return None  # (a thin strip is refused for its shape: render_size)
+    loaded = LoadedImage(
+        rgb=np.full((1, 1, 3), 255, dtype=np.uint8),
+        original_size=(max(1, round(width)), max(1, round(height))),
+        notes=[],
+        format="svg",
+    )
+    loaded.unusable = (
+        f"image too small: the SVG is drawn at {width:.3g}×{height:.3g} px (an icon); it "
+        f"cannot show the region readably (at least {MIN_SIDE} px on each side are needed)"
+    )
+    return loaded
 
 
 def _pixel_size(root: Element) -> None:

@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from checker import imaging
 from checker.config import Config
-from checker.engine import check_file
+from checker.engine import check_file, check_source
 from checker.imaging import svg as svgmod
 from checker.imaging.decide import decide
 from checker.imaging.svg import (
@@ -486,3 +486,24 @@ def test_svg_sized_in_other_units_is_rendered(width: str, height: str) -> None:
     h, w = loaded.rgb.shape[:2]
     assert abs(w / h - 2.0) < 0.05
     assert loaded.rgb[h // 2, w // 5].tolist() == [0x33, 0x66, 0x99]  # the rectangle drawn
+
+
+def test_icon_sized_svg_is_not_rendered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An SVG drawn at icon size is too small to show the region, as a bitmap that small is;
+    it is not rendered at a map's size (a filtered mask in one kept resvg busy for a minute)."""
+
+    def no_render(*args: object) -> None:
+        raise AssertionError("rendered")
+
+    monkeypatch.setattr(svgmod, "_render_all", no_render)
+    text = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="16px" height="16px" viewBox="0 0 16 16">'
+        '<path d="M0 0h16v16z"/></svg>'
+    )
+    loaded, _ = read_svg(Source("icon.svg", data=text.encode()))
+    assert loaded.unusable is not None and "an icon" in loaded.unusable
+    report = check_source(Source("icon.svg", data=text.encode()), Config(ocr=False))
+    assert report.verdict is Verdict.UNDETERMINED and not report.findings
+    # A map drawn at 10 cm (378 px) is rendered as before.
+    with pytest.raises(AssertionError, match="rendered"):
+        read_svg(Source("m.svg", data=text.replace("16px", "10cm", 2).encode()))
