@@ -519,6 +519,10 @@ def detect(source: Source) -> tuple[str, str]:
     if head.startswith(_FGB_MAGIC):
         return "vector", "flatgeobuf"
     if head.startswith(_SHP_MAGIC) and len(head) >= 100:
+        if suffix == ".shx":
+            # The shapefile's index has the same header: its shapes are checked with the .shp
+            # (a walk that read both reported every finding twice).
+            raise ReaderError("ME902", "a shapefile's index (.shx): it is checked with its .shp")
         return "vector", "shapefile"
     if head.startswith(_SQLITE_MAGIC):
         if head[68:72] in _GPKG_IDS or b"gpkg_contents" in head or suffix == ".gpkg":

@@ -179,6 +179,8 @@ ERRORS = [
     ("x.zip", b"PK\x03\x04" + b"\x00" * 20, "ME901", "corrupt or truncated zip"),
     ("x.gpx", b'<?xml version="1.0"?><gpx version="1.1"></gpx>', "ME902", "<gpx>"),
     ("x.bin", b"\x00\x01\x02\x03" + bytes(range(200)), "ME902", "unrecognised"),
+    # A shapefile's index has the .shp's header: its shapes are checked with the .shp.
+    ("a.shx", b"\x00\x00\x27\x0a" + b"\x00" * 120, "ME902", "checked with its .shp"),
     ("x.parquet", b"PAR1\x00\x00", "ME901", "truncated Parquet"),
     # Binary content under an extension mapcheck reads: damaged, not merely unsupported.
     ("x.png", b"\x00\x01garbage\xff" * 20, "ME901", "not a valid .png file"),
