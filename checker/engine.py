@@ -127,8 +127,6 @@ def _run_uncached(source: Source, config: Config, explicit: bool) -> FileReport 
             return None
         return _error_report(source.name, "unknown", exc.code, exc.message, config)
     except FileNotFoundError:
-        if not explicit and source.path is not None and source.path.is_symlink():
-            return None  # a dangling link found by walking: there is nothing to read
         return _error_report(source.name, "unknown", "ME901", "no such file", config)
     except PermissionError:
         return _error_report(source.name, "unknown", "ME901", "permission denied", config)

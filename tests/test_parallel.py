@@ -153,12 +153,3 @@ def test_a_worker_killed_by_one_file_does_not_stop_the_run(
         if report is not killed:
             expected = {"MT301"} if Path(report.path).name.startswith("n1") else set()
             assert {f.code for f in report.findings} == expected, report.path
-
-
-def test_dangling_link_is_skipped_when_walking_and_an_error_when_named(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_text("Tours of Yalta, Russia.", encoding="utf-8")
-    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
-    config = Config(ocr=False, use_cache=False)
-    assert [Path(r.path).name for r in check_paths([tmp_path], config)] == ["a.txt"]
-    (named,) = check_paths([tmp_path / "gone.txt"], config)
-    assert [f.code for f in named.findings] == ["ME901"]
