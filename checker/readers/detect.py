@@ -376,6 +376,18 @@ def _utf16(head: bytes) -> str | None:
 _CONTROL = bytes(b for b in range(32) if not 9 <= b <= 13 and b not in (0x1B, 0x1E))
 
 
+def _font(head: bytes) -> bool:
+    """A TrueType/OpenType font (an sfnt header: version, then a small table count), a font
+    collection or a WOFF font."""
+    if head.startswith((b"ttcf", b"wOFF", b"wOF2")):
+        return True
+    return (
+        head[:4] in (b"\x00\x01\x00\x00", b"OTTO", b"true", b"typ1")
+        and len(head) >= 12
+        and 0 < int.from_bytes(head[4:6], "big") < 100
+    )
+
+
 def _is_text(head: bytes) -> bool:
     codec = _utf16(head)
     if codec is not None:
@@ -408,6 +420,8 @@ def _json_prefix(text: str) -> bool:
         _, end = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError as exc:
         return exc.pos >= len(text) - 1 or len(text) - exc.pos < 16  # cut off by the head
+    except RecursionError:
+        return True  # nested too deeply to decode here: the JSON reader says so (ME903)
     return not text[end:].strip()
 
 
@@ -541,6 +555,9 @@ def detect(source: Source) -> tuple[str, str]:
         )
     if head.lstrip(_WS).startswith(b"{\\rtf"):
         return "document", "rtf"
+    if _font(head):
+        # Before the text sniff: a TrueType header's NUL bytes read as BOM-less UTF-16.
+        raise ReaderError("ME902", "a font file (TrueType, OpenType or WOFF), not a map or text")
 
     # 2. Text structure.
     if _is_text(head):
@@ -560,7 +577,11 @@ def detect(source: Source) -> tuple[str, str]:
                 return "vector", "jsmodule"
             if _is_svg_kit(source, head):
                 return "image", "svgkit"
-            return "data", "json"
+            # An object, unless a document or data file named as something else does not read
+            # as JSON: a Jinja template under .html ("{% extends … %}") is a page.
+            claims = by_ext is None or by_ext[0] == "vector" or by_ext == ("data", "json")
+            if claims or _json_prefix(stripped):
+                return "data", "json"
         # An array, unless it does not read as JSON in a file not named as JSON: an INI, TOML
         # or setup.cfg "[section]", a .txt "[1] Doreian, Batagelj …".
         claims_json = by_ext is not None and (by_ext[0] == "vector" or by_ext == ("data", "json"))

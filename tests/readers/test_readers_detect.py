@@ -145,7 +145,24 @@ CASES: list[tuple[str, bytes, tuple[str, str]]] = [
         ("document", "text"),
     ),
     ("rows.txt", b'[{"region": "Crimea"}, {"region": "Kyiv"}]\n', ("data", "json")),
+    ("data.html", b'{"region": "Crimea"}\n', ("data", "json")),  # JSON under .html stays JSON
+    ("settings", b'{"region": "Crimea", "id": 4}\n', ("data", "json")),
 ]
+
+
+def test_template_named_as_a_page_is_a_page(tmp_path: Path) -> None:
+    """A Jinja template under .html ("{% extends … %}", dask's dashboard templates) was read as
+    broken JSON (ME901). From stdin, with no name, it is tried as JSON and then read as text
+    (the engine's fallback)."""
+    data = b'{% extends "main.html" %}\n{% block content %}\n<p>Yalta, Russia</p>\n'
+    path = tmp_path / "status.html"
+    path.write_bytes(data)
+    assert detect(Source("status.html", path=path)) == ("document", "html")
+    from checker.config import Config
+    from checker.engine import check_source
+
+    report = check_source(Source("-", data=data), Config(ocr=False))
+    assert [f.code for f in report.findings] == ["MT301"]
 
 
 @pytest.mark.parametrize(
@@ -179,6 +196,11 @@ ERRORS = [
     ("x.zip", b"PK\x03\x04" + b"\x00" * 20, "ME901", "corrupt or truncated zip"),
     ("x.gpx", b'<?xml version="1.0"?><gpx version="1.1"></gpx>', "ME902", "<gpx>"),
     ("x.bin", b"\x00\x01\x02\x03" + bytes(range(200)), "ME902", "unrecognised"),
+    # Fonts: a TrueType header's NUL bytes once read as BOM-less UTF-16 text (matplotlib's
+    # DejaVuSansMono-Bold.ttf was an ME901 "not text" error).
+    ("m.ttf", bytes.fromhex("0001000000120100000400204646544d") + b"\x00A" * 200, "ME902", "font"),
+    ("m.woff2", b"wOF2" + b"\x00" * 60, "ME902", "font"),
+    ("m.otf", b"OTTO\x00\x0c\x00\x80" + b"\x00A" * 100, "ME902", "font"),
     # A shapefile's index has the .shp's header: its shapes are checked with the .shp.
     ("a.shx", b"\x00\x00\x27\x0a" + b"\x00" * 120, "ME902", "checked with its .shp"),
     ("x.parquet", b"PAR1\x00\x00", "ME901", "truncated Parquet"),
