@@ -411,14 +411,17 @@ def _is_text(head: bytes) -> bool:
     return True  # UTF-8, or a legacy 8-bit encoding (cp1251, koi8-u …) the readers detect
 
 
-def _json_prefix(text: str) -> bool:
-    """Whether ``text`` (the start of a file) reads as JSON up to where it stops: prose such as
-    "[1] Doreian, Batagelj …" in a .txt file begins like an array but is not one."""
+def _json_prefix(text: str, cut: bool = True) -> bool:
+    """Whether ``text`` (the start of a file; all of it unless ``cut``) reads as JSON up to
+    where it stops: prose such as "[1] Doreian, Batagelj …" in a .txt file begins like an array
+    but is not one, nor is a TOML file that stops after "[[table"."""
     import json
 
     try:
         _, end = json.JSONDecoder().raw_decode(text)
     except json.JSONDecodeError as exc:
+        if not cut:
+            return False
         return exc.pos >= len(text) - 1 or len(text) - exc.pos < 16  # cut off by the head
     except RecursionError:
         return True  # nested too deeply to decode here: the JSON reader says so (ME903)
@@ -580,12 +583,12 @@ def detect(source: Source) -> tuple[str, str]:
             # An object, unless a document or data file named as something else does not read
             # as JSON: a Jinja template under .html ("{% extends … %}") is a page.
             claims = by_ext is None or by_ext[0] == "vector" or by_ext == ("data", "json")
-            if claims or _json_prefix(stripped):
+            if claims or _json_prefix(stripped, cut=len(head) >= HEAD):
                 return "data", "json"
         # An array, unless it does not read as JSON in a file not named as JSON: an INI, TOML
         # or setup.cfg "[section]", a .txt "[1] Doreian, Batagelj …".
         claims_json = by_ext is not None and (by_ext[0] == "vector" or by_ext == ("data", "json"))
-        if stripped.startswith("[") and (claims_json or _json_prefix(stripped)):
+        if stripped.startswith("[") and (claims_json or _json_prefix(stripped, len(head) >= HEAD)):
             m = re.match(r"\[\s*\{", stripped)
             if m and _sniff_json_object(stripped[m.end() - 1 :]) == "geojson":
                 return "vector", "geojson"

@@ -147,6 +147,10 @@ CASES: list[tuple[str, bytes, tuple[str, str]]] = [
     ("rows.txt", b'[{"region": "Crimea"}, {"region": "Kyiv"}]\n', ("data", "json")),
     ("data.html", b'{"region": "Crimea"}\n', ("data", "json")),  # JSON under .html stays JSON
     ("settings", b'{"region": "Crimea", "id": 4}\n', ("data", "json")),
+    # A whole small file that stops inside "[": not a JSON array cut by the sample (Python's
+    # tomllib test data), but the TOML it is named as.
+    ("early.toml", b"[[tab\n", ("data", "source")),
+    ("early.txt", b"[1, 2,", ("document", "text")),
 ]
 
 
