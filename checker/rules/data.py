@@ -802,7 +802,37 @@ def _literal_patterns() -> dict[str, str]:
         number = region.split("-")[1]
         for prefix in ("ua-", "ua_", "ua.", "ukr-", "ua"):
             out[f"{prefix}{number}"] = "ua-code"
+    for basemap in basemaps():
+        for anchor in basemap.anchors:
+            out.setdefault(anchor, "basemap")
     return out
+
+
+@dataclass(frozen=True)
+class Basemap:
+    """A map file, dataset or chart type that draws Crimea as part of Russia (``basemaps.tsv``)."""
+
+    anchors: tuple[str, ...]
+    pattern: re.Pattern[str]
+    source: str
+    fix: str
+
+
+@cache
+def basemaps() -> tuple[Basemap, ...]:
+    """The references MD409 reports (``basemaps.tsv``)."""
+    out = []
+    for row in _read_tsv("basemaps.tsv"):
+        anchors, pattern, source, fix = [*row, "", "", "", ""][:4]
+        out.append(
+            Basemap(
+                tuple(a.strip().lower() for a in anchors.split("|") if a.strip()),
+                re.compile(pattern, re.IGNORECASE),
+                source,
+                fix,
+            )
+        )
+    return tuple(out)
 
 
 def _case_forms(word: str) -> set[str]:
@@ -2140,6 +2170,53 @@ def deprecated_ukrainian_timezone(ctx: TextContext) -> Iterator[RawFinding]:
         )
 
     yield from _aggregate(ctx, "MD408", _scan_hits(ctx, index, "tz", pattern), judge, 0.99)
+
+
+# --- MD409 --------------------------------------------------------------------------------------
+
+
+@register("MD409", "data.crimea-in-russia-basemap", Category.CONCEDES, "data", POLICY_CRIMEA)
+def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
+    """Code, a chart spec or a document loads its map from a file that draws Crimea in Russia.
+
+    The files and datasets: npm world-atlas, d3's and vega-datasets' world-110m.json, Natural
+    Earth's default admin-0 countries, geopandas' naturalearth_lowres dataset.
+
+    The map the code renders shows Crimea as Russian, though the file checked holds no map: a
+    warning in every profile, since the code may correct the map after loading it. The table is
+    ``basemaps.tsv``. References are read where the readers give text: string literals and
+    comments of code, values of data files, documents (not the code of a page's ``<script>``).
+
+    Bad: ``d3.json("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json")``
+    Good: ``d3.json("maps/countries-110m-ua.json")`` (made with ``mapcheck fix``)
+    """
+    index = record_index(ctx.evidence)
+    table = basemaps()
+    combined = re.compile("|".join(f"(?:{b.pattern.pattern})" for b in table), re.IGNORECASE)
+
+    def judge(hit: _Hit) -> tuple[str, str, str, str] | None:
+        if hit.seg is not None:
+            text, at = hit.seg.text, hit.offset
+        else:
+            text, at = hit.text, 0
+        anchor = hit.text.casefold()
+        lo, hi = max(0, at - 200), min(len(text), at + len(hit.text) + 200)
+        for basemap in table:
+            if hit.seg is not None and anchor not in basemap.anchors:
+                continue
+            for m in basemap.pattern.finditer(text, lo, hi):
+                if not m.start() <= at < m.end():
+                    continue
+                return (
+                    basemap.source,
+                    f"“{m.group(0)}” loads {basemap.source}, which draws Crimea and Sevastopol "
+                    "as part of Russia: the map this renders shows them as Russian.",
+                    basemap.fix,
+                    "UA-43",
+                )
+        return None
+
+    yield from _aggregate(ctx, "MD409", _scan_hits(ctx, index, "basemap", combined), judge, 0.9)
 
 
 # --- MD407 --------------------------------------------------------------------------------------

@@ -609,6 +609,32 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ("phone-trunk-8-seven", "8 978 1234567", {"MD404"}),
     ("numbers-in-a-row", "895996 468 60 moveto", set()),  # PostScript (valgrind's manual)
     ("numbers-in-a-row-2", "0 8 97812 34 567 lineto", set()),
+    # MD409: map files that draw Crimea in Russia, referred to by code, specs or documents
+    (
+        "basemap-world-atlas-2",
+        'd3.json("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json")',
+        {"MD409"},
+    ),
+    (
+        "basemap-world-atlas-1",
+        'url = "https://unpkg.com/world-atlas@1.1.4/world/50m.json"',
+        {"MD409"},
+    ),
+    ("basemap-d3-classic", 'd3.json("https://d3js.org/world-110m.v1.json", draw)', {"MD409"}),
+    (
+        "basemap-vega",
+        '"url": "https://cdn.jsdelivr.net/npm/vega-datasets@2/data/world-110m.json"',
+        {"MD409"},
+    ),
+    ("basemap-vega-relative", '{"url": "data/world-110m.json"}', {"MD409"}),
+    ("basemap-natural-earth", 'gpd.read_file("ne_110m_admin_0_countries.zip")', {"MD409"}),
+    ("basemap-natural-earth-lakes", 'NE = "NE_10M_ADMIN_0_COUNTRIES_LAKES.shp"', {"MD409"}),
+    ("basemap-geopandas", 'gpd.datasets.get_path("naturalearth_lowres")', {"MD409"}),
+    ("basemap-land", '"https://cdn.jsdelivr.net/npm/world-atlas@2/land-110m.json"', set()),
+    ("basemap-ne-ukraine-view", 'gpd.read_file("ne_10m_admin_0_countries_ukr.shp")', set()),
+    ("basemap-fixed-copy", 'd3.json("maps/countries-110m-ua.json")', set()),
+    ("basemap-prose", "We draw the world from world-atlas at 110m, fixed.", set()),
+    ("basemap-other-110m", "the 110m hurdles and a 50m pool in world-110m terms", set()),
     ("phone-landline-3652", "+7 (3652) 27-12-34", {"MD404"}),
     ("phone-sevastopol-8692", "+7 8692 12-34-56", {"MD404"}),
     ("phone-dpr-949", "+7 949 123 45 67", {"MD404"}),
@@ -1386,3 +1412,24 @@ def test_key_value_pairs_in_prose_are_records(tmp_path: Path, text: str, lines: 
     path.write_text("Booking details\n\n" + text, encoding="utf-8")
     found = md(_check_file(path), "MD402")
     assert [f.location.line - 2 for f in found] == lines
+
+
+def test_basemap_references_in_code_files(tmp_path: Path) -> None:
+    """MD409 where the readers give text: a JS string, a Python string literal, a Vega spec's
+    value; a Markdown mention of the dataset's name in prose is not a reference."""
+    files = {
+        "map.js": 'const u = "https://cdn.jsdelivr.net/npm/world-atlas@2/countries-50m.json";\n',
+        "plot.py": 'import geopandas\nw = read(geopandas.datasets.get_path("naturalearth_lowres"))',
+        "spec.json": '{"data": {"url": "https://unpkg.com/vega-datasets/data/world-110m.json"}}\n',
+        "notes.md": "Old geopandas shipped `naturalearth_lowres`; world-atlas has 110m maps.\n",
+    }
+    found = {}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        found[name] = [(f.code, f.location.line) for f in _check_file(tmp_path / name).findings]
+    assert found == {
+        "map.js": [("MD409", 1)],
+        "plot.py": [("MD409", 2)],
+        "spec.json": [("MD409", 1)],
+        "notes.md": [],
+    }
