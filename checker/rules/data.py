@@ -810,7 +810,7 @@ def _literal_patterns() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Basemap:
-    """A map file, dataset or chart type that draws Crimea as part of Russia (``basemaps.tsv``)."""
+    """A map file or dataset that draws Crimea as part of Russia (``basemaps.tsv``)."""
 
     anchors: tuple[str, ...]
     pattern: re.Pattern[str]
