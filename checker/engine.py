@@ -268,7 +268,9 @@ def check_text_evidence(name: str, kind: str, evidence: object, config: Config) 
     ):
         suppression = importlib.import_module("checker.suppression")
         raw = suppression.apply(evidence, raw, name)
-    findings = finalize(name, raw, config)
+    from checker.rules.text import cap_repeated_wording
+
+    findings = finalize(name, cap_repeated_wording(raw), config)
     notes = evidence.notes + evidence.undetermined
     if evidence.images:
         from checker.figures import check_figures

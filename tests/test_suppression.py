@@ -266,3 +266,19 @@ def test_no_directive_is_fast() -> None:
     elapsed = time.perf_counter() - start
     assert out is findings
     assert elapsed < 2.0  # ~3.5 MB; well under 0.1 s on an idle machine
+
+
+def test_repeated_wording_is_capped_after_suppression() -> None:
+    """Only MAX_PER_WORDING findings of one wording are listed per file; a directive on an
+    occurrence past them is still used (no MT399), and what it silences is not counted."""
+    from checker.rules.text import MAX_PER_WORDING
+
+    lines = ["Tours to Yalta, Russia."] * 30
+    lines[25] = "Tours to Yalta, Russia.  # mapcheck: disable=MT301"
+    evidence = lines_evidence("\n".join(lines) + "\n")
+    report = check_text_evidence("tours.txt", "document", evidence, Config())
+    found = [f for f in report.findings if f.code == "MT301"]
+    assert len(found) == MAX_PER_WORDING
+    assert [f.location.line for f in found] == list(range(1, MAX_PER_WORDING + 1))
+    assert found[-1].evidence["not_listed"] == 29 - MAX_PER_WORDING  # the silenced one aside
+    assert not [f for f in report.findings if f.code == "MT399"]

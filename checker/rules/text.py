@@ -11,8 +11,10 @@ fingerprint uses the matched words and a few words around them, never line numbe
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import weakref
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -226,6 +228,49 @@ def _a_persons_name(evidence: TextEvidence, match: TextMatch) -> bool:
 
     names = key_names(path)
     return bool(names) and PERSON_KEY.search(names[-1]) is not None
+
+
+#: At most this many findings of one rule are listed per file for the same wording (as the
+#: data rules list at most as many per value); the last one listed counts the rest. A list of
+#: 250,000 "Simferopol, Russia" lines gave as many findings, and 2.6 GB of report.
+MAX_PER_WORDING = 20
+
+
+def cap_repeated_wording(raw: list[RawFinding]) -> list[RawFinding]:
+    """``raw`` with at most :data:`MAX_PER_WORDING` findings of each MT3xx rule per wording
+    (the matched text, case and spacing aside); the last one listed says how many more there
+    are. Applied after inline suppression, so that a directive on any occurrence is used and
+    the occurrences it silences are not counted."""
+
+    def wording(finding: RawFinding) -> tuple[str, str] | None:
+        if not finding.code.startswith("MT") or "match" not in finding.evidence:
+            return None
+        return finding.code, " ".join(str(finding.evidence["match"]).split()).casefold()
+
+    counts = Counter(w for w in map(wording, raw) if w is not None)
+    if not counts or max(counts.values()) <= MAX_PER_WORDING:
+        return raw
+    out: list[RawFinding] = []
+    seen: Counter[tuple[str, str]] = Counter()
+    for finding in raw:
+        key = wording(finding)
+        if key is None or counts[key] <= MAX_PER_WORDING:
+            out.append(finding)
+            continue
+        seen[key] += 1
+        if seen[key] < MAX_PER_WORDING:
+            out.append(finding)
+        elif seen[key] == MAX_PER_WORDING:
+            more = counts[key] - MAX_PER_WORDING
+            out.append(
+                dataclasses.replace(
+                    finding,
+                    message=f"{finding.message} ({more:,} more occurrences of this wording "
+                    "not listed)",
+                    evidence={**finding.evidence, "not_listed": more},
+                )
+            )
+    return out
 
 
 def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
