@@ -2185,7 +2185,8 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     The map the code renders shows Crimea as Russian, though the file checked holds no map: a
     warning in every profile, since the code may correct the map after loading it. The table is
     ``basemaps.tsv``. References are read where the readers give text: string literals and
-    comments of code, values of data files, documents (not the code of a page's ``<script>``).
+    comments of code, values of data files, documents, and the file names a page's scripts
+    load.
 
     Bad: ``d3.json("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json")``
     Good: ``d3.json("maps/countries-110m-ua.json")`` (made with ``mapcheck fix``)

@@ -1709,3 +1709,27 @@ def test_directive_lines_are_kept_only_when_the_word_is_there(text: str, kept: b
     from checker.readers.docs.plain import directive_lines
 
     assert directive_lines(text) == (text.split("\n") if kept else [])
+
+
+def test_html_scripts_give_only_the_files_they_load() -> None:
+    """A page's scripts are not text to check ("Yalta, Russia" in a script's string is not
+    read), but the map and data files they load are kept for MD409: a D3 page that draws
+    world-atlas shows Crimea as Russian."""
+    page = (
+        b"<html><head>\n<script src='https://d3js.org/d3.v7.min.js'></script>\n<script>\n"
+        b'const u = "https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json";\n'
+        b"d3.json(u); const c = 'Tours of Yalta, Russia'; load(`data/regions.csv`);\n"
+        b"</script></head><body><p>Our map.</p></body></html>\n"
+    )
+    ev = read_bytes("page.html", page)
+    scripts = [(s.text, s.line, s.column) for s in ev.segments if s.part == "script"]
+    assert scripts == [
+        ("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json", 4, 12),
+        ("data/regions.csv", 5, 55),
+    ]
+    assert not any("Yalta" in s.text for s in ev.segments)
+    from checker.config import Config
+    from checker.engine import check_source
+
+    report = check_source(Source("page.html", data=page), Config(ocr=False))
+    assert [(f.code, f.location.line) for f in report.findings] == [("MD409", 4)]

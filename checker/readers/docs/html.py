@@ -23,7 +23,9 @@ target; this one reads several times faster and gives the same events. What is r
 ``source_lines`` holds the page's lines when it mentions ``mapcheck`` (a suppression directive is
 possible), else it is empty. Skipped: the contents of ``<script>``, ``<style>``, ``<template>``
 and ``<noscript>``, comments,
-processing instructions and declarations.
+processing instructions and declarations; of a script, only the names of the map and data files
+it loads are kept (part ``script``: ``d3.json("…/world-atlas@2/countries-110m.json")``), for
+the rule on maps that draw Crimea in Russia (MD409).
 """
 
 from __future__ import annotations
@@ -516,6 +518,10 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
                 elif tag == "script" and _LD_JSON.search(attrs_raw) and stop > pos:
                     linked += 1
                     _linked_data(col, text[pos:stop], lines.at(pos), linked)
+                elif tag == "script" and stop > pos:
+                    for f in _SCRIPT_FILE.finditer(text, pos, stop):
+                        file_line, file_column = lines.at(f.start(1))
+                        col.segment(f.group(1), file_line, file_column, part="script")
                 pos = close.end() if close else end
                 reader.handle_endtag(tag)
         elif m.group("end"):
@@ -588,6 +594,10 @@ def _inline_picture(
 
 
 _LD_JSON = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.I)
+#: A quoted name of a map or data file in a script (a URL or a path).
+_SCRIPT_FILE = re.compile(
+    r"""["'`]([^"'`\s<>]{1,400}\.(?:json|topojson|geojson|zip|shp|gpkg|csv))["'`]""", re.I
+)
 
 
 def _linked_data(col: Collector, body: str, at: tuple[int, int], number: int) -> None:
