@@ -114,6 +114,10 @@ def _read(source: Source, fmt: str, ocr: bool) -> TextEvidence:
         from checker.readers.docs.source import read_source
 
         return read_source(source.read_bytes(), source.suffix)
+    if fmt == "parquet":
+        from checker.readers.docs.parquetdata import read_parquet
+
+        return read_parquet(source)
     raise ReaderError("ME902", f"{fmt!r} documents are not read by this version of mapcheck")
 
 

@@ -1733,3 +1733,45 @@ def test_html_scripts_give_only_the_files_they_load() -> None:
 
     report = check_source(Source("page.html", data=page), Config(ocr=False))
     assert [(f.code, f.location.line) for f in report.findings] == [("MD409", 4)]
+
+
+def test_parquet_tables_are_read_like_csv(tmp_path: Path) -> None:
+    """A Parquet table that is no GeoParquet map was detected and then refused (ME902, an error
+    in audits): its rows are records and its text cells segments, as for CSV."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from checker.config import Config
+    from checker.engine import check_paths
+
+    table = pa.table(
+        {
+            "city": ["Kyiv", "Simferopol", None],
+            "country": ["Ukraine", "Russia", "Ukraine"],
+            "zip": [1001, 295000, 79000],
+            "tags": [["capital"], [], ["west"]],
+            "blob": [b"\x00", b"\x01", b"\x02"],
+        }
+    )
+    path = tmp_path / "addresses.parquet"
+    pq.write_table(table, path, row_group_size=2)
+    ev = read_text(Source(path.name, path=path), "parquet")
+    assert [r.fields for r in ev.records] == [
+        {"city": "Kyiv", "country": "Ukraine", "zip": 1001},
+        {"city": "Simferopol", "country": "Russia", "zip": 295000},
+        {"country": "Ukraine", "zip": 79000},
+    ]
+    assert [(s.text, s.key_path) for s in ev.segments][:2] == [
+        ("Kyiv", "row 1 column city"),
+        ("Ukraine", "row 1 column country"),
+    ]
+    assert {e.origin for e in ev.enumerations} == {
+        "parquet-column:city",
+        "parquet-column:country",
+    }
+    (report,) = check_paths([path], Config(ocr=False))
+    assert {(f.code, f.location.row) for f in report.findings} == {("MD402", 2), ("MD405", 2)}
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")
+    (bad,) = check_paths([broken], Config(ocr=False))
+    assert [f.code for f in bad.findings] == ["ME901"]
