@@ -8,7 +8,7 @@ embedded images. When a limit is reached the collector stops taking more and rec
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from checker.readers.base import DataRecord, EmbeddedImage, Enumeration, TextEvidence, TextSegment
@@ -29,13 +29,16 @@ MIN_IMAGE_BYTES = 64
 class Collector:
     """Accumulates one input's evidence and enforces the limits above."""
 
-    def __init__(self, fmt: str, encoding: str | None = None) -> None:
+    def __init__(self, fmt: str, encoding: str | None = None, notes: Iterable[str] = ()) -> None:
+        """``notes``: what decoding the input noticed (an encoding guessed, bytes replaced)."""
         self.evidence = TextEvidence(format=fmt, segments=[], encoding=encoding)
         self.chars = 0
         self.items = 0
         self.full = False
         self._image_bytes = 0
         self._image_limit_noted = False
+        for note in notes:
+            self.note(note)
 
     # -- limits -------------------------------------------------------------------------------
 

@@ -648,9 +648,7 @@ def read_html(data: bytes) -> TextEvidence:
     """Read an HTML page (see the module docstring)."""
     text, encoding, notes = decode_html(data)
     text = normalise_newlines(text)
-    col = Collector("html", encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector("html", encoding, notes)
     col.evidence.source_lines = directive_lines(text)
     parse_into(col, text)
     return col.evidence

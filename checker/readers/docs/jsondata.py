@@ -60,9 +60,7 @@ def _parse(text: str) -> Any:
 
 def read_json(data: bytes) -> TextEvidence:
     text, encoding, notes = decode(data)
-    col = Collector("json", encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector("json", encoding, notes)
     try:
         docs: list[tuple[str, Any]] = [("$", _parse(text))]
     except json.JSONDecodeError as exc:

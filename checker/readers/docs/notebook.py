@@ -42,9 +42,7 @@ def _text(value: Any) -> str:
 
 def read_notebook(data: bytes) -> TextEvidence:
     text, encoding, notes = decode(data)
-    col = Collector("ipynb", encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector("ipynb", encoding, notes)
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -33,9 +33,7 @@ def read_plain(data: bytes, fmt: str) -> TextEvidence:
     """Read plain text (``fmt="text"``) or Markdown (``fmt="markdown"``)."""
     text, encoding, notes = decode(data)
     text = normalise_newlines(text)
-    col = Collector(fmt, encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector(fmt, encoding, notes)
     col.evidence.source_lines = directive_lines(text)
     add_blocks(col, mask_markdown(text) if fmt == "markdown" else text)
     if fmt == "markdown" and "|" in text:

@@ -383,9 +383,7 @@ def _blank_markers(text: str, lang: str) -> tuple[str, int]:
 def read_source(data: bytes, suffix: str) -> TextEvidence:
     text, encoding, notes = decode(data)
     text = normalise_newlines(text)
-    col = Collector("source", encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector("source", encoding, notes)
     col.evidence.source_lines = text.split("\n")
     lang = LANGUAGES.get(suffix.lower(), "")
     if not lang:

@@ -467,9 +467,7 @@ def _scalar(raw: str) -> Any:
 def read_sql(data: bytes) -> TextEvidence:
     text, encoding, notes = decode(data)
     text = normalise_newlines(text)
-    col = Collector("sql", encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector("sql", encoding, notes)
     col.evidence.source_lines = text.split("\n")
     reader = _Reader(col, text)
     reader.run()

@@ -116,9 +116,7 @@ def _cell_columns(line_text: str, cells: list[str], delimiter: str, quote: str) 
 def read_tabular(data: bytes, fmt: str) -> TextEvidence:
     text, encoding, notes = decode(data)
     text = normalise_newlines(text)
-    col = Collector(fmt, encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector(fmt, encoding, notes)
     lines = text.split("\n")
     col.evidence.source_lines = lines
     sample = text[:_SNIFF]

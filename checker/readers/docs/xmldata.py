@@ -178,9 +178,7 @@ def read_xml(data: bytes) -> TextEvidence:
     import defusedxml.ElementTree as SafeET
 
     text, encoding, notes = decode(data)
-    col = Collector("xml", encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector("xml", encoding, notes)
     lines = text.replace("\r\n", "\n").split("\n")
     col.evidence.source_lines = lines
     target = _Target(col, lines)

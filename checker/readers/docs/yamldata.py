@@ -38,9 +38,7 @@ def read_yaml(data: bytes) -> TextEvidence:
 
     text, encoding, notes = decode(data)
     text = normalise_newlines(text)
-    col = Collector("yaml", encoding)
-    for note in notes:
-        col.note(note)
+    col = Collector("yaml", encoding, notes)
     col.evidence.source_lines = text.split("\n")
     walker = _Walker(col, text)
     try:
