@@ -6,119 +6,64 @@ classifies as ``document`` or ``data``. It dispatches by format to one module pe
 :class:`~checker.readers.base.ReaderError` (ME901 unreadable, ME902 unsupported, ME903 too large,
 ME906 empty), so a hostile file never stops a batch.
 
-Formats: ``text``, ``markdown``, ``html``, ``pdf``, ``docx``, ``odt``, ``epub``, ``rtf``,
-``csv``, ``tsv``, ``json``, ``yaml``, ``sql``, ``source`` (the language comes from the file
-extension).
+Formats: :data:`TEXT_FORMATS` (``source``: the language comes from the file extension).
 """
 
 from __future__ import annotations
 
+import importlib
+
 from checker.readers._jsonio import gc_paused
 from checker.readers.base import ReaderError, Source, TextEvidence
 
-TEXT_FORMATS = (
-    "text",
-    "markdown",
-    "html",
-    "pdf",
-    "docx",
-    "odt",
-    "epub",
-    "rtf",
-    "csv",
-    "tsv",
-    "json",
-    "yaml",
-    "xml",
-    "ipynb",
-    "xlsx",
-    "ods",
-    "pptx",
-    "sqlite",
-    "sql",
-    "source",
-)
+#: Format → (module of :mod:`checker.readers.docs`, its reader, what the reader takes: the
+#: file's ``bytes``, the ``source`` itself (readers that open archives or databases), the bytes
+#: and the format, the bytes and the file's suffix, or the bytes and whether to OCR). Modules
+#: are imported on demand: each family pulls in its own libraries (pypdfium2, PyYAML …).
+_READERS: dict[str, tuple[str, str, str]] = {
+    "text": ("plain", "read_plain", "bytes+fmt"),
+    "markdown": ("plain", "read_plain", "bytes+fmt"),
+    "html": ("html", "read_html", "bytes"),
+    "pdf": ("pdf", "read_pdf", "bytes+ocr"),
+    "docx": ("office", "read_docx", "source"),
+    "odt": ("office", "read_odt", "source"),
+    "epub": ("epub", "read_epub", "source"),
+    "rtf": ("rtf", "read_rtf", "bytes"),
+    "csv": ("tabular", "read_tabular", "bytes+fmt"),
+    "tsv": ("tabular", "read_tabular", "bytes+fmt"),
+    "json": ("jsondata", "read_json", "bytes"),
+    "yaml": ("yamldata", "read_yaml", "bytes"),
+    "xml": ("xmldata", "read_xml", "bytes"),
+    "ipynb": ("notebook", "read_notebook", "bytes"),
+    "xlsx": ("spreadsheet", "read_xlsx", "source"),
+    "ods": ("spreadsheet", "read_ods", "source"),
+    "pptx": ("office", "read_pptx", "source"),
+    "sqlite": ("sqlitedata", "read_sqlite", "source"),
+    "parquet": ("parquetdata", "read_parquet", "source"),
+    "sql": ("sql", "read_sql", "bytes"),
+    "source": ("source", "read_source", "bytes+suffix"),
+}
+
+TEXT_FORMATS = tuple(_READERS)
 
 
 def _read(source: Source, fmt: str, ocr: bool) -> TextEvidence:
-    # Imported on demand: each family pulls in its own libraries (pypdfium2, PyYAML …).
-    if fmt in ("text", "markdown"):
-        from checker.readers.docs.plain import read_plain
-
-        return read_plain(source.read_bytes(), fmt)
-    if fmt == "html":
-        from checker.readers.docs.html import read_html
-
-        return read_html(source.read_bytes())
-    if fmt == "pdf":
-        from checker.readers.docs.pdf import read_pdf
-
-        return read_pdf(source.read_bytes(), ocr=ocr)
-    if fmt == "docx":
-        from checker.readers.docs.office import read_docx
-
-        return read_docx(source)
-    if fmt == "odt":
-        from checker.readers.docs.office import read_odt
-
-        return read_odt(source)
-    if fmt == "epub":
-        from checker.readers.docs.epub import read_epub
-
-        return read_epub(source)
-    if fmt == "rtf":
-        from checker.readers.docs.rtf import read_rtf
-
-        return read_rtf(source.read_bytes())
-    if fmt in ("csv", "tsv"):
-        from checker.readers.docs.tabular import read_tabular
-
-        return read_tabular(source.read_bytes(), fmt)
-    if fmt == "json":
-        from checker.readers.docs.jsondata import read_json
-
-        return read_json(source.read_bytes())
-    if fmt == "yaml":
-        from checker.readers.docs.yamldata import read_yaml
-
-        return read_yaml(source.read_bytes())
-    if fmt == "ods":
-        from checker.readers.docs.spreadsheet import read_ods
-
-        return read_ods(source)
-    if fmt == "pptx":
-        from checker.readers.docs.office import read_pptx
-
-        return read_pptx(source)
-    if fmt == "sqlite":
-        from checker.readers.docs.sqlitedata import read_sqlite
-
-        return read_sqlite(source)
-    if fmt == "xlsx":
-        from checker.readers.docs.spreadsheet import read_xlsx
-
-        return read_xlsx(source)
-    if fmt == "ipynb":
-        from checker.readers.docs.notebook import read_notebook
-
-        return read_notebook(source.read_bytes())
-    if fmt == "xml":
-        from checker.readers.docs.xmldata import read_xml
-
-        return read_xml(source.read_bytes())
-    if fmt == "sql":
-        from checker.readers.docs.sql import read_sql
-
-        return read_sql(source.read_bytes())
-    if fmt == "source":
-        from checker.readers.docs.source import read_source
-
-        return read_source(source.read_bytes(), source.suffix)
-    if fmt == "parquet":
-        from checker.readers.docs.parquetdata import read_parquet
-
-        return read_parquet(source)
-    raise ReaderError("ME902", f"{fmt!r} documents are not read by this version of mapcheck")
+    entry = _READERS.get(fmt)
+    if entry is None:
+        raise ReaderError("ME902", f"{fmt!r} documents are not read by this version of mapcheck")
+    module, name, takes = entry
+    reader = getattr(importlib.import_module(f"checker.readers.docs.{module}"), name)
+    if takes == "source":
+        evidence: TextEvidence = reader(source)
+    elif takes == "bytes+fmt":
+        evidence = reader(source.read_bytes(), fmt)
+    elif takes == "bytes+suffix":
+        evidence = reader(source.read_bytes(), source.suffix)
+    elif takes == "bytes+ocr":
+        evidence = reader(source.read_bytes(), ocr=ocr)
+    else:
+        evidence = reader(source.read_bytes())
+    return evidence
 
 
 def read_text(source: Source, fmt: str, ocr: bool = True) -> TextEvidence:
