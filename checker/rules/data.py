@@ -835,6 +835,12 @@ def basemaps() -> tuple[Basemap, ...]:
     return tuple(out)
 
 
+@cache
+def _basemap_pattern() -> re.Pattern[str]:
+    """Every reference of :func:`basemaps` in one pattern (for records without segments)."""
+    return re.compile("|".join(f"(?:{b.pattern.pattern})" for b in basemaps()), re.IGNORECASE)
+
+
 def _case_forms(word: str) -> set[str]:
     return {word, word.upper(), word.capitalize(), word.title()}
 
@@ -2193,7 +2199,7 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     """
     index = record_index(ctx.evidence)
     table = basemaps()
-    combined = re.compile("|".join(f"(?:{b.pattern.pattern})" for b in table), re.IGNORECASE)
+    combined = _basemap_pattern()
 
     def judge(hit: _Hit) -> tuple[str, str, str, str] | None:
         if hit.seg is not None:
