@@ -274,6 +274,48 @@ def table_records(
             return
 
 
+class TypedTable:
+    """Rows of typed values (a database table, a Parquet file) read as CSV rows are: each row a
+    record (numbers kept as numbers, binary and nested values left out), each text value a
+    segment (part ``cell``, key path ``"<prefix>row N column NAME"``), each text column of two
+    or more values a list (key path ``<list_prefix>NAME``, origin ``<origin>NAME``)."""
+
+    def __init__(self, col: Collector, prefix: str, list_prefix: str, origin: str) -> None:
+        self.col = col
+        self.prefix = prefix
+        self.list_prefix = list_prefix
+        self.origin = origin
+        self.columns: dict[str, list[TextSegment]] = {}
+
+    def add(self, values: Iterable[tuple[str, Any]], count: int, number: int) -> bool:
+        """Add row ``count`` of the table (``number``: its running number in the file);
+        ``False`` when a limit of the collector was reached."""
+        fields: dict[str, Any] = {}
+        for name, value in values:
+            if value is None or isinstance(value, bytes | list | dict):
+                continue  # binary (pictures, packed data) and nested values
+            fields[name] = value
+            if isinstance(value, str) and value.strip():
+                seg = self.col.segment(
+                    value,
+                    count,
+                    1,
+                    part="cell",
+                    key_path=f"{self.prefix}row {count} column {name}",
+                    row=number,
+                )
+                if seg is None:
+                    return False
+                self.columns.setdefault(name, []).append(seg)
+        return self.col.record(fields, f"{self.prefix}row {count}", number, count) is not None
+
+    def finish(self) -> None:
+        """Add the table's text columns as lists."""
+        for name, segs in self.columns.items():
+            if len(segs) >= 2:
+                self.col.enumeration(segs, f"{self.list_prefix}{name}", f"{self.origin}{name}")
+
+
 def records_from_cell_segments(col: Collector) -> None:
     """Tables of word-processor documents (DOCX, ODT) as records: their segments carry key
     paths ``"table 2 row 3 cell 1"`` (nested: ``"table 1 row 1 cell 2 table 1 row 2 cell 1"``).

@@ -13,8 +13,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from checker.readers.base import ReaderError, Source, TextEvidence, TextSegment
-from checker.readers.docs._collect import Collector
+from checker.readers.base import ReaderError, Source, TextEvidence
+from checker.readers.docs._collect import Collector, TypedTable
 
 #: Rows read (the collector's limits bound the whole file too).
 MAX_ROWS = 1_000_000
@@ -28,10 +28,10 @@ def read_parquet(source: Source) -> TextEvidence:
 
     col = Collector("parquet")
     where: Any = source.path if source.path is not None else io.BytesIO(source.read_bytes())
+    rows = TypedTable(col, "", "", "parquet-column:")
     try:
         parquet = pq.ParquetFile(where)
         names = list(parquet.schema_arrow.names)
-        columns: dict[str, list[TextSegment]] = {}
         count = 0
         for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
             for values in batch.to_pylist():
@@ -40,40 +40,13 @@ def read_parquet(source: Source) -> TextEvidence:
                     col.undetermined(
                         f"the table holds more than {MAX_ROWS:,} rows; the rest were not checked"
                     )
-                    return _finish(col, columns)
-                if not _row(col, names, values, count, columns):
-                    return _finish(col, columns)
+                    break
+                if not rows.add(((name, values.get(name)) for name in names), count, count):
+                    break
+            else:
+                continue
+            break
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise ReaderError("ME901", f"the Parquet file cannot be read ({exc})") from None
-    return _finish(col, columns)
-
-
-def _row(
-    col: Collector,
-    names: list[str],
-    values: dict[str, Any],
-    count: int,
-    columns: dict[str, list[TextSegment]],
-) -> bool:
-    """Add one row; ``False`` when a limit of the collector was reached."""
-    fields: dict[str, Any] = {}
-    for name in names:
-        value = values.get(name)
-        if isinstance(value, bytes | list | dict) or value is None:
-            continue  # binary and nested values
-        fields[name] = value
-        if isinstance(value, str) and value.strip():
-            seg = col.segment(
-                value, count, 1, part="cell", key_path=f"row {count} column {name}", row=count
-            )
-            if seg is None:
-                return False
-            columns.setdefault(name, []).append(seg)
-    return col.record(fields, f"row {count}", count, count) is not None
-
-
-def _finish(col: Collector, columns: dict[str, list[TextSegment]]) -> TextEvidence:
-    for name, segs in columns.items():
-        if len(segs) >= 2:
-            col.enumeration(segs, name, f"parquet-column:{name}")
+    rows.finish()
     return col.evidence

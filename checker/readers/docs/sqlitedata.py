@@ -15,10 +15,9 @@ import os
 import sqlite3
 import tempfile
 from pathlib import Path
-from typing import Any
 
-from checker.readers.base import ReaderError, Source, TextEvidence, TextSegment
-from checker.readers.docs._collect import Collector
+from checker.readers.base import ReaderError, Source, TextEvidence
+from checker.readers.docs._collect import Collector, TypedTable
 
 #: Rows read per table (the collector's limits bound the whole file too).
 MAX_ROWS = 1_000_000
@@ -72,35 +71,15 @@ def _read(col: Collector, path: Path) -> TextEvidence:
 def _table(col: Collector, con: sqlite3.Connection, table: str, number: int) -> int:
     cursor = con.execute(f"SELECT * FROM {_quote(table)} LIMIT {MAX_ROWS + 1}")
     names = [d[0] for d in cursor.description or ()]
-    columns: dict[str, list[TextSegment]] = {}
-    count = 0
+    rows = TypedTable(col, f"{table} ", f"{table}.", f"sqlite-column:{table}.")
     for count, row in enumerate(cursor, 1):
         if count > MAX_ROWS:
             col.undetermined(
                 f"table {table!r} holds more than {MAX_ROWS:,} rows; the rest were not checked"
             )
             break
-        fields: dict[str, Any] = {}
         number += 1
-        for name, value in zip(names, row, strict=False):
-            if isinstance(value, bytes):
-                continue  # blobs: pictures, packed data
-            fields[name] = value
-            if isinstance(value, str) and value.strip():
-                seg = col.segment(
-                    value,
-                    count,
-                    1,
-                    part="cell",
-                    key_path=f"{table} row {count} column {name}",
-                    row=number,
-                )
-                if seg is None:
-                    return number
-                columns.setdefault(name, []).append(seg)
-        if col.record(fields, f"{table} row {count}", number, count) is None:
+        if not rows.add(zip(names, row, strict=False), count, number):
             return number
-    for name, segs in columns.items():
-        if len(segs) >= 2:
-            col.enumeration(segs, f"{table}.{name}", f"sqlite-column:{table}.{name}")
+    rows.finish()
     return number
