@@ -566,6 +566,7 @@ def detect(source: Source) -> tuple[str, str]:
     if _is_text(head):
         text = _decode_head(head)
         stripped = text.lstrip()
+        cut = len(head) >= HEAD  # the head may stop inside the file: JSON can read as cut off
         if stripped.startswith("\x1e"):
             return "vector", "geojsonseq"
         if stripped.startswith("{") and suffix == ".ipynb" and '"cells"' in stripped:
@@ -583,12 +584,12 @@ def detect(source: Source) -> tuple[str, str]:
             # An object, unless a document or data file named as something else does not read
             # as JSON: a Jinja template under .html ("{% extends … %}") is a page.
             claims = by_ext is None or by_ext[0] == "vector" or by_ext == ("data", "json")
-            if claims or _json_prefix(stripped, cut=len(head) >= HEAD):
+            if claims or _json_prefix(stripped, cut):
                 return "data", "json"
         # An array, unless it does not read as JSON in a file not named as JSON: an INI, TOML
         # or setup.cfg "[section]", a .txt "[1] Doreian, Batagelj …".
         claims_json = by_ext is not None and (by_ext[0] == "vector" or by_ext == ("data", "json"))
-        if stripped.startswith("[") and (claims_json or _json_prefix(stripped, len(head) >= HEAD)):
+        if stripped.startswith("[") and (claims_json or _json_prefix(stripped, cut)):
             m = re.match(r"\[\s*\{", stripped)
             if m and _sniff_json_object(stripped[m.end() - 1 :]) == "geojson":
                 return "vector", "geojson"
