@@ -112,8 +112,9 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     verdict = verdict_for(findings, bool(reasons))
     summary = _summary(decision)
     out_notes: list[str] = []
-    if decision.elsewhere and not findings:
-        out_notes.append(f"{NOT_THIS_REGION}: {decision.elsewhere}")
+    elsewhere = [f"{NOT_THIS_REGION}: {decision.elsewhere}"] if decision.elsewhere else []
+    if not findings:
+        out_notes.extend(elsewhere)
     # What decided the verdict first (reporters and benches show the first note), then how.
     undetermined_first = verdict is Verdict.UNDETERMINED
     out_notes.extend(reasons if undetermined_first else [])
@@ -133,7 +134,7 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
                 loaded.rgb,
                 decision,
                 verdict.value,
-                [*summary, *reasons, *side_notes],
+                [*summary, *reasons, *side_notes, *([] if findings else elsewhere)],
             )
             notes.append(f"evidence picture: {written}")
         except OSError as exc:
@@ -346,6 +347,8 @@ def _combine(
             decision.elsewhere = ocr.elsewhere(result.places, (decision.width, decision.height))
         if svg is not None and decision.elsewhere is None:
             decision.elsewhere = svgmod.elsewhere(svg.country_codes)
+        if decision.elsewhere is None and rgb is not None and _may_locate(decision, result):
+            _locate(decision, rgb)
         if decision.elsewhere is not None:
             for attr in ("crimea", "mainland"):
                 setattr(
@@ -356,6 +359,42 @@ def _combine(
         elif result is not None and result.region_places:
             names = ", ".join(sorted({p.name for p in result.region_places})[:5])
             decision.notes.append(f"labels name places of the region ({names})")
+
+
+def _may_locate(decision: ImageDecision, result: OcrResult | None) -> bool:
+    """Whether the map locator may say where a picture that did not georeference is: not when
+    its labels name places of the Black Sea region ("Russia" aside: a map of Japan names it), or
+    when something already says Crimea is in the picture (its labels or SVG ids)."""
+    from checker.imaging import decide as dec
+    from checker.imaging.ocr import WIDE_PLACES
+
+    if result is not None and any(p.place_id not in WIDE_PLACES for p in result.region_places):
+        return False
+    return decision.crimea.outcome == dec.UNDETERMINED and decision.mainland.outcome in (
+        dec.UNDETERMINED,
+        dec.NOT_SHOWN,
+    )
+
+
+def _locate(decision: ImageDecision, rgb: np.ndarray) -> None:
+    """Place the picture in the world by its land and sea (see :mod:`checker.imaging.locate`):
+    when that leaves Crimea out, say so (``decision.elsewhere``) and keep the place for the
+    evidence picture; when the place may hold Crimea, note it."""
+    from checker.imaging import locate
+
+    found = locate.locate(rgb)
+    if found is None:
+        return
+    why = locate.elsewhere(found)
+    if why is not None:
+        decision.elsewhere = why
+        decision.located = found
+    else:
+        decision.notes.append(
+            f"its land and sea match the world's coast around {locate.place_text(found)}, "
+            "a frame that may hold Crimea, but the coastline could not be fitted closely "
+            "enough to sample Crimea"
+        )
 
 
 def _country_label_on_crimea(decision: ImageDecision, result: OcrResult, rgb: np.ndarray) -> None:

@@ -36,6 +36,8 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
+    from checker.imaging.locate import Location
+
 FloatArray = npt.NDArray[np.float64]
 UInt8Array = npt.NDArray[np.uint8]
 BoolArray = npt.NDArray[np.bool_]
@@ -1006,6 +1008,9 @@ class ImageDecision:
     notes: list[str] = field(default_factory=list)
     #: Set when the picture positively shows somewhere else (why, in words).
     elsewhere: str | None = None
+    #: Where the map locator placed a picture that did not georeference (the evidence picture
+    #: draws the world's coast there).
+    located: Location | None = None
 
     def registration_evidence(self) -> dict[str, Any]:
         reg = self.registration

@@ -3,8 +3,9 @@
 ``mapcheck check --evidence DIR`` writes one PNG per picture: the reference outlines projected by
 the registration (Crimea and Sevastopol in magenta, the four oblasts in orange, Ukraine in blue,
 Russia in red), the sampled areas outlined in the colour of their key, the Perekop and Kerch
-probes coloured by what they found, and a banner with the verdict and the reasons. This is how
-a journalist sees why.
+probes coloured by what they found, and a banner with the verdict and the reasons. A map that the
+locator placed elsewhere in the world (:mod:`checker.imaging.locate`) gets the world's coast
+drawn where it was found, in teal. This is how a journalist sees why.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from checker.imaging.decide import (
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
 
+#: The world's coast where the map locator placed a picture of another region.
+LOCATED_COLOUR = (0, 150, 140)
 OUTLINE_COLOURS: dict[str, tuple[int, int, int]] = {
     "ukraine": (30, 90, 220),
     "russia": (210, 30, 30),
@@ -100,6 +103,11 @@ def render(
             for xi, yi in zip(np.asarray(x), np.asarray(y), strict=True):
                 if np.isfinite(xi) and np.isfinite(yi):
                     draw.point((float(xi) - 0.5, float(yi) - 0.5), fill=colour)
+    elif decision.located is not None:
+        from checker.imaging.locate import coast_pixels
+
+        for ring in coast_pixels(decision.located, img.size[0], img.size[1]):
+            _polyline(draw, ring, LOCATED_COLOUR, width + 1, closed=True)
     img = _with_banner(img, verdict, lines)
     buf = io.BytesIO()
     img.save(buf, "PNG", optimize=False)

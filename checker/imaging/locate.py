@@ -1,0 +1,619 @@
+"""Where in the world a map picture is, when it is not the Black Sea region (label-free).
+
+The georeferencing of :mod:`checker.imaging.register` looks for the Black Sea region only. When
+it finds nothing and no label names a place, a map of Japan or of the United States would stay
+"undetermined about Crimea". This module finds where such a map is from its land and sea alone,
+so that the checker can say Crimea is not in the picture, with the evidence:
+
+1. *sea masks*: the picture (at most :data:`MASK_SIDE` px long) is quantised; each of its most
+   common colours that covers between :data:`MIN_SHARE` and :data:`MAX_SHARE` of it is a
+   candidate for the sea. A map whose sea is not a colour of its own (an outline drawing) has
+   none, and is not located;
+2. *coarse*: for every candidate projection (:data:`VARIANTS`) and every width the picture may
+   span (:data:`MIN_SPAN` to :data:`MAX_SPAN` degrees, steps of :data:`SPAN_STEP`), the mask,
+   shrunk to at most :data:`COARSE_CELLS` cells, is cross-correlated (FFT) with a raster of the
+   world's land at that level (``world_land.npz``, Natural Earth 1:50m): a normalised
+   correlation at every position at once. The sea colour must match the world's sea, and the
+   window must hold both land and sea;
+3. *verify*: the best :data:`CANDIDATES` positions of each mask in each octave of span (a
+   small template finds some good-looking place more easily than a large one, so the octaves
+   are not ranked against each other) are matched again with the mask
+   at :data:`FINE_CELLS` cells against the land drawn at that scale around them, over a few
+   nearby scales. Wrong places that looked alike at 40 cells fall apart (0.5–0.89 on the tuning
+   seed); the true place of a map drawn with a sea colour keeps 0.95–0.99;
+4. *gate*: the best verified place must reach :data:`MIN_AGREEMENT` and lead every *distinct*
+   verified place (centres more than a quarter of the span apart) by :data:`MIN_MARGIN`.
+
+:func:`elsewhere` then tells whether the located frame, grown by :data:`CRIMEA_MARGIN` of its
+size each way, leaves Crimea out. A map of the Black Sea region that the georeferencing missed
+is located there (on the tuning seed: 0.95–0.98), and then nothing is concluded from here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+
+#: File name of the world's land rings inside ``reference_boundaries/``.
+WORLD_LAND_FILE = "world_land.npz"
+FORMAT_VERSION = 2
+#: The land of every generalisation shipped; the coarse search uses the first, verification
+#: takes the better of all (a map drawn from 1:110m data matches 1:110m land best).
+GENERALISATIONS = ("50m", "110m")
+#: Metres per degree of longitude at the equator: metric projections are measured in these
+#: "equator degrees" so that one set of levels and spans serves every projection.
+EQUATOR_DEGREE_M = 111_319.49
+
+#: Candidate projections: name → (kind, parameter, lon/lat window or None). ``plate-carree``
+#: variants stretch longitude by cos(latitude) as GIS plotting tools do for a map's middle
+#: latitude; regional projections are drawn within their window only (beyond it they fold).
+VARIANTS: dict[str, tuple[str, Any, tuple[float, float, float, float] | None]] = {
+    "plate-carree": ("plate", 1.0, None),
+    "plate-carree-cos27": ("plate", 0.89, None),
+    "plate-carree-cos38": ("plate", 0.79, None),
+    "plate-carree-cos46": ("plate", 0.70, None),
+    "plate-carree-cos52": ("plate", 0.62, None),
+    "plate-carree-cos57": ("plate", 0.55, None),
+    "EPSG:3857": ("mercator", None, None),
+    "robinson": ("proj", "+proj=robin +lon_0=0 +datum=WGS84 +units=m +no_defs", None),
+    "equal-earth": ("proj", "EPSG:8857", None),
+    "EPSG:3035": ("proj", "EPSG:3035", (-30.0, 25.0, 60.0, 75.0)),
+    "EPSG:3034": ("proj", "EPSG:3034", (-30.0, 25.0, 60.0, 75.0)),
+    "US Albers (ESRI:102003)": ("proj", "ESRI:102003", (-135.0, 15.0, -55.0, 60.0)),
+}
+#: Mercator is cut at this latitude (its y grows without bound).
+MERCATOR_LAT = 82.0
+
+#: Raster levels: equator degrees per cell.
+LEVELS = (0.25, 0.5, 1.0, 2.0, 4.0)
+#: The coarse template's longer side stays under this many cells.
+COARSE_CELLS = 40
+#: Zero rows and columns after the world raster: no template wraps round onto the other edge.
+PAD = 64
+#: Widths (the picture's longer side, in equator degrees) searched, and the step between them.
+MIN_SPAN = 8.0
+MAX_SPAN = 200.0
+SPAN_STEP = 1.15
+#: Colour masks: the picture shrunk to this long side; colours (5 bits per channel) tried; a
+#: pixel belongs to a colour within this L1 distance (0–765); a mask must cover this share.
+MASK_SIDE = 384
+COLOURS_TRIED = 6
+MAX_MASKS = 2
+COLOUR_DISTANCE = 24
+MIN_SHARE = 0.08
+MAX_SHARE = 0.92
+#: A window is informative only with land and sea both over this share of it.
+MIN_MIXED = 0.05
+#: Verification: positions kept per mask and octave of span; a middle fit (template cells, and
+#: scales that cover the ±7.5 % the coarse step leaves open), then a fine fit round the best of
+#: those, tried only from FINE_FROM; the context kept round the template.
+CANDIDATES = 5
+MID_CELLS = 64
+MID_SCALES = (0.93, 0.965, 1.0, 1.035, 1.07)
+FINE_FROM = 0.75
+FINE_CELLS = 128
+FINE_SCALES = (0.985, 1.0, 1.015)
+FINE_CONTEXT = 1.6
+#: Verification tries the generalised land only for places whose detailed fit reaches this
+#: (1:110m drawings of the true place fit the 1:50m land at 0.88–0.92).
+GENERALISED_FROM = 0.82
+#: Gate (see the module docstring).
+MIN_AGREEMENT = 0.93
+MIN_MARGIN = 0.05
+DISTINCT_SHARE = 0.25
+#: The located frame is grown by this share of its size each way before Crimea is looked for
+#: in it: the frame is known to a few per cent, and a map's margin may hold more than the mask.
+CRIMEA_MARGIN = 0.25
+#: Crimea with Sevastopol (lon/lat box) and its centre.
+CRIMEA_BOX = (32.4, 44.3, 36.7, 46.3)
+#: Smallest picture worth locating (px, shorter side).
+MIN_SIDE = 48
+#: Seconds after which the coarse search gives up (no conclusion, never a wrong one).
+BUDGET_S = 6.0
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where the picture was found: its frame in a projection's plane (equator degrees, y up),
+    the frame's centre in lon/lat, and how well the picture's sea matched there."""
+
+    projection: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    lon: float
+    lat: float
+    span: float
+    """The picture's longer side in equator degrees."""
+    agreement: float
+    """Normalised correlation of the picture's sea colour with the world's sea (−1 … 1)."""
+    runner_up: float
+    """The best agreement of a distinct place (or -1 when none was verified)."""
+    colour: str
+    """The sea colour, as ``#rrggbb``."""
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    projection: str
+    span: float
+    cx: float
+    cy: float
+
+
+def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | None:
+    """The picture's place in the world, or ``None`` when no place passes the gate (or the
+    picture has no sea colour, is too small, or the budget ran out)."""
+    deadline = time.monotonic() + budget_s
+    arr = np.asarray(rgb)
+    if arr.ndim != 3 or min(arr.shape[:2]) < MIN_SIDE:
+        return None
+    verified: list[tuple[float, _Candidate, str]] = []
+    for mask, colour in _sea_masks(arr):
+        candidates = _coarse(mask, deadline)
+        if candidates is None:
+            return None
+        for cand in candidates:
+            fine = _verify(mask, cand)
+            if fine is not None:
+                verified.append((fine.score, fine, colour))
+        verified.sort(key=lambda v: -v[0])
+        if verified and verified[0][0] >= MIN_AGREEMENT:
+            break  # the first sea colour fits well: another colour would not be the sea
+    if not verified:
+        return None
+    best_score, best, colour = verified[0]
+    best_lon, best_lat = _lonlat(best.projection, best.cx, best.cy)
+    runner = -1.0
+    for score, cand, _ in verified[1:]:
+        lon, lat = _lonlat(cand.projection, cand.cx, cand.cy)
+        if _distinct(best_lon, best_lat, lon, lat, max(best.span, cand.span)):
+            runner = score
+            break
+    if best_score < MIN_AGREEMENT or best_score - runner < MIN_MARGIN:
+        return None
+    h, w = arr.shape[:2]
+    k = best.span / max(h, w)  # equator degrees per pixel
+    half_w, half_h = w * k / 2, h * k / 2
+    return Location(
+        projection=best.projection,
+        x0=best.cx - half_w,
+        y0=best.cy - half_h,
+        x1=best.cx + half_w,
+        y1=best.cy + half_h,
+        lon=round(float(best_lon), 2),
+        lat=round(float(best_lat), 2),
+        span=round(best.span, 2),
+        agreement=round(best_score, 3),
+        runner_up=round(runner, 3),
+        colour=colour,
+    )
+
+
+def elsewhere(loc: Location) -> str | None:
+    """Why the located picture does not show Crimea, or ``None`` when its frame (grown by
+    :data:`CRIMEA_MARGIN`) may reach it."""
+    gx = (loc.x1 - loc.x0) * CRIMEA_MARGIN
+    gy = (loc.y1 - loc.y0) * CRIMEA_MARGIN
+    w, s, e, n = CRIMEA_BOX
+    lon = np.array([w, e, e, w, (w + e) / 2])
+    lat = np.array([s, s, n, n, (s + n) / 2])
+    x, y = _project(loc.projection, lon, lat)
+    inside = (
+        np.isfinite(x)
+        & (x >= loc.x0 - gx)
+        & (x <= loc.x1 + gx)
+        & (y >= loc.y0 - gy)
+        & (y <= loc.y1 + gy)
+    )
+    if bool(inside.any()):
+        return None
+    return (
+        f"its land and sea (sea {loc.colour}) match the world's coastlines around "
+        f"{place_text(loc)}; Crimea lies outside the picture"
+    )
+
+
+def place_text(loc: Location) -> str:
+    """Where, how and how well, in words: "38° N, 99° W (EPSG:3857, about 39° across;
+    agreement 0.96, next-best place 0.84)"."""
+    runner = f"{loc.runner_up:.2f}" if loc.runner_up > -1 else "none"
+    return (
+        f"{_lonlat_text(loc.lon, loc.lat)} ({loc.projection}, about {loc.span:.0f}° across; "
+        f"agreement {loc.agreement:.2f}, next-best place {runner})"
+    )
+
+
+def coast_pixels(loc: Location, width: int, height: int) -> list[npt.NDArray[np.float64]]:
+    """The world's coast (1:50m) as the located frame puts it on a ``width`` × ``height``
+    picture: one (n, 2) array of pixel coordinates per ring that reaches the frame and is at
+    least two pixels across."""
+    gen = GENERALISATIONS[0]
+    x, y = _rings(loc.projection, gen)
+    start = _land(gen).start
+    boxes, ok = _ring_table(loc.projection, gen)
+    sx = width / (loc.x1 - loc.x0)
+    sy = height / (loc.y1 - loc.y0)
+    near = (
+        ok
+        & (boxes[:, 2] >= loc.x0)
+        & (boxes[:, 0] <= loc.x1)
+        & (boxes[:, 3] >= loc.y0)
+        & (boxes[:, 1] <= loc.y1)
+        & (((boxes[:, 2] - boxes[:, 0]) * sx >= 2) | ((boxes[:, 3] - boxes[:, 1]) * sy >= 2))
+    )
+    out = []
+    for i in np.nonzero(near)[0]:
+        a, b = start[i], start[i + 1]
+        out.append(np.column_stack([(x[a:b] - loc.x0) * sx, (loc.y1 - y[a:b]) * sy]))
+    return out
+
+
+def _lonlat_text(lon: float, lat: float) -> str:
+    ew = "E" if lon >= 0 else "W"
+    ns = "N" if lat >= 0 else "S"
+    return f"{abs(lat):.0f}° {ns}, {abs(lon):.0f}° {ew}"
+
+
+def _distinct(lon0: float, lat0: float, lon1: float, lat1: float, span: float) -> bool:
+    dx = abs((lon1 - lon0 + 180.0) % 360.0 - 180.0) * math.cos(math.radians((lat0 + lat1) / 2))
+    return math.hypot(dx, lat1 - lat0) > DISTINCT_SHARE * span
+
+
+# --- the picture -------------------------------------------------------------------------------
+
+
+def _sea_masks(rgb: npt.NDArray[Any]) -> list[tuple[F32, str]]:
+    """Up to :data:`MAX_MASKS` masks (1 where the picture has that colour) of its most common
+    distinct colours that cover between :data:`MIN_SHARE` and :data:`MAX_SHARE` of it."""
+    from PIL import Image
+
+    from checker.imaging._register_edges import to_float_rgb
+
+    arr = np.asarray(rgb)
+    if arr.dtype != np.uint8 or arr.shape[2] != 3:
+        arr = np.clip(to_float_rgb(arr) + 0.5, 0, 255).astype(np.uint8)
+    im = Image.fromarray(arr)
+    f = max(1.0, max(im.size) / MASK_SIDE)
+    if f > 1.0:
+        size = (max(1, round(im.size[0] / f)), max(1, round(im.size[1] / f)))
+        im = im.resize(size, Image.Resampling.BOX)
+    px = np.asarray(im).astype(np.int32)
+    q = (px[..., 0] >> 3) * 1024 + (px[..., 1] >> 3) * 32 + (px[..., 2] >> 3)
+    values, counts = np.unique(q, return_counts=True)
+    out: list[tuple[F32, str]] = []
+    used: list[npt.NDArray[np.int32]] = []
+    for idx in np.argsort(-counts, kind="stable")[:COLOURS_TRIED]:
+        v = int(values[idx])
+        colour = np.array([(v >> 10) * 8 + 4, ((v >> 5) & 31) * 8 + 4, (v & 31) * 8 + 4])
+        if any(int(np.abs(colour - u).sum()) < COLOUR_DISTANCE for u in used):
+            continue
+        used.append(colour)
+        mask = (np.abs(px - colour).sum(axis=2) < COLOUR_DISTANCE).astype(np.float32)
+        share = float(mask.mean())
+        if MIN_SHARE <= share <= MAX_SHARE:
+            mean = px[mask > 0].mean(axis=0)
+            out.append((mask, "#{:02x}{:02x}{:02x}".format(*(int(c) for c in mean))))
+            if len(out) == MAX_MASKS:
+                break
+    return out
+
+
+def _shrunk(mask: F32, size: tuple[int, int]) -> F32:
+    from PIL import Image
+
+    return np.asarray(Image.fromarray(mask).resize(size, Image.Resampling.BOX), dtype=np.float32)
+
+
+# --- coarse search -----------------------------------------------------------------------------
+
+
+def _coarse(mask: F32, deadline: float) -> list[_Candidate] | None:
+    """The best positions of the mask as sea over every variant and span (``None`` when the
+    budget ran out)."""
+    from scipy import fft
+
+    h, w = mask.shape
+    found: list[_Candidate] = []
+    for name in VARIANTS:
+        span = MIN_SPAN
+        while span < MAX_SPAN:
+            if time.monotonic() > deadline:
+                return None
+            res = next((r for r in LEVELS if span / r < COARSE_CELLS), LEVELS[-1])
+            k = span / max(h, w)
+            tw, th = max(2, round(w * k / res)), max(2, round(h * k / res))
+            span_now = span
+            span *= SPAN_STEP
+            if th >= PAD or tw >= PAD:
+                continue
+            world = _world(name, res)
+            template = _shrunk(mask, (tw, th))
+            ncc = _ncc(world, template, fft)
+            if ncc is None:
+                continue
+            ncc = -ncc  # the colour is the sea: it must meet the world's sea, not its land
+            for _ in range(2):
+                i, j = np.unravel_index(int(np.argmax(ncc)), ncc.shape)
+                score = float(ncc[i, j])
+                if score <= 0:
+                    break
+                cx = world.x0 + (j + tw / 2) * res
+                cy = world.y1 - (i + th / 2) * res
+                found.append(_Candidate(score, name, span_now, cx, cy))
+                ncc[
+                    max(0, i - th // 2) : i + th // 2 + 1, max(0, j - tw // 2) : j + tw // 2 + 1
+                ] = -1
+    found.sort(key=lambda c: -c.score)
+    kept: list[_Candidate] = []
+    per_octave: dict[int, int] = {}
+    for cand in found:
+        octave = int(math.log2(cand.span / MIN_SPAN))
+        if per_octave.get(octave, 0) < CANDIDATES:
+            per_octave[octave] = per_octave.get(octave, 0) + 1
+            kept.append(cand)
+    return kept
+
+
+@dataclass(frozen=True)
+class _World:
+    land: F32
+    spectrum: npt.NDArray[np.complex64]
+    integral: F32
+    x0: float
+    y1: float
+
+
+def _ncc(world: _World, template: F32, fft: Any) -> F32 | None:
+    """Normalised cross-correlation of ``template`` with the land raster at every position
+    where it lies wholly inside (0 where the window is all land or all sea)."""
+    th, tw = template.shape
+    n = template.size
+    t_std = float(template.std())
+    if t_std < 0.1:
+        return None
+    shape = world.land.shape
+    padded = np.zeros(shape, np.float32)
+    padded[:th, :tw] = template - float(template.mean())
+    corr = fft.irfft2(world.spectrum * np.conj(fft.rfft2(padded)), s=shape)
+    rows, cols = shape[0] - th + 1, shape[1] - tw + 1
+    ii = world.integral
+    land_sum = ii[th:, tw:] - ii[:rows, tw:] - ii[th:, :cols] + ii[:rows, :cols]
+    mean = land_sum / np.float32(n)
+    var = mean - mean * mean
+    np.maximum(var, np.float32(1e-6), out=var)
+    np.sqrt(var, out=var)
+    var *= np.float32(n * t_std)
+    out: F32 = corr[:rows, :cols] / var
+    out[(mean < MIN_MIXED) | (mean > 1 - MIN_MIXED)] = 0.0
+    return out
+
+
+_LOCK = threading.Lock()
+
+
+def _world(name: str, res: float) -> _World:
+    with _LOCK:
+        return _world_cached(name, res)
+
+
+@cache
+def _world_cached(name: str, res: float) -> _World:
+    from scipy import fft
+
+    gen = GENERALISATIONS[0]
+    x, y = _rings(name, gen)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x0, x1 = float(x[ok].min()), float(x[ok].max())
+    y0, y1 = float(y[ok].min()), float(y[ok].max())
+    height = fft.next_fast_len(int((y1 - y0) / res) + 1 + PAD, real=True)
+    width = fft.next_fast_len(int((x1 - x0) / res) + 1 + PAD, real=True)
+    land = _draw(name, gen, x0, y1, res, width, height)
+    # float32 sums are exact: a raster has fewer than 2**24 cells.
+    integral = np.zeros((height + 1, width + 1), np.float32)
+    integral[1:, 1:] = land.cumsum(0).cumsum(1)
+    spectrum = fft.rfft2(land).astype(np.complex64)
+    return _World(land, spectrum, integral, x0, y1)
+
+
+# --- verification ------------------------------------------------------------------------------
+
+
+def _verify(mask: F32, cand: _Candidate) -> _Candidate | None:
+    """The candidate matched again, first at :data:`MID_CELLS` cells over the scales the coarse
+    step leaves open (:data:`MID_SCALES`), then at :data:`FINE_CELLS` cells close round the
+    best of those (:data:`FINE_SCALES`; at 128 cells a 3 % scale error already costs 0.05 of
+    agreement), against the land of each generalisation: its best agreement and place."""
+    mid = _fit(mask, cand, MID_CELLS, MID_SCALES, GENERALISATIONS[:1])
+    if mid is None or mid.score < FINE_FROM:
+        return mid
+    fine = _fit(mask, mid, FINE_CELLS, FINE_SCALES, GENERALISATIONS)
+    return fine if fine is not None and fine.score >= mid.score - 0.2 else mid
+
+
+def _fit(
+    mask: F32, cand: _Candidate, cells: int, scales: tuple[float, ...], gens: tuple[str, ...]
+) -> _Candidate | None:
+    """The best agreement of ``mask`` with the land around ``cand`` at ``cells`` cells, over
+    ``scales`` times its span and shifts up to a third of the picture each way."""
+    from scipy import fft
+
+    h, w = mask.shape
+    best: _Candidate | None = None
+    for gen, factor in itertools.product(gens, scales):
+        if gen != gens[0] and (best is None or best.score < GENERALISED_FROM):
+            break  # a wrong place: a simpler coast would not lift it to the gate
+        span = cand.span * factor
+        res = span / cells
+        k = span / max(h, w)
+        tw, th = max(2, round(w * k / res)), max(2, round(h * k / res))
+        template = _shrunk(mask, (tw, th))
+        cw, ch = int(tw * FINE_CONTEXT), int(th * FINE_CONTEXT)
+        bx0 = cand.cx - cw * res / 2
+        by1 = cand.cy + ch * res / 2
+        hf = fft.next_fast_len(ch, real=True)
+        wf = fft.next_fast_len(cw, real=True)
+        land = np.zeros((hf, wf), np.float32)
+        land[:ch, :cw] = _draw(cand.projection, gen, bx0, by1, res, cw, ch)
+        integral = np.zeros((hf + 1, wf + 1), np.float32)
+        integral[1:, 1:] = land.cumsum(0).cumsum(1)
+        world = _World(land, fft.rfft2(land), integral, bx0, by1)
+        ncc = _ncc(world, template, fft)
+        if ncc is None:
+            continue
+        ncc = -ncc[: ch - th + 1, : cw - tw + 1]
+        if ncc.size == 0:
+            continue
+        i, j = np.unravel_index(int(np.argmax(ncc)), ncc.shape)
+        score = float(ncc[i, j])
+        if best is None or score > best.score:
+            cx = bx0 + (j + tw / 2) * res
+            cy = by1 - (i + th / 2) * res
+            best = _Candidate(score, cand.projection, span, cx, cy)
+    return best
+
+
+# --- the world's land ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Land:
+    lonlat: F64
+    start: npt.NDArray[np.int32]
+    hole: npt.NDArray[np.uint8]
+
+
+@cache
+def _land(gen: str) -> _Land:
+    import json
+
+    import reference_boundaries
+
+    with np.load(reference_boundaries.DATA_DIR / WORLD_LAND_FILE, allow_pickle=False) as data:
+        meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+        if meta.get("format_version") != FORMAT_VERSION:
+            msg = f"{WORLD_LAND_FILE} has format {meta.get('format_version')}"
+            raise ValueError(msg)
+        return _Land(
+            data[f"lonlat_{gen}"].astype(np.float64),
+            data[f"start_{gen}"].astype(np.int32),
+            data[f"hole_{gen}"],
+        )
+
+
+def _rings(name: str, gen: str) -> tuple[F64, F64]:
+    with _LOCK_RINGS:
+        return _rings_cached(name, gen)
+
+
+_LOCK_RINGS = threading.Lock()
+
+
+@cache
+def _rings_cached(name: str, gen: str) -> tuple[F64, F64]:
+    """Every ring vertex of generalisation ``gen`` in the variant's plane (equator degrees)."""
+    land = _land(gen)
+    lon, lat = land.lonlat[:, 0], land.lonlat[:, 1]
+    window = VARIANTS[name][2]
+    if window is not None:
+        w, s, e, n = window
+        # Outside the window a ring is pinned to the window's edge: land reaching beyond it
+        # ends there in a straight line (regional projections fold over further away).
+        lon = np.clip(lon, w, e)
+        lat = np.clip(lat, s, n)
+    return _project(name, lon, lat)
+
+
+@cache
+def _ring_table(name: str, gen: str) -> tuple[F64, npt.NDArray[np.bool_]]:
+    """Each ring's box in the variant's plane (x0, y0, x1, y1) and whether it can be drawn
+    (at least three finite vertices)."""
+    x, y = _rings(name, gen)
+    start = _land(gen).start
+    boxes = np.empty((len(start) - 1, 4))
+    ok = np.zeros(len(start) - 1, bool)
+    for i in range(len(start) - 1):
+        xs, ys = x[start[i] : start[i + 1]], y[start[i] : start[i + 1]]
+        boxes[i] = (xs.min(), ys.min(), xs.max(), ys.max())
+        ok[i] = len(xs) >= 3 and bool(np.isfinite(xs).all() and np.isfinite(ys).all())
+    return boxes, ok
+
+
+def _draw(name: str, gen: str, x0: float, y1: float, res: float, width: int, height: int) -> F32:
+    """The land (1) and sea (0) of the variant's plane in the frame from ``(x0, y1)`` (top
+    left) at ``res`` equator degrees per cell. Rings smaller than a cell each way are left out
+    (at the scale they are specks that no picture's colour mask keeps either)."""
+    from PIL import Image, ImageDraw
+
+    x, y = _rings(name, gen)
+    land = _land(gen)
+    boxes, ok = _ring_table(name, gen)
+    x1, y0 = x0 + width * res, y1 - height * res
+    near = (
+        ok
+        & (boxes[:, 2] >= x0)
+        & (boxes[:, 0] <= x1)
+        & (boxes[:, 3] >= y0)
+        & (boxes[:, 1] <= y1)
+        & ((boxes[:, 2] - boxes[:, 0] >= res) | (boxes[:, 3] - boxes[:, 1] >= res))
+    )
+    img = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(img)
+    for i in np.nonzero(near)[0]:
+        a, b = land.start[i], land.start[i + 1]
+        cells = np.empty((b - a, 2))
+        cells[:, 0] = (x[a:b] - x0) / res
+        cells[:, 1] = (y1 - y[a:b]) / res
+        draw.polygon(cells.ravel().tolist(), fill=0 if land.hole[i] else 1)
+    return np.asarray(img, dtype=np.float32)
+
+
+# --- projections -------------------------------------------------------------------------------
+
+
+def _project(name: str, lon: F64, lat: F64) -> tuple[F64, F64]:
+    kind, param, _ = VARIANTS[name]
+    lon = np.asarray(lon, dtype=np.float64)
+    lat = np.asarray(lat, dtype=np.float64)
+    if kind == "plate":
+        return lon * float(param), lat.copy()
+    if kind == "mercator":
+        phi = np.radians(np.clip(lat, -MERCATOR_LAT, MERCATOR_LAT))
+        return lon.copy(), np.degrees(np.log(np.tan(np.pi / 4 + phi / 2)))
+    x, y = _transformer(name, inverse=False).transform(lon, lat)
+    return np.asarray(x) / EQUATOR_DEGREE_M, np.asarray(y) / EQUATOR_DEGREE_M
+
+
+def _lonlat(name: str, x: float, y: float) -> tuple[float, float]:
+    kind, param, _ = VARIANTS[name]
+    if kind == "plate":
+        return float(x) / float(param), float(y)
+    if kind == "mercator":
+        return float(x), math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2)
+    lon, lat = _transformer(name, inverse=True).transform(
+        x * EQUATOR_DEGREE_M, y * EQUATOR_DEGREE_M
+    )
+    return float(lon), float(lat)
+
+
+@cache
+def _transformer(name: str, *, inverse: bool) -> Any:
+    import pyproj
+
+    crs = VARIANTS[name][1]
+    if inverse:
+        return pyproj.Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    return pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True)

@@ -1,0 +1,231 @@
+"""The label-free world locator (:mod:`checker.imaging.locate`).
+
+Maps are drawn here from world-atlas's 1:110m countries (the locator matches against 1:50m land,
+so the drawing and the reference are different generalisations, as in real use), in several
+projections, with a sea colour, a fill per country and borders.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pyproj
+import pytest
+import shapely
+from PIL import Image, ImageDraw
+from shapely.geometry.base import BaseGeometry
+
+from checker.imaging import locate
+from checker.readers.base import Source
+from checker.readers.topojson import read_topojson
+
+ROOT = Path(__file__).resolve().parents[2]
+WORLD_110M = ROOT / "tests" / "fixtures" / "world-atlas" / "countries-110m.json"
+
+PASTELS = [(236, 220, 180), (210, 230, 190), (240, 200, 200), (220, 210, 240), (250, 240, 170)]
+
+
+@cache
+def countries() -> list[BaseGeometry]:
+    evidence = read_topojson(Source(name=str(WORLD_110M), path=WORLD_110M))
+    layer = next(layer for layer in evidence.layers if layer.name == "countries")
+    return [f.geometry for f in layer.features if f.geometry is not None]
+
+
+def _projector(proj: str) -> pyproj.Transformer | float:
+    if proj.startswith("cos:"):
+        return float(proj[4:])
+    return pyproj.Transformer.from_crs("EPSG:4326", proj, always_xy=True)
+
+
+def draw_map(
+    bbox: tuple[float, float, float, float],
+    proj: str,
+    width: int,
+    *,
+    sea: tuple[int, int, int] = (170, 211, 223),
+    outline_only: bool = False,
+) -> np.ndarray:
+    """A map of lon/lat ``bbox`` in ``proj`` (a CRS, or ``cos:F`` for plate carrée with longitude
+    stretched by F), ``width`` px wide."""
+    tr = _projector(proj)
+
+    def fwd(xy: np.ndarray) -> np.ndarray:
+        if isinstance(tr, float):
+            return np.column_stack([xy[:, 0] * tr, xy[:, 1]])
+        x, y = tr.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    w, s, e, n = bbox
+    edge = np.array(
+        [(lon, s) for lon in np.linspace(w, e, 20)]
+        + [(lon, n) for lon in np.linspace(w, e, 20)]
+        + [(w, lat) for lat in np.linspace(s, n, 20)]
+        + [(e, lat) for lat in np.linspace(s, n, 20)]
+    )
+    frame = fwd(edge)
+    x0, y0 = frame.min(axis=0)
+    x1, y1 = frame.max(axis=0)
+    k = width / (x1 - x0)
+    height = max(64, round((y1 - y0) * k))
+    background = (255, 255, 255) if outline_only else sea
+    img = Image.new("RGB", (width, height), background)
+    draw = ImageDraw.Draw(img)
+    clip = shapely.box(w - 5, max(-85.0, s - 5), e + 5, min(85.0, n + 5))
+    for i, geom in enumerate(countries()):
+        part = shapely.intersection(shapely.make_valid(geom), clip)
+        if part.is_empty:
+            continue
+        fill = (255, 255, 255) if outline_only else PASTELS[i % len(PASTELS)]
+        for poly in shapely.get_parts(part):
+            if poly.geom_type != "Polygon":
+                continue
+            ring = fwd(np.asarray(shapely.segmentize(poly.exterior, 0.5).coords))
+            pts = [((x - x0) * k, (y1 - y) * k) for x, y in ring]
+            draw.polygon(pts, fill=fill, outline=(90, 90, 90))
+    return np.asarray(img)
+
+
+def test_shipped_world_land_is_current() -> None:
+    import reference_boundaries.build_world_land as build
+
+    data = build.to_bytes(build.build_arrays())
+    shipped = (ROOT / "reference_boundaries" / build.OUTPUT).read_bytes()
+    assert data == shipped, "rerun reference_boundaries/build_world_land.py"
+    with np.load(ROOT / "reference_boundaries" / build.OUTPUT) as arrays:
+        meta = json.loads(bytes(arrays["meta"]).decode())
+        assert meta["50m"]["rings"] > 1000 and meta["110m"]["rings"] > 100
+        assert float(arrays["lonlat_50m"][:, 1].min()) > -61  # no Antarctica
+
+
+ELSEWHERE = [
+    # (what, lon/lat box, projection, width, where the centre must be found)
+    ("Japan, plate carrée", (128.0, 30.0, 146.0, 46.0), "cos:1.0", 700, (138.0, 38.0)),
+    ("Japan, cos(38°) aspect", (128.0, 30.0, 146.0, 46.0), "cos:0.79", 900, (138.0, 38.0)),
+    ("France, EPSG:3035", (-5.5, 41.0, 10.0, 51.5), "EPSG:3035", 800, (2.2, 46.2)),
+    ("United States, Web Mercator", (-126.0, 23.0, -65.0, 50.0), "EPSG:3857", 1000, (-95.5, 38.0)),
+    ("South America, Robinson", (-82.0, -56.0, -34.0, 13.0), "ESRI:54030", 600, (-58.0, -22.0)),
+]
+
+
+@pytest.mark.parametrize("case", ELSEWHERE, ids=[c[0] for c in ELSEWHERE])
+def test_locates_maps_of_other_regions(
+    case: tuple[str, tuple[float, float, float, float], str, int, tuple[float, float]],
+) -> None:
+    _, bbox, proj, width, (lon, lat) = case
+    found = locate.locate(draw_map(bbox, proj, width), budget_s=60)
+    assert found is not None
+    span = bbox[2] - bbox[0]
+    assert abs(found.lon - lon) < 0.2 * span and abs(found.lat - lat) < 0.2 * span, found
+    assert found.agreement >= locate.MIN_AGREEMENT
+    why = locate.elsewhere(found)
+    assert why is not None and "Crimea lies outside the picture" in why
+
+
+NOT_ELSEWHERE = [
+    ("Black Sea, Web Mercator", (26.0, 40.0, 42.0, 49.0), "EPSG:3857", 900),
+    ("Ukraine, plate carrée cos(48°)", (21.0, 43.0, 41.0, 53.0), "cos:0.67", 800),
+    ("Europe, EPSG:3035", (-10.0, 35.0, 45.0, 62.0), "EPSG:3035", 900),
+]
+
+
+@pytest.mark.parametrize("case", NOT_ELSEWHERE, ids=[c[0] for c in NOT_ELSEWHERE])
+def test_maps_that_hold_crimea_are_never_elsewhere(
+    case: tuple[str, tuple[float, float, float, float], str, int],
+) -> None:
+    _, bbox, proj, width = case
+    found = locate.locate(draw_map(bbox, proj, width), budget_s=60)
+    assert found is None or locate.elsewhere(found) is None, found
+
+
+def test_pictures_without_a_sea_colour_are_not_located() -> None:
+    outline = draw_map((128.0, 30.0, 146.0, 46.0), "cos:1.0", 700, outline_only=True)
+    assert locate.locate(outline, budget_s=60) is None
+    rng = np.random.default_rng(7)
+    noise = rng.integers(0, 256, size=(400, 600, 3), dtype=np.uint8)
+    assert locate.locate(noise, budget_s=60) is None
+    assert locate.locate(np.full((300, 500, 3), 200, np.uint8), budget_s=60) is None
+    halves = np.full((300, 500, 3), 255, np.uint8)
+    halves[:, 250:] = (40, 90, 200)  # half sea, half land, a straight coast: nowhere on Earth
+    assert locate.locate(halves, budget_s=60) is None
+
+
+def test_tiny_grey_and_out_of_budget_pictures_are_not_located() -> None:
+    japan = draw_map((128.0, 30.0, 146.0, 46.0), "cos:1.0", 700)
+    assert locate.locate(japan[:30, :30]) is None
+    assert locate.locate(japan[..., 0]) is None  # not H×W×3
+    assert locate.locate(japan, budget_s=0.0) is None
+
+
+def _location(x0: float, y0: float, x1: float, y1: float) -> locate.Location:
+    lon, lat = (x0 + x1) / 2, (y0 + y1) / 2
+    return locate.Location("plate-carree", x0, y0, x1, y1, lon, lat, x1 - x0, 0.97, 0.6, "#aad3df")
+
+
+@pytest.mark.parametrize(
+    ("frame", "outside"),
+    [
+        ((128.0, 30.0, 146.0, 46.0), True),  # Japan
+        ((-5.0, 41.0, 10.0, 51.0), True),  # France
+        ((10.0, 40.0, 27.0, 52.0), True),  # Central Europe: Crimea 5.4° beyond its east edge
+        ((14.0, 40.0, 29.0, 52.0), False),  # grown by a quarter it reaches Crimea's west cape
+        ((30.0, 40.0, 40.0, 50.0), False),  # Crimea in the middle
+        ((35.0, 46.0, 45.0, 56.0), False),  # Crimea at the corner
+    ],
+)
+def test_elsewhere_needs_crimea_outside_the_grown_frame(
+    frame: tuple[float, float, float, float], outside: bool
+) -> None:
+    assert (locate.elsewhere(_location(*frame)) is not None) is outside
+
+
+def test_check_reports_an_unlabelled_map_of_japan_clean_with_the_evidence(tmp_path: Path) -> None:
+    from checker.config import Config
+    from checker.engine import check_file
+    from checker.model import Verdict
+
+    path = tmp_path / "japan.png"
+    Image.fromarray(draw_map((128.0, 30.0, 146.0, 46.0), "cos:0.79", 900)).save(path)
+    evidence_dir = tmp_path / "evidence"
+    report = check_file(path, Config(ocr=False, evidence_dir=evidence_dir))
+    assert report.verdict is Verdict.CLEAN, report.notes
+    assert not report.findings
+    assert any("match the world's coastlines around" in n for n in report.notes), report.notes
+    assert any("Crimea: not-shown" in n for n in report.notes)
+    (picture,) = evidence_dir.iterdir()
+    with Image.open(picture) as img:
+        arr = np.asarray(img.convert("RGB"))
+    # The located coast is drawn in teal on the picture.
+    teal = np.all(arr == np.array(locate_colour()), axis=2)
+    assert teal.sum() > 500
+
+
+def locate_colour() -> tuple[int, int, int]:
+    from checker.imaging.evidence import LOCATED_COLOUR
+
+    return LOCATED_COLOUR
+
+
+def test_an_unlabelled_map_of_ukraine_that_does_not_georeference_stays_undetermined(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The locator never turns a map of the region into "not shown", even when the coastline
+    fit fails: it notes where the picture is and the verdict stays undetermined."""
+    from checker import imaging
+    from checker.config import Config
+    from checker.engine import check_file
+    from checker.model import Verdict
+
+    def georeference(loaded: object, notes: list[str]) -> tuple[None, str]:
+        return None, "not georeferenced: no match for the Black Sea coastline (test)"
+
+    monkeypatch.setattr(imaging, "georeference", georeference)
+    path = tmp_path / "ukraine.png"
+    Image.fromarray(draw_map((26.0, 40.0, 42.0, 49.0), "EPSG:3857", 900)).save(path)
+    report = check_file(path, Config(ocr=False))
+    assert report.verdict is Verdict.UNDETERMINED
+    assert not any("Crimea lies outside" in n for n in report.notes)
+    assert any("a frame that may hold Crimea" in n for n in report.notes), report.notes
