@@ -126,6 +126,9 @@ def test_locates_maps_of_other_regions(
 
 
 NOT_ELSEWHERE = [
+    # Close-ups narrower than the world search's widths: the region search must still win.
+    ("Crimea close-up, plate carrée cos(45°)", (31.0, 43.8, 38.0, 47.2), "cos:0.71", 800),
+    ("Kerch Strait close-up, Web Mercator", (34.5, 44.6, 37.5, 46.0), "EPSG:3857", 700),
     ("Black Sea, Web Mercator", (26.0, 40.0, 42.0, 49.0), "EPSG:3857", 900),
     ("Ukraine, plate carrée cos(48°)", (21.0, 43.0, 41.0, 53.0), "cos:0.67", 800),
     ("Europe, EPSG:3035", (-10.0, 35.0, 45.0, 62.0), "EPSG:3035", 900),
@@ -229,3 +232,20 @@ def test_an_unlabelled_map_of_ukraine_that_does_not_georeference_stays_undetermi
     assert report.verdict is Verdict.UNDETERMINED
     assert not any("Crimea lies outside" in n for n in report.notes)
     assert any("a frame that may hold Crimea" in n for n in report.notes), report.notes
+
+
+def test_a_place_elsewhere_must_beat_the_black_sea_region_at_close_up_widths(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A close-up of Crimea narrower than the world search's widths once matched the Laptev
+    Sea at 0.93: the region search, from 2° wide, is its runner-up."""
+    kerch = draw_map((34.5, 44.6, 37.5, 46.0), "EPSG:3857", 700)
+    masks = [mask for mask, _ in locate._sea_masks(kerch)]
+    assert locate._black_sea_best(masks, deadline=float("inf")) >= locate.MIN_AGREEMENT
+    japan = draw_map((128.0, 30.0, 146.0, 46.0), "cos:1.0", 700)
+    found = locate.locate(japan, budget_s=60)
+    assert found is not None and found.runner_up < found.agreement - locate.MIN_MARGIN
+    monkeypatch.setattr(locate, "_black_sea_best", lambda masks, deadline: found.agreement - 0.01)
+    assert locate.locate(japan, budget_s=60) is None
+    monkeypatch.setattr(locate, "_black_sea_best", lambda masks, deadline: None)  # out of time
+    assert locate.locate(japan, budget_s=60) is None
