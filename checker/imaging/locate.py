@@ -424,7 +424,8 @@ def _coarse(mask: F32, deadline: float, *, region: bool = False) -> list[_Candid
 
 @dataclass(frozen=True)
 class _World:
-    land: F32
+    shape: tuple[int, int]
+    """The land raster's shape (the raster itself is not kept: its spectrum and sums are)."""
     spectrum: npt.NDArray[np.complex64]
     integral: F32
     x0: float
@@ -439,7 +440,7 @@ def _ncc(world: _World, template: F32, fft: Any) -> F32 | None:
     t_std = float(template.std())
     if t_std < 0.1:
         return None
-    shape = world.land.shape
+    shape = world.shape
     padded = np.zeros(shape, np.float32)
     padded[:th, :tw] = template - float(template.mean())
     corr = fft.irfft2(world.spectrum * np.conj(fft.rfft2(padded)), s=shape)
@@ -499,7 +500,7 @@ def _world_cached(name: str, res: float, region: bool) -> _World:
     integral = np.zeros((height + 1, width + 1), np.float32)
     integral[1:, 1:] = land.cumsum(0).cumsum(1)
     spectrum = fft.rfft2(land).astype(np.complex64)
-    return _World(land, spectrum, integral, x0, y1)
+    return _World((height, width), spectrum, integral, x0, y1)
 
 
 # --- verification ------------------------------------------------------------------------------
@@ -543,7 +544,7 @@ def _fit(
         land[:ch, :cw] = _draw(cand.projection, gen, bx0, by1, res, cw, ch)
         integral = np.zeros((hf + 1, wf + 1), np.float32)
         integral[1:, 1:] = land.cumsum(0).cumsum(1)
-        world = _World(land, fft.rfft2(land), integral, bx0, by1)
+        world = _World((hf, wf), fft.rfft2(land), integral, bx0, by1)
         ncc = _ncc(world, template, fft)
         if ncc is None:
             continue
