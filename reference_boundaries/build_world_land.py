@@ -30,10 +30,8 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import io
 import json
 import sys
-import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -41,6 +39,10 @@ import numpy as np
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from reference_boundaries.build_image_reference import npz_bytes  # noqa: E402
+
 DATA_DIR = Path(__file__).resolve().parent
 SOURCES = {
     "50m": ROOT / "tests" / "fixtures" / "world-atlas" / "countries-50m.json",
@@ -50,7 +52,6 @@ OUTPUT = "world_land.npz"
 FORMAT_VERSION = 2
 MAX_EDGE_DEG = 0.25
 SOUTH_LIMIT = -58.0
-ZIP_DATE = (2020, 1, 1, 0, 0, 0)
 
 
 def build_arrays() -> dict[str, np.ndarray]:
@@ -77,7 +78,6 @@ def build_arrays() -> dict[str, np.ndarray]:
 
 
 def _land_rings(source: Path) -> tuple[list[np.ndarray], list[int]]:
-    sys.path.insert(0, str(ROOT))
     from checker.readers.base import Source
     from checker.readers.topojson import read_topojson
 
@@ -98,26 +98,12 @@ def _land_rings(source: Path) -> tuple[list[np.ndarray], list[int]]:
     return rings, holes
 
 
-def to_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    """A deterministic zip of ``.npy`` members (what ``numpy.load`` reads)."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name in sorted(arrays):
-            member = io.BytesIO()
-            np.save(member, arrays[name], allow_pickle=False)
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, member.getvalue(), compresslevel=9)
-    return buf.getvalue()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--output-dir", type=Path, default=DATA_DIR)
     parser.add_argument("--check", action="store_true", help="compare with the shipped file")
     args = parser.parse_args(argv)
-    data = to_bytes(build_arrays())
+    data = npz_bytes(build_arrays())
     target = args.output_dir / OUTPUT
     if args.check:
         same = target.exists() and target.read_bytes() == data

@@ -92,7 +92,7 @@ def draw_map(
 def test_shipped_world_land_is_current() -> None:
     import reference_boundaries.build_world_land as build
 
-    data = build.to_bytes(build.build_arrays())
+    data = build.npz_bytes(build.build_arrays())
     shipped = (ROOT / "reference_boundaries" / build.OUTPUT).read_bytes()
     assert data == shipped, "rerun reference_boundaries/build_world_land.py"
     with np.load(ROOT / "reference_boundaries" / build.OUTPUT) as arrays:
