@@ -76,11 +76,15 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
         )
     started = time.monotonic()
     reg, reason = georeference(loaded, notes)
-    decision = dec.decide(loaded.rgb, reg, reason)
     ocr_result = _read_labels(loaded, source.name, config, notes)
+    if reg is None and loaded.geo is None:
+        placed = _register_located(loaded, ocr_result, svg_info, notes)
+        if placed is not None:
+            reg, reason = placed, ""
+    decision = dec.decide(loaded.rgb, reg, reason)
     if ocr_result is not None:
         _read_more(decision, ocr_result, loaded.rgb, source.name, config, notes)
-    _combine(decision, ocr_result, svg_info, loaded.rgb)
+    _combine(decision, ocr_result, svg_info, loaded.rgb, loaded)
     svg_hits = _svg_hits(svg_info, decision)
     if svg_info is not None and not svg_hits:
         _svg_ukraine(decision, svg_info)
@@ -173,6 +177,44 @@ def georeference(loaded: LoadedImage, notes: list[str]) -> tuple[RegistrationLik
         + f", score {reg.score:.1f}, margin {reg.margin:.1f})"
     )
     return reg, ""
+
+
+def _register_located(
+    loaded: LoadedImage, result: OcrResult | None, svg: SvgInfo | None, notes: list[str]
+) -> Any:
+    """When the coastline search found nothing and neither the labels nor the SVG's ids put the
+    picture elsewhere: ask the map locator where it is (kept on ``loaded`` for the decision),
+    and when that place may hold Crimea, fit the coastline again from there (a map of the
+    Indian Ocean with Crimea in its corner is found by its land and sea, not by the search
+    around Crimea)."""
+    from checker.imaging import locate, ocr, register
+    from checker.imaging import svg as svgmod
+
+    h, w = loaded.rgb.shape[:2]
+    if result is not None and ocr.elsewhere(result.places, (w, h)) is not None:
+        return None
+    if svg is not None and svgmod.elsewhere(svg.country_codes) is not None:
+        return None
+    loaded.located_run = True
+    found = locate.locate(loaded.rgb)
+    loaded.located = found
+    if found is None or not locate.holds_crimea(found):
+        return None
+    pose = locate.registration_pose(found, w, h)
+    if pose is None:
+        return None
+    projection, scale, shift = pose
+    near = register.register_near(
+        loaded.rgb, projection, scale, shift, budget_s=REGISTRATION_BUDGET_S
+    )
+    reg = near.registration
+    if reg is None:
+        return None
+    notes.append(
+        f"georeferenced by the coastline from where its land and sea put it "
+        f"({locate.place_text(found)}; {reg.projection}, score {reg.score:.1f})"
+    )
+    return reg
 
 
 def _scaled(reg: Any, scale: float) -> Any:
@@ -290,6 +332,7 @@ def _combine(
     result: OcrResult | None,
     svg: SvgInfo | None,
     rgb: np.ndarray | None = None,
+    loaded: LoadedImage | None = None,
 ) -> None:
     """Fold label and SVG evidence into the assessments."""
     from checker.imaging import decide as dec
@@ -348,7 +391,7 @@ def _combine(
         if svg is not None and decision.elsewhere is None:
             decision.elsewhere = svgmod.elsewhere(svg.country_codes)
         if decision.elsewhere is None and rgb is not None and _may_locate(decision, result):
-            _locate(decision, rgb)
+            _locate(decision, rgb, loaded)
         if decision.elsewhere is not None:
             for attr in ("crimea", "mainland"):
                 setattr(
@@ -376,13 +419,15 @@ def _may_locate(decision: ImageDecision, result: OcrResult | None) -> bool:
     )
 
 
-def _locate(decision: ImageDecision, rgb: np.ndarray) -> None:
-    """Place the picture in the world by its land and sea (see :mod:`checker.imaging.locate`):
-    when that leaves Crimea out, say so (``decision.elsewhere``) and keep the place for the
-    evidence picture; when the place may hold Crimea, note it."""
+def _locate(decision: ImageDecision, rgb: np.ndarray, loaded: LoadedImage | None) -> None:
+    """Place the picture in the world by its land and sea (see :mod:`checker.imaging.locate`;
+    the georeferencing may have asked already): when that leaves Crimea out, say so
+    (``decision.elsewhere``) and keep the place for the evidence picture; when the place may
+    hold Crimea, note it."""
     from checker.imaging import locate
 
-    found = locate.locate(rgb)
+    ran = loaded is not None and loaded.located_run
+    found = loaded.located if loaded is not None and ran else locate.locate(rgb)
     if found is None:
         return
     why = locate.elsewhere(found)

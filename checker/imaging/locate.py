@@ -226,6 +226,11 @@ def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | N
     )
 
 
+def holds_crimea(loc: Location) -> bool:
+    """Whether the located frame, grown by :data:`CRIMEA_MARGIN`, may reach Crimea."""
+    return _holds_crimea(loc.projection, (loc.x0, loc.y0, loc.x1, loc.y1))
+
+
 def elsewhere(loc: Location) -> str | None:
     """Why the located picture does not show Crimea, or ``None`` when its frame (grown by
     :data:`CRIMEA_MARGIN`) may reach it."""
@@ -235,6 +240,39 @@ def elsewhere(loc: Location) -> str | None:
         f"its land and sea (sea {loc.colour}) match the world's coastlines around "
         f"{place_text(loc)}; Crimea lies outside the picture"
     )
+
+
+#: The georeferencing's projection (``refdata.PROJECTIONS``) of each variant, with the plate
+#: carrée aspect, and how many of its planar units make an equator degree.
+_REGISTRATION_PROJECTIONS: dict[str, tuple[str, float, float]] = {
+    **{
+        name: ("plate-carree", float(param), 1.0)
+        for name, (kind, param, _) in VARIANTS.items()
+        if kind == "plate"
+    },
+    "EPSG:3857": ("EPSG:3857", 1.0, EQUATOR_DEGREE_M / 1000.0),
+    "robinson": ("robinson", 1.0, EQUATOR_DEGREE_M / 1000.0),
+    "equal-earth": ("equal-earth", 1.0, EQUATOR_DEGREE_M / 1000.0),
+    "EPSG:3035": ("EPSG:3035", 1.0, EQUATOR_DEGREE_M / 1000.0),
+    "EPSG:3034": ("EPSG:3034", 1.0, EQUATOR_DEGREE_M / 1000.0),
+}
+
+
+def registration_pose(
+    loc: Location, width: int, height: int
+) -> tuple[str, tuple[float, float], tuple[float, float]] | None:
+    """The located frame as a pose for :func:`checker.imaging.register.register_near` on a
+    ``width`` × ``height`` picture: (projection, (sx, sy), (tx, ty)) with
+    ``x = sx·X + tx``, ``y = −sy·Y + ty``; ``None`` for a projection the georeferencing does
+    not use."""
+    entry = _REGISTRATION_PROJECTIONS.get(loc.projection)
+    if entry is None:
+        return None
+    projection, aspect, units = entry
+    px_x = width / (loc.x1 - loc.x0)  # pixels per equator degree
+    px_y = height / (loc.y1 - loc.y0)
+    # x = (aspect·X/units − x0)·px_x ; y = (y1 − Y/units)·px_y
+    return projection, (aspect * px_x / units, px_y / units), (-loc.x0 * px_x, loc.y1 * px_y)
 
 
 def _holds_crimea(projection: str, frame: tuple[float, float, float, float]) -> bool:

@@ -178,6 +178,55 @@ def register_reason(rgb: np.ndarray, *, budget_s: float = 1.5) -> RegistrationRe
     )
 
 
+def register_near(
+    rgb: np.ndarray,
+    projection: str,
+    scale: tuple[float, float],
+    shift: tuple[float, float],
+    *,
+    budget_s: float = 1.5,
+) -> RegistrationResult:
+    """Georeference from a pose found by other means (the map locator, which places a picture by
+    its land and sea): ``x = sx·X + tx``, ``y = −sy·Y + ty`` in full-resolution pixels for the
+    planar coordinates ``X, Y`` of ``projection`` (one of :data:`refdata.PROJECTIONS`). The pose
+    is refined and gated like a search result, with this one difference: it has no runner-up
+    of its own (the locator's margin over every other place in the world stood for that)."""
+    from checker.imaging import _register_search as rs
+    from checker.imaging import _work
+    from checker.imaging._register_edges import MAX_LEVEL_SIDE, Pyramid, to_float_rgb
+
+    wall = time.monotonic()
+    start = _work.spent()
+    try:
+        arr = np.asarray(rgb)
+        h, w = int(arr.shape[0]), int(arr.shape[1])
+        long_side = max(h, w)
+        img = to_float_rgb(_reduce_uint8(arr, max(1.0, long_side / MAX_LEVEL_SIDE)))
+        pyr = Pyramid(img, (h, w))
+        (sx, sy), (tx, ty) = scale, shift
+        pose = rs.axis_pose(projection, sx, sy, tx, ty)
+        c_px = rs.crimea_px(pose)
+        if not c_px >= rs.MIN_CRIMEA_PX:
+            return RegistrationResult(None, f"the located frame makes Crimea {c_px:.0f} px")
+        level = pyr.index_for(c_px, rs.MID_CRIMEA_PX, MID_MIN_SIDE, BASE_SIDE)
+        xc, yc = rs.projection_data(projection).crimea_centre
+        cx, cy = pose.apply(np.array([xc]), np.array([yc]))
+        hit = rs.CoarseHit(
+            z=0.0,
+            variant=rs.Variant(projection, sx / sy),
+            scale=sy,
+            cx=float(cx[0]),
+            cy=float(cy[0]),
+            level=level,
+        )
+        result = _solve([hit], pyr, long_side, start, budget_s, {})
+    except (ValueError, MemoryError) as exc:
+        result = RegistrationResult(None, f"not georeferenced: unusable picture ({exc})")
+    return RegistrationResult(
+        result.registration, result.reason, time.monotonic() - wall, result.candidates, {}
+    )
+
+
 def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResult:
     """``start``: the work spent (:func:`checker.imaging._work.spent`) when the search began."""
     from checker.imaging import _register_search as rs

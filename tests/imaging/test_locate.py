@@ -212,22 +212,34 @@ def locate_colour() -> tuple[int, int, int]:
     return LOCATED_COLOUR
 
 
-def test_an_unlabelled_map_of_ukraine_that_does_not_georeference_stays_undetermined(
+def test_an_unlabelled_map_of_the_region_that_the_search_misses_is_georeferenced_from_its_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The locator never turns a map of the region into "not shown", even when the coastline
-    fit fails: it notes where the picture is and the verdict stays undetermined."""
+    """The locator never turns a map of the region into "not shown": when the coastline search
+    fails, the place it finds seeds the georeferencing (world-atlas draws Crimea in Russia, so
+    the map is flagged); when that fails too, the verdict stays undetermined, with the place
+    noted."""
     from checker import imaging
     from checker.config import Config
     from checker.engine import check_file
+    from checker.imaging import register
     from checker.model import Verdict
 
     def georeference(loaded: object, notes: list[str]) -> tuple[None, str]:
         return None, "not georeferenced: no match for the Black Sea coastline (test)"
 
     monkeypatch.setattr(imaging, "georeference", georeference)
-    path = tmp_path / "ukraine.png"
+    path = tmp_path / "black-sea.png"
     Image.fromarray(draw_map((26.0, 40.0, 42.0, 49.0), "EPSG:3857", 900)).save(path)
+    report = check_file(path, Config(ocr=False))
+    assert report.verdict is Verdict.FLAG, report.notes
+    assert any("from where its land and sea put it" in n for n in report.notes), report.notes
+    assert not any("Crimea lies outside" in n for n in report.notes)
+
+    def fails(*args: object, **kwargs: object) -> register.RegistrationResult:
+        return register.RegistrationResult(None, "not georeferenced (test)")
+
+    monkeypatch.setattr(register, "register_near", fails)
     report = check_file(path, Config(ocr=False))
     assert report.verdict is Verdict.UNDETERMINED
     assert not any("Crimea lies outside" in n for n in report.notes)
@@ -249,3 +261,46 @@ def test_a_place_elsewhere_must_beat_the_black_sea_region_at_close_up_widths(
     assert locate.locate(japan, budget_s=60) is None
     monkeypatch.setattr(locate, "_black_sea_best", lambda masks, deadline: None)  # out of time
     assert locate.locate(japan, budget_s=60) is None
+
+
+def _mercator_pixel(
+    bbox: tuple[float, float, float, float], width: int, lon: float, lat: float
+) -> tuple[float, float]:
+    """Where draw_map(bbox, "EPSG:3857", width) puts lon/lat."""
+    tr = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True)
+    w, s, e, n = bbox
+    xs, ys = tr.transform([w, e, lon], [s, n, lat])
+    k = width / (xs[1] - xs[0])
+    return (xs[2] - xs[0]) * k, (ys[1] - ys[2]) * k
+
+
+def test_a_located_frame_that_holds_crimea_seeds_the_georeferencing() -> None:
+    from checker.imaging import register
+
+    bbox = (26.0, 40.0, 42.0, 49.0)
+    rgb = draw_map(bbox, "EPSG:3857", 900)
+    found = locate.locate(rgb, budget_s=60)
+    assert found is not None and locate.holds_crimea(found)
+    h, w = rgb.shape[:2]
+    pose = locate.registration_pose(found, w, h)
+    assert pose is not None
+    projection, scale, shift = pose
+    result = register.register_near(rgb, projection, scale, shift)
+    assert result.registration is not None, result.reason
+    x, y = result.registration.to_pixel(np.array([34.1]), np.array([45.0]))
+    ex, ey = _mercator_pixel(bbox, 900, 34.1, 45.0)
+    assert abs(float(x[0]) - ex) < 6 and abs(float(y[0]) - ey) < 6
+
+
+def test_a_seed_pose_is_still_gated() -> None:
+    """A pose that puts Crimea on a map of Japan does not become a registration."""
+    from checker.imaging import register
+
+    rgb = draw_map((128.0, 30.0, 146.0, 46.0), "cos:1.0", 700)
+    h, w = rgb.shape[:2]
+    # Plate carrée at 700 px over 18°: Crimea's centre (34.5°E, 45.3°N) in the middle.
+    k = 700 / 18.0
+    shift = (w / 2 - 34.5 * k, h / 2 + 45.3 * k)
+    result = register.register_near(rgb, "plate-carree", (k, k), shift)
+    assert result.registration is None
+    assert result.reason
