@@ -42,7 +42,7 @@ MIN_SIDE = 48
 MAX_ASPECT = 12.0
 
 #: Pillow formats accepted (no EPS/PSD/… decoders are reachable from user input).
-FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
+FORMATS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF", "ICO")
 
 #: World-file extensions tried beside a picture, by the picture's extension.
 WORLD_EXTENSIONS: dict[str, tuple[str, ...]] = {

@@ -376,6 +376,18 @@ def _utf16(head: bytes) -> str | None:
 _CONTROL = bytes(b for b in range(32) if not 9 <= b <= 13 and b not in (0x1B, 0x1E))
 
 
+def _ico(head: bytes) -> bool:
+    """A Windows icon: reserved 0, type 1, then 1–255 directory entries of 16 bytes, each with
+    a zero reserved byte and 0 or 1 colour planes."""
+    if head[:4] != b"\x00\x00\x01\x00" or len(head) < 22:
+        return False
+    count = int.from_bytes(head[4:6], "little")
+    if not 0 < count < 256:
+        return False
+    entries = [head[6 + 16 * i : 22 + 16 * i] for i in range(min(count, (len(head) - 6) // 16))]
+    return all(e[3] == 0 and int.from_bytes(e[4:6], "little") in (0, 1) for e in entries)
+
+
 def _font(head: bytes) -> bool:
     """A TrueType/OpenType font (an sfnt header: version, then a small table count), a font
     collection or a WOFF font."""
@@ -529,6 +541,9 @@ def detect(source: Source) -> tuple[str, str]:
             return "image", fmt
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image", "webp"
+    if _ico(head):
+        # A favicon saved under .png (documentation sites ship them): a picture, not damage.
+        return "image", "ico"
     if head.startswith(b"BM") and len(head) > 18 and head[14] in (12, 40, 52, 56, 64, 108, 124):
         return "image", "bmp"
     if b"%PDF-" in head[:1024]:

@@ -304,3 +304,20 @@ def test_malformed_world_file_is_ignored(tmp_path: Path) -> None:
     out = read_image(Source(name=str(path), path=path), "png")
     assert out.geo is None
     assert any("unreadable" in n or "malformed" in n for n in out.notes)
+
+
+def test_a_windows_icon_saved_as_png_is_read_as_a_picture(tmp_path: Path) -> None:
+    """rustdoc ships favicons in ICO format under .png: they were ME901 errors ("damaged or
+    misnamed?"), failing a docs site's check."""
+    from PIL import Image
+
+    from checker.config import Config
+    from checker.engine import check_file
+    from checker.model import Verdict
+
+    path = tmp_path / "favicon.png"
+    Image.new("RGB", (64, 64), (200, 30, 30)).save(path, format="ICO", sizes=[(64, 64)])
+    assert path.read_bytes()[:4] == b"\x00\x00\x01\x00"
+    report = check_file(path, Config(ocr=False))
+    assert report.verdict is Verdict.UNDETERMINED
+    assert not report.findings

@@ -151,7 +151,23 @@ CASES: list[tuple[str, bytes, tuple[str, str]]] = [
     # tomllib test data), but the TOML it is named as.
     ("early.toml", b"[[tab\n", ("data", "source")),
     ("early.txt", b"[1, 2,", ("document", "text")),
+    # A Windows icon saved as .png (rustdoc's favicon): a picture, not a damaged PNG (ME901).
+    (
+        "favicon.png",
+        b"\x00\x00\x01\x00\x01\x00" + bytes.fromhex("30300000010020000000000016000000"),
+        ("image", "ico"),
+    ),
 ]
+
+
+def test_icon_bytes_without_an_icon_directory_are_not_an_icon(tmp_path: Path) -> None:
+    from checker.readers.base import ReaderError
+
+    path = tmp_path / "odd.png"
+    path.write_bytes(b"\x00\x00\x01\x00\x00\x00" + b"\x07" * 40)
+    with pytest.raises(ReaderError) as err:
+        detect(Source("odd.png", path=path))
+    assert err.value.code == "ME901"
 
 
 def test_template_named_as_a_page_is_a_page(tmp_path: Path) -> None:
