@@ -36,7 +36,6 @@ is located there (on the tuning seed: 0.95–0.98), and then nothing is conclude
 
 from __future__ import annotations
 
-import itertools
 import math
 import threading
 import time
@@ -562,20 +561,20 @@ def _fit(
     mask: F32, cand: _Candidate, cells: int, scales: tuple[float, ...], gens: tuple[str, ...]
 ) -> _Candidate | None:
     """The best agreement of ``mask`` with the land around ``cand`` at ``cells`` cells, over
-    ``scales`` times its span and shifts up to a third of the picture each way."""
+    ``scales`` times its span and shifts up to about a third of the picture each way. The land
+    is drawn once per generalisation, at the resolution of ``cand``'s span; the scales resize
+    the template instead."""
     from scipy import fft
 
     h, w = mask.shape
+    res = cand.span / cells
+    k = cand.span / max(h, w)
     best: _Candidate | None = None
-    for gen, factor in itertools.product(gens, scales):
+    for gen in gens:
         if gen != gens[0] and (best is None or best.score < GENERALISED_FROM):
             break  # a wrong place: a simpler coast would not lift it to the gate
-        span = cand.span * factor
-        res = span / cells
-        k = span / max(h, w)
-        tw, th = max(2, round(w * k / res)), max(2, round(h * k / res))
-        template = _shrunk(mask, (tw, th))
-        cw, ch = int(tw * FINE_CONTEXT), int(th * FINE_CONTEXT)
+        cw = int(round(w * k / res) * max(scales) * FINE_CONTEXT)
+        ch = int(round(h * k / res) * max(scales) * FINE_CONTEXT)
         bx0 = cand.cx - cw * res / 2
         by1 = cand.cy + ch * res / 2
         hf = fft.next_fast_len(ch, real=True)
@@ -585,18 +584,21 @@ def _fit(
         integral = np.zeros((hf + 1, wf + 1), np.float32)
         integral[1:, 1:] = land.cumsum(0).cumsum(1)
         world = _World((hf, wf), fft.rfft2(land), integral, bx0, by1)
-        ncc = _ncc(world, template, fft)
-        if ncc is None:
-            continue
-        ncc = -ncc[: ch - th + 1, : cw - tw + 1]
-        if ncc.size == 0:
-            continue
-        i, j = np.unravel_index(int(np.argmax(ncc)), ncc.shape)
-        score = float(ncc[i, j])
-        if best is None or score > best.score:
-            cx = bx0 + (j + tw / 2) * res
-            cy = by1 - (i + th / 2) * res
-            best = _Candidate(score, cand.projection, span, cx, cy)
+        for factor in scales:
+            tw = max(2, round(w * k * factor / res))
+            th = max(2, round(h * k * factor / res))
+            ncc = _ncc(world, _shrunk(mask, (tw, th)), fft)
+            if ncc is None:
+                continue
+            ncc = -ncc[: ch - th + 1, : cw - tw + 1]
+            if ncc.size == 0:
+                continue
+            i, j = np.unravel_index(int(np.argmax(ncc)), ncc.shape)
+            score = float(ncc[i, j])
+            if best is None or score > best.score:
+                cx = bx0 + (j + tw / 2) * res
+                cy = by1 - (i + th / 2) * res
+                best = _Candidate(score, cand.projection, cand.span * factor, cx, cy)
     return best
 
 
