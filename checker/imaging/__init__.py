@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from checker.config import Config
     from checker.imaging.decide import ImageDecision, RegistrationLike
     from checker.imaging.io import LoadedImage
+    from checker.imaging.locate import Location
     from checker.imaging.ocr import OcrResult
     from checker.imaging.svg import SvgInfo
     from checker.readers.base import Source
@@ -77,14 +78,15 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     started = time.monotonic()
     reg, reason = georeference(loaded, notes)
     ocr_result = _read_labels(loaded, source.name, config, notes)
-    if reg is None and loaded.geo is None:
-        placed = _register_located(loaded, ocr_result, svg_info, notes)
+    located: Location | None = None
+    if reg is None:
+        placed, located = _register_located(loaded.rgb, ocr_result, svg_info, notes)
         if placed is not None:
             reg, reason = placed, ""
     decision = dec.decide(loaded.rgb, reg, reason)
     if ocr_result is not None:
         _read_more(decision, ocr_result, loaded.rgb, source.name, config, notes)
-    _combine(decision, ocr_result, svg_info, loaded.rgb, loaded)
+    _combine(decision, ocr_result, svg_info, loaded.rgb, located)
     svg_hits = _svg_hits(svg_info, decision)
     if svg_info is not None and not svg_hits:
         _svg_ukraine(decision, svg_info)
@@ -180,41 +182,37 @@ def georeference(loaded: LoadedImage, notes: list[str]) -> tuple[RegistrationLik
 
 
 def _register_located(
-    loaded: LoadedImage, result: OcrResult | None, svg: SvgInfo | None, notes: list[str]
-) -> Any:
+    rgb: np.ndarray, result: OcrResult | None, svg: SvgInfo | None, notes: list[str]
+) -> tuple[Any, Location | None]:
     """When the coastline search found nothing and neither the labels nor the SVG's ids put the
-    picture elsewhere: ask the map locator where it is (kept on ``loaded`` for the decision),
-    and when that place may hold Crimea, fit the coastline again from there (a map of the
-    Indian Ocean with Crimea in its corner is found by its land and sea, not by the search
-    around Crimea)."""
+    picture elsewhere: ask the map locator where it is, and when that place may hold Crimea,
+    fit the coastline again from there (a map of the Indian Ocean with Crimea in its corner is
+    found by its land and sea, not by the search around Crimea). Returns the registration (or
+    ``None``) and the place (kept for the decision: :func:`_combine` says "not shown" from it)."""
     from checker.imaging import locate, ocr, register
     from checker.imaging import svg as svgmod
 
-    h, w = loaded.rgb.shape[:2]
+    h, w = rgb.shape[:2]
     if result is not None and ocr.elsewhere(result.places, (w, h)) is not None:
-        return None
+        return None, None
     if svg is not None and svgmod.elsewhere(svg.country_codes) is not None:
-        return None
-    loaded.located_run = True
-    found = locate.locate(loaded.rgb)
-    loaded.located = found
+        return None, None
+    found = locate.locate(rgb)
     if found is None or not locate.holds_crimea(found):
-        return None
+        return None, found
     pose = locate.registration_pose(found, w, h)
     if pose is None:
-        return None
+        return None, found
     projection, scale, shift = pose
-    near = register.register_near(
-        loaded.rgb, projection, scale, shift, budget_s=REGISTRATION_BUDGET_S
-    )
-    reg = near.registration
-    if reg is None:
-        return None
-    notes.append(
-        f"georeferenced by the coastline from where its land and sea put it "
-        f"({locate.place_text(found)}; {reg.projection}, score {reg.score:.1f})"
-    )
-    return reg
+    reg = register.register_near(
+        rgb, projection, scale, shift, budget_s=REGISTRATION_BUDGET_S
+    ).registration
+    if reg is not None:
+        notes.append(
+            f"georeferenced by the coastline from where its land and sea put it "
+            f"({locate.place_text(found)}; {reg.projection}, score {reg.score:.1f})"
+        )
+    return reg, found
 
 
 def _scaled(reg: Any, scale: float) -> Any:
@@ -332,9 +330,9 @@ def _combine(
     result: OcrResult | None,
     svg: SvgInfo | None,
     rgb: np.ndarray | None = None,
-    loaded: LoadedImage | None = None,
+    located: Location | None = None,
 ) -> None:
-    """Fold label and SVG evidence into the assessments."""
+    """Fold label and SVG evidence, and the map locator's place, into the assessments."""
     from checker.imaging import decide as dec
     from checker.imaging import ocr
     from checker.imaging import svg as svgmod
@@ -390,8 +388,8 @@ def _combine(
             decision.elsewhere = ocr.elsewhere(result.places, (decision.width, decision.height))
         if svg is not None and decision.elsewhere is None:
             decision.elsewhere = svgmod.elsewhere(svg.country_codes)
-        if decision.elsewhere is None and rgb is not None and _may_locate(decision, result):
-            _locate(decision, rgb, loaded)
+        if decision.elsewhere is None and located is not None and _may_locate(decision, result):
+            _place(decision, located)
         if decision.elsewhere is not None:
             for attr in ("crimea", "mainland"):
                 setattr(
@@ -419,17 +417,12 @@ def _may_locate(decision: ImageDecision, result: OcrResult | None) -> bool:
     )
 
 
-def _locate(decision: ImageDecision, rgb: np.ndarray, loaded: LoadedImage | None) -> None:
-    """Place the picture in the world by its land and sea (see :mod:`checker.imaging.locate`;
-    the georeferencing may have asked already): when that leaves Crimea out, say so
-    (``decision.elsewhere``) and keep the place for the evidence picture; when the place may
-    hold Crimea, note it."""
+def _place(decision: ImageDecision, found: Location) -> None:
+    """The map locator's place for a picture that did not georeference (see
+    :mod:`checker.imaging.locate`): when it leaves Crimea out, say so (``decision.elsewhere``)
+    and keep it for the evidence picture; when it may hold Crimea, note it."""
     from checker.imaging import locate
 
-    ran = loaded is not None and loaded.located_run
-    found = loaded.located if loaded is not None and ran else locate.locate(rgb)
-    if found is None:
-        return
     why = locate.elsewhere(found)
     if why is not None:
         decision.elsewhere = why

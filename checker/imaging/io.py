@@ -80,11 +80,6 @@ class LoadedImage:
     unusable: str | None = None
     geo: GeoMetadata | None = None
     format: str = ""
-    #: Set by the georeferencing when it asked the map locator where the picture is (a
-    #: :class:`checker.imaging.locate.Location`, or ``None`` for nowhere); ``located_run`` tells
-    #: whether it asked at all.
-    located: Any = None
-    located_run: bool = False
 
 
 def read_image(source: Source, fmt: str) -> LoadedImage:

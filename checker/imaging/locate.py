@@ -235,7 +235,7 @@ def holds_crimea(loc: Location) -> bool:
 def elsewhere(loc: Location) -> str | None:
     """Why the located picture does not show Crimea, or ``None`` when its frame (grown by
     :data:`CRIMEA_MARGIN`) may reach it."""
-    if _holds_crimea(loc.projection, (loc.x0, loc.y0, loc.x1, loc.y1)):
+    if holds_crimea(loc):
         return None
     return (
         f"its land and sea (sea {loc.colour}) match the world's coastlines around "
