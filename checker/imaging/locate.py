@@ -46,6 +46,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from checker.imaging.refdata import PROJECTIONS as REGISTRATION_CRS
+
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 
@@ -70,10 +72,11 @@ VARIANTS: dict[str, tuple[str, Any, tuple[float, float, float, float] | None]] =
     "plate-carree-cos52": ("plate", 0.62, None),
     "plate-carree-cos57": ("plate", 0.55, None),
     "EPSG:3857": ("mercator", None, None),
-    "robinson": ("proj", "+proj=robin +lon_0=0 +datum=WGS84 +units=m +no_defs", None),
-    "equal-earth": ("proj", "EPSG:8857", None),
-    "EPSG:3035": ("proj", "EPSG:3035", (-30.0, 25.0, 60.0, 75.0)),
-    "EPSG:3034": ("proj", "EPSG:3034", (-30.0, 25.0, 60.0, 75.0)),
+    # The georeferencing's own definitions: a located place is a pose in its planes.
+    "robinson": ("proj", REGISTRATION_CRS["robinson"], None),
+    "equal-earth": ("proj", REGISTRATION_CRS["equal-earth"], None),
+    "EPSG:3035": ("proj", REGISTRATION_CRS["EPSG:3035"], (-30.0, 25.0, 60.0, 75.0)),
+    "EPSG:3034": ("proj", REGISTRATION_CRS["EPSG:3034"], (-30.0, 25.0, 60.0, 75.0)),
     "US Albers (ESRI:102003)": ("proj", "ESRI:102003", (-135.0, 15.0, -55.0, 60.0)),
 }
 #: Mercator is cut at this latitude (its y grows without bound).
@@ -246,16 +249,11 @@ def elsewhere(loc: Location) -> str | None:
 #: The georeferencing's projection (``refdata.PROJECTIONS``) of each variant, with the plate
 #: carrée aspect, and how many of its planar units make an equator degree.
 _REGISTRATION_PROJECTIONS: dict[str, tuple[str, float, float]] = {
-    **{
-        name: ("plate-carree", float(param), 1.0)
-        for name, (kind, param, _) in VARIANTS.items()
-        if kind == "plate"
-    },
-    "EPSG:3857": ("EPSG:3857", 1.0, EQUATOR_DEGREE_M / 1000.0),
-    "robinson": ("robinson", 1.0, EQUATOR_DEGREE_M / 1000.0),
-    "equal-earth": ("equal-earth", 1.0, EQUATOR_DEGREE_M / 1000.0),
-    "EPSG:3035": ("EPSG:3035", 1.0, EQUATOR_DEGREE_M / 1000.0),
-    "EPSG:3034": ("EPSG:3034", 1.0, EQUATOR_DEGREE_M / 1000.0),
+    name: ("plate-carree", float(param), 1.0)
+    if kind == "plate"
+    else (name, 1.0, EQUATOR_DEGREE_M / 1000.0)  # the georeferencing's planes are in km
+    for name, (kind, param, _) in VARIANTS.items()
+    if kind == "plate" or name in REGISTRATION_CRS
 }
 
 
