@@ -865,17 +865,23 @@ def probe_line(
     fill_lab: Sequence[float],
     tol: int,
     key: str,
+    min_transects: int = 0,
 ) -> LineProbe:
     """Transects across projected ``lines`` (pixel coordinates): does a line cross them?
 
     A transect counts only when both its ends lie on the ``fill`` colour (land on both sides of
     the boundary, not water or a label); it *hits* when a pixel within ``tol`` of the boundary
-    differs from the fill by more than 20 ΔE76 (a drawn line of any colour).
+    differs from the fill by more than 20 ΔE76 (a drawn line of any colour). Transects are
+    about ``1.5 tol`` pixels apart, closer (down to 1 px) where the lines are too short in the
+    picture for ``min_transects`` of them (the Perekop isthmus alone is a few pixels wide).
     """
     h, w = rgb.shape[:2]
     reach = tol + 4
     fill = np.asarray(fill_lab, dtype=np.float64)
     step = max(2.0, tol * 1.5)  # transects about this many pixels apart
+    if min_transects:
+        length = sum(float(np.hypot(*np.diff(xy, axis=0).T).sum()) for xy in lines)
+        step = float(np.clip(length / (min_transects + 2), 1.0, step))
     centres: list[FloatArray] = []
     normals: list[FloatArray] = []
     for xy in lines:
@@ -1117,7 +1123,12 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
                     "the isthmus only, not along the Syvash shore"
                 )
             decision.lines[key] = probe_line(
-                rgb, project_lines(ref.lines[ref_key], reg), fill, tol, key
+                rgb,
+                project_lines(ref.lines[ref_key], reg),
+                fill,
+                tol,
+                key,
+                2 * MIN_TRANSECTS if ref_key == "perekop-isthmus" else 0,
             )
     if "sea" in samples:
         decision.lines["kerch"] = probe_strait(rgb, ref.kerch, samples["sea"].lab, reg, tol)

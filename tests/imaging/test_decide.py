@@ -521,6 +521,21 @@ def test_probe_line_reads_faint_and_dashed_lines(
     assert probe.dashed is dashed, probe.to_dict()
 
 
+@pytest.mark.parametrize(("drawn", "state"), [(True, "present"), (False, "absent")])
+def test_probe_line_reads_a_short_line_with_closer_transects(drawn: bool, state: str) -> None:
+    # The Perekop isthmus alone, 8 px long in the picture (Crimea ~70 px across): transects
+    # 3 px apart give too few to say anything; asked for eight, they come 1 px apart.
+    rgb = np.full((60, 60, 3), 255, np.uint8)
+    if drawn:
+        rgb[30, 20:40] = (40, 40, 40)  # a border drawn across the isthmus
+    line = np.array([[26.0, 30.5], [34.0, 30.5]])
+    fill = srgb_to_lab(np.array([[255, 255, 255]], np.uint8))[0].tolist()
+    assert probe_line(rgb, [line], fill, 2, "perekop").state == "unreadable"
+    probe = probe_line(rgb, [line], fill, 2, "perekop", min_transects=8)
+    assert probe.transects >= 4
+    assert probe.state == state, probe.to_dict()
+
+
 #: West of Russia: Crimea, Ukraine's south-west, Moldova, Romania, Bulgaria, Turkey's coast.
 WEST_OF_RUSSIA = (27.0, 41.0, 35.0, 47.5)
 TEAL = (44, 203, 163)
