@@ -79,6 +79,8 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     reg, reason = georeference(loaded, notes)
     ocr_result = _read_labels(loaded, source.name, config, notes)
     located: Location | None = None
+    if reg is None and ocr_result is not None:
+        reg = _register_by_labels(loaded.rgb, ocr_result, source.name, config, notes)
     if reg is None:
         placed, located = _register_located(loaded.rgb, ocr_result, svg_info, notes)
         if placed is not None:
@@ -179,6 +181,54 @@ def georeference(loaded: LoadedImage, notes: list[str]) -> tuple[RegistrationLik
         + f", score {reg.score:.1f}, margin {reg.margin:.1f})"
     )
     return reg, ""
+
+
+def _register_by_labels(
+    rgb: np.ndarray, result: OcrResult, name: str, config: Config, notes: list[str]
+) -> Any:
+    """When the coastline search found nothing: georeference by the place names read
+    (:mod:`.anchors`), refined by the coastline from there when it fits, else by the labels
+    alone when enough of them agree. A picture that names a city of the region but too few
+    for a fit has its unread lettering read first (as :func:`_read_more` would later)."""
+    from checker.imaging import anchors, ocr, register
+
+    h, w = rgb.shape[:2]
+    if ocr.elsewhere(result.places, (w, h)) is not None:
+        return None
+    cities = [p for p in result.places if p.kind == "city" and p.box is not None]
+    if not any(p.area == "region" for p in cities):
+        return None
+    if len({p.box for p in cities}) < anchors.MIN_ANCHORS:
+        new = ocr.second_reading(rgb, result.marks, [*result.lines, *result.faint])
+        if new:
+            result.lines += new
+            _judge_lines(result, new, rgb, name, config, notes)
+            notes.append(f"{len(new)} more line(s) read for place names to georeference by")
+            cities = [p for p in result.places if p.kind == "city" and p.box is not None]
+    found = anchors.fit(anchors.find_anchors(rgb, cities), (w, h))
+    if found is None or not anchors.holds_crimea(found, (w, h)):
+        return None
+    projection, scale, shift = anchors.register_pose(found)
+    reg = register.register_near(
+        rgb, projection, scale, shift, budget_s=REGISTRATION_BUDGET_S
+    ).registration
+    if reg is not None:
+        notes.append(
+            f"georeferenced by the coastline from where its place labels put it "
+            f"({found.text()}; {reg.projection}, score {reg.score:.1f})"
+        )
+        return reg
+    if not found.standalone:
+        notes.append(
+            f"its place labels put Crimea in the picture ({found.text()}), but too few agree "
+            "to georeference by them alone, and the coastline does not fit from there"
+        )
+        return None
+    notes.append(
+        f"georeferenced by its place labels ({found.text()}); the coastline does not fit "
+        "closely enough to refine it"
+    )
+    return anchors.registration(found)
 
 
 def _register_located(

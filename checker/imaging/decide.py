@@ -1078,6 +1078,12 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
 
     # Erosion scales with the picture: registration error and border width grow with it.
     radius = int(np.clip(round(1 + crimea_px * 0.02), 1, 8))
+    # Labels place a picture to within a few pixels (their markers) or a label's width:
+    # the samples keep that far inside each area, and no line a pixel wide is read.
+    by_labels = reg.method == "labels"
+    if by_labels:
+        off = float(getattr(reg, "params", {}).get("rms_px", 0.0))
+        radius = max(radius, int(np.ceil(1.5 * off)))
     masks: dict[str, BoolArray] = {}
     for key, geom in ref.samples.items():
         if key != "others":  # sampled below, only when needed
@@ -1111,7 +1117,9 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
     box = mask_box(visible)
 
     tol = int(np.clip(round(1 + crimea_px * 0.01), 2, 6))
-    if "crimea" in samples or "ukraine" in samples:
+    if by_labels:
+        decision.notes.append("placed by its labels, not its coastline: border lines are not read")
+    elif "crimea" in samples or "ukraine" in samples:
         fill = (samples.get("ukraine") or samples["crimea"]).lab
         for key in ("perekop", "state", "oblast", "east", "claimed"):
             ref_key = key
@@ -1130,7 +1138,7 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
                 key,
                 2 * MIN_TRANSECTS if ref_key == "perekop-isthmus" else 0,
             )
-    if "sea" in samples:
+    if "sea" in samples and not by_labels:
         decision.lines["kerch"] = probe_strait(rgb, ref.kerch, samples["sea"].lab, reg, tol)
 
     if visible_share < MIN_VISIBLE_SHARE:

@@ -100,6 +100,9 @@ class PlaceHit:
     conf: float
     #: Where the label is in the picture (the first line naming it), if known.
     box: tuple[int, int, int, int] | None = None
+    #: The gazetteer's kind: ``city`` (a point a label is set beside), ``country`` or
+    #: ``feature`` (a name set anywhere across an area).
+    kind: str = "city"
 
 
 @dataclass
@@ -1187,6 +1190,7 @@ class _Place:
     area: str
     lonlat: tuple[float, float]
     name: str
+    kind: str = "city"
 
 
 @cache
@@ -1211,7 +1215,7 @@ def gazetteer() -> dict[str, list[_Place]]:
                     if not (len(n) == 3 and n.isupper()):
                         continue
                     key = _ABBREVIATION + n
-                place = _Place(row[col["id"]], row[col["area"]], lonlat, display)
+                place = _Place(row[col["id"]], row[col["area"]], lonlat, display, row[col["kind"]])
                 out.setdefault(key, []).append(place)
     return out
 
@@ -1285,6 +1289,7 @@ def _place_hit(place: _Place, line: OcrLine) -> PlaceHit:
         lonlat=place.lonlat,
         conf=line.conf,
         box=line.box,
+        kind=place.kind,
     )
 
 
