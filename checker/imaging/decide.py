@@ -82,6 +82,10 @@ LINES_MIN_PX = 40.0
 #: ``LINE_ABSENT`` has none; in between is unreadable.
 LINE_PRESENT = 0.6
 LINE_ABSENT = 0.2
+#: A short line read with closer transects (the Perekop isthmus alone, where the sea has the
+#: land's colour) has a line drawn only when nearly every transect crosses one: a border drawn
+#: across it crosses them all, a coast converging on it at a small scale only some.
+SHORT_LINE_PRESENT = 0.9
 #: Minimum number of usable transects for a line probe to say anything.
 MIN_TRANSECTS = 4
 #: A faint line (ΔE76 from the fill) counts where the fill beside it is this even (ΔE76).
@@ -383,7 +387,7 @@ def _build_reference() -> ReferenceGeometry:
                 shapely.intersection(
                     shared(oblasts["UA-65"], oblasts["UA-43"]), ukraine.buffer(-0.01)
                 ),
-                33.0,
+                33.675,
                 45.8,
                 34.0,
                 46.5,
@@ -819,6 +823,8 @@ class LineProbe:
     dashed: bool = False
     #: Median colour of the line pixels found.
     line_hex: str | None = None
+    #: Share of transects crossing a line for it to be present.
+    present_share: float = LINE_PRESENT
 
     @property
     def fraction(self) -> float:
@@ -839,7 +845,7 @@ class LineProbe:
         """``present``, ``absent`` or ``unreadable``."""
         if self.transects < MIN_TRANSECTS:
             return "unreadable"
-        if self.fraction >= LINE_PRESENT or (self.dashed and self.fraction >= 0.3):
+        if self.fraction >= self.present_share or (self.dashed and self.fraction >= 0.3):
             return "present"
         if self.fraction <= LINE_ABSENT:
             return "absent"
@@ -873,7 +879,8 @@ def probe_line(
     the boundary, not water or a label); it *hits* when a pixel within ``tol`` of the boundary
     differs from the fill by more than 20 ΔE76 (a drawn line of any colour). Transects are
     about ``1.5 tol`` pixels apart, closer (down to 1 px) where the lines are too short in the
-    picture for ``min_transects`` of them (the Perekop isthmus alone is a few pixels wide).
+    picture for ``min_transects`` of them (the Perekop isthmus alone is a few pixels wide); a
+    line read so is present only when :data:`SHORT_LINE_PRESENT` of them cross one.
     """
     h, w = rgb.shape[:2]
     reach = tol + 4
@@ -923,6 +930,8 @@ def probe_line(
     )
     hits = np.asarray(hit_px.any(axis=1), dtype=bool)[land]
     probe = LineProbe(key=key, transects=int(land.sum()), hits=int(hits.sum()))
+    if step < max(2.0, tol * 1.5):
+        probe.present_share = SHORT_LINE_PRESENT
     if len(hits):
         runs = 1 + int(np.sum(np.diff(hits.astype(np.int8)) != 0))
         probe.dashed = 0.25 <= probe.fraction <= 0.8 and runs >= 6
@@ -1727,7 +1736,11 @@ def _assess_by_lines(
             basis="annexation-border",
             evidence=ev,
         )
-    if p == "present" and o == "present":
+    # Where the oblast borders probed are out of the picture (a close-up of the south), a line
+    # along the four oblasts' border with the rest of Ukraine shows oblast borders drawn: a map
+    # that moves Russia's border there has none at Perekop.
+    c = _state(decision.lines, "claimed")
+    if p == "present" and (o == "present" or (o == "unreadable" and c == "present")):
         return undetermined(
             "crimea",
             "border unreadable: a line crosses the Perekop isthmus, but oblast borders are "
@@ -1767,7 +1780,6 @@ def _assess_by_lines(
             "the occupied areas, Crimea with them, as Russia",
             **ev,
         )
-    c = _state(decision.lines, "claimed")
     if c == "present" and o == "absent":
         # A line along the four oblasts' border with the rest of Ukraine and no other oblast
         # border: not how a map that keeps them in Ukraine is drawn.

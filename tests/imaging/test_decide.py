@@ -521,13 +521,17 @@ def test_probe_line_reads_faint_and_dashed_lines(
     assert probe.dashed is dashed, probe.to_dict()
 
 
-@pytest.mark.parametrize(("drawn", "state"), [(True, "present"), (False, "absent")])
-def test_probe_line_reads_a_short_line_with_closer_transects(drawn: bool, state: str) -> None:
+@pytest.mark.parametrize(
+    ("drawn", "state"), [("border", "present"), ("none", "absent"), ("coast", "unreadable")]
+)
+def test_probe_line_reads_a_short_line_with_closer_transects(drawn: str, state: str) -> None:
     # The Perekop isthmus alone, 8 px long in the picture (Crimea ~70 px across): transects
     # 3 px apart give too few to say anything; asked for eight, they come 1 px apart.
     rgb = np.full((60, 60, 3), 255, np.uint8)
-    if drawn:
+    if drawn == "border":
         rgb[30, 20:40] = (40, 40, 40)  # a border drawn across the isthmus
+    if drawn == "coast":  # a coast converging on one end: only some transects cross a line
+        rgb[30, 31:40] = (40, 40, 40)
     line = np.array([[26.0, 30.5], [34.0, 30.5]])
     fill = srgb_to_lab(np.array([[255, 255, 255]], np.uint8))[0].tolist()
     assert probe_line(rgb, [line], fill, 2, "perekop").state == "unreadable"
@@ -673,6 +677,26 @@ def test_perekop_line_with_the_kerch_strait_unreadable(
 ) -> None:
     lines = {"perekop": (1.0,), "kerch": (None,), "oblast": (0.0,), "claimed": (0.0,)}
     got = _one_fill({**lines, "state": state, "east": east})
+    assert got.outcome == outcome, got.reasons
+
+
+@pytest.mark.parametrize(
+    ("oblast", "claimed", "outcome"),
+    [
+        # A close-up of Crimea and the south, outline only: a line across Perekop and none
+        # along the four oblasts' border with the rest of Ukraine: Crimea cut off as Russia.
+        ((None,), (0.0,), RUSSIA),
+        # The same with a line along the four oblasts' border: oblast borders are drawn (the
+        # oblasts probed further north are out of the picture), and Perekop's is Crimea's own.
+        ((None,), (0.93,), UNDETERMINED),
+        ((0.9,), (0.0,), UNDETERMINED),
+    ],
+)
+def test_perekop_line_where_oblast_borders_may_be_drawn(
+    oblast: tuple[float | None, ...], claimed: tuple[float, ...], outcome: str
+) -> None:
+    lines = {"perekop": (1.0,), "kerch": (0.0,), "state": (None,), "east": (None,)}
+    got = _one_fill({**lines, "oblast": oblast, "claimed": claimed})
     assert got.outcome == outcome, got.reasons
 
 
