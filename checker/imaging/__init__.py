@@ -217,7 +217,7 @@ def _register_by_labels(
             f"georeferenced by the coastline from where its place labels put it "
             f"({found.text()}; {reg.projection}, score {reg.score:.1f})"
         )
-        return reg
+        return dataclasses.replace(reg, anchors=found.points)
     if not found.standalone:
         notes.append(
             f"its place labels put Crimea in the picture ({found.text()}), but too few agree "

@@ -117,6 +117,11 @@ class LabelFit:
         return len(self.anchors) >= MIN_STANDALONE and self.norm_rms <= MAX_NORM_RMS
 
     @property
+    def points(self) -> tuple[tuple[float, float], ...]:
+        """Where the agreeing labels' places are in the picture."""
+        return tuple((float(a.x), float(a.y)) for a in self.anchors)
+
+    @property
     def names(self) -> str:
         return ", ".join(sorted({a.place.name for a in self.anchors})[:6])
 
@@ -428,4 +433,5 @@ def registration(found: LabelFit) -> Registration:
             "norm_rms": found.norm_rms,
         },
         method="labels",
+        anchors=found.points,
     )

@@ -3,7 +3,8 @@
 ``mapcheck check --evidence DIR`` writes one PNG per picture: the reference outlines projected by
 the registration (Crimea and Sevastopol in magenta, the four oblasts in orange, Ukraine in blue,
 Russia in red), the sampled areas outlined in the colour of their key, the Perekop and Kerch
-probes coloured by what they found, and a banner with the verdict and the reasons. A map that the
+probes coloured by what they found, purple rings at the place labels the registration rests on
+(:mod:`checker.imaging.anchors`), and a banner with the verdict and the reasons. A map that the
 locator placed elsewhere in the world (:mod:`checker.imaging.locate`) gets the world's coast
 drawn where it was found, in teal. This is how a journalist sees why.
 """
@@ -49,6 +50,8 @@ SAMPLE_COLOURS: dict[str, tuple[int, int, int]] = {
     "russia": (210, 30, 30),
     "sea": (0, 170, 170),
 }
+#: Rings at the place labels a registration rests on.
+ANCHOR_COLOUR = (110, 0, 170)
 PROBE_COLOURS = {"present": (0, 160, 0), "absent": (128, 128, 128), "unreadable": (200, 160, 0)}
 
 
@@ -96,6 +99,11 @@ def render(
             colour = PROBE_COLOURS[probe.state]
             for xy in project_lines(ref.lines[key], reg):
                 _polyline(draw, xy, colour, width + 2, closed=False)
+        for x, y in getattr(reg, "anchors", ()):
+            # The place labels the registration rests on: a ring at each place.
+            r = 3 * width + 1
+            draw.ellipse([x - r, y - r, x + r, y + r], outline=(255, 255, 255), width=width + 2)
+            draw.ellipse([x - r, y - r, x + r, y + r], outline=ANCHOR_COLOUR, width=width)
         kerch = decision.lines.get("kerch")
         if kerch is not None and len(ref.kerch):
             x, y = reg.to_pixel(ref.kerch[:, 0].copy(), ref.kerch[:, 1].copy())

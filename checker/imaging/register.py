@@ -124,6 +124,9 @@ class Registration:
     #: For ``method == "coastline"``: the generalised line work the picture matched best
     #: ("Natural Earth 1:110m"), or ``""`` for the detailed reference.
     lines: str = ""
+    #: Where the place labels the registration rests on are (pixels; see :mod:`.anchors`),
+    #: for the evidence picture.
+    anchors: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)

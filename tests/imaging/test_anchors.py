@@ -165,6 +165,7 @@ def test_fit_recovers_the_pose() -> None:
     assert reg.method == "labels"
     assert reg.projection == "plate-carree-cos45"
     assert reg.params["rms_px"] == pytest.approx(found.rms_px)
+    assert len(reg.anchors) == 5  # ringed on the evidence picture
     rx, ry = reg.to_pixel(np.array([34.2]), np.array([45.3]))
     assert float(rx[0]) == pytest.approx(float(x[0])) and float(ry[0]) == pytest.approx(float(y[0]))
 
@@ -253,5 +254,10 @@ def test_labels_georeference_when_the_coastline_search_fails(
     report = check_file(path, Config(ocr=True))
     assert report.verdict is verdict, report.notes
     assert any("place labels" in n for n in report.notes), report.notes
+    evidence = tmp_path / "ev"
+    report = check_file(path, Config(ocr=True, evidence_dir=evidence))
+    (picture,) = evidence.iterdir()
+    drawn = np.asarray(Image.open(picture).convert("RGB"))
+    assert (drawn == (110, 0, 170)).all(axis=-1).sum() > 50  # rings at the labels' places
     if verdict is Verdict.FLAG:
         assert "MI201" in {f.code for f in report.findings}
