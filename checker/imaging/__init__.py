@@ -417,15 +417,21 @@ def _combine(
                 ],
                 evidence={**crimea.evidence, "legend": result.legend[:5]},
             )
-        elif crimea.outcome == dec.RUSSIA and crimea.basis == "colour":
+        elif crimea.outcome == dec.RUSSIA and crimea.basis in ("colour", "lines"):
+            # A control map may fill the occupied areas in Russia's colour, or outline them:
+            # a line at Perekop is then the line of control of 2014-2022.
+            may = (
+                "show Russian control in Russia's colour"
+                if crimea.basis == "colour"
+                else "draw the line of control at Perekop"
+            )
             decision.crimea = dataclasses.replace(
                 crimea,
                 outcome=dec.UNDETERMINED,
                 confidence=0.0,
                 reasons=[
                     *crimea.reasons,
-                    f"but the legend reads {legend}: the map may show Russian control in "
-                    "Russia's colour; check its legend",
+                    f"but the legend reads {legend}: the map may {may}; check its legend",
                 ],
                 evidence={**crimea.evidence, "legend": result.legend[:5]},
             )

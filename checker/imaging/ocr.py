@@ -761,8 +761,9 @@ _INTERNAL_LABELS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 #: Legend wording of control maps (normalised substrings).
 LEGEND_TERMS = (
-    "occupied",
-    "occupation",
+    # Stems: OCR often misreads a word's last letter ("Occupiea").
+    "occupi",
+    "occupa",
     "under russian control",
     "russian-controlled",
     "russian controlled",
@@ -1171,16 +1172,28 @@ DISPUTED_TERMS = ("disputed", "contested", "спірн", "спорн", "оспа
 
 def disputed_terms(lines: list[OcrLine]) -> list[str]:
     """Lines that call an area "disputed" (a legend entry of the neutral treatment)."""
-    return [ln.text for ln in lines if any(t in normalise(ln.text) for t in DISPUTED_TERMS)]
+    return _lines_with(lines, DISPUTED_TERMS)
 
 
 def legend_terms(lines: list[OcrLine]) -> list[str]:
     """Lines that read like a control map's legend ("occupied", "під контролем Росії" …)."""
+    return _lines_with(lines, LEGEND_TERMS)
+
+
+#: Cyrillic letters tesseract reads for Latin ones in English legend wording (with eng+ukr+rus
+#: loaded): the look-alikes, and the lower-case shapes ``п``/``n`` and ``и``/``u``.
+_LEGEND_TO_LATIN = str.maketrans(_CYRILLIC_LOOKS.lower() + "пи", _LATIN_LOOKS.lower() + "nu")
+
+
+def _lines_with(lines: list[OcrLine], terms: tuple[str, ...]) -> list[str]:
+    """The lines holding any of ``terms`` as read, or with their Cyrillic look-alikes read as
+    Latin (an English legend read as "Оссиріеа" for "Occupied")."""
     out = []
-    for line in lines:
-        norm = normalise(line.text)
-        if any(term in norm for term in LEGEND_TERMS):
-            out.append(line.text)
+    for ln in lines:
+        norm = normalise(ln.text)
+        readings = (norm, norm.translate(_LEGEND_TO_LATIN))
+        if any(term in reading for reading in readings for term in terms):
+            out.append(ln.text)
     return out
 
 

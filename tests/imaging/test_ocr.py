@@ -300,6 +300,10 @@ def test_legend_terms() -> None:
         [line("Russian-occupied"), line("Ukraine"), line("Окуповані території"), line("Kyiv")]
     )
     assert got == ["Russian-occupied", "Окуповані території"]
+    # English read in Cyrillic look-alikes, the last letter misread; no Cyrillic word turns
+    # into a term ("Кипр", "Окупний").
+    misread = ["Оссиріеа since 2014", "Кипр", "Окупний", "Сuррlу"]
+    assert ocr.legend_terms([line(t) for t in misread]) == ["Оссиріеа since 2014"]
 
 
 def test_place_hits_and_disambiguation() -> None:
@@ -756,6 +760,32 @@ def test_control_map_legend_keeps_it_clean(tmp_path: Path, monkeypatch: pytest.M
     report = check_file(path, Config(ocr=True))
     assert report.verdict is Verdict.CLEAN, report.notes
     assert any("control map" in n for n in report.notes)
+
+
+@needs_ocr
+def test_control_map_legend_makes_a_perekop_line_no_proof(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One fill, state borders and a line at Perekop: Crimea cut off as another country's,
+    # unless the legend says the map shows occupation (the line of control of 2014-2022).
+    reg, size = projection(REGIONAL, 900)
+    one = maps.UKRAINE
+    style = Style(
+        russia=one,
+        ukraine=one,
+        borders=maps.BLACK,
+        perekop_line=True,
+        legend=[("Occupied since 2014", maps.GREY)],
+    )
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "control-line.png"
+    Image.fromarray(render(style, reg, size)).save(path)
+    without = check_file(path, Config(ocr=False))
+    assert without.verdict is Verdict.FLAG
+    assert {f.code for f in without.findings} == {"MI203"}
+    report = check_file(path, Config(ocr=True))
+    assert report.verdict is Verdict.UNDETERMINED, report.notes
+    assert any("line of control" in n for n in report.notes), report.notes
 
 
 @needs_ocr
