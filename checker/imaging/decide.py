@@ -1697,6 +1697,14 @@ def _assess_by_lines(
     ev = {**ev, "single_fill": ru.dominant.hex}
     size = _size_factor(crimea_px)
     solid_state = s == "present" and state is not None and not state.dashed
+    if p == "present" and perekop is not None and _marks_on_both_sides(perekop, decision.samples):
+        return undetermined(
+            "crimea",
+            "border unreadable: the line found across the Perekop isthmus has the colour of "
+            "marks that cover Crimea and the mainland next to it too (a hatch over the occupied "
+            "areas?), so it need not be a border",
+            **ev,
+        )
     if (
         p == "present"
         and perekop is not None
@@ -1834,6 +1842,33 @@ def _assess_by_lines(
         f"borders at Perekop ({p}) and the Kerch Strait ({k}) do not settle it",
         **ev,
     )
+
+
+#: Marks over an area (hatching, a fine pattern's lines): a second colour cluster of at least
+#: this share of its sample, this far from the fill (ΔE76).
+MARKS_SHARE = 0.03
+MARKS_DE = 20.0
+#: A line and marks this close in colour (ΔE76) may be the same ink.
+SAME_LINE_DE = 15.0
+
+
+def _marks_on_both_sides(line: LineProbe, samples: dict[str, ColourSample]) -> bool:
+    """Whether Crimea and the occupied mainland are both covered by marks of the colour of the
+    ``line`` found (within :data:`SAME_LINE_DE`): a control map's hatch over the occupied areas
+    crosses the Perekop isthmus like a border would."""
+    lab = line.line_lab
+    if lab is None:
+        return False
+    for key in ("crimea", "mainland"):
+        sample = samples.get(key)
+        if sample is None or len(sample.clusters) < 2:
+            return False
+        marks = sample.clusters[1]
+        if marks.share < MARKS_SHARE or de(marks.lab, sample.clusters[0].lab) < MARKS_DE:
+            return False
+        if de(marks.lab, lab) > SAME_LINE_DE:
+            return False
+    return True
 
 
 def annexation_border(decision: ImageDecision) -> bool:

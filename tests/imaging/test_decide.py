@@ -700,6 +700,59 @@ def test_perekop_line_where_oblast_borders_may_be_drawn(
     assert got.outcome == outcome, got.reasons
 
 
+def _marked(
+    key: str, fill: tuple[int, int, int], marks: tuple[int, int, int] | None, share: float
+) -> ColourSample:
+    sample = _sample(key, fill)
+    if marks is not None:
+        lab = srgb_to_lab(np.array([marks], np.uint8))[0]
+        second = Cluster(lab=(float(lab[0]), float(lab[1]), float(lab[2])), rgb=marks, share=share)
+        sample.clusters = [dataclasses.replace(sample.clusters[0], share=1 - share), second]
+    return sample
+
+
+@pytest.mark.parametrize(
+    ("crimea_marks", "mainland_marks", "outcome"),
+    [
+        # Clean fills: the line across Perekop is a border (Crimea cut off as Russia's).
+        (None, None, RUSSIA),
+        # A dark hatch of the line's colour over Crimea and the occupied mainland (a control
+        # map): the hatch crosses the isthmus probe like a border would.
+        (((60, 60, 60), 0.06), ((60, 60, 60), 0.06), UNDETERMINED),
+        # Marks over Crimea alone (its city labels): the line still counts.
+        (((60, 60, 60), 0.06), None, RUSSIA),
+        # Marks of another colour (red hatching) on both: not the line's ink.
+        (((220, 30, 30), 0.06), ((220, 30, 30), 0.06), RUSSIA),
+        # A trace of marks (1 %): not a hatch.
+        (((60, 60, 60), 0.01), ((60, 60, 60), 0.01), RUSSIA),
+    ],
+)
+def test_a_hatch_over_the_occupied_areas_is_no_perekop_border(
+    crimea_marks: tuple[tuple[int, int, int], float] | None,
+    mainland_marks: tuple[tuple[int, int, int], float] | None,
+    outcome: str,
+) -> None:
+    fill = (250, 250, 250)
+    decision = _lines_decision(150.0)
+    for key, spec in {
+        "perekop": (1.0,),
+        "kerch": (0.0,),
+        "state": (0.9,),
+        "east": (0.9,),
+        "oblast": (0.0,),
+        "claimed": (0.0,),
+    }.items():
+        decision.lines[key] = _probe(key, *spec)
+    decision.lines["perekop"].line_hex = "#505050"
+    crimea = _marked("crimea", fill, *(crimea_marks or (None, 0.0)))
+    decision.samples = {
+        "crimea": crimea,
+        "mainland": _marked("mainland", fill, *(mainland_marks or (None, 0.0))),
+    }
+    got = _assess_by_lines(decision, crimea, _sample("russia", fill), {}, 150.0)
+    assert got.outcome == outcome, got.reasons
+
+
 @pytest.mark.parametrize(
     ("east_hex", "expected"),
     [
