@@ -190,7 +190,7 @@ def _register_by_labels(
     (:mod:`.anchors`), refined by the coastline from there when it fits, else by the labels
     alone when enough of them agree. A picture that names a city of the region but too few
     for a fit has its unread lettering read first (as :func:`_read_more` would later)."""
-    from checker.imaging import anchors, ocr, register
+    from checker.imaging import anchors, ocr
 
     h, w = rgb.shape[:2]
     if ocr.elsewhere(result.places, (w, h)) is not None:
@@ -208,15 +208,10 @@ def _register_by_labels(
     found = anchors.fit(anchors.find_anchors(rgb, cities), (w, h))
     if found is None or not anchors.holds_crimea(found, (w, h)):
         return None
-    projection, scale, shift = anchors.register_pose(found)
-    reg = register.register_near(
-        rgb, projection, scale, shift, budget_s=REGISTRATION_BUDGET_S
-    ).registration
+    reg = _coastline_from(
+        rgb, anchors.register_pose(found), "its place labels put it", found.text(), notes
+    )
     if reg is not None:
-        notes.append(
-            f"georeferenced by the coastline from where its place labels put it "
-            f"({found.text()}; {reg.projection}, score {reg.score:.1f})"
-        )
         return dataclasses.replace(reg, anchors=found.points)
     if not found.standalone:
         notes.append(
@@ -239,7 +234,7 @@ def _register_located(
     fit the coastline again from there (a map of the Indian Ocean with Crimea in its corner is
     found by its land and sea, not by the search around Crimea). Returns the registration (or
     ``None``) and the place (kept for the decision: :func:`_combine` says "not shown" from it)."""
-    from checker.imaging import locate, ocr, register
+    from checker.imaging import locate, ocr
     from checker.imaging import svg as svgmod
 
     h, w = rgb.shape[:2]
@@ -253,16 +248,31 @@ def _register_located(
     pose = locate.registration_pose(found, w, h)
     if pose is None:
         return None, found
+    reg = _coastline_from(rgb, pose, "its land and sea put it", locate.place_text(found), notes)
+    return reg, found
+
+
+def _coastline_from(
+    rgb: np.ndarray,
+    pose: tuple[str, tuple[float, float], tuple[float, float]],
+    by: str,
+    detail: str,
+    notes: list[str],
+) -> Any:
+    """The coastline fitted from a pose found ``by`` other means (``register_near``), noted
+    with ``detail`` when it holds; else ``None``."""
+    from checker.imaging import register
+
     projection, scale, shift = pose
     reg = register.register_near(
         rgb, projection, scale, shift, budget_s=REGISTRATION_BUDGET_S
     ).registration
     if reg is not None:
         notes.append(
-            f"georeferenced by the coastline from where its land and sea put it "
-            f"({locate.place_text(found)}; {reg.projection}, score {reg.score:.1f})"
+            f"georeferenced by the coastline from where {by} "
+            f"({detail}; {reg.projection}, score {reg.score:.1f})"
         )
-    return reg, found
+    return reg
 
 
 def _scaled(reg: Any, scale: float) -> Any:
