@@ -66,6 +66,8 @@ PAIR_SPREAD_TOL = 1.5
 MIN_SPREAD_TOL = 3.0
 #: A standalone fit's residual RMS, over the anchors' tolerances, at most this.
 MAX_NORM_RMS = 0.6
+#: At most this many anchors are fitted (every pair of them proposes a pose).
+MAX_FIT_ANCHORS = 40
 #: A city marker (dot or square) is looked for this many letter heights beyond the label's ends.
 MARKER_REACH = 2.0
 #: A marker differs from what is round it by at least this much grey (0–255).
@@ -252,6 +254,8 @@ def fit(anchors: Sequence[Anchor], size: tuple[int, int]) -> LabelFit | None:
     boxes = {a.place.box for a in anchors}
     if len(boxes) < MIN_ANCHORS:
         return None
+    if len(anchors) > MAX_FIT_ANCHORS:  # markers first, then the surest readings
+        anchors = sorted(anchors, key=lambda a: (not a.marker, -a.place.conf))[:MAX_FIT_ANCHORS]
     lon = np.array([a.place.lonlat[0] for a in anchors], dtype=np.float64)
     lat = np.array([a.place.lonlat[1] for a in anchors], dtype=np.float64)
     best: LabelFit | None = None
@@ -277,6 +281,8 @@ def _fit_one(projection: str, anchors: Sequence[Anchor], gx: F64, gy: F64) -> La
     for i, j in itertools.combinations(range(len(anchors)), 2):
         if box_of[i] == box_of[j] or not (ok[i] and ok[j]):
             continue
+        if best is not None and best[2][i] and best[2][j]:
+            continue  # both agree with the best pose so far: they would find it again
         dx, dy = px[i] - px[j], py[i] - py[j]
         dgx, dgy = gx[i] - gx[j], gy[i] - gy[j]
         # Both axes' scales must be readable off this pair.

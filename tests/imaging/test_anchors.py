@@ -261,3 +261,20 @@ def test_labels_georeference_when_the_coastline_search_fails(
     assert (drawn == (110, 0, 170)).all(axis=-1).sum() > 50  # rings at the labels' places
     if verdict is Verdict.FLAG:
         assert "MI201" in {f.code for f in report.findings}
+
+
+def test_many_labels_are_capped_and_fitted_once() -> None:
+    # A map of 60 places (a dense city map): at most MAX_FIT_ANCHORS are fitted.
+    rng = np.random.default_rng(3)
+    many = []
+    for i in range(60):
+        lon, lat = float(rng.uniform(30, 40)), float(rng.uniform(43, 48))
+        x, y = _pixel(lon, lat)
+        hit = PlaceHit(
+            f"p{i}", str(i), "region", (lon, lat), 90.0, box=(int(x), i, int(x) + 40, i + 10)
+        )
+        many.append(Anchor(hit, x, y, 4.0, 4.0, True))
+    found = fit(many, (600, 400))
+    assert found is not None
+    assert len(found.anchors) == anchors.MAX_FIT_ANCHORS
+    assert found.rms_px < 1e-6
