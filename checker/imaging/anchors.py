@@ -66,7 +66,9 @@ PAIR_SPREAD_TOL = 1.5
 MIN_SPREAD_TOL = 3.0
 #: A standalone fit's residual RMS, over the anchors' tolerances, at most this.
 MAX_NORM_RMS = 0.6
-#: At most this many anchors are fitted (every pair of them proposes a pose).
+#: At most this many city labels are looked at (each costs a marker search)...
+MAX_LABELS = 60
+#: ... and at most this many anchors are fitted (every pair of them proposes a pose).
 MAX_FIT_ANCHORS = 40
 #: A city marker (dot or square) is looked for this many letter heights beyond the label's ends.
 MARKER_REACH = 2.0
@@ -138,6 +140,7 @@ class LabelFit:
 def find_anchors(rgb: npt.NDArray[np.uint8], places: Sequence[PlaceHit]) -> list[Anchor]:
     """One anchor per city label read (places of the same label, homonyms, share its box)."""
     cities = [p for p in places if p.kind == "city" and p.box is not None]
+    cities = sorted(cities, key=lambda p: -p.conf)[:MAX_LABELS]  # the surest readings
     markers: dict[tuple[int, int, int, int], tuple[float, float] | None] = {}
     for place in cities:
         assert place.box is not None
@@ -203,10 +206,13 @@ def _marker(
     if wx1 - wx0 < 7 or wy1 - wy0 < 7:
         return None
     grey = rgb[wy0:wy1, wx0:wx1, :3].astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+    # The local background: a median over two letters' height, where a marker (a letter high
+    # at most) is in the minority, and which keeps the edge of a fill where it is. (A window
+    # of a letter and a bit lost a third of the markers of a close-up of the tuning seed.)
     local = ndimage.median_filter(grey, size=max(7, 2 * letter + 1), mode="nearest")
     raw = np.abs(grey - local) > MARKER_CONTRAST
-    k = 3 if letter >= 8 else 2
-    ink = ndimage.binary_opening(raw, structure=np.ones((k, k), dtype=bool))
+    side = 3 if letter >= 8 else 2
+    ink = ndimage.binary_opening(raw, structure=np.ones((side, side), dtype=bool))
     labels, n = ndimage.label(ink)
     if n == 0:
         return None
