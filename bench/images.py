@@ -244,6 +244,28 @@ def accuracy_table(
     )
 
 
+#: How a picture was placed, from the first of its notes that says (see ``check_image``).
+PLACED_BY: tuple[tuple[str, str], ...] = (
+    ("georeferenced from the ", "metadata"),
+    ("georeferenced by the coastline from where its place labels", "labels + coastline"),
+    ("georeferenced by its place labels", "labels alone"),
+    ("georeferenced by the coastline from where its land and sea", "locator + coastline"),
+    ("georeferenced by the coastline", "coastline search"),
+    ("its labels name places elsewhere", "labels: elsewhere"),
+    ("its land and sea (sea ", "locator: elsewhere"),
+    ("its land and sea match", "locator: may hold Crimea"),
+)
+
+
+def placed_by(res: dict[str, Any]) -> str:
+    """How the picture was placed, from its notes: the georeferencing path, or "not placed"."""
+    for note in res.get("notes", []):
+        for start, name in PLACED_BY:
+            if start in note:
+                return name
+    return "not placed"
+
+
 def seconds(values: list[float]) -> str:
     if not values:
         return "–"
@@ -549,6 +571,12 @@ def main(argv: list[str] | None = None) -> int:
     accuracy_table(rows, "renderer", "By renderer")
     accuracy_table(rows, "source", "By boundary source")
     accuracy_table(rows, "format", "By file format")
+    accuracy_table(
+        [({**rec, "placed_by": placed_by(res)}, res) for rec, res in rows],
+        "placed_by",
+        "By how the picture was placed",
+        [name for _, name in PLACED_BY] + ["not placed"],
+    )
     hard_cases(rows)
     if args.compare_world_atlas:
         paired_table(rows)
