@@ -120,7 +120,8 @@ def crimea_in_russia_colour(ctx: ImageContext) -> Iterator[RawFinding]:
     """Crimea is filled with Russia's colour, unlike the rest of Ukraine.
 
     The map is georeferenced (by its metadata, or by matching the Black Sea and Azov coastline
-    and the land borders), Crimea's reference outline is projected into it, and the dominant
+    and the land borders, searched from scratch or from where its city labels or its land and
+    sea put it), Crimea's reference outline is projected into it, and the dominant
     colour inside (a robust mode in CIE Lab over the eroded interior, ignoring labels and
     borders) is compared with Russia's near the border and unoccupied Ukraine's: within
     CIEDE2000 6 of Russia and at least 10 from Ukraine. Crimea must be at least 20 px across;
