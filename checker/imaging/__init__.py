@@ -79,12 +79,14 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
     reg, reason = georeference(loaded, notes)
     ocr_result = _read_labels(loaded, source.name, config, notes)
     located: Location | None = None
-    if reg is None and ocr_result is not None:
-        reg = _register_by_labels(loaded.rgb, ocr_result, source.name, config, notes)
-    if reg is None:
-        placed, located = _register_located(loaded.rgb, ocr_result, svg_info, notes)
-        if placed is not None:
-            reg, reason = placed, ""
+    # Labels that put the picture elsewhere leave nothing to place by labels or by land and sea.
+    if reg is None and not _labels_elsewhere(ocr_result, loaded.rgb):
+        if ocr_result is not None:
+            reg = _register_by_labels(loaded.rgb, ocr_result, source.name, config, notes)
+        if reg is None:
+            placed, located = _register_located(loaded.rgb, svg_info, notes)
+            if placed is not None:
+                reg, reason = placed, ""
     decision = dec.decide(loaded.rgb, reg, reason)
     if ocr_result is not None:
         _read_more(decision, ocr_result, loaded.rgb, source.name, config, notes)
@@ -183,29 +185,35 @@ def georeference(loaded: LoadedImage, notes: list[str]) -> tuple[RegistrationLik
     return reg, ""
 
 
+def _labels_elsewhere(result: OcrResult | None, rgb: np.ndarray) -> bool:
+    """Whether the labels read so far put the picture in another part of the world."""
+    from checker.imaging import ocr
+
+    h, w = rgb.shape[:2]
+    return result is not None and ocr.elsewhere(result.places, (w, h)) is not None
+
+
 def _register_by_labels(
     rgb: np.ndarray, result: OcrResult, name: str, config: Config, notes: list[str]
 ) -> Any:
     """When the coastline search found nothing: georeference by the place names read
     (:mod:`.anchors`), refined by the coastline from there when it fits, else by the labels
     alone when enough of them agree. A picture that names a city of the region but too few
-    for a fit has its unread lettering read first (as :func:`_read_more` would later)."""
+    for a fit has its unread lettering read first (what :func:`_read_more` would do later)."""
     from checker.imaging import anchors, ocr
 
     h, w = rgb.shape[:2]
-    if ocr.elsewhere(result.places, (w, h)) is not None:
-        return None
-    cities = [p for p in result.places if p.kind == "city" and p.box is not None]
+    cities = anchors.city_labels(result.places)
     if not any(p.area == "region" for p in cities):
         return None
-    if len({p.box for p in cities}) < anchors.MIN_ANCHORS:
+    if len({p.box for p in cities}) < anchors.MIN_ANCHORS and not result.reread:
         new = ocr.second_reading(rgb, result.marks, [*result.lines, *result.faint])
+        result.reread = True
         if new:
             result.lines += new
             _judge_lines(result, new, rgb, name, config, notes)
             notes.append(f"{len(new)} more line(s) read for place names to georeference by")
-            cities = [p for p in result.places if p.kind == "city" and p.box is not None]
-    found = anchors.fit(anchors.find_anchors(rgb, cities), (w, h))
+    found = anchors.fit(anchors.find_anchors(rgb, result.places), (w, h))
     if found is None or not anchors.holds_crimea(found, (w, h)):
         return None
     reg = _coastline_from(
@@ -227,19 +235,18 @@ def _register_by_labels(
 
 
 def _register_located(
-    rgb: np.ndarray, result: OcrResult | None, svg: SvgInfo | None, notes: list[str]
+    rgb: np.ndarray, svg: SvgInfo | None, notes: list[str]
 ) -> tuple[Any, Location | None]:
-    """When the coastline search found nothing and neither the labels nor the SVG's ids put the
-    picture elsewhere: ask the map locator where it is, and when that place may hold Crimea,
-    fit the coastline again from there (a map of the Indian Ocean with Crimea in its corner is
-    found by its land and sea, not by the search around Crimea). Returns the registration (or
-    ``None``) and the place (kept for the decision: :func:`_combine` says "not shown" from it)."""
-    from checker.imaging import locate, ocr
+    """When the coastline search found nothing and neither the labels (checked by the caller)
+    nor the SVG's ids put the picture elsewhere: ask the map locator where it is, and when that
+    place may hold Crimea, fit the coastline again from there (a map of the Indian Ocean with
+    Crimea in its corner is found by its land and sea, not by the search around Crimea).
+    Returns the registration (or ``None``) and the place (kept for the decision:
+    :func:`_combine` says "not shown" from it)."""
+    from checker.imaging import locate
     from checker.imaging import svg as svgmod
 
     h, w = rgb.shape[:2]
-    if result is not None and ocr.elsewhere(result.places, (w, h)) is not None:
-        return None, None
     if svg is not None and svgmod.elsewhere(svg.country_codes) is not None:
         return None, None
     found = locate.locate(rgb)
@@ -374,7 +381,9 @@ def _read_more(
         mx = int(CLOSER_MARGIN * (x1 - x0)) + 8
         my = int(CLOSER_MARGIN * (y1 - y0)) + 8
         new += ocr.closer_look(rgb, (x0 - mx, y0 - my, x1 + mx, y1 + my), result.lines)
-    new += ocr.second_reading(rgb, result.marks, [*result.lines, *result.faint, *new])
+    if not result.reread:
+        new += ocr.second_reading(rgb, result.marks, [*result.lines, *result.faint, *new])
+        result.reread = True
     if not new:
         return
     result.lines += new

@@ -137,10 +137,15 @@ class LabelFit:
         )
 
 
+def city_labels(places: Sequence[PlaceHit]) -> list[PlaceHit]:
+    """The places read that can anchor a picture: cities whose label's box is known."""
+    return [p for p in places if p.kind == "city" and p.box is not None]
+
+
 def find_anchors(rgb: npt.NDArray[np.uint8], places: Sequence[PlaceHit]) -> list[Anchor]:
-    """One anchor per city label read (places of the same label, homonyms, share its box)."""
-    cities = [p for p in places if p.kind == "city" and p.box is not None]
-    cities = sorted(cities, key=lambda p: -p.conf)[:MAX_LABELS]  # the surest readings
+    """One anchor per city label read (places of the same label, homonyms, share its box);
+    other places are passed over."""
+    cities = sorted(city_labels(places), key=lambda p: -p.conf)[:MAX_LABELS]  # surest first
     markers: dict[tuple[int, int, int, int], tuple[float, float] | None] = {}
     for place in cities:
         assert place.box is not None
@@ -418,22 +423,16 @@ def register_pose(found: LabelFit) -> tuple[str, tuple[float, float], tuple[floa
 
 def registration(found: LabelFit) -> Registration:
     """The fit as a registration of its own (``method == "labels"``): its score is the number
-    of anchors that agree, its margin that less the labels that do not, and
-    ``params["rms_px"]`` how far off the places may be."""
+    of anchors that agree, its margin that less the labels that do not, and its ``error_px``
+    (also ``params["rms_px"]``) how far off the places may be."""
     from checker.imaging import _register_search as rs
-    from checker.imaging.register import Registration, _pose_to_pixel
+    from checker.imaging.register import from_pose
 
-    pose = rs.axis_pose(found.projection, found.sx, found.sy, found.tx, found.ty)
-    name = found.projection
-    aspect = found.sx / found.sy
-    if name == "plate-carree" and abs(aspect - 1.0) > 0.03:
-        name = f"plate-carree-cos{round(math.degrees(math.acos(min(1.0, aspect))))}"
-    return Registration(
-        projection=name,
-        to_pixel=_pose_to_pixel(pose),
+    return from_pose(
+        rs.axis_pose(found.projection, found.sx, found.sy, found.tx, found.ty),
+        method="labels",
         score=float(len(found.anchors)),
         margin=float(len(found.anchors) - found.outliers),
-        crimea_px=rs.crimea_px(pose),
         params={
             "sx": found.sx,
             "sy": found.sy,
@@ -444,6 +443,6 @@ def registration(found: LabelFit) -> Registration:
             "rms_px": found.rms_px,
             "norm_rms": found.norm_rms,
         },
-        method="labels",
         anchors=found.points,
+        error_px=found.rms_px,
     )

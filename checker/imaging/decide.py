@@ -885,10 +885,11 @@ def probe_line(
     h, w = rgb.shape[:2]
     reach = tol + 4
     fill = np.asarray(fill_lab, dtype=np.float64)
-    step = max(2.0, tol * 1.5)  # transects about this many pixels apart
+    usual = max(2.0, tol * 1.5)  # transects about this many pixels apart
+    step = usual
     if min_transects:
         length = sum(float(np.hypot(*np.diff(xy, axis=0).T).sum()) for xy in lines)
-        step = float(np.clip(length / (min_transects + 2), 1.0, step))
+        step = float(np.clip(length / (min_transects + 2), 1.0, usual))
     centres: list[FloatArray] = []
     normals: list[FloatArray] = []
     for xy in lines:
@@ -930,7 +931,7 @@ def probe_line(
     )
     hits = np.asarray(hit_px.any(axis=1), dtype=bool)[land]
     probe = LineProbe(key=key, transects=int(land.sum()), hits=int(hits.sum()))
-    if step < max(2.0, tol * 1.5):
+    if step < usual:
         probe.present_share = SHORT_LINE_PRESENT
     if len(hits):
         runs = 1 + int(np.sum(np.diff(hits.astype(np.int8)) != 0))
@@ -1087,12 +1088,11 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
 
     # Erosion scales with the picture: registration error and border width grow with it.
     radius = int(np.clip(round(1 + crimea_px * 0.02), 1, 8))
-    # Labels place a picture to within a few pixels (their markers) or a label's width:
-    # the samples keep that far inside each area, and no line a pixel wide is read.
+    # A registration that may be off by some pixels (labels: a few at their markers, a
+    # label's width at their centres) keeps the samples that far inside each area; one
+    # placed by labels reads no line a pixel wide.
+    radius = max(radius, int(np.ceil(1.5 * float(getattr(reg, "error_px", 0.0)))))
     by_labels = reg.method == "labels"
-    if by_labels:
-        off = float(getattr(reg, "params", {}).get("rms_px", 0.0))
-        radius = max(radius, int(np.ceil(1.5 * off)))
     masks: dict[str, BoolArray] = {}
     for key, geom in ref.samples.items():
         if key != "others":  # sampled below, only when needed

@@ -119,6 +119,9 @@ class OcrResult:
     disputed: list[str] = field(default_factory=list)
     places: list[PlaceHit] = field(default_factory=list)
     seconds: float = 0.0
+    #: The lettering the first reading left unread has been read again
+    #: (:func:`second_reading`): once per picture is enough.
+    reread: bool = False
 
     @property
     def region_places(self) -> list[PlaceHit]:

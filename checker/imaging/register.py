@@ -131,6 +131,9 @@ class Registration:
     #: Where the place labels the registration rests on are (pixels; see :mod:`.anchors`),
     #: for the evidence picture.
     anchors: tuple[tuple[float, float], ...] = ()
+    #: How far places may be from where the registration puts them, in pixels, beyond what its
+    #: method is fitted to (a label fit: its RMS; 0 for the coastline and metadata).
+    error_px: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -551,7 +554,6 @@ def _make_registration(
     from checker.imaging import _register_search as rs
 
     pose = best.pose
-    name = rs.base_projection(pose.projection)
     params: dict[str, float] = {
         "a": pose.a,
         "b": pose.b,
@@ -571,17 +573,47 @@ def _make_registration(
     if coarse is not None:
         params["coarse_local_hit_rate"] = coarse.local[0] / max(1, coarse.local[1])
         params["coarse_hit_rate"] = coarse.hit_rate
+    return from_pose(
+        pose,
+        method="coastline",
+        score=float(best.z),
+        margin=float(margin),
+        params=params,
+        crimea_px=float(best.crimea_px),
+        lines=GENERALISED.get(rs.generalisation(pose.projection), ""),
+    )
+
+
+def from_pose(
+    pose: Pose,
+    *,
+    method: str,
+    score: float,
+    margin: float,
+    params: dict[str, float],
+    crimea_px: float | None = None,
+    lines: str = "",
+    anchors: tuple[tuple[float, float], ...] = (),
+    error_px: float = 0.0,
+) -> Registration:
+    """A registration from a pose in one of :data:`refdata.PROJECTIONS`' planes, named as notes
+    call it (plate carrée with a cos(latitude) aspect as ``plate-carree-cosNN``)."""
+    from checker.imaging import _register_search as rs
+
+    name = rs.base_projection(pose.projection)
     if name == "plate-carree" and abs(pose.aspect - 1.0) > 0.03:
         name = f"plate-carree-cos{round(math.degrees(math.acos(min(1.0, pose.aspect))))}"
     return Registration(
         projection=name,
         to_pixel=_pose_to_pixel(pose),
-        score=float(best.z),
-        margin=float(margin),
-        crimea_px=float(best.crimea_px),
+        score=score,
+        margin=margin,
+        crimea_px=rs.crimea_px(pose) if crimea_px is None else crimea_px,
         params=params,
-        method="coastline",
-        lines=GENERALISED.get(rs.generalisation(pose.projection), ""),
+        method=method,
+        lines=lines,
+        anchors=anchors,
+        error_px=error_px,
     )
 
 
