@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -1353,12 +1353,31 @@ def country_labels_in(
         if not words or len(words) > 3:
             continue
         key = " ".join(words)
-        places = gazetteer().get(key)
-        if places is None and len(key) >= FUZZY_MIN_LEN:
-            places = [p for k in _near_keys(key) for p in gazetteer()[k]]
-        if any(p.place_id == place_id for p in places or ()) or _one_edit_from_name(key, place_id):
+        if any(_names_country(reading, place_id) for reading in _cyrillic_twins(key)):
             out.append(line)
     return out
+
+
+def _names_country(key: str, place_id: str) -> bool:
+    places = gazetteer().get(key)
+    if places is None and len(key) >= FUZZY_MIN_LEN:
+        places = [p for k in _near_keys(key) for p in gazetteer()[k]]
+    return any(p.place_id == place_id for p in places or ()) or _one_edit_from_name(key, place_id)
+
+
+#: Latin letters (lower case) that look like lower-case Cyrillic ones, to Cyrillic: small map
+#: lettering in Cyrillic is often read wholly in Latin ("Pocia" for "Росія").
+_TO_CYRILLIC = str.maketrans("aceopxyikmtn", "асеорхуікмтп")
+_TWIN_LETTERS = frozenset("aceopxyikmtn")
+
+
+def _cyrillic_twins(key: str) -> list[str]:
+    """``key``, and its Cyrillic twin when it is a word of four letters or more spelt wholly
+    in Latin letters that look like Cyrillic ones: compared only with one country's own few
+    names, "pocia" → "росіа" is one letter off "росія"."""
+    if len(key) >= COUNTRY_FUZZY_MIN_LEN and set(key) <= _TWIN_LETTERS:
+        return [key, key.translate(_TO_CYRILLIC)]
+    return [key]
 
 
 #: Shortest reading compared with a country's own names one letter off (OCR loses a final
@@ -1436,22 +1455,44 @@ def elsewhere(places: list[PlaceHit], size: tuple[int, int] | None = None) -> st
       where a plain lon/lat frame puts them (see :func:`label_frame`), and that frame puts
       Crimea well outside the picture (this one also overrules the first when the labels' frame
       reaches Crimea).
+
+    One place of the region among them is taken for a misreading when four or more far labels
+    agree on a frame that puts that place, too, well outside the picture: its label cannot be
+    where such a map would draw it.
     """
-    if any(p.area == "region" and p.place_id not in WIDE_PLACES for p in places):
-        return None
+    region = {p.place_id: p for p in places if p.area == "region" and p.place_id not in WIDE_PLACES}
     far = [p for p in places if p.area == "far"]
     if len({p.place_id for p in far}) < 2:
         return None
     names = ", ".join(sorted({p.name for p in far})[:5])
-    where = label_frame(far, size) if size is not None else None
-    if where is not None:
+    frame = _label_frame(far, size) if size is not None else None
+    none_of_region = "none of the Black Sea region"
+    if region:
+        # One name of the region among many far ones that agree on a frame which puts that
+        # name's own place well outside the picture: the label cannot be where the map would
+        # draw it, so it is a misreading ("Pivdenne" read out of a coastline's lettering).
+        lone = next(iter(region.values())) if len(region) == 1 else None
+        if (
+            lone is None
+            or frame is None
+            or frame.places < FRAME_MIN_PLACES + 1
+            or not _far_outside(frame.at(lone.lonlat), size or (0, 0))
+        ):
+            return None
+        lx, ly = frame.at(lone.lonlat)
+        none_of_region = (
+            f"no other of the Black Sea region than a misreading ({lone.name}, whose place "
+            f"such a map puts near pixel {lx:.0f}, {ly:.0f})"
+        )
+    if frame is not None:
         # The labels' own frame is the better witness: it also knows when a map of Central
         # Europe reaches as far east as Crimea.
+        where = frame.at(CRIMEA_LONLAT)
         if not _far_outside(where, size or (0, 0)):
             return None
         return (
             f"its labels name places elsewhere ({names}) where a map of that area puts them, "
-            f"and none of the Black Sea region; Crimea would lie far outside the picture "
+            f"and {none_of_region}; Crimea would lie far outside the picture "
             f"(near pixel {where[0]:.0f}, {where[1]:.0f})"
         )
     if _far_area_misses_crimea(far) and not _extent_may_hold_crimea(far, size):
@@ -1512,9 +1553,29 @@ def _far_area_misses_crimea(far: list[PlaceHit]) -> bool:
     return not inside
 
 
+class _Frame(NamedTuple):
+    """A lon/lat frame fitted to labels: ``x = ax·lon + bx``, ``y = ay·lat + by``."""
+
+    ax: float
+    bx: float
+    ay: float
+    by: float
+    places: int
+    """How many labels agree with it."""
+
+    def at(self, lonlat: tuple[float, float]) -> tuple[float, float]:
+        return (self.ax * lonlat[0] + self.bx, self.ay * lonlat[1] + self.by)
+
+
 def label_frame(far: list[PlaceHit], size: tuple[int, int]) -> tuple[float, float] | None:
     """Crimea's pixel position under the lon/lat frame the far places' labels imply, if their
-    labels are consistent with one; else ``None``.
+    labels are consistent with one; else ``None`` (see :func:`_label_frame`)."""
+    frame = _label_frame(far, size)
+    return frame.at(CRIMEA_LONLAT) if frame is not None else None
+
+
+def _label_frame(far: list[PlaceHit], size: tuple[int, int]) -> _Frame | None:
+    """The lon/lat frame the far places' labels imply, if they are consistent with one.
 
     The frame is ``x = a·lon + b``, ``y = c·lat + d`` (east right, north up, |c|/a between 0.7
     and 3: plate carrée with any usual aspect, Mercator, conic maps over a few dozen degrees),
@@ -1541,7 +1602,7 @@ def label_frame(far: list[PlaceHit], size: tuple[int, int]) -> tuple[float, floa
     # (a label set beside its place, an OCR misreading, a name that is also an overseas
     # territory's: "France" on French Guiana): every such subset is fitted and the one with
     # the most labels, then the smallest misfit, wins.
-    best: tuple[int, float, tuple[float, float]] | None = None
+    best: tuple[int, float, tuple[float, float, float, float]] | None = None
     n = len(lon)
     for dropped in range(min(FRAME_MAX_DROPPED, n - FRAME_MIN_PLACES) + 1):
         for out in itertools.combinations(range(n), dropped):
@@ -1552,7 +1613,9 @@ def label_frame(far: list[PlaceHit], size: tuple[int, int]) -> tuple[float, floa
                 best = (dropped, fit[0], fit[1])
         if best is not None:
             break  # fewer labels left out is always better
-    return best[2] if best is not None else None
+    if best is None:
+        return None
+    return _Frame(*best[2], places=n - best[0])
 
 
 #: Labels a frame fit may leave out (see :func:`label_frame`).
@@ -1566,8 +1629,8 @@ def _frame_fit(
     y: npt.NDArray[np.float64],
     size: tuple[int, int],
     diag: float,
-) -> tuple[float, tuple[float, float]] | None:
-    """(RMS misfit, Crimea's pixel) of one lon/lat frame through all the given labels, or
+) -> tuple[float, tuple[float, float, float, float]] | None:
+    """(RMS misfit, (ax, bx, ay, by)) of one lon/lat frame through all the given labels, or
     ``None`` when they do not make one (too few or too close together, a label off by more
     than :data:`FRAME_MAX_RESIDUAL`, an implausible aspect, or too large a misfit)."""
     w, h = size
@@ -1587,7 +1650,7 @@ def _frame_fit(
     rms = float(np.sqrt(np.mean(res**2)))
     if rms > FRAME_MAX_RMS * diag:
         return None
-    return rms, (float(ax * CRIMEA_LONLAT[0] + bx), float(ay * CRIMEA_LONLAT[1] + by))
+    return rms, (float(ax), float(bx), float(ay), float(by))
 
 
 def _far_outside(where: tuple[float, float], size: tuple[int, int]) -> bool:

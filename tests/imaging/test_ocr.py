@@ -376,8 +376,19 @@ CENTRAL_EUROPE = [
         (EAST_ASIA, True),
         # "Russia" named on a map of East Asia: its label can sit anywhere in Russia.
         ([*EAST_ASIA, RUSSIA_LABEL], True),
-        # A place of the Black Sea region still vetoes.
-        ([*EAST_ASIA, _at("Kherson", 32.6, 46.6, 100, 100, "region")], False),
+        # One place of the Black Sea region read among five labels that agree on a frame which
+        # puts Kherson far off the picture's left edge: a misreading, not a veto.
+        ([*EAST_ASIA, _at("Kherson", 32.6, 46.6, 100, 100, "region")], True),
+        # With three labels to agree on the frame, or two places of the region, it still vetoes.
+        ([*EAST_ASIA[:3], _at("Kherson", 32.6, 46.6, 100, 100, "region")], False),
+        (
+            [
+                *EAST_ASIA,
+                _at("Kherson", 32.6, 46.6, 100, 100, "region"),
+                _at("Odesa", 30.7, 46.5, 60, 120, "region"),
+            ],
+            False,
+        ),
         # Labels that no lon/lat frame explains (scattered OCR misreadings), and "Russia": the
         # area the names span is still far from Crimea.
         (
@@ -436,7 +447,9 @@ CENTRAL_EUROPE = [
     ids=[
         "east-asia",
         "east-asia-russia",
-        "east-asia-kherson",
+        "east-asia-kherson-misread",
+        "east-asia-three-labels-kherson",
+        "east-asia-two-region-places",
         "inconsistent",
         "central-europe",
         "world-map-two-american-names",
@@ -448,6 +461,11 @@ CENTRAL_EUROPE = [
 )
 def test_elsewhere_by_the_labels_frame(places: list[PlaceHit], elsewhere: bool) -> None:
     assert (ocr.elsewhere(places, (800, 600)) is not None) is elsewhere
+
+
+def test_a_misread_region_name_is_named_as_such() -> None:
+    why = ocr.elsewhere([*EAST_ASIA, _at("Kherson", 32.6, 46.6, 100, 100, "region")], (800, 600))
+    assert why is not None and "a misreading (Kherson" in why, why
 
 
 @pytest.mark.parametrize(
@@ -898,6 +916,11 @@ def test_country_name_set_on_an_area() -> None:
         ("Prussia", True),  # one letter off "Russia": on Crimea, read as Russia's name
         ("Україн", False),  # Ukraine's name, one letter short
         ("Roses", False),
+        ("Pocia", True),  # "Росія" read in Latin look-alikes, "я" as "a" (seed 2)
+        ("Poccия", True),  # mixed scripts: corrected to Cyrillic first
+        ("Pocca", False),  # "росса": two letters off "россия", one off nothing of Russia's
+        ("copia", False),  # "соріа": a Latin word, two letters off "росія"
+        ("Pacific", False),
     ],
 )
 def test_country_name_one_letter_off(text: str, russia: bool) -> None:
