@@ -669,10 +669,12 @@ def _nearest(lab: Any, swatches: list[Any]) -> tuple[float, Any] | None:
 
 def _only_like(near: float, other: float | None) -> bool:
     """A fill as near as ``near`` (ΔE) to one swatch is that swatch's colour, unless it is
-    about as near (``other``) to the other country's."""
+    about as near (``other``) to the other country's: it must be a clear difference away from
+    that one, or at least twice as near to its own (two swatches of close shades, and a fill
+    whose hillshade or texture moves it off its swatch a little)."""
     from checker.imaging import decide as dec
 
-    return near < dec.SAME_DE and (other is None or other >= dec.DIFF_DE)
+    return near < dec.SAME_DE and (other is None or other >= min(dec.DIFF_DE, 2.0 * near))
 
 
 def _on_fill(rgb: np.ndarray, box: tuple[int, int, int, int], *fills: Any) -> bool:

@@ -142,6 +142,9 @@ def _decision(
 
 
 RU_UA = [("Russia", RED, "left"), ("Ukraine", YELLOW, "left")]
+CLOSE_SHADES = [("Russia", (0xAF, 0xCA, 0xC6), "left"), ("Ukraine", (0xB6, 0xB9, 0xBE), "left")]
+SAGE = (0xAF, 0xC7, 0xC8)
+BETWEEN = (0xB3, 0xC2, 0xC2)
 
 
 @pytest.mark.parametrize(
@@ -175,6 +178,10 @@ RU_UA = [("Russia", RED, "left"), ("Ukraine", YELLOW, "left")]
         ),
         # Crimea in neither colour.
         (BLUE, RU_UA, {}, UNDETERMINED, UNDETERMINED),
+        # Close shades (ΔE 11.6 apart): Crimea's textured fill, 3.7 off Russia's and 8.4 off
+        # Ukraine's, is Russia's (seed 3, image 22); one half-way between them is neither.
+        (SAGE, CLOSE_SHADES, {}, UNDETERMINED, RUSSIA),
+        (BETWEEN, CLOSE_SHADES, {}, UNDETERMINED, UNDETERMINED),
         # A decided Crimea is left as the picture decided it.
         (RED, RU_UA, {}, UKRAINE, UKRAINE),
     ],
