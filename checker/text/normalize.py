@@ -148,8 +148,6 @@ def _byte_class(byte: int) -> int:
 #: continuation bytes (0x80-0xBF) are deleted, so that one byte stands for one character.
 _CLASS_TABLE = bytes(map(_byte_class, range(256)))
 _CONTINUATION = bytes(range(0x80, 0xC0))
-_OTHER_RUN = re.compile(b"O+")
-_LATIN_AND_CYRILLIC = {ord("L"), ord("C")}
 
 
 def _script_classes(text: str) -> bytes:
@@ -163,13 +161,11 @@ def _script_classes(text: str) -> bytes:
 def _apart_possible(classes: bytes) -> bool:
     """Whether, by :func:`_script_classes`, a Latin and a Cyrillic letter stand on the two sides
     of a run of ``O`` characters: a necessary condition for :data:`_MIXED_APART` (whose middle
-    letters are all ``O``), tested on the few runs rather than at every letter."""
-    end = len(classes)
-    for run in _OTHER_RUN.finditer(classes):
-        lo, hi = run.span()
-        if lo and hi < end and {classes[lo - 1], classes[hi]} == _LATIN_AND_CYRILLIC:
-            return True
-    return False
+    letters are all ``O``), tested at C speed (English text has a run at every capital
+    letter): with the ``O`` characters taken out, such a pair stands side by side. (Callers
+    ask only when no Latin and Cyrillic letter stand side by side already.)"""
+    joined = classes.translate(None, b"O")
+    return b"LC" in joined or b"CL" in joined
 
 
 def _fix_mixed_scripts(text: str) -> str:
