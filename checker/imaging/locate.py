@@ -8,7 +8,7 @@ so that the checker can say Crimea is not in the picture, with the evidence:
 1. *sea masks*: the picture (at most :data:`MASK_SIDE` px long) is quantised; each of its most
    common colours that covers between :data:`MIN_SHARE` and :data:`MAX_SHARE` of it is a
    candidate for the sea. A map whose sea is not a colour of its own (an outline drawing) has
-   none, and is not located;
+   instead its largest areas walled in by the drawn lines (:func:`_outline_masks`);
 2. *coarse*: for every candidate projection (:data:`VARIANTS`) and every width the picture may
    span (:data:`MIN_SPAN` to :data:`MAX_SPAN` degrees, steps of :data:`SPAN_STEP`), the mask,
    shrunk to at most :data:`COARSE_CELLS` cells, is cross-correlated (FFT) with a raster of the
@@ -383,20 +383,76 @@ def _sea_masks(rgb: npt.NDArray[Any]) -> list[tuple[F32, str]]:
     values, counts = np.unique(q, return_counts=True)
     out: list[tuple[F32, str]] = []
     used: list[npt.NDArray[np.int32]] = []
-    for idx in np.argsort(-counts, kind="stable")[:COLOURS_TRIED]:
+    for rank, idx in enumerate(np.argsort(-counts, kind="stable")[:COLOURS_TRIED]):
         v = int(values[idx])
         colour = np.array([(v >> 10) * 8 + 4, ((v >> 5) & 31) * 8 + 4, (v & 31) * 8 + 4])
         if any(int(np.abs(colour - u).sum()) < COLOUR_DISTANCE for u in used):
             continue
         used.append(colour)
-        mask = (np.abs(px - colour).sum(axis=2) < COLOUR_DISTANCE).astype(np.float32)
+        mask = np.abs(px - colour).sum(axis=2) < COLOUR_DISTANCE
         share = float(mask.mean())
         if MIN_SHARE <= share <= MAX_SHARE:
-            mean = px[mask > 0].mean(axis=0)
-            out.append((mask, "#{:02x}{:02x}{:02x}".format(*(int(c) for c in mean))))
+            mean = px[mask].mean(axis=0)
+            out.append((mask.astype(np.float32), _hex(mean)))
             if len(out) == MAX_MASKS:
                 break
+        elif rank == 0 and share > MAX_SHARE:
+            # An outline drawing: one colour for land and sea, and lines between them.
+            return _outline_masks(arr, px[mask].mean(axis=0))
     return out
+
+
+def _hex(rgb: npt.NDArray[Any]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*(int(c) for c in rgb))
+
+
+def _outline_masks(rgb: npt.NDArray[np.uint8], paper: npt.NDArray[Any]) -> list[tuple[F32, str]]:
+    """Candidate sea masks of an outline drawing, whose land and sea are one colour
+    (``paper``, RGB) with lines between them: the areas walled in by the lines (four-way
+    connected, so that a line drawn diagonally is a wall too): the largest and the second
+    largest on their own, and all but the largest together. The sea of an outline map is often
+    one area (the oceans meet beyond the islands), and so is a large country; or a peninsula
+    that reaches the picture's edge cuts the sea in two. The search and its gate tell which of
+    them fits the world's sea.
+
+    Walls are found at the picture's own size, where a coast is dark and a graticule or a
+    label's halo-softened edge is light (:data:`OUTLINE_WALL`), and kept wherever they touch a
+    cell of the mask; grown by a cell, they close the gaps a label's halo cuts into a coast."""
+    from scipy import ndimage
+
+    dist = np.abs(rgb.astype(np.int32) - paper.astype(np.int32)).sum(axis=2)
+    wall = dist > OUTLINE_WALL
+    h, w = wall.shape
+    k = max(1, math.ceil(max(h, w) / MASK_SIDE))
+    rows, cols = -(-h // k), -(-w // k)
+    cells = np.zeros((rows * k, cols * k), dtype=bool)
+    cells[:h, :w] = wall
+    walls: npt.NDArray[np.bool_] = np.asarray(cells.reshape(rows, k, cols, k).any(axis=(1, 3)))
+    walls = ndimage.binary_dilation(walls, iterations=OUTLINE_GROW)
+    labels, n = ndimage.label(~walls)
+    if n == 0:
+        return []
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)
+    sizes[0] = 0
+    first, second = (int(i) for i in np.argsort(-sizes, kind="stable")[:2])
+    largest = labels == first
+    colour = _hex(paper)
+    out: list[tuple[F32, str]] = []
+    for area, what in (
+        (largest, "the largest area"),
+        (labels == second, "the second-largest area"),
+        (~walls & ~largest, "the areas but the largest"),
+    ):
+        share = float(area.mean())
+        if MIN_SHARE <= share <= MAX_SHARE:
+            out.append((area.astype(np.float32), f"{colour}, {what} walled in by the drawn lines"))
+    return out
+
+
+#: Outline drawings (:func:`_outline_masks`): a pixel this far (L1, 0–765) from the paper is a
+#: wall; walls are grown by this many cells of the mask.
+OUTLINE_WALL = 120
+OUTLINE_GROW = 1
 
 
 def _shrunk(mask: F32, size: tuple[int, int]) -> F32:

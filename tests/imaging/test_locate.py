@@ -144,9 +144,50 @@ def test_maps_that_hold_crimea_are_never_elsewhere(
     assert found is None or locate.elsewhere(found) is None, found
 
 
-def test_pictures_without_a_sea_colour_are_not_located() -> None:
-    outline = draw_map((128.0, 30.0, 146.0, 46.0), "cos:1.0", 700, outline_only=True)
-    assert locate.locate(outline, budget_s=60) is None
+@pytest.mark.parametrize(
+    "case", ELSEWHERE[:2], ids=["Japan outline", "Japan outline, cos(38°) aspect"]
+)
+def test_outline_maps_are_located_by_the_areas_their_lines_wall_in(
+    case: tuple[str, tuple[float, float, float, float], str, int, tuple[float, float]],
+) -> None:
+    _, bbox, proj, width, (lon, lat) = case
+    outline = draw_map(bbox, proj, width, outline_only=True)
+    masks = locate._sea_masks(outline)
+    assert masks and all("walled in by the drawn lines" in colour for _, colour in masks)
+    found = locate.locate(outline, budget_s=60)
+    assert found is not None
+    span = bbox[2] - bbox[0]
+    assert abs(found.lon - lon) < 0.2 * span and abs(found.lat - lat) < 0.2 * span, found
+    why = locate.elsewhere(found)
+    assert why is not None and "walled in by the drawn lines" in why
+
+
+def test_outline_maps_whose_sea_is_cut_in_pieces_are_not_located() -> None:
+    # The United States: the Pacific and the Atlantic are two areas, Canada and Mexico two
+    # more; no one area, nor all but the largest, is the sea. No place is claimed.
+    _, bbox, proj, width, _ = ELSEWHERE[3]
+    assert locate.locate(draw_map(bbox, proj, width, outline_only=True), budget_s=60) is None
+
+
+@pytest.mark.parametrize("case", NOT_ELSEWHERE, ids=[c[0] for c in NOT_ELSEWHERE])
+def test_outline_maps_that_hold_crimea_are_never_elsewhere(
+    case: tuple[str, tuple[float, float, float, float], str, int],
+) -> None:
+    _, bbox, proj, width = case
+    found = locate.locate(draw_map(bbox, proj, width, outline_only=True), budget_s=60)
+    assert found is None or locate.elsewhere(found) is None, found
+
+
+def test_outline_walls_are_the_dark_lines_not_a_light_graticule() -> None:
+    paper = np.full((200, 300, 3), 250, np.uint8)
+    paper[:, 150] = (60, 60, 60)  # a coast from top to bottom
+    paper[100, :] = (225, 232, 245)  # a light graticule line across it
+    masks = locate._outline_masks(paper, np.array([250, 250, 250]))
+    shares = [float(m.mean()) for m, _ in masks]
+    assert len(shares) == 3 and all(0.45 < x < 0.52 for x in shares), shares  # halves, not quarters
+
+
+def test_pictures_without_a_sea_are_not_located() -> None:
     rng = np.random.default_rng(7)
     noise = rng.integers(0, 256, size=(400, 600, 3), dtype=np.uint8)
     assert locate.locate(noise, budget_s=60) is None
