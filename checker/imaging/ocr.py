@@ -896,7 +896,7 @@ def closer_look(
             found, _ = read_text(rgb, box, MIN_WORD_CONF, REREAD_LETTER_PX, colour=in_colour)
         except tesseract.OcrError:
             return new
-        new = [ln for ln in found if not any(_overlaps(ln.box, old.box) for old in lines)]
+        new = [ln for ln in found if not any(_read_before(ln.box, old.box) for old in lines)]
         if new:
             break
     return new
@@ -1108,6 +1108,19 @@ def completed(
 
 def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+#: A line read before (``b``) is the same reading as a new one (``a``) when their boxes
+#: overlap and it is at most this many times as tall.
+SAME_READING_HEIGHT = 2.5
+
+
+def _read_before(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Whether the line in box ``a``, read closer, was read before as ``b``: the boxes overlap
+    and ``b`` is about a line of lettering high. Tesseract's doubted words over a map's line
+    work can have boxes many letters tall (";" 138 px high over a coast); a label they cover
+    was not read by them (a map of Japan lost "Пхеньян" and "Шанхай" so)."""
+    return _overlaps(a, b) and (b[3] - b[1]) <= SAME_READING_HEIGHT * max(1, a[3] - a[1])
 
 
 def _distinct(hits: list[LabelHit]) -> list[LabelHit]:

@@ -1053,3 +1053,18 @@ def test_haloed_labels_are_read() -> None:
     rgb = _haloed((176, 32, 58), (224, 236, 244))
     text = " ".join(line.text for line in ocr.read_lines(rgb))
     assert "Bolivia" in text and "Paraguay" in text
+
+
+@pytest.mark.parametrize(
+    ("old", "same"),
+    [
+        ((100, 50, 160, 62), True),  # the same word, read before
+        ((90, 48, 170, 66), True),  # a little larger
+        ((93, 25, 144, 163), False),  # a doubted ";" 138 px tall over a coast (seed 3)
+        ((200, 50, 260, 62), False),  # beside it
+    ],
+)
+def test_a_line_read_closer_is_new_unless_read_before_at_its_size(
+    old: tuple[int, int, int, int], same: bool
+) -> None:
+    assert ocr._read_before((105, 52, 150, 63), old) is same
