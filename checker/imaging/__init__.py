@@ -525,7 +525,11 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult, rgb: np
     # outline, and a little over the Perekop gap between Crimea and the mainland.
     grow = int(np.clip(round(1 + decision.crimea_px * 0.02), 1, 8))
     crimea_mask = dec.dilate(sample.mask, grow)
-    where = [(crimea_mask, "Russia's name set on Crimea")]
+    # The letters must sit on Crimea's fill (or on the water of its bays and the Syvash), not
+    # on a legend box or inset laid over it.
+    sea = decision.samples.get("sea")
+    grounds = [sample.lab] + ([sea.lab] if sea is not None else [])
+    where = [(crimea_mask, "Russia's name set on Crimea", grounds)]
     # The occupied mainland filled like Crimea is one area with it: a "Russia" set there names
     # Crimea too (maps place a country's name in the middle of its visible part).
     mainland = decision.samples.get("mainland")
@@ -538,21 +542,22 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult, rgb: np
             or dec.de(decision.samples["ukraine"].lab, sample.lab) >= dec.DIFF_DE
         )
     ):
+        # On the mainland the letters sit on its fill: the sea's colour there is a legend's
+        # or an inset's panel (a white legend over the Azov coast), not a bay.
         where.append(
             (
                 dec.dilate(sample.mask, grow + 3) | dec.dilate(mainland.mask, grow + 3),
                 "Russia's name set on the occupied mainland, which is filled like Crimea "
                 "and unlike unoccupied Ukraine",
+                [sample.lab],
             )
         )
-    # The letters must sit on Crimea's fill (or on the water of its bays and the Syvash), not
-    # on a legend box or inset laid over it.
-    sea = decision.samples.get("sea")
-    grounds = [sample.lab] + ([sea.lab] if sea is not None else [])
+    # A name with a swatch beside it is a legend's entry, wherever the legend is laid.
+    entries = {sw.text_box for sw in _swatches(result, rgb)}
     seen: set[tuple[int, int, int, int]] = set()
-    for mask, why in where:
+    for mask, why, ground in where:
         for line in ocr.country_labels_in(result.lines, mask, "x:Russia"):
-            if line.box in seen or not _on_fill(rgb, line.box, *grounds):
+            if line.box in seen or line.box in entries or not _on_fill(rgb, line.box, *ground):
                 continue
             seen.add(line.box)
             result.labels.append(
@@ -586,6 +591,17 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult, rgb: np
         )
 
 
+def _swatches(result: OcrResult, rgb: np.ndarray) -> list[Any]:
+    """The legend swatches beside the lines read so far (:func:`.legend.country_swatches`),
+    found once per set of lines."""
+    from checker.imaging import legend
+
+    key = len(result.lines)
+    if result.swatches is None or result.swatches[0] != key:
+        result.swatches = (key, legend.country_swatches(result.lines, rgb))
+    return result.swatches[1]
+
+
 def _legend_colours(decision: ImageDecision, result: OcrResult, rgb: np.ndarray) -> None:
     """An undetermined Crimea (or occupied mainland) whose fill is the legend's colour for
     Russia, and not its colour for Ukraine, is drawn as Russia (MI201/MI202); the legend's
@@ -593,9 +609,8 @@ def _legend_colours(decision: ImageDecision, result: OcrResult, rgb: np.ndarray)
     Russia (or unoccupied Ukraine) is off the picture is read; a legend that gives the two
     countries one colour says nothing."""
     from checker.imaging import decide as dec
-    from checker.imaging import legend
 
-    swatches = legend.country_swatches(result.lines, rgb)
+    swatches = _swatches(result, rgb)
     ru = [sw for sw in swatches if sw.place_id == "x:Russia"]
     ua = [sw for sw in swatches if sw.place_id == "x:Ukraine"]
     if not ru and not ua:

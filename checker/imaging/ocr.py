@@ -122,6 +122,9 @@ class OcrResult:
     #: The lettering the first reading left unread has been read again
     #: (:func:`second_reading`): once per picture is enough.
     reread: bool = False
+    #: The legend swatches found beside the lines (:mod:`.legend`), with how many lines there
+    #: were when they were looked for.
+    swatches: tuple[int, list[Any]] | None = None
 
     @property
     def region_places(self) -> list[PlaceHit]:

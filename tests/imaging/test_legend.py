@@ -201,3 +201,45 @@ def test_legend_colours_settle_an_undetermined_crimea(
         assert decision.crimea.basis == "colour"
         assert "legend's colour" in decision.crimea.reasons[0]
         assert decision.crimea.evidence["legend_swatch"]["country"] in ("Russia", "Ukraine")
+
+
+# --- a legend's entries are not labels on the map ---------------------------------------------
+
+
+def _placement_labels(picture: np.ndarray, lines: list[OcrLine]) -> list[str]:
+    """The "Russia" labels :func:`imaging._country_label_on_crimea` finds on a 320 × 200 map
+    whose left half is the occupied mainland and right half Crimea, both grey, the sea white."""
+    import dataclasses
+
+    grey = (210, 210, 210)
+    crimea_mask = np.zeros((200, 320), dtype=bool)
+    crimea_mask[100:190, 200:310] = True
+    mainland_mask = np.zeros((200, 320), dtype=bool)
+    mainland_mask[5:195, 5:190] = True
+    crimea = dataclasses.replace(_sample("crimea", grey), mask=crimea_mask)
+    mainland = dataclasses.replace(_sample("mainland", grey), mask=mainland_mask)
+    decision = ImageDecision(
+        width=320,
+        height=200,
+        registration=None,
+        crimea=Assessment("crimea", UNDETERMINED, 0.0, ["unoccupied Ukraine is not in view"]),
+        mainland=Assessment("mainland", UNDETERMINED, 0.0),
+        crimea_px=110.0,
+        samples={"crimea": crimea, "mainland": mainland, "sea": _sample("sea", (255, 255, 255))},
+    )
+    result = OcrResult(lines=lines)
+    imaging._country_label_on_crimea(decision, result, picture)
+    return [hit.text for hit in result.labels if hit.via == "placement"]
+
+
+def test_a_legend_entry_over_the_occupied_mainland_is_no_label_on_it() -> None:
+    # A white legend (the sea's colour) laid over the mainland, "Russia" beside its swatch.
+    picture, lines = legend_picture([("Russia", BLUE, "left"), ("Ukraine", YELLOW, "left")])
+    assert _placement_labels(picture, lines[:1]) == []
+    # The same word set on the mainland's own fill is a label there.
+    img = Image.new("RGB", (320, 200), (210, 210, 210))
+    draw = ImageDraw.Draw(img)
+    box = draw.textbbox((60, 100), "Russia", font=maps._font(14))
+    draw.text((60, 100), "Russia", fill=(20, 20, 20), font=maps._font(14))
+    on_fill = [OcrLine("Russia", 92.0, (box[0], box[1], box[2], box[3]))]
+    assert _placement_labels(np.asarray(img), on_fill) == ["Russia"]
