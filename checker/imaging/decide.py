@@ -1746,9 +1746,15 @@ def _assess_by_lines(
         )
     # Where the oblast borders probed are out of the picture (a close-up of the south), a line
     # along the four oblasts' border with the rest of Ukraine shows oblast borders drawn: a map
-    # that moves Russia's border there has none at Perekop.
+    # that moves Russia's border there has none at Perekop. A Perekop line in the state-border
+    # style, where oblast borders are dashed, is no oblast border.
     c = _state(decision.lines, "claimed")
-    if p == "present" and (o == "present" or (o == "unreadable" and c == "present")):
+    oblast = decision.lines.get("oblast")
+    if (
+        p == "present"
+        and (o == "present" or (o == "unreadable" and c == "present"))
+        and not _state_border_style(perekop, state, oblast)
+    ):
         return undetermined(
             "crimea",
             "border unreadable: a line crosses the Perekop isthmus, but oblast borders are "
@@ -1844,6 +1850,21 @@ def _assess_by_lines(
     )
 
 
+def _state_border_style(
+    line: LineProbe | None, state: LineProbe | None, oblast: LineProbe | None
+) -> bool:
+    """Whether ``line`` (the one across the Perekop isthmus) is drawn in the map's state-border
+    style, not its oblast-border style: solid where the oblast borders are dashed, and nearer
+    the state border's colour than theirs. A map that outlines Crimea as an oblast draws that
+    outline like its other oblast borders."""
+    if line is None or state is None or oblast is None:
+        return False
+    if line.dashed or state.dashed or not oblast.dashed or state.state != "present":
+        return False
+    a, s, o = line.line_lab, state.line_lab, oblast.line_lab
+    return a is not None and s is not None and o is not None and de(a, s) < de(a, o)
+
+
 #: Marks over an area (hatching, a fine pattern's lines): a second colour cluster of at least
 #: this share of its sample, this far from the fill (ΔE76).
 MARKS_SHARE = 0.03
@@ -1881,7 +1902,9 @@ def annexation_border(decision: ImageDecision) -> bool:
     continuous (a map that draws Russia's border in the state-border style around the four
     oblasts, and oblast borders as thin dashes). When the border further north cannot be read
     (out of frame, under labels), the claimed line must be near-continuous and the recognized
-    one clearly missing.
+    one clearly missing. When the oblast borders probed are out of the picture, the claimed line
+    must run all along it, the Donbas border be read and missing, and no line cross the
+    Perekop isthmus: a map that draws oblast borders draws both of those.
     """
     if decision.crimea_px < LINES_MIN_PX:
         return False
@@ -1912,6 +1935,19 @@ def annexation_border(decision: ImageDecision) -> bool:
         return False
     if oblast is None or oblast.state == "absent":
         return True
+    if oblast.transects < MIN_TRANSECTS:
+        # The oblast borders probed are out of the picture (a close-up of the south). A map
+        # that draws oblast borders draws the Donbas border with Russia (an oblast's edge too)
+        # and Crimea's own outline at Perekop: with both read and missing, a line all along
+        # the four oblasts' border with the rest of Ukraine is no oblast border.
+        perekop = decision.lines.get("perekop")
+        return (
+            perekop is not None
+            and perekop.state == "absent"
+            and east.transects >= EAST_MIN_TRANSECTS
+            and east.fraction <= DONBAS_MISSING
+            and claimed.fraction >= CLAIMED_ALONE
+        )
     if oblast.state != "present":
         return False
     # Oblast borders are drawn. The Donbas border with Russia is both a state border and the

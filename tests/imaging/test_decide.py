@@ -474,6 +474,32 @@ def test_annexation_border_table(
     assert annexation_border(decision) is False
 
 
+@pytest.mark.parametrize(
+    ("claimed", "east", "perekop", "expected"),
+    [
+        # A close-up of the south whose oblast borders probed are out of the picture: the
+        # claimed line all along, the Donbas border read and missing, no line at Perekop (a map
+        # that draws oblast borders outlines Crimea there and draws that Donbas edge).
+        ((0.95,), (0.0,), (0.0,), True),
+        # A line at Perekop: it may draw oblast borders after all.
+        ((0.95,), (0.0,), (0.9,), False),
+        # A claimed line broken in places, or the Donbas border partly drawn: not enough.
+        ((0.85,), (0.0,), (0.0,), False),
+        ((0.95,), (0.3,), (0.0,), False),
+    ],
+    ids=["south-oblasts-out", "perekop-line", "claimed-broken", "donbas-partly"],
+)
+def test_annexation_border_with_the_oblast_borders_out_of_the_picture(
+    claimed: tuple[float, ...], east: tuple[float, ...], perekop: tuple[float, ...], expected: bool
+) -> None:
+    decision = _lines_decision(300.0)
+    lines = {"claimed": claimed, "east": east, "perekop": perekop}
+    lines |= {"state": (None,), "oblast": (None,)}
+    for key, spec in lines.items():
+        decision.lines[key] = _probe(key, *spec)
+    assert annexation_border(decision) is expected
+
+
 def _line_picture(colour: tuple[int, int, int], pattern: str, jpeg: bool = True) -> np.ndarray:
     """A 400×200 grey (#d0d0d0) field with a 1-px horizontal line at y = 100 drawn as
     ``pattern``: ``solid``, ``dashed`` (8 px on, 6 off), ``broken`` (solid but for a gap every
@@ -850,3 +876,32 @@ def test_mainland_in_similar_fills_is_judged_by_its_colour_first(
     got = _assess_mainland(decision, samples, {}, 150.0)
     assert got.outcome == outcome, got.reasons
     assert any(reason in r for r in got.reasons), got.reasons
+
+
+@pytest.mark.parametrize(
+    ("perekop_hex", "perekop_dashed", "outcome"),
+    [
+        # Oblast borders dashed and light, the state border solid and dark: a solid dark line
+        # across the Perekop isthmus is a state border, not Crimea's oblast outline (seed 4).
+        ("#696b6a", False, RUSSIA),
+        # Drawn like the oblast borders: it may be Crimea's own outline.
+        ("#acacac", True, UNDETERMINED),
+        # Solid, but in the oblast borders' colour: not the state border's style either.
+        ("#acacac", False, UNDETERMINED),
+    ],
+    ids=["state-style", "oblast-style", "oblast-colour"],
+)
+def test_a_perekop_line_in_the_state_border_style_among_dashed_oblast_borders(
+    perekop_hex: str, perekop_dashed: bool, outcome: str
+) -> None:
+    decision = _lines_decision(233.0)
+    decision.lines["perekop"] = LineProbe(
+        "perekop", 22, 22, dashed=perekop_dashed, line_hex=perekop_hex
+    )
+    decision.lines["state"] = LineProbe("state", 32, 32, line_hex="#828282")
+    decision.lines["oblast"] = LineProbe("oblast", 118, 75, dashed=True, line_hex="#acacac")
+    decision.lines["claimed"] = LineProbe("claimed", 119, 79, dashed=True, line_hex="#a8a8aa")
+    decision.lines["east"] = LineProbe("east", 0, 0)
+    fill = (186, 186, 186)
+    got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 233.0)
+    assert got.outcome == outcome, got.reasons
