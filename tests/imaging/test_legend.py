@@ -205,41 +205,70 @@ def test_legend_colours_settle_an_undetermined_crimea(
 
 # --- a legend's entries are not labels on the map ---------------------------------------------
 
+MID_GREY = (160, 160, 160)
+
 
 def _placement_labels(picture: np.ndarray, lines: list[OcrLine]) -> list[str]:
-    """The "Russia" labels :func:`imaging._country_label_on_crimea` finds on a 320 × 200 map
-    whose left half is the occupied mainland and right half Crimea, both grey, the sea white."""
+    """The "Russia" labels :func:`imaging._country_label_on_crimea` finds on a 320 × 200 map:
+    Crimea mid-grey over the left part (where ``legend_picture`` lays its legend), the occupied
+    mainland mid-grey on the right, Russia's fill blue somewhere, the sea white."""
     import dataclasses
 
-    grey = (210, 210, 210)
     crimea_mask = np.zeros((200, 320), dtype=bool)
-    crimea_mask[100:190, 200:310] = True
+    crimea_mask[5:195, 5:220] = True
     mainland_mask = np.zeros((200, 320), dtype=bool)
-    mainland_mask[5:195, 5:190] = True
-    crimea = dataclasses.replace(_sample("crimea", grey), mask=crimea_mask)
-    mainland = dataclasses.replace(_sample("mainland", grey), mask=mainland_mask)
+    mainland_mask[5:195, 240:315] = True
+    crimea = dataclasses.replace(_sample("crimea", MID_GREY), mask=crimea_mask)
+    mainland = dataclasses.replace(_sample("mainland", MID_GREY), mask=mainland_mask)
     decision = ImageDecision(
         width=320,
         height=200,
         registration=None,
         crimea=Assessment("crimea", UNDETERMINED, 0.0, ["unoccupied Ukraine is not in view"]),
         mainland=Assessment("mainland", UNDETERMINED, 0.0),
-        crimea_px=110.0,
-        samples={"crimea": crimea, "mainland": mainland, "sea": _sample("sea", (255, 255, 255))},
+        crimea_px=210.0,
+        samples={
+            "crimea": crimea,
+            "mainland": mainland,
+            "russia": _sample("russia", BLUE),
+            "sea": _sample("sea", (255, 255, 255)),
+        },
     )
     result = OcrResult(lines=lines)
     imaging._country_label_on_crimea(decision, result, picture)
     return [hit.text for hit in result.labels if hit.via == "placement"]
 
 
-def test_a_legend_entry_over_the_occupied_mainland_is_no_label_on_it() -> None:
-    # A white legend (the sea's colour) laid over the mainland, "Russia" beside its swatch.
+def _mid_grey(picture: np.ndarray) -> np.ndarray:
+    out = picture.copy()
+    out[np.all(picture == (210, 210, 210), axis=2)] = MID_GREY
+    return out
+
+
+def test_a_legend_entry_laid_over_crimea_is_no_label_on_it() -> None:
+    # A white legend (the sea's colour, as a bay's water is) over Crimea: "Russia" beside a
+    # swatch of Russia's fill is the legend's entry.
     picture, lines = legend_picture([("Russia", BLUE, "left"), ("Ukraine", YELLOW, "left")])
-    assert _placement_labels(picture, lines[:1]) == []
-    # The same word set on the mainland's own fill is a label there.
-    img = Image.new("RGB", (320, 200), (210, 210, 210))
+    assert _placement_labels(_mid_grey(picture), lines[:1]) == []
+    # Beside a mark of no fill of the map (a dark dot), it is a name set on the water.
+    picture, lines = legend_picture([("Russia", (40, 40, 40), "left")])
+    assert _placement_labels(_mid_grey(picture), lines[:1]) == ["Russia"]
+    # The same word set on Crimea's own fill is a label there.
+    img = Image.new("RGB", (320, 200), MID_GREY)
     draw = ImageDraw.Draw(img)
     box = draw.textbbox((60, 100), "Russia", font=maps._font(14))
     draw.text((60, 100), "Russia", fill=(20, 20, 20), font=maps._font(14))
     on_fill = [OcrLine("Russia", 92.0, (box[0], box[1], box[2], box[3]))]
     assert _placement_labels(np.asarray(img), on_fill) == ["Russia"]
+
+
+def test_a_name_on_the_occupied_mainland_sits_on_its_fill() -> None:
+    # The legend over the mainland instead: a white panel is the sea's colour, not the
+    # mainland's fill, whatever stands beside the name.
+    picture, lines = legend_picture([("Russia", (40, 40, 40), "left")])
+    picture = np.roll(_mid_grey(picture), 230, axis=1)
+    moved = [
+        OcrLine(ln.text, ln.conf, (ln.box[0] + 230, ln.box[1], ln.box[2] + 230, ln.box[3]))
+        for ln in lines
+    ]
+    assert _placement_labels(picture, moved) == []
