@@ -218,22 +218,11 @@ def _placement_labels(picture: np.ndarray, lines: list[OcrLine]) -> list[str]:
     crimea_mask[5:195, 5:220] = True
     mainland_mask = np.zeros((200, 320), dtype=bool)
     mainland_mask[5:195, 240:315] = True
-    crimea = dataclasses.replace(_sample("crimea", MID_GREY), mask=crimea_mask)
-    mainland = dataclasses.replace(_sample("mainland", MID_GREY), mask=mainland_mask)
-    decision = ImageDecision(
-        width=320,
-        height=200,
-        registration=None,
-        crimea=Assessment("crimea", UNDETERMINED, 0.0, ["unoccupied Ukraine is not in view"]),
-        mainland=Assessment("mainland", UNDETERMINED, 0.0),
-        crimea_px=210.0,
-        samples={
-            "crimea": crimea,
-            "mainland": mainland,
-            "russia": _sample("russia", BLUE),
-            "sea": _sample("sea", (255, 255, 255)),
-        },
-    )
+    around = {"mainland": MID_GREY, "russia": BLUE, "sea": (255, 255, 255)}
+    decision = _decision(MID_GREY, UNDETERMINED, around)
+    decision.crimea_px = 210.0
+    for key, mask in (("crimea", crimea_mask), ("mainland", mainland_mask)):
+        decision.samples[key] = dataclasses.replace(decision.samples[key], mask=mask)
     result = OcrResult(lines=lines)
     imaging._country_label_on_crimea(decision, result, picture)
     return [hit.text for hit in result.labels if hit.via == "placement"]
