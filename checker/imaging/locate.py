@@ -433,16 +433,18 @@ def _outline_masks(rgb: npt.NDArray[np.uint8], paper: npt.NDArray[Any]) -> list[
     if n == 0:
         return []
     sizes = np.bincount(labels.ravel(), minlength=n + 1)
-    sizes[0] = 0
-    first, second = (int(i) for i in np.argsort(-sizes, kind="stable")[:2])
-    largest = labels == first
+    sizes[0] = 0  # the walls
+    order = [int(i) for i in np.argsort(-sizes, kind="stable")[: min(2, n)]]
+    largest = labels == order[0]
+    candidates = [(largest, "the largest area")]
+    if n >= 2:
+        candidates += [
+            (labels == order[1], "the second-largest area"),
+            (~walls & ~largest, "the areas but the largest"),
+        ]
     colour = _hex(paper)
     out: list[tuple[F32, str]] = []
-    for area, what in (
-        (largest, "the largest area"),
-        (labels == second, "the second-largest area"),
-        (~walls & ~largest, "the areas but the largest"),
-    ):
+    for area, what in candidates:
         share = float(area.mean())
         if MIN_SHARE <= share <= MAX_SHARE:
             out.append((area.astype(np.float32), f"{colour}, {what} walled in by the drawn lines"))

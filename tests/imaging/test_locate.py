@@ -187,6 +187,17 @@ def test_outline_walls_are_the_dark_lines_not_a_light_graticule() -> None:
     assert len(shares) == 3 and all(0.45 < x < 0.52 for x in shares), shares  # halves, not quarters
 
 
+def test_outline_walls_are_never_a_candidate_sea() -> None:
+    # One walled-in area round a dark block (a fifth of the picture): only that area is tried.
+    paper = np.full((200, 300, 3), 250, np.uint8)
+    paper[60:140, 90:210] = (40, 40, 40)
+    masks = locate._outline_masks(paper, np.array([250, 250, 250]))
+    assert [what.split(", ")[1] for _, what in masks] == [
+        "the largest area walled in by the drawn lines"
+    ]
+    assert float(masks[0][0].mean()) > 0.7
+
+
 def test_pictures_without_a_sea_are_not_located() -> None:
     rng = np.random.default_rng(7)
     noise = rng.integers(0, 256, size=(400, 600, 3), dtype=np.uint8)
