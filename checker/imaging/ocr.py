@@ -1381,10 +1381,11 @@ def _names_country(key: str, place_id: str) -> bool:
     return any(p.place_id == place_id for p in places or ()) or _one_edit_from_name(key, place_id)
 
 
-#: Latin letters (lower case) that look like lower-case Cyrillic ones, to Cyrillic: small map
-#: lettering in Cyrillic is often read wholly in Latin ("Pocia" for "Росія").
-_TO_CYRILLIC = str.maketrans("aceopxyikmtn", "асеорхуікмтп")
-_TWIN_LETTERS = frozenset("aceopxyikmtn")
+#: The look-alike pairs in lower case, and ``n`` for ``п`` (as :data:`_LEGEND_TO_LATIN` reads
+#: them the other way), to Cyrillic: small map lettering in Cyrillic is often read wholly in
+#: Latin ("Pocia" for "Росія").
+_TO_CYRILLIC = str.maketrans(_LATIN_LOOKS.lower() + "n", _CYRILLIC_LOOKS.lower() + "п")
+_TWIN_LETTERS = frozenset(_LATIN_LOOKS.lower() + "n")
 
 
 def _cyrillic_twins(key: str) -> list[str]:
@@ -1481,21 +1482,18 @@ def elsewhere(places: list[PlaceHit], size: tuple[int, int] | None = None) -> st
     if len({p.place_id for p in far}) < 2:
         return None
     names = ", ".join(sorted({p.name for p in far})[:5])
-    frame = _label_frame(far, size) if size is not None else None
+    frame = label_frame(far, size) if size is not None else None
     none_of_region = "none of the Black Sea region"
     if region:
         # One name of the region among many far ones that agree on a frame which puts that
         # name's own place well outside the picture: the label cannot be where the map would
         # draw it, so it is a misreading ("Pivdenne" read out of a coastline's lettering).
         lone = next(iter(region.values())) if len(region) == 1 else None
-        if (
-            lone is None
-            or frame is None
-            or frame.places < FRAME_MIN_PLACES + 1
-            or not _far_outside(frame.at(lone.lonlat), size or (0, 0))
-        ):
+        if lone is None or frame is None or frame.places < FRAME_MIN_PLACES + 1:
             return None
         lx, ly = frame.at(lone.lonlat)
+        if not _far_outside((lx, ly), size or (0, 0)):
+            return None
         none_of_region = (
             f"no other of the Black Sea region than a misreading ({lone.name}, whose place "
             f"such a map puts near pixel {lx:.0f}, {ly:.0f})"
@@ -1583,14 +1581,7 @@ class _Frame(NamedTuple):
         return (self.ax * lonlat[0] + self.bx, self.ay * lonlat[1] + self.by)
 
 
-def label_frame(far: list[PlaceHit], size: tuple[int, int]) -> tuple[float, float] | None:
-    """Crimea's pixel position under the lon/lat frame the far places' labels imply, if their
-    labels are consistent with one; else ``None`` (see :func:`_label_frame`)."""
-    frame = _label_frame(far, size)
-    return frame.at(CRIMEA_LONLAT) if frame is not None else None
-
-
-def _label_frame(far: list[PlaceHit], size: tuple[int, int]) -> _Frame | None:
+def label_frame(far: list[PlaceHit], size: tuple[int, int]) -> _Frame | None:
     """The lon/lat frame the far places' labels imply, if they are consistent with one.
 
     The frame is ``x = a·lon + b``, ``y = c·lat + d`` (east right, north up, |c|/a between 0.7
