@@ -555,18 +555,21 @@ def _country_label_on_crimea(decision: ImageDecision, result: OcrResult, rgb: np
     # A name beside a swatch of one of the map's fills, on a panel rather than on Crimea's own
     # fill, is a legend's entry, wherever the legend is laid (a city's dot or a coast's bend
     # beside a label is no swatch of a fill; a name on Crimea's fill is a label on Crimea).
+    # (Swatches are looked for only when a name stands on such a panel.)
     fills = [smp.lab for key, smp in decision.samples.items() if key != "sea"]
-    entries = {
-        sw.text_box
-        for sw in _swatches(result, rgb)
-        if any(dec.de(sw.lab, fill) < dec.DIFF_DE for fill in fills)
-    }
+
+    def legend_entry(box: tuple[int, int, int, int]) -> bool:
+        return not _on_fill(rgb, box, sample.lab) and any(
+            sw.text_box == box and any(dec.de(sw.lab, fill) < dec.DIFF_DE for fill in fills)
+            for sw in _swatches(result, rgb)
+        )
+
     seen: set[tuple[int, int, int, int]] = set()
     for mask, why, ground in where:
         for line in ocr.country_labels_in(result.lines, mask, "x:Russia"):
             if line.box in seen or not _on_fill(rgb, line.box, *ground):
                 continue
-            if line.box in entries and not _on_fill(rgb, line.box, sample.lab):
+            if legend_entry(line.box):
                 continue
             seen.add(line.box)
             result.labels.append(
