@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
     from checker.imaging.locate import Location
+    from checker.imaging.separation import Separation
 
 FloatArray = npt.NDArray[np.float64]
 UInt8Array = npt.NDArray[np.uint8]
@@ -825,6 +826,9 @@ class LineProbe:
     line_hex: str | None = None
     #: Share of transects crossing a line for it to be present.
     present_share: float = LINE_PRESENT
+    #: A line found between the areas either side where the transects could not read one
+    #: (:mod:`checker.imaging.separation`; only ever *present*).
+    areas: Separation | None = None
 
     @property
     def fraction(self) -> float:
@@ -843,6 +847,8 @@ class LineProbe:
     @property
     def state(self) -> str:
         """``present``, ``absent`` or ``unreadable``."""
+        if self.areas is not None and self.areas.state == "present":
+            return "present"
         if self.transects < MIN_TRANSECTS:
             return "unreadable"
         if self.fraction >= self.present_share or (self.dashed and self.fraction >= 0.3):
@@ -862,6 +868,8 @@ class LineProbe:
             out["dashed"] = True
         if self.line_hex:
             out["line_colour"] = self.line_hex
+        if self.areas is not None:
+            out["areas"] = self.areas.to_dict()
         return out
 
 
@@ -1147,6 +1155,7 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
                 key,
                 2 * MIN_TRANSECTS if ref_key == "perekop-isthmus" else 0,
             )
+        _read_by_areas(rgb, reg, decision.lines, masks, fill, tol, crimea_px)
     if "sea" in samples and not by_labels:
         decision.lines["kerch"] = probe_strait(rgb, ref.kerch, samples["sea"].lab, reg, tol)
 
@@ -1172,6 +1181,79 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
     decision.crimea.lonlat = decision.crimea.lonlat or lonlat
     decision.mainland = _assess_mainland(decision, samples, masks, crimea_px)
     return decision
+
+
+#: Sample areas either side of a boundary are taken this far from it (× Crimea's size in px).
+AREAS_NEAR = 0.15
+#: A line that separates them is at least this long (× Crimea's size; and 8 px).
+AREAS_MIN_EXTENT = 0.15
+#: The boundaries read so, with the sample areas either side of each.
+AREAS_SIDES = {
+    "perekop": ("crimea", "mainland"),
+    "state": ("russia", "ukraine"),
+    "east": ("russia", "mainland"),
+}
+
+
+def _read_by_areas(
+    rgb: UInt8Array,
+    reg: RegistrationLike,
+    lines: dict[str, LineProbe],
+    masks: dict[str, BoolArray],
+    fill: Sequence[float],
+    tol: int,
+    crimea_px: float,
+) -> None:
+    """Where the transects saw a line here and there but could not read it, ask whether a line
+    separates the areas either side (:func:`checker.imaging.separation.separation`): borders
+    from coarse data run tens of kilometres off the reference boundary."""
+    from checker.imaging.separation import separation
+
+    ref = reference_geometry()
+    h, w = rgb.shape[:2]
+    keep: BoolArray | None = None
+    for key, (side_a, side_b) in AREAS_SIDES.items():
+        probe = lines.get(key)
+        if (
+            probe is None
+            or probe.state != "unreadable"
+            or probe.fraction <= LINE_ABSENT
+            or probe.dashed
+            or side_a not in masks
+            or side_b not in masks
+        ):
+            continue
+        near = _near_lines(project_lines(ref.lines[key], reg), AREAS_NEAR * crimea_px, (w, h))
+        if key == "perekop" and keep is None:
+            # Crimea and the mainland must not join through Russia over the Kerch Strait.
+            keep = ~dilate(rasterize(ref.outlines["russia"], reg, (w, h)), 2 * tol)
+        found = separation(
+            rgb,
+            fill,
+            masks[side_a] & near,
+            masks[side_b] & near,
+            radius=max(2, tol),
+            min_extent=max(8.0, AREAS_MIN_EXTENT * crimea_px),
+            keep=keep if key == "perekop" else None,
+            line_lab=probe.line_lab,
+        )
+        probe.areas = found
+        if found.state == "present":
+            probe.dashed = False
+            probe.line_hex = probe.line_hex or found.line_hex
+
+
+def _near_lines(lines: Sequence[FloatArray], reach: float, size: tuple[int, int]) -> BoolArray:
+    """Pixels within about ``reach`` of the projected ``lines``."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("1", size, 0)
+    draw = ImageDraw.Draw(img)
+    width = max(1, round(2 * reach))
+    for xy in lines:
+        pts = [(float(x), float(y)) for x, y in xy]
+        draw.line(pts, fill=1, width=width, joint="curve")
+    return np.asarray(img, dtype=bool)
 
 
 def _align_crimea(
@@ -1779,6 +1861,7 @@ def _assess_by_lines(
             [
                 "Russia and Ukraine share one fill; a border is drawn across the Perekop isthmus "
                 f"(separating Crimea from Ukraine), {where}"
+                + _by_areas(perekop)
             ],
             basis="lines",
             evidence=ev,
@@ -1847,6 +1930,16 @@ def _assess_by_lines(
         f"border unreadable: Russia and Ukraine share one fill ({ru.dominant.hex}) and the "
         f"borders at Perekop ({p}) and the Kerch Strait ({k}) do not settle it",
         **ev,
+    )
+
+
+def _by_areas(probe: LineProbe | None) -> str:
+    """How a line read from the areas either side is told in a reason (or nothing)."""
+    if probe is None or probe.areas is None or probe.areas.state != "present":
+        return ""
+    return (
+        f" (a line {probe.areas.extent_px:.0f} px long walls Crimea off from the mainland, off "
+        "the true boundary as borders from coarse data run)"
     )
 
 

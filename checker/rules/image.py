@@ -171,7 +171,10 @@ def perekop_border(ctx: ImageContext) -> Iterator[RawFinding]:
     transects cross the reference boundary between Kherson oblast and Crimea (Perekop, Chonhar,
     the Arabat Spit); a line crossing most of them, none in the Kerch Strait, and no oblast
     borders drawn elsewhere (which would make it Crimea's internal border) separate Crimea from
-    Ukraine.
+    Ukraine. Maps drawn from coarse data (Natural Earth 1:110m, world-atlas) put that border
+    kilometres off the true line, where few transects cross it; there a line that walls the
+    fill of Crimea off from the fill of the mainland next to it, long, thin and not a graticule
+    line running on past its ends, counts as the same border.
 
     Bad: an outline map whose Russia–Ukraine border runs across the isthmus north of Crimea.
     Good: no state border at Perekop; the border runs down the Kerch Strait.

@@ -15,10 +15,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from checker.imaging.decide import (
     DISPUTED,
+    LINE_PRESENT,
     NOT_SHOWN,
     RUSSIA,
     UKRAINE,
@@ -905,3 +906,68 @@ def test_a_perekop_line_in_the_state_border_style_among_dashed_oblast_borders(
     fill = (186, 186, 186)
     got = _assess_by_lines(decision, _sample("crimea", fill), _sample("russia", fill), {}, 233.0)
     assert got.outcome == outcome, got.reasons
+
+
+#: The Syvash as coarse data draws it: land, so that Crimea hangs on a neck 100 km wide.
+SYVASH_AS_LAND = [
+    (33.6, 46.2),
+    (34.2, 46.25),
+    (35.0, 46.2),
+    (35.1, 45.9),
+    (34.6, 45.7),
+    (33.9, 45.9),
+]
+#: A border across that neck in three straight strokes, off the true line by up to 20 km.
+COARSE_PEREKOP = [(33.3, 45.95), (33.8, 46.2), (34.6, 46.15), (35.3, 46.3)]
+
+
+def _coarse_map(
+    bbox: tuple[float, float, float, float], drawn: str, jpeg_q: int = 0
+) -> ImageDecision:
+    """A one-fill map drawn as from Natural Earth 1:110m (the default of world-atlas and
+    plotly): the Syvash filled as land, and what ``drawn`` says across Crimea's neck: the
+    border (``border``), nothing, or a graticule line along 46.15° N through the neck."""
+    reg, size = projection(bbox, 700, "mercator")
+    dark_sea = (26, 36, 44)
+    rgb = render(Style(sea=dark_sea, russia=GREY, ukraine=GREY, borders=WHITE), reg, size)
+    img = Image.fromarray(rgb)
+    draw = ImageDraw.Draw(img)
+
+    def px(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+        x, y = reg.to_pixel(np.array([p[0] for p in points]), np.array([p[1] for p in points]))
+        return list(zip(np.asarray(x).tolist(), np.asarray(y).tolist(), strict=True))
+
+    draw.polygon(px(SYVASH_AS_LAND), fill=GREY)
+    if drawn == "border":
+        draw.line(px(COARSE_PEREKOP), fill=WHITE, width=1)
+    elif drawn == "graticule":
+        draw.line(px([(20.0, 46.15), (45.0, 46.15)]), fill=(200, 210, 225), width=1)
+    out = np.asarray(img)
+    if jpeg_q:
+        out = jpeg(out, jpeg_q)
+    return decide(out, reg)
+
+
+@pytest.mark.parametrize("bbox", [REGIONAL, SOUTH])
+@pytest.mark.parametrize(
+    ("drawn", "jpeg_q", "outcome"),
+    [
+        ("border", 0, RUSSIA),
+        ("border", 80, RUSSIA),
+        ("none", 0, UKRAINE),
+        ("none", 80, UKRAINE),
+        # A parallel through the neck separates it too, but runs on over the sea: no border.
+        ("graticule", 0, UNDETERMINED),
+    ],
+)
+def test_a_border_from_coarse_data_off_the_true_line(
+    bbox: tuple[float, float, float, float], drawn: str, jpeg_q: int, outcome: str
+) -> None:
+    # The transects along the true line cross such a border only where it happens to pass;
+    # the areas either side tell that a line separates them all the same.
+    d = _coarse_map(bbox, drawn, jpeg_q)
+    assert d.crimea.outcome == outcome, (d.crimea.reasons, d.lines["perekop"].to_dict())
+    if drawn == "border":
+        perekop = d.lines["perekop"]
+        assert perekop.fraction < LINE_PRESENT  # the transects alone would not have read it
+        assert perekop.areas is not None and perekop.areas.state == "present"
