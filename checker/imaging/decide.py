@@ -1860,8 +1860,7 @@ def _assess_by_lines(
             round((0.8 if k == "absent" else 0.7) * size, 3),
             [
                 "Russia and Ukraine share one fill; a border is drawn across the Perekop isthmus "
-                f"(separating Crimea from Ukraine), {where}"
-                + _by_areas(perekop)
+                f"(separating Crimea from Ukraine), {where}" + _by_areas(perekop)
             ],
             basis="lines",
             evidence=ev,
