@@ -1155,7 +1155,7 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
                 key,
                 2 * MIN_TRANSECTS if ref_key == "perekop-isthmus" else 0,
             )
-        _read_by_areas(rgb, reg, decision.lines, masks, fill, tol, crimea_px)
+        _read_by_areas(rgb, reg, decision.lines, masks, fill, tol, crimea_px, sea_lab)
     if "sea" in samples and not by_labels:
         decision.lines["kerch"] = probe_strait(rgb, ref.kerch, samples["sea"].lab, reg, tol)
 
@@ -1203,6 +1203,7 @@ def _read_by_areas(
     fill: Sequence[float],
     tol: int,
     crimea_px: float,
+    sea_lab: Sequence[float] | None,
 ) -> None:
     """Where the transects saw a line here and there but could not read it, ask whether a line
     separates the areas either side (:func:`checker.imaging.separation.separation`): borders
@@ -1236,6 +1237,8 @@ def _read_by_areas(
             min_extent=max(8.0, AREAS_MIN_EXTENT * crimea_px),
             keep=keep if key == "perekop" else None,
             line_lab=probe.line_lab,
+            sea_lab=sea_lab,
+            whole=(masks[side_a], masks[side_b]),
         )
         probe.areas = found
         if found.state == "present":
@@ -1767,6 +1770,22 @@ def _assess_by_lines(
             f"Crimea alone is highlighted ({crimea.dominant.hex}) on a map that fills Russia and "
             f"Ukraine alike ({ru.dominant.hex}): the colours do not say whose it is",
             **ev,
+        )
+    main = decision.samples.get("mainland")
+    if crimea.pattern and not ru.pattern and (main is None or not main.pattern):
+        # Hatched alone on an outline or one-fill map (the hatch's own outline then crosses
+        # Perekop): the 'disputed' style, whatever the lines say. A control map hatches the
+        # occupied mainland too.
+        return Assessment(
+            "crimea",
+            DISPUTED,
+            round(0.6 * _size_factor(crimea_px), 3),
+            [
+                f"Russia and Ukraine share one fill ({ru.dominant.hex}) and Crimea alone is "
+                "hatched: the 'disputed' style"
+            ],
+            basis="colour",
+            evidence=ev,
         )
     perekop = decision.lines.get("perekop")
     state = decision.lines.get("state")

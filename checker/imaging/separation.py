@@ -17,7 +17,10 @@ mostly one connected area, the two areas differ, and what lies between them is a
 * **thin**: it lies within ``radius`` pixels of both areas, so a label's box or a halo'd word
   (thicker than a line) does not count;
 * **not a graticule**: a straight line that runs on past both of its ends in the same colour
-  (into the sea, or across the land beyond) is a parallel or meridian, not a border.
+  (into the sea, or across the land beyond) is a parallel or meridian, not a border;
+
+and neither side is *marked* far more than the other: a hatch over Crimea alone (the
+'disputed' style) comes with an outline of the hatched area.
 
 Only *present* is ever concluded; areas that are joined say nothing (a faint or broken line
 joins them too), so callers use this to read a line the transects could not, never to rule one
@@ -33,7 +36,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from checker.imaging.decide import delta_e76, dilate, erode, hex_colour, mask_box, srgb_to_lab
+from checker.imaging.decide import (
+    _everywhere,
+    delta_e76,
+    dilate,
+    erode,
+    hex_colour,
+    mask_box,
+    srgb_to_lab,
+)
 
 BoolArray = npt.NDArray[np.bool_]
 UInt8Array = npt.NDArray[np.uint8]
@@ -43,11 +54,20 @@ UInt8Array = npt.NDArray[np.uint8]
 PASSABLE_DE = 10.0
 #: ... never less than this, whatever the line's contrast.
 MIN_PASSABLE_DE = 4.0
+#: A line glimpsed less than this far from the fill (ΔE76) is faint: white on light grey.
+FAINT_CONTRAST = 25.0
 #: A sample area counts only when this share of its pixels is the fill (hatches, hillshade and
 #: textures fail it) ...
 MIN_FILL_SHARE = 0.5
 #: ... and its largest connected area holds this share of those.
 MIN_LARGEST_SHARE = 0.3
+#: One side is *marked* (hatched) when this share of its pixels is off the fill, and at least
+#: twice the other side's share plus :data:`MARKED_MARGIN`.
+MARKED_SHARE = 0.1
+MARKED_MARGIN = 0.02
+#: The line between the areas is one stroke spanning this share of the band's extent (lines
+#: read so on the tuning seeds: 0.97-1.0; a label across the neck: 0.8).
+ONE_STROKE_SHARE = 0.9
 #: Areas separated: at most this share of the two samples' fill pixels lies in areas that
 #: reach both sides.
 MAX_JOINED = 0.05
@@ -93,6 +113,8 @@ def separation(
     min_extent: float,
     keep: BoolArray | None = None,
     line_lab: Any = None,
+    sea_lab: Any = None,
+    whole: tuple[BoolArray, BoolArray] | None = None,
 ) -> Separation:
     """Whether a line of another colour than the fill separates area ``a`` from area ``b``.
 
@@ -100,7 +122,9 @@ def separation(
     limits the fill to some pixels (Russia left out, so that Crimea and the mainland cannot
     join through it over the Kerch Strait). ``line_lab``, the colour of the line the transects
     glimpsed, lowers the fill's tolerance to half the line's contrast: a faint line (white on
-    light grey) still walls the areas apart.
+    light grey) still walls the areas apart. ``sea_lab``: the sea's colour, which is not a mark
+    (coarse coasts put some sea inside the reference areas). ``whole``: the two areas whole,
+    where marks are compared (``a`` and ``b`` by default).
     """
     h, w = rgb.shape[:2]
     box = mask_box(a | b)
@@ -114,10 +138,13 @@ def separation(
     lab = srgb_to_lab(rgb[y0:y1, x0:x1])
     fill = np.asarray(fill_lab, dtype=np.float64)
     tolerance = PASSABLE_DE
+    faint = False
     if line_lab is not None:
         contrast = float(delta_e76(np.asarray(line_lab, dtype=np.float64), fill))
         tolerance = float(np.clip(contrast / 2, MIN_PASSABLE_DE, PASSABLE_DE))
-    off_fill = delta_e76(lab, fill) > tolerance
+        faint = contrast < FAINT_CONTRAST
+    dist = delta_e76(lab, fill)
+    off_fill = dist > tolerance
     passable = ~off_fill
     if keep is not None:
         passable &= keep[y0:y1, x0:x1]
@@ -127,10 +154,27 @@ def separation(
     core_a, core_b = a[y0:y1, x0:x1], b[y0:y1, x0:x1]
     if not (_on_fill(passable, core_a) and _on_fill(passable, core_b)):
         return Separation("unreadable", "the fill is not even enough to follow")
+    marked = dist > PASSABLE_DE
+    if sea_lab is not None:
+        marked &= delta_e76(lab, np.asarray(sea_lab, dtype=np.float64)) > PASSABLE_DE
+    area_a, area_b = (whole[0][y0:y1, x0:x1], whole[1][y0:y1, x0:x1]) if whole else (core_a, core_b)
+    marks_a, marks_b = _marks(marked, area_a), _marks(marked, area_b)
+    for share, other, area in ((marks_a, marks_b, area_a), (marks_b, marks_a, area_b)):
+        if (
+            share >= MARKED_SHARE
+            and share >= 2 * other + MARKED_MARGIN
+            and _everywhere(area, marked)
+        ):
+            # A hatch over one side (Crimea alone, in the 'disputed' style) comes with an
+            # outline of the hatched area: a line there says nothing about a border.
+            return Separation(
+                "unreadable", f"one side is marked all over ({share:.0%}), the other not"
+            )
     sides = _sides(labels, core_a, core_b)
-    if sides is not None and sides[2] > MAX_JOINED:
-        # Followed again where the fill is three pixels wide: the gap of a pixel or two that
-        # an anti-aliased line leaves where it meets the coast or a graticule does not join.
+    if sides is not None and sides[2] > MAX_JOINED and faint:
+        # A faint line, anti-aliased, leaves pixels near the fill where it steps diagonally or
+        # meets the coast: followed again where the fill is three pixels wide, they do not join
+        # the areas. (Not for a dark line: there a gap is a gap, between dashes or letters.)
         passable = erode(passable, 1)
         labels, _ = ndimage.label(passable)
         sides = _sides(labels, core_a, core_b)
@@ -155,6 +199,11 @@ def separation(
     on_line = band & off_fill
     if not on_line.any():
         return Separation("unreadable", "nothing is drawn between the areas")
+    if not _one_stroke(ndimage, band & (dist > tolerance / 2), extent):
+        # Lettering set across the neck walls it off with the coastlines, letter by letter.
+        return Separation(
+            "unreadable", "what lies between the areas is in pieces (lettering, dashes)", extent
+        )
     ys, xs = np.nonzero(on_line)
     line_rgb = np.median(rgb[y0:y1, x0:x1][ys, xs].astype(np.float64), axis=0)
     line_hex = hex_colour(line_rgb.tolist())
@@ -186,6 +235,25 @@ def _on_fill(passable: BoolArray, core: BoolArray) -> bool:
     """Whether enough of a sample area is the fill to follow it."""
     total = int(core.sum())
     return total > 0 and int((core & passable).sum()) >= MIN_FILL_SHARE * total
+
+
+def _marks(off_fill: BoolArray, core: BoolArray) -> float:
+    """The share of a sample area's pixels off the fill (lines, hatches, labels)."""
+    total = int(core.sum())
+    return float((off_fill & core).sum()) / total if total else 0.0
+
+
+def _one_stroke(ndimage: Any, drawn: BoolArray, extent: float) -> bool:
+    """Whether the drawn pixels in the band (counted down to half the fill's tolerance, so that
+    an anti-aliased line stays whole) hold one stroke spanning :data:`ONE_STROKE_SHARE` of it:
+    letters stand apart along it."""
+    pieces, n = ndimage.label(drawn, structure=np.ones((3, 3), dtype=bool))
+    if n == 0:
+        return False
+    sizes = np.bincount(pieces.ravel())
+    sizes[0] = 0
+    ys, xs = np.nonzero(pieces == int(np.argmax(sizes)))
+    return float(np.hypot(np.ptp(xs) + 1, np.ptp(ys) + 1)) >= ONE_STROKE_SHARE * extent
 
 
 def _sides(

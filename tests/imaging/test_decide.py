@@ -202,6 +202,14 @@ CASES = [
     # One fill for Russia and Ukraine: borders decide.
     Case("outline-perekop", Style(**OUTLINE, perekop_line=True), RUSSIA, reason="Perekop"),
     Case("outline-no-perekop", Style(**OUTLINE), UKRAINE, reason="Perekop"),
+    # Crimea outlined and hatched alone on an outline map: the 'disputed' style, though the
+    # hatch's outline crosses Perekop like a border.
+    Case(
+        "outline-hatched-crimea",
+        Style(**OUTLINE, perekop_line=True, hatch=(BLACK, 10), hatch_width=1, hatch_mainland=False),
+        DISPUTED,
+        reason="hatched",
+    ),
     Case(
         "outline-kerch",
         Style(**OUTLINE, kerch_line=True),

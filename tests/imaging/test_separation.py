@@ -42,8 +42,9 @@ def _picture(across: str, *, neck: int = 80, coast: bool = False, jpeg: bool = F
     elif across == "label-box":  # a label's box over the neck, thicker than any line
         draw.rectangle((x0 - 4, 112, x1 + 4, 128), fill=(255, 255, 255))
         draw.text((x0 + 2, 113), "Perekop", fill=(0, 0, 0))
-    elif across == "gap-at-coast":  # the line stops a pixel short of the coast
-        draw.line((x0 + 2, 120, x1, 120), fill=LIGHT, width=1)
+    elif across in ("gap-at-coast", "dark-gap-at-coast"):  # stops short of the coast
+        colour = DARK if across.startswith("dark") else LIGHT
+        draw.line((x0 + 2, 120, x1, 120), fill=colour, width=1)
     rgb = np.asarray(img)
     if jpeg:
         buf = io.BytesIO()
@@ -86,8 +87,10 @@ def _separation(rgb: np.ndarray, line: tuple[int, int, int] | None = None, **kw:
         ("border", {"jpeg": True}, "present"),
         ("dark-border", {}, "present"),
         ("dark-border", {"jpeg": True}, "present"),
-        # ... also where it stops a pixel short of the coast.
+        # A faint line that stops a pixel short of the coast, as anti-aliasing leaves it: read.
         ("gap-at-coast", {}, "present"),
+        # A dark line with a gap is a broken line (dashes, lettering): not read.
+        ("dark-gap-at-coast", {}, "unreadable"),
         # Nothing drawn, a dashed line, a graticule line or a label's box: not separated.
         ("none", {}, "unreadable"),
         ("none", {"jpeg": True}, "unreadable"),
@@ -136,6 +139,17 @@ def test_a_graticule_cutting_both_sides_into_cells_does_not_hide_the_border() ->
     assert _separation(rgb, DARK) == "present"
 
 
+def test_a_hatch_over_one_side_alone_makes_its_outline_no_border() -> None:
+    # The 'disputed' style on an outline map: Crimea hatched and outlined, the mainland not.
+    rgb = _picture("dark-border").copy()
+    for k in range(-240, 300, 7):
+        for x in range(W):
+            y = x + k
+            if 100 < y < H:
+                rgb[y, x] = DARK
+    assert _separation(rgb, DARK) == "unreadable"
+
+
 def test_a_hatched_fill_cannot_be_followed() -> None:
     rgb = _picture("dark-border").copy()
     rgb[::4, :, :] = (120, 30, 30)  # a hatch over everything
@@ -149,3 +163,22 @@ def test_the_areas_must_be_in_the_picture() -> None:
     found = separation(rgb, fill, empty, empty, radius=3, min_extent=20.0)
     assert found.state == "unreadable"
     assert "not in the picture" in found.why
+
+
+@pytest.mark.parametrize(("drawn", "whole"), [("line", True), ("letters", False)])
+def test_the_line_between_the_areas_is_one_stroke(drawn: str, whole: bool) -> None:
+    # Letters set across a neck can wall it off with the coastlines; along the band between
+    # the two sides they stand apart, where a line runs through.
+    import scipy.ndimage
+
+    from checker.imaging.separation import _one_stroke
+
+    band = np.zeros((20, 60), bool)
+    band[8:12, 5:55] = True
+    marks = np.zeros_like(band)
+    if drawn == "line":
+        marks[10, 5:55] = True
+    else:
+        for x in range(5, 55, 8):  # a row of letters' feet, 5 px each
+            marks[10, x : x + 5] = True
+    assert _one_stroke(scipy.ndimage, band & marks, 50.0) is whole
