@@ -3,7 +3,8 @@
 ``mapcheck check --evidence DIR`` writes one PNG per picture: the reference outlines projected by
 the registration (Crimea and Sevastopol in magenta, the four oblasts in orange, Ukraine in blue,
 Russia in red), the sampled areas outlined in the colour of their key, the Perekop and Kerch
-probes coloured by what they found, purple rings at the place labels the registration rests on
+probes coloured by what they found (and, in bright green, a border found off the reference line
+between the areas either side), purple rings at the place labels the registration rests on
 (:mod:`checker.imaging.anchors`), and a banner with the verdict and the reasons. A map that the
 locator placed elsewhere in the world (:mod:`checker.imaging.locate`) gets the world's coast
 drawn where it was found, in teal. This is how a journalist sees why.
@@ -52,6 +53,8 @@ SAMPLE_COLOURS: dict[str, tuple[int, int, int]] = {
 }
 #: Rings at the place labels a registration rests on.
 ANCHOR_COLOUR = (110, 0, 170)
+#: A border found between the areas either side, where the transects could not read it.
+AREAS_COLOUR = (0, 200, 90)
 PROBE_COLOURS = {"present": (0, 160, 0), "absent": (128, 128, 128), "unreadable": (200, 160, 0)}
 
 
@@ -99,6 +102,12 @@ def render(
             colour = PROBE_COLOURS[probe.state]
             for xy in project_lines(ref.lines[key], reg):
                 _polyline(draw, xy, colour, width + 2, closed=False)
+        for probe in decision.lines.values():
+            # A border read from the areas either side (off the reference line): its pixels.
+            if probe.areas is not None and probe.areas.pixels is not None:
+                px, py = probe.areas.pixels
+                for x, y in zip(px.tolist(), py.tolist(), strict=True):
+                    draw.ellipse([x - width, y - width, x + width, y + width], fill=AREAS_COLOUR)
         for x, y in getattr(reg, "anchors", ()):
             # The place labels the registration rests on: a ring at each place.
             r = 3 * width + 1

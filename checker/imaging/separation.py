@@ -30,7 +30,7 @@ out.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -93,6 +93,10 @@ class Separation:
     extent_px: float = 0.0
     #: Its median colour.
     line_hex: str | None = None
+    #: Its pixels (x, y arrays in the picture), for the evidence picture.
+    pixels: tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"state": self.state, "read_by": "areas", "why": self.why}
@@ -228,7 +232,7 @@ def separation(
             extent,
             line_hex,
         )
-    return Separation("present", "a line separates the areas", extent, line_hex)
+    return Separation("present", "a line separates the areas", extent, line_hex, (xs + x0, ys + y0))
 
 
 def _on_fill(passable: BoolArray, core: BoolArray) -> bool:

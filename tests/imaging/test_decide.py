@@ -929,9 +929,9 @@ SYVASH_AS_LAND = [
 COARSE_PEREKOP = [(33.3, 45.95), (33.8, 46.2), (34.6, 46.15), (35.3, 46.3)]
 
 
-def _coarse_map(
+def _coarse_picture(
     bbox: tuple[float, float, float, float], drawn: str, jpeg_q: int = 0
-) -> ImageDecision:
+) -> np.ndarray:
     """A one-fill map drawn as from Natural Earth 1:110m (the default of world-atlas and
     plotly): the Syvash filled as land, and what ``drawn`` says across Crimea's neck: the
     border (``border``), nothing, or a graticule line along 46.15° N through the neck."""
@@ -951,9 +951,15 @@ def _coarse_map(
     elif drawn == "graticule":
         draw.line(px([(20.0, 46.15), (45.0, 46.15)]), fill=(200, 210, 225), width=1)
     out = np.asarray(img)
-    if jpeg_q:
-        out = jpeg(out, jpeg_q)
-    return decide(out, reg)
+    return jpeg(out, jpeg_q) if jpeg_q else out
+
+
+def _coarse_map(
+    bbox: tuple[float, float, float, float], drawn: str, jpeg_q: int = 0
+) -> ImageDecision:
+    """The decision on :func:`_coarse_picture`."""
+    reg, _ = projection(bbox, 700, "mercator")
+    return decide(_coarse_picture(bbox, drawn, jpeg_q), reg)
 
 
 @pytest.mark.parametrize("bbox", [REGIONAL, SOUTH])
@@ -979,3 +985,16 @@ def test_a_border_from_coarse_data_off_the_true_line(
         perekop = d.lines["perekop"]
         assert perekop.fraction < LINE_PRESENT  # the transects alone would not have read it
         assert perekop.areas is not None and perekop.areas.state == "present"
+
+
+def test_the_evidence_picture_draws_a_border_read_from_the_areas() -> None:
+    from checker.imaging import evidence
+
+    d = _coarse_map(REGIONAL, "border")
+    png = evidence.render(_coarse_picture(REGIONAL, "border"), d, "flag", ["test"])
+    arr = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert np.all(arr == np.array(evidence.AREAS_COLOUR), axis=2).sum() > 50
+    none = _coarse_map(REGIONAL, "none")
+    png = evidence.render(_coarse_picture(REGIONAL, "none"), none, "clean", ["test"])
+    arr = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    assert np.all(arr == np.array(evidence.AREAS_COLOUR), axis=2).sum() == 0
