@@ -1771,8 +1771,7 @@ def _assess_by_lines(
             f"Ukraine alike ({ru.dominant.hex}): the colours do not say whose it is",
             **ev,
         )
-    main = decision.samples.get("mainland")
-    if crimea.pattern and not ru.pattern and (main is None or not main.pattern):
+    if crimea.pattern and not ru.pattern and not _hatched_alike(crimea, decision.samples):
         # Hatched alone on an outline or one-fill map (the hatch's own outline then crosses
         # Perekop): the 'disputed' style, whatever the lines say. A control map hatches the
         # occupied mainland too.
@@ -1982,6 +1981,21 @@ MARKS_SHARE = 0.03
 MARKS_DE = 20.0
 #: A line and marks this close in colour (ΔE76) may be the same ink.
 SAME_LINE_DE = 15.0
+
+
+def _hatched_alike(crimea: ColourSample, samples: dict[str, ColourSample]) -> bool:
+    """Whether the occupied mainland carries Crimea's hatch too (a control map), or may: its
+    pattern found, or marks of the hatch's colour on :data:`MARKS_SHARE` of it, or no sample
+    of it to tell."""
+    main = samples.get("mainland")
+    if main is None or main.pattern:
+        return True
+    if len(crimea.clusters) < 2:
+        return False
+    hatch = crimea.clusters[1].lab
+    return any(
+        c.share >= MARKS_SHARE and de(c.lab, hatch) <= SAME_LINE_DE for c in main.clusters[1:]
+    )
 
 
 def _marks_on_both_sides(line: LineProbe, samples: dict[str, ColourSample]) -> bool:

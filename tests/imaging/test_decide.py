@@ -998,3 +998,13 @@ def test_the_evidence_picture_draws_a_border_read_from_the_areas() -> None:
     png = evidence.render(_coarse_picture(REGIONAL, "none"), none, "clean", ["test"])
     arr = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
     assert np.all(arr == np.array(evidence.AREAS_COLOUR), axis=2).sum() == 0
+
+
+def test_a_control_hatch_over_crimea_and_the_mainland_on_an_outline_map_is_not_disputed() -> None:
+    # The same thin hatch over the occupied mainland too: a control map, not the 'disputed'
+    # style (the mainland's pattern may go unseen; marks of the hatch's colour on it tell).
+    reg, size = projection(REGIONAL, 700, "mercator")
+    thin = Style(**OUTLINE, hatch=(RED, 10), hatch_width=1, hatch_mainland=True)
+    assert decide(render(thin, reg, size), reg).crimea.outcome != DISPUTED
+    alone = dataclasses.replace(thin, hatch_mainland=False)
+    assert decide(render(alone, reg, size), reg).crimea.outcome == DISPUTED
