@@ -682,13 +682,13 @@ def sample_colours(
         # Thin hatch lines are a small share of the area, as labels and city dots can be; a
         # hatch, unlike those, covers the whole area.
         minor = _minor_mask(rgb, mask, clusters[0], clusters[1])
-        pattern = _everywhere(mask, minor) and _interleaved(rgb, mask, clusters[0], clusters[1])
+        pattern = everywhere(mask, minor) and _interleaved(rgb, mask, clusters[0], clusters[1])
     if pattern and sea_lab is not None and min(de(c.lab, sea_lab) for c in clusters[:2]) < SAME_DE:
         # One of the two colours is the sea's: a ragged coast letting the sea in, unless the
         # two alternate deep inside the area too (a hatch over a fill as light as the sea).
         if minor is None:
             minor = _minor_mask(rgb, mask, clusters[0], clusters[1])
-        pattern = _everywhere(mask, minor) and _interleaved_inside(
+        pattern = everywhere(mask, minor) and _interleaved_inside(
             rgb, mask, minor, clusters[0], clusters[1]
         )
     return ColourSample(
@@ -697,9 +697,9 @@ def sample_colours(
 
 
 #: A pattern whose minor colour is this share of the area or more (up to 0.15) counts when it
-#: is found all over the area (:func:`_everywhere`).
+#: is found all over the area (:func:`everywhere`).
 THIN_PATTERN_SHARE = 0.08
-#: :func:`_everywhere`: the area's box is cut into CELLS × CELLS cells; the minor colour must make
+#: :func:`everywhere`: the area's box is cut into CELLS × CELLS cells; the minor colour must make
 #: EVERYWHERE_MIN_SHARE of the pixels of EVERYWHERE_CELLS of the cells that hold the area.
 CELLS = 4
 EVERYWHERE_MIN_SHARE = 0.03
@@ -724,7 +724,7 @@ def _minor_mask(rgb: UInt8Array, mask: BoolArray, first: Cluster, second: Cluste
     return out
 
 
-def _everywhere(mask: BoolArray, minor: BoolArray) -> bool:
+def everywhere(mask: BoolArray, minor: BoolArray) -> bool:
     """Whether the minor colour (``minor``, :func:`_minor_mask`) is found all over the area (a
     hatch), not in a few places (labels, city dots, a legend's corner)."""
     box = mask_box(mask)
@@ -771,7 +771,7 @@ def _interleaved_inside(
         return False
     return (
         float(minor[inner].mean()) >= 0.5 * THIN_PATTERN_SHARE
-        and _everywhere(inner, minor)
+        and everywhere(inner, minor)
         and _interleaved(rgb, inner, first, second)
     )
 

@@ -8,19 +8,25 @@ strokes from the Black Sea to the Sea of Azov over a Syvash drawn as land. The t
 cross it only here and there, and the border reads as "unreadable".
 
 This test asks the picture's topology instead. The pixels of the shared fill are split into
-connected areas; a line drawn across the fill is a wall between them. Two sample areas (Crimea
-and the mainland next to it; Russia and Ukraine along their border) are *separated* when each is
-mostly one connected area, the two areas differ, and what lies between them is a line:
+connected areas (four-way); a line drawn across the fill is a wall between them. Two sample areas
+(Crimea and the mainland next to it; Russia and Ukraine along their border) are *separated* when
+almost none of their fill lies in areas that reach both sides (graticule lines may cut each side
+into cells; each side's largest cell must still hold a good share of it), and what lies between
+them is a line:
 
 * **long**: its extent is at least ``min_extent`` pixels, so a narrow isthmus closed by the two
   coastlines drawn across it (a few pixels) does not count;
 * **thin**: it lies within ``radius`` pixels of both areas, so a label's box or a halo'd word
   (thicker than a line) does not count;
+* **one stroke**: letters set across a neck can wall it off with the coastlines, but along the
+  band between the two sides they stand apart;
 * **not a graticule**: a straight line that runs on past both of its ends in the same colour
   (into the sea, or across the land beyond) is a parallel or meridian, not a border;
 
-and neither side is *marked* far more than the other: a hatch over Crimea alone (the
-'disputed' style) comes with an outline of the hatched area.
+and neither side is *marked* all over far more than the other: a hatch over Crimea alone (the
+'disputed' style) comes with an outline of the hatched area. A faint line (white on light grey)
+is anti-aliased into pixels near the fill where it steps or meets the coast; for such a line
+only, the fill is followed again where it is three pixels wide.
 
 Only *present* is ever concluded; areas that are joined say nothing (a faint or broken line
 joins them too), so callers use this to read a line the transects could not, never to rule one
@@ -37,10 +43,10 @@ import numpy as np
 import numpy.typing as npt
 
 from checker.imaging.decide import (
-    _everywhere,
     delta_e76,
     dilate,
     erode,
+    everywhere,
     hex_colour,
     mask_box,
     srgb_to_lab,
@@ -167,7 +173,7 @@ def separation(
         if (
             share >= MARKED_SHARE
             and share >= 2 * other + MARKED_MARGIN
-            and _everywhere(area, marked)
+            and everywhere(area, marked)
         ):
             # A hatch over one side (Crimea alone, in the 'disputed' style) comes with an
             # outline of the hatched area: a line there says nothing about a border.
