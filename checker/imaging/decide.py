@@ -1470,6 +1470,36 @@ def _assess_crimea(
                 basis="colour",
                 evidence=ev,
             )
+    if (
+        ru is not None
+        and ua is None
+        and mainland is not None
+        and d_ru is not None
+        and d_ru < SAME_DE
+        and de(mainland.lab, ru.lab) < SAME_DE
+        and de(c, mainland.lab) < SAME_DE
+    ):
+        # A close-up without unoccupied Ukraine whose Crimea, occupied mainland and Russia
+        # share one fill, or similar fills: the mainland across Perekop stands in for Ukraine.
+        # Crimea matching Russia's fill exactly and not the mainland's similar one is drawn as
+        # Russia's; in one fill the borders drawn decide, as on any one-fill map (a map that
+        # also fills the mainland as Russia draws no line at Perekop, and then the recognized
+        # border elsewhere is out of the picture or missing, which the lines do not take for
+        # Ukraine's).
+        decision.notes.append(
+            "unoccupied Ukraine is not in the picture: the occupied mainland across Perekop "
+            "stands in for it"
+        )
+        d_main, d_main_ru = de(c, mainland.lab), de(mainland.lab, ru.lab)
+        if d_main_ru >= SIMILAR_DE:
+            relative = _relative_match(
+                crimea, ru, mainland, d_ru, d_main, d_main_ru, ev, crimea_px,
+                ukraine="the similar one of the occupied mainland across Perekop (unoccupied "
+                "Ukraine is not in the picture)",
+            )  # fmt: skip
+            if relative is not None and relative.outcome == RUSSIA:
+                return relative
+        return _assess_by_lines(decision, crimea, ru, ev, crimea_px)
     if ru is None and annexation_border(decision):
         perekop = decision.lines.get("perekop")
         joined = mainland is not None and de(c, mainland.lab) <= SAME_DE
@@ -1557,14 +1587,16 @@ def _relative_match(
     ev: dict[str, Any],
     crimea_px: float,
     area: str = "crimea",
+    ukraine: str = "unoccupied Ukraine's similar one",
 ) -> Assessment | None:
     """Russia and Ukraine in similar fills (a choropleth's neighbouring classes): the
     ``area`` (``crimea`` or ``mainland``, whose colours are ``sample``) matches one of them
-    almost exactly (within a quarter of their difference) and not the other."""
+    almost exactly (within a quarter of their difference) and not the other. ``ukraine``
+    names what ``ua`` was sampled from."""
     subject = "Crimea" if area == "crimea" else "the occupied mainland"
     for outcome, near, far, ref, other, name, other_name in (
-        (RUSSIA, d_ru, d_ua, ru, ua, "Russia's", "unoccupied Ukraine"),
-        (UKRAINE, d_ua, d_ru, ua, ru, "Ukraine's", "Russia"),
+        (RUSSIA, d_ru, d_ua, ru, ua, "Russia's", ukraine),
+        (UKRAINE, d_ua, d_ru, ua, ru, "Ukraine's", "Russia's similar one"),
     ):
         if near <= min(SAME_DE, 0.25 * d_ru_ua) and far >= 0.75 * d_ru_ua:
             return Assessment(
@@ -1573,7 +1605,7 @@ def _relative_match(
                 round(min(0.85, 0.55 + d_ru_ua / 40) * _size_factor(crimea_px), 3),
                 [
                     f"{subject} is drawn in {name} colour ({sample.dominant.hex} vs "
-                    f"{ref.dominant.hex}, ΔE {near:.1f}), not {other_name}'s similar one "
+                    f"{ref.dominant.hex}, ΔE {near:.1f}), not {other_name} "
                     f"({other.dominant.hex}, ΔE {far:.1f})"
                 ],
                 basis="colour",

@@ -1008,3 +1008,28 @@ def test_a_control_hatch_over_crimea_and_the_mainland_on_an_outline_map_is_not_d
     assert decide(render(thin, reg, size), reg).crimea.outcome != DISPUTED
     alone = dataclasses.replace(thin, hatch_mainland=False)
     assert decide(render(alone, reg, size), reg).crimea.outcome == DISPUTED
+
+
+#: A close-up of Crimea, the mainland across Perekop and the Taman peninsula: no unoccupied
+#: Ukraine in the picture.
+NO_FREE_UKRAINE = (32.3, 44.2, 38.3, 46.45)
+
+
+@pytest.mark.parametrize(
+    ("style", "outcome"),
+    [
+        # Similar fills: Crimea matches Russia's exactly, not the mainland's.
+        (Style(ukraine=SIMILAR, crimea=RU_COLOUR), RUSSIA),
+        (Style(ukraine=SIMILAR), UNDETERMINED),
+        # One fill: the borders decide.
+        (Style(russia=GREY, ukraine=GREY, borders=BLACK, perekop_line=True), RUSSIA),
+        (Style(russia=GREY, ukraine=GREY, borders=BLACK), UNDETERMINED),
+        # Fills apart (the mainland in Ukraine's colour): unchanged.
+        (Style(crimea=RU_COLOUR), RUSSIA),
+    ],
+)
+def test_the_mainland_stands_in_for_ukraine_out_of_the_picture(style: Style, outcome: str) -> None:
+    reg, size = projection(NO_FREE_UKRAINE, 700, "mercator")
+    d = decide(render(style, reg, size), reg)
+    assert "ukraine" not in d.samples
+    assert d.crimea.outcome == outcome, d.crimea.reasons
