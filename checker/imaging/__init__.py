@@ -454,6 +454,16 @@ def _combine(
                 ],
                 evidence={**crimea.evidence, "legend": result.legend[:5]},
             )
+    crimea = decision.crimea
+    if result is not None and crimea.outcome == dec.RUSSIA and crimea.basis == "lines":
+        lettering = _lettering_across(decision.lines.get("perekop"), result)
+        if lettering:
+            decision.crimea = dataclasses.replace(
+                crimea,
+                outcome=dec.UNDETERMINED,
+                confidence=0.0,
+                reasons=[*crimea.reasons, lettering],
+            )
     if result is not None and decision.registration is not None and rgb is not None:
         _country_label_on_crimea(decision, result, rgb)
         if not result.legend:  # a control map's legend: its colours mean control, not country
@@ -475,6 +485,37 @@ def _combine(
         elif result is not None and result.region_places:
             names = ", ".join(sorted({p.name for p in result.region_places})[:5])
             decision.notes.append(f"labels name places of the region ({names})")
+
+
+#: A line read from the areas either side is lettering when this many letter marks lie on it
+#: and hold :data:`LETTERING_SHARE` of its pixels.
+LETTERING_MARKS = 3
+LETTERING_SHARE = 0.8
+
+
+def _lettering_across(perekop: Any, result: OcrResult) -> str:
+    """Why the line found between Crimea and the mainland by the areas either side
+    (:mod:`.separation`) may be a label set across the neck, or ``""``: a row of letter marks
+    (:func:`.ocr.read_page`) holds it, letters that wall the neck off with the coastlines."""
+    areas = getattr(perekop, "areas", None)
+    if areas is None or areas.state != "present" or areas.pixels is None:
+        return ""
+    if result.marks is None or len(result.marks) == 0:
+        return ""
+    xs, ys = areas.pixels
+    on = np.zeros(len(xs), dtype=bool)
+    count = 0
+    for x0, y0, x1, y1 in result.marks.tolist():
+        hit = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+        if hit.any():
+            count += 1
+            on |= hit
+    if count < LETTERING_MARKS or on.mean() < LETTERING_SHARE:
+        return ""
+    return (
+        f"but the line found between Crimea and the mainland lies on {count} letter marks: it "
+        "may be a label set across the neck, not a border"
+    )
 
 
 def _may_locate(decision: ImageDecision, result: OcrResult | None) -> bool:

@@ -182,3 +182,25 @@ def test_the_line_between_the_areas_is_one_stroke(drawn: str, whole: bool) -> No
         for x in range(5, 55, 8):  # a row of letters' feet, 5 px each
             marks[10, x : x + 5] = True
     assert _one_stroke(scipy.ndimage, band & marks, 50.0) is whole
+
+
+@pytest.mark.parametrize(("letters", "lettering"), [(4, True), (2, False), (0, False)])
+def test_a_line_held_by_a_row_of_letter_marks_may_be_a_label(letters: int, lettering: bool) -> None:
+    # Letters set across a neck from coast to coast wall it off as a line does; the first
+    # reading's letter marks tell (a short border line may itself pass for one or two marks).
+    from checker.imaging import _lettering_across
+    from checker.imaging.decide import LineProbe
+    from checker.imaging.ocr import OcrResult
+    from checker.imaging.separation import Separation
+
+    xs = np.arange(110, 140)
+    ys = np.full(len(xs), 120)
+    probe = LineProbe("perekop", 8, 3)
+    probe.areas = Separation("present", "a line separates the areas", 30.0, "#282828", (xs, ys))
+    width = 30 // max(letters, 1)
+    marks = np.array(
+        [[110 + k * width, 114, 110 + (k + 1) * width, 124] for k in range(letters)],
+        dtype=np.int64,
+    ).reshape(-1, 4)
+    why = _lettering_across(probe, OcrResult(marks=marks))
+    assert bool(why) is lettering, why
