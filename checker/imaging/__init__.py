@@ -36,7 +36,7 @@ from checker.model import FileReport, RawFinding, Verdict, verdict_for
 
 if TYPE_CHECKING:
     from checker.config import Config
-    from checker.imaging.decide import ImageDecision, RegistrationLike
+    from checker.imaging.decide import ImageDecision, LineProbe, RegistrationLike
     from checker.imaging.io import LoadedImage
     from checker.imaging.locate import Location
     from checker.imaging.ocr import OcrResult
@@ -493,11 +493,11 @@ LETTERING_MARKS = 3
 LETTERING_SHARE = 0.8
 
 
-def _lettering_across(perekop: Any, result: OcrResult) -> str:
+def _lettering_across(perekop: LineProbe | None, result: OcrResult) -> str:
     """Why the line found between Crimea and the mainland by the areas either side
     (:mod:`.separation`) may be a label set across the neck, or ``""``: a row of letter marks
     (:func:`.ocr.read_page`) holds it, letters that wall the neck off with the coastlines."""
-    areas = getattr(perekop, "areas", None)
+    areas = perekop.areas if perekop is not None else None
     if areas is None or areas.state != "present" or areas.pixels is None:
         return ""
     if result.marks is None or len(result.marks) == 0:

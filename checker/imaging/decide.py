@@ -1225,7 +1225,7 @@ def _read_by_areas(
         ):
             continue
         near = _near_lines(project_lines(ref.lines[key], reg), AREAS_NEAR * crimea_px, (w, h))
-        if key == "perekop" and keep is None:
+        if key == "perekop":
             # Crimea and the mainland must not join through Russia over the Kerch Strait.
             keep = ~dilate(rasterize(ref.outlines["russia"], reg, (w, h)), 2 * tol)
         found = separation(
@@ -1446,7 +1446,8 @@ def _assess_crimea(
     mainland = samples.get("mainland")
     if ru is not None and ua is None and mainland is not None and d_ru is not None:
         # A close-up without unoccupied Ukraine: the occupied mainland across Perekop stands in
-        # for it. Crimea in Russia's colour while the mainland next to it is not.
+        # for it. Crimea in Russia's colour while the mainland next to it is not; or all three
+        # alike (below).
         d_main = de(c, mainland.lab)
         d_main_ru = de(mainland.lab, ru.lab)
         main_is_sea = sea is not None and de(mainland.lab, sea.lab) < SAME_DE
@@ -1470,36 +1471,26 @@ def _assess_crimea(
                 basis="colour",
                 evidence=ev,
             )
-    if (
-        ru is not None
-        and ua is None
-        and mainland is not None
-        and d_ru is not None
-        and d_ru < SAME_DE
-        and de(mainland.lab, ru.lab) < SAME_DE
-        and de(c, mainland.lab) < SAME_DE
-    ):
-        # A close-up without unoccupied Ukraine whose Crimea, occupied mainland and Russia
-        # share one fill, or similar fills: the mainland across Perekop stands in for Ukraine.
-        # Crimea matching Russia's fill exactly and not the mainland's similar one is drawn as
-        # Russia's; in one fill the borders drawn decide, as on any one-fill map (a map that
-        # also fills the mainland as Russia draws no line at Perekop, and then the recognized
-        # border elsewhere is out of the picture or missing, which the lines do not take for
-        # Ukraine's).
-        decision.notes.append(
-            "unoccupied Ukraine is not in the picture: the occupied mainland across Perekop "
-            "stands in for it"
-        )
-        d_main, d_main_ru = de(c, mainland.lab), de(mainland.lab, ru.lab)
-        if d_main_ru >= SIMILAR_DE:
-            relative = _relative_match(
-                crimea, ru, mainland, d_ru, d_main, d_main_ru, ev, crimea_px,
-                ukraine="the similar one of the occupied mainland across Perekop (unoccupied "
-                "Ukraine is not in the picture)",
-            )  # fmt: skip
-            if relative is not None and relative.outcome == RUSSIA:
-                return relative
-        return _assess_by_lines(decision, crimea, ru, ev, crimea_px)
+        if d_ru < SAME_DE and d_main_ru < SAME_DE and d_main < SAME_DE:
+            # Crimea, the mainland and Russia in one fill, or similar fills: Crimea matching
+            # Russia's fill exactly and not the mainland's similar one is drawn as Russia's; in
+            # one fill the borders drawn decide, as on any one-fill map (a map that also fills
+            # the mainland as Russia draws no line at Perekop, and then the recognized border
+            # elsewhere is out of the picture or missing, which the lines do not take for
+            # Ukraine's).
+            decision.notes.append(
+                "unoccupied Ukraine is not in the picture: the occupied mainland across Perekop "
+                "stands in for it"
+            )
+            if d_main_ru >= SIMILAR_DE:
+                relative = _relative_match(
+                    crimea, ru, mainland, d_ru, d_main, d_main_ru, ev, crimea_px,
+                    ukraine="the similar one of the occupied mainland across Perekop "
+                    "(unoccupied Ukraine is not in the picture)",
+                )  # fmt: skip
+                if relative is not None and relative.outcome == RUSSIA:
+                    return relative
+            return _assess_by_lines(decision, crimea, ru, ev, crimea_px)
     if ru is None and annexation_border(decision):
         perekop = decision.lines.get("perekop")
         joined = mainland is not None and de(c, mainland.lab) <= SAME_DE

@@ -247,10 +247,11 @@ def _on_fill(passable: BoolArray, core: BoolArray) -> bool:
     return total > 0 and int((core & passable).sum()) >= MIN_FILL_SHARE * total
 
 
-def _marks(off_fill: BoolArray, core: BoolArray) -> float:
-    """The share of a sample area's pixels off the fill (lines, hatches, labels)."""
-    total = int(core.sum())
-    return float((off_fill & core).sum()) / total if total else 0.0
+def _marks(marked: BoolArray, area: BoolArray) -> float:
+    """The share of a sample area's pixels marked (off the fill and the sea: lines, hatches,
+    labels)."""
+    total = int(area.sum())
+    return float((marked & area).sum()) / total if total else 0.0
 
 
 def _one_stroke(ndimage: Any, drawn: BoolArray, extent: float) -> bool:
