@@ -41,6 +41,9 @@ F64 = npt.NDArray[np.float64]
 MIN_CRIMEA_PX = 20.0
 #: Largest Crimea searched, as a multiple of the picture's longer side.
 MAX_CRIMEA_FRACTION = 1.3
+#: Smallest Crimea (px) the coarse search looks for with generalised line work: below it the
+#: detailed lines are within a pixel or two of 1:110m ones on the coarse level.
+GENERALISED_COARSE_MIN_PX = 60.0
 #: Ratio between consecutive scales of the coarse search (DESIGN §6: at most ~7 %).
 SCALE_STEP = 1.07
 #: The coarse search runs on the coarsest level where Crimea is at least this wide ...
@@ -101,11 +104,12 @@ def generalisation(name: str) -> str:
 @dataclass(frozen=True)
 class Variant:
     """A projection (with, for plate carrée, one aspect) searched by the coarse pass, for
-    Crimea widths up to ``max_fraction`` of the picture's longer side."""
+    Crimea widths from ``min_px`` up to ``max_fraction`` of the picture's longer side."""
 
     projection: str
     aspect: float = 1.0
     max_fraction: float = MAX_CRIMEA_FRACTION
+    min_px: float = MIN_CRIMEA_PX
 
 
 #: Coarse variants, most common first (the time budget may cut the list short). Relatives that
@@ -119,6 +123,19 @@ COARSE_VARIANTS: tuple[Variant, ...] = (
     Variant("EPSG:32636", 1.0, 0.5),
     Variant("robinson", 1.0, 0.3),
     Variant("plate-carree", math.cos(math.radians(57)), 0.4),
+)
+
+#: Close-ups drawn from generalised data (1:110m): their crude Crimea, 60 px or more across,
+#: meets too few of the detailed coast's samples at the coarse level for the right peak to make
+#: the pool (one such map: 47th of the peaks), while its own lines put it first. Searched in a
+#: pass of their own after the detailed search has found nothing: their peaks, among the
+#: detailed ones, crowd out the right detailed fit of some maps.
+GENERALISED_VARIANTS: tuple[Variant, ...] = tuple(
+    Variant(
+        f"{v.projection}{GENERALISED_SEP}{g}", v.aspect, v.max_fraction, GENERALISED_COARSE_MIN_PX
+    )
+    for g in GENERALISED
+    for v in COARSE_VARIANTS[:4]
 )
 
 #: Projections tried from a refined solution in another one (they agree to a few % locally).
@@ -135,6 +152,16 @@ RELATIVES: dict[str, tuple[str, ...]] = {
     "equal-earth": ("robinson",),
     "winkel-tripel": ("robinson",),
 }
+
+
+def relatives(name: str) -> tuple[str, ...]:
+    """:data:`RELATIVES` of a (possibly generalised) reference name, in the same line work:
+    the generalised lines are the same points in every projection, as the detailed ones are."""
+    lines = generalisation(name)
+    found = RELATIVES.get(base_projection(name), ())
+    if not lines:
+        return found
+    return tuple(f"{p}{GENERALISED_SEP}{lines}" for p in found)
 
 
 def clock() -> float:
@@ -390,7 +417,7 @@ def _jobs(pyramid: Pyramid, variant: Variant, maps: dict[int, CoarseMap]) -> lis
     cxy = data.crimea_xy
     extent = max(np.ptp(cxy[:, 0]) * variant.aspect, np.ptp(cxy[:, 1]))
     jobs: list[_Job] = []
-    c_px = MIN_CRIMEA_PX
+    c_px = variant.min_px
     while c_px <= variant.max_fraction * long_side:
         scale = c_px / extent  # full-resolution px per planar unit
         li = pyramid.index_for(c_px, COARSE_CRIMEA_PX, COARSE_MIN_SIDE, COARSE_MAX_SIDE)
@@ -773,9 +800,9 @@ def with_stats(pose: Pose, level: EdgeLevel, coarse_z: float) -> Scored:
 def convert_pose(pose: Pose, projection: str) -> Pose | None:
     """The pose in ``projection`` that best reproduces ``pose``'s pixels near Crimea (least
     squares over reference samples within a few Crimea widths), in that projection's model, or
-    failing that (the model's limits) as a plain similarity. Detailed reference only: its
-    samples are the same points in every projection (fits to generalised lines are made from a
-    detailed pose in its own plane, see ``register._generalised``)."""
+    failing that (the model's limits) as a plain similarity. Both names in the same line work:
+    its samples are the same points in every projection (a detailed pose is fitted to
+    generalised lines in its own plane instead, see ``register._generalised``)."""
     src = projection_data(pose.projection)
     dst = projection_data(projection)
     sel = src.near

@@ -274,19 +274,30 @@ def _register(rgb: np.ndarray, start: float, budget: float) -> RegistrationResul
     if not hits:
         return RegistrationResult(None, _no_match_reason(long_side))
     result = _solve(hits, pyr, long_side, start, budget, timings)
-    if result.registration is not None or done >= len(rs.COARSE_VARIANTS):
+    if result.registration is not None:
         return result
-    # The budget cut the coarse search short and nothing passed the gate: the projections not
-    # yet searched get one more budget (only pictures that fail pay for it; most maps register
-    # in the first pass, with the common projections).
+    if done < len(rs.COARSE_VARIANTS):
+        # The budget cut the coarse search short and nothing passed the gate: the projections
+        # not yet searched get one more budget (only pictures that fail pay for it; most maps
+        # register in the first pass, with the common projections).
+        again = _work.spent()
+        clock_again = rs.clock()
+        more, _ = rs.coarse_search(pyr, rs.COARSE_VARIANTS[done:], again + 0.5 * budget)
+        timings["coarse"] += rs.clock() - clock_again
+        if more:
+            second = _solve(hits + more, pyr, long_side, again, budget, timings)
+            if second.registration is not None:
+                return second
+    # Nothing fits the detailed coast: a close-up drawn from generalised data may fit its own
+    # lines (rs.GENERALISED_VARIANTS), searched on their own with one more budget.
     again = _work.spent()
     clock_again = rs.clock()
-    more, _ = rs.coarse_search(pyr, rs.COARSE_VARIANTS[done:], again + 0.5 * budget)
+    crude, _ = rs.coarse_search(pyr, rs.GENERALISED_VARIANTS, again + 0.5 * budget)
     timings["coarse"] += rs.clock() - clock_again
-    if not more:
+    if not crude:
         return result
-    second = _solve(hits + more, pyr, long_side, again, budget, timings)
-    return second if second.registration is not None else result
+    third = _solve(crude, pyr, long_side, again, budget, timings)
+    return third if third.registration is not None else result
 
 
 def _solve(
@@ -414,7 +425,7 @@ def _with_relatives(
         for k, lead in enumerate(leaders):
             if _work.spent() - start > budget:
                 return out + _generalised(out, pyr, dec_i)
-            for proj in rs.RELATIVES.get(lead.pose.projection, ()):
+            for proj in rs.relatives(lead.pose.projection):
                 key = (k, proj)
                 if key in tried:
                     continue
@@ -449,7 +460,7 @@ def _generalised(results: list[Scored], pyr: Pyramid, dec_i: int) -> list[Scored
 
     out: list[Scored] = []
     for lead in _distinct(results)[:GENERALISED_LEADERS]:
-        if lead.crimea_px < GENERALISED_MIN_CRIMEA_PX:
+        if lead.crimea_px < GENERALISED_MIN_CRIMEA_PX or rs.generalisation(lead.pose.projection):
             continue
         for lines in GENERALISED:
             name = f"{lead.pose.projection}{rs.GENERALISED_SEP}{lines}"

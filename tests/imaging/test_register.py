@@ -193,6 +193,35 @@ def test_registers_close_ups_of_generalised_data(case: Case) -> None:
     assert reg.score > 40.0
 
 
+#: Close-ups from the benchmark's world-atlas pairs (``bench.mapgen.compare_specs``: seed, pair)
+#: whose right fit never reached the pool while the coarse search used the detailed coast only
+#: (47th of the peaks on the first): light grey land under grey lines on white, in JPEG.
+WORLD_ATLAS_CLOSE_UPS = [
+    pytest.param(4, 92, "EPSG:3035", id="laea-grey-highlight-356px"),
+    pytest.param(2, 73, "plate-carree", id="platecarree-texture-81px"),
+]
+
+
+@pytest.mark.parametrize(("seed", "pair", "projection"), WORLD_ATLAS_CLOSE_UPS)
+def test_coarse_search_finds_generalised_close_ups(seed: int, pair: int, projection: str) -> None:
+    import io
+
+    from PIL import Image
+
+    from bench.mapgen import compare_specs
+    from bench.mapgen.generate import encode, render
+
+    spec = list(compare_specs(seed, pair + 1))[2 * pair]
+    image, truth = render(spec)
+    rgb = np.asarray(Image.open(io.BytesIO(encode(image, spec))).convert("RGB"))
+    result = register_reason(rgb)
+    reg = result.registration
+    assert reg is not None, result.reason
+    assert reg.lines == "Natural Earth 1:110m", result.candidates
+    assert reg.projection.startswith(projection)
+    assert reg.crimea_px == pytest.approx(truth["crimea_px"], rel=0.04)
+
+
 @pytest.mark.parametrize(
     ("crimea_px", "detailed_z", "generalised_z", "tried", "kept"),
     [
