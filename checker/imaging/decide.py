@@ -1404,6 +1404,15 @@ def _assess_crimea(
                 basis="lines",
                 evidence=ev,
             )
+        doubt = _unexplained_perekop_line(decision, crimea, crimea_px)
+        if doubt:
+            return undetermined(
+                "crimea",
+                f"Crimea's fill is like Ukraine's ({crimea.dominant.hex} vs {ua.dominant.hex}, "
+                f"ΔE {d_ua or 0:.1f}), but {doubt}; Russia is not in the picture to tell whether "
+                "the map gives it the same fill",
+                **ev,
+            )
         return Assessment(
             "crimea",
             UKRAINE,
@@ -1753,6 +1762,36 @@ def _cut_off_at_perekop(decision: ImageDecision, crimea_px: float) -> str:
     return (
         "a border is drawn across the Perekop isthmus, separating Crimea from Ukraine, and none "
         "down the Kerch Strait, while no other oblast border is drawn"
+    )
+
+
+def _unexplained_perekop_line(
+    decision: ImageDecision, crimea: ColourSample, crimea_px: float
+) -> str:
+    """Why a Crimea in Ukraine's fill may still be drawn apart from Ukraine, or ``""``: a line
+    across the Perekop isthmus (solid, dashed, or the seam two areas of one fill leave) that no
+    other oblast border explains and no hatch over Crimea does (a control map outlines its
+    overlay). A map that fills Russia and Ukraine alike and draws Crimea in Russia's polygon
+    shows exactly this when Russia is cut out of the frame."""
+    if crimea_px < LINES_MIN_PX:
+        return ""
+    lines = decision.lines
+    perekop = lines.get("perekop")
+    if (
+        perekop is None
+        or perekop.state != "present"
+        or _state(lines, "oblast") == "present"
+        or _state(lines, "claimed") == "present"
+    ):
+        return ""
+    if len(crimea.clusters) >= 2:
+        marks = crimea.clusters[1]
+        if marks.share >= MARKS_SHARE and de(marks.lab, crimea.clusters[0].lab) >= MARKS_DE:
+            return ""
+    kind = "a broken line" if perekop.dashed else "a line"
+    return (
+        f"{kind} is drawn across the Perekop isthmus, as between two countries, and no other "
+        "oblast border is"
     )
 
 

@@ -33,6 +33,7 @@ from checker.imaging.decide import (
     _assess_crimea,
     _assess_mainland,
     _cut_off_at_perekop,
+    _unexplained_perekop_line,
     annexation_border,
     decide,
     delta_e2000,
@@ -603,6 +604,41 @@ def test_crimea_against_the_countries_around(style: Style, outcome: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("style", "outcome"),
+    [
+        (Style(ukraine=TEAL, russia=TEAL, others=GREY, borders=BLACK), UKRAINE),
+        # Crimea cut off by a line at Perekop while no oblast border is drawn: in a map that
+        # fills Russia like Ukraine, that is Russia's polygon; Russia is out of the frame.
+        (
+            Style(ukraine=TEAL, russia=TEAL, others=GREY, borders=BLACK, perekop_line=True),
+            UNDETERMINED,
+        ),
+        # The same line among oblast borders: Crimea's own outline.
+        (
+            Style(
+                ukraine=TEAL,
+                russia=TEAL,
+                others=GREY,
+                borders=BLACK,
+                perekop_line=True,
+                oblast_borders=True,
+            ),
+            UKRAINE,
+        ),
+    ],
+    ids=["no-line", "line-at-perekop", "oblast-borders"],
+)
+def test_crimea_in_ukraines_fill_without_russia_in_the_frame(style: Style, outcome: str) -> None:
+    reg, size = projection(WEST_OF_RUSSIA, 800)
+    d = decide(render(style, reg, size), reg)
+    assert "russia" not in d.samples
+    assert d.crimea.outcome == outcome, (
+        d.crimea.reasons,
+        {k: v.to_dict() for k, v in d.lines.items()},
+    )
+
+
+@pytest.mark.parametrize(
     ("lines", "crimea_px", "cut_off"),
     [
         # Solid at Perekop, nothing down the Kerch Strait, no oblast borders: another country.
@@ -633,6 +669,41 @@ def test_crimea_cut_off_at_perekop(
     for key, spec in lines.items():
         decision.lines[key] = _probe(key, *spec)
     assert bool(_cut_off_at_perekop(decision, crimea_px)) is cut_off
+
+
+#: Crimea in Ukraine's fill, Russia out of the frame: the colours alone say "Ukraine's".
+@pytest.mark.parametrize(
+    ("lines", "hatched", "doubt"),
+    [
+        # A line at Perekop (solid, or the broken seam two polygons of one fill leave) and no
+        # other oblast border: Crimea may be Russia's polygon in a map filling both alike.
+        ({"perekop": (1.0,), "oblast": (0.0,), "claimed": (0.0,)}, False, True),
+        ({"perekop": (0.7, True), "oblast": (0.0,), "claimed": (0.0,)}, False, True),
+        ({"perekop": (1.0,), "oblast": (None,), "claimed": (None,)}, False, True),
+        # Oblast borders drawn: Crimea's own regional outline.
+        ({"perekop": (1.0,), "oblast": (0.9,), "claimed": (0.0,)}, False, False),
+        # Russia's claimed line drawn: judged by the annexation-border rule.
+        ({"perekop": (1.0,), "oblast": (0.0,), "claimed": (0.9,)}, False, False),
+        # A hatch over Crimea: the outline of a control map's overlay.
+        ({"perekop": (1.0,), "oblast": (0.0,), "claimed": (0.0,)}, True, False),
+        # Nothing, or nothing readable, at Perekop.
+        ({"perekop": (0.0,), "oblast": (0.0,), "claimed": (0.0,)}, False, False),
+        ({"perekop": (0.4,), "oblast": (0.0,), "claimed": (0.0,)}, False, False),
+    ],
+)
+def test_a_perekop_line_unexplained_leaves_a_ukraine_filled_crimea_open(
+    lines: dict[str, tuple[Any, ...]], hatched: bool, doubt: bool
+) -> None:
+    decision = _lines_decision(150.0)
+    for key, spec in lines.items():
+        decision.lines[key] = _probe(key, *spec)
+    crimea = _sample("crimea", (19, 95, 165))
+    if hatched:
+        marks = _sample("crimea", (200, 40, 60)).clusters[0]
+        crimea.clusters[0] = dataclasses.replace(crimea.clusters[0], share=0.8)
+        crimea.clusters.append(dataclasses.replace(marks, share=0.2))
+    assert bool(_unexplained_perekop_line(decision, crimea, 150.0)) is doubt
+    assert _unexplained_perekop_line(decision, crimea, 30.0) == ""  # too small for lines
 
 
 def _sample(key: str, rgb: tuple[int, int, int]) -> ColourSample:
