@@ -890,18 +890,18 @@ def closer_look(
 
     Read over the whole picture, tesseract loses small lettering in clutter and at an
     unlucky enlargement ("Republic of Crimea" at 6 px: nothing at 3×, "of Crimea" at 2× and
-    4×); one area read closer brings much of it back for the price of one small reading. When
-    that reading finds nothing new, the area is read once more from its colours (dark lettering
-    on a dark saturated fill is all but invisible in grey), unless ``colour`` is false."""
+    4×); one area read closer brings much of it back for the price of one small reading. The
+    area is then read once more from its colours (dark lettering on a dark saturated fill is
+    all but invisible in grey: "Росія" in near-black on deep purple), unless ``colour`` is
+    false; what that reading adds beside the grey one counts too."""
     new: list[OcrLine] = []
     for in_colour in (False, True) if colour else (False,):
         try:
             found, _ = read_text(rgb, box, MIN_WORD_CONF, REREAD_LETTER_PX, colour=in_colour)
         except tesseract.OcrError:
             return new
-        new = [ln for ln in found if not any(_read_before(ln.box, old.box) for old in lines)]
-        if new:
-            break
+        known = [*lines, *new]
+        new += [ln for ln in found if not any(_read_before(ln.box, old.box) for old in known)]
     return new
 
 

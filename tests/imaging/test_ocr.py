@@ -645,6 +645,25 @@ def test_a_closer_look_reads_dark_lettering_on_a_dark_fill() -> None:
     assert ocr.closer_look(rgb, box, found) == []
 
 
+@needs_ocr
+def test_a_closer_look_reads_the_colours_too_when_grey_finds_something_else() -> None:
+    # A city's name in black on the light ground beside Crimea, and "Россия" dark on dark:
+    # the grey reading finds the first, only the colour reading the second.
+    img = Image.new("RGB", (400, 220), (240, 240, 240))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([60, 80, 340, 200], fill=NAVY)
+    draw.text((200, 40), "Kherson", fill=(0, 0, 0), font=maps._font(14), anchor="mm")
+    draw.text((200, 140), "Россия", fill=INK, font=maps._font(14), anchor="mm")
+    rgb = np.asarray(img)
+    found = ocr.closer_look(rgb, (20, 10, 380, 215), [])
+    text = " ".join(ln.text.lower() for ln in found)
+    assert "kherson" in text and "россия" in text, found
+    assert ocr.closer_look(rgb, (20, 10, 380, 215), [], colour=False)  # grey alone: Kherson
+    assert "россия" not in " ".join(
+        ln.text.lower() for ln in ocr.closer_look(rgb, (20, 10, 380, 215), [], colour=False)
+    )
+
+
 def _two_labels() -> tuple[np.ndarray, dict[str, tuple[int, int, int, int]]]:
     img = Image.new("RGB", (400, 220), (235, 235, 225))
     draw = ImageDraw.Draw(img)
