@@ -132,10 +132,15 @@ COARSE_VARIANTS: tuple[Variant, ...] = (
 #: detailed ones, crowd out the right detailed fit of some maps.
 GENERALISED_VARIANTS: tuple[Variant, ...] = tuple(
     Variant(
-        f"{v.projection}{GENERALISED_SEP}{g}", v.aspect, v.max_fraction, GENERALISED_COARSE_MIN_PX
+        f"{v.projection}{GENERALISED_SEP}{g}",
+        v.aspect,
+        MAX_CRIMEA_FRACTION,
+        GENERALISED_COARSE_MIN_PX,
     )
     for g in GENERALISED
-    for v in COARSE_VARIANTS[:4]
+    # The common projections, and Robinson for close-ups cut from world maps (plotly's and
+    # d3's world projections; Equal Earth and Natural Earth are its relatives).
+    for v in (*COARSE_VARIANTS[:4], Variant("robinson"))
 )
 
 #: Projections tried from a refined solution in another one (they agree to a few % locally).
