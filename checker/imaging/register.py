@@ -8,7 +8,9 @@ matched against the picture's edges, label-free, over scale, position and candid
 1. the picture's colour edges are found at a few resolutions (≤ 512 px long side and halvings);
 2. *coarse*: for each candidate projection and each scale at which Crimea would be 20 px up to
    1.3× the picture (steps of 7 %), an FFT cross-correlation scores every position of the
-   reference lines at once, against chance (local edge density); the best peaks go on;
+   reference lines at once, against chance (local edge density); the best peaks go on. When
+   no fit passes the gate, a last pass searches the generalised line work instead (a close-up
+   drawn from 1:110m data; ``_register_search.GENERALISED_VARIANTS``);
 3. *refine*: each peak is pulled onto the nearest edges of compatible orientation by a few
    point-to-line least-squares steps (scale and shift; plate carrée also its aspect), tried in
    related projections too, and scored: ``z`` = standard deviations by which the reference
