@@ -1765,6 +1765,27 @@ def _cut_off_at_perekop(decision: ImageDecision, crimea_px: float) -> str:
     )
 
 
+def _border_ink(perekop: LineProbe, *borders: LineProbe | None) -> bool:
+    """Whether the line found across Perekop (solid) has the colour of a line the transects
+    crossed along one of the ``borders`` (within :data:`SAME_LINE_DE`; on at least
+    :data:`BORDER_INK_SHARE` of them)."""
+    lab = perekop.line_lab
+    if lab is None or perekop.dashed:
+        return False
+    for probe in borders:
+        if probe is None or probe.fraction < BORDER_INK_SHARE:
+            continue
+        other = probe.line_lab
+        if other is not None and de(lab, other) <= SAME_LINE_DE:
+            return True
+    return False
+
+
+#: The share of a border's transects that must cross a line for its ink to count
+#: (:func:`_border_ink`): more than a stray crossing of a coast or a river.
+BORDER_INK_SHARE = 0.1
+
+
 def _unexplained_perekop_line(
     decision: ImageDecision, crimea: ColourSample, crimea_px: float
 ) -> str:
@@ -1941,6 +1962,31 @@ def _assess_by_lines(
             [
                 "Russia and Ukraine share one fill; a border is drawn across the Perekop isthmus "
                 f"(separating Crimea from Ukraine), {where}" + _by_areas(perekop)
+            ],
+            basis="lines",
+            evidence=ev,
+        )
+    if (
+        p == "present"
+        and perekop is not None
+        and k != "present"
+        and o == "absent"
+        and c != "present"
+        and _border_ink(perekop, state, decision.lines.get("east"))
+    ):
+        # Nothing read down the Kerch Strait and the recognized border not read either (a
+        # border from coarse data runs off the reference line, so the transects along it catch
+        # it only here and there), but the map draws no oblast border, and the line across
+        # Perekop has the ink of the lines they did catch along the Russia–Ukraine border.
+        return Assessment(
+            "crimea",
+            RUSSIA,
+            round(0.6 * size, 3),
+            [
+                "Russia and Ukraine share one fill; a border is drawn across the Perekop isthmus "
+                f"(separating Crimea from Ukraine) in the ink of the lines seen along the "
+                f"Russia–Ukraine border ({perekop.line_hex}), and no oblast border is drawn"
+                + _by_areas(perekop)
             ],
             basis="lines",
             evidence=ev,

@@ -174,7 +174,10 @@ def perekop_border(ctx: ImageContext) -> Iterator[RawFinding]:
     Ukraine. Maps drawn from coarse data (Natural Earth 1:110m, world-atlas) put that border
     kilometres off the true line, where few transects cross it; there a line that walls the
     fill of Crimea off from the fill of the mainland next to it, long, thin and not a graticule
-    line running on past its ends, counts as the same border.
+    line running on past its ends, counts as the same border. Where the Kerch Strait and the
+    Russia–Ukraine border cannot be read either, a solid line across Perekop in the ink of the
+    lines the transects did catch along the Russia–Ukraine border, with no oblast border drawn,
+    counts too.
 
     Bad: an outline map whose Russia–Ukraine border runs across the isthmus north of Crimea.
     Good: no state border at Perekop; the border runs down the Kerch Strait.

@@ -406,12 +406,14 @@ def _lines_decision(crimea_px: float) -> ImageDecision:
     )
 
 
-def _probe(key: str, share: float | None, dashed: bool = False) -> LineProbe:
+def _probe(
+    key: str, share: float | None, dashed: bool = False, line_hex: str | None = None
+) -> LineProbe:
     """A line probe read over 40 transects with ``share`` of them crossing a line (``None``:
-    too few transects to read)."""
+    too few transects to read), of colour ``line_hex``."""
     if share is None:
         return LineProbe(key, 2, 1)
-    return LineProbe(key, 40, round(40 * share), dashed=dashed)
+    return LineProbe(key, 40, round(40 * share), dashed=dashed, line_hex=line_hex)
 
 
 @pytest.mark.parametrize(
@@ -783,6 +785,42 @@ def test_perekop_line_with_the_kerch_strait_unreadable(
 ) -> None:
     lines = {"perekop": (1.0,), "kerch": (None,), "oblast": (0.0,), "claimed": (0.0,)}
     got = _one_fill({**lines, "state": state, "east": east})
+    assert got.outcome == outcome, got.reasons
+
+
+NAVY_INK = "#1e2059"
+GREY_INK = "#a0a0a0"
+
+
+@pytest.mark.parametrize(
+    ("lines", "outcome"),
+    [
+        # A border from coarse data: the transects along the recognized border catch it on a
+        # fifth of them ("absent"), in the ink of the solid line across Perekop; no oblast
+        # border, nothing read down the Kerch Strait: Crimea cut off as Russia's.
+        ({"state": (0.2, False, NAVY_INK), "east": (None,)}, RUSSIA),
+        ({"state": (None,), "east": (0.3, True, NAVY_INK)}, RUSSIA),
+        # Another ink along the border (a river, a coast): the Perekop line is not shown to be
+        # a border.
+        ({"state": (0.2, False, GREY_INK), "east": (None,)}, UNDETERMINED),
+        # A stray crossing or two is no border seen.
+        ({"state": (0.05, False, NAVY_INK), "east": (None,)}, UNDETERMINED),
+        # Oblast borders unread (out of the picture), or a line down the Kerch Strait: open.
+        ({"state": (0.2, False, NAVY_INK), "east": (None,), "oblast": (None,)}, UNDETERMINED),
+        ({"state": (0.2, False, NAVY_INK), "east": (None,), "kerch": (0.9,)}, UNDETERMINED),
+    ],
+    ids=["state-ink", "east-ink", "other-ink", "stray", "oblasts-unread", "kerch-line"],
+)
+def test_perekop_line_in_the_ink_of_a_border_off_its_reference_line(
+    lines: dict[str, tuple[Any, ...]], outcome: str
+) -> None:
+    base = {
+        "perekop": (1.0, False, NAVY_INK),
+        "kerch": (None,),
+        "oblast": (0.0,),
+        "claimed": (0.0,),
+    }
+    got = _one_fill({**base, **lines})
     assert got.outcome == outcome, got.reasons
 
 
