@@ -1741,18 +1741,24 @@ def _state(lines: dict[str, LineProbe], key: str) -> str:
     return probe.state if probe is not None else "unreadable"
 
 
+def _perekop_line(decision: ImageDecision, crimea_px: float) -> LineProbe | None:
+    """The line found across the Perekop isthmus, if any, on a Crimea large enough for its
+    lines to be read (:data:`LINES_MIN_PX`)."""
+    perekop = decision.lines.get("perekop")
+    if crimea_px < LINES_MIN_PX or perekop is None or perekop.state != "present":
+        return None
+    return perekop
+
+
 def _cut_off_at_perekop(decision: ImageDecision, crimea_px: float) -> str:
     """Why the borders drawn set Crimea apart from Ukraine as another country, or ``""``: a
     solid line across the Perekop isthmus, none down the Kerch Strait, and no other oblast
     border drawn (with them, the line would be Crimea's own regional outline) nor the four
     oblasts' border with the rest of Ukraine (Russia's claimed line, judged elsewhere)."""
-    if crimea_px < LINES_MIN_PX:
-        return ""
     lines = decision.lines
-    perekop = lines.get("perekop")
+    perekop = _perekop_line(decision, crimea_px)
     if (
         perekop is None
-        or perekop.state != "present"
         or perekop.dashed
         or _state(lines, "kerch") != "absent"
         or _state(lines, "oblast") != "absent"
@@ -1794,13 +1800,10 @@ def _unexplained_perekop_line(
     other oblast border explains and no hatch over Crimea does (a control map outlines its
     overlay). A map that fills Russia and Ukraine alike and draws Crimea in Russia's polygon
     shows exactly this when Russia is cut out of the frame."""
-    if crimea_px < LINES_MIN_PX:
-        return ""
     lines = decision.lines
-    perekop = lines.get("perekop")
+    perekop = _perekop_line(decision, crimea_px)
     if (
         perekop is None
-        or perekop.state != "present"
         or _state(lines, "oblast") == "present"
         or _state(lines, "claimed") == "present"
     ):
