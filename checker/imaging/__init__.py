@@ -366,11 +366,20 @@ def _read_more(
     - Then the lettering the first reading left unread (:func:`.ocr.second_reading`): a small
       legend, or the place names that show a map is of somewhere else.
 
+    A Crimea found in Ukraine's fill with Russia out of the picture gets the closer look too:
+    with nothing to compare, the colours say little (a map may fill Russia like Ukraine), and a
+    label set on Crimea is then the best evidence there is.
+
     The lines found are added to ``result`` and judged like the first reading's."""
     from checker.imaging import decide as dec
     from checker.imaging import ocr
 
-    if decision.crimea.outcome != dec.UNDETERMINED:
+    weak = (
+        decision.crimea.outcome == dec.UKRAINE
+        and decision.crimea.basis == "colour"
+        and "russia" not in decision.samples
+    )
+    if decision.crimea.outcome != dec.UNDETERMINED and not weak:
         return
     started = time.monotonic()
     new: list[ocr.OcrLine] = []
@@ -381,17 +390,15 @@ def _read_more(
         mx = int(CLOSER_MARGIN * (x1 - x0)) + 8
         my = int(CLOSER_MARGIN * (y1 - y0)) + 8
         new += ocr.closer_look(rgb, (x0 - mx, y0 - my, x1 + mx, y1 + my), result.lines)
-    if not result.reread:
+    if not result.reread and not weak:
         new += ocr.second_reading(rgb, result.marks, [*result.lines, *result.faint, *new])
         result.reread = True
     if not new:
         return
     result.lines += new
     _judge_lines(result, new, rgb, name, config, notes)
-    notes.append(
-        f"Crimea undetermined: {len(new)} more line(s) read closer "
-        f"({time.monotonic() - started:.2f} s)"
-    )
+    why = "Crimea's colour compared with Ukraine's only" if weak else "Crimea undetermined"
+    notes.append(f"{why}: {len(new)} more line(s) read closer ({time.monotonic() - started:.2f} s)")
 
 
 def _combine(

@@ -770,6 +770,32 @@ def test_no_closer_look_when_the_colours_settle_it(
 
 
 @needs_ocr
+@pytest.mark.parametrize(
+    ("label", "verdict", "codes"),
+    [("Россия", Verdict.FLAG, ["MI205"]), ("Україна", Verdict.CLEAN, [])],
+)
+def test_a_closer_look_when_russia_is_out_of_the_frame(
+    label: str,
+    verdict: Verdict,
+    codes: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Crimea in Ukraine's colour, Russia cut off by the frame: the colours compare Crimea with
+    # Ukraine only, so the lettering set on Crimea is read closer.
+    reg, size = projection((27.0, 41.0, 35.0, 47.5), 800)
+    style = Style(labels=[(label, 34.2, 45.3, 12)])
+    monkeypatch.setattr(imaging, "georeference", lambda loaded, notes: (reg, ""))
+    path = tmp_path / "west.png"
+    Image.fromarray(render(style, reg, size)).save(path)
+    _missed_first(monkeypatch)
+    report = check_file(path, Config(ocr=True))
+    assert report.verdict is verdict, report.notes
+    assert any("compared with Ukraine's only" in n for n in report.notes), report.notes
+    assert [f.code for f in report.findings] == codes
+
+
+@needs_ocr
 def test_autonomous_republic_label_is_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     reg, size = projection(REGIONAL, 900)
     style = Style(labels=[("Автономна Республіка Крим", 34.2, 45.3, 14)])
