@@ -335,6 +335,40 @@ def test_unrelated_regions_are_not_registered(
     assert result.reason.startswith("not georeferenced")
 
 
+@pytest.mark.parametrize(
+    ("z", "margin", "kept"), [(10.0, 5.0, False), (20.0, 15.0, False), (40.0, 20.0, True)]
+)
+def test_the_pass_over_generalised_lines_keeps_only_a_clear_fit(
+    z: float, margin: float, kept: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last pass, over 1:110m lines, runs where nothing fits the detailed coast: a weak fit
+    it finds (on the tuning seeds, z 9-16) must not stand in for the labels that would have
+    placed the picture."""
+    import dataclasses
+
+    from checker.imaging import register as reg_mod
+
+    real = reg_mod._solve
+    calls: list[bool] = []
+
+    def solve(hits: Any, *args: Any) -> RegistrationResult:
+        result = real(hits, *args)
+        crude = "~" in hits[0].variant.projection
+        calls.append(crude)
+        if not crude:
+            return result
+        fake = Registration("robinson", lambda x, y: (x, y), z, margin, 300.0, {}, "coastline")
+        return dataclasses.replace(result, registration=fake, reason="")
+
+    monkeypatch.setattr(reg_mod, "_solve", solve)
+    rgb = _world_map((138.0, 37.0), 8.0, "political", seed=3)  # Japan: nothing fits
+    result = register_reason(rgb)
+    assert calls[-1] is True, calls  # the generalised pass ran last
+    assert (result.registration is not None) is kept
+    if not kept:
+        assert result.reason.startswith("not georeferenced")
+
+
 def test_baltic_map_without_the_black_sea_is_not_registered() -> None:
     # Same data and style as the positive cases, in a view that leaves Crimea out.
     rng = np.random.default_rng(11)
