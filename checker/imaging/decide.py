@@ -1138,6 +1138,7 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
         decision.notes.append("placed by its labels, not its coastline: border lines are not read")
     elif "crimea" in samples or "ukraine" in samples:
         fill = (samples.get("ukraine") or samples["crimea"]).lab
+        projected: dict[str, list[FloatArray]] = {}
         for key in ("perekop", "state", "oblast", "east", "claimed"):
             ref_key = key
             if key == "perekop" and "sea" in samples and de(samples["sea"].lab, fill) < SAME_DE:
@@ -1147,15 +1148,16 @@ def decide(rgb: UInt8Array, reg: RegistrationLike | None, reason: str = "") -> I
                     "the sea has the land's colour: a border at Perekop is looked for across "
                     "the isthmus only, not along the Syvash shore"
                 )
+            projected[ref_key] = project_lines(ref.lines[ref_key], reg)
             decision.lines[key] = probe_line(
                 rgb,
-                project_lines(ref.lines[ref_key], reg),
+                projected[ref_key],
                 fill,
                 tol,
                 key,
                 2 * MIN_TRANSECTS if ref_key == "perekop-isthmus" else 0,
             )
-        _read_by_areas(rgb, reg, decision.lines, masks, fill, tol, crimea_px, sea_lab)
+        _read_by_areas(rgb, reg, decision.lines, projected, masks, fill, tol, crimea_px, sea_lab)
     if "sea" in samples and not by_labels:
         decision.lines["kerch"] = probe_strait(rgb, ref.kerch, samples["sea"].lab, reg, tol)
 
@@ -1199,6 +1201,7 @@ def _read_by_areas(
     rgb: UInt8Array,
     reg: RegistrationLike,
     lines: dict[str, LineProbe],
+    projected: dict[str, list[FloatArray]],
     masks: dict[str, BoolArray],
     fill: Sequence[float],
     tol: int,
@@ -1207,12 +1210,12 @@ def _read_by_areas(
 ) -> None:
     """Where the transects saw a line here and there but could not read it, ask whether a line
     separates the areas either side (:func:`checker.imaging.separation.separation`): borders
-    from coarse data run tens of kilometres off the reference boundary."""
+    from coarse data run tens of kilometres off the reference boundary. ``projected``: the
+    reference lines the transects were laid across, in pixels, by reference key."""
     from checker.imaging.separation import separation
 
     ref = reference_geometry()
     h, w = rgb.shape[:2]
-    keep: BoolArray | None = None
     for key, (side_a, side_b) in AREAS_SIDES.items():
         probe = lines.get(key)
         if (
@@ -1224,7 +1227,10 @@ def _read_by_areas(
             or side_b not in masks
         ):
             continue
-        near = _near_lines(project_lines(ref.lines[key], reg), AREAS_NEAR * crimea_px, (w, h))
+        if key not in projected:  # (the isthmus alone was probed: the sea is land-coloured)
+            projected[key] = project_lines(ref.lines[key], reg)
+        near = _near_lines(projected[key], AREAS_NEAR * crimea_px, (w, h))
+        keep: BoolArray | None = None
         if key == "perekop":
             # Crimea and the mainland must not join through Russia over the Kerch Strait.
             keep = ~dilate(rasterize(ref.outlines["russia"], reg, (w, h)), 2 * tol)
@@ -1235,7 +1241,7 @@ def _read_by_areas(
             masks[side_b] & near,
             radius=max(2, tol),
             min_extent=max(8.0, AREAS_MIN_EXTENT * crimea_px),
-            keep=keep if key == "perekop" else None,
+            keep=keep,
             line_lab=probe.line_lab,
             sea_lab=sea_lab,
             whole=(masks[side_a], masks[side_b]),
@@ -1808,10 +1814,8 @@ def _unexplained_perekop_line(
         or _state(lines, "claimed") == "present"
     ):
         return ""
-    if len(crimea.clusters) >= 2:
-        marks = crimea.clusters[1]
-        if marks.share >= MARKS_SHARE and de(marks.lab, crimea.clusters[0].lab) >= MARKS_DE:
-            return ""
+    if _marks(crimea) is not None:
+        return ""
     kind = "a broken line" if perekop.dashed else "a line"
     return (
         f"{kind} is drawn across the Perekop isthmus, as between two countries, and no other "
@@ -2118,14 +2122,21 @@ def _marks_on_both_sides(line: LineProbe, samples: dict[str, ColourSample]) -> b
         return False
     for key in ("crimea", "mainland"):
         sample = samples.get(key)
-        if sample is None or len(sample.clusters) < 2:
-            return False
-        marks = sample.clusters[1]
-        if marks.share < MARKS_SHARE or de(marks.lab, sample.clusters[0].lab) < MARKS_DE:
-            return False
-        if de(marks.lab, lab) > SAME_LINE_DE:
+        marks = _marks(sample) if sample is not None else None
+        if marks is None or de(marks.lab, lab) > SAME_LINE_DE:
             return False
     return True
+
+
+def _marks(sample: ColourSample) -> Cluster | None:
+    """The sample's second colour when it marks the area (lines, a hatch, lettering): on
+    :data:`MARKS_SHARE` of it or more, :data:`MARKS_DE` or more off its fill."""
+    if len(sample.clusters) < 2:
+        return None
+    marks = sample.clusters[1]
+    if marks.share < MARKS_SHARE or de(marks.lab, sample.clusters[0].lab) < MARKS_DE:
+        return None
+    return marks
 
 
 def annexation_border(decision: ImageDecision) -> bool:

@@ -198,14 +198,10 @@ def separation(
     between = dilate(side_a, radius) & dilate(side_b, radius)
     if keep is not None:
         between &= keep[y0:y1, x0:x1]
-    pieces, n = ndimage.label(between, structure=np.ones((3, 3), dtype=bool))
-    if n == 0:
+    band = _largest_piece(ndimage, between)
+    if band is None:
         return Separation("unreadable", "the areas do not meet")
-    sizes = np.bincount(pieces.ravel())
-    sizes[0] = 0
-    band = pieces == int(np.argmax(sizes))
-    ys, xs = np.nonzero(band)
-    extent = float(np.hypot(np.ptp(xs) + 1, np.ptp(ys) + 1))
+    extent = _extent(band)
     on_line = band & off_fill
     if not on_line.any():
         return Separation("unreadable", "nothing is drawn between the areas")
@@ -258,13 +254,24 @@ def _one_stroke(ndimage: Any, drawn: BoolArray, extent: float) -> bool:
     """Whether the drawn pixels in the band (counted down to half the fill's tolerance, so that
     an anti-aliased line stays whole) hold one stroke spanning :data:`ONE_STROKE_SHARE` of it:
     letters stand apart along it."""
-    pieces, n = ndimage.label(drawn, structure=np.ones((3, 3), dtype=bool))
+    stroke = _largest_piece(ndimage, drawn)
+    return stroke is not None and _extent(stroke) >= ONE_STROKE_SHARE * extent
+
+
+def _largest_piece(ndimage: Any, mask: BoolArray) -> BoolArray | None:
+    """The largest eight-way connected piece of ``mask`` (``None`` when it is empty)."""
+    pieces, n = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
     if n == 0:
-        return False
+        return None
     sizes = np.bincount(pieces.ravel())
     sizes[0] = 0
-    ys, xs = np.nonzero(pieces == int(np.argmax(sizes)))
-    return float(np.hypot(np.ptp(xs) + 1, np.ptp(ys) + 1)) >= ONE_STROKE_SHARE * extent
+    return np.asarray(pieces == int(np.argmax(sizes)))
+
+
+def _extent(mask: BoolArray) -> float:
+    """The diagonal of the box around a non-empty mask's pixels (px)."""
+    ys, xs = np.nonzero(mask)
+    return float(np.hypot(np.ptp(xs) + 1, np.ptp(ys) + 1))
 
 
 def _sides(
