@@ -356,3 +356,46 @@ def test_a_seed_pose_is_still_gated() -> None:
     result = register.register_near(rgb, "plate-carree", (k, k), shift)
     assert result.registration is None
     assert result.reason
+
+
+@pytest.mark.parametrize(
+    ("best", "runner", "passes", "leads_clearly"),
+    [
+        (0.95, 0.85, True, False),  # fits well, leads by more than MIN_MARGIN
+        (0.95, 0.91, False, False),  # fits well, another place about as well
+        (0.92, 0.60, False, True),  # fits less well, leads every other place by far
+        (0.89, 0.63, False, True),
+        (0.89, 0.71, False, False),  # leads, not by STRONG_LEAD
+        (0.84, 0.40, False, False),  # too poor a fit however far it leads
+        (0.92, -1.0, False, True),  # no distinct place verified at all
+    ],
+)
+def test_the_gates_of_a_located_place(
+    best: float, runner: float, passes: bool, leads_clearly: bool
+) -> None:
+    assert locate._passes(best, runner) is passes
+    assert locate._leads_clearly(best, runner) is leads_clearly
+
+
+def test_a_place_that_fits_less_well_but_leads_the_world_by_far_is_located(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The benchmark's seed 5 map 286: western Europe in EPSG:3034 with rivers, which the
+    candidate projections only approximate (0.89 in EPSG:3035 at the right place; the next
+    place 0.63, the Black Sea region 0.60). It stands under the second gate, and only while it
+    leads the Black Sea region by STRONG_LEAD too."""
+    import io
+
+    from bench.mapgen import encode, render, sample_spec
+
+    spec = sample_spec(5, 286)
+    image, _ = render(spec)
+    rgb = np.asarray(Image.open(io.BytesIO(encode(image, spec))).convert("RGB"))
+    found = locate.locate(rgb, budget_s=60)
+    assert found is not None
+    assert locate.STRONG_AGREEMENT <= found.agreement < locate.MIN_AGREEMENT
+    assert abs(found.lon - 2.0) < 3.0 and abs(found.lat - 47.0) < 3.0, found
+    assert locate.elsewhere(found) is not None
+    region = found.agreement - locate.STRONG_LEAD + 0.02  # within MIN_MARGIN's reach: not enough
+    monkeypatch.setattr(locate, "_black_sea_best", lambda masks, deadline: region)
+    assert locate.locate(rgb, budget_s=60) is None
