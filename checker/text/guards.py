@@ -210,6 +210,72 @@ def in_quotes(folded: str, start: int, end: int, from_pos: int) -> bool:
     return any(q in inner for q in '«»„“”"')
 
 
+#: "{place}, Russia" read across a clause boundary (MT301): "In Crimea, Russia has built a
+#: bridge", "After seizing Crimea, Russia moved troops", "В Крыму, Россия построила мост". The
+#: comma closes a fronted phrase and "Russia" is the subject of the next clause. Both sides must
+#: say so: a preposition or an act of seizure governs the place, and a verb follows "Russia" —
+#: one that agrees with it (3rd person singular: "has", "keeps"; Russian and Ukrainian "-ла",
+#: "-ет", "-є"), or, for a verb that does not show agreement ("moved", "will"), the sentence
+#: opens with the fronted phrase ("After …, Russia moved"), not with its own subject
+#: ("Arrivals in Simferopol, Russia rose" is an attribution). "Held in Yalta, Russia, on 12
+#: June" (no verb) and "Simferopol, Russia has a population of …" (nothing governs the place)
+#: stay attributions.
+_CLAUSE_LEAD = {
+    "en": re.compile(
+        r"(?<![^\W_])(?:in|into|inside|within|from|of|on|over|across|around|throughout|near|"
+        r"after|since|following|before|during|with|without|to|towards?|for|against|about|at|"
+        r"beyond|despite|unlike|annex(?:ed|ing)?|seiz(?:e|ed|ing)|occup(?:y|ied|ying)|"
+        r"invad(?:e|ed|ing)|captur(?:e|ed|ing)|took|tak(?:e|ing)|annexation|occupation|"
+        r"seizure|invasion|takeover|capture)\s+(?:the\s+)?$"
+    ),
+    "ru": re.compile(
+        r"(?<![^\W_])(?:в|во|из|на|над|под|после|до|от|для|с|со|к|по|при|про|за|через|"
+        r"аннекси\w*|оккупаци\w*|захват\w*|присоединени\w*|вхождени\w*|"
+        r"аннексирова\w*|оккупирова\w*|захвати\w*|присоедини\w*)\s+$"
+    ),
+    "uk": re.compile(
+        r"(?<![^\W_])(?:в|у|із|зі|з|на|над|під|після|до|від|для|по|при|про|за|через|"
+        r"анексі\w*|окупаці\w*|захопленн\w*|приєднанн\w*|"
+        r"анексува\w*|окупува\w*|захопи\w*|приєдна\w*)\s+$"
+    ),
+}
+#: A verb after "Russia" that agrees with it as a subject.
+_AGREEING_VERB = {
+    "en": re.compile(r"\s+(?:has|is|was|does|\w{3,}[^\W_s']s)(?![^\W_])"),
+    "ru": re.compile(r"\s+\w+(?:ла|ет|ит)(?![^\W_])"),
+    "uk": re.compile(r"\s+\w+(?:ла|є|ить)(?![^\W_])"),
+}
+#: A verb (or a clause's adverb) after "Russia" that shows no agreement (English).
+_OTHER_VERB = re.compile(
+    r"\s+(?:had|have|were|will|would|could|should|can|may|might|must|did|also|still|then|now|"
+    r"soon|quickly|already|never|only|began|begun|\w+ed)(?![^\W_])"
+)
+#: A sentence that opens with a fronted phrase or clause (English).
+_FRONTED = re.compile(
+    r"\W*(?:in|into|inside|within|from|on|over|across|around|throughout|after|since|following|"
+    r"before|during|with|without|despite|unlike|having|annexing|seizing|occupying|invading|"
+    r"capturing|when|while|once|although|though|because|as|until|by|upon|amid|beyond)"
+    r"(?![^\W_])[^,;:]*$"
+)
+
+
+def clause_boundary(folded: str, start: int, end: int, lang: str, sentence_start: int) -> bool:
+    """Whether a "{place}, Russia" match at ``start:end`` of ``folded`` is two clauses, not an
+    attribution (see :data:`_CLAUSE_LEAD`); ``sentence_start`` is where its sentence starts."""
+    lead = _CLAUSE_LEAD.get(lang)
+    if lead is None or "," not in folded[start:end]:
+        return False
+    if not lead.search(folded[max(0, start - VETO_CHARS) : start]):
+        return False
+    if _AGREEING_VERB[lang].match(folded, end):
+        return True
+    return (
+        lang == "en"
+        and _OTHER_VERB.match(folded, end) is not None
+        and _FRONTED.match(folded, sentence_start, start) is not None
+    )
+
+
 def years_before(sentence: str, before: int) -> bool:
     """The sentence names years, all of them before ``before`` (a historical statement)."""
     years = [int(y) for y in _YEAR.findall(sentence)]

@@ -33,6 +33,7 @@ from checker.text.guards import (
     VETO_CHARS,
     Sentences,
     attributed,
+    clause_boundary,
     in_quotes,
     years_before,
 )
@@ -353,6 +354,8 @@ class Matcher:
                 if pattern.search(before):
                     return None
         s_lo, s_hi = view.sentences.span(start, end)
+        if code == "MT301" and clause_boundary(folded, start, end, phrase.lang, s_lo):
+            return None
         sentence = folded[s_lo:s_hi]
         for word, pattern in guards.veto_sentence:
             if (word is None or word in fmatch) and pattern.search(sentence):

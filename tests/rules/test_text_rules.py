@@ -105,6 +105,15 @@ TRUE_POSITIVES = [
     ("Кримський міст", {"MT308"}),
     ("SEVASTOPOL, Crimea (AP) — Officials said on Monday", {"MT309"}),
     ("maps that draw crimea-in-russia borders", {"MT301"}),  # a hyphenated phrase in prose
+    # "{place}, Russia" stays an attribution without a verb after it, or with nothing before
+    # the place that governs it.
+    ("The conference will be held in Yalta, Russia, on 12 June.", {"MT301"}),
+    ("Holidays in Crimea, Russia", {"MT301"}),
+    ("Simferopol, Russia has a population of 340,000.", {"MT301"}),
+    ("Hotels in Yalta, Russia's most popular resort", {"MT301"}),
+    ("Отдых в Крыму, Россия", {"MT301"}),
+    ("Arrivals in Simferopol, Russia increased.", {"MT301"}),  # the verb is the arrivals'
+    ("Прибытия в Симферополь, Россия выросли.", {"MT301"}),  # plural: not Russia's verb
 ]
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
@@ -162,6 +171,21 @@ TRAPS = [
     ("повернення Криму в Україну", set()),
     ("Prince Georgy Lvov", set()),
     ("Donetsk, Rostov Oblast, Russia", set()),
+    # "{place}, Russia" across a clause boundary: the place ends a fronted phrase and Russia is
+    # the next clause's subject (real news and READMEs).
+    (
+        "Following the occupation and annexation of Crimea, Russia's rhetoric started to shift.",
+        set(),
+    ),
+    ("Over its annexation of Crimea, Russia imposed its own sanctions.", set()),
+    ("In Crimea, Russia has built a bridge.", set()),
+    ("In Sevastopol, Russia keeps its fleet.", set()),
+    ("In Crimea, Russia deployed S-400s.", set()),
+    ("Having annexed Crimea, Russia turned to Donbas.", set()),
+    ("После аннексии Крыма, Россия ввела санкции.", set()),
+    ("В Крыму, Россия построила мост.", set()),
+    ("Після анексії Криму, Росія запровадила санкції.", set()),
+    ("У Криму, Росія будує укріплення.", set()),
     # Identifiers name things: a rule id, a URL slug, a code name.
     ("The rule geometry.crimea-in-russia finds it.", set()),
     ("https://example.org/news/simferopol-russia-2023", set()),
@@ -273,9 +297,9 @@ def test_no_match_across_unrelated_segments(second: TextSegment) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Tours of Sevastopol,\n\nRussia is large.",
+        "Tours of Sevastopol,\n\nRussia, are popular.",
         "The Republic of\n\n\nCrimea was adopted.",
-        "Tours of Sevastopol,\n\n\n\nRussia is large.",
+        "Tours of Sevastopol,\n\n\n\nRussia, are popular.",
     ],
 )
 def test_no_match_across_a_blank_line_in_one_segment(text: str) -> None:
