@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from checker.geo.attribution import RU, UA, Attribution, attribute
+from checker.geo.attribution import NAME_KEYS, RU, UA, Attribution, attribute, norm_key
 from checker.reference import OCCUPIED_REGIONS, WINDOW, Reference, get_reference
 
 if TYPE_CHECKING:
@@ -30,6 +30,21 @@ if TYPE_CHECKING:
 
 #: Regions whose coverage is measured for every candidate feature.
 MEASURED = (*OCCUPIED_REGIONS, "crimea", "ukraine-rest", "russia")
+
+#: A layer whose features name at least this many of Russia's federal subjects (within its
+#: recognized borders) and none of Ukraine's unoccupied regions maps Russia's regions: a feature
+#: of it that draws Crimea or an occupied oblast draws it as one of Russia's regions, even with
+#: no country field (``"name": "Республика Крым"`` beside "Краснодарский край" and "Москва").
+RUSSIA_REGIONS_MIN = 3
+#: Property keys read for region names besides the country-name keys.
+_REGION_NAME_KEYS = frozenset(
+    norm_key(k)
+    for k in (
+        "region", "region_name", "subject", "subject_name", "name_local", "name_alt",
+        "name_1", "gn_name", "woe_label", "regionname", "oblast", "область", "регион",
+        "субъект", "name_ru", "name_uk",
+    )
+)  # fmt: skip
 
 #: A feature identified as Russia by shape covers at least this share of Russia's core in the
 #: window and at most ``SHAPE_MAX_OTHER`` of unoccupied Ukraine (a land mass covering both is not
@@ -104,6 +119,7 @@ def analyse(evidence: VectorEvidence, reference: Reference | None = None) -> Vec
     iso_numeric = bool(ids) and ("804" in ids or three_digit >= 0.8 * len(ids)) and len(ids) <= 300
 
     looks_ne = _looks_natural_earth(evidence)
+    russia_layers = _russia_regions_layers(evidence)
     attributed = 0
     geoms = [f.geometry for _, f in all_features]
     near_mask = np.zeros(len(geoms), dtype=bool)
@@ -136,7 +152,7 @@ def analyse(evidence: VectorEvidence, reference: Reference | None = None) -> Vec
             has_poly = True
         elif fact.geom_type == "line":
             has_line = True
-        _identify(fact, iso_numeric)
+        _identify(fact, iso_numeric, russia_layers.get(id(layer)))
         facts.append(fact)
     return VectorAnalysis(
         facts=facts,
@@ -211,8 +227,49 @@ def _measure(
     return fact
 
 
-def _identify(fact: FeatureFacts, iso_numeric: bool) -> None:
-    """Decide who a feature belongs to: attributes first, then an ISO numeric id, then shape."""
+def _russia_regions_layers(evidence: VectorEvidence) -> dict[int, str]:
+    """The layers that map Russia's regions (see :data:`RUSSIA_REGIONS_MIN`), by ``id()`` of
+    the layer, with the names that show it."""
+    from checker.rules.data import RU as RU_PLACE
+    from checker.rules.data import UA as UA_PLACE
+    from checker.rules.data import gazetteer
+
+    gaz = gazetteer()
+    out: dict[int, str] = {}
+    for layer in evidence.layers:
+        if len(layer.features) < RUSSIA_REGIONS_MIN:
+            continue
+        russian: dict[str, str] = {}
+        ukrainian = False
+        for feat in layer.features:
+            for key, value in feat.properties.items():
+                if not isinstance(value, str) or not value or len(value) > 80:
+                    continue
+                k = norm_key(str(key))
+                if k not in NAME_KEYS and k not in _REGION_NAME_KEYS:
+                    continue
+                entry = gaz.classify(value)
+                if entry is None or entry.ambiguous or entry.place.kind == "city":
+                    continue
+                if entry.place.country == UA_PLACE:
+                    ukrainian = True
+                    break
+                if entry.place.country == RU_PLACE:
+                    russian.setdefault(entry.place.id, value)
+            if ukrainian:
+                break
+        if not ukrainian and len(russian) >= RUSSIA_REGIONS_MIN:
+            names = ", ".join(list(russian.values())[:3])
+            out[id(layer)] = (
+                f"its layer maps Russia's regions ({len(russian)} of Russia's federal subjects "
+                f"by name: {names}, …; none of Ukraine's)"
+            )
+    return out
+
+
+def _identify(fact: FeatureFacts, iso_numeric: bool, russia_layer: str | None = None) -> None:
+    """Decide who a feature belongs to: attributes first, then an ISO numeric id, then the
+    layer it is one of (a map of Russia's regions), then shape."""
     attr = fact.attribution
     if attr.says_russia:
         fact.identity = RU
@@ -231,6 +288,9 @@ def _identify(fact: FeatureFacts, iso_numeric: bool) -> None:
     if attr.numeric_id is not None and (iso_numeric or _shape_says(fact) is not None):
         fact.identity = RU if attr.numeric_id == "643" else UA
         fact.identity_how = f"feature id {fact.feature.id} (ISO 3166 numeric code)"
+        return
+    if russia_layer is not None and not attr.ua_subdivisions:
+        fact.identity, fact.identity_how = RU, russia_layer
         return
     if attr.ua_subdivisions or attr.ru_subdivisions:
         return

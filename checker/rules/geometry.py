@@ -277,33 +277,38 @@ def russian_attributes_in_area(ctx: VectorContext) -> Iterator[RawFinding]:
 
     For admin-1 rows, points (cities, airports) and small polygons that lie within one of the six
     regions (at least half their area or length, or the point itself) and whose country fields
-    say Russia (``iso_a2=RU``, ``country=Россия``, a ``RU-*``/``ru-*`` subdivision code …).
-    Features marked as an occupation or control overlay ("occupied", "under Russian control")
-    are not flagged. A row that also carries a Ukrainian code is reported by MG106 instead.
+    say Russia (``iso_a2=RU``, ``country=Россия``, a ``RU-*``/``ru-*`` subdivision code …), or
+    that are one of the regions of a layer mapping Russia's regions (three or more of Russia's
+    federal subjects by name, none of Ukraine's regions: ``"name": "Республика Крым"`` beside
+    "Краснодарский край" and "Москва"). Features marked as an occupation or control overlay
+    ("occupied", "under Russian control") are not flagged. A row that also carries a Ukrainian
+    code is reported by MG106 instead.
 
     Bad: ``{"name": "Simferopol", "country": "Russia"}`` at 34.10°E 44.95°N.
     Good: ``{"name": "Simferopol", "country": "Ukraine"}``.
     """
     for fact in ctx.analysis.facts:
         attr = fact.attribution
-        if not attr.says_russia or attr.ua_subdivisions or attr.control_overlay:
+        if fact.identity != RU or attr.ua_subdivisions or attr.control_overlay:
             continue
         code = _located_region(fact)
         if code is None:
             continue
-        said = ", ".join(attr.country_evidence or attr.ru_subdivisions)
+        if attr.says_russia:
+            said = ", ".join(attr.country_evidence or attr.ru_subdivisions)
+            why = f"its attributes attribute it to Russia ({said})"
+        else:
+            why = f"it is drawn as one of Russia's regions: {fact.identity_how}"
         yield RawFinding(
             code="MG105",
-            message=(
-                f"{fact.label} lies in {OCCUPIED_REGIONS[code]} ({code}) but its attributes "
-                f"attribute it to Russia ({said})."
-            ),
+            message=f"{fact.label} lies in {OCCUPIED_REGIONS[code]} ({code}) but {why}.",
             location=_location(ctx, fact),
             confidence=0.97 if fact.within.get(code, 0.0) >= 0.8 else 0.85,
             evidence={
                 "region": code,
                 "share_of_feature_in_region": round(fact.within.get(code, 0.0), 4),
                 "attributes": list(attr.country_evidence or attr.ru_subdivisions),
+                "identified_by": fact.identity_how,
             },
             suggestion=(
                 "Set the country fields to Ukraine (UA / UKR / 804 / Ukraine) and use the ISO "

@@ -281,6 +281,82 @@ CASES = [
         set(),
         "clean",
     ),
+    # A map of Russia's regions by name only (no country field), with Crimea and Sevastopol
+    # among them: each is one of Russia's regions (MG105).
+    Case(
+        "russia-regions-by-name-with-crimea",
+        lambda s: evidence(
+            (
+                {"name": "Краснодарский край"},
+                shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5),
+            ),
+            (
+                {"name": "Ростовская область"},
+                shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0),
+            ),
+            ({"name": "Москва"}, box(37.3, 55.6, 37.9, 55.9)),
+            ({"name": "Республика Крым"}, s["UA-43"]),
+            ({"name": "Севастополь"}, s["UA-40"]),
+        ),
+        {"MG105"},
+        "flag",
+    ),
+    Case(
+        "russia-regions-in-english-with-crimea",
+        lambda s: evidence(
+            (
+                {"region": "Krasnodar Krai"},
+                shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5),
+            ),
+            (
+                {"region": "Rostov Oblast"},
+                shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0),
+            ),
+            (
+                {"region": "Belgorod Oblast"},
+                shapely.clip_by_rect(s["russia"], 35.5, 50.0, 39.0, 51.5),
+            ),
+            ({"region": "Crimea"}, s["crimea"]),
+        ),
+        {"MG105"},
+        "flag",
+    ),
+    # Regions of Russia and of Ukraine in one layer, by name: the layer is no map of Russia's.
+    Case(
+        "russia-and-ukraine-regions-by-name",
+        lambda s: evidence(
+            (
+                {"name": "Краснодарский край"},
+                shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5),
+            ),
+            (
+                {"name": "Ростовская область"},
+                shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0),
+            ),
+            ({"name": "Москва"}, box(37.3, 55.6, 37.9, 55.9)),
+            ({"name": "Одесская область"}, s["UA-51"]),
+            ({"name": "Республика Крым"}, s["UA-43"]),
+        ),
+        set(),
+        "clean",
+    ),
+    # Two of Russia's regions are not yet a map of Russia's regions.
+    Case(
+        "two-russian-regions-and-crimea-by-name",
+        lambda s: evidence(
+            (
+                {"name": "Краснодарский край"},
+                shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5),
+            ),
+            (
+                {"name": "Ростовская область"},
+                shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0),
+            ),
+            ({"name": "Крым"}, s["crimea"]),
+        ),
+        set(),
+        "clean",
+    ),
     # --- undetermined --------------------------------------------------------------------------
     Case(
         "crimea-merged-with-kuban-no-attributes",
