@@ -160,6 +160,8 @@ class DataRecord:
     key_path: str | None = None
     row: int | None = None
     line: int | None = None
+    #: The record's last line when it spans several (an object literal in source code).
+    end_line: int | None = None
 
 
 @dataclass

@@ -1370,10 +1370,14 @@ def inline_records(evidence: TextEvidence) -> list[DataRecord]:
 
 def _inline(fields: dict[str, Any], lines: dict[str, int], seg: TextSegment) -> InlineRecord:
     first = min(lines.values())
-    return InlineRecord(fields, seg.key_path, seg.row, first, lines)
+    return InlineRecord(fields, seg.key_path, seg.row, first, lines=lines)
 
 
 _INLINE: list[tuple[TextEvidence, list[DataRecord]]] = []
+
+
+#: The most lines a record spread over several lines is looked back for.
+_RECORD_SPAN = 200
 
 
 def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataRecord]:
@@ -1394,10 +1398,17 @@ def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataR
                 by_line = sorted((r for r in evidence.records if r.line), key=lambda r: r.line or 0)
             first = para.line
             last = first + seg.text.count("\n", para.start, para.end)
-            i = bisect.bisect_left(by_line, first, key=lambda r: r.line or 0)
-            while i < len(by_line) and (by_line[i].line or 0) <= last:
-                out.setdefault(id(by_line[i]), by_line[i])
-                i += 1
+            # Records that start on these lines, and records spanning lines (an object literal
+            # in source code) that start before them and reach them.
+            i = bisect.bisect_right(by_line, last, key=lambda r: r.line or 0) - 1
+            while i >= 0:
+                rec = by_line[i]
+                start = rec.line or 0
+                if start < first - _RECORD_SPAN:
+                    break
+                if start >= first or (rec.end_line or start) >= first:
+                    out.setdefault(id(rec), rec)
+                i -= 1
     return sorted(out.values(), key=lambda r: (r.line or 0, r.row or 0))
 
 

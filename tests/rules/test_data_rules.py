@@ -1414,6 +1414,47 @@ def test_key_value_pairs_in_prose_are_records(tmp_path: Path, text: str, lines: 
     assert [f.location.line - 2 for f in found] == lines
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "lines"),
+    [
+        ("seed.ts", 'const a = { city: "Симферополь", country: "RU" };\n', [1]),
+        (
+            "seed.js",
+            'export default [\n  { city: "Simferopol", country: "Russia", beds: 40 },\n'
+            '  { city: "Moscow", country: "Russia", beds: 9 },\n];\n',
+            [2],
+        ),
+        (
+            "seed.py",
+            'CITIES = [{"city": "Yalta", "cc": "RU"}, {"city": "Kyiv", "cc": "UA"}]\n',
+            [1],
+        ),
+        # an object literal over several lines: schema.org's PostalAddress
+        (
+            "head.tsx",
+            'const schema = {\n  address: {\n    "@type": "PostalAddress",\n'
+            '    addressLocality: "Симферополь",\n    addressCountry: "RU",\n  },\n};\n',
+            [3],
+        ),
+        ("addr.kt", 'val a = Address(city = "Feodosia", country = "Russia")\n', [1]),
+        # not findings
+        ("ok.ts", 'const a = { city: "Simferopol", country: "UA" };\n', []),
+        ("krymsk.js", 'const a = { city: "Krymsk", country: "Russia" };\n', []),
+        ("i18n.ts", 'const t = { Crimea: "Крым", Russia: "Россия" };\n', []),  # no country field
+        ("apart.py", 'A = {"city": "Yalta"}\nB = {"country": "RU", "lang": "ru"}\n', []),
+    ],
+)
+def test_object_literals_in_source_code_are_records(
+    tmp_path: Path, name: str, text: str, lines: list[int]
+) -> None:
+    """``key: "value"`` pairs of an object, dict or keyword-argument list in source code are a
+    record (seed data, fixtures, schema.org snippets), located at its first line."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    found = md(_check_file(path), "MD402")
+    assert [f.location.line for f in found] == lines, [f.message for f in found]
+
+
 def test_basemap_references_in_code_files(tmp_path: Path) -> None:
     """MD409 where the readers give text: a JS string, a Python string literal, a Vega spec's
     value; a Markdown mention of the dataset's name in prose is not a reference."""

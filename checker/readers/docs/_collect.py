@@ -96,10 +96,11 @@ class Collector:
         key_path: str | None = None,
         row: int | None = None,
         line: int | None = None,
+        end_line: int | None = None,
     ) -> DataRecord | None:
         if not self._take_item():
             return None
-        rec = DataRecord(fields, key_path, row, line)
+        rec = DataRecord(fields, key_path, row, line, end_line)
         self.evidence.records.append(rec)
         return rec
 
