@@ -129,7 +129,7 @@ _GEOJSON_TYPES = {
     "Polygon",
     "MultiPolygon",
 }
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]')
+_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|[{}\[\]:,]')
 #: An embedded GeoJSON/TopoJSON marker, for JS modules and HTML pages.
 EMBEDDED_MARKER = re.compile(rb"""["']?type["']?\s*:\s*["'](?:FeatureCollection|Topology)["']""")
 #: A jVectorMap map object: projected ``insets`` with a ``bbox``, and SVG ``paths``.
@@ -484,7 +484,10 @@ def _has_embedded_map(source: Source, head: bytes) -> bool:
 _OWN_REPORTS = (
     ("json", re.compile(rb'\A\s*\{\s*"tool"\s*:\s*\{\s*"name"\s*:\s*"mapcheck"')),
     ("sarif", re.compile(rb'"runs"\s*:.{0,400}?"driver"\s*:\s*\{\s*"name"\s*:\s*"mapcheck"', re.S)),
-    ("jsonl", re.compile(rb'\A\{"type":"file","path":"(?:[^"\\]|\\.)*","kind":"\w+","verdict":')),
+    (
+        "jsonl",
+        re.compile(rb'\A\{"type":"file","path":"(?:[^"\\]++|\\.)*+","kind":"\w+","verdict":'),
+    ),
     ("rdjsonl", re.compile(rb'\A\{"message": .{0,4000}?"source": \{"name": "mapcheck"', re.S)),
     ("junit", re.compile(rb'\A(?:<\?xml[^>]*\?>\s*)?<testsuites name="mapcheck"')),
     ("html", re.compile(rb"\A<!DOCTYPE html>.{0,2000}?<title>mapcheck report</title>", re.S)),

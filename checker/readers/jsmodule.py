@@ -22,9 +22,9 @@ from checker.readers.base import ReaderError, Source, VectorEvidence, VectorLaye
 #: Characters that start something the brace matcher must step over (or a brace itself).
 _INTERESTING = re.compile(r"""["'`{}]|/[/*]|<!--""")
 _STRING_BODY = {
-    '"': re.compile(r'(?:[^"\\\n]|\\.)*'),
-    "'": re.compile(r"(?:[^'\\\n]|\\.)*"),
-    "`": re.compile(r"(?:[^`\\]|\\.)*", re.DOTALL),
+    '"': re.compile(r'(?:[^"\\\n]++|\\.)*+'),
+    "'": re.compile(r"(?:[^'\\\n]++|\\.)*+"),
+    "`": re.compile(r"(?:[^`\\]++|\\.)*+", re.DOTALL),
 }
 _MARKER = re.compile(
     r"""["']?type["']?\s*:\s*["'](FeatureCollection|Topology)["']"""
@@ -145,8 +145,8 @@ def _object_spans(text: str) -> list[tuple[int, int, str]]:
 
 _JS_TOKENS = re.compile(
     r"""
-    (?P<dq>"(?:[^"\\\n]|\\.)*")
-    | (?P<sq>'(?:[^'\\\n]|\\.)*')
+    (?P<dq>"(?:[^"\\\n]++|\\.)*+")
+    | (?P<sq>'(?:[^'\\\n]++|\\.)*+')
     | (?P<comment>//[^\n]*|/\*.*?\*/)
     | (?P<ident>[A-Za-z_$][\w$]*)
     | (?P<num>[-+]?(?:0[xX][0-9a-fA-F]+|(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?))

@@ -37,7 +37,7 @@ from checker.readers.base import ReaderError, TextEvidence, TextSegment
 from checker.readers.docs._collect import Collector, LineCounter, js_path
 from checker.readers.docs.encoding import decode
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]', re.S)
+_TOKENS = re.compile(r'"(?:[^"\\]++|\\.)*+"|[\[{]', re.S)
 #: Objects with at least this many string values (and not rows of an array of objects, which
 #: are records) form an enumeration of their values: lookup tables such as {"RU-CR": "Crimea"}.
 _MIN_OBJECT_VALUES = 3

@@ -162,20 +162,21 @@ def _lexer(lang: str) -> re.Pattern[str]:
     if lang in ("python", "kotlin", "swift", "java", "scala", "dart", "toml"):
         prefix = r"[rRbBuUfF]{0,2}" if lang == "python" else ""
         strings.append(
-            rf'(?P<triple>{prefix}(?:"""(?:[^\\]|\\.)*?(?:"""|\Z)|\'\'\'(?:[^\\]|\\.)*?(?:\'\'\'|\Z)))'
+            rf'(?P<triple>{prefix}(?:"""(?:[^"\\]++|\\.|"(?!""))*+(?:"""|\Z)'
+            rf"|'''(?:[^'\\]++|\\.|'(?!''))*+(?:'''|\Z)))"
         )
     if lang == "csharp":
-        strings.append(r'(?P<verbatim>\$?@\$?"(?:[^"]|"")*(?:"|\Z))')
+        strings.append(r'(?P<verbatim>\$?@\$?"(?:[^"]++|"")*+(?:"|\Z))')
     if lang == "rust":
         strings.append(r'(?P<rawrust>b?r(?P<hashes>\#*)".*?(?:"(?P=hashes)|\Z))')
     if lang in ("js", "ts", "go", "dart"):
-        strings.append(r"(?P<template>`(?:[^`\\]|\\.)*(?:`|\Z))")
+        strings.append(r"(?P<template>`(?:[^`\\]++|\\.)*+(?:`|\Z))")
     prefix = r"[rRbBuUfF]{0,2}" if lang == "python" else r"[@$]?" if lang == "csharp" else ""
-    strings.append(rf'(?P<dq>{prefix}"(?:[^"\\\n]|\\.)*(?:"|(?=\n)|\Z))')
+    strings.append(rf'(?P<dq>{prefix}"(?:[^"\\\n]++|\\.)*+(?:"|(?=\n)|\Z))')
     if lang in ("c", "java", "kotlin", "scala", "go", "rust", "csharp", "swift", "dart"):
         strings.append(r"(?P<char>'(?:[^'\\\n]|\\[^\n]{1,10}?)')")
     else:
-        strings.append(rf"(?P<sq>{prefix}'(?:[^'\\\n]|\\.)*(?:'|(?=\n)|\Z))")
+        strings.append(rf"(?P<sq>{prefix}'(?:[^'\\\n]++|\\.)*+(?:'|(?=\n)|\Z))")
     rest = [
         r"(?P<open>[\[({])",
         r"(?P<close>[\])}])",
@@ -188,7 +189,7 @@ def _lexer(lang: str) -> re.Pattern[str]:
     return re.compile(r"\s*(?:" + "|".join(comments + strings + rest) + r")", re.S)
 
 
-_REGEX_LITERAL = re.compile(r"/(?![*/])(?:[^/\\\[\n]|\\.|\[(?:[^\]\\\n]|\\.)*\])+/[A-Za-z]*")
+_REGEX_LITERAL = re.compile(r"/(?![*/])(?:[^/\\\[\n]++|\\.|\[(?:[^\]\\\n]++|\\.)*+\])++/[A-Za-z]*")
 #: After these tokens a ``/`` starts a regular expression, not a division.
 _REGEX_BEFORE = frozenset(
     [
@@ -239,6 +240,9 @@ class _Frame:
     name: str = ""
     #: Closed inner lists waiting to learn whether this frame is a table of them.
     children: list[_Frame] = field(default_factory=list)
+    #: ``key: "string"`` pairs (``key = "string"`` in a call), whatever else the frame holds:
+    #: an object or dict literal, or keyword arguments, read as a record.
+    fields: dict[str, TextSegment] = field(default_factory=dict)
 
 
 class _Lists:
@@ -293,9 +297,22 @@ class _Lists:
     def _end_item(self, frame: _Frame) -> None:
         item = frame.current
         frame.current = []
-        if not item or not frame.valid:
+        if not item:
             return
         kinds = [k for k, _ in item]
+        if (
+            len(item) == 3
+            and kinds[1] == "colon"
+            and kinds[2] == "str"
+            and kinds[0] in ("str", "ident")
+            and isinstance(item[2][1], TextSegment)
+        ):
+            key = item[0][1]
+            frame.fields.setdefault(
+                key.text if isinstance(key, TextSegment) else str(key), item[2][1]
+            )
+        if not frame.valid:
+            return
         if kinds == ["str"] and isinstance(item[0][1], TextSegment):
             frame.items.append((len(frame.items), item[0][1]))
         elif kinds == ["frame"]:
@@ -321,7 +338,17 @@ class _Lists:
 
     def _close(self, frame: _Frame) -> None:
         """A list closed: a table of rows gives column enumerations; a plain list is emitted
-        when its parent is known not to be a table of such rows (or at top level)."""
+        when its parent is known not to be a table of such rows (or at top level). Its
+        ``key: "string"`` pairs, two or more, are a record."""
+        if len(frame.fields) >= 2:
+            lines = [seg.line for seg in frame.fields.values()]
+            self.col.record(
+                {key: seg.text for key, seg in frame.fields.items()},
+                frame.name or None,
+                None,
+                min(lines),
+                max(lines),
+            )
         table = frame.valid and not frame.call and not frame.items and len(frame.rows) >= 2
         if table:
             self._emit_columns(frame)

@@ -31,17 +31,19 @@ from checker.readers.docs.plain import normalise_newlines
 
 _COMMON = r"""
   (?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z){hash})
- |(?P<estring>[Ee]'(?:[^'\\]|''|\\.)*(?:'|\Z))
- |(?P<string>[Nn]?'{body}*(?:'|\Z))
+ |(?P<estring>[Ee]'(?:[^'\\]++|''|\\.)*+(?:'|\Z))
+ |(?P<string>[Nn]?'{body}*+(?:'|\Z))
  |(?P<dollar>\$(?P<tag>[A-Za-z_]\w*)?\$.*?(?:\$(?P=tag)\$|\Z))
- |(?P<ident>"(?:[^"]|"")*"|`(?:[^`]|``)*`)
+ |(?P<ident>"(?:[^"]++|"")*+"|`(?:[^`]++|``)*+`)
  |(?P<word>[A-Za-z_][\w$]*)
  |(?P<punct>[(),;.])
  |(?P<other>[^\s(),;.'"`]+)
 """
-_STANDARD = re.compile(_COMMON.replace("{hash}", "").replace("{body}", "(?:[^']|'')"), re.S | re.X)
+_STANDARD = re.compile(
+    _COMMON.replace("{hash}", "").replace("{body}", "(?:[^']++|'')"), re.S | re.X
+)
 _MYSQL = re.compile(
-    _COMMON.replace("{hash}", r"|\#[^\n]*").replace("{body}", r"(?:[^'\\]|''|\\.)"), re.S | re.X
+    _COMMON.replace("{hash}", r"|\#[^\n]*").replace("{body}", r"(?:[^'\\]++|''|\\.)"), re.S | re.X
 )
 _MYSQL_ESCAPES = {
     "0": "\0",
