@@ -1459,6 +1459,32 @@ def test_python_that_tokenize_rejects_uses_the_lexer() -> None:
     assert any("generic lexer" in n for n in ev.notes)
 
 
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "doc.py",
+            b'"""Fetch:\n\n  curl -o x.json \\\n    https://e.org/Simferopol, Russia\n"""\n',
+        ),
+        ("one.py", b'URL = "curl -o x.json \\\n    https://e.org/Simferopol, Russia"\n'),
+        ("doc.js", b'const s = "curl -o x.json \\\n    https://e.org/Simferopol, Russia";\n'),
+        ("doc.kt", b'val s = """curl -o x.json \\\n    https://e.org/Simferopol, Russia"""\n'),
+    ],
+)
+def test_a_line_continuation_inside_a_literal_keeps_the_lines(name: str, data: bytes) -> None:
+    """A backslash before a line break inside a string (a shell command in a docstring) is
+    decoded to that line break, so the words after it keep their line and column."""
+    ev = read_bytes(name, data)
+    line = next(i for i, text in enumerate(data.decode().split("\n"), 1) if "Simferopol" in text)
+    column = data.decode().split("\n")[line - 1].index("Simferopol") + 1
+    hit = find(ev, "Simferopol")
+    offset = hit.text.index("Simferopol")
+    before = hit.text[:offset]
+    got_line = hit.line + before.count("\n")
+    got_column = offset - before.rfind("\n") if "\n" in before else hit.column + offset
+    assert (got_line, got_column) == (line, column)
+
+
 def test_javascript_source() -> None:
     ev = read("regions.js")
     got = [(s.part, s.line, s.column, s.text) for s in ev.segments]

@@ -11,8 +11,9 @@ Swift, Java text blocks, Scala), Go raw strings, character literals in C-like la
 Segments: each literal's decoded value (part ``string``) at the line and column of its first
 character after the opening quote, and each comment's text (part ``comment-code``) with its
 markers blanked to spaces. Escapes (``\\n``, ``\\xNN``, ``\\uXXXX``, ``\\u{…}``, ``\\UXXXXXXXX``,
-octal) are decoded; an escaped newline becomes a space so that positions stay on the literal's
-line, and columns after an escape inside the literal drift by the escape's length.
+octal) are decoded; an escaped newline becomes a space and a line continuation (a backslash
+before a real line break) that line break, so that positions stay on the literal's lines, and
+columns after an escape inside the literal drift by the escape's length.
 
 Enumerations: a bracketed list of two or more string literals — ``["a", "b"]``, ``("a", "b",
 "c")``, ``{"a", "b"}``, ``{k: "a", k2: "b"}`` (the values), or the arguments of ``arrayOf``,
@@ -108,10 +109,13 @@ _ESCAPE = re.compile(
     r"|([0-7]{1,3})|(\n)|(.))",
     re.S,
 )
+#: An escaped line break decodes to a space (and a line continuation, a backslash before a
+#: real line break, to that line break): the value keeps the literal's lines, so that every
+#: position in it is still the file's.
 _SIMPLE = {
-    "n": "\n",
+    "n": " ",
     "t": "\t",
-    "r": "\r",
+    "r": " ",
     "b": "\b",
     "f": "\f",
     "v": "\v",
@@ -133,7 +137,7 @@ def _unescape_c(body: str) -> str:
         if m.group(5):
             return chr(int(m.group(5), 8))
         if m.group(6):
-            return ""  # line continuation
+            return "\n"  # line continuation: the file's line break
         ch = m.group(7)
         return _SIMPLE.get(ch, ch)
 
@@ -458,9 +462,14 @@ def _read_python(col: Collector, text: str) -> None:
             )
             body = raw[quote_at + len(quote) : len(raw) - len(quote)]
             try:
-                value = ast.literal_eval(
-                    raw.replace("f", "", 1).replace("F", "", 1) if "f" in prefix else raw
-                )
+                if "r" not in prefix and "\\\n" in body:
+                    # Line continuations: decoded here so that they keep their line breaks
+                    # (literal_eval drops them, and every later line would be one line off).
+                    value = _unescape_c(body)
+                else:
+                    value = ast.literal_eval(
+                        raw.replace("f", "", 1).replace("F", "", 1) if "f" in prefix else raw
+                    )
             except (ValueError, SyntaxError, MemoryError, RecursionError):
                 value = body
             if isinstance(value, bytes):
