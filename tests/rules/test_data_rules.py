@@ -592,6 +592,12 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ("ru-dpr", "RU_DPR,Donetsk People's Republic", {"MD403"}),
     ("ru-kr-with-crimea", "ru-kr,Республика Крым", {"MD403"}),
     ("ru-kr-karelia", "RU-KR,Republic of Karelia", set()),
+    # codes seen in real region tables, reported beside a place of the region
+    ("ru-don-with-dpr", 'Region("RU-DON", "Донецкая Народная Республика", "RU")', {"MD403"}),
+    ("ru-lug-with-lpr", "RU-LUG,Луганская Народная Республика", {"MD403"}),
+    ("ru-lu-with-lpr", '["RU-LU", "Луганская Народная Республика"]', {"MD403"}),
+    ("ru-cri-with-crimea", 'UA-43: ("RU-CRI", "Республика Крым")', {"MD403"}),
+    ("ru-don-alone", "RU-DON", set()),
     ("ua-43", "UA-43,Autonomous Republic of Crimea", set()),
     ("ru-cra-is-another-token", "RU-CRAB", set()),
     (

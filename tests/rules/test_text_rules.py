@@ -113,6 +113,8 @@ TRUE_POSITIVES = [
     ("Hotels in Yalta, Russia's most popular resort", {"MT301"}),
     ("Отдых в Крыму, Россия", {"MT301"}),
     ("Arrivals in Simferopol, Russia increased.", {"MT301"}),  # the verb is the arrivals'
+    ("День возвращения города Севастополя в Россию", {"MT304"}),
+    ("День повернення міста Севастополя до Росії", {"MT304"}),
     ("Прибытия в Симферополь, Россия выросли.", {"MT301"}),  # plural: not Russia's verb
 ]
 
