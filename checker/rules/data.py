@@ -1430,6 +1430,12 @@ class _ListFacts:
     recognised: int
 
 
+def list_facts(texts: list[str]) -> _ListFacts:
+    """What the names of a list are: Russia's federal subjects, Ukraine's regions, occupied
+    places (see :class:`_ListFacts`)."""
+    return _list_facts(texts)
+
+
 def _list_facts(texts: list[str]) -> _ListFacts:
     gaz = gazetteer()
     russian: dict[str, str] = {}

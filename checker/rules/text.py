@@ -68,6 +68,7 @@ class _Analysed:
     by_code: dict[str, list[TextMatch]] | None = None
     lists: dict[int, str] | None = None
     code_columns: dict[str, dict[int, list[str]]] | None = None
+    ukraine_items: frozenset[int] | None = None
 
 
 #: The last document analysed: every MT3xx rule of one check reads the same analysis.
@@ -216,6 +217,38 @@ def _lists_of(evidence: TextEvidence) -> dict[int, str]:
     return entry.lists
 
 
+#: A list of at least this many of Ukraine's regions (and none of Russia's) is a list of
+#: Ukraine's regions (MT310).
+UKRAINE_LIST_MIN = 3
+
+
+def _ukraine_items(evidence: TextEvidence) -> frozenset[int]:
+    """id() of every item of a list of Ukraine's regions: three or more of its unoccupied
+    regions by name, none of Russia's federal subjects (kept with the document's analysis)."""
+    entry = _analyse(evidence)
+    if entry.ukraine_items is None:
+        from checker.rules.data import list_facts
+
+        found: set[int] = set()
+        for enum in evidence.enumerations:
+            if len(enum.items) < UKRAINE_LIST_MIN:
+                continue
+            facts = list_facts([item.text for item in enum.items])
+            if len(facts.ukrainian) >= UKRAINE_LIST_MIN and not facts.russian:
+                found.update(id(item) for item in enum.items)
+        entry.ukraine_items = frozenset(found)
+    return entry.ukraine_items
+
+
+def _in_ukraine_list(evidence: TextEvidence, match: TextMatch) -> bool:
+    """Whether ``match`` is a whole item of a list of Ukraine's regions (a dropdown, a table
+    column): "Республика Крым" between "Херсонская область" and "Киевская область"."""
+    seg = match.segment
+    if not evidence.enumerations or id(seg) not in _ukraine_items(evidence):
+        return False
+    return " ".join(match.text.split()).casefold() == " ".join(seg.text.split()).casefold()
+
+
 def _a_persons_name(evidence: TextEvidence, match: TextMatch) -> bool:
     """Whether ``match`` is a whole value in a list or field of people's names."""
     seg = match.segment
@@ -273,12 +306,23 @@ def cap_repeated_wording(raw: list[RawFinding]) -> list[RawFinding]:
     return out
 
 
-def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
+def _findings(
+    ctx: TextContext, code: str, *, in_ukraine_list: bool | None = None
+) -> Iterator[RawFinding]:
+    """Findings of ``code``'s matches; with ``in_ukraine_list`` set, only those that are (True)
+    or are not (False) whole items of a list of Ukraine's regions, the first reported as
+    MT310."""
     for match in _matches_of(ctx.evidence, code):
         if code in _HOMONYM_CODES and (
             _of_another_country(ctx.evidence, match) or _a_persons_name(ctx.evidence, match)
         ):
             continue
+        if in_ukraine_list is not None:
+            if _in_ukraine_list(ctx.evidence, match) is not in_ukraine_list:
+                continue
+            if in_ukraine_list:
+                yield _naming_in_ukraine_list(ctx, match)
+                continue
         evidence: dict[str, object] = {
             "match": match.text,
             "phrase": match.phrase,
@@ -311,6 +355,29 @@ def _findings(ctx: TextContext, code: str) -> Iterator[RawFinding]:
             suggestion=suggestion,
             identity=match.identity,
         )
+
+
+def _naming_in_ukraine_list(ctx: TextContext, match: TextMatch) -> RawFinding:
+    quoted = " ".join(match.text.split())
+    return RawFinding(
+        code="MT310",
+        message=(
+            f"“{quoted}” is Russia's federal-subject name for Crimea or Sevastopol, here an item "
+            "of a list of Ukraine's regions: the list places it in Ukraine, but under the "
+            "occupying power's administrative name"
+        ),
+        location=_location(ctx, match),
+        confidence=match.confidence,
+        evidence={
+            "match": match.text,
+            "phrase": match.phrase,
+            "language": match.lang,
+            "lexicon": match.where,
+            "concept": "MT302",
+        },
+        suggestion=f"Write “{match.suggestion}”." if match.suggestion else "",
+        identity="MT310" + match.identity[len(match.code) :],
+    )
 
 
 def _distance(reason: str) -> str:
@@ -347,7 +414,7 @@ def federal_subject_name(ctx: TextContext) -> Iterator[RawFinding]:
     Bad: ``The Republic of Crimea announced new tourist taxes.``
     Good: ``The Russian-installed authorities in the Autonomous Republic of Crimea announced …``
     """
-    return _findings(ctx, "MT302")
+    return _findings(ctx, "MT302", in_ukraine_list=False)
 
 
 @register("MT303", "text.federal-district", Category.CONCEDES, "text")
@@ -454,6 +521,22 @@ def dateline_crimea_only(ctx: TextContext) -> Iterator[RawFinding]:
     Good: ``SIMFEROPOL, Crimea, Ukraine (AP) — Officials said on Monday …``
     """
     return _findings(ctx, "MT309")
+
+
+@register("MT310", "text.federal-subject-name-in-ukraine-list", Category.STYLE, "text")
+def federal_subject_name_in_ukraine_list(ctx: TextContext) -> Iterator[RawFinding]:
+    """Crimea or Sevastopol under a Russian federal-subject name as an item of a list of
+    Ukraine's regions.
+
+    A dropdown, table column or array that names three or more of Ukraine's unoccupied regions
+    and none of Russia's places Crimea in Ukraine; "Republic of Crimea" or "Республика Крым"
+    among them is the occupying power's administrative name, not a claim of sovereignty (MT302
+    reports the name everywhere else). Information under ``un``, a warning under ``ua-strict``.
+
+    Bad: ``["Херсонська область", "Республіка Крим", "Київська область", "Одеська область"]``
+    Good: ``["Херсонська область", "Автономна Республіка Крим", "Київська область", …]``
+    """
+    return _findings(ctx, "MT302", in_ukraine_list=True)
 
 
 @register("MT390", "text.reportage", Category.REPORTAGE, "text")

@@ -1461,6 +1461,44 @@ def test_object_literals_in_source_code_are_records(
     assert [f.location.line for f in found] == lines, [f.message for f in found]
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        # a list of Ukraine's regions: the Russian administrative name, but no claim (MT310)
+        (
+            "ua.py",
+            'REGIONS = ["Вінницька область", "Херсонська область", "Республіка Крим", '
+            '"Київська область", "Одеська область"]\n',
+            {"MT310"},
+        ),
+        (
+            "ua.js",
+            "const options = [\n"
+            '  { label: "Kyiv Oblast", value: 11 },\n  { label: "Lviv Oblast", value: 14 },\n'
+            '  { label: "Odesa Oblast", value: 16 },\n  { label: "Republic of Crimea", value: 25 },\n'
+            "];\n",
+            {"MT310"},
+        ),
+        # a list of Russia's regions, or prose: the federal-subject name is an error (MT302)
+        (
+            "ru.py",
+            'R = ["Краснодарский край", "Республика Крым", "Ростовская область", "Москва"]\n',
+            {"MT302"},
+        ),
+        ("prose.txt", "The Republic of Crimea announced new taxes.\n", {"MT302"}),
+        # two of Ukraine's regions are not yet a list of them
+        ("two.py", 'R = ["Київська область", "Республіка Крим", "Одеська область"]\n', {"MT302"}),
+    ],
+)
+def test_federal_subject_name_in_a_list_of_ukraines_regions(
+    tmp_path: Path, name: str, text: str, expected: set[str]
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    found = {f.code for f in _check_file(path).findings if f.code in ("MT302", "MT310")}
+    assert found == expected
+
+
 def test_basemap_references_in_code_files(tmp_path: Path) -> None:
     """MD409 where the readers give text: a JS string, a Python string literal, a Vega spec's
     value; a Markdown mention of the dataset's name in prose is not a reference."""

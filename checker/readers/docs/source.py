@@ -337,6 +337,13 @@ class _Lists:
             name = key.text if isinstance(key, TextSegment) else str(key)
             frame.items.append((name, item[2][1]))
             frame.keyed = True
+        elif (
+            len(item) >= 3
+            and kinds[1] == "colon"
+            and kinds[0] in ("str", "ident", "other")
+            and all(k in ("ident", "other") for k in kinds[2:])
+        ):
+            frame.keyed = True  # a number, a constant or a name as the value: not text
         else:
             frame.valid = False
 
