@@ -1475,7 +1475,8 @@ def test_object_literals_in_source_code_are_records(
             "ua.js",
             "const options = [\n"
             '  { label: "Kyiv Oblast", value: 11 },\n  { label: "Lviv Oblast", value: 14 },\n'
-            '  { label: "Odesa Oblast", value: 16 },\n  { label: "Republic of Crimea", value: 25 },\n'
+            '  { label: "Odesa Oblast", value: 16 },\n'
+            '  { label: "Republic of Crimea", value: 25 },\n'
             "];\n",
             {"MT310"},
         ),
