@@ -1485,6 +1485,23 @@ def test_a_line_continuation_inside_a_literal_keeps_the_lines(name: str, data: b
     assert (got_line, got_column) == (line, column)
 
 
+@pytest.mark.parametrize("name", ["page.jsx", "page.tsx", "page.vue", "page.svelte", "page.js"])
+def test_markup_text_nodes_in_component_files(name: str) -> None:
+    """The words of JSX, Vue or Svelte markup between tags are text (with an embedded
+    ``{expression}`` blanked), at their own line and column; code that merely compares
+    (``a > b && c < d``) is not."""
+    data = (
+        "export const P = () => (\n  <div>\n    <h1>Tours of Yalta, Russia</h1>\n"
+        "    <p>Call {phone} or +7 (978) 123-45-67</p>\n    {a > b && c < d}\n  </div>\n);\n"
+    ).encode()
+    ev = read_bytes(name, data)
+    markup = [(s.line, s.column, s.text) for s in ev.segments if s.part == "markup"]
+    assert markup == [
+        (3, 9, "Tours of Yalta, Russia"),
+        (4, 8, "Call         or +7 (978) 123-45-67"),
+    ]
+
+
 def test_javascript_source() -> None:
     ev = read("regions.js")
     got = [(s.part, s.line, s.column, s.text) for s in ev.segments]

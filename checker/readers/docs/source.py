@@ -436,7 +436,41 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
             col.chars = col.items = 0
             col.note("read with the generic lexer: Python's tokenizer rejected the file")
     _read_generic(col, text, lang)
+    if lang in ("js", "ts") and "<" in text:
+        _read_markup_text(col, text)
     return col.evidence
+
+
+#: Text between a markup tag's ``>`` and the next ``<`` (JSX, Vue and Svelte templates): the
+#: words a page shows, which are neither string literals nor comments to the lexer.
+_MARKUP_TEXT = re.compile(r">([^<>]++)(?=<)")
+#: An embedded expression (``{phone}``) inside such text, blanked to spaces.
+_EMBEDDED = re.compile(r"\{[^{}]*+\}")
+#: Text holding these is code between two comparisons, or holds a literal or a comment the
+#: lexer has read already.
+_NOT_MARKUP = re.compile(r"[\"'`;={}]|//|/\*|&&|\|\||=>")
+
+
+def _read_markup_text(col: Collector, text: str) -> None:
+    """Segments (part ``markup``) for the text nodes of JSX, Vue or Svelte markup:
+    ``<li>+7 (978) 507-70-00</li>``, ``<p>Tours of {city}, Russia</p>``."""
+    lines = LineCounter(text)
+    added = False
+    for m in _MARKUP_TEXT.finditer(text):
+        body = _EMBEDDED.sub(lambda e: " " * len(e.group()), m.group(1))
+        if _NOT_MARKUP.search(body) or sum(ch.isalnum() for ch in body) < 2:
+            continue
+        lead = len(body) - len(body.lstrip())
+        value = body.strip()
+        if not value:
+            continue
+        line, column = lines.at(m.start(1) + lead)
+        if col.segment(value, line, column, part="markup") is not None:
+            added = True
+        if col.full:
+            break
+    if added:
+        col.evidence.segments.sort(key=lambda seg: (seg.line, seg.column))
 
 
 def _string_segment(
