@@ -1491,9 +1491,9 @@ def test_markup_text_nodes_in_component_files(name: str) -> None:
     ``{expression}`` blanked), at their own line and column; code that merely compares
     (``a > b && c < d``) is not."""
     data = (
-        "export const P = () => (\n  <div>\n    <h1>Tours of Yalta, Russia</h1>\n"
-        "    <p>Call {phone} or +7 (978) 123-45-67</p>\n    {a > b && c < d}\n  </div>\n);\n"
-    ).encode()
+        b"export const P = () => (\n  <div>\n    <h1>Tours of Yalta, Russia</h1>\n"
+        b"    <p>Call {phone} or +7 (978) 123-45-67</p>\n    {a > b && c < d}\n  </div>\n);\n"
+    )
     ev = read_bytes(name, data)
     markup = [(s.line, s.column, s.text) for s in ev.segments if s.part == "markup"]
     assert markup == [
