@@ -1461,6 +1461,55 @@ def test_object_literals_in_source_code_are_records(
     assert [f.location.line for f in found] == lines, [f.message for f in found]
 
 
+_SUBJECTS = ["Республика Адыгея", "Республика Алтай", "Республика Бурятия", "Краснодарский край",
+             "Ростовская область", "Белгородская область"]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "lines"),
+    [
+        # constructor calls as rows: the names' column lists Crimea among Russia's regions
+        (
+            "regions.kt",
+            "val all = listOf(\n"
+            + "".join(f'    Region("RU-{i}", "{n}", "RU", {i}),\n' for i, n in enumerate(_SUBJECTS))
+            + '    Region("X", "Республика Крым", "RU", 91),\n)\n',
+            [8],
+        ),
+        (
+            "regions.py",
+            "REGIONS = (\n"
+            + "".join(f'    Subject("{i}", "{n}"),\n' for i, n in enumerate(_SUBJECTS))
+            + '    Subject("82", "Республика Крым"),\n)\n',
+            [8],
+        ),
+        # a dict keyed by region names
+        (
+            "districts.py",
+            "REGION_DISTRICT: dict[str, tuple[str, bool]] = {\n"
+            + "".join(f'    "{n}": ("YUFO", False),\n' for n in _SUBJECTS)
+            + '    "Севастополь": ("YUFO", False),\n}\n',
+            [8],
+        ),
+        # not findings: the calls name Ukraine's regions, or the keys are no places
+        (
+            "ua.kt",
+            'val all = listOf(Region("UA-43", "Автономна Республіка Крим"), '
+            'Region("UA-32", "Київська область"), Region("UA-46", "Львівська область"))\n',
+            [],
+        ),
+        ("i18n.py", 'T = {"Crimea": "Крым", "Russia": "Россия", "Kyiv": "Киев"}\n', []),
+    ],
+)
+def test_region_lists_built_from_calls_and_dict_keys(
+    tmp_path: Path, name: str, text: str, lines: list[int]
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    found = md(_check_file(path), "MD401")
+    assert [f.location.line for f in found] == lines, [f.message for f in found]
+
+
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [

@@ -247,6 +247,15 @@ class _Frame:
     #: ``key: "string"`` pairs (``key = "string"`` in a call), whatever else the frame holds:
     #: an object or dict literal, or keyword arguments, read as a record.
     fields: dict[str, TextSegment] = field(default_factory=dict)
+    #: String keys of a dict or object literal (``{"Республика Крым": (…), …}``), a list of
+    #: names too.
+    keys: list[TextSegment] = field(default_factory=list)
+    #: Items seen so far, strings or not: a call's string arguments keep their positions.
+    position: int = 0
+
+
+#: A dict or object literal with at least this many string keys gives them as a list.
+_MIN_KEYS = 3
 
 
 class _Lists:
@@ -290,7 +299,8 @@ class _Lists:
                 self._end_item(frame)
             else:
                 frame.current.append((kind, seg if kind == "str" else text))
-        if kind == "colon":
+        if kind == "colon" and not (text == "=" and self.prev_kind == "close"):
+            # (not after a type annotation: "REGIONS: dict[str, int] = {" is REGIONS)
             self.name_before = self.last_ident
         elif kind == "ident":
             self.last_ident = text
@@ -303,6 +313,8 @@ class _Lists:
         frame.current = []
         if not item:
             return
+        position = frame.position
+        frame.position += 1
         kinds = [k for k, _ in item]
         if (
             len(item) == 3
@@ -315,10 +327,14 @@ class _Lists:
             frame.fields.setdefault(
                 key.text if isinstance(key, TextSegment) else str(key), item[2][1]
             )
+        if len(item) >= 3 and kinds[0] == "str" and kinds[1] == "colon":
+            key_seg = item[0][1]
+            if isinstance(key_seg, TextSegment):
+                frame.keys.append(key_seg)
         if not frame.valid:
             return
         if kinds == ["str"] and isinstance(item[0][1], TextSegment):
-            frame.items.append((len(frame.items), item[0][1]))
+            frame.items.append((position, item[0][1]))
         elif kinds == ["frame"]:
             inner = item[0][1]
             assert isinstance(inner, _Frame)
@@ -326,6 +342,20 @@ class _Lists:
                 frame.rows.append(inner.items)
             else:
                 frame.valid = False
+        elif (
+            kinds[-1] == "frame"
+            and len(kinds) <= 3
+            and all(k in ("ident", "other") for k in kinds[:-1])
+        ):
+            # A call as a row: Region("RU-AD", "Республика Адыгея", "RU")
+            inner = item[-1][1]
+            assert isinstance(inner, _Frame)
+            if inner.call and inner.valid and inner.items and not inner.keyed:
+                frame.rows.append(inner.items)
+            else:
+                frame.valid = False
+        elif frame.call and all(k in ("ident", "other") for k in kinds):
+            pass  # a number, a constant or a name as an argument: not text
         elif (
             len(item) == 3
             and kinds[1] == "colon"
@@ -351,6 +381,9 @@ class _Lists:
         """A list closed: a table of rows gives column enumerations; a plain list is emitted
         when its parent is known not to be a table of such rows (or at top level). Its
         ``key: "string"`` pairs, two or more, are a record."""
+        if len(frame.keys) >= _MIN_KEYS:
+            path = f"{frame.name or f'line {frame.keys[0].line}'}.keys()"
+            self.col.enumeration(list(frame.keys), path, f"{self.lang}-keys")
         if len(frame.fields) >= 2:
             lines = [seg.line for seg in frame.fields.values()]
             self.col.record(
