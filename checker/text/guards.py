@@ -207,7 +207,38 @@ def in_quotes(folded: str, start: int, end: int, from_pos: int) -> bool:
     if stack:
         return True
     inner = text[start:end]
-    return any(q in inner for q in '«»„“”"')
+    if any(q in inner for q in '«»„“”"'):
+        return True
+    return _gloss_of_a_quote(text, start, end, from_pos)
+
+
+#: How far a gloss's parenthesis may open before the match, and close after it.
+_GLOSS_REACH = 120
+
+
+def _gloss_of_a_quote(text: str, start: int, end: int, from_pos: int) -> bool:
+    """Whether ``start:end`` sits in a parenthesis right after a closing quotation mark that
+    translates the quotation (one is Cyrillic, the other not): the gloss of a quoted label
+    (``"Республика Крым" (Republic of Crimea)``) is part of the quotation."""
+    lo = max(from_pos, start - _GLOSS_REACH)
+    opened = text.rfind("(", lo, start)
+    if opened < 0 or ")" in text[opened:start]:
+        return False
+    closed = text.find(")", end, end + _GLOSS_REACH)
+    if closed < 0 or "(" in text[end:closed]:
+        return False
+    before = text[max(from_pos, opened - _GLOSS_REACH) : opened].rstrip()
+    if not before.endswith(('"', "”", "»", "’", "'")):
+        return False
+    quote_open = max(before.rfind(q, 0, len(before) - 1) for q in ('"', "“", "«", "„", "‘", "'"))
+    if quote_open < 0:
+        return False
+    quoted = before[quote_open + 1 : -1]
+    gloss = text[opened + 1 : closed]
+    return bool(quoted.strip()) and bool(_CYRILLIC.search(quoted)) != bool(_CYRILLIC.search(gloss))
+
+
+_CYRILLIC = re.compile("[а-яёіїєґ]")
 
 
 #: "{place}, Russia" read across a clause boundary (MT301): "In Crimea, Russia has built a

@@ -114,6 +114,7 @@ TRUE_POSITIVES = [
     ("Отдых в Крыму, Россия", {"MT301"}),
     ("Arrivals in Simferopol, Russia increased.", {"MT301"}),  # the verb is the arrivals'
     ("День возвращения города Севастополя в Россию", {"MT304"}),
+    ('He said "yes" (Simferopol, Russia) today.', {"MT301"}),  # no translation of the quote
     ("День повернення міста Севастополя до Росії", {"MT304"}),
     ("Прибытия в Симферополь, Россия выросли.", {"MT301"}),  # plural: not Russia's verb
 ]
@@ -173,6 +174,9 @@ TRAPS = [
     ("повернення Криму в Україну", set()),
     ("Prince Georgy Lvov", set()),
     ("Donetsk, Rostov Oblast, Russia", set()),
+    # the translation of a quoted label, in parentheses after it, is part of the quotation
+    ('Label: "Республика Крым" (Republic of Crimea, a Russian administrative name)', {"MT390"}),
+    ('"Симферополь, Республика Крым, Россия" (Simferopol, Republic of Crimea, Russia)', {"MT390"}),
     # "{place}, Russia" across a clause boundary: the place ends a fronted phrase and Russia is
     # the next clause's subject (real news and READMEs).
     (
