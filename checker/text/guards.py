@@ -308,9 +308,22 @@ def clause_boundary(folded: str, start: int, end: int, lang: str, sentence_start
 
 
 def years_before(sentence: str, before: int) -> bool:
-    """The sentence names years, all of them before ``before`` (a historical statement)."""
-    years = [int(y) for y in _YEAR.findall(sentence)]
+    """The sentence names years, all of them before ``before`` (a historical statement).
+    A four-digit run after a decimal point or a thousands separator ("lon:21.1795",
+    "$1,850") or after an identifier's word ("id 1850", "№ 1917") is no year."""
+    years = []
+    for m in _YEAR.finditer(sentence):
+        at = m.start()
+        if at and sentence[at - 1] in ".,":
+            continue
+        if _NUMBERED.search(sentence, max(0, at - 12), at):
+            continue
+        years.append(int(m.group(1)))
     return bool(years) and max(years) < before
+
+
+#: An identifier's word right before a number: the number is no year.
+_NUMBERED = re.compile(r"(?:\b(?:id|no|nr|num|number|code|ref|port|№|#)\.?|[#№:=])\s*$")
 
 
 def attributed(lex: Lexicon, blanked: str, code: str, match: str, scripts: tuple[str, ...]) -> str:

@@ -115,6 +115,10 @@ TRUE_POSITIVES = [
     ("Arrivals in Simferopol, Russia increased.", {"MT301"}),  # the verb is the arrivals'
     ("День возвращения города Севастополя в Россию", {"MT304"}),
     ('He said "yes" (Simferopol, Russia) today.', {"MT301"}),  # no translation of the quote
+    # numbers that are no years do not make a sentence historical
+    ("lon:21.1795\nSevastopol, Russia", {"MT301"}),
+    ("id 1850 (Sevastopol, Russia)", {"MT301"}),
+    ("Cost $1,850 in Sevastopol, Russia.", {"MT301"}),
     ("День повернення міста Севастополя до Росії", {"MT304"}),
     ("Прибытия в Симферополь, Россия выросли.", {"MT301"}),  # plural: not Russia's verb
 ]
