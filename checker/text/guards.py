@@ -290,9 +290,12 @@ _FRONTED = re.compile(
 )
 
 
-def clause_boundary(folded: str, start: int, end: int, lang: str, sentence_start: int) -> bool:
+def clause_boundary(
+    folded: str, start: int, end: int, lang: str, sentence_start: int, text: str = ""
+) -> bool:
     """Whether a "{place}, Russia" match at ``start:end`` of ``folded`` is two clauses, not an
-    attribution (see :data:`_CLAUSE_LEAD`); ``sentence_start`` is where its sentence starts."""
+    attribution (see :data:`_CLAUSE_LEAD`); ``sentence_start`` is where its sentence starts,
+    ``text`` the unfolded text (same length: its line breaks)."""
     lead = _CLAUSE_LEAD.get(lang)
     if lead is None or "," not in folded[start:end]:
         return False
@@ -300,11 +303,12 @@ def clause_boundary(folded: str, start: int, end: int, lang: str, sentence_start
         return False
     if _AGREEING_VERB[lang].match(folded, end):
         return True
-    return (
-        lang == "en"
-        and _OTHER_VERB.match(folded, end) is not None
-        and _FRONTED.match(folded, sentence_start, start) is not None
-    )
+    if lang != "en" or _OTHER_VERB.match(folded, end) is None:
+        return False
+    # The sentence, or the line, opens with the fronted phrase (a string literal on the line
+    # after another reads on from it when no full stop ends that one).
+    line_start = max(sentence_start, (text or folded).rfind("\n", sentence_start, start) + 1)
+    return any(_FRONTED.match(folded, at, start) for at in {sentence_start, line_start})
 
 
 def years_before(sentence: str, before: int) -> bool:

@@ -354,7 +354,7 @@ class Matcher:
                 if pattern.search(before):
                     return None
         s_lo, s_hi = view.sentences.span(start, end)
-        if code == "MT301" and clause_boundary(folded, start, end, phrase.lang, s_lo):
+        if code == "MT301" and clause_boundary(folded, start, end, phrase.lang, s_lo, view.text):
             return None
         sentence = folded[s_lo:s_hi]
         for word, pattern in guards.veto_sentence:

@@ -942,3 +942,18 @@ def test_long_text_without_sentence_ends_is_linear() -> None:
     assert found[-1].evidence["not_listed"] == 3000 - MAX_PER_WORDING
     assert "2,980 more occurrences of this wording not listed" in found[-1].message
     assert all("not_listed" not in f.evidence for f in found[:-1])
+
+
+def test_a_fronted_phrase_may_open_the_line_of_a_string_literal() -> None:
+    """String literals on consecutive lines read on from each other; a clause boundary in the
+    second is still seen when its line opens with the fronted phrase (a timeline's entries)."""
+    first = TextSegment("2014", line=3, column=16, part="string")
+    second = TextSegment(
+        "Following Western sanctions over Crimea, Russia turned to Beijing.",
+        line=4,
+        column=16,
+        part="string",
+    )
+    assert codes([first, second]) == set()
+    attribution = TextSegment("Hotels in Yalta, Russia rose in price.", line=4, part="string")
+    assert codes([first, attribution]) == {"MT301"}
