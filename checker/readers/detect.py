@@ -85,6 +85,8 @@ EXTENSIONS: dict[str, tuple[str, str]] = {
 #: Extensions of source files: JS modules may embed a map; others are data (region lists).
 _SOURCE_EXTENSIONS = {".js", ".mjs", ".cjs", ".ts", ".jsx", ".tsx", ".vue", ".svelte"}
 _TEXT_EXTENSIONS = {".py", ".rb", ".php", ".java", ".go", ".rs", ".cs", ".kt", ".swift", ".xml"}
+#: Source files that may start with markup: components and templates.
+_MARKUP_SOURCE_EXTENSIONS = {".vue", ".svelte", ".php", ".jsx", ".tsx"}
 #: More source languages read as data (string literals and comments). Unlike the two sets above
 #: they do not change whether an embedded map is looked for (vector detection stays as it was).
 _MORE_SOURCE_EXTENSIONS = {
@@ -612,6 +614,12 @@ def detect(source: Source) -> tuple[str, str]:
             if m and _sniff_json_object(stripped[m.end() - 1 :]) == "geojson":
                 return "vector", "geojson"
             return "data", "json"
+        if stripped.startswith("<") and suffix in _MARKUP_SOURCE_EXTENSIONS:
+            # A Vue or Svelte component, a PHP or JSX template: markup with code, read as
+            # source (its literals, comments and markup text), not as XML or a page.
+            if _has_embedded_map(source, head):
+                return "vector", "jsmodule"
+            return "data", "source"
         if stripped.startswith("<"):
             try:
                 xml = _sniff_xml(stripped.encode("utf-8"))

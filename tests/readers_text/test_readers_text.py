@@ -1818,3 +1818,30 @@ def test_parquet_tables_are_read_like_csv(tmp_path: Path) -> None:
     broken.write_bytes(b"PAR1" + b"\x00" * 64 + b"PAR1")
     (bad,) = check_paths([broken], Config(ocr=False))
     assert [f.code for f in bad.findings] == ["ME901"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        (
+            "page.vue",
+            b"<template>\n  <p>Tours of Yalta, Russia</p>\n</template>\n<script>\n"
+            b"export default { name: 'Tours' }\n</script>\n",
+        ),
+        ("page.svelte", b"<script>\n  let n = 1;\n</script>\n<p>Tours of Yalta, Russia</p>\n"),
+        (
+            "contacts.php",
+            b"<?php $title = 'Contacts'; ?>\n<html><body>\n"
+            b"<p>Tours of Yalta, Russia</p>\n</body></html>\n",
+        ),
+    ],
+)
+def test_components_and_templates_that_open_with_markup_are_source(name: str, data: bytes) -> None:
+    """A Vue or Svelte component, a PHP page: markup first, yet read as source (its literals,
+    comments and markup text), not as XML or an HTML page that holds no text."""
+    source = Source(name, data=data)
+    assert detect(source) == ("data", "source")
+    ev = read_text(source, "source")
+    assert [(s.part, s.text) for s in ev.segments if "Yalta" in s.text] == [
+        ("markup", "Tours of Yalta, Russia")
+    ]

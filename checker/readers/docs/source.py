@@ -469,7 +469,7 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
             col.chars = col.items = 0
             col.note("read with the generic lexer: Python's tokenizer rejected the file")
     _read_generic(col, text, lang)
-    if lang in ("js", "ts") and "<" in text:
+    if lang in ("js", "ts", "php") and "<" in text:
         _read_markup_text(col, text)
     return col.evidence
 
@@ -485,7 +485,7 @@ _NOT_MARKUP = re.compile(r"[\"'`;={}]|//|/\*|&&|\|\||=>")
 
 
 def _read_markup_text(col: Collector, text: str) -> None:
-    """Segments (part ``markup``) for the text nodes of JSX, Vue or Svelte markup:
+    """Segments (part ``markup``) for the text nodes of JSX, Vue, Svelte or PHP-page markup:
     ``<li>+7 (978) 507-70-00</li>``, ``<p>Tours of {city}, Russia</p>``."""
     lines = LineCounter(text)
     added = False
