@@ -1845,3 +1845,22 @@ def test_components_and_templates_that_open_with_markup_are_source(name: str, da
     assert [(s.part, s.text) for s in ev.segments if "Yalta" in s.text] == [
         ("markup", "Tours of Yalta, Russia")
     ]
+
+
+def test_json_and_yaml_in_markdown_fences_are_data() -> None:
+    """An API document's example response: the fenced JSON is read as data (records, values
+    without the quotation marks that delimit them) at its lines in the Markdown file; a fence
+    that does not parse, or another language's, stays text."""
+    data = (
+        '# Orders API\n\nExample:\n\n```json\n{\n  "address": {\n'
+        '    "city": "Симферополь",\n    "country": "Россия"\n  }\n}\n```\n\n'
+        '```json\n{ "city": "Yalta", … }\n```\n\n```bash\ncurl https://e.org\n```\n'
+    ).encode()
+    ev = read_bytes("api.md", data)
+    assert ("$.address", 7, {"city": "Симферополь", "country": "Россия"}) in [
+        (r.key_path, r.line, r.fields) for r in ev.records
+    ]
+    seg = find(ev, "Симферополь")
+    assert (seg.line, seg.column, seg.key_path) == (8, 14, "$.address.city")
+    assert find(ev, "Yalta").key_path is None  # the snippet that does not parse: text
+    assert find(ev, "curl").key_path is None

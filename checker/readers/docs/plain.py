@@ -19,6 +19,7 @@ Line ends are normalised (CRLF and CR become LF) before anything else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from checker.readers.base import TextEvidence
 from checker.readers.docs import _collect
@@ -35,10 +36,66 @@ def read_plain(data: bytes, fmt: str) -> TextEvidence:
     text = normalise_newlines(text)
     col = Collector(fmt, encoding, notes)
     col.evidence.source_lines = directive_lines(text)
-    add_blocks(col, mask_markdown(text) if fmt == "markdown" else text)
-    if fmt == "markdown" and "|" in text:
+    if fmt != "markdown":
+        add_blocks(col, text)
+        return col.evidence
+    masked = mask_markdown(text)
+    fenced = ("```" in text or "~~~" in text) and _read_data_fences(col, text, masked)
+    add_blocks(col, fenced or masked)
+    if fenced:
+        col.evidence.segments.sort(key=lambda seg: (seg.line, seg.column))
+    if "|" in text:
         add_table_records(col, text)
     return col.evidence
+
+
+#: A fenced code block: its fence, its info string's language, its body.
+_FENCE = re.compile(
+    r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[A-Za-z0-9_+.-]*)[^\n]*\n"
+    r"(?P<body>.*?)^(?P=fence)[ \t]*$",
+    re.M | re.S,
+)
+#: Fence languages read as data.
+_DATA_FENCES = {"json": "json", "jsonc": "json", "geojson": "json", "yaml": "yaml", "yml": "yaml"}
+
+
+def _shifted(lines: int) -> Callable[[int, int], tuple[int, int]]:
+    """(line, column) in a fenced block to (line, column) in the file."""
+    return lambda line, column: (lines + line, column)
+
+
+def _same(key: str | None) -> str | None:
+    return key
+
+
+def _read_data_fences(col: Collector, text: str, masked: str) -> str | None:
+    """JSON and YAML in fenced code blocks (an API document's example response) read as data:
+    their values are text without the quotation marks that delimit them (a quoted string is no
+    quotation), their objects are records and their arrays lists. Returns ``masked`` with
+    those blocks blanked (their text is now the data's), or ``None`` when there are none. A block
+    that does not parse stays text."""
+    from checker.readers.docs._collect import adopt
+    from checker.readers.docs.jsondata import read_json
+    from checker.readers.docs.yamldata import read_yaml
+
+    out = masked
+    found = False
+    for m in _FENCE.finditer(text):
+        kind = _DATA_FENCES.get(m.group("lang").lower())
+        body = m.group("body")
+        if kind is None or not body.strip():
+            continue
+        try:
+            sub = (read_json if kind == "json" else read_yaml)(body.encode("utf-8"))
+        except Exception:  # a snippet with "…" or comments: keep it as text
+            continue
+        if not sub.segments or sub.undetermined:
+            continue
+        adopt(col, sub, _shifted(text.count("\n", 0, m.start("body"))), _same, _same)
+        start, end = m.start("body"), m.end("body")
+        out = out[:start] + re.sub(r"[^\n]", " ", out[start:end]) + out[end:]
+        found = True
+    return out if found else None
 
 
 #: A GitHub-flavoured Markdown table's delimiter row: ``|---|:---:|``.
