@@ -229,7 +229,8 @@ def _measure(
 
 def _russia_regions_layers(evidence: VectorEvidence) -> dict[int, str]:
     """The layers that map Russia's regions (see :data:`RUSSIA_REGIONS_MIN`), by ``id()`` of
-    the layer, with the names that show it."""
+    the layer, with the names that show it; a layer that maps Ukraine's regions (as many of
+    them, none of Russia's) is given as ``""``."""
     from checker.rules.data import RU as RU_PLACE
     from checker.rules.data import UA as UA_PLACE
     from checker.rules.data import gazetteer
@@ -241,6 +242,7 @@ def _russia_regions_layers(evidence: VectorEvidence) -> dict[int, str]:
             continue
         russian: dict[str, str] = {}
         ukrainian = False
+        ukraine_regions: set[str] = set()
         for feat in layer.features:
             for key, value in feat.properties.items():
                 if not isinstance(value, str) or not value or len(value) > 80:
@@ -253,12 +255,12 @@ def _russia_regions_layers(evidence: VectorEvidence) -> dict[int, str]:
                     continue
                 if entry.place.country == UA_PLACE:
                     ukrainian = True
-                    break
-                if entry.place.country == RU_PLACE:
+                    ukraine_regions.add(entry.place.region)
+                elif entry.place.country == RU_PLACE:
                     russian.setdefault(entry.place.id, value)
-            if ukrainian:
-                break
-        if not ukrainian and len(russian) >= RUSSIA_REGIONS_MIN:
+        if not russian and len(ukraine_regions) >= RUSSIA_REGIONS_MIN:
+            out[id(layer)] = ""  # a map of Ukraine's regions
+        elif not ukrainian and len(russian) >= RUSSIA_REGIONS_MIN:
             names = ", ".join(list(russian.values())[:3])
             out[id(layer)] = (
                 f"its layer maps Russia's regions ({len(russian)} of Russia's federal subjects "
@@ -289,14 +291,68 @@ def _identify(fact: FeatureFacts, iso_numeric: bool, russia_layer: str | None = 
         fact.identity = RU if attr.numeric_id == "643" else UA
         fact.identity_how = f"feature id {fact.feature.id} (ISO 3166 numeric code)"
         return
-    if russia_layer is not None and not attr.ua_subdivisions:
+    if russia_layer and not attr.ua_subdivisions:
         fact.identity, fact.identity_how = RU, russia_layer
+        return
+    # (In a map of Ukraine's regions, a Russian federal-subject name is only a name.)
+    named = _subject_name(fact) if russia_layer is None else None
+    if named is not None and not attr.ua_subdivisions:
+        fact.identity = RU
+        fact.identity_how = (
+            f"its name, {named!r}, is the one Russia gives the region as a federal subject"
+        )
         return
     if attr.ua_subdivisions or attr.ru_subdivisions:
         return
     shape = _shape_says(fact)
     if shape is not None:
         fact.identity, fact.identity_how = shape
+
+
+#: Names that make a region one of Russia's federal subjects (whole values, normalised): the
+#: "Republic of Crimea" without "Autonomous", the "federal city" of Sevastopol, the "people's
+#: republics". Oblast names are the same in both, so they say nothing.
+SUBJECT_NAMES = {
+    "UA-43": ("республика крым", "respublika krym", "republic of crimea", "crimea republic"),
+    "UA-40": (
+        "город федерального значения севастополь",
+        "federal city of sevastopol",
+        "sevastopol federal city",
+    ),
+    "UA-14": (
+        "донецкая народная республика",
+        "донецька народна республіка",
+        "donetsk people's republic",
+        "donetsk peoples republic",
+        "днр",
+        "dnr",
+        "dpr",
+    ),
+    "UA-09": (
+        "луганская народная республика",
+        "луганська народна республіка",
+        "luhansk people's republic",
+        "lugansk people's republic",
+        "luhansk peoples republic",
+        "lugansk peoples republic",
+        "лнр",
+        "lnr",
+        "lpr",
+    ),
+}
+
+
+def _subject_name(fact: FeatureFacts) -> str | None:
+    """A name of the feature that makes the region it lies in a Russian federal subject
+    (:data:`SUBJECT_NAMES`), or ``None``."""
+    for key, value in fact.feature.properties.items():
+        if not isinstance(value, str) or norm_key(str(key)) not in NAME_KEYS | _REGION_NAME_KEYS:
+            continue
+        name = " ".join(value.casefold().replace("ё", "е").replace("’", "'").split())
+        for code, names in SUBJECT_NAMES.items():
+            if name in names and fact.located_in(code):
+                return value
+    return None
 
 
 def _shape_says(fact: FeatureFacts) -> tuple[str, str] | None:

@@ -280,7 +280,9 @@ def russian_attributes_in_area(ctx: VectorContext) -> Iterator[RawFinding]:
     say Russia (``iso_a2=RU``, ``country=Россия``, a ``RU-*``/``ru-*`` subdivision code …), or
     that are one of the regions of a layer mapping Russia's regions (three or more of Russia's
     federal subjects by name, none of Ukraine's regions: ``"name": "Республика Крым"`` beside
-    "Краснодарский край" and "Москва"). Features marked as an occupation or control overlay
+    "Краснодарский край" and "Москва"), or whose name is the one Russia gives the region as a
+    federal subject ("Республика Крым", "Donetsk People's Republic"; not in a map of Ukraine's
+    regions, where it is only a name). Features marked as an occupation or control overlay
     ("occupied", "under Russian control") are not flagged. A row that also carries a Ukrainian
     code is reported by MG106 instead.
 

@@ -321,7 +321,28 @@ CASES = [
         {"MG105"},
         "flag",
     ),
-    # Regions of Russia and of Ukraine in one layer, by name: the layer is no map of Russia's.
+    # A region named as one of Russia's federal subjects, with no country field: "Республика
+    # Крым", the "people's republics" (a layer of the "new territories").
+    Case(
+        "federal-subject-names-over-occupied-regions",
+        lambda s: evidence(
+            ({"name": "Республика Крым"}, s["UA-43"]),
+            ({"name": "Donetsk People's Republic"}, s["UA-14"]),
+        ),
+        {"MG105"},
+        "flag",
+    ),
+    # The same names with Ukraine as the sovereign (a disputed-areas layer) say Ukraine.
+    Case(
+        "dpr-named-but-ukraine-sovereign",
+        lambda s: evidence(
+            ({"NAME": "Donetsk People's Republic", "SOVEREIGNT": "Ukraine"}, s["UA-14"]),
+        ),
+        set(),
+        "clean",
+    ),
+    # Regions of Russia and of Ukraine in one layer, by name: the layer is no map of Russia's,
+    # but Crimea has the name of a Russian federal subject there.
     Case(
         "russia-and-ukraine-regions-by-name",
         lambda s: evidence(
@@ -335,6 +356,18 @@ CASES = [
             ),
             ({"name": "Москва"}, box(37.3, 55.6, 37.9, 55.9)),
             ({"name": "Одесская область"}, s["UA-51"]),
+            ({"name": "Республика Крым"}, s["UA-43"]),
+        ),
+        {"MG105"},
+        "flag",
+    ),
+    # A map of Ukraine's regions that names Crimea by its Russian name: only a name.
+    Case(
+        "ukraine-regions-with-russian-name-for-crimea",
+        lambda s: evidence(
+            ({"name": "Київська область"}, s["UA-32"]),
+            ({"name": "Одеська область"}, s["UA-51"]),
+            ({"name": "Львівська область"}, s["UA-46"]),
             ({"name": "Республика Крым"}, s["UA-43"]),
         ),
         set(),
