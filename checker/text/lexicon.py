@@ -54,6 +54,7 @@ GUARD_KINDS = (
     "veto-after",
     "veto-sentence",
     "negation",
+    "paragraph",
 )
 
 
@@ -799,6 +800,7 @@ _GUARD_SHAPES = {
     # Directly after the match.
     "veto-after": lambda b: rf"\A\s*(?:{b})",
     "veto-sentence": lambda b: _LEFT + f"(?:{b})",
+    "paragraph": lambda b: _LEFT + f"(?:{b})",
     # A negation, then at most one word, then the match.
     "negation": lambda b: _LEFT + rf"(?:{b}){RIGHT}[\s\-]+(?:[^\W\d_]+[\s\-]+)?$",
 }

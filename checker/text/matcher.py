@@ -384,6 +384,8 @@ class Matcher:
             # Attribution is read with every phrase of the sentence blanked out: "Russia" in
             # "claimed by both Russia and Ukraine" is no speaker.
             reportage = attributed(lex, _blanked(folded, s_lo, s_hi, spans), code, fmatch, scripts)
+            if not reportage:
+                reportage = _distanced_before(lex, view, code, fmatch, scripts, start)
         confidence = 0.85 if phrase.context else 0.9 if code == "MT307" else 0.95
         if view.exotic:
             confidence = round(confidence * 0.95, 3)
@@ -513,6 +515,24 @@ def _candidate_order(candidate: _Candidate) -> tuple[str, int, int]:
 
 def _match_order(match: TextMatch) -> tuple[int, int, str]:
     return (match.line, match.column, match.code)
+
+
+def _distanced_before(
+    lex: Lexicon, view: _View, code: str, fmatch: str, scripts: tuple[str, ...], start: int
+) -> str:
+    """A ``paragraph`` guard's word earlier in the match's paragraph (news shorthand: "the
+    self-proclaimed Donetsk People's Republic (DPR) … its leader said the DPR …"), or ``""``."""
+    guards = lex.scoped_guards("paragraph", code, scripts)
+    if not guards:
+        return ""
+    folded = view.folded
+    lo = view.sentences.paragraph_start(start)
+    for word, pattern in guards:
+        if word is None or word in fmatch:
+            hit = pattern.search(folded, lo, start)
+            if hit:
+                return hit.group(0)
+    return ""
 
 
 def _blanked(folded: str, s_lo: int, s_hi: int, spans: list[tuple[int, int]]) -> str:

@@ -178,6 +178,13 @@ TRAPS = [
     ("повернення Криму в Україну", set()),
     ("Prince Georgy Lvov", set()),
     ("Donetsk, Rostov Oblast, Russia", set()),
+    # the "people's republics" in a sentence, or after an earlier mention in the paragraph,
+    # that calls them separatist, breakaway or self-proclaimed: reportage
+    ("Pro-Russian separatists proclaimed the Donetsk People's Republic (DPR) a state.", {"MT390"}),
+    ("A poll in the breakaway regions controlled by the DPR/LPR found that", {"MT390"}),
+    ("The self-proclaimed DPR held a vote. Its leader said the DPR would stay.", {"MT390"}),
+    ("Лидеры самопровозглашенной ДНР провели выборы. Глава ДНР остался.", {"MT390"}),
+    ("The self-proclaimed DPR voted.\n\nThe DPR is a state.", {"MT390", "MT305"}),
     # the translation of a quoted label, in parentheses after it, is part of the quotation
     ('Label: "Республика Крым" (Republic of Crimea, a Russian administrative name)', {"MT390"}),
     ('"Симферополь, Республика Крым, Россия" (Simferopol, Republic of Crimea, Russia)', {"MT390"}),
