@@ -120,6 +120,8 @@ TRUE_POSITIVES = [
     ("id 1850 (Sevastopol, Russia)", {"MT301"}),
     ("Cost $1,850 in Sevastopol, Russia.", {"MT301"}),
     ("День повернення міста Севастополя до Росії", {"MT304"}),
+    ("карта, на которой Крым и новые территории России", {"MT305"}),
+    ("нові території Росії на сході України", {"MT305"}),
     ("Прибытия в Симферополь, Россия выросли.", {"MT301"}),  # plural: not Russia's verb
 ]
 
@@ -178,6 +180,7 @@ TRAPS = [
     ("повернення Криму в Україну", set()),
     ("Prince Georgy Lvov", set()),
     ("Donetsk, Rostov Oblast, Russia", set()),
+    ("новые территории России в Арктике", set()),  # no occupied area in sight
     # the "people's republics" in a sentence, or after an earlier mention in the paragraph,
     # that calls them separatist, breakaway or self-proclaimed: reportage
     ("Pro-Russian separatists proclaimed the Donetsk People's Republic (DPR) a state.", {"MT390"}),
