@@ -241,12 +241,46 @@ def _ukraine_items(evidence: TextEvidence) -> frozenset[int]:
 
 
 def _in_ukraine_list(evidence: TextEvidence, match: TextMatch) -> bool:
-    """Whether ``match`` is a whole item of a list of Ukraine's regions (a dropdown, a table
-    column): "Республика Крым" between "Херсонская область" and "Киевская область"."""
+    """Whether ``match`` is a whole value placed under Ukraine: an item of a list of Ukraine's
+    regions (a dropdown, a table column: "Республика Крым" between "Херсонская область" and
+    "Киевская область"), or an alias in the record or on the line that names the region by its
+    Ukrainian name (``{uk: "Автономна Республіка Крим", aliases: ["Республика Крым"]}``)."""
     seg = match.segment
-    if not evidence.enumerations or id(seg) not in _ukraine_items(evidence):
+    if " ".join(match.text.split()).casefold() != " ".join(seg.text.split()).casefold():
         return False
-    return " ".join(match.text.split()).casefold() == " ".join(seg.text.split()).casefold()
+    if evidence.enumerations and id(seg) in _ukraine_items(evidence):
+        return True
+    return _beside_its_ukrainian_name(evidence, match)
+
+
+#: Crimea's and Sevastopol's names and codes in Ukraine's own usage.
+_UKRAINIAN_NAME = re.compile(
+    r"автономн\w* республ\w* крым|автономн\w* республ\w* крим|autonomous republic of crimea"
+    r"|\bUA-43\b|\bUA-40\b|\bар крим|\bар крым|\bм\.? ?севастопіль",
+    re.IGNORECASE,
+)
+
+
+#: Russia named beside it: then the Ukrainian name is what is being replaced, not the home.
+_RUSSIAN_MARK = re.compile(r"\bRUS?\b|\bRU[-_]|(?i:росси|російськ|росія|russia)")
+
+
+def _beside_its_ukrainian_name(evidence: TextEvidence, match: TextMatch) -> bool:
+    seg = match.segment
+    if evidence.records and seg.key_path and seg.key_path.startswith("$"):
+        from checker.rules.data import record_index
+
+        rec = record_index(evidence).holder(seg)
+        if rec is not None:
+            values = " | ".join(str(v) for v in rec.fields.values() if isinstance(v, str))
+            if _UKRAINIAN_NAME.search(values) and not _RUSSIAN_MARK.search(values):
+                return True
+    lines = evidence.source_lines
+    line = seg.line or 0
+    if evidence.format == "source" and 0 < line <= len(lines):
+        text = lines[line - 1]
+        return _UKRAINIAN_NAME.search(text) is not None and not _RUSSIAN_MARK.search(text)
+    return False
 
 
 def _a_persons_name(evidence: TextEvidence, match: TextMatch) -> bool:
@@ -531,7 +565,9 @@ def federal_subject_name_in_ukraine_list(ctx: TextContext) -> Iterator[RawFindin
     A dropdown, table column or array that names three or more of Ukraine's unoccupied regions
     and none of Russia's places Crimea in Ukraine; "Republic of Crimea" or "Республика Крым"
     among them is the occupying power's administrative name, not a claim of sovereignty (MT302
-    reports the name everywhere else). Information under ``un``, a warning under ``ua-strict``.
+    reports the name everywhere else). So is an alias in the record, or on the source line, that
+    names the region by its Ukrainian name or code and names no Russia (a search alias of
+    Ukraine's own Crimea entry). Information under ``un``, a warning under ``ua-strict``.
 
     Bad: ``["Херсонська область", "Республіка Крим", "Київська область", "Одеська область"]``
     Good: ``["Херсонська область", "Автономна Республіка Крим", "Київська область", …]``

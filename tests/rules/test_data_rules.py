@@ -1536,6 +1536,21 @@ def test_region_lists_built_from_calls_and_dict_keys(
             {"MT302"},
         ),
         ("prose.txt", "The Republic of Crimea announced new taxes.\n", {"MT302"}),
+        # an alias of Ukraine's own Crimea entry, on its line or in its record
+        (
+            "oblasts.ts",
+            'export const O = [\n {code: "UA01", uk: "Автономна Республіка Крим", '
+            'aliases: ["Крим", "Республика Крым"]},\n];\n',
+            {"MT310"},
+        ),
+        (
+            "oblasts.json",
+            '[{"code": "UA-43", "name_uk": "Автономна Республіка Крим",\n'
+            '  "aliases": ["Крим",\n    "Республика Крым"]}]\n',
+            {"MT310"},
+        ),
+        # the Ukrainian code mapped to Russia's: a concession, not an alias
+        ("remap.py", 'M = {"UA-43": ("RU-CRI", "Республика Крым")}\n', {"MT302"}),
         # two of Ukraine's regions are not yet a list of them
         ("two.py", 'R = ["Київська область", "Республіка Крим", "Одеська область"]\n', {"MT302"}),
     ],
