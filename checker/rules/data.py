@@ -1976,8 +1976,10 @@ def _phone_prefixes() -> tuple[tuple[str, CodeInfo], ...]:
 
 def _phone_info(hit: _Hit) -> tuple[str, str, str, str] | None:
     raw = hit.text
-    plus = raw.lstrip().startswith("+")
-    body = raw.lstrip()[2:] if plus else raw.lstrip()[1:]
+    lead = raw.lstrip()
+    plus = lead.startswith("+")
+    # After "+7" ("+ 7" with a space too) or the trunk digit: the national number.
+    body = lead[1:].lstrip()[1:] if plus else lead[1:]
     digits: list[str] = []
     end = len(body)
     for i, ch in enumerate(body):

@@ -608,6 +608,7 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     # MD404
     ("phone-plus-formatted", "Телефон: +7 (978) 123-45-67", {"MD404"}),
     ("phone-plus-compact", "tel:+79781234567", {"MD404"}),
+    ("phone-plus-space", "Тел.: + 7 978 123-45-67", {"MD404"}),
     ("phone-trunk-8", "8 978 123 45 67", {"MD404"}),
     ("phone-trunk-8-brackets", "8 (978) 123-45-67", {"MD404"}),
     ("phone-trunk-8-run-in", "8978 123-45-67", {"MD404"}),
