@@ -1842,9 +1842,30 @@ def test_components_and_templates_that_open_with_markup_are_source(name: str, da
     source = Source(name, data=data)
     assert detect(source) == ("data", "source")
     ev = read_text(source, "source")
-    assert [(s.part, s.text) for s in ev.segments if "Yalta" in s.text] == [
-        ("markup", "Tours of Yalta, Russia")
+    # (a PHP page's markup is read as HTML: its visible text is body text)
+    part = "body" if name.endswith(".php") else "markup"
+    assert [(s.part, s.text, s.line) for s in ev.segments if "Yalta" in s.text] == [
+        (
+            part,
+            "Tours of Yalta, Russia",
+            data.decode()
+            .split("\n")
+            .index(next(ln for ln in data.decode().split("\n") if "Yalta" in ln))
+            + 1,
+        )
     ]
+
+
+def test_a_php_page_reads_its_markup_as_html_and_its_code_as_code() -> None:
+    data = (
+        b"<?php\n$city = 'Simferopol, Russia';\n?>\n<html><body>\n"
+        b'<p title="Yalta, Russia">Visit <b>Kerch, Russia</b></p>\n</body></html>\n'
+    )
+    ev = read_text(Source("page.php", data=data), "source")
+    got = sorted((s.line, s.part, s.text) for s in ev.segments)
+    assert (2, "string", "Simferopol, Russia") in got
+    assert any(line == 5 and "Kerch, Russia" in text for line, _, text in got)
+    assert any(line == 5 and text == "Yalta, Russia" for line, _, text in got)
 
 
 def test_json_and_yaml_in_markdown_fences_are_data() -> None:

@@ -468,10 +468,48 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
             col.evidence.enumerations.clear()
             col.chars = col.items = 0
             col.note("read with the generic lexer: Python's tokenizer rejected the file")
+    if lang == "php" and _PHP_BLOCK.search(text) and _HTML_OUTSIDE.search(_blank_php(text)):
+        _read_php_page(col, text)
+        return col.evidence
     _read_generic(col, text, lang)
-    if lang in ("js", "ts", "php") and "<" in text:
+    if lang in ("js", "ts") and "<" in text:
         _read_markup_text(col, text)
     return col.evidence
+
+
+#: A PHP block in a page: ``<?php … ?>``, ``<?= … ?>``, ``<? … ?>`` (to the end when unclosed).
+_PHP_BLOCK = re.compile(r"<\?(?:php\b|=)?.*?(?:\?>|\Z)", re.S | re.I)
+#: Markup outside the PHP blocks: the file is a page.
+_HTML_OUTSIDE = re.compile(r"<(?:html|body|div|p|h[1-6]|span|a|li|td|section|footer|header)\b", re.I)
+
+
+def _blank(text: str) -> str:
+    """``text`` as spaces, its line breaks kept."""
+    return re.sub(r"[^\n]", " ", text)
+
+
+def _blank_php(text: str) -> str:
+    return _PHP_BLOCK.sub(lambda m: _blank(m.group()), text)
+
+
+def _read_php_page(col: Collector, text: str) -> None:
+    """A PHP page: its markup read as HTML (visible text, alt and title attributes) with the PHP
+    blocks blanked, and the PHP blocks read as code with the markup blanked; both at the file's
+    own lines and columns."""
+    from checker.readers.docs._collect import adopt
+    from checker.readers.docs.html import read_html
+
+    page = read_html(_blank_php(text).encode("utf-8"))
+    adopt(col, page, lambda line, column: (line, column), lambda k: k, lambda k: k)
+    code: list[str] = []
+    last = 0
+    for m in _PHP_BLOCK.finditer(text):
+        code.append(_blank(text[last : m.start()]))
+        code.append(m.group())
+        last = m.end()
+    code.append(_blank(text[last:]))
+    _read_generic(col, "".join(code), "php")
+    col.evidence.segments.sort(key=lambda seg: (seg.line, seg.column))
 
 
 #: Text between a markup tag's ``>`` and the next ``<`` (JSX, Vue and Svelte templates): the
