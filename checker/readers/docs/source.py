@@ -480,7 +480,9 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
 #: A PHP block in a page: ``<?php … ?>``, ``<?= … ?>``, ``<? … ?>`` (to the end when unclosed).
 _PHP_BLOCK = re.compile(r"<\?(?:php\b|=)?.*?(?:\?>|\Z)", re.S | re.I)
 #: Markup outside the PHP blocks: the file is a page.
-_HTML_OUTSIDE = re.compile(r"<(?:html|body|div|p|h[1-6]|span|a|li|td|section|footer|header)\b", re.I)
+_HTML_OUTSIDE = re.compile(
+    r"<(?:html|body|div|p|h[1-6]|span|a|li|td|section|footer|header)\b", re.I
+)
 
 
 def _blank(text: str) -> str:
