@@ -609,6 +609,7 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ("phone-plus-formatted", "Телефон: +7 (978) 123-45-67", {"MD404"}),
     ("phone-plus-compact", "tel:+79781234567", {"MD404"}),
     ("phone-plus-space", "Тел.: + 7 978 123-45-67", {"MD404"}),
+    ("basemap-ne-renamed", 'gpd.read_file("data/ne_110m_countries.geojson")', {"MD409"}),
     ("phone-trunk-8", "8 978 123 45 67", {"MD404"}),
     ("phone-trunk-8-brackets", "8 (978) 123-45-67", {"MD404"}),
     ("phone-trunk-8-run-in", "8978 123-45-67", {"MD404"}),
