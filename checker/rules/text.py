@@ -246,6 +246,10 @@ def _in_ukraine_list(evidence: TextEvidence, match: TextMatch) -> bool:
     "Киевская область"), or an alias in the record or on the line that names the region by its
     Ukrainian name (``{uk: "Автономна Республіка Крим", aliases: ["Республика Крым"]}``)."""
     seg = match.segment
+    # A whole value: no longer than the match and some spacing (prose segments are whole
+    # paragraphs, and are never one).
+    if len(seg.text) > 2 * len(match.text) + 16:
+        return False
     if " ".join(match.text.split()).casefold() != " ".join(seg.text.split()).casefold():
         return False
     if evidence.enumerations and id(seg) in _ukraine_items(evidence):
