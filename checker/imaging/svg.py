@@ -191,6 +191,22 @@ def svg_from_kit(source: Source) -> tuple[Source, str]:
             obj = _jsonio.loads(js_literal_to_json(literal))
         except (ReaderError, ValueError) as exc:
             raise ReaderError("ME901", f"the SVG map module could not be parsed: {exc}") from None
+    label_note = ""
+    if isinstance(obj, dict) and isinstance(obj.get("paths"), dict) and "viewBox" not in obj:
+        # jqvmap (``jQuery.fn.vectorMap('addMap', 'world_en', {width, height, paths})``): SVG
+        # paths in screen pixels, keyed by region code, with no projection to place them by.
+        width, height = obj.get("width"), obj.get("height")
+        if not all(isinstance(v, int | float) and 0 < v < 100_000 for v in (width, height)):
+            raise ReaderError("ME901", "the jqvmap map has no usable width and height")
+        obj = {
+            "viewBox": f"0 0 {width} {height}",
+            "locations": [
+                {"id": key, "name": value.get("name"), "path": value.get("path")}
+                for key, value in obj["paths"].items()
+                if isinstance(value, dict)
+            ],
+        }
+        label_note = "a jqvmap map, "
     view = obj.get("viewBox") if isinstance(obj, dict) else None
     places = obj.get("locations") if isinstance(obj, dict) else None
     if not isinstance(view, str) or not _KIT_VIEWBOX.fullmatch(view):
@@ -224,8 +240,8 @@ def svg_from_kit(source: Source) -> tuple[Source, str]:
     parts.append("</g></svg>")
     label = obj.get("label") if isinstance(obj.get("label"), str) else None
     note = (
-        f"read as an SVG map module{f' ({label!r})' if label else ''}: {drawn} location(s) "
-        "drawn as labelled SVG paths in one grey (the module has no colours)"
+        f"read as an SVG map module{f' ({label!r})' if label else ''}: {label_note}{drawn} "
+        "location(s) drawn as labelled SVG paths in one grey (the module has no colours)"
     )
     svg = Source(name=source.name, data="".join(parts).encode("utf-8"))
     return svg, note

@@ -139,6 +139,15 @@ JVM_MARKERS = (
     re.compile(rb"""["']?insets["']?\s*:\s*\[\s*\{[^\]]{0,600}?["']?bbox["']?\s*:"""),
     re.compile(rb"""["']?paths["']?\s*:\s*\{\s*["']?[\w-]+["']?\s*:\s*\{"""),
 )
+#: An amCharts 3 (ammap) map object: its ``defs`` name the projection and bounds.
+AMMAP_MARKER = re.compile(rb"""["']amcharts:ammap["']\s*:\s*\{""")
+#: A jqvmap map: ``vectorMap('addMap', …, {width, height, paths: {code: {path, name}}})`` with
+#: no ``insets`` or projection (jVectorMap's own maps have them and are read as vectors).
+JQVMAP_MARKERS = (
+    re.compile(rb"""vectorMap\(\s*['"]addMap['"]"""),
+    re.compile(rb"""["']?paths["']?\s*:\s*\{\s*["']?[\w-]+["']?\s*:\s*\{\s*["']?path["']?\s*:"""),
+    re.compile(rb"""["']?width["']?\s*:\s*[\d.]+"""),
+)
 #: An SVG map-kit module (``@svg-maps/*``, react-svg-map): a ``viewBox`` and ``locations``
 #: whose items hold SVG ``path`` data.
 SVG_KIT_MARKERS = (
@@ -450,14 +459,15 @@ def _decode_head(head: bytes) -> str:
 
 
 def _marks_map(data: bytes) -> bool:
-    if EMBEDDED_MARKER.search(data):
+    if EMBEDDED_MARKER.search(data) or AMMAP_MARKER.search(data):
         return True
     return all(m.search(data) for m in JVM_MARKERS)
 
 
 def _is_svg_kit(source: Source, head: bytes) -> bool:
-    """Whether the JS/JSON text is an SVG map-kit module (see :data:`SVG_KIT_MARKERS`)."""
-    if all(m.search(head) for m in SVG_KIT_MARKERS):
+    """Whether the JS/JSON text is an SVG map-kit module (see :data:`SVG_KIT_MARKERS`) or a
+    jqvmap map (:data:`JQVMAP_MARKERS`)."""
+    if _kit_marked(head):
         return True
     if source.size() <= len(head) or source.size() > 64 * 1024 * 1024:
         return False
@@ -465,7 +475,13 @@ def _is_svg_kit(source: Source, head: bytes) -> bool:
         data = source.read_bytes()
     except ReaderError:
         return False
-    return all(m.search(data) for m in SVG_KIT_MARKERS)
+    return _kit_marked(data)
+
+
+def _kit_marked(data: bytes) -> bool:
+    return all(m.search(data) for m in SVG_KIT_MARKERS) or (
+        all(m.search(data) for m in JQVMAP_MARKERS) and not JVM_MARKERS[0].search(data)
+    )
 
 
 def _has_embedded_map(source: Source, head: bytes) -> bool:

@@ -30,6 +30,8 @@ _MARKER = re.compile(
     r"""["']?type["']?\s*:\s*["'](FeatureCollection|Topology)["']"""
     # jVectorMap: the map object's own ``insets: [{..., bbox: [...]}]``.
     r"""|["']?(insets)["']?\s*:\s*\[\s*\{[^\]]{0,600}?["']?bbox["']?\s*:"""
+    # amCharts 3: the map object's own ``svg: {defs: {"amcharts:ammap": …}}``.
+    r"""|["']?(svg)["']?\s*:\s*\{\s*["']?defs["']?\s*:\s*\{\s*["']amcharts:ammap["']"""
 )
 _HC_KEY = re.compile(r"""maps\s*\[\s*["']([^"']+)["']\s*\]\s*=\s*$""")
 _CONTAINERS = (
@@ -91,7 +93,10 @@ def _object_spans(text: str) -> list[tuple[int, int, str]]:
     single regex match each (an unterminated comment ends the scan), so no input makes it
     quadratic.
     """
-    markers = [(m.start(), m.group(1) or "jVectorMap") for m in _MARKER.finditer(text)]
+    markers = [
+        (m.start(), m.group(1) or ("ammap" if m.group(3) else "jVectorMap"))
+        for m in _MARKER.finditer(text)
+    ]
     if not markers:
         return []
     stack: list[int] = []
@@ -291,7 +296,7 @@ def find_embedded(text: str) -> list[Embedded]:
 
 def read_jsmodule(source: Source) -> VectorEvidence:
     """Read every map literal embedded in a JS module, HTML page or JSON document."""
-    from checker.readers import geojson, jvectormap, topojson
+    from checker.readers import ammap, geojson, jvectormap, topojson
 
     text = _jsonio.decode_text(source.read_bytes())
     spans = _object_spans(text)
@@ -315,13 +320,20 @@ def read_jsmodule(source: Source) -> VectorEvidence:
             what = {
                 "FeatureCollection": "GeoJSON FeatureCollection",
                 "Topology": "TopoJSON topology",
+                "ammap": "amCharts 3 map",
             }.get(kind, "jVectorMap map")
             where = f"{container} [{key}]" if key else container
             note = f"{what} embedded in a {where} at characters {start:,}–{end:,}"
             if converted:
                 note += " (JS literal syntax converted to JSON)"
             part_notes = [note]
-            if kind == "jVectorMap":
+            if kind == "ammap":
+                if not ammap.looks_like_ammap(obj):
+                    continue
+                if store is not None:
+                    obj = store.restore(obj)
+                ev = ammap.evidence_from_ammap(obj, layer_name=key or stem, notes=part_notes)
+            elif kind == "jVectorMap":
                 if not jvectormap.looks_like_jvectormap(obj):
                     continue  # something else with 'insets' and 'bbox'
                 if store is not None:

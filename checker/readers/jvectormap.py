@@ -143,7 +143,7 @@ def inverse(kind: str, central: float, xy: np.ndarray) -> np.ndarray:
     return np.column_stack([lon, lat])
 
 
-def _wrap(geom: Any) -> Any:
+def wrap(geom: Any) -> Any:
     """Bring parts past ±180° (Chukotka on a map centred at 11.5°E) back into range."""
     import shapely
 
@@ -161,7 +161,7 @@ def _wrap(geom: Any) -> Any:
     return shapely.union_all([p for p in parts if not p.is_empty])
 
 
-def _region_properties(code: str, raw: dict[str, Any]) -> dict[str, Any]:
+def region_properties(code: str, raw: dict[str, Any]) -> dict[str, Any]:
     """jVectorMap keys regions by ISO 3166 code: say which kind, so attribution can read it."""
     props: dict[str, Any] = {"code": code}
     if re.fullmatch(r"[A-Z]{2}", code):
@@ -209,11 +209,11 @@ def evidence_from_jvectormap(
             lonlat = inverse(kind, central, inset.to_projected(pts))
             if not np.isfinite(lonlat).all():
                 raise ReaderError("ME905", f"{where}: a point maps outside the projection")
-            polygons.append(_wrap(make_valid(shapely.Polygon(lonlat))))
+            polygons.append(wrap(make_valid(shapely.Polygon(lonlat))))
         geom = reduce(shapely.symmetric_difference, polygons) if polygons else None
         if geom is not None:
             geom = make_valid(geom)
-        props = _region_properties(str(code), raw if isinstance(raw, dict) else {})
+        props = region_properties(str(code), raw if isinstance(raw, dict) else {})
         features.append(VectorFeature(index=index, geometry=geom, properties=props, id=str(code)))
     notes.append(
         f"jVectorMap map ({kind} projection, central meridian {central:g}, "
