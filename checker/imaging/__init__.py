@@ -767,17 +767,21 @@ def _on_fill(rgb: np.ndarray, box: tuple[int, int, int, int], *fills: Any) -> bo
 def _svg_hits(svg: SvgInfo | None, decision: ImageDecision) -> list[Any]:
     from checker.imaging import svg as svgmod
 
-    if svg is None or "RU" not in svg.masks:
+    if svg is None:
         return []
-    if decision.registration is not None:
-        crimea = decision.samples.get("crimea")
-        ukraine = decision.samples.get("ukraine")
-        return svgmod.registered_hits(
-            svg,
-            crimea.mask if crimea else None,
-            ukraine.mask if ukraine else None,
-        )
-    return svgmod.structural_hits(svg)
+    hits: list[Any] = []
+    if "RU" in svg.masks:
+        if decision.registration is not None:
+            crimea = decision.samples.get("crimea")
+            ukraine = decision.samples.get("ukraine")
+            hits = svgmod.registered_hits(
+                svg,
+                crimea.mask if crimea else None,
+                ukraine.mask if ukraine else None,
+            )
+        else:
+            hits = svgmod.structural_hits(svg)
+    return hits or svgmod.described_hits(svg)
 
 
 def _svg_ukraine(decision: ImageDecision, svg: SvgInfo) -> None:

@@ -105,6 +105,9 @@ class SvgInfo:
     #: The same masks rendered again around Ukraine's element, when that is small in the
     #: picture (a world map): Crimea is then wide enough to be located from Ukraine's outline.
     zoomed: dict[str, npt.NDArray[np.bool_]] = field(default_factory=dict)
+    #: Elements that name themselves Crimea or Sevastopol and say they are Russia's (their own
+    #: description's country, or a group labelled Russia around them).
+    described: list[SvgElement] = field(default_factory=list)
 
 
 def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
@@ -145,6 +148,7 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
         )
     _mark_iso_numeric(root)
     info.elements = _labelled(root)
+    info.described = _crimea_described(root)
     info.country_codes = {
         str(el.attrib["id"]).strip()
         for el in root.iter()
@@ -680,6 +684,78 @@ def _labelled(root: Element) -> list[SvgElement]:
     return found
 
 
+#: Names (casefolded, whole) that make an element Crimea or Sevastopol.
+_CRIMEA_NAMES = frozenset(
+    {
+        "crimea", "the crimea", "republic of crimea", "respublika krym", "krymskaya respublika",
+        "krym", "крым", "республика крым", "крим", "республіка крим", "sevastopol",
+        "sebastopol", "севастополь", "севастопіль", "city of sevastopol", "sevastopol city",
+    }
+)  # fmt: skip
+_RUSSIA_COUNTRY = frozenset({"russia", "russian federation", "россия", "росія", "rus", "ru"})
+
+
+def _described_name(el: Element) -> tuple[str | None, str | None]:
+    """(name, country) an element gives itself: a ``<desc>``'s ``name``/``country`` members
+    (Highcharts' map downloads), else its ``<title>``, ``id`` or ``data-name``."""
+    name = country = None
+    for child in el:
+        local = _local(child.tag)
+        if local == "desc":
+            for member in child:
+                key = _local(member.tag)
+                text = (member.text or "").strip()
+                if key == "name" and text:
+                    name = text
+                elif key in ("country", "admin", "sovereignt") and text:
+                    country = text
+        elif local == "title" and child.text and name is None:
+            name = child.text.strip()
+    if name is None:
+        for attr in ("data-name", "id"):
+            value = str(el.attrib.get(attr, "")).strip()
+            if value:
+                name = value
+                break
+    return name, country
+
+
+def _crimea_described(root: Element) -> list[SvgElement]:
+    """Elements that name themselves Crimea or Sevastopol and are Russia's: their own
+    description names Russia as the country, or an enclosing group is labelled Russia (and no
+    group between them Ukraine). No registration is needed: the file says so itself."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    found: list[SvgElement] = []
+    for el in root.iter():
+        if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
+            continue
+        name, country = _described_name(el)
+        if name is None or " ".join(name.casefold().replace("_", " ").split()) not in _CRIMEA_NAMES:
+            continue
+        why = ""
+        if country is not None:
+            if country.strip().casefold() in _RUSSIA_COUNTRY:
+                why = f"{name}; its description's country: {country}"
+        else:
+            parent = parents.get(el)
+            while parent is not None:
+                owner = _owner(parent)
+                if owner == "UA" or (owner == "RU" and _names_ukraine(parent)):
+                    break  # (a group named for both, "russia-ukraine-war", is neither's)
+                if owner == "RU":
+                    label = parent.attrib.get("id") or _local(parent.tag)
+                    why = f"{name}, inside the element {label!r} labelled Russia"
+                    break
+                parent = parents.get(parent)
+        if why:
+            found.append(SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120]))
+    return found
+
+
+def _names_ukraine(el: Element) -> bool:
+    return any(token in UA_TOKENS for token, _ in _tokens(el))
+
+
 def _owner(el: Element) -> str | None:
     for token, _ in _tokens(el):
         if token in RU_TOKENS or re.fullmatch(r"ru-[a-z]{2,3}", token):
@@ -821,6 +897,25 @@ def structural_hits(info: SvgInfo) -> list[SvgHit]:
             box=box,
             method="structural",
             confidence=0.8,
+        )
+    ]
+
+
+def described_hits(info: SvgInfo) -> list[SvgHit]:
+    """Crimea or Sevastopol elements that say themselves they are Russia's (see
+    :func:`_crimea_described`), when nothing located Crimea in the picture."""
+    if not info.described:
+        return []
+    return [
+        SvgHit(
+            element=info.described[0],
+            elements=len(info.described),
+            share_of_crimea=1.0,
+            share_of_ukraine=0.0,
+            pixels=0,
+            box=None,
+            method="described",
+            confidence=0.9,
         )
     ]
 

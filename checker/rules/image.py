@@ -248,10 +248,12 @@ def svg_element_russia(ctx: ImageContext) -> Iterator[RawFinding]:
     amCharts' ``RU-CR``/``RU-SEV`` …) is rendered alone; when its pixels cover at least half of
     Crimea under the map's registration (or, when the map cannot be registered, the place below
     the SVG's own Ukraine element where Crimea lies, rendered again around Ukraine on world
-    maps), Crimea belongs to Russia in the file itself. A group that also covers most of
-    unoccupied Ukraine is a container, not Russia, and is ignored. The other way round, a
-    Ukraine element covering Crimea settles an otherwise undetermined SVG as drawing Crimea in
-    Ukraine.
+    maps), Crimea belongs to Russia in the file itself. So it does when an element names itself
+    Crimea or Sevastopol and says it is Russia's: its own description gives Russia as the
+    country (Highcharts' map downloads), or a group labelled Russia holds it. A group that also
+    covers most of unoccupied Ukraine is a container, not Russia, and is ignored. The other way
+    round, a Ukraine element covering Crimea settles an otherwise undetermined SVG as drawing
+    Crimea in Ukraine.
 
     Bad: ``<path id="RU" d="… M 470,320 …"/>`` whose sub-path is the Crimean peninsula.
     Good: the Crimea sub-path inside ``<path id="UA" …/>``.
@@ -259,12 +261,19 @@ def svg_element_russia(ctx: ImageContext) -> Iterator[RawFinding]:
     for hit in ctx.svg_hits:
         evidence = _evidence(ctx)
         evidence.update(hit.to_dict())
-        yield RawFinding(
-            code="MI206",
-            message=(
+        if hit.method == "described":
+            message = (
+                f"The SVG element {hit.describe()} names itself Crimea or Sevastopol and says "
+                "it is Russia's."
+            )
+        else:
+            message = (
                 f"The SVG element {hit.describe()} is labelled as Russia and covers "
                 f"{hit.share_of_crimea:.0%} of Crimea."
-            ),
+            )
+        yield RawFinding(
+            code="MI206",
+            message=message,
             location=Location(
                 path=ctx.path,
                 feature_id=hit.element.element_id,

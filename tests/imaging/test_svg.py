@@ -507,3 +507,50 @@ def test_icon_sized_svg_is_not_rendered(monkeypatch: pytest.MonkeyPatch) -> None
     # A map drawn at 10 cm (378 px) is rendered as before.
     with pytest.raises(AssertionError, match="rendered"):
         read_svg(Source("m.svg", data=text.replace("16px", "10cm", 2).encode()))
+
+
+# --- elements that describe themselves ------------------------------------------------------------
+
+_DESC = (
+    '<desc xmlns="https://highcharts.com/docs/mc"><name>{name}</name>'
+    "<country>{country}</country></desc>"
+)
+_RU_CRIMEA = _DESC.format(name="Crimea", country="Russia")
+_UA_CRIMEA = _DESC.format(name="Crimea", country="Ukraine")
+
+
+@pytest.mark.parametrize(
+    ("body", "described"),
+    [
+        # Highcharts' map downloads: the element's own description gives its country
+        (f'<path id="RU.KR" d="M0 0h9v9z">{_RU_CRIMEA}</path>', 1),
+        (f'<path id="UA.KR" d="M0 0h9v9z">{_UA_CRIMEA}</path>', 0),
+        # a Crimea element inside a group labelled Russia
+        ('<g id="RU"><path id="crimea" d="M0 0h9v9z"/></g>', 1),
+        ('<g id="russia"><path d="M0 0h9v9z"><title>Sevastopol</title></path></g>', 1),
+        # inside Ukraine's group, or a group named for both, it is not Russia's
+        ('<g id="UA"><path id="crimea" d="M0 0h9v9z"/></g>', 0),
+        ('<g id="russia-ukraine-war"><path id="crimea" d="M0 0h9v9z"/></g>', 0),
+        # another region of Russia
+        ('<g id="RU"><path id="krasnodar" d="M0 0h9v9z"/></g>', 0),
+    ],
+)
+def test_elements_that_say_they_are_russias_crimea(body: str, described: int) -> None:
+    _, info = read(f'{SVG_HEAD} width="400" height="300">{body}</svg>')
+    assert len(info.described) == described
+    assert len(svgmod.described_hits(info)) == described
+
+
+def test_a_self_described_russian_crimea_is_flagged_without_a_registration() -> None:
+    """A map of Russia's regions whose Crimea path says "country: Russia" (no Ukraine element
+    to locate Crimea by, too little coast to register): MI206."""
+    desc = _DESC.format(name="Crimea", country="Russia")
+    text = (
+        f'{SVG_HEAD} width="600" height="360"><rect width="600" height="360" fill="#fff"/>'
+        f'<g id="RU"><path id="RU.KR" fill="#cee3f5" d="M30 180l60-30 45 24-36 42z">{desc}'
+        '</path><path id="RU.KD" fill="#cee3f5" d="M180 60h360v240H180z"/></g></svg>'
+    )
+    report = check_source(Source(name="ru-all.svg", data=text.encode()), Config())
+    assert report.verdict == Verdict.FLAG
+    assert [f.code for f in report.findings] == ["MI206"]
+    assert "names itself Crimea" in report.findings[0].message
