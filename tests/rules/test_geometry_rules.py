@@ -39,6 +39,16 @@ def ua_without(s: S, *codes: str) -> BaseGeometry:
     return shapely.difference(s["ukraine"], shapely.union_all([s[c] for c in codes]))
 
 
+def kuban_and_rostov(
+    s: S, key: str = "name", names: tuple[str, str] = ("Краснодарский край", "Ростовская область")
+) -> list[tuple[dict[str, str], BaseGeometry]]:
+    """Two of Russia's regions near Crimea, by name only: Krasnodar krai and Rostov oblast."""
+    return [
+        ({key: names[0]}, shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5)),
+        ({key: names[1]}, shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0)),
+    ]
+
+
 @dataclass
 class Case:
     id: str
@@ -286,14 +296,7 @@ CASES = [
     Case(
         "russia-regions-by-name-with-crimea",
         lambda s: evidence(
-            (
-                {"name": "Краснодарский край"},
-                shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5),
-            ),
-            (
-                {"name": "Ростовская область"},
-                shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0),
-            ),
+            *kuban_and_rostov(s),
             ({"name": "Москва"}, box(37.3, 55.6, 37.9, 55.9)),
             ({"name": "Республика Крым"}, s["UA-43"]),
             ({"name": "Севастополь"}, s["UA-40"]),
@@ -304,14 +307,7 @@ CASES = [
     Case(
         "russia-regions-in-english-with-crimea",
         lambda s: evidence(
-            (
-                {"region": "Krasnodar Krai"},
-                shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5),
-            ),
-            (
-                {"region": "Rostov Oblast"},
-                shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0),
-            ),
+            *kuban_and_rostov(s, "region", ("Krasnodar Krai", "Rostov Oblast")),
             (
                 {"region": "Belgorod Oblast"},
                 shapely.clip_by_rect(s["russia"], 35.5, 50.0, 39.0, 51.5),
@@ -346,14 +342,7 @@ CASES = [
     Case(
         "russia-and-ukraine-regions-by-name",
         lambda s: evidence(
-            (
-                {"name": "Краснодарский край"},
-                shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5),
-            ),
-            (
-                {"name": "Ростовская область"},
-                shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0),
-            ),
+            *kuban_and_rostov(s),
             ({"name": "Москва"}, box(37.3, 55.6, 37.9, 55.9)),
             ({"name": "Одесская область"}, s["UA-51"]),
             ({"name": "Республика Крым"}, s["UA-43"]),
@@ -377,14 +366,7 @@ CASES = [
     Case(
         "two-russian-regions-and-crimea-by-name",
         lambda s: evidence(
-            (
-                {"name": "Краснодарский край"},
-                shapely.clip_by_rect(s["russia"], 37.0, 43.5, 41.5, 46.5),
-            ),
-            (
-                {"name": "Ростовская область"},
-                shapely.clip_by_rect(s["russia"], 38.5, 46.5, 44.0, 50.0),
-            ),
+            *kuban_and_rostov(s),
             ({"name": "Крым"}, s["crimea"]),
         ),
         set(),
