@@ -477,6 +477,10 @@ def _country_keys(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((k, role) for k in keys if (role := _key_role(str(k))).startswith("country"))
 
 
+#: A column that has no name: "column 3" (SQL without a column list), "3", "col3".
+_UNNAMED = re.compile(r"(?:column|col|field)?\s*_?\d+", re.IGNORECASE)
+
+
 def record_country(fields: Mapping[str, Any]) -> tuple[str | None, tuple[str, ...], bool]:
     """(country, the ``key=value`` pairs behind it, whether the record names its own country).
 
@@ -487,7 +491,16 @@ def record_country(fields: Mapping[str, Any]) -> tuple[str | None, tuple[str, ..
     ru: list[str] = []
     ua: list[str] = []
     has_field = False
-    for key, role in _country_keys(tuple(fields)):
+    keys = _country_keys(tuple(fields))
+    if not keys and fields and all(_UNNAMED.fullmatch(str(k)) for k in fields):
+        # A row without column names (an SQL insert without a column list, a CSV without a
+        # header): a value that is a country's whole name is its country column.
+        keys = tuple(
+            (k, "country-name")
+            for k, v in fields.items()
+            if isinstance(v, str) and _country_value("country-name", v) in (RU, UA)
+        )
+    for key, role in keys:
         value = fields[key]
         if value is None or value == "" or isinstance(value, (dict, list)):
             continue

@@ -1566,6 +1566,30 @@ def test_federal_subject_name_in_a_list_of_ukraines_regions(
     assert found == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "text", "found"),
+    [
+        # rows without column names: a value that is a country's whole name is the country
+        (
+            "airports.sql",
+            'insert into airports values (33,"Simferopol International Airport","SIP",'
+            '"Simferopol","Russia",6830000);\n',
+            1,
+        ),
+        ("cities.csv", "1,Simferopol,Russia,340000\n2,Moscow,Russia,12000000\n", 1),
+        # not findings
+        ("cities_ua.csv", "1,Simferopol,Ukraine,340000\n2,Kyiv,Ukraine,2900000\n", 0),
+        ("krymsk.csv", "1,Krymsk,Russia,57000\n2,Moscow,Russia,12000000\n", 0),
+    ],
+)
+def test_rows_without_column_names_are_records(
+    tmp_path: Path, name: str, text: str, found: int
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    assert len(md(_check_file(path), "MD402")) == found
+
+
 def test_basemap_references_in_code_files(tmp_path: Path) -> None:
     """MD409 where the readers give text: a JS string, a Python string literal, a Vega spec's
     value; a Markdown mention of the dataset's name in prose is not a reference."""

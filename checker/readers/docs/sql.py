@@ -342,6 +342,12 @@ class _Reader:
 
         def finish() -> None:
             index = len(values)
+            if len(current) == 1 and current[0].kind == "ident" and current[0].text[:1] == '"':
+                # A double-quoted value in VALUES is a string (MySQL's default), not a column:
+                # read it as one ("Simferopol", "Russia").
+                tok = current[0]
+                quoted = "'" + _ident(tok.text).replace("'", "''") + "'"
+                current[0] = _Token("string", quoted, tok.start, tok.end)
             strs = [t for t in current if t.kind in ("string", "estring", "dollar")]
             if len(current) == 1 and strs:
                 values.append(self.string_value(strs[0])[0])
