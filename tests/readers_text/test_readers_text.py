@@ -1885,3 +1885,14 @@ def test_json_and_yaml_in_markdown_fences_are_data() -> None:
     assert (seg.line, seg.column, seg.key_path) == (8, 14, "$.address.city")
     assert find(ev, "Yalta").key_path is None  # the snippet that does not parse: text
     assert find(ev, "curl").key_path is None
+
+
+def test_a_php_feed_template_reads_its_xml_elements_text() -> None:
+    """A PHP template for an XML feed (no HTML tags at all): its elements' text is read."""
+    data = (
+        b"<?php header('Content-Type: text/xml'); ?>\n<realty-feed>\n<offer>\n"
+        b"<country>Russia</country><region>Republic of Crimea</region>"
+        b"<locality-name><?php echo $city; ?></locality-name>\n</offer>\n</realty-feed>\n"
+    )
+    ev = read_text(Source("feed.php", data=data), "source")
+    assert any("Republic of Crimea" in s.text and s.line == 4 for s in ev.segments)

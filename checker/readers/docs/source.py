@@ -479,10 +479,8 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
 
 #: A PHP block in a page: ``<?php … ?>``, ``<?= … ?>``, ``<? … ?>`` (to the end when unclosed).
 _PHP_BLOCK = re.compile(r"<\?(?:php\b|=)?.*?(?:\?>|\Z)", re.S | re.I)
-#: Markup outside the PHP blocks: the file is a page.
-_HTML_OUTSIDE = re.compile(
-    r"<(?:html|body|div|p|h[1-6]|span|a|li|td|section|footer|header)\b", re.I
-)
+#: Markup outside the PHP blocks (an HTML page, an XML feed): the file is a template.
+_HTML_OUTSIDE = re.compile(r"<[A-Za-z][\w:.-]*[\s/>]")
 
 
 def _blank(text: str) -> str:
@@ -495,8 +493,8 @@ def _blank_php(text: str) -> str:
 
 
 def _read_php_page(col: Collector, text: str) -> None:
-    """A PHP page: its markup read as HTML (visible text, alt and title attributes) with the PHP
-    blocks blanked, and the PHP blocks read as code with the markup blanked; both at the file's
+    """A PHP page or feed template: its markup read as HTML (visible text, alt and title
+    attributes; an XML feed's element text too) with the PHP blocks blanked, and the PHP blocks read as code with the markup blanked; both at the file's
     own lines and columns."""
     from checker.readers.docs._collect import adopt
     from checker.readers.docs.html import read_html
