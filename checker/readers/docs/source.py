@@ -494,8 +494,8 @@ def _blank_php(text: str) -> str:
 
 def _read_php_page(col: Collector, text: str) -> None:
     """A PHP page or feed template: its markup read as HTML (visible text, alt and title
-    attributes; an XML feed's element text too) with the PHP blocks blanked, and the PHP blocks read as code with the markup blanked; both at the file's
-    own lines and columns."""
+    attributes; an XML feed's element text too) with the PHP blocks blanked, and the PHP
+    blocks read as code with the markup blanked; both at the file's own lines and columns."""
     from checker.readers.docs._collect import adopt
     from checker.readers.docs.html import read_html
 
