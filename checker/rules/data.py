@@ -255,6 +255,10 @@ class Gazetteer:
 _MISSING = object()
 
 
+#: The most words a place's name has ("Ханты-Мансийский автономный округ — Югра").
+_NAME_WORDS = 6
+
+
 def _candidates(text: str) -> Iterator[str]:
     """The value, then without parentheses ("Саха (Якутия)" → "Саха"), then each part of a
     bilingual value ("Krasnodar Krai / Краснодарский край")."""
@@ -265,7 +269,11 @@ def _candidates(text: str) -> Iterator[str]:
             yield bare
     for sep in (" / ", " | ", "; "):
         if sep in text:
-            yield from (p for p in text.split(sep) if p.strip())
+            parts = [p for p in text.split(sep) if p.strip()]
+            # names in two languages, not a headline with a section after it ("Глава ДНР
+            # рассказал о … | Республика Крым"): every part short
+            if all(len(p.split()) <= _NAME_WORDS for p in parts):
+                yield from parts
 
 
 def _read_tsv(name: str) -> Iterator[list[str]]:

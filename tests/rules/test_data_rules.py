@@ -1580,6 +1580,14 @@ def test_federal_subject_name_in_a_list_of_ukraines_regions(
         # not findings
         ("cities_ua.csv", "1,Simferopol,Ukraine,340000\n2,Kyiv,Ukraine,2900000\n", 0),
         ("krymsk.csv", "1,Krymsk,Russia,57000\n2,Moscow,Russia,12000000\n", 0),
+        # a headline with its section after a bar names no place as a value
+        (
+            "headlines.csv",
+            "url,country,title\nhttps://e.ru/1,Russia,Глава ДНР рассказал о планах "
+            "воссоединения с Россией | Республика Крым\n"
+            "https://e.ru/2,Russia,Погода в Москве на выходные обещает снег | Москва\n",
+            0,
+        ),
     ],
 )
 def test_rows_without_column_names_are_records(

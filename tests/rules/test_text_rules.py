@@ -182,6 +182,8 @@ TRAPS = [
     ("Donetsk, Rostov Oblast, Russia", set()),
     ("новые территории России в Арктике", set()),  # no occupied area in sight
     ("Тема дебатов: Крым наш или не наш?", set()),  # the question, not the claim
+    ("Explosions rock occupied Crimea , Russia's Belgorod and Kursk", set()),
+    ("News on Ukraine , Crimea , Russia , Election", set()),  # a list of topics
     # the "people's republics" in a sentence, or after an earlier mention in the paragraph,
     # that calls them separatist, breakaway or self-proclaimed: reportage
     ("Pro-Russian separatists proclaimed the Donetsk People's Republic (DPR) a state.", {"MT390"}),
