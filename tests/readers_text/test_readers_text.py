@@ -1896,3 +1896,35 @@ def test_a_php_feed_template_reads_its_xml_elements_text() -> None:
     )
     ev = read_text(Source("feed.php", data=data), "source")
     assert any("Republic of Crimea" in s.text and s.line == 4 for s in ev.segments)
+
+
+def test_notebook_json_outputs_are_data() -> None:
+    """A table viewer's output (``application/vnd.…+json``: Data Wrangler, Vega) is read as
+    data: its values are text at the output's line, with the output's key path."""
+    import json as jsonlib
+
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["df"],
+                "outputs": [
+                    {
+                        "output_type": "execute_result",
+                        "data": {
+                            "application/vnd.microsoft.datawrangler.viewer.v0+json": {
+                                "columns": ["region", "country"],
+                                "rows": [["Республика Крым", "Россия"], ["Москва", "Россия"]],
+                            }
+                        },
+                    }
+                ],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    ev = read_bytes("viewer.ipynb", jsonlib.dumps(nb, ensure_ascii=False, indent=1).encode())
+    seg = find(ev, "Республика Крым")
+    assert seg.key_path is not None and "outputs[0]" in seg.key_path

@@ -133,11 +133,32 @@ def _output(col: Collector, output: dict[str, Any], index: int, line: int, path:
             break
     if "text/html" in data:
         _html(col, _text(data["text/html"]), line, path)
+    elif json_mime := next(
+        (m for m in data if m == "application/json" or m.endswith("+json")), None
+    ):
+        # A table viewer's data (Data Wrangler, Vega): its values are the table.
+        _json(col, data[json_mime], line, path)
     elif "text/markdown" in data:
         _blocks(col, mask_markdown(_text(data["text/markdown"])), line, "output", path)
     elif "text/plain" in data and not any(m in data for m in _PICTURES):
         # A picture's text/plain is its repr ("<Figure size 640x480 with 1 Axes>").
         _blocks(col, _text(data["text/plain"]), line, "output", path)
+
+
+def _json(col: Collector, value: Any, line: int, path: str) -> None:
+    from checker.readers.docs.jsondata import read_json
+
+    try:
+        sub = read_json(json.dumps(value, ensure_ascii=False).encode("utf-8"))
+    except Exception:  # a viewer's payload that is no JSON after all: its text, as before
+        return
+    adopt(
+        col,
+        sub,
+        lambda _line, _column: (line, 1),  # (the payload's own layout is not the file's)
+        lambda key: f"{path}.{key or 'output'}",
+        lambda key: f"{path}.{key or 'output'}",
+    )
 
 
 def _picture(col: Collector, value: Any, mime: str, name: str) -> None:
