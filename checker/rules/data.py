@@ -485,6 +485,9 @@ def _country_keys(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((k, role) for k in keys if (role := _key_role(str(k))).startswith("country"))
 
 
+#: Country codes taken as a row's country without a column name: upper case only ("ru" is
+#: as often a language).
+_UNNAMED_CODES = frozenset({"RU", "RUS", "UA", "UKR"})
 #: A column that has no name: "column 3" (SQL without a column list), "3", "col3".
 _UNNAMED = re.compile(r"(?:column|col|field)?\s*_?\d+", re.IGNORECASE)
 
@@ -504,9 +507,10 @@ def record_country(fields: Mapping[str, Any]) -> tuple[str | None, tuple[str, ..
         # A row without column names (an SQL insert without a column list, a CSV without a
         # header): a value that is a country's whole name is its country column.
         keys = tuple(
-            (k, "country-name")
+            (k, "country-code" if v in _UNNAMED_CODES else "country-name")
             for k, v in fields.items()
-            if isinstance(v, str) and _country_value("country-name", v) in (RU, UA)
+            if isinstance(v, str)
+            and (v in _UNNAMED_CODES or _country_value("country-name", v) in (RU, UA))
         )
     for key, role in keys:
         value = fields[key]

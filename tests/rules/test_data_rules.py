@@ -1445,6 +1445,10 @@ def test_key_value_pairs_in_prose_are_records(tmp_path: Path, text: str, lines: 
             [3],
         ),
         ("addr.kt", 'val a = Address(city = "Feodosia", country = "Russia")\n', [1]),
+        # a call's string arguments by position, the country as its code in capitals
+        ("seed2.ts", 'const c = await ensureRegion("Крым", "Crimea", "RU");\n', [1]),
+        ("seed3.ts", 'const c = await ensureRegion("Крим", "Crimea", "UA");\n', []),
+        ("i18n2.ts", 'const c = t("Крым", "ru");\n', []),  # a locale, not a country
         # not findings
         ("ok.ts", 'const a = { city: "Simferopol", country: "UA" };\n', []),
         ("krymsk.js", 'const a = { city: "Krymsk", country: "Russia" };\n', []),

@@ -393,6 +393,18 @@ class _Lists:
                 min(lines),
                 max(lines),
             )
+        elif frame.call and not frame.keyed and len(frame.items) >= 2:
+            # A call's string arguments, by position: a row without column names
+            # (ensureRegion("Крым", "Crimea", "RU")).
+            positional = [(pos, seg) for pos, seg in frame.items if isinstance(pos, int)]
+            lines = [seg.line for _, seg in positional]
+            self.col.record(
+                {f"column {pos + 1}": seg.text for pos, seg in positional},
+                None,
+                None,
+                min(lines),
+                max(lines),
+            )
         table = frame.valid and not frame.call and not frame.items and len(frame.rows) >= 2
         if table:
             self._emit_columns(frame)
