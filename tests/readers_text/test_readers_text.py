@@ -1928,3 +1928,18 @@ def test_notebook_json_outputs_are_data() -> None:
     ev = read_bytes("viewer.ipynb", jsonlib.dumps(nb, ensure_ascii=False, indent=1).encode())
     seg = find(ev, "Республика Крым")
     assert seg.key_path is not None and "outputs[0]" in seg.key_path
+
+
+def test_html_location_meta_tags_are_text() -> None:
+    """Where a page says it is (``geo.region``, ``geo.placename``, ``og:locality``) is read
+    with its description and title meta tags; other meta tags are not."""
+    data = (
+        b'<html><head><meta name="geo.region" content="RU-CR">\n'
+        b'<meta property="og:locality" content="Simferopol">\n'
+        b'<meta name="viewport" content="width=device-width"></head><body></body></html>\n'
+    )
+    ev = read_bytes("page.html", data)
+    assert [(s.part, s.text, s.line) for s in ev.segments if s.part == "meta"] == [
+        ("meta", "RU-CR", 1),
+        ("meta", "Simferopol", 2),
+    ]

@@ -12,8 +12,9 @@ target; this one reads several times faster and gives the same events. What is r
   source file. Columns are exact except after a character reference on the same line
   (``&amp;`` is one character of text for five of source);
 * the ``alt``, ``title``, ``aria-label`` and ``placeholder`` attributes (parts ``alt``, ``title``,
-  ``label``), the document ``<title>`` (part ``title``) and the description and title ``<meta>``
-  tags (part ``meta``), each at the position of the attribute value;
+  ``label``), the document ``<title>`` (part ``title``) and the description, title and
+  location (``geo.region``, ``geo.placename``, ``og:locality`` …) ``<meta>`` tags (part
+  ``meta``), each at the position of the attribute value;
 * ``<select>`` and ``<datalist>`` options as an :class:`Enumeration` (origin ``select`` or
   ``datalist``) with a :class:`DataRecord` per option (``value``, ``text``, ``select``), and the
   items of ``<ul>``/``<ol>`` lists as enumerations (origin ``html-list``);
@@ -116,6 +117,13 @@ _META_NAMES = frozenset(
         "og:description",
         "twitter:title",
         "twitter:description",
+        # where the page says it is: a region code (RU-CR) or a place with its country
+        "geo.region",
+        "geo.placename",
+        "og:locality",
+        "og:region",
+        "og:country-name",
+        "place:location:region",
     }
 )
 _ATTR_VALUE = re.compile(
