@@ -8,6 +8,7 @@ embedded images. When a limit is reached the collector stops taking more and rec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -149,23 +150,36 @@ class Collector:
         if text not in self.evidence.notes:
             self.evidence.notes.append(text)
 
+    def sort_segments(self) -> None:
+        """Put the segments back in document order, after a second reading added some."""
+        self.evidence.segments.sort(key=lambda seg: (seg.line, seg.column))
+
     def undetermined(self, text: str) -> None:
         if text not in self.evidence.undetermined:
             self.evidence.undetermined.append(text)
 
 
+def _same_place(line: int, column: int) -> tuple[int, int]:
+    return line, column
+
+
+def _same_key(key: str | None) -> str | None:
+    return key
+
+
 def adopt(
     col: Collector,
     sub: TextEvidence,
-    place: Callable[[int, int], tuple[int, int]],
-    key: Callable[[str | None], str | None],
-    group_key: Callable[[str | None], str | None],
+    place: Callable[[int, int], tuple[int, int]] = _same_place,
+    key: Callable[[str | None], str | None] = _same_key,
+    group_key: Callable[[str | None], str | None] = _same_key,
     part: str | None = None,
 ) -> None:
     """Copy the evidence of a document read inside another one (a page's JSON-LD block, a
     notebook cell) into ``col``: ``place`` moves (line, column) into the outer file, ``key``
     gives a segment its key path, ``group_key`` a record's or a list's; ``part`` replaces the
-    segments' part when given. Lists keep their items (the copied segments)."""
+    segments' part when given. Lists keep their items (the copied segments). By default the
+    positions and key paths stay as they are (a part of the same file read another way)."""
     kept: dict[int, TextSegment] = {}
     for seg in sub.segments:
         line, column = place(seg.line, seg.column)
@@ -176,11 +190,20 @@ def adopt(
             return
         kept[id(seg)] = added
     for rec in sub.records:
-        col.record(rec.fields, group_key(rec.key_path), None, place(rec.line or 1, 1)[0])
+        first = place(rec.line or 1, 1)[0]
+        last = place(rec.end_line, 1)[0] if rec.end_line else None
+        col.record(rec.fields, group_key(rec.key_path), None, first, last)
     for enum in sub.enumerations:
         items = [kept[id(s)] for s in enum.items if id(s) in kept]
         if len(items) >= 2:
             col.enumeration(items, group_key(enum.key_path), enum.origin)
+
+
+def blank(text: str) -> str:
+    """``text`` as spaces, its line breaks kept (so that later positions do not move)."""
+    if "\n" not in text:
+        return " " * len(text)
+    return re.sub(r"[^\n]", " ", text)
 
 
 class LineCounter:

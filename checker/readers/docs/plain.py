@@ -43,7 +43,7 @@ def read_plain(data: bytes, fmt: str) -> TextEvidence:
     fenced = ("```" in text or "~~~" in text) and _read_data_fences(col, text, masked)
     add_blocks(col, fenced or masked)
     if fenced:
-        col.evidence.segments.sort(key=lambda seg: (seg.line, seg.column))
+        col.sort_segments()
     if "|" in text:
         add_table_records(col, text)
     return col.evidence
@@ -64,17 +64,12 @@ def _shifted(lines: int) -> Callable[[int, int], tuple[int, int]]:
     return lambda line, column: (lines + line, column)
 
 
-def _same(key: str | None) -> str | None:
-    return key
-
-
 def _read_data_fences(col: Collector, text: str, masked: str) -> str | None:
     """JSON and YAML in fenced code blocks (an API document's example response) read as data:
     their values are text without the quotation marks that delimit them (a quoted string is no
     quotation), their objects are records and their arrays lists. Returns ``masked`` with
     those blocks blanked (their text is now the data's), or ``None`` when there are none. A block
     that does not parse stays text."""
-    from checker.readers.docs._collect import adopt
     from checker.readers.docs.jsondata import read_json
     from checker.readers.docs.yamldata import read_yaml
 
@@ -91,9 +86,9 @@ def _read_data_fences(col: Collector, text: str, masked: str) -> str | None:
             continue
         if not sub.segments or sub.undetermined:
             continue
-        adopt(col, sub, _shifted(text.count("\n", 0, m.start("body"))), _same, _same)
+        _collect.adopt(col, sub, _shifted(text.count("\n", 0, m.start("body"))))
         start, end = m.start("body"), m.end("body")
-        out = out[:start] + re.sub(r"[^\n]", " ", out[start:end]) + out[end:]
+        out = out[:start] + _collect.blank(out[start:end]) + out[end:]
         found = True
     return out if found else None
 
@@ -252,10 +247,7 @@ _MD_CHARS = str.maketrans({"*": " ", "`": " ", "~": " ", "!": " "})
 
 def _spaces(m: re.Match[str]) -> str:
     """The match as spaces, newlines kept (so line numbers do not move)."""
-    s = m.group()
-    if "\n" not in s:
-        return " " * len(s)
-    return re.sub(r"[^\n]", " ", s)
+    return _collect.blank(m.group())
 
 
 def _link(m: re.Match[str]) -> str:

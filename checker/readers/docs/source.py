@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from checker.readers.base import TextEvidence, TextSegment
-from checker.readers.docs._collect import Collector, LineCounter
+from checker.readers.docs._collect import Collector, LineCounter, adopt, blank
 from checker.readers.docs.encoding import decode
 from checker.readers.docs.plain import normalise_newlines
 
@@ -316,17 +316,18 @@ class _Lists:
         position = frame.position
         frame.position += 1
         kinds = [k for k, _ in item]
+        # ``key: "string"`` (``key = "string"`` in a call): its key's text and the value.
+        pair: tuple[str, TextSegment] | None = None
+        value = item[2][1] if len(item) == 3 else None
         if (
-            len(item) == 3
-            and kinds[1] == "colon"
-            and kinds[2] == "str"
-            and kinds[0] in ("str", "ident")
-            and isinstance(item[2][1], TextSegment)
+            kinds[1:] == ["colon", "str"]
+            and kinds[0] in ("str", "ident", "other")
+            and isinstance(value, TextSegment)
         ):
             key = item[0][1]
-            frame.fields.setdefault(
-                key.text if isinstance(key, TextSegment) else str(key), item[2][1]
-            )
+            pair = (key.text if isinstance(key, TextSegment) else str(key), value)
+            if kinds[0] != "other":  # (a number as the key is no field's name)
+                frame.fields.setdefault(*pair)
         if len(item) >= 3 and kinds[0] == "str" and kinds[1] == "colon":
             key_seg = item[0][1]
             if isinstance(key_seg, TextSegment):
@@ -356,16 +357,8 @@ class _Lists:
                 frame.valid = False
         elif frame.call and all(k in ("ident", "other") for k in kinds):
             pass  # a number, a constant or a name as an argument: not text
-        elif (
-            len(item) == 3
-            and kinds[1] == "colon"
-            and kinds[2] == "str"
-            and kinds[0] in ("str", "ident", "other")
-            and isinstance(item[2][1], TextSegment)
-        ):
-            key = item[0][1]
-            name = key.text if isinstance(key, TextSegment) else str(key)
-            frame.items.append((name, item[2][1]))
+        elif pair is not None:
+            frame.items.append(pair)
             frame.keyed = True
         elif (
             len(item) >= 3
@@ -495,33 +488,27 @@ _PHP_BLOCK = re.compile(r"<\?(?:php\b|=)?.*?(?:\?>|\Z)", re.S | re.I)
 _HTML_OUTSIDE = re.compile(r"<[A-Za-z][\w:.-]*[\s/>]")
 
 
-def _blank(text: str) -> str:
-    """``text`` as spaces, its line breaks kept."""
-    return re.sub(r"[^\n]", " ", text)
-
-
 def _blank_php(text: str) -> str:
-    return _PHP_BLOCK.sub(lambda m: _blank(m.group()), text)
+    return _PHP_BLOCK.sub(lambda m: blank(m.group()), text)
 
 
 def _read_php_page(col: Collector, text: str) -> None:
     """A PHP page or feed template: its markup read as HTML (visible text, alt and title
     attributes; an XML feed's element text too) with the PHP blocks blanked, and the PHP
     blocks read as code with the markup blanked; both at the file's own lines and columns."""
-    from checker.readers.docs._collect import adopt
     from checker.readers.docs.html import read_html
 
     page = read_html(_blank_php(text).encode("utf-8"))
-    adopt(col, page, lambda line, column: (line, column), lambda k: k, lambda k: k)
+    adopt(col, page)
     code: list[str] = []
     last = 0
     for m in _PHP_BLOCK.finditer(text):
-        code.append(_blank(text[last : m.start()]))
+        code.append(blank(text[last : m.start()]))
         code.append(m.group())
         last = m.end()
-    code.append(_blank(text[last:]))
+    code.append(blank(text[last:]))
     _read_generic(col, "".join(code), "php")
-    col.evidence.segments.sort(key=lambda seg: (seg.line, seg.column))
+    col.sort_segments()
 
 
 #: Text between a markup tag's ``>`` and the next ``<`` (JSX, Vue and Svelte templates): the
@@ -553,7 +540,7 @@ def _read_markup_text(col: Collector, text: str) -> None:
         if col.full:
             break
     if added:
-        col.evidence.segments.sort(key=lambda seg: (seg.line, seg.column))
+        col.sort_segments()
 
 
 def _string_segment(
