@@ -31,13 +31,12 @@ if TYPE_CHECKING:
 #: Regions whose coverage is measured for every candidate feature.
 MEASURED = (*OCCUPIED_REGIONS, "crimea", "ukraine-rest", "russia")
 
-#: A layer whose features name at least this many of Russia's federal subjects (within its
-#: recognized borders) and none of Ukraine's unoccupied regions maps Russia's regions: a feature
-#: of it that draws Crimea or an occupied oblast draws it as one of Russia's regions, even with
-#: no country field (``"name": "Республика Крым"`` beside "Краснодарский край" and "Москва").
-RUSSIA_REGIONS_MIN = 3
-#: Property keys read for region names besides the country-name keys.
-_REGION_NAME_KEYS = frozenset(
+#: Property keys read for region names: the country-name keys and these. A layer whose
+#: features name three or more of Russia's federal subjects and none of Ukraine's regions maps
+#: Russia's regions: a feature of it that draws Crimea or an occupied oblast draws it as one of
+#: Russia's regions, even with no country field (``"name": "Республика Крым"`` beside
+#: "Краснодарский край" and "Москва").
+_NAME_KEYS = NAME_KEYS | frozenset(
     norm_key(k)
     for k in (
         "region", "region_name", "subject", "subject_name", "name_local", "name_alt",
@@ -228,44 +227,31 @@ def _measure(
 
 
 def _russia_regions_layers(evidence: VectorEvidence) -> dict[int, str]:
-    """The layers that map Russia's regions (see :data:`RUSSIA_REGIONS_MIN`), by ``id()`` of
-    the layer, with the names that show it; a layer that maps Ukraine's regions (as many of
-    them, none of Russia's) is given as ``""``."""
-    from checker.rules.data import RU as RU_PLACE
-    from checker.rules.data import UA as UA_PLACE
-    from checker.rules.data import gazetteer
+    """The layers that map one country's regions by their features' names
+    (``rules.data.whose_regions``), by ``id()`` of the layer: for a map of Russia's regions the
+    names that show it, for a map of Ukraine's regions ``""``."""
+    from checker.rules.data import REGION_LIST_MIN, RU, whose_regions
 
-    gaz = gazetteer()
     out: dict[int, str] = {}
     for layer in evidence.layers:
-        if len(layer.features) < RUSSIA_REGIONS_MIN:
+        if len(layer.features) < REGION_LIST_MIN:
             continue
-        russian: dict[str, str] = {}
-        ukrainian = False
-        ukraine_regions: set[str] = set()
-        for feat in layer.features:
-            for key, value in feat.properties.items():
-                if not isinstance(value, str) or not value or len(value) > 80:
-                    continue
-                k = norm_key(str(key))
-                if k not in NAME_KEYS and k not in _REGION_NAME_KEYS:
-                    continue
-                entry = gaz.classify(value)
-                if entry is None or entry.ambiguous or entry.place.kind == "city":
-                    continue
-                if entry.place.country == UA_PLACE:
-                    ukrainian = True
-                    ukraine_regions.add(entry.place.region)
-                elif entry.place.country == RU_PLACE:
-                    russian.setdefault(entry.place.id, value)
-        if not russian and len(ukraine_regions) >= RUSSIA_REGIONS_MIN:
-            out[id(layer)] = ""  # a map of Ukraine's regions
-        elif not ukrainian and len(russian) >= RUSSIA_REGIONS_MIN:
-            names = ", ".join(list(russian.values())[:3])
-            out[id(layer)] = (
-                f"its layer maps Russia's regions ({len(russian)} of Russia's federal subjects "
-                f"by name: {names}, …; none of Ukraine's)"
-            )
+        names = [
+            value
+            for feat in layer.features
+            for key, value in feat.properties.items()
+            if isinstance(value, str) and value and norm_key(str(key)) in _NAME_KEYS
+        ]
+        whose = whose_regions(names)
+        if whose is None:
+            continue
+        country, russian = whose
+        out[id(layer)] = (
+            f"its layer maps Russia's regions ({len(russian)} of Russia's federal subjects by "
+            f"name: {', '.join(russian[:3])}, …; none of Ukraine's)"
+            if country == RU
+            else ""  # a map of Ukraine's regions
+        )
     return out
 
 
@@ -346,7 +332,7 @@ def _subject_name(fact: FeatureFacts) -> str | None:
     """A name of the feature that makes the region it lies in a Russian federal subject
     (:data:`SUBJECT_NAMES`), or ``None``."""
     for key, value in fact.feature.properties.items():
-        if not isinstance(value, str) or norm_key(str(key)) not in NAME_KEYS | _REGION_NAME_KEYS:
+        if not isinstance(value, str) or norm_key(str(key)) not in _NAME_KEYS:
             continue
         name = " ".join(value.casefold().replace("ё", "е").replace("’", "'").split())
         for code, names in SUBJECT_NAMES.items():

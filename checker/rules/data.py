@@ -1455,10 +1455,22 @@ class _ListFacts:
     recognised: int
 
 
-def list_facts(texts: list[str]) -> _ListFacts:
-    """What the names of a list are: Russia's federal subjects, Ukraine's regions, occupied
-    places (see :class:`_ListFacts`)."""
-    return _list_facts(texts)
+#: A list (or map layer) that names at least this many of one country's regions, and none of
+#: the other's, lists that country's regions.
+REGION_LIST_MIN = 3
+
+
+def whose_regions(texts: list[str]) -> tuple[str, list[str]] | None:
+    """``(RU, names)`` when ``texts`` name :data:`REGION_LIST_MIN` or more of Russia's federal
+    subjects (within its recognized borders) and none of Ukraine's regions, ``(UA, [])`` the
+    other way round, else ``None``: a list of Russia's regions holds Crimea as one of them; a
+    list of Ukraine's regions places it in Ukraine, whatever name it uses."""
+    facts = _list_facts(texts)
+    if len(facts.russian) >= REGION_LIST_MIN and not facts.ukrainian:
+        return RU, list(facts.russian.values())
+    if len(facts.ukrainian) >= REGION_LIST_MIN and not facts.russian:
+        return UA, []
+    return None
 
 
 def _list_facts(texts: list[str]) -> _ListFacts:

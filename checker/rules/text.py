@@ -217,27 +217,31 @@ def _lists_of(evidence: TextEvidence) -> dict[int, str]:
     return entry.lists
 
 
-#: A list of at least this many of Ukraine's regions (and none of Russia's) is a list of
-#: Ukraine's regions (MT310).
-UKRAINE_LIST_MIN = 3
-
-
 def _ukraine_items(evidence: TextEvidence) -> frozenset[int]:
-    """id() of every item of a list of Ukraine's regions: three or more of its unoccupied
-    regions by name, none of Russia's federal subjects (kept with the document's analysis)."""
+    """id() of every item of a list of Ukraine's regions (``rules.data.whose_regions``; kept
+    with the document's analysis)."""
     entry = _analyse(evidence)
     if entry.ukraine_items is None:
-        from checker.rules.data import list_facts
+        from checker.rules.data import REGION_LIST_MIN, UA, whose_regions
 
         found: set[int] = set()
         for enum in evidence.enumerations:
-            if len(enum.items) < UKRAINE_LIST_MIN:
+            if len(enum.items) < REGION_LIST_MIN:
                 continue
-            facts = list_facts([item.text for item in enum.items])
-            if len(facts.ukrainian) >= UKRAINE_LIST_MIN and not facts.russian:
+            whose = whose_regions([item.text for item in enum.items])
+            if whose is not None and whose[0] == UA:
                 found.update(id(item) for item in enum.items)
         entry.ukraine_items = frozenset(found)
     return entry.ukraine_items
+
+
+def _whole_value(match: TextMatch) -> bool:
+    """Whether ``match`` is its segment's whole text (spacing and case aside): a list item or a
+    field's value. (A length test first: prose segments are whole paragraphs, never one.)"""
+    seg_text = match.segment.text
+    if len(seg_text) > 2 * len(match.text) + 16:
+        return False
+    return " ".join(match.text.split()).casefold() == " ".join(seg_text.split()).casefold()
 
 
 def _in_ukraine_list(evidence: TextEvidence, match: TextMatch) -> bool:
@@ -246,11 +250,7 @@ def _in_ukraine_list(evidence: TextEvidence, match: TextMatch) -> bool:
     "Киевская область"), or an alias in the record or on the line that names the region by its
     Ukrainian name (``{uk: "Автономна Республіка Крим", aliases: ["Республика Крым"]}``)."""
     seg = match.segment
-    # A whole value: no longer than the match and some spacing (prose segments are whole
-    # paragraphs, and are never one).
-    if len(seg.text) > 2 * len(match.text) + 16:
-        return False
-    if " ".join(match.text.split()).casefold() != " ".join(seg.text.split()).casefold():
+    if not _whole_value(match):
         return False
     if evidence.enumerations and id(seg) in _ukraine_items(evidence):
         return True
@@ -293,7 +293,7 @@ def _a_persons_name(evidence: TextEvidence, match: TextMatch) -> bool:
     path = seg.key_path or (_lists_of(evidence).get(id(seg)) if evidence.enumerations else None)
     if not path:
         return False  # (first: a block of prose may be long, and is never such a value)
-    if " ".join(match.text.split()) != " ".join(seg.text.split()):
+    if not _whole_value(match):
         return False
     from checker.rules.data import PERSON_KEY, key_names
 
