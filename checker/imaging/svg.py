@@ -684,15 +684,24 @@ def _labelled(root: Element) -> list[SvgElement]:
     return found
 
 
-#: Names (casefolded, whole) that make an element Crimea or Sevastopol.
-_CRIMEA_NAMES = frozenset(
-    {
-        "crimea", "the crimea", "republic of crimea", "respublika krym", "krymskaya respublika",
-        "krym", "крым", "республика крым", "крим", "республіка крим", "sevastopol",
-        "sebastopol", "севастополь", "севастопіль", "city of sevastopol", "sevastopol city",
-    }
-)  # fmt: skip
-_RUSSIA_COUNTRY = frozenset({"russia", "russian federation", "россия", "росія", "rus", "ru"})
+#: The gazetteer's places an element may name itself as: Crimea and Sevastopol.
+_CRIMEA_PLACES = ("UA-43", "UA-40")
+
+
+def _names_crimea(name: str) -> bool:
+    """Whether ``name`` is Crimea's or Sevastopol's, by the data rules' gazetteer (every
+    spelling it knows, in English, Ukrainian, Russian and transliterated)."""
+    from checker.rules.data import gazetteer
+
+    entry = gazetteer().classify(name.replace("_", " "))
+    return entry is not None and entry.place.id in _CRIMEA_PLACES
+
+
+def _says_russia(country: str) -> bool:
+    from checker.geo.attribution import RUSSIA_NAMES, norm_value
+
+    value = norm_value(country)
+    return value in RUSSIA_NAMES or value in ("ru", "rus")
 
 
 def _described_name(el: Element) -> tuple[str | None, str | None]:
@@ -730,11 +739,11 @@ def _crimea_described(root: Element) -> list[SvgElement]:
         if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
             continue
         name, country = _described_name(el)
-        if name is None or " ".join(name.casefold().replace("_", " ").split()) not in _CRIMEA_NAMES:
+        if name is None or not _names_crimea(name):
             continue
         why = ""
         if country is not None:
-            if country.strip().casefold() in _RUSSIA_COUNTRY:
+            if _says_russia(country):
                 why = f"{name}; its description's country: {country}"
         else:
             parent = parents.get(el)

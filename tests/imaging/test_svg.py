@@ -528,6 +528,7 @@ _UA_CRIMEA = _DESC.format(name="Crimea", country="Ukraine")
         # a Crimea element inside a group labelled Russia
         ('<g id="RU"><path id="crimea" d="M0 0h9v9z"/></g>', 1),
         ('<g id="russia"><path d="M0 0h9v9z"><title>Sevastopol</title></path></g>', 1),
+        ('<g id="RU"><path d="M0 0h9v9z"><title>Севастопіль</title></path></g>', 1),
         # inside Ukraine's group, or a group named for both, it is not Russia's
         ('<g id="UA"><path id="crimea" d="M0 0h9v9z"/></g>', 0),
         ('<g id="russia-ukraine-war"><path id="crimea" d="M0 0h9v9z"/></g>', 0),

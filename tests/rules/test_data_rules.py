@@ -1445,6 +1445,8 @@ def test_key_value_pairs_in_prose_are_records(tmp_path: Path, text: str, lines: 
             [3],
         ),
         ("addr.kt", 'val a = Address(city = "Feodosia", country = "Russia")\n', [1]),
+        # Sevastopol by its Ukrainian name
+        ("uk.py", 'A = {"city": "Севастопіль", "country": "Росія"}\n', [1]),
         # a call's string arguments by position, the country as its code in capitals
         ("seed2.ts", 'const c = await ensureRegion("Крым", "Crimea", "RU");\n', [1]),
         ("seed3.ts", 'const c = await ensureRegion("Крим", "Crimea", "UA");\n', []),
