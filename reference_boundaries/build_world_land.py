@@ -7,7 +7,8 @@ Usage::
 
 Input: ``tests/fixtures/world-atlas/countries-50m.json`` and ``countries-110m.json`` (npm
 world-atlas 2.0.2, ISC; Natural Earth 4.1.0, public domain), their ``land`` object: every land
-polygon of the world, with lakes large enough for the scale as holes. Antarctica and any ring
+polygon of the world, with lakes large enough for the scale as holes; and their ``countries``
+object's shared arcs: the borders. Antarctica and any ring
 wholly south of 58° S are left out (no map of interest is about them, and they would fill the
 bottom of every world raster). The 1:110m land is kept besides the 1:50m one because maps drawn
 from it (d3, plotly, Vega) lose so many capes and bays that, seen close up, they match the 1:50m
@@ -20,6 +21,11 @@ generalisation ``G`` (``50m``, ``110m``):
   :data:`MAX_EDGE_DEG` (edges stay near-straight in every candidate projection);
 * ``start_G`` (int32): where each ring starts in ``lonlat_G`` (and the total at the end);
 * ``hole_G`` (uint8): 1 for a hole (a lake) in the polygon drawn before it, else 0;
+* ``border_lonlat_G`` (float32, n×2) and ``border_start_G`` (int32): the land borders between
+  countries, as lines: the arcs of the topology's ``countries`` object that two countries share
+  (a coast is an arc of one country only, and is drawn by the land rings already), densified
+  the same way. Outline drawings draw their borders with the same pen as their coasts, and the
+  locator matches those lines (:mod:`checker.imaging.locate`);
 
 and ``meta``: JSON bytes (format version, input sha256, counts).
 
@@ -34,6 +40,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -49,7 +56,7 @@ SOURCES = {
     "110m": ROOT / "tests" / "fixtures" / "world-atlas" / "countries-110m.json",
 }
 OUTPUT = "world_land.npz"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAX_EDGE_DEG = 0.25
 SOUTH_LIMIT = -58.0
 
@@ -67,11 +74,17 @@ def build_arrays() -> dict[str, np.ndarray]:
         out[f"lonlat_{name}"] = np.concatenate(rings)
         out[f"start_{name}"] = start
         out[f"hole_{name}"] = np.asarray(holes, dtype=np.uint8)
+        borders = _border_lines(source)
+        border_start = np.cumsum([0, *(len(b) for b in borders)]).astype(np.int32)
+        out[f"border_lonlat_{name}"] = np.concatenate(borders)
+        out[f"border_start_{name}"] = border_start
         meta[name] = {
             "source": f"world-atlas 2.0.2 {source.name}, object 'land'",
             "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
             "rings": len(rings),
             "vertices": int(start[-1]),
+            "border_lines": len(borders),
+            "border_vertices": int(border_start[-1]),
         }
     out["meta"] = np.frombuffer(json.dumps(meta, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     return out
@@ -96,6 +109,44 @@ def _land_rings(source: Path) -> tuple[list[np.ndarray], list[int]]:
                 rings.append(np.asarray(dense.coords, dtype=np.float32))
                 holes.append(1 if i else 0)
     return rings, holes
+
+
+def _border_lines(source: Path) -> list[np.ndarray]:
+    """The arcs of the ``countries`` object that two different countries use: the borders
+    between them (TopoJSON stores each shared stretch of boundary once, as one arc)."""
+    topo = json.loads(source.read_text(encoding="utf-8"))
+    transform = topo.get("transform")
+    users: dict[int, set[int]] = {}
+
+    def walk(geometry: dict[str, Any], owner: int) -> None:
+        kind = geometry.get("type")
+        if kind == "GeometryCollection":
+            for part in geometry.get("geometries", []):
+                walk(part, owner)
+            return
+        if kind == "Polygon":
+            polygons = [geometry.get("arcs", [])]
+        elif kind == "MultiPolygon":
+            polygons = list(geometry.get("arcs", []))
+        else:
+            return
+        for polygon in polygons:
+            for ring in polygon:
+                for index in ring:
+                    users.setdefault(index if index >= 0 else ~index, set()).add(owner)
+
+    for owner, geometry in enumerate(topo["objects"]["countries"]["geometries"]):
+        walk(geometry, owner)
+    out: list[np.ndarray] = []
+    for index in sorted(i for i, owners in users.items() if len(owners) >= 2):
+        arc = np.asarray(topo["arcs"][index], dtype=np.float64)
+        if transform:
+            arc = np.cumsum(arc, axis=0) * transform["scale"] + transform["translate"]
+        if arc[:, 1].max() < SOUTH_LIMIT or len(arc) < 2:
+            continue
+        dense = shapely.segmentize(shapely.LineString(arc), MAX_EDGE_DEG)
+        out.append(np.asarray(dense.coords, dtype=np.float32))
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

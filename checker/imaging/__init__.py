@@ -255,7 +255,8 @@ def _register_located(
     pose = locate.registration_pose(found, w, h)
     if pose is None:
         return None, found
-    reg = _coastline_from(rgb, pose, "its land and sea put it", locate.place_text(found), notes)
+    by = f"{locate.matched_by(found)} put it"
+    reg = _coastline_from(rgb, pose, by, locate.place_text(found), notes)
     return reg, found
 
 
@@ -552,7 +553,8 @@ def _place(decision: ImageDecision, found: Location) -> None:
         decision.located = found
     else:
         decision.notes.append(
-            f"its land and sea match the world's coast around {locate.place_text(found)}, "
+            f"{locate.matched_by(found)} match the world's coast around "
+            f"{locate.place_text(found)}, "
             "a frame that may hold Crimea, but the coastline could not be fitted closely "
             "enough to sample Crimea"
         )

@@ -31,6 +31,17 @@ so that the checker can say Crimea is not in the picture, with the evidence:
    (:data:`REGION_MIN_SPAN`): on the tuning seed a close-up of Crimea, narrower than the world
    search's widths, matched the Laptev Sea at 0.93.
 
+*Outline drawings* (land and sea one colour, coasts and borders drawn as lines) are first
+matched line for line (:func:`_locate_lines`): the picture's drawn lines against the world's
+coasts, lake shores and land borders (``world_land.npz``), both rasters blurred by
+:data:`LINE_SIGMA` cells, searched, verified and gated the same way with the lines' own
+thresholds (:data:`LINES_MIN_AGREEMENT`, :data:`LINES_MIN_MARGIN`), the Black Sea region's
+chance included. Areas walled in by lines are a poor stand-in for the sea when borders cut the
+land into countries: a map of France or of the United States walls in France, Canada and
+Mexico, and no area, nor the rest, is the sea. On the tuning seeds, the true place of an
+outline map matches its lines at 0.67–0.93 and leads every other place by 0.19 or more; maps of
+the Black Sea region placed anywhere else reach at most 0.49, leading by at most 0.09.
+
 :func:`elsewhere` then tells whether the located frame, grown by :data:`CRIMEA_MARGIN` of its
 size each way, leaves Crimea out. A map of the Black Sea region that the georeferencing missed
 is located there (on the tuning seed: 0.95–0.98), and then nothing is concluded from here.
@@ -55,7 +66,7 @@ F64 = npt.NDArray[np.float64]
 
 #: File name of the world's land rings inside ``reference_boundaries/``.
 WORLD_LAND_FILE = "world_land.npz"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: The land of every generalisation shipped; the coarse search uses the first, verification
 #: takes the better of all (a map drawn from 1:110m data matches 1:110m land best).
 GENERALISATIONS = ("50m", "110m")
@@ -137,6 +148,19 @@ DISTINCT_SHARE = 0.25
 #: The located frame is grown by this share of its size each way before Crimea is looked for
 #: in it: the frame is known to a few per cent, and a map's margin may hold more than the mask.
 CRIMEA_MARGIN = 0.25
+#: Lines (outline drawings, :func:`_locate_lines`): both line rasters are blurred by a Gaussian
+#: of this many cells; a template cell holds a line when this share of its pixels are drawn
+#: line; a world window with less line than this per cell is empty (open ocean, no borders).
+LINE_SIGMA = 0.8
+LINE_CELL_SHARE = 0.02
+LINE_MIN_DENSITY = 0.01
+#: Verification of a lines candidate goes on to :data:`FINE_CELLS` from this agreement, and
+#: tries the 1:110m lines from :data:`LINES_GENERALISED_FROM`.
+LINES_FINE_FROM = 0.5
+LINES_GENERALISED_FROM = 0.6
+#: The lines gate (see the module docstring for the tuning seeds' figures).
+LINES_MIN_AGREEMENT = 0.6
+LINES_MIN_MARGIN = 0.15
 #: Crimea with Sevastopol (lon/lat box) and its centre.
 CRIMEA_BOX = (32.4, 44.3, 36.7, 46.3)
 #: Smallest picture worth locating (px, shorter side).
@@ -166,7 +190,10 @@ class Location:
     runner_up: float
     """The best agreement of a distinct place (or -1 when none was verified)."""
     colour: str
-    """The sea colour, as ``#rrggbb``."""
+    """The sea colour, as ``#rrggbb`` (for ``lines``, the paper's)."""
+    channel: str = "sea"
+    """What matched: ``sea`` (a colour as the world's sea) or ``lines`` (an outline drawing's
+    lines as the world's coasts and borders)."""
 
 
 @dataclass(frozen=True)
@@ -185,8 +212,14 @@ def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | N
     arr = np.asarray(rgb)
     if arr.ndim != 3 or min(arr.shape[:2]) < MIN_SIDE:
         return None
+    masks, walls = _picture_masks(arr)
+    if walls is not None:
+        by_lines = _locate_lines(walls, arr.shape[:2], deadline)
+        if by_lines is not None:
+            return by_lines
+        if time.thread_time() > deadline:
+            return None
     verified: list[tuple[float, _Candidate, str]] = []
-    masks = _sea_masks(arr)
     used: list[F32] = []
     for mask, colour in masks:
         used.append(mask)
@@ -203,20 +236,11 @@ def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | N
     if not verified:
         return None
     best_score, best, colour = verified[0]
-    best_lon, best_lat = _lonlat(best.projection, best.cx, best.cy)
-    runner = -1.0
-    for score, cand, _ in verified[1:]:
-        lon, lat = _lonlat(cand.projection, cand.cx, cand.cy)
-        if _distinct(best_lon, best_lat, lon, lat, max(best.span, cand.span)):
-            runner = score
-            break
+    runner = _runner_up(best, [cand for _, cand, _ in verified[1:]])
     strong_only = not _passes(best_score, runner)
     if strong_only and not _leads_clearly(best_score, runner):
         return None
-    h, w = arr.shape[:2]
-    k = best.span / max(h, w)  # equator degrees per pixel
-    half_w, half_h = w * k / 2, h * k / 2
-    frame = (best.cx - half_w, best.cy - half_h, best.cx + half_w, best.cy + half_h)
+    frame = _frame(best, arr.shape[:2])
     if not _holds_crimea(best.projection, frame):
         # Before saying the picture is elsewhere, give the Black Sea region its own chance at
         # the close-up widths the world search does not try: a close-up of Crimea must never
@@ -225,18 +249,84 @@ def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | N
         if region is None or best_score - region < (STRONG_LEAD if strong_only else MIN_MARGIN):
             return None
         runner = max(runner, region)
+    return _location(best, frame, runner, colour, "sea")
+
+
+def _locate_lines(walls: F32, size: tuple[int, int], deadline: float) -> Location | None:
+    """An outline drawing's place by its lines (``walls``: 1 where a line is drawn), or
+    ``None`` when no place passes the lines gate (or the budget ran out)."""
+    candidates = _coarse(walls, deadline, lines=True)
+    if not candidates:
+        return None
+    verified: list[_Candidate] = []
+    for cand in candidates:
+        fine = _verify(walls, cand, lines=True)
+        if fine is not None and _finite_place(fine):
+            verified.append(fine)
+    if not verified:
+        return None
+    verified.sort(key=lambda c: -c.score)
+    best = verified[0]
+    runner = _runner_up(best, verified[1:])
+    if best.score < LINES_MIN_AGREEMENT or best.score - runner < LINES_MIN_MARGIN:
+        return None
+    frame = _frame(best, size)
+    if not _holds_crimea(best.projection, frame):
+        region = _black_sea_best([walls], deadline, lines=True)
+        if region is None or best.score - region < LINES_MIN_MARGIN:
+            return None
+        runner = max(runner, region)
+    return _location(best, frame, runner, "drawn lines", "lines")
+
+
+def _finite_place(cand: _Candidate) -> bool:
+    """Whether the candidate's centre has a place on Earth (a projection's inverse is not
+    finite beyond its outline)."""
+    return all(math.isfinite(v) for v in _lonlat(cand.projection, cand.cx, cand.cy))
+
+
+def _runner_up(best: _Candidate, others: list[_Candidate]) -> float:
+    """The agreement of the best of ``others`` (best first) that is a distinct place from
+    ``best``: centres more than :data:`DISTINCT_SHARE` of the span apart (-1 when none is)."""
+    best_lon, best_lat = _lonlat(best.projection, best.cx, best.cy)
+    for cand in others:
+        lon, lat = _lonlat(cand.projection, cand.cx, cand.cy)
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            continue
+        if _distinct(best_lon, best_lat, lon, lat, max(best.span, cand.span)):
+            return cand.score
+    return -1.0
+
+
+def _frame(cand: _Candidate, size: tuple[int, int]) -> tuple[float, float, float, float]:
+    """The picture's frame (x0, y0, x1, y1) in the candidate projection's plane."""
+    h, w = size
+    k = cand.span / max(h, w)  # equator degrees per pixel
+    half_w, half_h = w * k / 2, h * k / 2
+    return (cand.cx - half_w, cand.cy - half_h, cand.cx + half_w, cand.cy + half_h)
+
+
+def _location(
+    best: _Candidate,
+    frame: tuple[float, float, float, float],
+    runner: float,
+    colour: str,
+    channel: str,
+) -> Location:
+    lon, lat = _lonlat(best.projection, best.cx, best.cy)
     return Location(
         projection=best.projection,
-        x0=best.cx - half_w,
-        y0=best.cy - half_h,
-        x1=best.cx + half_w,
-        y1=best.cy + half_h,
-        lon=round(float(best_lon), 2),
-        lat=round(float(best_lat), 2),
+        x0=frame[0],
+        y0=frame[1],
+        x1=frame[2],
+        y1=frame[3],
+        lon=round(float(lon), 2),
+        lat=round(float(lat), 2),
         span=round(best.span, 2),
-        agreement=round(best_score, 3),
+        agreement=round(best.score, 3),
         runner_up=round(runner, 3),
         colour=colour,
+        channel=channel,
     )
 
 
@@ -262,10 +352,16 @@ def elsewhere(loc: Location) -> str | None:
     :data:`CRIMEA_MARGIN`) may reach it."""
     if holds_crimea(loc):
         return None
-    return (
-        f"its land and sea (sea {loc.colour}) match the world's coastlines around "
-        f"{place_text(loc)}; Crimea lies outside the picture"
-    )
+    if loc.channel == "lines":
+        what = "its drawn lines match the world's coastlines and borders"
+    else:
+        what = f"its land and sea (sea {loc.colour}) match the world's coastlines"
+    return f"{what} around {place_text(loc)}; Crimea lies outside the picture"
+
+
+def matched_by(loc: Location) -> str:
+    """What put the picture at its place, as the subject of a note ("its land and sea")."""
+    return "its drawn lines" if loc.channel == "lines" else "its land and sea"
 
 
 #: The georeferencing's projection (``refdata.PROJECTIONS``) of each variant, with the plate
@@ -310,18 +406,19 @@ def _holds_crimea(projection: str, frame: tuple[float, float, float, float]) -> 
     return bool(inside.any())
 
 
-def _black_sea_best(masks: list[F32], deadline: float) -> float | None:
-    """The best verified agreement of any of the masks with a place whose frame holds Crimea,
-    searched in the Black Sea region (:data:`REGION_BOX`) at widths from
-    :data:`REGION_MIN_SPAN` (``None`` when the budget ran out; -1 when nothing verified)."""
+def _black_sea_best(masks: list[F32], deadline: float, *, lines: bool = False) -> float | None:
+    """The best verified agreement of any of the masks (with ``lines``, line drawings) with a
+    place whose frame holds Crimea, searched in the Black Sea region (:data:`REGION_BOX`) at
+    widths from :data:`REGION_MIN_SPAN` (``None`` when the budget ran out; -1 when nothing
+    verified)."""
     best = -1.0
     for mask in masks:
-        candidates = _coarse(mask, deadline, region=True)
+        candidates = _coarse(mask, deadline, region=True, lines=lines)
         if candidates is None:
             return None
         h, w = mask.shape
         for cand in candidates:
-            fine = _verify(mask, cand)
+            fine = _verify(mask, cand, lines=lines)
             if fine is None or fine.score <= best:
                 continue
             k = fine.span / max(h, w)
@@ -388,6 +485,12 @@ def _distinct(lon0: float, lat0: float, lon1: float, lat1: float, span: float) -
 def _sea_masks(rgb: npt.NDArray[Any]) -> list[tuple[F32, str]]:
     """Up to :data:`MAX_MASKS` masks (1 where the picture has that colour) of its most common
     distinct colours that cover between :data:`MIN_SHARE` and :data:`MAX_SHARE` of it."""
+    return _picture_masks(rgb)[0]
+
+
+def _picture_masks(rgb: npt.NDArray[Any]) -> tuple[list[tuple[F32, str]], F32 | None]:
+    """:func:`_sea_masks`, and for an outline drawing its drawn lines (1 where a line is, at
+    most :data:`MASK_SIDE` cells long; ``None`` for other pictures)."""
     from PIL import Image
 
     from checker.imaging._register_edges import to_float_rgb
@@ -420,8 +523,10 @@ def _sea_masks(rgb: npt.NDArray[Any]) -> list[tuple[F32, str]]:
                 break
         elif rank == 0 and share > MAX_SHARE:
             # An outline drawing: one colour for land and sea, and lines between them.
-            return _outline_masks(arr, px[mask].mean(axis=0))
-    return out
+            paper = px[mask].mean(axis=0)
+            walls = _outline_walls(arr, paper)
+            return _walled_areas(walls, paper), walls.astype(np.float32)
+    return out, None
 
 
 def _hex(rgb: npt.NDArray[Any]) -> str:
@@ -429,6 +534,26 @@ def _hex(rgb: npt.NDArray[Any]) -> str:
 
 
 def _outline_masks(rgb: npt.NDArray[np.uint8], paper: npt.NDArray[Any]) -> list[tuple[F32, str]]:
+    """:func:`_walled_areas` of the picture's :func:`_outline_walls`."""
+    return _walled_areas(_outline_walls(rgb, paper), paper)
+
+
+def _outline_walls(rgb: npt.NDArray[np.uint8], paper: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    """An outline drawing's lines: the pixels far from the ``paper`` colour (RGB,
+    :data:`OUTLINE_WALL`), found at the picture's own size (where a coast is dark and a
+    graticule or a label's halo-softened edge is light), and kept in every cell of at most
+    :data:`MASK_SIDE` cells each way that they touch."""
+    dist = np.abs(rgb.astype(np.int32) - paper.astype(np.int32)).sum(axis=2)
+    wall = dist > OUTLINE_WALL
+    h, w = wall.shape
+    k = max(1, math.ceil(max(h, w) / MASK_SIDE))
+    rows, cols = -(-h // k), -(-w // k)
+    cells = np.zeros((rows * k, cols * k), dtype=bool)
+    cells[:h, :w] = wall
+    return np.asarray(cells.reshape(rows, k, cols, k).any(axis=(1, 3)))
+
+
+def _walled_areas(walls: npt.NDArray[np.bool_], paper: npt.NDArray[Any]) -> list[tuple[F32, str]]:
     """Candidate sea masks of an outline drawing, whose land and sea are one colour
     (``paper``, RGB) with lines between them: the areas walled in by the lines (four-way
     connected, so that a line drawn diagonally is a wall too): the largest and the second
@@ -437,19 +562,10 @@ def _outline_masks(rgb: npt.NDArray[np.uint8], paper: npt.NDArray[Any]) -> list[
     that reaches the picture's edge cuts the sea in two. The search and its gate tell which of
     them fits the world's sea.
 
-    Walls are found at the picture's own size, where a coast is dark and a graticule or a
-    label's halo-softened edge is light (:data:`OUTLINE_WALL`), and kept wherever they touch a
-    cell of the mask; grown by a cell, they close the gaps a label's halo cuts into a coast."""
+    The walls (:func:`_outline_walls`), grown by a cell, close the gaps a label's halo cuts
+    into a coast."""
     from scipy import ndimage
 
-    dist = np.abs(rgb.astype(np.int32) - paper.astype(np.int32)).sum(axis=2)
-    wall = dist > OUTLINE_WALL
-    h, w = wall.shape
-    k = max(1, math.ceil(max(h, w) / MASK_SIDE))
-    rows, cols = -(-h // k), -(-w // k)
-    cells = np.zeros((rows * k, cols * k), dtype=bool)
-    cells[:h, :w] = wall
-    walls: npt.NDArray[np.bool_] = np.asarray(cells.reshape(rows, k, cols, k).any(axis=(1, 3)))
     walls = ndimage.binary_dilation(walls, iterations=OUTLINE_GROW)
     labels, n = ndimage.label(~walls)
     if n == 0:
@@ -485,13 +601,29 @@ def _shrunk(mask: F32, size: tuple[int, int]) -> F32:
     return np.asarray(Image.fromarray(mask).resize(size, Image.Resampling.BOX), dtype=np.float32)
 
 
+def _template(mask: F32, size: tuple[int, int], lines: bool) -> F32:
+    """The picture's mask at ``size`` (width, height) cells: the share of each cell (a sea
+    mask), or, for drawn lines, 1 in each cell a line crosses, blurred as the world's lines are
+    (:data:`LINE_SIGMA`)."""
+    shrunk = _shrunk(mask, size)
+    if not lines:
+        return shrunk
+    from scipy import ndimage
+
+    crossed = (shrunk > LINE_CELL_SHARE).astype(np.float32)
+    return np.asarray(ndimage.gaussian_filter(crossed, LINE_SIGMA), dtype=np.float32)
+
+
 # --- coarse search -----------------------------------------------------------------------------
 
 
-def _coarse(mask: F32, deadline: float, *, region: bool = False) -> list[_Candidate] | None:
-    """The best positions of the mask as sea over every variant and span (``None`` when the
-    budget ran out); with ``region``, within :data:`REGION_BOX` only, from
-    :data:`REGION_MIN_SPAN` to :data:`REGION_MAX_SPAN`."""
+def _coarse(
+    mask: F32, deadline: float, *, region: bool = False, lines: bool = False
+) -> list[_Candidate] | None:
+    """The best positions of the mask as sea (with ``lines``, of the drawn lines as the
+    world's coasts and borders) over every variant and span (``None`` when the budget ran out);
+    with ``region``, within :data:`REGION_BOX` only, from :data:`REGION_MIN_SPAN` to
+    :data:`REGION_MAX_SPAN`."""
     from scipy import fft
 
     h, w = mask.shape
@@ -511,12 +643,12 @@ def _coarse(mask: F32, deadline: float, *, region: bool = False) -> list[_Candid
             span *= SPAN_STEP
             if th >= PAD or tw >= PAD:
                 continue
-            world = _world(name, res, region)
-            template = _shrunk(mask, (tw, th))
-            ncc = _ncc(world, template, fft)
+            world = _world(name, res, region, lines)
+            ncc = _ncc(world, _template(mask, (tw, th), lines), fft)
             if ncc is None:
                 continue
-            ncc = -ncc  # the colour is the sea: it must meet the world's sea, not its land
+            if not lines:
+                ncc = -ncc  # the colour is the sea: it must meet the world's sea, not its land
             for _ in range(2):
                 i, j = np.unravel_index(int(np.argmax(ncc)), ncc.shape)
                 score = float(ncc[i, j])
@@ -547,15 +679,19 @@ class _World:
     integral: F32
     x0: float
     y1: float
+    squares: F32 | None = None
+    """For a lines raster (values between 0 and 1), the integral of its squares; a land raster
+    is 0 or 1, its own square."""
 
 
 def _ncc(world: _World, template: F32, fft: Any) -> F32 | None:
     """Normalised cross-correlation of ``template`` with the land raster at every position
-    where it lies wholly inside (0 where the window is all land or all sea)."""
+    where it lies wholly inside (0 where the window is all land or all sea); for a lines
+    raster, 0 where the window holds almost no line (:data:`LINE_MIN_DENSITY`)."""
     th, tw = template.shape
     n = template.size
     t_std = float(template.std())
-    if t_std < 0.1:
+    if t_std < (0.1 if world.squares is None else 0.02):
         return None
     shape = world.shape
     padded = np.zeros(shape, np.float32)
@@ -565,21 +701,29 @@ def _ncc(world: _World, template: F32, fft: Any) -> F32 | None:
     ii = world.integral
     land_sum = ii[th:, tw:] - ii[:rows, tw:] - ii[th:, :cols] + ii[:rows, :cols]
     mean = land_sum / np.float32(n)
-    var = mean - mean * mean
+    if world.squares is None:
+        var = mean - mean * mean
+    else:
+        sq = world.squares
+        var = (sq[th:, tw:] - sq[:rows, tw:] - sq[th:, :cols] + sq[:rows, :cols]) / np.float32(n)
+        var -= mean * mean
     np.maximum(var, np.float32(1e-6), out=var)
     np.sqrt(var, out=var)
     var *= np.float32(n * t_std)
     out: F32 = corr[:rows, :cols] / var
-    out[(mean < MIN_MIXED) | (mean > 1 - MIN_MIXED)] = 0.0
+    if world.squares is None:
+        out[(mean < MIN_MIXED) | (mean > 1 - MIN_MIXED)] = 0.0
+    else:
+        out[mean < LINE_MIN_DENSITY] = 0.0
     return out
 
 
 _LOCK = threading.Lock()
 
 
-def _world(name: str, res: float, region: bool = False) -> _World:
+def _world(name: str, res: float, region: bool = False, lines: bool = False) -> _World:
     with _LOCK:
-        return _world_cached(name, res, region)
+        return _world_cached(name, res, region, lines)
 
 
 def _covers_region(name: str) -> bool:
@@ -591,8 +735,9 @@ def _covers_region(name: str) -> bool:
 
 
 @cache
-def _world_cached(name: str, res: float, region: bool) -> _World:
-    """The land raster of the whole world, or with ``region`` of :data:`REGION_BOX` only."""
+def _world_cached(name: str, res: float, region: bool, lines: bool) -> _World:
+    """The land raster (with ``lines``: the lines raster) of the whole world, or with
+    ``region`` of :data:`REGION_BOX` only."""
     from scipy import fft
 
     gen = GENERALISATIONS[0]
@@ -612,31 +757,56 @@ def _world_cached(name: str, res: float, region: bool) -> _World:
     y0, y1 = float(y[ok].min()), float(y[ok].max())
     height = fft.next_fast_len(int((y1 - y0) / res) + 1 + PAD, real=True)
     width = fft.next_fast_len(int((x1 - x0) / res) + 1 + PAD, real=True)
-    land = _draw(name, gen, x0, y1, res, width, height)
-    # float32 sums are exact: a raster has fewer than 2**24 cells.
+    if lines:
+        return _raster_world(_draw_lines(name, gen, x0, y1, res, width, height), x0, y1, True)
+    return _raster_world(_draw(name, gen, x0, y1, res, width, height), x0, y1, False)
+
+
+def _raster_world(
+    raster: F32, x0: float, y1: float, lines: bool, *, compact: bool = True
+) -> _World:
+    """A raster's spectrum (``compact``: as complex64, for the rasters kept) and running sums
+    (of its squares too, for lines)."""
+    from scipy import fft
+
+    height, width = raster.shape
+    # float32 sums of land are exact: a raster has fewer than 2**24 cells. Lines are blurred
+    # and sparse: their sums stay far below the precision that would matter.
     integral = np.zeros((height + 1, width + 1), np.float32)
-    integral[1:, 1:] = land.cumsum(0).cumsum(1)
-    spectrum = fft.rfft2(land).astype(np.complex64)
-    return _World((height, width), spectrum, integral, x0, y1)
+    integral[1:, 1:] = raster.cumsum(0).cumsum(1)
+    squares = None
+    if lines:
+        squares = np.zeros((height + 1, width + 1), np.float32)
+        squares[1:, 1:] = (raster * raster).cumsum(0).cumsum(1)
+    spectrum = fft.rfft2(raster)
+    if compact:
+        spectrum = spectrum.astype(np.complex64)
+    return _World((height, width), spectrum, integral, x0, y1, squares)
 
 
 # --- verification ------------------------------------------------------------------------------
 
 
-def _verify(mask: F32, cand: _Candidate) -> _Candidate | None:
+def _verify(mask: F32, cand: _Candidate, *, lines: bool = False) -> _Candidate | None:
     """The candidate matched again, first at :data:`MID_CELLS` cells over the scales the coarse
     step leaves open (:data:`MID_SCALES`), then at :data:`FINE_CELLS` cells close round the
     best of those (:data:`FINE_SCALES`; at 128 cells a 3 % scale error already costs 0.05 of
-    agreement), against the land of each generalisation: its best agreement and place."""
-    mid = _fit(mask, cand, MID_CELLS, MID_SCALES, GENERALISATIONS[:1])
-    if mid is None or mid.score < FINE_FROM:
+    agreement), against the land (with ``lines``: the lines) of each generalisation: its best
+    agreement and place."""
+    mid = _fit(mask, cand, MID_CELLS, MID_SCALES, GENERALISATIONS[:1], lines)
+    if mid is None or mid.score < (LINES_FINE_FROM if lines else FINE_FROM):
         return mid
-    fine = _fit(mask, mid, FINE_CELLS, FINE_SCALES, GENERALISATIONS)
+    fine = _fit(mask, mid, FINE_CELLS, FINE_SCALES, GENERALISATIONS, lines)
     return fine if fine is not None and fine.score >= mid.score - 0.2 else mid
 
 
 def _fit(
-    mask: F32, cand: _Candidate, cells: int, scales: tuple[float, ...], gens: tuple[str, ...]
+    mask: F32,
+    cand: _Candidate,
+    cells: int,
+    scales: tuple[float, ...],
+    gens: tuple[str, ...],
+    lines: bool = False,
 ) -> _Candidate | None:
     """The best agreement of ``mask`` with the land around ``cand`` at ``cells`` cells, over
     ``scales`` times its span and shifts up to about a third of the picture each way. The land
@@ -648,8 +818,9 @@ def _fit(
     res = cand.span / cells
     k = cand.span / max(h, w)
     best: _Candidate | None = None
+    generalised_from = LINES_GENERALISED_FROM if lines else GENERALISED_FROM
     for gen in gens:
-        if gen != gens[0] and (best is None or best.score < GENERALISED_FROM):
+        if gen != gens[0] and (best is None or best.score < generalised_from):
             break  # a wrong place: a simpler coast would not lift it to the gate
         cw = int(round(w * k / res) * max(scales) * FINE_CONTEXT)
         ch = int(round(h * k / res) * max(scales) * FINE_CONTEXT)
@@ -658,17 +829,18 @@ def _fit(
         hf = fft.next_fast_len(ch, real=True)
         wf = fft.next_fast_len(cw, real=True)
         land = np.zeros((hf, wf), np.float32)
-        land[:ch, :cw] = _draw(cand.projection, gen, bx0, by1, res, cw, ch)
-        integral = np.zeros((hf + 1, wf + 1), np.float32)
-        integral[1:, 1:] = land.cumsum(0).cumsum(1)
-        world = _World((hf, wf), fft.rfft2(land), integral, bx0, by1)
+        draw = _draw_lines if lines else _draw
+        land[:ch, :cw] = draw(cand.projection, gen, bx0, by1, res, cw, ch)
+        world = _raster_world(land, bx0, by1, lines, compact=False)
         for factor in scales:
             tw = max(2, round(w * k * factor / res))
             th = max(2, round(h * k * factor / res))
-            ncc = _ncc(world, _shrunk(mask, (tw, th)), fft)
+            ncc = _ncc(world, _template(mask, (tw, th), lines), fft)
             if ncc is None:
                 continue
-            ncc = -ncc[: ch - th + 1, : cw - tw + 1]
+            ncc = ncc[: ch - th + 1, : cw - tw + 1]
+            if not lines:
+                ncc = -ncc
             if ncc.size == 0:
                 continue
             i, j = np.unravel_index(int(np.argmax(ncc)), ncc.shape)
@@ -688,6 +860,9 @@ class _Land:
     lonlat: F64
     start: npt.NDArray[np.int32]
     hole: npt.NDArray[np.uint8]
+    border_lonlat: F64
+    """The land borders between countries, as lines (:func:`_draw_lines`)."""
+    border_start: npt.NDArray[np.int32]
 
 
 @cache
@@ -705,6 +880,8 @@ def _land(gen: str) -> _Land:
             data[f"lonlat_{gen}"].astype(np.float64),
             data[f"start_{gen}"].astype(np.int32),
             data[f"hole_{gen}"],
+            data[f"border_lonlat_{gen}"].astype(np.float64),
+            data[f"border_start_{gen}"].astype(np.int32),
         )
 
 
@@ -773,6 +950,84 @@ def _draw(name: str, gen: str, x0: float, y1: float, res: float, width: int, hei
         cells[:, 1] = (y1 - y[a:b]) / res
         draw.polygon(cells.ravel().tolist(), fill=0 if land.hole[i] else 1)
     return np.asarray(img, dtype=np.float32)
+
+
+def _draw_lines(
+    name: str, gen: str, x0: float, y1: float, res: float, width: int, height: int
+) -> F32:
+    """The world's lines (coasts and lake shores: the land rings; and the land borders) in
+    the variant's plane, in the frame from ``(x0, y1)`` at ``res`` equator degrees per cell,
+    one cell wide and blurred by :data:`LINE_SIGMA` cells. Lines smaller than a cell each way
+    are left out; a regional projection's lines stop at its window's edge."""
+    from PIL import Image, ImageDraw
+    from scipy import ndimage
+
+    x, y, start, boxes = _line_table(name, gen)
+    x1, y0 = x0 + width * res, y1 - height * res
+    near = (
+        (boxes[:, 2] >= x0)
+        & (boxes[:, 0] <= x1)
+        & (boxes[:, 3] >= y0)
+        & (boxes[:, 1] <= y1)
+        & ((boxes[:, 2] - boxes[:, 0] >= res) | (boxes[:, 3] - boxes[:, 1] >= res))
+    )
+    img = Image.new("L", (width, height), 0)
+    draw = ImageDraw.Draw(img)
+    for i in np.nonzero(near)[0]:
+        a, b = start[i], start[i + 1]
+        cells = np.empty((b - a, 2))
+        cells[:, 0] = (x[a:b] - x0) / res
+        cells[:, 1] = (y1 - y[a:b]) / res
+        draw.line(cells.ravel().tolist(), fill=1, width=1)
+    raster = np.asarray(img, dtype=np.float32)
+    return np.asarray(ndimage.gaussian_filter(raster, LINE_SIGMA), dtype=np.float32)
+
+
+@cache
+def _line_table(name: str, gen: str) -> tuple[F64, F64, npt.NDArray[np.int64], F64]:
+    """Every line of :func:`_draw_lines` in the variant's plane: vertices x, y; where each line
+    starts (and the total at the end); each line's box (x0, y0, x1, y1). A line leaving a
+    regional projection's window is cut there (its pieces are lines of their own): pinned to
+    the window's edge, as the land is, it would draw the edge as a coast."""
+    land = _land(gen)
+    lonlat = [land.lonlat, land.border_lonlat]
+    starts = [land.start, land.border_start]
+    window = VARIANTS[name][2]
+    xs: list[F64] = []
+    ys: list[F64] = []
+    lengths: list[int] = []
+    for coords, start in zip(lonlat, starts, strict=True):
+        lon, lat = coords[:, 0], coords[:, 1]
+        x, y = _project(name, lon, lat)
+        ok = np.isfinite(x) & np.isfinite(y)
+        if window is not None:
+            w, s, e, n = window
+            ok &= (lon >= w) & (lon <= e) & (lat >= s) & (lat <= n)
+        for i in range(len(start) - 1):
+            a, b = int(start[i]), int(start[i + 1])
+            keep = ok[a:b]
+            if keep.all():
+                pieces = [(a, b)]
+            else:
+                # Runs of kept vertices: where keep turns on and off.
+                edges = np.flatnonzero(np.diff(np.concatenate([[0], keep.astype(np.int8), [0]])))
+                pieces = [
+                    (a + int(p), a + int(q)) for p, q in zip(edges[::2], edges[1::2], strict=True)
+                ]
+            for p, q in pieces:
+                if q - p >= 2:
+                    xs.append(x[p:q])
+                    ys.append(y[p:q])
+                    lengths.append(q - p)
+    x_all = np.concatenate(xs)
+    y_all = np.concatenate(ys)
+    line_start = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    boxes = np.empty((len(lengths), 4))
+    for i in range(len(lengths)):
+        px = x_all[line_start[i] : line_start[i + 1]]
+        py = y_all[line_start[i] : line_start[i + 1]]
+        boxes[i] = (px.min(), py.min(), px.max(), py.max())
+    return x_all, y_all, line_start, boxes
 
 
 # --- projections -------------------------------------------------------------------------------

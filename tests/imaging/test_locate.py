@@ -98,6 +98,7 @@ def test_shipped_world_land_is_current() -> None:
     with np.load(ROOT / "reference_boundaries" / build.OUTPUT) as arrays:
         meta = json.loads(bytes(arrays["meta"]).decode())
         assert meta["50m"]["rings"] > 1000 and meta["110m"]["rings"] > 100
+        assert meta["50m"]["border_lines"] > 300 and meta["110m"]["border_lines"] > 100
         assert float(arrays["lonlat_50m"][:, 1].min()) > -61  # no Antarctica
 
 
@@ -149,27 +150,83 @@ def test_maps_that_hold_crimea_are_never_elsewhere(
 )
 def test_outline_maps_are_located_by_the_areas_their_lines_wall_in(
     case: tuple[str, tuple[float, float, float, float], str, int, tuple[float, float]],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """Without the lines channel, the areas walled in by the lines stand in for the sea."""
+    monkeypatch.setattr(locate, "_locate_lines", lambda walls, size, deadline: None)
     _, bbox, proj, width, (lon, lat) = case
     outline = draw_map(bbox, proj, width, outline_only=True)
     masks = locate._sea_masks(outline)
     assert masks and all("walled in by the drawn lines" in colour for _, colour in masks)
     found = locate.locate(outline, budget_s=60)
-    assert found is not None
+    assert found is not None and found.channel == "sea"
     span = bbox[2] - bbox[0]
     assert abs(found.lon - lon) < 0.2 * span and abs(found.lat - lat) < 0.2 * span, found
     why = locate.elsewhere(found)
     assert why is not None and "walled in by the drawn lines" in why
 
 
-def test_outline_maps_whose_sea_is_cut_in_pieces_are_not_located() -> None:
+@pytest.mark.parametrize("case", ELSEWHERE, ids=[c[0] + " outline" for c in ELSEWHERE])
+def test_outline_maps_are_located_by_their_drawn_lines(
+    case: tuple[str, tuple[float, float, float, float], str, int, tuple[float, float]],
+) -> None:
+    _, bbox, proj, width, (lon, lat) = case
+    found = locate.locate(draw_map(bbox, proj, width, outline_only=True), budget_s=60)
+    assert found is not None and found.channel == "lines", found
+    span = bbox[2] - bbox[0]
+    assert abs(found.lon - lon) < 0.2 * span and abs(found.lat - lat) < 0.2 * span, found
+    assert found.agreement >= locate.LINES_MIN_AGREEMENT
+    assert found.agreement - found.runner_up >= locate.LINES_MIN_MARGIN
+    why = locate.elsewhere(found)
+    assert why is not None and why.startswith("its drawn lines match the world's coastlines and")
+    assert locate.matched_by(found) == "its drawn lines"
+
+
+def test_outline_maps_whose_sea_is_cut_in_pieces_are_located_by_their_lines_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The United States: the Pacific and the Atlantic are two areas, Canada and Mexico two
-    # more; no one area, nor all but the largest, is the sea. No place is claimed.
+    # more; no one area, nor all but the largest, is the sea. Its lines place it.
     _, bbox, proj, width, _ = ELSEWHERE[3]
-    assert locate.locate(draw_map(bbox, proj, width, outline_only=True), budget_s=60) is None
+    outline = draw_map(bbox, proj, width, outline_only=True)
+    found = locate.locate(outline, budget_s=60)
+    assert found is not None and found.channel == "lines"
+    monkeypatch.setattr(locate, "_locate_lines", lambda walls, size, deadline: None)
+    assert locate.locate(outline, budget_s=60) is None
 
 
-@pytest.mark.parametrize("case", NOT_ELSEWHERE, ids=[c[0] for c in NOT_ELSEWHERE])
+def test_lines_that_fit_no_coast_are_not_located() -> None:
+    """Lines drawn at random, a graticule, a frame: no place passes the lines gate."""
+    rng = np.random.default_rng(11)
+    img = Image.new("RGB", (700, 500), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    for _ in range(12):
+        pts = np.cumsum(rng.normal(0, 25, size=(30, 2)), axis=0) + rng.uniform(100, 400, 2)
+        draw.line([tuple(p) for p in pts], fill=(60, 60, 60), width=1)
+    assert locate.locate(np.asarray(img), budget_s=60) is None
+    grid = Image.new("RGB", (700, 500), (255, 255, 255))
+    draw = ImageDraw.Draw(grid)
+    for x in range(0, 700, 70):
+        draw.line([(x, 0), (x, 499)], fill=(60, 60, 60))
+    for y in range(0, 500, 50):
+        draw.line([(0, y), (699, y)], fill=(60, 60, 60))
+    assert locate.locate(np.asarray(grid), budget_s=60) is None
+
+
+def test_a_regional_projection_cuts_its_lines_at_its_window() -> None:
+    """Pinned to the window's edge as the land is, a coast beyond it would draw the edge."""
+    x, y, start, boxes = locate._line_table("EPSG:3035", "110m")
+    assert len(start) == len(boxes) + 1 and (np.diff(start) >= 2).all()
+    w, s, e, n = locate.VARIANTS["EPSG:3035"][2] or (0.0, 0.0, 0.0, 0.0)
+    tr = locate._transformer("EPSG:3035", inverse=True)
+    lon, lat = tr.transform(x * locate.EQUATOR_DEGREE_M, y * locate.EQUATOR_DEGREE_M)
+    assert lon.min() >= w - 1e-6 and lon.max() <= e + 1e-6, (lon.min(), lon.max())
+    assert lat.min() >= s - 1e-6 and lat.max() <= n + 1e-6
+    # Inside the window nothing is lost: the 1:110m lines of Europe are there.
+    assert ((lon > 0) & (lon < 30) & (lat > 40) & (lat < 60)).sum() > 500
+
+
+@pytest.mark.parametrize("case", NOT_ELSEWHERE, ids=[c[0] + " outline" for c in NOT_ELSEWHERE])
 def test_outline_maps_that_hold_crimea_are_never_elsewhere(
     case: tuple[str, tuple[float, float, float, float], str, int],
 ) -> None:
