@@ -49,6 +49,7 @@ is located there (on the tuning seed: 0.95–0.98), and then nothing is conclude
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
 import time
@@ -194,6 +195,10 @@ class Location:
     channel: str = "sea"
     """What matched: ``sea`` (a colour as the world's sea) or ``lines`` (an outline drawing's
     lines as the world's coasts and borders)."""
+    lines: tuple[float, float] | None = None
+    """When the sea fitted other places about as well: the agreement of the lines between the
+    picture's colours with the world's coasts and borders here, and the best elsewhere (the
+    Black Sea region's included), which told the places apart."""
 
 
 @dataclass(frozen=True)
@@ -214,9 +219,9 @@ def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | N
         return None
     masks, walls = _picture_masks(arr)
     if walls is not None:
-        by_lines = _locate_lines(walls, arr.shape[:2], deadline)
-        if by_lines is not None:
-            return by_lines
+        outline = _locate_lines(walls, arr.shape[:2], deadline)
+        if outline is not None:
+            return outline
         if time.thread_time() > deadline:
             return None
     verified: list[tuple[float, _Candidate, str]] = []
@@ -238,18 +243,98 @@ def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | N
     best_score, best, colour = verified[0]
     runner = _runner_up(best, [cand for _, cand, _ in verified[1:]])
     strong_only = not _passes(best_score, runner)
+    edges: F32 | None = None
+    witness: tuple[float, float] | None = None
     if strong_only and not _leads_clearly(best_score, runner):
-        return None
+        if walls is not None or best_score < MIN_AGREEMENT:
+            return None
+        # The sea fits well at several places (a coast in a corner of a land-filled map):
+        # the lines between the picture's colours, its coasts and borders, tell them apart.
+        edges = _picture_edges(arr)
+        rivals: list[_Candidate] = []
+        for score, cand, _ in verified[1:]:
+            # One of each distinct place (the best fit of it) that the sea cannot rule out.
+            if score > best_score - MIN_MARGIN and all(
+                _runner_up(other, [cand]) > -1.0 for other in (best, *rivals)
+            ):
+                rivals.append(cand)
+        witness = _lines_witness(edges, best, rivals)
+        if witness is None:
+            return None
+        strong_only = False
     frame = _frame(best, arr.shape[:2])
     if not _holds_crimea(best.projection, frame):
         # Before saying the picture is elsewhere, give the Black Sea region its own chance at
         # the close-up widths the world search does not try: a close-up of Crimea must never
         # be taken for the Arctic coast it resembles at 40 cells.
         region = _black_sea_best(used, deadline)
-        if region is None or best_score - region < (STRONG_LEAD if strong_only else MIN_MARGIN):
+        if edges is None or witness is None:
+            lead = STRONG_LEAD if strong_only else MIN_MARGIN
+        else:
+            # Witnessed by its lines: the region's sea may fit about as well (the sea could not
+            # tell the places apart), never better; its lines must trail by the witness's margin.
+            lead = 0.0
+            region_lines = _black_sea_best([edges], deadline, lines=True)
+            if region_lines is None or witness[0] - region_lines < WITNESS_MIN_MARGIN:
+                return None
+            witness = (witness[0], max(witness[1], region_lines))
+        if region is None or best_score - region < lead:
             return None
         runner = max(runner, region)
-    return _location(best, frame, runner, colour, "sea")
+    found = _location(best, frame, runner, colour, "sea")
+    return found if witness is None else dataclasses.replace(found, lines=witness)
+
+
+def _lines_witness(
+    edges: F32, best: _Candidate, rivals: list[_Candidate]
+) -> tuple[float, float] | None:
+    """The lines agreement of ``best``'s place, refitted close round it, and the best of the
+    rival places' own, when the first reaches :data:`WITNESS_MIN_AGREEMENT` and leads by
+    :data:`WITNESS_MIN_MARGIN`; else ``None`` (also when there are more than
+    :data:`MAX_RIVALS` rivals: too many places fit as well to be told apart)."""
+    if len(rivals) > MAX_RIVALS:
+        return None
+    own = _fit(edges, best, FINE_CELLS, FINE_SCALES, GENERALISATIONS, lines=True)
+    if own is None or own.score < WITNESS_MIN_AGREEMENT:
+        return None
+    most = -1.0
+    for rival in rivals:
+        theirs = _fit(edges, rival, FINE_CELLS, FINE_SCALES, GENERALISATIONS, lines=True)
+        if theirs is not None:
+            most = max(most, theirs.score)
+            if own.score - theirs.score < WITNESS_MIN_MARGIN:
+                return None
+    return own.score, most
+
+
+#: The lines witness (:func:`_lines_witness`): the most rival places it refits; the agreement
+#: its place must reach and its lead over every rival. Stricter than the outline gate: it
+#: speaks for pictures whose sea says little (a straight coast between two halves matches a
+#: straight stretch of some coast at 0.63, leading by 0.17); the eastern United States with
+#: the Atlantic in a corner matches at 0.93, its rivals at 0.50 or less.
+MAX_RIVALS = 8
+WITNESS_MIN_AGREEMENT = 0.8
+WITNESS_MIN_MARGIN = 0.25
+#: Colour edges (:func:`_picture_edges`): neighbouring pixels this far apart (L1, 0–765).
+EDGE_STEP = 60
+
+
+def _picture_edges(rgb: npt.NDArray[Any]) -> F32:
+    """The lines between a picture's colours (1 where a pixel differs from its right or lower
+    neighbour by :data:`EDGE_STEP`), at most :data:`MASK_SIDE` pixels long: its coasts and
+    borders, with its rivers and lettering."""
+    from PIL import Image
+
+    im = Image.fromarray(np.asarray(rgb, dtype=np.uint8))
+    f = max(1.0, max(im.size) / MASK_SIDE)
+    if f > 1.0:
+        size = (max(1, round(im.size[0] / f)), max(1, round(im.size[1] / f)))
+        im = im.resize(size, Image.Resampling.BOX)
+    px = np.asarray(im).astype(np.int32)
+    edges = np.zeros(px.shape[:2], dtype=bool)
+    edges[:, 1:] |= np.abs(px[:, 1:] - px[:, :-1]).sum(axis=2) > EDGE_STEP
+    edges[1:, :] |= np.abs(px[1:] - px[:-1]).sum(axis=2) > EDGE_STEP
+    return edges.astype(np.float32)
 
 
 def _locate_lines(walls: F32, size: tuple[int, int], deadline: float) -> Location | None:
@@ -437,9 +522,16 @@ def place_text(loc: Location) -> str:
     """Where, how and how well, in words: "38° N, 99° W (EPSG:3857, about 39° across;
     agreement 0.96, next-best place 0.84)"."""
     runner = f"{loc.runner_up:.2f}" if loc.runner_up > -1 else "none"
+    told = ""
+    if loc.lines is not None:
+        elsewhere = f"{loc.lines[1]:.2f}" if loc.lines[1] > -1 else "none"
+        told = (
+            f"; told apart by the lines between its colours: {loc.lines[0]:.2f} here, "
+            f"{elsewhere} at the next-best place"
+        )
     return (
         f"{_lonlat_text(loc.lon, loc.lat)} ({loc.projection}, about {loc.span:.0f}° across; "
-        f"agreement {loc.agreement:.2f}, next-best place {runner})"
+        f"agreement {loc.agreement:.2f}, next-best place {runner}{told})"
     )
 
 

@@ -456,3 +456,62 @@ def test_a_place_that_fits_less_well_but_leads_the_world_by_far_is_located(
     region = found.agreement - locate.STRONG_LEAD + 0.02  # within MIN_MARGIN's reach: not enough
     monkeypatch.setattr(locate, "_black_sea_best", lambda masks, deadline: region)
     assert locate.locate(rgb, budget_s=60) is None
+
+
+def test_a_sea_that_fits_several_places_is_told_apart_by_the_lines_between_its_colours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The eastern United States filled with land colours, the Atlantic in a corner: the sea
+    fits East Africa's coast about as well (0.96 against 0.99). The coasts and borders between
+    the picture's colours fit only the true place."""
+    rgb = draw_map((-100.0, 30.0, -66.0, 49.0), "cos:0.79", 700)
+    found = locate.locate(rgb, budget_s=60)
+    assert found is not None and found.lines is not None, found
+    assert abs(found.lon - -83.0) < 7 and abs(found.lat - 39.5) < 5, found
+    assert found.agreement - found.runner_up < locate.MIN_MARGIN  # the sea alone: no lead
+    assert found.lines[0] - found.lines[1] >= locate.WITNESS_MIN_MARGIN
+    why = locate.elsewhere(found)
+    assert why is not None and "told apart by the lines between its colours" in why
+    monkeypatch.setattr(locate, "_lines_witness", lambda edges, best, rivals: None)
+    assert locate.locate(rgb, budget_s=60) is None
+
+
+def _scored(score: float, lon: float) -> locate._Candidate:
+    return locate._Candidate(score, "plate-carree", 20.0, lon, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("own", "rivals", "expected"),
+    [
+        (0.90, [0.50, 0.30], (0.90, 0.50)),  # fits, leads every rival by the lines' margin
+        (0.90, [], (0.90, -1.0)),
+        (0.75, [0.10], None),  # too poor a fit of the lines
+        (0.90, [0.70], None),  # a rival's lines fit nearly as well
+        (0.90, [0.10] * (locate.MAX_RIVALS + 1), None),  # too many places to tell apart
+    ],
+)
+def test_the_lines_witness_gate(
+    own: float,
+    rivals: list[float],
+    expected: tuple[float, float] | None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scores = {0.0: own, **{10.0 * (i + 1): s for i, s in enumerate(rivals)}}
+
+    def fit(mask: object, cand: locate._Candidate, *args: object, **kwargs: object) -> object:
+        return _scored(scores[cand.cx], cand.cx)
+
+    monkeypatch.setattr(locate, "_fit", fit)
+    rival_cands = [_scored(0.95, 10.0 * (i + 1)) for i in range(len(rivals))]
+    edges = np.zeros((10, 10), np.float32)
+    assert locate._lines_witness(edges, _scored(0.97, 0.0), rival_cands) == expected
+
+
+def test_picture_edges_are_the_lines_between_colours() -> None:
+    rgb = np.full((100, 200, 3), (170, 211, 223), np.uint8)
+    rgb[:, 100:] = (236, 220, 180)  # land from the middle
+    rgb[40:42, 120:180] = (225, 212, 180)  # a faint line: less than EDGE_STEP from the land
+    edges = locate._picture_edges(rgb)
+    assert edges.shape == (100, 200)
+    assert edges[:, 100].all() and edges[:, :100].sum() == 0
+    assert edges[:, 101:].sum() == 0
