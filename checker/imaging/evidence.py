@@ -7,7 +7,8 @@ probes coloured by what they found (and, in bright green, a border found off the
 between the areas either side), purple rings at the place labels the registration rests on
 (:mod:`checker.imaging.anchors`), and a banner with the verdict and the reasons. A map that the
 locator placed elsewhere in the world (:mod:`checker.imaging.locate`) gets the world's coast
-drawn where it was found, in teal. This is how a journalist sees why.
+drawn where it was found, in teal (and its land borders, when its lines placed it). This is
+how a journalist sees why.
 """
 
 from __future__ import annotations
@@ -121,10 +122,15 @@ def render(
                 if np.isfinite(xi) and np.isfinite(yi):
                     draw.point((float(xi) - 0.5, float(yi) - 0.5), fill=colour)
     elif decision.located is not None:
-        from checker.imaging.locate import coast_pixels
+        from checker.imaging.locate import border_pixels, coast_pixels
 
-        for ring in coast_pixels(decision.located, img.size[0], img.size[1]):
+        found = decision.located
+        for ring in coast_pixels(found, img.size[0], img.size[1]):
             _polyline(draw, ring, LOCATED_COLOUR, width + 1, closed=True)
+        if found.channel == "lines" or found.lines is not None:
+            # The place was found by its lines: the borders matched too.
+            for line in border_pixels(found, img.size[0], img.size[1]):
+                _polyline(draw, line, LOCATED_COLOUR, width, closed=False)
     img = _with_banner(img, verdict, lines)
     buf = io.BytesIO()
     img.save(buf, "PNG", optimize=False)

@@ -1054,7 +1054,7 @@ def _draw_lines(
     from PIL import Image, ImageDraw
     from scipy import ndimage
 
-    x, y, start, boxes = _line_table(name, gen)
+    x, y, start, boxes, _ = _line_table(name, gen)
     x1, y0 = x0 + width * res, y1 - height * res
     near = (
         (boxes[:, 2] >= x0)
@@ -1076,11 +1076,12 @@ def _draw_lines(
 
 
 @cache
-def _line_table(name: str, gen: str) -> tuple[F64, F64, npt.NDArray[np.int64], F64]:
+def _line_table(name: str, gen: str) -> tuple[F64, F64, npt.NDArray[np.int64], F64, int]:
     """Every line of :func:`_draw_lines` in the variant's plane: vertices x, y; where each line
-    starts (and the total at the end); each line's box (x0, y0, x1, y1). A line leaving a
-    regional projection's window is cut there (its pieces are lines of their own): pinned to
-    the window's edge, as the land is, it would draw the edge as a coast."""
+    starts (and the total at the end); each line's box (x0, y0, x1, y1); and the index of the
+    first border (the coasts come first). A line leaving a regional projection's window is cut
+    there (its pieces are lines of their own): pinned to the window's edge, as the land is, it
+    would draw the edge as a coast."""
     land = _land(gen)
     lonlat = [land.lonlat, land.border_lonlat]
     starts = [land.start, land.border_start]
@@ -1088,7 +1089,9 @@ def _line_table(name: str, gen: str) -> tuple[F64, F64, npt.NDArray[np.int64], F
     xs: list[F64] = []
     ys: list[F64] = []
     lengths: list[int] = []
+    first_border = 0
     for coords, start in zip(lonlat, starts, strict=True):
+        first_border = len(lengths)
         lon, lat = coords[:, 0], coords[:, 1]
         x, y = _project(name, lon, lat)
         ok = np.isfinite(x) & np.isfinite(y)
@@ -1119,7 +1122,27 @@ def _line_table(name: str, gen: str) -> tuple[F64, F64, npt.NDArray[np.int64], F
         px = x_all[line_start[i] : line_start[i + 1]]
         py = y_all[line_start[i] : line_start[i + 1]]
         boxes[i] = (px.min(), py.min(), px.max(), py.max())
-    return x_all, y_all, line_start, boxes
+    return x_all, y_all, line_start, boxes, first_border
+
+
+def border_pixels(loc: Location, width: int, height: int) -> list[npt.NDArray[np.float64]]:
+    """The world's land borders (1:50m) as the located frame puts them on a ``width`` ×
+    ``height`` picture: one (n, 2) array of pixel coordinates per line that reaches the frame
+    (for the evidence picture of a place found by lines)."""
+    x, y, start, boxes, first = _line_table(loc.projection, GENERALISATIONS[0])
+    near = (
+        (boxes[:, 2] >= loc.x0)
+        & (boxes[:, 0] <= loc.x1)
+        & (boxes[:, 3] >= loc.y0)
+        & (boxes[:, 1] <= loc.y1)
+    )
+    sx = width / (loc.x1 - loc.x0)
+    sy = height / (loc.y1 - loc.y0)
+    out = []
+    for i in np.nonzero(near[first:])[0] + first:
+        a, b = start[i], start[i + 1]
+        out.append(np.column_stack([(x[a:b] - loc.x0) * sx, (loc.y1 - y[a:b]) * sy]))
+    return out
 
 
 # --- projections -------------------------------------------------------------------------------

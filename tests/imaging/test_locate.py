@@ -215,7 +215,8 @@ def test_lines_that_fit_no_coast_are_not_located() -> None:
 
 def test_a_regional_projection_cuts_its_lines_at_its_window() -> None:
     """Pinned to the window's edge as the land is, a coast beyond it would draw the edge."""
-    x, y, start, boxes = locate._line_table("EPSG:3035", "110m")
+    x, y, start, boxes, first_border = locate._line_table("EPSG:3035", "110m")
+    assert 0 < first_border < len(boxes)
     assert len(start) == len(boxes) + 1 and (np.diff(start) >= 2).all()
     w, s, e, n = locate.VARIANTS["EPSG:3035"][2] or (0.0, 0.0, 0.0, 0.0)
     tr = locate._transformer("EPSG:3035", inverse=True)
@@ -515,3 +516,31 @@ def test_picture_edges_are_the_lines_between_colours() -> None:
     assert edges.shape == (100, 200)
     assert edges[:, 100].all() and edges[:, :100].sum() == 0
     assert edges[:, 101:].sum() == 0
+
+
+def test_the_evidence_of_an_outline_map_placed_by_its_lines_draws_coasts_and_borders(
+    tmp_path: Path,
+) -> None:
+    from checker.config import Config
+    from checker.engine import check_file
+    from checker.model import Verdict
+
+    _, bbox, proj, width, _ = ELSEWHERE[3]  # the United States, Web Mercator
+    path = tmp_path / "usa-outline.png"
+    Image.fromarray(draw_map(bbox, proj, width, outline_only=True)).save(path)
+    evidence_dir = tmp_path / "evidence"
+    report = check_file(path, Config(ocr=False, evidence_dir=evidence_dir))
+    assert report.verdict is Verdict.CLEAN, report.notes
+    assert any(
+        "its drawn lines match the world's coastlines and borders" in n for n in report.notes
+    )
+    found = locate.locate(draw_map(bbox, proj, width, outline_only=True), budget_s=60)
+    assert found is not None
+    h = round(width * (found.y1 - found.y0) / (found.x1 - found.x0))
+    borders = locate.border_pixels(found, width, h)
+    # The US-Canada and US-Mexico borders reach the picture.
+    assert sum(len(line) for line in borders) > 50
+    (picture,) = evidence_dir.iterdir()
+    with Image.open(picture) as img:
+        arr = np.asarray(img.convert("RGB"))
+    assert np.all(arr == np.array(locate_colour()), axis=2).sum() > 500
