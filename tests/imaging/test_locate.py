@@ -102,6 +102,37 @@ def test_shipped_world_land_is_current() -> None:
         assert float(arrays["lonlat_50m"][:, 1].min()) > -61  # no Antarctica
 
 
+def test_borders_are_the_arcs_two_countries_share(tmp_path: Path) -> None:
+    import reference_boundaries.build_world_land as build
+
+    # Two squares side by side: arc 0 is their common edge, arcs 1 and 2 their coasts; a
+    # third country (an island) uses arc 3 alone. Arc 0 is used reversed (~0) by the second.
+    topo = {
+        "type": "Topology",
+        "arcs": [
+            [[1.0, 0.0], [1.0, 1.0]],
+            [[1.0, 1.0], [0.0, 1.0], [0.0, 0.0], [1.0, 0.0]],
+            [[1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 1.0]],
+            [[5.0, 5.0], [6.0, 5.0], [6.0, 6.0], [5.0, 5.0]],
+        ],
+        "objects": {
+            "countries": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "id": "A"},
+                    {"type": "MultiPolygon", "arcs": [[[2, -1]]], "id": "B"},
+                    {"type": "Polygon", "arcs": [[3]], "id": "C"},
+                ],
+            }
+        },
+    }
+    path = tmp_path / "topo.json"
+    path.write_text(json.dumps(topo), encoding="utf-8")
+    (line,) = build._border_lines(path)
+    assert line[0].tolist() == [1.0, 0.0] and line[-1].tolist() == [1.0, 1.0]
+    assert len(line) >= 5  # densified to MAX_EDGE_DEG
+
+
 ELSEWHERE = [
     # (what, lon/lat box, projection, width, where the centre must be found)
     ("Japan, plate carrée", (128.0, 30.0, 146.0, 46.0), "cos:1.0", 700, (138.0, 38.0)),
