@@ -545,14 +545,7 @@ def coast_pixels(loc: Location, width: int, height: int) -> list[npt.NDArray[np.
     boxes, ok = _ring_table(loc.projection, gen)
     sx = width / (loc.x1 - loc.x0)
     sy = height / (loc.y1 - loc.y0)
-    near = (
-        ok
-        & (boxes[:, 2] >= loc.x0)
-        & (boxes[:, 0] <= loc.x1)
-        & (boxes[:, 3] >= loc.y0)
-        & (boxes[:, 1] <= loc.y1)
-        & (((boxes[:, 2] - boxes[:, 0]) * sx >= 2) | ((boxes[:, 3] - boxes[:, 1]) * sy >= 2))
-    )
+    near = ok & _near(boxes, (loc.x0, loc.y0, loc.x1, loc.y1), 2 / sx, 2 / sy)
     out = []
     for i in np.nonzero(near)[0]:
         a, b = start[i], start[i + 1]
@@ -1024,24 +1017,37 @@ def _draw(name: str, gen: str, x0: float, y1: float, res: float, width: int, hei
     x, y = _rings(name, gen)
     land = _land(gen)
     boxes, ok = _ring_table(name, gen)
-    x1, y0 = x0 + width * res, y1 - height * res
-    near = (
-        ok
-        & (boxes[:, 2] >= x0)
-        & (boxes[:, 0] <= x1)
-        & (boxes[:, 3] >= y0)
-        & (boxes[:, 1] <= y1)
-        & ((boxes[:, 2] - boxes[:, 0] >= res) | (boxes[:, 3] - boxes[:, 1] >= res))
-    )
+    near = ok & _near(boxes, (x0, y1 - height * res, x0 + width * res, y1), res, res)
     img = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(img)
     for i in np.nonzero(near)[0]:
         a, b = land.start[i], land.start[i + 1]
-        cells = np.empty((b - a, 2))
-        cells[:, 0] = (x[a:b] - x0) / res
-        cells[:, 1] = (y1 - y[a:b]) / res
-        draw.polygon(cells.ravel().tolist(), fill=0 if land.hole[i] else 1)
+        draw.polygon(_cells(x[a:b], y[a:b], x0, y1, res), fill=0 if land.hole[i] else 1)
     return np.asarray(img, dtype=np.float32)
+
+
+def _near(
+    boxes: F64, frame: tuple[float, float, float, float], least_w: float, least_h: float
+) -> npt.NDArray[np.bool_]:
+    """Which boxes (x0, y0, x1, y1 rows) reach the frame (x0, y0, x1, y1) and are at least
+    ``least_w`` wide or ``least_h`` tall."""
+    x0, y0, x1, y1 = frame
+    return (
+        (boxes[:, 2] >= x0)
+        & (boxes[:, 0] <= x1)
+        & (boxes[:, 3] >= y0)
+        & (boxes[:, 1] <= y1)
+        & ((boxes[:, 2] - boxes[:, 0] >= least_w) | (boxes[:, 3] - boxes[:, 1] >= least_h))
+    )
+
+
+def _cells(x: F64, y: F64, x0: float, y1: float, res: float) -> list[float]:
+    """Plane coordinates as a raster's flat x, y list, from its top left ``(x0, y1)`` at
+    ``res`` per cell."""
+    cells = np.empty((len(x), 2))
+    cells[:, 0] = (x - x0) / res
+    cells[:, 1] = (y1 - y) / res
+    return list(cells.ravel().tolist())
 
 
 def _draw_lines(
@@ -1055,22 +1061,12 @@ def _draw_lines(
     from scipy import ndimage
 
     x, y, start, boxes, _ = _line_table(name, gen)
-    x1, y0 = x0 + width * res, y1 - height * res
-    near = (
-        (boxes[:, 2] >= x0)
-        & (boxes[:, 0] <= x1)
-        & (boxes[:, 3] >= y0)
-        & (boxes[:, 1] <= y1)
-        & ((boxes[:, 2] - boxes[:, 0] >= res) | (boxes[:, 3] - boxes[:, 1] >= res))
-    )
+    near = _near(boxes, (x0, y1 - height * res, x0 + width * res, y1), res, res)
     img = Image.new("L", (width, height), 0)
     draw = ImageDraw.Draw(img)
     for i in np.nonzero(near)[0]:
         a, b = start[i], start[i + 1]
-        cells = np.empty((b - a, 2))
-        cells[:, 0] = (x[a:b] - x0) / res
-        cells[:, 1] = (y1 - y[a:b]) / res
-        draw.line(cells.ravel().tolist(), fill=1, width=1)
+        draw.line(_cells(x[a:b], y[a:b], x0, y1, res), fill=1, width=1)
     raster = np.asarray(img, dtype=np.float32)
     return np.asarray(ndimage.gaussian_filter(raster, LINE_SIGMA), dtype=np.float32)
 
@@ -1130,12 +1126,7 @@ def border_pixels(loc: Location, width: int, height: int) -> list[npt.NDArray[np
     ``height`` picture: one (n, 2) array of pixel coordinates per line that reaches the frame
     (for the evidence picture of a place found by lines)."""
     x, y, start, boxes, first = _line_table(loc.projection, GENERALISATIONS[0])
-    near = (
-        (boxes[:, 2] >= loc.x0)
-        & (boxes[:, 0] <= loc.x1)
-        & (boxes[:, 3] >= loc.y0)
-        & (boxes[:, 1] <= loc.y1)
-    )
+    near = _near(boxes, (loc.x0, loc.y0, loc.x1, loc.y1), 0.0, 0.0)
     sx = width / (loc.x1 - loc.x0)
     sy = height / (loc.y1 - loc.y0)
     out = []
