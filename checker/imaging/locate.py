@@ -246,15 +246,19 @@ def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | N
     edges: F32 | None = None
     witness: tuple[float, float] | None = None
     if strong_only and not _leads_clearly(best_score, runner):
-        if walls is not None or best_score < MIN_AGREEMENT:
+        if walls is not None or best_score < WITNESS_FROM:
             return None
-        # The sea fits well at several places (a coast in a corner of a land-filled map):
-        # the lines between the picture's colours, its coasts and borders, tell them apart.
+        # The sea fits several places about as well (a coast in a corner of a land-filled
+        # map), or fits its place less well than the gates ask (a conic projection the
+        # candidates only approximate): the lines between the picture's colours, its coasts
+        # and borders, tell the places apart.
         edges = _picture_edges(arr)
+        # Places within this of the best are rivals: the gate that failed did not rule them out.
+        reach = MIN_MARGIN if best_score >= MIN_AGREEMENT else STRONG_LEAD
         rivals: list[_Candidate] = []
         for score, cand, _ in verified[1:]:
             # One of each distinct place (the best fit of it) that the sea cannot rule out.
-            if score > best_score - MIN_MARGIN and all(
+            if score > best_score - reach and all(
                 _runner_up(other, [cand]) > -1.0 for other in (best, *rivals)
             ):
                 rivals.append(cand)
@@ -307,12 +311,14 @@ def _lines_witness(
     return own.score, most
 
 
-#: The lines witness (:func:`_lines_witness`): the most rival places it refits; the agreement
-#: its place must reach and its lead over every rival. Stricter than the outline gate: it
+#: The lines witness (:func:`_lines_witness`): the most rival places it refits; the sea
+#: agreement from which it is asked; the lines agreement its place must reach and its lead
+#: over every rival. Stricter than the outline gate: it
 #: speaks for pictures whose sea says little (a straight coast between two halves matches a
 #: straight stretch of some coast at 0.63, leading by 0.17); the eastern United States with
 #: the Atlantic in a corner matches at 0.93, its rivals at 0.50 or less.
 MAX_RIVALS = 8
+WITNESS_FROM = 0.8
 WITNESS_MIN_AGREEMENT = 0.8
 WITNESS_MIN_MARGIN = 0.25
 #: Colour edges (:func:`_picture_edges`): neighbouring pixels this far apart (L1, 0–765).
