@@ -481,7 +481,11 @@ def _combine(
             decision.elsewhere = ocr.elsewhere(result.places, (decision.width, decision.height))
         if svg is not None and decision.elsewhere is None:
             decision.elsewhere = svgmod.elsewhere(svg.country_codes)
-        if decision.elsewhere is None and located is not None and _may_locate(decision, result):
+        if (
+            decision.elsewhere is None
+            and located is not None
+            and _may_locate(decision, result, located)
+        ):
             _place(decision, located)
         if decision.elsewhere is not None:
             for attr in ("crimea", "mainland"):
@@ -526,19 +530,43 @@ def _lettering_across(perekop: LineProbe | None, result: OcrResult) -> str:
     )
 
 
-def _may_locate(decision: ImageDecision, result: OcrResult | None) -> bool:
+def _may_locate(decision: ImageDecision, result: OcrResult | None, found: Location) -> bool:
     """Whether the map locator may say where a picture that did not georeference is: not when
     its labels name places of the Black Sea region ("Russia" aside: a map of Japan names it), or
-    when something already says Crimea is in the picture (its labels or SVG ids)."""
+    when something already says Crimea is in the picture (its labels or SVG ids).
+
+    One such name is taken for a misreading (OCR reads "Pivdenne" out of a coast's lettering)
+    when the place found leads every other place, the Black Sea region's own best included, by
+    :data:`LONE_NAME_LEAD`; the note says so."""
     from checker.imaging import decide as dec
     from checker.imaging.ocr import WIDE_PLACES
 
-    if result is not None and any(p.place_id not in WIDE_PLACES for p in result.region_places):
+    named = {
+        p.place_id: p.name
+        for p in (result.region_places if result else [])
+        if p.place_id not in WIDE_PLACES
+    }
+    lead = found.agreement - found.runner_up
+    if len(named) > 1 or (named and lead < LONE_NAME_LEAD):
         return False
-    return decision.crimea.outcome == dec.UNDETERMINED and decision.mainland.outcome in (
+    if decision.crimea.outcome != dec.UNDETERMINED or decision.mainland.outcome not in (
         dec.UNDETERMINED,
         dec.NOT_SHOWN,
-    )
+    ):
+        return False
+    if named:
+        from checker.imaging import locate
+
+        decision.notes.append(
+            f"the one label of the region read ({next(iter(named.values()))}) is taken for a "
+            f"misreading: {locate.matched_by(found)} lead every other place by {lead:.2f}"
+        )
+    return True
+
+
+#: How far the located place must lead every other (the Black Sea region included) for one
+#: label of the region to be taken for a misreading (:func:`_may_locate`).
+LONE_NAME_LEAD = 0.2
 
 
 def _place(decision: ImageDecision, found: Location) -> None:

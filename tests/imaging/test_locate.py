@@ -7,6 +7,7 @@ projections, with a sea colour, a fill per country and borders.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from PIL import Image, ImageDraw
 from shapely.geometry.base import BaseGeometry
 
 from checker.imaging import locate
+from checker.imaging.ocr import PlaceHit
 from checker.readers.base import Source
 from checker.readers.topojson import read_topojson
 
@@ -394,7 +396,8 @@ def test_a_place_elsewhere_must_beat_the_black_sea_region_at_close_up_widths(
     Sea at 0.93: the region search, from 2° wide, is its runner-up."""
     kerch = draw_map((34.5, 44.6, 37.5, 46.0), "EPSG:3857", 700)
     masks = [mask for mask, _ in locate._sea_masks(kerch)]
-    assert locate._black_sea_best(masks, deadline=float("inf")) >= locate.MIN_AGREEMENT
+    region = locate._black_sea_best(masks, deadline=float("inf"))
+    assert region is not None and region >= locate.MIN_AGREEMENT
     japan = draw_map((128.0, 30.0, 146.0, 46.0), "cos:1.0", 700)
     found = locate.locate(japan, budget_s=60)
     assert found is not None and found.runner_up < found.agreement - locate.MIN_MARGIN
@@ -575,3 +578,38 @@ def test_the_evidence_of_an_outline_map_placed_by_its_lines_draws_coasts_and_bor
     with Image.open(picture) as img:
         arr = np.asarray(img.convert("RGB"))
     assert np.all(arr == np.array(locate_colour()), axis=2).sum() > 500
+
+
+def _label(name: str, place_id: str) -> PlaceHit:
+    return PlaceHit(name, place_id, "region", (35.0, 46.0), 90.0)
+
+
+@pytest.mark.parametrize(
+    ("labels", "lead", "allowed"),
+    [
+        ([], 0.06, True),  # nothing names the region: the gate's own margin is enough
+        ([("Pivdenne", "pivdenne")], 0.42, True),  # one name, a lead no map of the region has
+        ([("Pivdenne", "pivdenne")], 0.15, False),
+        ([("Odesa", "odesa"), ("Kherson", "kherson")], 0.42, False),  # two names: the region
+    ],
+)
+def test_one_label_of_the_region_is_a_misreading_only_beside_a_wide_lead(
+    labels: list[tuple[str, str]], lead: float, allowed: bool
+) -> None:
+    from checker import imaging
+    from checker.imaging import decide as dec
+    from checker.imaging.ocr import OcrResult
+
+    decision = dec.ImageDecision(
+        400,
+        300,
+        None,
+        dec.undetermined("crimea", "not georeferenced (test)"),
+        dec.undetermined("mainland", "not georeferenced (test)"),
+    )
+    result = OcrResult(places=[_label(*x) for x in labels])
+    found = _location(128.0, 30.0, 146.0, 46.0)
+    found = dataclasses.replace(found, agreement=0.95, runner_up=round(0.95 - lead, 3))
+    assert imaging._may_locate(decision, result, found) is allowed
+    told = any("taken for a misreading" in n for n in decision.notes)
+    assert told is (allowed and bool(labels))
