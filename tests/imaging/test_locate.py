@@ -507,7 +507,7 @@ def test_a_sea_that_fits_several_places_is_told_apart_by_the_lines_between_its_c
     assert found.lines[0] - found.lines[1] >= locate.WITNESS_MIN_MARGIN
     why = locate.elsewhere(found)
     assert why is not None and "told apart by the lines between its colours" in why
-    monkeypatch.setattr(locate, "_lines_witness", lambda edges, best, rivals: None)
+    monkeypatch.setattr(locate, "_lines_witness", lambda edges, best, rivals, size, deadline: None)
     assert locate.locate(rgb, budget_s=60) is None
 
 
@@ -537,9 +537,28 @@ def test_the_lines_witness_gate(
         return _scored(scores[cand.cx], cand.cx)
 
     monkeypatch.setattr(locate, "_fit", fit)
+    monkeypatch.setattr(locate, "_in_every_projection", lambda cand, size: [cand])
     rival_cands = [_scored(0.95, 10.0 * (i + 1)) for i in range(len(rivals))]
     edges = np.zeros((10, 10), np.float32)
-    assert locate._lines_witness(edges, _scored(0.97, 0.0), rival_cands) == expected
+    found = locate._lines_witness(edges, _scored(0.97, 0.0), rival_cands, (10, 10))
+    assert found == expected
+
+
+def test_the_witness_tries_each_place_in_every_projection() -> None:
+    """The same centre, and the span the picture's longer side has in each projection: a plain
+    plate carrée map the sea took for its cos(27°) aspect is tried as what it is."""
+    cand = locate._Candidate(0.9, "plate-carree-cos27", 40.0, -95.0 * 0.89, 31.6)
+    places = {p.projection: p for p in locate._in_every_projection(cand, (300, 400))}
+    assert places["plate-carree-cos27"] is cand
+    plain = places["plate-carree"]
+    assert plain.cx == pytest.approx(-95.0) and plain.cy == pytest.approx(31.6)
+    assert plain.span == pytest.approx(40.0 / 0.89, rel=1e-6)  # wider: the side is horizontal
+    tall = {p.projection: p for p in locate._in_every_projection(cand, (400, 300))}
+    assert tall["plate-carree"].span == pytest.approx(40.0)  # a tall picture: latitude's span
+    mercator = places["EPSG:3857"]
+    lon, lat = locate._lonlat("EPSG:3857", mercator.cx, mercator.cy)
+    assert lon == pytest.approx(-95.0) and lat == pytest.approx(31.6)
+    assert "EPSG:3035" not in places  # Europe's window leaves the place out
 
 
 def test_picture_edges_are_the_lines_between_colours() -> None:
