@@ -127,8 +127,7 @@ def render(
         found = decision.located
         for ring in coast_pixels(found, img.size[0], img.size[1]):
             _polyline(draw, ring, LOCATED_COLOUR, width + 1, closed=True)
-        if found.channel == "lines" or found.lines is not None:
-            # The place was found by its lines: the borders matched too.
+        if found.by_lines:
             for line in border_pixels(found, img.size[0], img.size[1]):
                 _polyline(draw, line, LOCATED_COLOUR, width, closed=False)
     img = _with_banner(img, verdict, lines)

@@ -200,6 +200,12 @@ class Location:
     picture's colours with the world's coasts and borders here, and the best elsewhere (the
     Black Sea region's included), which told the places apart."""
 
+    @property
+    def by_lines(self) -> bool:
+        """Whether lines (an outline drawing's, or those between the colours) placed it: its
+        land borders matched too."""
+        return self.channel == "lines" or self.lines is not None
+
 
 @dataclass(frozen=True)
 class _Candidate:
@@ -258,9 +264,7 @@ def locate(rgb: npt.NDArray[Any], *, budget_s: float = BUDGET_S) -> Location | N
         rivals: list[_Candidate] = []
         for score, cand, _ in verified[1:]:
             # One of each distinct place (the best fit of it) that the sea cannot rule out.
-            if score > best_score - reach and all(
-                _runner_up(other, [cand]) > -1.0 for other in (best, *rivals)
-            ):
+            if score > best_score - reach and all(_apart(o, cand) for o in (best, *rivals)):
                 rivals.append(cand)
         witness = _lines_witness(edges, best, rivals, arr.shape[:2], deadline)
         if witness is None:
@@ -339,7 +343,19 @@ def _in_every_projection(cand: _Candidate, size: tuple[int, int]) -> list[_Candi
     h, w = size
     lon, lat = _lonlat(cand.projection, cand.cx, cand.cy)
     step = max(0.05, cand.span / 50)
+    # Two points either side of the centre along the picture's longer side.
+    if w >= h:
+        lons, lats, axis = np.array([lon - step, lon + step]), np.array([lat, lat]), 0
+    else:
+        lons, lats, axis = np.array([lon, lon]), np.array([lat - step, lat + step]), 1
+
+    def scale(variant: str) -> float:
+        return abs(float(np.diff(_project(variant, lons, lats)[axis])[0]))
+
+    own = scale(cand.projection)
     out = [cand]
+    if not own > 0:
+        return out
     for name, (_, _, window) in VARIANTS.items():
         if name == cand.projection:
             continue
@@ -347,24 +363,10 @@ def _in_every_projection(cand: _Candidate, size: tuple[int, int]) -> list[_Candi
             window[0] <= lon <= window[2] and window[1] <= lat <= window[3]
         ):
             continue
-        scale = []
-        for variant in (cand.projection, name):
-            if w >= h:
-                x, y = _project(variant, np.array([lon - step, lon + step]), np.array([lat, lat]))
-                scale.append(abs(float(x[1] - x[0])))
-            else:
-                x, y = _project(variant, np.array([lon, lon]), np.array([lat - step, lat + step]))
-                scale.append(abs(float(y[1] - y[0])))
         cx, cy = _project(name, np.array([lon]), np.array([lat]))
-        if not (
-            np.isfinite(cx[0]) and np.isfinite(cy[0]) and scale[0] > 0 and math.isfinite(scale[1])
-        ):
-            continue
-        out.append(
-            _Candidate(
-                cand.score, name, cand.span * scale[1] / scale[0], float(cx[0]), float(cy[0])
-            )
-        )
+        there = scale(name)
+        if np.isfinite(cx[0]) and np.isfinite(cy[0]) and math.isfinite(there):
+            out.append(_Candidate(cand.score, name, cand.span * there / own, cx[0], cy[0]))
     return out
 
 
@@ -386,14 +388,7 @@ def _picture_edges(rgb: npt.NDArray[Any]) -> F32:
     """The lines between a picture's colours (1 where a pixel differs from its right or lower
     neighbour by :data:`EDGE_STEP`), at most :data:`MASK_SIDE` pixels long: its coasts and
     borders, with its rivers and lettering."""
-    from PIL import Image
-
-    im = Image.fromarray(np.asarray(rgb, dtype=np.uint8))
-    f = max(1.0, max(im.size) / MASK_SIDE)
-    if f > 1.0:
-        size = (max(1, round(im.size[0] / f)), max(1, round(im.size[1] / f)))
-        im = im.resize(size, Image.Resampling.BOX)
-    px = np.asarray(im).astype(np.int32)
+    px = _at_mask_side(_rgb8(rgb))
     edges = np.zeros(px.shape[:2], dtype=bool)
     edges[:, 1:] |= np.abs(px[:, 1:] - px[:, :-1]).sum(axis=2) > EDGE_STEP
     edges[1:, :] |= np.abs(px[1:] - px[:-1]).sum(axis=2) > EDGE_STEP
@@ -435,15 +430,18 @@ def _finite_place(cand: _Candidate) -> bool:
 
 def _runner_up(best: _Candidate, others: list[_Candidate]) -> float:
     """The agreement of the best of ``others`` (best first) that is a distinct place from
-    ``best``: centres more than :data:`DISTINCT_SHARE` of the span apart (-1 when none is)."""
-    best_lon, best_lat = _lonlat(best.projection, best.cx, best.cy)
-    for cand in others:
-        lon, lat = _lonlat(cand.projection, cand.cx, cand.cy)
-        if not (math.isfinite(lon) and math.isfinite(lat)):
-            continue
-        if _distinct(best_lon, best_lat, lon, lat, max(best.span, cand.span)):
-            return cand.score
-    return -1.0
+    ``best`` (:func:`_apart`; -1 when none is)."""
+    return next((cand.score for cand in others if _apart(best, cand)), -1.0)
+
+
+def _apart(a: _Candidate, b: _Candidate) -> bool:
+    """Whether two candidates are distinct places: centres more than :data:`DISTINCT_SHARE` of
+    the larger span apart (a centre with no place on Earth is no place)."""
+    lon0, lat0 = _lonlat(a.projection, a.cx, a.cy)
+    lon1, lat1 = _lonlat(b.projection, b.cx, b.cy)
+    if not all(math.isfinite(v) for v in (lon0, lat0, lon1, lat1)):
+        return False
+    return _distinct(lon0, lat0, lon1, lat1, max(a.span, b.span))
 
 
 def _frame(cand: _Candidate, size: tuple[int, int]) -> tuple[float, float, float, float]:
@@ -564,19 +562,11 @@ def _black_sea_best(masks: list[F32], deadline: float, *, lines: bool = False) -
         candidates = _coarse(mask, deadline, region=True, lines=lines)
         if candidates is None:
             return None
-        h, w = mask.shape
         for cand in candidates:
             fine = _verify(mask, cand, lines=lines)
             if fine is None or fine.score <= best:
                 continue
-            k = fine.span / max(h, w)
-            frame = (
-                fine.cx - w * k / 2,
-                fine.cy - h * k / 2,
-                fine.cx + w * k / 2,
-                fine.cy + h * k / 2,
-            )
-            if _holds_crimea(fine.projection, frame):
+            if _holds_crimea(fine.projection, _frame(fine, mask.shape)):
                 best = fine.score
     return best
 
@@ -639,19 +629,8 @@ def _sea_masks(rgb: npt.NDArray[Any]) -> list[tuple[F32, str]]:
 def _picture_masks(rgb: npt.NDArray[Any]) -> tuple[list[tuple[F32, str]], F32 | None]:
     """:func:`_sea_masks`, and for an outline drawing its drawn lines (1 where a line is, at
     most :data:`MASK_SIDE` cells long; ``None`` for other pictures)."""
-    from PIL import Image
-
-    from checker.imaging._register_edges import to_float_rgb
-
-    arr = np.asarray(rgb)
-    if arr.dtype != np.uint8 or arr.shape[2] != 3:
-        arr = np.clip(to_float_rgb(arr) + 0.5, 0, 255).astype(np.uint8)
-    im = Image.fromarray(arr)
-    f = max(1.0, max(im.size) / MASK_SIDE)
-    if f > 1.0:
-        size = (max(1, round(im.size[0] / f)), max(1, round(im.size[1] / f)))
-        im = im.resize(size, Image.Resampling.BOX)
-    px = np.asarray(im).astype(np.int32)
+    arr = _rgb8(rgb)
+    px = _at_mask_side(arr)
     q = (px[..., 0] >> 3) * 1024 + (px[..., 1] >> 3) * 32 + (px[..., 2] >> 3)
     values, counts = np.unique(q, return_counts=True)
     out: list[tuple[F32, str]] = []
@@ -675,6 +654,28 @@ def _picture_masks(rgb: npt.NDArray[Any]) -> tuple[list[tuple[F32, str]], F32 | 
             walls = _outline_walls(arr, paper)
             return _walled_areas(walls, paper), walls.astype(np.float32)
     return out, None
+
+
+def _rgb8(rgb: npt.NDArray[Any]) -> npt.NDArray[np.uint8]:
+    """The picture as 8-bit RGB."""
+    from checker.imaging._register_edges import to_float_rgb
+
+    arr = np.asarray(rgb)
+    if arr.dtype != np.uint8 or arr.shape[2] != 3:
+        arr = np.clip(to_float_rgb(arr) + 0.5, 0, 255).astype(np.uint8)
+    return arr
+
+
+def _at_mask_side(arr: npt.NDArray[np.uint8]) -> npt.NDArray[np.int32]:
+    """An 8-bit RGB picture box-filtered down to at most :data:`MASK_SIDE` pixels long."""
+    from PIL import Image
+
+    im = Image.fromarray(arr)
+    f = max(1.0, max(im.size) / MASK_SIDE)
+    if f > 1.0:
+        size = (max(1, round(im.size[0] / f)), max(1, round(im.size[1] / f)))
+        im = im.resize(size, Image.Resampling.BOX)
+    return np.asarray(im).astype(np.int32)
 
 
 def _hex(rgb: npt.NDArray[Any]) -> str:
