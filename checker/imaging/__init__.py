@@ -28,6 +28,7 @@ import dataclasses
 import importlib
 import importlib.util
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -486,7 +487,7 @@ def _combine(
             and located is not None
             and _may_locate(decision, result, located)
         ):
-            _place(decision, located)
+            _place(decision, located, _region_names(result))
         if decision.elsewhere is not None:
             for attr in ("crimea", "mainland"):
                 setattr(
@@ -537,8 +538,20 @@ def _may_locate(decision: ImageDecision, result: OcrResult | None, found: Locati
 
     One such name is taken for a misreading (OCR reads "Pivdenne" out of a coast's lettering)
     when the place found leads every other place, the Black Sea region's own best included, by
-    :data:`LONE_NAME_LEAD`; the note says so."""
+    :data:`LONE_NAME_LEAD` (:func:`_place` says so)."""
     from checker.imaging import decide as dec
+
+    named = _region_names(result)
+    if len(named) > 1 or (named and found.agreement - found.runner_up < LONE_NAME_LEAD):
+        return False
+    return decision.crimea.outcome == dec.UNDETERMINED and decision.mainland.outcome in (
+        dec.UNDETERMINED,
+        dec.NOT_SHOWN,
+    )
+
+
+def _region_names(result: OcrResult | None) -> list[str]:
+    """The places of the Black Sea region the labels name, one name each ("Russia" aside)."""
     from checker.imaging.ocr import WIDE_PLACES
 
     named = {
@@ -546,22 +559,7 @@ def _may_locate(decision: ImageDecision, result: OcrResult | None, found: Locati
         for p in (result.region_places if result else [])
         if p.place_id not in WIDE_PLACES
     }
-    lead = found.agreement - found.runner_up
-    if len(named) > 1 or (named and lead < LONE_NAME_LEAD):
-        return False
-    if decision.crimea.outcome != dec.UNDETERMINED or decision.mainland.outcome not in (
-        dec.UNDETERMINED,
-        dec.NOT_SHOWN,
-    ):
-        return False
-    if named:
-        from checker.imaging import locate
-
-        decision.notes.append(
-            f"the one label of the region read ({next(iter(named.values()))}) is taken for a "
-            f"misreading: {locate.matched_by(found)} lead every other place by {lead:.2f}"
-        )
-    return True
+    return list(named.values())
 
 
 #: How far the located place must lead every other (the Black Sea region included) for one
@@ -569,16 +567,24 @@ def _may_locate(decision: ImageDecision, result: OcrResult | None, found: Locati
 LONE_NAME_LEAD = 0.2
 
 
-def _place(decision: ImageDecision, found: Location) -> None:
+def _place(decision: ImageDecision, found: Location, misread: Sequence[str] = ()) -> None:
     """The map locator's place for a picture that did not georeference (see
-    :mod:`checker.imaging.locate`): when it leaves Crimea out, say so (``decision.elsewhere``)
-    and keep it for the evidence picture; when it may hold Crimea, note it."""
+    :mod:`checker.imaging.locate`): when it leaves Crimea out, say so (``decision.elsewhere``),
+    with the one label of the region read that is then taken for a misreading (``misread``,
+    see :func:`_may_locate`), and keep it for the evidence picture; when it may hold Crimea,
+    note it."""
     from checker.imaging import locate
 
     why = locate.elsewhere(found)
     if why is not None:
         decision.elsewhere = why
         decision.located = found
+        for name in misread:
+            decision.notes.append(
+                f"the one label of the region read ({name}) is taken for a misreading: "
+                f"{locate.matched_by(found)} lead every other place by "
+                f"{found.agreement - found.runner_up:.2f}"
+            )
     else:
         decision.notes.append(
             f"{locate.matched_by(found)} match the world's coast around "

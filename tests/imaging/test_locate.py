@@ -630,5 +630,8 @@ def test_one_label_of_the_region_is_a_misreading_only_beside_a_wide_lead(
     found = _location(128.0, 30.0, 146.0, 46.0)
     found = dataclasses.replace(found, agreement=0.95, runner_up=round(0.95 - lead, 3))
     assert imaging._may_locate(decision, result, found) is allowed
+    if allowed:  # as _combine does: the place, and the label it overrules, are noted
+        imaging._place(decision, found, imaging._region_names(result))
+        assert decision.elsewhere is not None
     told = any("taken for a misreading" in n for n in decision.notes)
     assert told is (allowed and bool(labels))
