@@ -114,8 +114,9 @@ def _land_rings(source: Path) -> tuple[list[np.ndarray], list[int]]:
 def _border_lines(source: Path) -> list[np.ndarray]:
     """The arcs of the ``countries`` object that two different countries use: the borders
     between them (TopoJSON stores each shared stretch of boundary once, as one arc)."""
+    from checker.readers.topojson import decode_arcs
+
     topo = json.loads(source.read_text(encoding="utf-8"))
-    transform = topo.get("transform")
     users: dict[int, set[int]] = {}
 
     def walk(geometry: dict[str, Any], owner: int) -> None:
@@ -137,11 +138,10 @@ def _border_lines(source: Path) -> list[np.ndarray]:
 
     for owner, geometry in enumerate(topo["objects"]["countries"]["geometries"]):
         walk(geometry, owner)
+    arcs = decode_arcs(topo)
     out: list[np.ndarray] = []
     for index in sorted(i for i, owners in users.items() if len(owners) >= 2):
-        arc = np.asarray(topo["arcs"][index], dtype=np.float64)
-        if transform:
-            arc = np.cumsum(arc, axis=0) * transform["scale"] + transform["translate"]
+        arc = arcs[index]
         if arc[:, 1].max() < SOUTH_LIMIT or len(arc) < 2:
             continue
         dense = shapely.segmentize(shapely.LineString(arc), MAX_EDGE_DEG)
