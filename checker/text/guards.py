@@ -23,6 +23,9 @@ HISTORY_BEFORE = {
     "MT305": 2014,
     "MT307": 1991,
 }
+#: Rules whose "{place}, {country}" phrases may be two clauses, not an attribution
+#: (:func:`clause_boundary`): "In Crimea, Russia has built a bridge".
+CLAUSE_JOINTS = frozenset({"MT301"})
 #: A year 1000-2099 standing alone: led by the class of its first digit, so that the regular
 #: expression engine skips ahead at C speed; the look-behind after that digit is the "no digit
 #: before" test.

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from checker.readers.base import TextSegment
 from checker.text.guards import (
+    CLAUSE_JOINTS,
     HISTORY_BEFORE,
     NEAR_CHARS,
     VETO_CHARS,
@@ -354,7 +355,9 @@ class Matcher:
                 if pattern.search(before):
                     return None
         s_lo, s_hi = view.sentences.span(start, end)
-        if code == "MT301" and clause_boundary(folded, start, end, phrase.lang, s_lo, view.text):
+        if code in CLAUSE_JOINTS and clause_boundary(
+            folded, start, end, phrase.lang, s_lo, view.text
+        ):
             return None
         sentence = folded[s_lo:s_hi]
         for word, pattern in guards.veto_sentence:
