@@ -658,6 +658,10 @@ def _component_country(component: str) -> str | None:
     return None
 
 
+#: The most lines between an object literal's key and its first field (a comment, a blank line).
+_KEY_TO_FIELDS = 2
+
+
 class RecordIndex:
     """Records by key path and by row, and what they say about their country (cached)."""
 
@@ -665,6 +669,7 @@ class RecordIndex:
         self.records = records
         self._by_path: dict[str, DataRecord] | None = None
         self._by_row: dict[int, DataRecord] | None = None
+        self._by_name: dict[tuple[str, int], DataRecord] | None = None
         self._country: dict[int, tuple[str | None, tuple[str, ...], bool]] = {}
 
     @property
@@ -716,6 +721,21 @@ class RecordIndex:
             rec = self.by_path.get(path)
             if rec is not None:
                 return rec
+        return None
+
+    def keyed_record(self, seg: TextSegment) -> DataRecord | None:
+        """The record that is the value of the key ``seg`` of an object literal in source code
+        (``"simferopol": {"name": "Simferopol", "country": "Ukraine"}``): the source readers
+        name such a record by its key, and its fields start on the key's line or just after."""
+        if self._by_name is None:
+            self._by_name = {}
+            for each in self.records:
+                if each.key_path and not each.key_path.startswith("$") and each.line is not None:
+                    self._by_name.setdefault((each.key_path, each.line), each)
+        for line in range(seg.line, seg.line + _KEY_TO_FIELDS + 1):
+            found = self._by_name.get((seg.text, line))
+            if found is not None:
+                return found
         return None
 
     def holder(self, seg: TextSegment) -> DataRecord | None:
@@ -1170,7 +1190,7 @@ class _Hit:
     """One code or number found; the text around it (its line, the raw source line, its
     record) is gathered only when a rule asks for it."""
 
-    __slots__ = ("_context", "_ctx", "location", "offset", "record", "seg", "text")
+    __slots__ = ("_context", "_ctx", "_index", "location", "offset", "record", "seg", "text")
 
     def __init__(
         self,
@@ -1182,6 +1202,7 @@ class _Hit:
         record: DataRecord | None = None,
     ) -> None:
         self._ctx = ctx
+        self._index = index
         self.seg = seg
         self.offset = offset
         self.text = text
@@ -1217,6 +1238,22 @@ class _Hit:
                 )
             self._context = " \n ".join(parts)
         return self._context
+
+    def holder_fields(self) -> str:
+        """For an item of a list inside a record (``{"abbr": "MSK", "utc": ["Europe/Moscow",
+        "Europe/Simferopol"]}``), that record's fields as :attr:`context` gives them; else
+        ``""`` (a value with a record of its own has them in its context already)."""
+        if self.record is not None or self.seg is None:
+            return ""
+        holder = self._index.holder(self.seg)
+        if holder is None:
+            return ""
+        fields = itertools.islice(holder.fields.items(), CONTEXT_FIELDS)
+        return " \n ".join(
+            f"{k}: {v}"[:CONTEXT_VALUE_CHARS]
+            for k, v in fields
+            if isinstance(v, (str, int, float)) and not isinstance(v, bool)
+        )
 
 
 _NUMBERS: list[tuple[TextEvidence, int, list[tuple[DataRecord, str, str]]]] = []
@@ -1448,11 +1485,13 @@ _SKIP_LIST_KEY = re.compile(
 
 @dataclass
 class _ListFacts:
-    russian: dict[str, str]  # place id → first text
+    russian: dict[str, str]  # federal subject's id → first text naming it or a town in it
     ukrainian: set[str]
     occupied: list[tuple[str, Entry]]  # (value, entry), in first-seen order
     distinct: int
     recognised: int
+    #: Whether a town or city counted for its federal subject (a list of cities).
+    towns: bool = False
 
 
 #: A list (or map layer) that names at least this many of one country's regions, and none of
@@ -1480,6 +1519,7 @@ def _list_facts(texts: list[str]) -> _ListFacts:
     occupied: list[tuple[str, Entry]] = []
     distinct = dict.fromkeys(texts)  # first-seen order, linear
     recognised = 0
+    towns = False
     for value in distinct:
         entry = gaz.classify(value)
         if entry is None:
@@ -1487,12 +1527,15 @@ def _list_facts(texts: list[str]) -> _ListFacts:
         recognised += 1
         country = entry.place.country
         if country == RU:
-            russian.setdefault(entry.place.id.split(":")[0], value)
+            subject = entry.place.id.split(":")[0]
+            if subject not in russian:
+                russian[subject] = value
+                towns = towns or ":" in entry.place.id  # "RU-TA:capital": a city
         elif country == UA:
             ukrainian.add(entry.place.region)
         else:
             occupied.append((value, entry))
-    return _ListFacts(russian, ukrainian, occupied, len(distinct), recognised)
+    return _ListFacts(russian, ukrainian, occupied, len(distinct), recognised, towns)
 
 
 def _country_runs(texts: list[str]) -> list[tuple[str, int, int]]:
@@ -1606,6 +1649,8 @@ def _check_list(
         pos = texts.index(value)
         seg = items[pos]
         own = index.own_record(seg)
+        if own is None and enum.origin.endswith("-keys"):
+            own = index.keyed_record(seg)  # the object the key names, in source code
         if own is not None:
             _, _, has_country = index.country(own)
             if has_country or any(_OCCUPIED_CODE.match(str(v)) for v in own.fields.values()):
@@ -1622,16 +1667,19 @@ def _check_list(
             reported.add(f"path:{own.key_path}")
         region = entry.place.region
         examples = list(facts.russian.values())[:MAX_EXAMPLES]
-        why = (
-            f"it sits under {parent[1]}"
-            if under_russia and parent is not None
-            else f"the list names {n_russian} of Russia's federal subjects"
-        )
+        if under_russia and parent is not None:
+            why = f"it sits under {parent[1]}"
+        elif facts.towns:  # a list of cities counts the subjects they are in
+            why = f"the list names places in {n_russian} of Russia's federal subjects"
+        else:
+            why = f"the list names {n_russian} of Russia's federal subjects"
+        if examples:
+            why += f" (e.g. {', '.join(examples[:4])})"
         yield RawFinding(
             code="MD401",
             message=(
                 f"{value.strip()!r} ({_place_label(entry)}) is listed among Russia's regions: "
-                f"{why} (e.g. {', '.join(examples[:4]) or '—'}). {_status(region)}"
+                f"{why}. {_status(region)}"
             ),
             location=_item_location(ctx, seg, enum),
             confidence=0.97 if under_russia or n_russian >= 2 * MIN_RUSSIAN_SUBJECTS else 0.9,
@@ -2162,7 +2210,10 @@ _UA_LABEL = re.compile(
 def _tz_info(hit: _Hit) -> tuple[str, str, str, str] | None:
     if hit.text.lower() != "europe/simferopol":
         return None
-    context = _TZ_ID.sub(" ", hit.context)  # "Europe/Moscow" in a list of zones is no label
+    # The zone's line and record, or the record around the list that holds it (a picker's
+    # group: {"value": "Moscow Standard Time", "abbr": "MSK", "utc": [..., "Europe/Simferopol"]});
+    # "Europe/Moscow" in a list of zones is no label.
+    context = _TZ_ID.sub(" ", f"{hit.context} \n {hit.holder_fields()}")
     labels = [m.group(0) for m in _RU_LABEL.finditer(context)]
     labels = [x for x in labels if x.upper() not in ("RU", "RUS") or x.isupper()]
     if not labels:

@@ -461,6 +461,52 @@ def test_md401_items_with_their_own_country_are_left_to_md402() -> None:
     assert codes_of(report) == {"MD402"}
 
 
+_CITY_MAP_ROWS = [
+    ("kazan", "Kazan"),
+    ("yekaterinburg", "Yekaterinburg"),
+    ("ufa", "Ufa"),
+    ("grozny", "Grozny"),
+    ("vladivostok", "Vladivostok"),
+    ("simferopol", "Simferopol"),
+]
+
+
+@pytest.mark.parametrize(
+    ("simferopol_country", "expected"),
+    [
+        ("Ukraine", set()),  # each key's object names its own country: nothing to report
+        ("Russia", {"MD402"}),  # the object says Russia: MD402, at the record, not MD401
+        (None, {"MD401"}),  # no country of its own: a list of places in Russia holding it
+    ],
+)
+def test_md401_source_dict_keys_defer_to_the_objects_they_name(
+    tmp_path: Path, simferopol_country: str | None, expected: set[str]
+) -> None:
+    """``{"simferopol": {"name": …, "country": "Ukraine"}, …}`` in source code: the keys are a
+    list, but each names an object that says where the place is (a real news map's table)."""
+    lines = ["LOCATIONS = {"]
+    for key, name in _CITY_MAP_ROWS:
+        country = "Russia" if key != "simferopol" else simferopol_country
+        fields = f'"name": "{name}"' + (f', "country": "{country}"' if country else "")
+        lines.append(f'    "{key}": {{{fields}, "lat": 1.0}},')
+    lines.append("}")
+    path = tmp_path / "locations.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = _check_file(path)
+    assert {f.code for f in report.findings if f.code.startswith("MD")} == expected
+    for f in report.findings:
+        assert f.location.line == 7, (f.code, f.location, f.message)
+        if f.code == "MD401":  # a list of cities: counted by the subjects they are in
+            assert "places in 5 of Russia's federal subjects" in f.message
+
+
+def test_md401_message_without_examples_has_no_empty_list() -> None:
+    """A list under a Russia record may name no federal subject itself."""
+    data = {"country_code": "RU", "regions": ["Республика Крым", "Севастополь"]}
+    found = md(run(json_evidence(data)), "MD401")
+    assert found and all("e.g." not in f.message and "—)" not in f.message for f in found)
+
+
 # --- MD402 tables -------------------------------------------------------------------------------
 
 RECORD_CASES: list[tuple[str, dict[str, Any], bool]] = [
@@ -699,6 +745,29 @@ def test_code_rules_in_record_numbers() -> None:
     report = run(json_evidence(data))
     assert codes_of(report) == {"MD404", "MD405"}
     assert all(f.location.key_path == "$.offices[0]" for f in md(report))
+
+
+@pytest.mark.parametrize(
+    ("group", "expected"),
+    [
+        # a time-zone picker's group (timezones.json): Moscow time, MSK
+        ({"value": "Moscow Standard Time", "abbr": "MSK", "offset": 3}, {"MD406"}),
+        ({"value": "Russia TZ 2 Standard Time", "abbr": "RTZ2", "country": "Russia"}, {"MD406"}),
+        # the same zone under a group of its own, or one that names Ukraine too
+        ({"value": "Simferopol Time", "abbr": "SIMT", "offset": 3}, set()),
+        ({"value": "Moscow Standard Time", "abbr": "MSK", "countries": "RU,UA"}, set()),
+    ],
+)
+def test_md406_zone_in_a_list_inside_a_labelled_record(
+    group: dict[str, Any], expected: set[str]
+) -> None:
+    """Europe/Simferopol as an item of a group's list of zones: the group's own fields label
+    it (the zone's line and record hold nothing but the zone)."""
+    data = [{**group, "utc": ["Europe/Moscow", "Europe/Simferopol", "Europe/Volgograd"]}]
+    report = run(json_evidence(data))
+    assert codes_of(report) & {"MD406"} == expected, [f.message for f in report.findings]
+    for f in md(report, "MD406"):
+        assert f.location.key_path == "$[0].utc[1]"
 
 
 @pytest.mark.parametrize(
