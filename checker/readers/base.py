@@ -121,7 +121,10 @@ class TextSegment:
     ``line`` and ``column`` are 1-based and locate ``text[0]``; a newline inside ``text`` moves to
     the next line (column 1). ``page`` is set for paged documents (PDF), ``part`` names the
     document part ("body", "table", "header", "footer", "footnote", "comment", "alt", "title",
-    "string", "comment-code", "cell" …), ``key_path``/``row`` for structured data.
+    "string", "comment-code", "cell" …), ``key_path``/``row`` for structured data. ``block``
+    numbers the element a segment is the text of (an HTML block element, a word-processor
+    paragraph): segments of different blocks are never read as one text, however close their
+    lines; ``None`` (lines of a page, pieces of plain text) lets adjacent lines run on.
     """
 
     text: str
@@ -131,6 +134,7 @@ class TextSegment:
     part: str = "body"
     key_path: str | None = None
     row: int | None = None
+    block: int | None = None
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) of ``text[offset]``."""

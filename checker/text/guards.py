@@ -159,11 +159,16 @@ class Sentences:
 
 
 #: A sentence end (., !, ?, … then closing quotes, then white space) or a hard break (a NUL
-#: joint or a blank line). Led by one class of every first character, so that the regular
-#: expression engine skips ahead at C speed (a pattern led by alternatives is tried at every
-#: position); what follows the first character depends on which it is.
+#: joint, a blank line, or a line break before a list item's marker: "- Simferopol, Russia" and
+#: "- Founded in 1784" are two items, and the year says nothing about the other one). Led by
+#: one class of every first character, so that the regular expression engine skips ahead at C
+#: speed (a pattern led by alternatives is tried at every position); what follows the first
+#: character depends on which it is.
 _ENDERS = ".!?…"
-_BOUNDARY = re.compile(r"[.!?…\x00\n](?:(?<=[.!?…])[\"'»”’)\]]*(?=\s)|(?<=\x00)|(?<=\n)[ \t]*\n)")
+_BOUNDARY = re.compile(
+    r"[.!?…\x00\n](?:(?<=[.!?…])[\"'»”’)\]]*(?=\s)|(?<=\x00)"
+    r"|(?<=\n)(?:[ \t]*\n|(?=[ \t]*(?:[-*+•‣◦▪–—]|\d{1,3}[.)])[ \t])))"
+)
 
 
 _OPENERS = "«„"

@@ -685,8 +685,8 @@ class _Document:
 
 
 def _continues(a: TextSegment, b: TextSegment) -> bool:
-    """Whether segment ``b`` continues ``a`` (same page, part and cell; next line)."""
-    if (a.page, a.part, a.key_path, a.row) != (b.page, b.part, b.key_path, b.row):
+    """Whether segment ``b`` continues ``a`` (same page, part, cell and block; next line)."""
+    if (a.page, a.part, a.key_path, a.row, a.block) != (b.page, b.part, b.key_path, b.row, b.block):
         return False
     end_line = a.line + a.text.count("\n")
     return 0 <= b.line - end_line <= 1

@@ -970,3 +970,87 @@ def test_a_fronted_phrase_may_open_the_line_of_a_string_literal() -> None:
     assert codes([first, second]) == set()
     attribution = TextSegment("Hotels in Yalta, Russia rose in price.", line=4, part="string")
     assert codes([first, attribution]) == {"MT301"}
+
+
+# --- blocks: list items, HTML block elements and paragraphs are read one by one ---------------
+
+
+def _docx_of(paragraphs: list[str]) -> bytes:
+    import io
+    import zipfile
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    document = (
+        f'<?xml version="1.0"?><w:document xmlns:w="{w}"><w:body>{body}</w:body></w:document>'
+    )
+    types = (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'content-types"><Override PartName="/word/document.xml" ContentType="application/'
+        'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("word/document.xml", document)
+    return buf.getvalue()
+
+
+BLOCK_CASES: list[tuple[str, str, str | bytes, list[tuple[str, int]]]] = [
+    # (id, file name, content, expected (code, line)): a year in one item is no history of
+    # the item beside it (a government site's menu: "Законы Республики Крым" beside a 2012 decree)
+    ("markdown-list", "a.md", "- Simferopol, Russia\n- Founded in 1784\n", [("MT301", 1)]),
+    (
+        "markdown-numbered",
+        "a.md",
+        "1. Законы Республики Крым\n2. Указ Президента от 7 мая 2012 г.\n",
+        [("MT302", 1)],
+    ),
+    (
+        "html-list",
+        "a.html",
+        "<ul>\n<li>Законы Республики Крым</li>\n<li>Указ от 7 мая 2012 г.</li>\n</ul>",
+        [("MT302", 2)],
+    ),
+    (
+        "html-heading-and-paragraph",
+        "a.html",
+        "<h2>Simferopol, Russia</h2>\n<p>Photographs from 1890</p>",
+        [("MT301", 1)],
+    ),
+    (
+        "docx-paragraphs",
+        "a.docx",
+        _docx_of(["Законы Республики Крым", "Указ от 2012 г."]),
+        [("MT302", 1)],
+    ),
+    # history inside one item, or one paragraph, still vetoes; a wrapped line still runs on
+    ("markdown-history-in-its-item", "a.md", "- Yalta, Russia, 1945\n- Simferopol\n", []),
+    ("html-history-in-its-block", "a.html", "<p>Законы Республики Крым 2012 г.</p>", []),
+    (
+        "markdown-wrapped-phrase",
+        "a.md",
+        "He lives in the Republic of\nCrimea now.\n",
+        [("MT302", 1)],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [c[1:] for c in BLOCK_CASES],
+    ids=[c[0] for c in BLOCK_CASES],
+)
+def test_blocks_are_read_one_by_one(
+    tmp_path: Path, name: str, content: str | bytes, expected: list[tuple[str, int]]
+) -> None:
+    from checker.engine import check_file
+
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    report = check_file(path, Config(profile="ua-strict"))
+    found = sorted((f.code, f.location.line or 0) for f in report.findings if f.code < "MT390")
+    assert found == expected, [(f.code, f.location.line, f.message) for f in report.findings]

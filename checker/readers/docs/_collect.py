@@ -71,6 +71,7 @@ class Collector:
         part: str = "body",
         key_path: str | None = None,
         row: int | None = None,
+        block: int | None = None,
     ) -> TextSegment | None:
         """Add a segment (``None`` when a limit was reached; the text is cut at the limit)."""
         if not self._take_item():
@@ -80,7 +81,7 @@ class Collector:
             text = text[:room]
             self._stop(f"{MAX_TEXT_CHARS:,} characters of text")
         self.chars += len(text)
-        seg = TextSegment(text, line, column, page, part, key_path, row)
+        seg = TextSegment(text, line, column, page, part, key_path, row, block)
         self.evidence.segments.append(seg)
         return seg
 

@@ -195,6 +195,8 @@ class _Reader:
         #: Open tables, innermost last; and how many were opened so far.
         self.tables: list[_Table] = []
         self.table_count = 0
+        #: Block elements flushed so far (:meth:`_block`).
+        self.blocks = 0
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -212,7 +214,9 @@ class _Reader:
                 return []
             if len(text) > MAX_BLOCK:
                 return self._split(text, s_line, s_col)
-            seg = self.col.segment(text, s_line, s_col, part=self.part, key_path=self.key_path)
+            seg = self.col.segment(
+                text, s_line, s_col, part=self.part, key_path=self.key_path, block=self._block()
+            )
             return [seg] if seg is not None else []
         line, cur_col = chunks[0][0], chunks[0][1]
         start_line, start_col = line, cur_col + 1
@@ -240,8 +244,14 @@ class _Reader:
 
     def _split(self, text: str, line: int, column: int) -> list[TextSegment]:
         before = len(self.col.evidence.segments)
-        add_span(self.col, text, line, column, self.part, self.key_path)
+        add_span(self.col, text, line, column, self.part, self.key_path, self._block())
         return self.col.evidence.segments[before:]
+
+    def _block(self) -> int:
+        """A new block's number: the text of two block elements (two list items, a heading
+        and its paragraph) is never read as one text, even on adjacent lines."""
+        self.blocks += 1
+        return self.blocks
 
     # -- events -----------------------------------------------------------------------------
 

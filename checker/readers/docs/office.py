@@ -70,8 +70,9 @@ class OfficeDoc:
         self.cited: dict[tuple[str, str], int] = {}
 
     def add(self, text: str, line: int, part: str, key_path: str | None = None) -> None:
+        """A paragraph (its number is ``line``): its own block, never read on into the next."""
         if text.strip():
-            self.col.segment(text, line, 1, part=part, key_path=key_path)
+            self.col.segment(text, line, 1, part=part, key_path=key_path, block=line)
 
 
 def add_images(doc: OfficeDoc, archive: SafeZip, prefix: str) -> None:

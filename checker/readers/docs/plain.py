@@ -176,6 +176,7 @@ def _add_block(
     column: int = 1,
     key_path: str | None = None,
     page: int | None = None,
+    block: int | None = None,
 ) -> int:
     """Add text[start:end] in blocks of at most MAX_BLOCK characters, cut at a blank line,
     else at a line end, else at a space (words stay whole); return the line it ends on."""
@@ -197,18 +198,18 @@ def _add_block(
             if cut <= start:
                 cut = text.rfind(" ", start, limit)
             stop = cut if cut > start else limit
-        block = text[start:stop]
-        kept = block.rstrip()
+        piece = text[start:stop]
+        kept = piece.rstrip()
         if kept:
-            col.segment(kept, line, column, part=part, key_path=key_path, page=page)
+            col.segment(kept, line, column, part=part, key_path=key_path, page=page, block=block)
             if col.full:
                 return line
-        newlines = block.count("\n")
+        newlines = piece.count("\n")
         if newlines:
             line += newlines
-            column = len(block) - block.rfind("\n")
+            column = len(piece) - piece.rfind("\n")
         else:
-            column += len(block)
+            column += len(piece)
         start = stop
     return line
 
@@ -220,12 +221,14 @@ def add_span(
     column: int,
     part: str = "body",
     key_path: str | None = None,
+    block: int | None = None,
 ) -> None:
-    """Add ``text`` starting at (line, column) as one segment, or several if it is long."""
+    """Add ``text`` starting at (line, column) as one segment, or several if it is long (the
+    pieces of one ``block``)."""
     if len(text) <= MAX_BLOCK:
-        col.segment(text, line, column, part=part, key_path=key_path)
+        col.segment(text, line, column, part=part, key_path=key_path, block=block)
     else:
-        _add_block(col, text, 0, len(text), line, part, column, key_path)
+        _add_block(col, text, 0, len(text), line, part, column, key_path, block=block)
 
 
 # --- Markdown masking ------------------------------------------------------------------------
