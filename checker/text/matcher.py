@@ -61,16 +61,21 @@ _SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
 #: path or a rule id (``geometry.crimea-in-russia``, ``/news/simferopol-russia``).
 _ID_BEFORE = frozenset("._/#:=`@")
 _ID_AFTER = frozenset("._/-`")
+#: What closes a fragment identifier after ``#name``.
+_FRAGMENT_AFTER = frozenset("})\"'")
 
 
 def _identifier(text: str, start: int, end: int) -> bool:
     """Whether the document's text at ``start:end`` is part of an identifier, not prose: an
     id, slug, path or URL never asserts sovereignty (it names a thing), and flagging it would
-    make documentation about such names unusable."""
-    if not _SLUG.fullmatch(text, start, end):
-        return False
+    make documentation about such names unusable. A fragment (``{#kiev}``, ``](#kiev)``, a
+    heading's id or a link to it) is one too."""
     before = text[start - 1] if start > 0 else ""
     after = text[end] if end < len(text) else ""
+    if before == "#" and after in _FRAGMENT_AFTER and after:
+        return True
+    if not _SLUG.fullmatch(text, start, end):
+        return False
     return before in _ID_BEFORE or after in _ID_AFTER  # ("" is in neither)
 
 
@@ -329,7 +334,7 @@ class Matcher:
             return None  # an abbreviation in lower case: a command, a variable
         # An identifier has a hyphen or an underscore, and so has the folded text of one:
         # fold keeps both and maps no other character to them.
-        if ("-" in fmatch or "_" in fmatch) and _identifier(
+        if ("-" in fmatch or "_" in fmatch or (start and folded[start - 1] == "#")) and _identifier(
             view.doc.text, view.to_doc(start), view.to_doc(end)
         ):
             return None

@@ -123,6 +123,16 @@ TRUE_POSITIVES = [
     ("карта, на которой Крым и новые территории России", {"MT305"}),
     ("нові території Росії на сході України", {"MT305"}),
     ("Прибытия в Симферополь, Россия выросли.", {"MT301"}),  # plural: not Russia's verb
+    # "на Україну" after a word that does not govern it (direction); a heading's own text
+    ("Він поїхав на Україну.", {"MT307"}),
+    ("Он уехал на Украину.", {"MT307"}),
+    ("## Kiev {#kiev}", {"MT307"}),  # the heading's words, not its id
+    ("#Kiev is trending", {"MT307"}),  # a hashtag in prose is a spelling
+    # a participle of "to quote" is no speech: the site's own voice
+    (
+        "Глава Республики Крым Сергей Аксёнов вошёл в рейтинг самых цитируемых губернаторов.",
+        {"MT302"},
+    ),
 ]
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
@@ -213,6 +223,14 @@ TRAPS = [
     ("The rule geometry.crimea-in-russia finds it.", set()),
     ("https://example.org/news/simferopol-russia-2023", set()),
     ("set `crimea_in_russia` to false", set()),
+    # "на" governed by the word before it: an attack on, pressure on Ukraine (real texts)
+    ("Росія каже, що напала на Україну, бо боїться НАТО.", set()),
+    ("Тиск на Україну зростає.", set()),
+    ("Россия напала на Украину.", set()),
+    ("Давление на Украину растёт.", set()),
+    # a fragment identifier: a heading's id or a link to it
+    ("See [the section](#kiev) above.", set()),
+    ("## Kyiv {#kiev}", set()),
 ]
 
 
