@@ -662,6 +662,10 @@ def _component_country(component: str) -> str | None:
 _KEY_TO_FIELDS = 2
 
 
+def _record_line(rec: DataRecord) -> int:
+    return rec.line or 0
+
+
 class RecordIndex:
     """Records by key path and by row, and what they say about their country (cached)."""
 
@@ -670,6 +674,7 @@ class RecordIndex:
         self._by_path: dict[str, DataRecord] | None = None
         self._by_row: dict[int, DataRecord] | None = None
         self._by_name: dict[tuple[str, int], DataRecord] | None = None
+        self._by_line: list[DataRecord] | None = None
         self._country: dict[int, tuple[str | None, tuple[str, ...], bool]] = {}
 
     @property
@@ -736,6 +741,27 @@ class RecordIndex:
             found = self._by_name.get((seg.text, line))
             if found is not None:
                 return found
+        return None
+
+    def spanning_record(self, seg: TextSegment) -> DataRecord | None:
+        """The record of an object literal in source code that holds the value ``seg`` (its
+        lines span the value's line, and one of its fields is the value)."""
+        if self._by_line is None:
+            self._by_line = sorted(
+                (
+                    r
+                    for r in self.records
+                    if r.line is not None and not (r.key_path or "").startswith("$")
+                ),
+                key=_record_line,
+            )
+        lines = self._by_line
+        i = bisect.bisect_right(lines, seg.line, key=_record_line) - 1
+        while i >= 0 and seg.line - _record_line(lines[i]) <= _RECORD_SPAN:
+            rec = lines[i]
+            if (rec.end_line or rec.line or 0) >= seg.line and seg.text in rec.fields.values():
+                return rec
+            i -= 1
         return None
 
     def holder(self, seg: TextSegment) -> DataRecord | None:
@@ -1651,6 +1677,8 @@ def _check_list(
         own = index.own_record(seg)
         if own is None and enum.origin.endswith("-keys"):
             own = index.keyed_record(seg)  # the object the key names, in source code
+        elif own is None and "-field:" in enum.origin:
+            own = index.spanning_record(seg)  # the object literal the value is a field of
         if own is not None:
             _, _, has_country = index.country(own)
             if has_country or any(_OCCUPIED_CODE.match(str(v)) for v in own.fields.values()):
@@ -1661,6 +1689,13 @@ def _check_list(
         identity = f"list:{enum.key_path or enum.origin}|{entry.place.id}|{value.strip()}"
         if identity in reported:
             continue
+        if own is not None:
+            # One finding per object: its key and a field of it (a map of objects gives both
+            # as lists) name the same entry.
+            entry_key = f"object:{id(own)}|{entry.place.id}"
+            if entry_key in reported:
+                continue
+            reported.add(entry_key)
         reported.add(identity)
         reported.add(f"path:{seg.key_path}")
         if own is not None and own.key_path:

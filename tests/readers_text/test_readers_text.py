@@ -641,6 +641,8 @@ def test_json_segments_records_enumerations() -> None:
         ("json-field:country", "$.regions[*].country"): ["RU", "RU", "UA"],
         ("json-array", "$.aliases"): ["Crimea", "Krym", "Крим"],
         ("json-keys", "$.byName"): ["Moscow", "Sevastopol"],
+        # a map of objects: each field's values too, as for an array of objects
+        ("json-field:tz", "$.byName[*].tz"): ["Europe/Moscow", "Europe/Simferopol"],
     }
     assert find(ev, "escaped").text == 'escaped Крим and a "quote"'
 

@@ -507,6 +507,56 @@ def test_md401_message_without_examples_has_no_empty_list() -> None:
     assert found and all("e.g." not in f.message and "—)" not in f.message for f in found)
 
 
+_SUBJECT_MAP = [
+    ("RU-MOW", "Москва"),
+    ("RU-YAR", "Ярославская область"),
+    ("RU-CHE", "Челябинская область"),
+    ("RU-KHA", "Хабаровский край"),
+    ("RU-CE", "Чеченская Республика"),
+    ("RU-BA", "Республика Башкортостан"),
+    ("RU-KHE", "Херсонская область"),
+]
+
+
+def _subject_map(kherson_extra: str, *, json_keys: bool) -> str:
+    q = '"' if json_keys else ""
+    rows = []
+    for code, name in _SUBJECT_MAP:
+        extra = kherson_extra if code == "RU-KHE" else ""
+        fields = f'{q}name{q}: "{name}",{extra}\n        {q}id{q}: "{code}"'
+        rows.append(f'    "{code}": {{\n        {fields}\n    }}')
+    return "{\n" + ",\n".join(rows) + "\n}\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "kherson_extra", "expected"),
+    [
+        # a region dictionary keyed by code (a real React app's regions.js): the names are a list
+        ("regions.js", "", {"MD401"}),
+        ("regions.json", "", {"MD401"}),
+        ("regions.ts", "", {"MD401"}),
+        # the object names its own country: MD402 judges it (Ukraine: nothing to report)
+        ("regions.js", ' country: "UA",', set()),
+        ("regions.js", ' country: "Russia",', {"MD402"}),
+    ],
+)
+def test_md401_map_of_objects_lists_their_names(
+    tmp_path: Path, name: str, kherson_extra: str, expected: set[str]
+) -> None:
+    text = _subject_map(kherson_extra, json_keys=name.endswith(".json"))
+    if not name.endswith(".json"):
+        text = "export const REGIONS = " + text
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    report = _check_file(path)
+    found = {f.code for f in report.findings if f.code in ("MD401", "MD402")}
+    assert found == expected, [(f.code, f.location.line, f.message) for f in report.findings]
+    kherson = 1 + text.split("\n").index(next(x for x in text.split("\n") if "Херсон" in x))
+    for f in report.findings:
+        if f.code == "MD401":
+            assert f.location.line == kherson
+
+
 # --- MD402 tables -------------------------------------------------------------------------------
 
 RECORD_CASES: list[tuple[str, dict[str, Any], bool]] = [

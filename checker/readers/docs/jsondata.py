@@ -151,6 +151,10 @@ class _Walker:
         values: list[TextSegment] = []
         containers = 0
         is_map = len(pairs) >= 2 and all(isinstance(v, list) for _, v in pairs)
+        # A map of objects ({"RU-KHE": {"name": "Херсонская область"}, …}) gives the values of
+        # each of their keys as a list, as an array of objects does.
+        columns: Columns | None = {} if is_map else None
+        objects = 0
         for key, value in pairs:
             child = js_path(path, key)
             if is_map or not _schema_key(key):
@@ -162,10 +166,11 @@ class _Walker:
             if isinstance(value, list):
                 containers += 1
                 if isinstance(value, _Obj):
+                    objects += 1
                     for inner, scalar in value:
                         if scalar is None or isinstance(scalar, (str, int, float, bool)):
                             fields.setdefault(f"{key}.{inner}", scalar)
-                yield value, child, None
+                yield value, child, columns if isinstance(value, _Obj) else None
                 continue
             fields[key] = value
             if isinstance(value, str):
@@ -179,6 +184,10 @@ class _Walker:
             self.col.enumeration(keys, path, "json-keys")
         elif sink is None and len(values) >= _MIN_OBJECT_VALUES and len(values) == len(pairs):
             self.col.enumeration(values, path, "json-object-values")
+        if columns and objects >= 2:
+            for name, segs in columns.items():
+                if len(segs) >= 2:
+                    self.col.enumeration(segs, js_path(f"{path}[*]", name), f"json-field:{name}")
 
     def _array(self, items: list[Any], path: str) -> Iterator[Child]:
         self._next()

@@ -252,6 +252,10 @@ class _Frame:
     keys: list[TextSegment] = field(default_factory=list)
     #: Items seen so far, strings or not: a call's string arguments keep their positions.
     position: int = 0
+    #: The string fields of the objects this one maps keys to (``{"RU-KHE": {name: "…"}, …}``),
+    #: by field name, and how many such objects there were: each field's values are a list.
+    columns: dict[str, list[TextSegment]] = field(default_factory=dict)
+    objects: int = 0
 
 
 #: A dict or object literal with at least this many string keys gives them as a list.
@@ -332,6 +336,12 @@ class _Lists:
             key_seg = item[0][1]
             if isinstance(key_seg, TextSegment):
                 frame.keys.append(key_seg)
+        if kinds[1:] == ["colon", "frame"] and kinds[0] in ("str", "ident"):
+            inner = item[2][1]
+            if isinstance(inner, _Frame) and inner.fields and not inner.call:
+                frame.objects += 1
+                for name, seg in inner.fields.items():
+                    frame.columns.setdefault(name, []).append(seg)
         if not frame.valid:
             return
         if kinds == ["str"] and isinstance(item[0][1], TextSegment):
@@ -377,6 +387,11 @@ class _Lists:
         if len(frame.keys) >= _MIN_KEYS:
             path = f"{frame.name or f'line {frame.keys[0].line}'}.keys()"
             self.col.enumeration(list(frame.keys), path, f"{self.lang}-keys")
+        if frame.objects >= 2:
+            for name, segs in frame.columns.items():
+                if len(segs) >= 2:
+                    path = f"{frame.name or f'line {segs[0].line}'}[*].{name}"
+                    self.col.enumeration(segs, path, f"{self.lang}-field:{name}")
         if len(frame.fields) >= 2:
             lines = [seg.line for seg in frame.fields.values()]
             self.col.record(
