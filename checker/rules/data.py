@@ -2016,6 +2016,14 @@ def russian_subdivision_code(ctx: TextContext) -> Iterator[RawFinding]:
     )
 
 
+#: Words right before a code that rule it out ("no RU-CR", "instead of RU-SEV", "не RU-CR").
+_NEGATED = re.compile(
+    r"(?:(?<![^\W_])(?:no|not|never|without|instead\s+of|rather\s+than|nor|без|нет|не|немає|"
+    r"замість|вместо)\s+|[≠]\s*|!=\s*)$",
+    re.IGNORECASE,
+)
+
+
 def _subdivision_info(hit: _Hit, table: dict[str, CodeInfo]) -> tuple[str, str, str, str] | None:
     code = re.sub(r"[_.]", "-", hit.text.upper())
     info = table.get(code)
@@ -2023,6 +2031,8 @@ def _subdivision_info(hit: _Hit, table: dict[str, CodeInfo]) -> tuple[str, str, 
         return None
     if hit.seg is not None and len(hit.seg.text.split(None, PROSE_WORDS)) > PROSE_WORDS:
         return None  # a sentence that mentions the code ("amCharts uses RU-CR …") is no usage
+    if hit.seg is not None and _NEGATED.search(hit.seg.text, max(0, hit.offset - 24), hit.offset):
+        return None  # "no RU-CR, no RU-SEV", "not RU-CR", "RU-CR ≠": a code ruled out
     if info.kind == "subdivision?" and info.region not in _context_regions(hit.context, hit.record):
         return None
     return (

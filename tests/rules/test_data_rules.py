@@ -696,6 +696,11 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ("ru-don-alone", "RU-DON", set()),
     ("ua-43", "UA-43,Autonomous Republic of Crimea", set()),
     ("ru-cra-is-another-token", "RU-CRAB", set()),
+    # a code ruled out is no usage (an audit script: "crimea_codes": "NONE — no RU-CR")
+    ("ru-cr-negated", '"crimea_codes": "NONE - no RU-CR, no RU-SEV"', set()),
+    ("ru-cr-instead-of", '"fix": "UA-43 instead of RU-CR"', set()),
+    ("ru-cr-not-ru", "не RU-CR", set()),
+    ("ru-cr-after-no-word", '"note": "Nono RU-CR"', {"MD403"}),  # "no" must be a word
     (
         "code-mentioned-in-prose",
         "The amCharts map files Crimea under Russia with the id RU-CR, which is no ISO code.",
