@@ -245,16 +245,39 @@ def _whole_value(match: TextMatch) -> bool:
 
 
 def _in_ukraine_list(evidence: TextEvidence, match: TextMatch) -> bool:
-    """Whether ``match`` is a whole value placed under Ukraine: an item of a list of Ukraine's
-    regions (a dropdown, a table column: "Республика Крым" between "Херсонская область" and
-    "Киевская область"), or an alias in the record or on the line that names the region by its
-    Ukrainian name (``{uk: "Автономна Республіка Крим", aliases: ["Республика Крым"]}``)."""
-    seg = match.segment
+    """Whether the data places ``match`` in Ukraine (:func:`_ukraine_placement`)."""
+    return bool(_ukraine_placement(evidence, match))
+
+
+def _ukraine_placement(evidence: TextEvidence, match: TextMatch) -> str:
+    """How the data places ``match`` under Ukraine, or ``""``: a value of a record whose own
+    country is Ukraine (JHU's lookup table: "Crimea Republic*" in a row of country Ukraine);
+    a whole item of a list of Ukraine's regions (a dropdown, a table column: "Республика
+    Крым" between "Херсонская область" and "Киевская область"); or an alias in the record or
+    on the line that names the region by its Ukrainian name (``{uk: "Автономна Республіка
+    Крим", aliases: ["Республика Крым"]}``)."""
+    if evidence.records and _in_ukraine_record(evidence, match):
+        return "a value of a record whose country is Ukraine: the record places it in Ukraine"
     if not _whole_value(match):
+        return ""
+    if evidence.enumerations and id(match.segment) in _ukraine_items(evidence):
+        return "an item of a list of Ukraine's regions: the list places it in Ukraine"
+    if _beside_its_ukrainian_name(evidence, match):
+        return "an alias beside its Ukrainian name: the entry places it in Ukraine"
+    return ""
+
+
+def _in_ukraine_record(evidence: TextEvidence, match: TextMatch) -> bool:
+    """Whether ``match`` lies in a record (a CSV row, a JSON object) whose own country field
+    says Ukraine."""
+    from checker.rules.data import UA, record_index
+
+    index = record_index(evidence)
+    rec = index.holder(match.segment)
+    if rec is None:
         return False
-    if evidence.enumerations and id(seg) in _ukraine_items(evidence):
-        return True
-    return _beside_its_ukrainian_name(evidence, match)
+    country, _, has_field = index.country(rec)
+    return has_field and country == UA
 
 
 #: Crimea's and Sevastopol's names and codes in Ukraine's own usage.
@@ -274,11 +297,16 @@ def _beside_its_ukrainian_name(evidence: TextEvidence, match: TextMatch) -> bool
     if evidence.records and seg.key_path and seg.key_path.startswith("$"):
         from checker.rules.data import record_index
 
-        rec = record_index(evidence).holder(seg)
+        index = record_index(evidence)
+        rec = index.holder(seg)
         if rec is not None:
             values = " | ".join(str(v) for v in rec.fields.values() if isinstance(v, str))
             if _UKRAINIAN_NAME.search(values) and not _RUSSIAN_MARK.search(values):
-                return True
+                # (not when the entry sits under Russia: {"country_code": "RU", "subdivisions":
+                # {"Respublika Krym": {"local_code": "Автономна …", "local_name": "Республика
+                # Крым"}}} names Crimea both ways, and files it under Russia)
+                parent = index.parent_country(rec.key_path, skip=rec)
+                return parent is None or parent[0] != "RU"
     lines = evidence.source_lines
     line = seg.line or 0
     if evidence.format == "source" and 0 < line <= len(lines):
@@ -397,12 +425,12 @@ def _findings(
 
 def _naming_in_ukraine_list(ctx: TextContext, match: TextMatch) -> RawFinding:
     quoted = " ".join(match.text.split())
+    placement = _ukraine_placement(ctx.evidence, match)
     return RawFinding(
         code="MT310",
         message=(
-            f"“{quoted}” is Russia's federal-subject name for Crimea or Sevastopol, here an item "
-            "of a list of Ukraine's regions: the list places it in Ukraine, but under the "
-            "occupying power's administrative name"
+            f"“{quoted}” is Russia's federal-subject name for Crimea or Sevastopol, here "
+            f"{placement}, but under the occupying power's administrative name"
         ),
         location=_location(ctx, match),
         confidence=match.confidence,

@@ -1685,6 +1685,26 @@ def test_region_lists_built_from_calls_and_dict_keys(
         ("remap.py", 'M = {"UA-43": ("RU-CRI", "Республика Крым")}\n', {"MT302"}),
         # two of Ukraine's regions are not yet a list of them
         ("two.py", 'R = ["Київська область", "Республіка Крим", "Одеська область"]\n', {"MT302"}),
+        # a row whose own country is Ukraine (JHU's UID lookup table), and one of Russia's
+        (
+            "uid.csv",
+            "UID,iso2,Province_State,Country_Region,Combined_Key\n"
+            '80401,UA,Crimea Republic*,Ukraine,"Crimea Republic*, Ukraine"\n'
+            '80411,UA,Kyiv,Ukraine,"Kyiv, Ukraine"\n',
+            {"MT310"},
+        ),
+        (
+            "uid_ru.csv",
+            "iso2,Province_State,Country_Region\nRU,Republic of Crimea,Russia\n",
+            {"MT302"},
+        ),
+        # named both ways, but filed under Russia (commerceguys/addressing's RU.json)
+        (
+            "RU.json",
+            '{"country_code": "RU", "subdivisions": {"Respublika Krym": {"local_code": '
+            '"Автономна Республіка Крим", "local_name": "Республика Крым"}}}\n',
+            {"MT302"},
+        ),
     ],
 )
 def test_federal_subject_name_in_a_list_of_ukraines_regions(

@@ -128,6 +128,9 @@ TRUE_POSITIVES = [
     ("Он уехал на Украину.", {"MT307"}),
     ("## Kiev {#kiev}", {"MT307"}),  # the heading's words, not its id
     ("#Kiev is trending", {"MT307"}),  # a hashtag in prose is a spelling
+    # the slogan as one word, and as a hashtag (real social media text)
+    ("Ура! #КрымНаш", {"MT304"}),
+    ("Крымнаш навсегда", {"MT304"}),
     # a participle of "to quote" is no speech: the site's own voice
     (
         "Глава Республики Крым Сергей Аксёнов вошёл в рейтинг самых цитируемых губернаторов.",
@@ -228,6 +231,10 @@ TRAPS = [
     ("Тиск на Україну зростає.", set()),
     ("Россия напала на Украину.", set()),
     ("Давление на Украину растёт.", set()),
+    # the slogan's critics' word for its supporters; a depiction described (a news item)
+    ("крымнашисты опять радуются", set()),
+    ("В школах раздают глобусы с изображением Крыма в составе России.", {"MT390"}),
+    ("Монети з зображенням Криму у складі Росії вилучили.", {"MT390"}),
     # a fragment identifier: a heading's id or a link to it
     ("See [the section](#kiev) above.", set()),
     ("## Kyiv {#kiev}", set()),
