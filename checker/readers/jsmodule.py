@@ -225,6 +225,9 @@ def js_literal_to_json(text: str) -> str:
             if tok == "," and nxt in ("}", "]"):
                 continue  # trailing comma
             out.append(tok)
+        elif tok == "." and nxt == ".":
+            # spread syntax ({features: [...MANUAL, ...features]}): built at run time
+            raise CodeReferenceError(f"the literal spreads a value at character {m.start()}")
         else:
             raise ValueError(f"unexpected {tok!r} at character {m.start()}")
     return "".join(out)

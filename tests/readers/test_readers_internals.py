@@ -570,6 +570,20 @@ def test_js_module_with_a_map_and_code_literals_reads_the_map(tmp_path: Path) ->
     assert any("built by code" in n for n in report.notes)
 
 
+def test_spread_in_a_map_literal_is_code(tmp_path: Path) -> None:
+    """``setData({type: 'FeatureCollection', features: [...MANUAL, ...features]})`` in a React
+    component builds a map at run time: the file is read as the source it is (its Crimea
+    named "Республика Крым" is still MT302), not refused as a damaged map."""
+    text = (
+        "const MANUAL = [{ properties: { name: 'Республика Крым' } }];\n"
+        "setGeoJsonData({ type: 'FeatureCollection', features: [...MANUAL, ...features] });\n"
+    )
+    report = _check_js(tmp_path, "Map.tsx", text)
+    assert report.kind == "data"
+    assert [f.code for f in report.findings] == ["MT302"]
+    assert any("spreads" in n for n in report.notes)
+
+
 def test_broken_map_data_literal_is_still_an_error(tmp_path: Path) -> None:
     # A data literal that is not JSON nor a plain JS literal (an operator) may be a damaged map.
     report = _check_js(
