@@ -258,11 +258,50 @@ def to_lonlat(
     if reproject_needed:
         assert crs is not None
         check_finite_only(arr, labels, crs)
+        _check_not_lonlat(arr, crs)
         arr = reproject(arr, crs)
         if notes is not None:
-            notes.append(f"reprojected from {crs} to EPSG:4326")
+            notes.append(f"reprojected from {_resolved(crs)} to EPSG:4326")
     check_lonlat(arr, declared_crs=crs, labels=labels)
     return list(arr)
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved(text: str) -> str:
+    """``text`` as the notes name it: an authority code as is; a bare name with what pyproj
+    read it as (it matches names loosely: a ``crs`` named "ukraine" is UCS-2000, EPSG:5561)."""
+    if re.fullmatch(r"[A-Za-z]+:\S+", text) or len(text) > 80:
+        return describe(text)
+    crs = parse_crs(text)
+    auth = crs.to_authority(min_confidence=90)
+    code = f", {auth[0]}:{auth[1]}" if auth else ""
+    return f"{text!r} (read as {crs.name}{code})"
+
+
+def _check_not_lonlat(geoms: NDArray[np.object_], crs: str) -> None:
+    """ME905 when a projected CRS is declared for coordinates that are longitudes and
+    latitudes: read in metres, a map of countries would lie within 200 m of the projection's
+    origin ("nothing near Ukraine"), and a map of Crimea in Russia would pass for clean."""
+    import shapely
+
+    if parse_crs(crs).is_geographic:
+        return
+    coords = shapely.get_coordinates(geoms)
+    if len(coords) < 2:
+        return
+    x, y = coords[:, 0], coords[:, 1]
+    if np.abs(x).max() > 180 or np.abs(y).max() > 90:
+        return
+    if x.max() - x.min() < 1 and y.max() - y.min() < 1:
+        return  # a tiny drawing in metres (a site plan) is possible; a degree's span is not
+    raise ReaderError(
+        "ME905",
+        f"the file declares {crs}, a projected CRS, but every coordinate is within "
+        f"longitude/latitude range (x {x.min():.6g} to {x.max():.6g}, y {y.min():.6g} to "
+        f"{y.max():.6g}): read in "
+        "its units, the whole map would lie within 200 m of the projection's origin. Wrong CRS "
+        "declared? Remove the crs member, or declare EPSG:4326",
+    )
 
 
 @functools.lru_cache(maxsize=64)

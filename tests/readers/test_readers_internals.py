@@ -226,6 +226,14 @@ def test_malformed_geometry(geom: Any, message: str) -> None:
             "ME905",
             "outside longitude/latitude range",
         ),
+        # longitudes and latitudes declared as Web Mercator metres: not a map 200 m across
+        (
+            {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}},
+             "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString",
+                           "coordinates": [[33.5, 44.6], [36.5, 45.4]]}}]},
+            "ME905",
+            "declares EPSG:3857, a projected CRS, but every coordinate is within longitude/latitude",
+        ),
     ],
 )  # fmt: skip
 def test_geojson_structure_errors(tmp_path: Path, obj: Any, code: str, message: str) -> None:
@@ -233,6 +241,28 @@ def test_geojson_structure_errors(tmp_path: Path, obj: Any, code: str, message: 
         _read_json_text(tmp_path, obj)
     assert info.value.code == code
     assert message in info.value.message
+
+
+def test_small_drawing_in_metres_is_not_taken_for_degrees(tmp_path: Path) -> None:
+    """A drawing less than a unit across near a projected CRS's origin may be real; only a
+    degree's span inside lon/lat range is refused."""
+    doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "EPSG:3857"}},
+           "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "LineString",
+                         "coordinates": [[0.1, 0.2], [0.5, 0.6]]}}]}  # fmt: skip
+    path = tmp_path / "site.geojson"
+    path.write_text(json.dumps(doc))
+    ev = read_vector(Source(path.name, path=path), "geojson")
+    assert ev.notes == ["reprojected from EPSG:3857 to EPSG:4326"]
+
+
+def test_crs_named_by_a_bare_word_says_what_it_was_read_as(tmp_path: Path) -> None:
+    doc = {"type": "FeatureCollection", "crs": {"type": "name", "properties": {"name": "ukraine"}},
+           "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Point",
+                         "coordinates": [30.5, 50.4]}}]}  # fmt: skip
+    path = tmp_path / "points.geojson"
+    path.write_text(json.dumps(doc))
+    ev = read_vector(Source(path.name, path=path), "geojson")
+    assert ev.notes == ["reprojected from 'ukraine' (read as UCS-2000, EPSG:5561) to EPSG:4326"]
 
 
 def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
