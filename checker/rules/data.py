@@ -464,7 +464,14 @@ def _country_value(role: str, value: Any) -> str | None:
             return RU
         if text in ua_names:
             return UA
+        m = _QUALIFIED.fullmatch(value) if isinstance(value, str) else None
+        if m is not None:  # "Russia (Crimea)": the country, with a region after it
+            return _country_value(role, m.group(1))
     return None
+
+
+#: A country's name with a qualifier in parentheses after it: "Russia (Crimea)".
+_QUALIFIED = re.compile(r"\s*([^()]+?)\s*\(([^()]+)\)\s*")
 
 
 @dataclass(frozen=True)
@@ -556,6 +563,12 @@ def record_facts(fields: Mapping[str, Any], *, free_text: bool = True) -> Record
             continue
         if role in ("street", "country-code", "country-numeric"):
             continue
+        if role in ("country-name", "country-any"):
+            q = _QUALIFIED.fullmatch(value)
+            inner = gaz.classify(q.group(2)) if q is not None else None
+            if inner is not None and inner.place.country == OCC:
+                places.append((str(key), inner))  # "Russia (Crimea)": the place is in it
+                continue
         if CONTROL_WORDS.search(value):
             controlled = True
         entry = gaz.classify(value)

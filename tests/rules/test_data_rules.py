@@ -560,6 +560,11 @@ def test_md401_map_of_objects_lists_their_names(
 # --- MD402 tables -------------------------------------------------------------------------------
 
 RECORD_CASES: list[tuple[str, dict[str, Any], bool]] = [
+    # the country with the region in parentheses (a sanctions dataset's "Russia (Crimea)")
+    ("country-with-region", {"company": "Zaliv Shipyard", "country": "Russia (Crimea)"}, True),
+    ("country-with-region-ru", {"компания": "Завод", "страна": "Россия (Крым)"}, True),
+    ("ukraine-with-region", {"company": "Zaliv Shipyard", "country": "Ukraine (Crimea)"}, False),
+    ("russia-with-its-own-region", {"company": "Metro", "country": "Russia (Moscow)"}, False),
     ("city-country-code", {"city": "Simferopol", "country": "RU"}, True),
     ("city-country-name-ru", {"город": "Ялта", "страна": "Россия"}, True),
     ("numeric-643", {"name": "Kerch", "iso_n3": "643"}, True),
