@@ -1279,6 +1279,22 @@ XML_FILES = [
         '<region name="Севастополь"/><region name="Херсонська область"/></country>',
         set(),
     ),
+    # elements with an attribute and text only: their texts are the list (an XSLT's codes)
+    (
+        "xslt-choose",
+        '<choose><when test=". = 1">Республика Адыгея</when><when test=". = 23">Краснодарский'
+        ' край</when><when test=". = 61">Ростовская область</when><when test=". = 69">Тверская'
+        ' область</when><when test=". = 16">Республика Татарстан</when><when test=". = 88">'
+        "Херсонская область</when></choose>",
+        {"MD401"},
+    ),
+    (
+        "options-ua",
+        '<regions><option value="1">Київська область</option><option value="2">Херсонська '
+        'область</option><option value="3">Одеська область</option><option value="4">Львівська'
+        " область</option></regions>",
+        set(),
+    ),
 ]
 
 

@@ -17,8 +17,9 @@ Evidence:
   ``…["#text"]``), and comments (part ``comment``);
 * enumerations: the texts of two or more leaf siblings of one name (origin ``xml-elements:TAG``,
   key path ``$.regions.region[*]``), and across sibling records of one name, each attribute's
-  values and each leaf field's texts (origin ``xml-attribute:NAME`` / ``xml-field:NAME``, key
-  path ``$.regions.region[*].name``).
+  values, each leaf field's texts and the elements' own texts when they hold text only
+  (origin ``xml-attribute:NAME`` / ``xml-field:NAME`` / ``xml-text:#text``, key path
+  ``$.regions.region[*].name``).
 
 Lines come from expat; columns are found in the line (the value's first occurrence at or after
 the tag), so an escaped character (``&amp;``) before a value may shift its column.
@@ -143,6 +144,11 @@ class _Target:
                     parent.leaves.setdefault(frame.tag, []).append(seg)
             elif not leaf:
                 frame.fields.setdefault("#text", text)
+                if seg is not None and parent is not None and not frame.children:
+                    # an element with attributes and text only (``<option value="82">Республика
+                    # Крым</option>``, ``<xsl:when test=". = 91">…</xsl:when>``): its siblings'
+                    # texts are a list, as leaf siblings' are
+                    parent.columns.setdefault((frame.tag, "text", "#text"), []).append(seg)
         if not leaf:
             self.col.record(frame.fields, frame.path, None, frame.line)
             if parent is not None:
