@@ -1694,7 +1694,7 @@ def _check_list(
             own = index.spanning_record(seg)  # the object literal the value is a field of
         if own is not None:
             _, _, has_country = index.country(own)
-            if has_country or any(_OCCUPIED_CODE.match(str(v)) for v in own.fields.values()):
+            if has_country:
                 continue  # the item's own record says where it is (MD402 judges it)
         if runs is not None and not _inside_russian_block(runs, pos):
             continue

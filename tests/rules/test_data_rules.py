@@ -452,6 +452,18 @@ def test_md401_csv_column_with_repeats_reports_once() -> None:
     assert found[0].location.row == 1 + len(RU_RU) * 50
 
 
+def test_md401_a_ukrainian_code_in_a_row_of_russias_towns_is_no_country() -> None:
+    """ru-cities: Crimean towns among Russia's, their region "Республика Крым" beside its ISO
+    code UA-43 and the "Южный" federal district. The code names the region, not a country."""
+    rows = ["city,region_name,region_iso_code,federal_district"] + [
+        f"Город{i},{r},RU-X{i},Центральный" for i, r in enumerate(RU_RU)
+    ]
+    rows.append("Белогорск,Республика Крым,UA-43,Южный")
+    found = md(run(csv_evidence("\n".join(rows) + "\n")), "MD401")
+    assert [f.evidence["matched"] for f in found] == ["Республика Крым"]
+    assert found[0].location.line == len(rows)
+
+
 def test_md401_items_with_their_own_country_are_left_to_md402() -> None:
     rows = ["region,country"] + [f"{r},RU" for r in RU_RU] + ["Республика Крым,UA"]
     report = run(csv_evidence("\n".join(rows)))
