@@ -1562,6 +1562,8 @@ def _list_facts(texts: list[str]) -> _ListFacts:
     for value in distinct:
         entry = gaz.classify(value)
         if entry is None:
+            entry = _joint_entry(value)
+        if entry is None:
             continue
         recognised += 1
         country = entry.place.country
@@ -1575,6 +1577,25 @@ def _list_facts(texts: list[str]) -> _ListFacts:
         else:
             occupied.append((value, entry))
     return _ListFacts(russian, ukrainian, occupied, len(distinct), recognised, towns)
+
+
+#: "Республика Крым и г. Севастополь": two regions as one item.
+_JOINT = re.compile(r"\s+(?:и|та|і|й|and|&)\s+|\s*[,;/]\s*")
+
+
+def _joint_entry(value: str) -> Entry | None:
+    """The first region of an item that joins two or three occupied regions ("Республика
+    Крым и г. Севастополь", a tax table's one row for both), when every part is one."""
+    if len(value) > 80 or _JOINT.search(value) is None:
+        return None
+    parts = [p for p in _JOINT.split(value) if p.strip()]
+    if not 2 <= len(parts) <= 3:
+        return None
+    gaz = gazetteer()
+    entries = [gaz.classify(p) for p in parts]
+    if all(e is not None and e.place.country == OCC and not e.ambiguous for e in entries):
+        return entries[0]
+    return None
 
 
 def _country_runs(texts: list[str]) -> list[tuple[str, int, int]]:

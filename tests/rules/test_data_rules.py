@@ -406,6 +406,13 @@ LIST_CASES: list[tuple[str, list[str], list[str]]] = [
         [],
     ),
     ("mostly-other-words", [*RU_RU, "Крым", *[f"word{i}" for i in range(40)]], []),
+    # one item for two occupied regions (a tax table's row for both)
+    (
+        "joint-item",
+        [*RU_RU, "Республика Крым и г. Севастополь"],
+        ["Республика Крым и г. Севастополь"],
+    ),
+    ("joint-item-with-a-russian-region", [*RU_RU, "Крым и Краснодарский край"], []),
     ("empty", [], []),
     ("one-item", ["Crimea"], []),
 ]
