@@ -1406,6 +1406,40 @@ def test_notebook_end_to_end(tmp_path: Path) -> None:
     assert report.verdict.value == "flag"
 
 
+@pytest.mark.parametrize(
+    ("output", "expected"),
+    [
+        # df.region.unique() of a COVID table: the list of Russia's regions, Crimea among them
+        (
+            "array(['Москва', 'Краснодарский край', 'Ростовская область', 'Тверская область',\n"
+            "       'Республика Татарстан', 'Республика Крым', 'Севастополь'], dtype=object)",
+            {"MD401"},
+        ),
+        (
+            "['Київська область', 'Херсонська область', 'Одеська область', 'Львівська область']",
+            set(),
+        ),
+        # a printed sentence is prose, not a list
+        ("Arrivals in Yalta, Russia rose.", {"MT301"}),
+    ],
+)
+def test_notebook_collection_repr_is_a_list(
+    tmp_path: Path, output: str, expected: set[str]
+) -> None:
+    cells = [
+        {
+            "cell_type": "code",
+            "metadata": {},
+            "outputs": [{"output_type": "execute_result", "data": {"text/plain": output}}],
+            "source": ["regions = df['region'].unique()\n", "regions"],
+        }
+    ]
+    path = tmp_path / "eda.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4}, indent=1))
+    found = {f.code for f in _check_file(path).findings if f.code in ("MD401", "MT301")}
+    assert found == expected
+
+
 def test_faker_namesakes_end_to_end(tmp_path: Path) -> None:
     """Faker (a test dependency): "Odessa" among the English given names and Odessa, Texas in
     the geo provider's rows are not reported; Ukraine's rows' Russian spellings would be."""

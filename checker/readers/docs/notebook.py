@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from checker.readers._jsonio import json_error
@@ -142,7 +143,19 @@ def _output(col: Collector, output: dict[str, Any], index: int, line: int, path:
         _blocks(col, mask_markdown(_text(data["text/markdown"])), line, "output", path)
     elif "text/plain" in data and not any(m in data for m in _PICTURES):
         # A picture's text/plain is its repr ("<Figure size 640x480 with 1 Axes>").
-        _blocks(col, _text(data["text/plain"]), line, "output", path)
+        text = _text(data["text/plain"])
+        if _COLLECTION_REPR.match(text):
+            # A list's repr (df.region.unique(): "array(['Москва', …, 'Республика Крым'],
+            # dtype=object)"): read as the Python it is, so its strings are a list.
+            _code(col, text, line, path)
+        else:
+            _blocks(col, text, line, "output", path)
+
+
+#: The repr of a Python, numpy or pandas collection of strings.
+_COLLECTION_REPR = re.compile(
+    r"\s*(?:array\(\[|Index\(\[|dict_keys\(\[|dict_values\(\[|\[\s*['\"]|\(\s*['\"]|\{\s*['\"])"
+)
 
 
 def _json(col: Collector, value: Any, line: int, path: str) -> None:
