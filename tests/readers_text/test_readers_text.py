@@ -1544,6 +1544,8 @@ SOURCES = [
     ),
     (".php", "<?php $a = 'it\\'s \\n'; # hash\n$b = \"tab\\t\";", ["it's \\n", " hash", "tab\t"]),
     (".rb", "REGIONS = ['Moscow', 'Crimea'] # list\n", ["Moscow", "Crimea", " list"]),
+    # Dart strings are single-quoted as often as not (it has no character literals)
+    (".dart", "const r = ['Moscow', 'Crimea']; // note\n", ["Moscow", "Crimea", " note"]),
     (".java", 'String[] r = {"Moscow", "Crimea"}; char c = \'"\';', ["Moscow", "Crimea"]),
     (
         ".ts",

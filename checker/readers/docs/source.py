@@ -177,7 +177,7 @@ def _lexer(lang: str) -> re.Pattern[str]:
         strings.append(r"(?P<template>`(?:[^`\\]++|\\.)*+(?:`|\Z))")
     prefix = r"[rRbBuUfF]{0,2}" if lang == "python" else r"[@$]?" if lang == "csharp" else ""
     strings.append(rf'(?P<dq>{prefix}"(?:[^"\\\n]++|\\.)*+(?:"|(?=\n)|\Z))')
-    if lang in ("c", "java", "kotlin", "scala", "go", "rust", "csharp", "swift", "dart"):
+    if lang in ("c", "java", "kotlin", "scala", "go", "rust", "csharp", "swift"):
         strings.append(r"(?P<char>'(?:[^'\\\n]|\\[^\n]{1,10}?)')")
     else:
         strings.append(rf"(?P<sq>{prefix}'(?:[^'\\\n]++|\\.)*+(?:'|(?=\n)|\Z))")
