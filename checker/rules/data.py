@@ -1269,14 +1269,13 @@ class _Hit:
                 # Keys too: "phone: 79781234567" says what the number is. A record is an
                 # address or a row, not a table: past CONTEXT_FIELDS fields (a whole file's
                 # mapping read as one record) the rest says nothing about this value.
-                fields = itertools.islice(self.record.fields.items(), CONTEXT_FIELDS)
-                parts.extend(
-                    f"{k}: {v}"[:CONTEXT_VALUE_CHARS]
-                    for k, v in fields
-                    if isinstance(v, (str, int, float)) and not isinstance(v, bool)
-                )
-            self._context = " \n ".join(parts)
+                parts.append(_fields_text(self.record))
+            self._context = " \n ".join(p for p in parts if p)
         return self._context
+
+    def record_fields(self) -> str:
+        """The hit's own record's fields, as :attr:`context` gives them (``""`` without one)."""
+        return _fields_text(self.record) if self.record is not None else ""
 
     def holder_fields(self) -> str:
         """For an item of a list inside a record (``{"abbr": "MSK", "utc": ["Europe/Moscow",
@@ -1285,14 +1284,17 @@ class _Hit:
         if self.record is not None or self.seg is None:
             return ""
         holder = self._index.holder(self.seg)
-        if holder is None:
-            return ""
-        fields = itertools.islice(holder.fields.items(), CONTEXT_FIELDS)
-        return " \n ".join(
-            f"{k}: {v}"[:CONTEXT_VALUE_CHARS]
-            for k, v in fields
-            if isinstance(v, (str, int, float)) and not isinstance(v, bool)
-        )
+        return "" if holder is None else _fields_text(holder)
+
+
+def _fields_text(rec: DataRecord) -> str:
+    """A record's first :data:`CONTEXT_FIELDS` scalar fields as ``key: value`` lines."""
+    fields = itertools.islice(rec.fields.items(), CONTEXT_FIELDS)
+    return " \n ".join(
+        f"{k}: {v}"[:CONTEXT_VALUE_CHARS]
+        for k, v in fields
+        if isinstance(v, (str, int, float)) and not isinstance(v, bool)
+    )
 
 
 _NUMBERS: list[tuple[TextEvidence, int, list[tuple[DataRecord, str, str]]]] = []
@@ -2292,7 +2294,10 @@ def _tz_info(hit: _Hit) -> tuple[str, str, str, str] | None:
     # The zone's line and record, or the record around the list that holds it (a picker's
     # group: {"value": "Moscow Standard Time", "abbr": "MSK", "utc": [..., "Europe/Simferopol"]});
     # "Europe/Moscow" in a list of zones is no label.
-    context = _TZ_ID.sub(" ", f"{hit.context} \n {hit.holder_fields()}")
+    # A zone with a record of its own is judged by that record (a minified file is one line,
+    # and another record's "Ukraine" on it says nothing about this one).
+    own = hit.record_fields() if hit.record is not None else hit.context
+    context = _TZ_ID.sub(" ", f"{own} \n {hit.holder_fields()}")
     labels = [m.group(0) for m in _RU_LABEL.finditer(context)]
     labels = [x for x in labels if x.upper() not in ("RU", "RUS") or x.isupper()]
     if not labels:
