@@ -158,15 +158,16 @@ class Sentences:
         return max(lo, hard)
 
 
-#: A sentence end (., !, ?, … then closing quotes, then white space) or a hard break (a NUL
-#: joint, a blank line, or a line break before a list item's marker: "- Simferopol, Russia" and
-#: "- Founded in 1784" are two items, and the year says nothing about the other one). Led by
-#: one class of every first character, so that the regular expression engine skips ahead at C
-#: speed (a pattern led by alternatives is tried at every position); what follows the first
-#: character depends on which it is.
+#: A sentence end (., !, ?, … then closing quotes, then white space, or a capitalised word
+#: with the space left out, as scraped pages have it: "…cynicism".Rylov lost …) or a hard
+#: break (a NUL joint, a blank line, or a line break before a list item's marker:
+#: "- Simferopol, Russia" and "- Founded in 1784" are two items, and the year says nothing
+#: about the other one). Led by one class of every first character, so that the regular
+#: expression engine skips ahead at C speed (a pattern led by alternatives is tried at every
+#: position); what follows the first character depends on which it is.
 _ENDERS = ".!?…"
 _BOUNDARY = re.compile(
-    r"[.!?…\x00\n](?:(?<=[.!?…])[\"'»”’)\]]*(?=\s)|(?<=\x00)"
+    r"[.!?…\x00\n](?:(?<=[.!?…])[\"'»”’)\]]*(?=\s|[A-ZА-ЯЁІЇЄҐ][a-zа-яёіїєґ])|(?<=\x00)"
     r"|(?<=\n)(?:[ \t]*\n|(?=[ \t]*(?:[-*+•‣◦▪–—]|\d{1,3}[.)])[ \t])))"
 )
 
@@ -176,6 +177,9 @@ _CLOSERS = "»”"
 
 
 _QUOTE_CHARS = re.compile("[«»„“”\"']")
+#: After a closing quotation mark: the dash of direct speech ("», — сказал он").
+#: (Folded text: the dash is "-".)
+_SPEAKER_DASH = re.compile(r"[,.!?…]?[ \t]*[-—–][ \t]")
 
 
 def in_quotes(folded: str, start: int, end: int, from_pos: int) -> bool:
@@ -191,6 +195,11 @@ def in_quotes(folded: str, start: int, end: int, from_pos: int) -> bool:
         elif ch in _CLOSERS:
             if stack:
                 stack.pop()
+            if stack and _SPEAKER_DASH.match(text, i + 1):
+                # «… партии «Единая Россия», — рассказал Пушилин»: one » closes both quotes
+                # (the inner one's closer is often left out); a dash that names the speaker
+                # ends the quotation.
+                stack.clear()
         elif ch == "“":
             if stack and stack[-1] == "„":
                 stack.pop()
@@ -335,12 +344,50 @@ def years_before(sentence: str, before: int) -> bool:
     return bool(years) and max(years) < before
 
 
+#: The most characters between a title and the name it belongs to ("… Crimea Sergei ").
+_TITLE_GAP = 30
+#: What cannot stand between a title and its bearer's name: a clause or a quotation ends.
+_NOT_A_TITLE = re.compile(r"[,.;:!?()\[\]\"«»“”„—–]|\s-\s")
+
+
+#: A title in apposition after its bearer's name, up to the match: "Aksyonov, head of the".
+_APPOSITION_TITLE = re.compile(
+    r"\s*,\s*(?:the\s+)?(?:[\w'-]+\s+){0,2}?(?:head|leader|governor|chief|president|"
+    r"prime minister|premier|mayor|speaker|chairman|глава|главы|руководител\w*|губернатор\w*|"
+    r"премьер\w*|председател\w*|мэр\w*|голова|голови|керівник\w*|прем'єр\w*|очільник\w*)"
+    r"(?:\s+of)?(?:\s+the)?\s*"
+)
+
+
+def _title_of(sentence: str, at: tuple[int, int], source: tuple[int, int]) -> bool:
+    """Whether the match at ``at`` is the title of the source named at ``source``: the source
+    follows it within a few words, with no punctuation between ("Head of the Republic of
+    Crimea Sergei Aksyonov"), or it follows the source's name as an apposition ("Sergei
+    Aksyonov, head of the Republic of Crimea")."""
+    gap = source[0] - at[1]
+    if 0 <= gap <= _TITLE_GAP and not _NOT_A_TITLE.search(sentence, at[1], source[0]):
+        return True
+    return 0 <= at[0] - source[1] <= 2 * _TITLE_GAP and bool(
+        _APPOSITION_TITLE.fullmatch(sentence, source[1], at[0])
+    )
+
+
 #: An identifier's word right before a number: the number is no year.
 _NUMBERED = re.compile(r"(?:\b(?:id|no|nr|num|number|code|ref|port|№|#)\.?|[#№:=])\s*$")
 
 
-def attributed(lex: Lexicon, blanked: str, code: str, match: str, scripts: tuple[str, ...]) -> str:
-    """The attribution in a sentence (with the match blanked out), or ``""``."""
+def attributed(
+    lex: Lexicon,
+    blanked: str,
+    code: str,
+    match: str,
+    scripts: tuple[str, ...],
+    at: tuple[int, int] | None = None,
+) -> str:
+    """The attribution in a sentence (with the match blanked out), or ``""``. ``at`` is where
+    the match lies in the sentence: a match that is the speaker's title, right before the
+    source's name ("Глава Республики Крым Сергей Аксенов заявил …", "Head of the Republic of
+    Crimea Sergei Aksyonov said …"), is the author's wording, not what is reported."""
     for word, pattern in lex.scoped_guards("sentence", code, scripts):
         if word is None or word in match:
             m = pattern.search(blanked)
@@ -351,6 +398,7 @@ def attributed(lex: Lexicon, blanked: str, code: str, match: str, scripts: tuple
         for word, pattern in lex.scoped_guards("source", code, scripts)
         if word is None or word in match
         for m in pattern.finditer(blanked)
+        if at is None or not _title_of(blanked, at, m.span())
     ]
     if not sources:
         return ""

@@ -391,7 +391,14 @@ class Matcher:
         elif not reportage:
             # Attribution is read with every phrase of the sentence blanked out: "Russia" in
             # "claimed by both Russia and Ukraine" is no speaker.
-            reportage = attributed(lex, _blanked(folded, s_lo, s_hi, spans), code, fmatch, scripts)
+            reportage = attributed(
+                lex,
+                _blanked(folded, s_lo, s_hi, spans),
+                code,
+                fmatch,
+                scripts,
+                (start - s_lo, end - s_lo),
+            )
             if not reportage:
                 reportage = _distanced_before(lex, view, code, fmatch, scripts, start)
         confidence = 0.85 if phrase.context else 0.9 if code == "MT307" else 0.95

@@ -128,6 +128,30 @@ TRUE_POSITIVES = [
     ("Он уехал на Украину.", {"MT307"}),
     ("## Kiev {#kiev}", {"MT307"}),  # the heading's words, not its id
     ("#Kiev is trending", {"MT307"}),  # a hashtag in prose is a spelling
+    # a speaker's title in the author's voice, before or after the name (real news pages)
+    ("Head of the Republic of Crimea Sergei Aksyonov said that roads will be repaired.", {"MT302"}),
+    (
+        "Sergey Aksyonov, head of the Republic of Crimea, told reporters the roads were fine.",
+        {"MT302"},
+    ),
+    ("Глава Республики Крым Сергей Аксенов заявил, что дороги отремонтируют.", {"MT302"}),
+    # one » closes a nested quotation before the speaker's dash; the next sentence is own voice
+    (
+        "«Посетил собрание партии «Единая Россия», — рассказал Пушилин. Глава ДНР осмотрел школу.",
+        {"MT305"},
+    ),
+    # a scraped page's missing space: the quotation's verb is the previous sentence's
+    (
+        'He called it the "height of cynicism".Rylov attended a concert marking the '
+        "reunification of Crimea with Russia.",
+        {"MT304"},
+    ),
+    # found on real pages
+    ("Crimea is a region of Russia.", {"MT304"}),
+    ("The peninsula's return to its homeland, Russia, was celebrated in Crimea.", {"MT304"}),
+    ("после возвращения полуострова на свою историческую родину, Россию", {"MT304"}),
+    ("Крым и Россия снова вместе!", {"MT304"}),
+    ("The sites are located in disputed areas of Crimea.", {"MT306"}),
     # the slogan as one word, and as a hashtag (real social media text)
     ("Ура! #КрымНаш", {"MT304"}),
     ("Крымнаш навсегда", {"MT304"}),
@@ -231,6 +255,23 @@ TRAPS = [
     ("Тиск на Україну зростає.", set()),
     ("Россия напала на Украину.", set()),
     ("Давление на Украину растёт.", set()),
+    # reported acts of the occupying side: impersonal "in Moscow they announced", the
+    # self-proclaimed authorities, a treaty's title (critical Ukrainian outlets)
+    ("18 березня 2014 року у Москві оголосили входження Криму до складу Росії.", {"MT390"}),
+    (
+        "Самопроголошена кримська влада заявила, що 96% висловилися за приєднання Криму до Росії.",
+        {"MT390"},
+    ),
+    (
+        "The self-proclaimed Crimean authorities said 96% voted for the accession of Crimea "
+        "to Russia.",
+        {"MT390"},
+    ),
+    ("18 марта 2014 года в Кремле подписан договор о присоединении Крыма к России.", {"MT390"}),
+    # reported speech stays reportage: the title rule needs the name right after the match
+    ("The Republic of Crimea will stay Russian, Aksyonov said.", {"MT390"}),
+    ("Aksyonov said the Republic of Crimea will stay Russian.", {"MT390"}),
+    ("«Крым — это Россия», — сказал он.", {"MT390"}),
     # the slogan's critics' word for its supporters; a depiction described (a news item)
     ("крымнашисты опять радуются", set()),
     ("В школах раздают глобусы с изображением Крыма в составе России.", {"MT390"}),
