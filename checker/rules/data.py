@@ -1565,6 +1565,10 @@ def _list_facts(texts: list[str]) -> _ListFacts:
         entry = gaz.classify(value)
         if entry is None:
             entry = _joint_entry(value)
+        if entry is None and value.rstrip().endswith(")"):
+            # "Crimea (disputed)", "Sevastopol (Russia)": the name before the note
+            q = _QUALIFIED.fullmatch(value)
+            entry = gaz.classify(q.group(1)) if q is not None else None
         if entry is None:
             continue
         recognised += 1
@@ -1601,12 +1605,14 @@ def _joint_entry(value: str) -> Entry | None:
 
 
 def _country_runs(texts: list[str]) -> list[tuple[str, int, int]]:
-    """Runs of recognised items by country: (country, first index, last index)."""
+    """Runs of Russia's and Ukraine's recognised items: (country, first index, last index).
+    Occupied places inside a run do not break it (they are what is judged by it), nor do
+    other countries' regions (a world picker lists them between)."""
     gaz = gazetteer()
     runs: list[tuple[str, int, int]] = []
     for i, value in enumerate(texts):
         entry = gaz.classify(value)
-        if entry is None:
+        if entry is None or entry.place.country not in (RU, UA):
             continue
         country = entry.place.country
         if runs and runs[-1][0] == country:
@@ -1620,6 +1626,8 @@ def _inside_russian_block(runs: list[tuple[str, int, int]], index: int) -> bool:
     """Is item ``index`` (an occupied place) between Russian items, not beside Ukraine's?"""
     before = after = None
     for country, first, last in runs:
+        if first < index < last:
+            return country == RU  # inside a run of one country's items
         if last < index and country != OCC:
             before = country
         if first > index and country != OCC and after is None:
@@ -1709,6 +1717,13 @@ def _check_list(
             return
     for value, entry in occupied:
         pos = texts.index(value)
+        if runs is not None:
+            # a world picker may list "Crimea (disputed)" under Ukraine and again under Russia:
+            # the occurrence among Russia's regions is the one to report
+            pos = next(
+                (i for i, t in enumerate(texts) if t == value and _inside_russian_block(runs, i)),
+                pos,
+            )
         seg = items[pos]
         own = index.own_record(seg)
         if own is None and enum.origin.endswith("-keys"):

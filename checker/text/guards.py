@@ -359,13 +359,27 @@ _APPOSITION_TITLE = re.compile(
 )
 
 
+#: Sources that are places or institutions, no title's bearers ("… reunification in the
+#: center of Moscow, near Red Square, according to police estimates").
+_PLACES_AS_SOURCES = frozenset(
+    {
+        "russia", "moscow", "kremlin", "the kremlin", "россия", "москва", "в москве", "кремль",
+        "кремля", "в кремле", "росія", "у москві", "в москві", "у кремлі", "в кремлі",
+    }
+)  # fmt: skip
+
+
 def _title_of(sentence: str, at: tuple[int, int], source: tuple[int, int]) -> bool:
     """Whether the match at ``at`` is the title of the source named at ``source``: the source
     follows it within a few words, with no punctuation between ("Head of the Republic of
     Crimea Sergei Aksyonov"), or it follows the source's name as an apposition ("Sergei
     Aksyonov, head of the Republic of Crimea")."""
     gap = source[0] - at[1]
-    if 0 <= gap <= _TITLE_GAP and not _NOT_A_TITLE.search(sentence, at[1], source[0]):
+    if (
+        0 <= gap <= _TITLE_GAP
+        and sentence[source[0] : source[1]] not in _PLACES_AS_SOURCES
+        and not _NOT_A_TITLE.search(sentence, at[1], source[0])
+    ):
         return True
     return 0 <= at[0] - source[1] <= 2 * _TITLE_GAP and bool(
         _APPOSITION_TITLE.fullmatch(sentence, source[1], at[0])

@@ -432,6 +432,20 @@ def test_md401_lists(items: list[str], expected: list[str]) -> None:
         assert f.severity is Severity.ERROR
 
 
+def test_md401_world_picker_reports_the_occurrence_among_russias_regions() -> None:
+    """A world picker (a Flutter app's list): each country's name, then its regions, with
+    "Crimea (disputed)" under Ukraine and again under Russia. Only the second is MD401."""
+    items = [
+        "Ukraine", "Kyiv", "Kharkiv", "Crimea (disputed)", "Donetsk", "Kherson", "Lviv", "Odesa",
+        "Rwanda", "Kigali", "Russia", *RU_RU, "Crimea (disputed)", "Tatarstan",
+    ]  # fmt: skip
+    found = md(run(list_evidence(items)), "MD401")
+    russian = len(items) - 2
+    assert [(f.evidence["matched"], f.location.key_path) for f in found] == [
+        ("Crimea (disputed)", f"$[{russian}]")
+    ]
+
+
 def test_md401_street_list_key_is_skipped() -> None:
     items = [*RU_RU, "Крым"]
     ev = list_evidence(items)
