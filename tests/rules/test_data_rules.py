@@ -446,6 +446,29 @@ def test_md401_world_picker_reports_the_occurrence_among_russias_regions() -> No
     ]
 
 
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        (["Москва", "Краснодарский край", "Ростовская область", "Тверская область",
+          "Республика Татарстан", "Севастополь", "Алтайский край"], [5]),
+        (["Київська область", "Херсонська область", "Одеська область", "Севастополь"], []),
+    ],
+)  # fmt: skip
+def test_md401_jsx_select_options_are_a_list(
+    tmp_path: Path, names: list[str], expected: list[int]
+) -> None:
+    """A React component's region dropdown (hh.ru vacancies): ``<option>`` texts in JSX."""
+    options = "\n".join(f'        <option value="{i}">{n}</option>' for i, n in enumerate(names))
+    text = (
+        "export default function Region() {\n  return (\n      <select>\n"
+        f"{options}\n      </select>\n  );\n}}\n"
+    )
+    path = tmp_path / "Region.jsx"
+    path.write_text(text, encoding="utf-8")
+    found = md(_check_file(path), "MD401")
+    assert [f.location.line for f in found] == [4 + i for i in expected]
+
+
 def test_md401_street_list_key_is_skipped() -> None:
     items = [*RU_RU, "Крым"]
     ev = list_evidence(items)

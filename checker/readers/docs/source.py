@@ -541,6 +541,8 @@ def _read_markup_text(col: Collector, text: str) -> None:
     ``<li>+7 (978) 507-70-00</li>``, ``<p>Tours of {city}, Russia</p>``."""
     lines = LineCounter(text)
     added = False
+    options: list[TextSegment] = []  # the current <select>'s options, in order
+    after = 0  # where the last option's text ended
     for m in _MARKUP_TEXT.finditer(text):
         body = _EMBEDDED.sub(lambda e: " " * len(e.group()), m.group(1))
         if _NOT_MARKUP.search(body) or sum(ch.isalnum() for ch in body) < 2:
@@ -550,12 +552,27 @@ def _read_markup_text(col: Collector, text: str) -> None:
         if not value:
             continue
         line, column = lines.at(m.start(1) + lead)
-        if col.segment(value, line, column, part="markup") is not None:
+        seg = col.segment(value, line, column, part="markup")
+        if seg is not None:
             added = True
+            tag = text.rfind("<", 0, m.start() + 1)
+            if text[tag + 1 : tag + 7].lower() == "option":
+                # a <select>'s options are a list (a JSX region dropdown), as in a page
+                if options and "</select" in text[after:tag].lower():
+                    _options(col, options)
+                    options = []
+                options.append(seg)
+                after = m.end()
         if col.full:
             break
+    _options(col, options)
     if added:
         col.sort_segments()
+
+
+def _options(col: Collector, options: list[TextSegment]) -> None:
+    if len(options) >= 2:
+        col.enumeration(options, f"select at line {options[0].line}", "select")
 
 
 def _string_segment(
