@@ -2451,7 +2451,7 @@ def icao_urff(ctx: TextContext) -> Iterator[RawFinding]:
     the airport under Russia's URxx block.
 
     Bad: ``SIP,URFF,Simferopol International Airport``
-    Good: ``SIP,UKFF,Simferopol International Airport``
+    Good: ``SIP,UKFF,Simferopol International Airport``; ``URFF`` as an alias beside ``UKFF``
     """
     pattern, table = _icao()
     index = record_index(ctx.evidence)
@@ -2459,6 +2459,10 @@ def icao_urff(ctx: TextContext) -> Iterator[RawFinding]:
     def judge(hit: _Hit) -> tuple[str, str, str, str] | None:
         info = table.get(hit.text.upper())
         if info is None or not (hit.text.isupper() or hit.text.islower()):
+            return None
+        if re.search(rf"(?<![A-Za-z]){info.correct}(?![A-Za-z])", hit.context, re.IGNORECASE):
+            # the ICAO code stands beside it: URFF is an alias (a lookup's old name), the
+            # airport is filed as UKFF ("AirportInfo("SIP", "UKFF", …, aliases: ["URFF"])")
             return None
         return (
             info.value,

@@ -834,6 +834,8 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ("tz-bare", 'TIME_ZONE = "Europe/Simferopol"', set()),
     # MD407
     ("icao-urff", "SIP,URFF,Simferopol International Airport", {"MD407"}),
+    # the ICAO code beside it: URFF is a lookup's alias (a Swift airport table)
+    ("icao-urff-alias", 'AirportInfo("SIP", "UKFF", "Simferopol", aliases: ["URFF"])', set()),
     ("icao-ukff", "SIP,UKFF,Simferopol International Airport", set()),
     ("icao-inside-word", "URFFX", set()),
     # MD408
