@@ -820,15 +820,26 @@ def _svg_hits(svg: SvgInfo | None, decision: ImageDecision) -> list[Any]:
     return hits or svgmod.described_hits(svg)
 
 
+#: Judgements from drawn lines alone (a border across Perekop, a one-colour outline map) that
+#: the SVG's own Ukraine element, registered over Crimea, outweighs: a country whose parts are
+#: stroked one by one (Highcharts' Europe map outlines Crimea inside Ukraine's path) draws a
+#: line across Perekop that no one drew as a border.
+_LINE_BASES = frozenset({"annexation-border", "lines"})
+
+
 def _svg_ukraine(decision: ImageDecision, svg: SvgInfo) -> None:
     """An undetermined Crimea that the SVG's own Ukraine element covers is drawn as Ukraine:
-    the file itself says whose it is (the counterpart of MI206)."""
+    the file itself says whose it is (the counterpart of MI206). So is a Crimea that only the
+    picture's lines put in Russia, when the registered map shows Ukraine's element over it."""
     from checker.imaging import decide as dec
     from checker.imaging import svg as svgmod
 
     crimea = decision.crimea
-    if crimea.outcome != dec.UNDETERMINED:
+    by_lines = crimea.outcome == dec.RUSSIA and crimea.basis in _LINE_BASES
+    if crimea.outcome != dec.UNDETERMINED and not by_lines:
         return
+    if by_lines and decision.registration is None:
+        return  # where Crimea is comes from Ukraine's outline only: not enough to overrule
     sample = decision.samples.get("crimea") if decision.registration is not None else None
     if decision.registration is not None and (sample is None or sample.mask is None):
         return

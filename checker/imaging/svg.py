@@ -721,12 +721,36 @@ def _described_name(el: Element) -> tuple[str | None, str | None]:
         elif local == "title" and child.text and name is None:
             name = child.text.strip()
     if name is None:
-        for attr in ("data-name", "id"):
+        # (title= and name= are how MapSVG, ammap and @svg-maps name their regions)
+        for attr in ("data-name", "title", "name", "aria-label", "id"):
             value = str(el.attrib.get(attr, "")).strip()
-            if value:
+            if value and _names_crimea(value):
                 name = value
                 break
+            if value and name is None:
+                name = value
     return name, country
+
+
+def _russian_crimea_code(el: Element) -> str | None:
+    """A Russian-style code for Crimea or Sevastopol (RU-CR, RU-SEV, RU-KRM: the data rules'
+    unambiguous ``subdivision`` codes) as the element's id, class or ``data-*`` value: a map of
+    Russia's regions that files Crimea under Russia's code prefix, whatever it draws."""
+    from checker.rules.data import codes
+
+    known = {
+        c.value.casefold()
+        for c in codes()
+        if c.kind == "subdivision" and c.region in _CRIMEA_PLACES
+    }
+    for name, value in el.attrib.items():
+        local = _local(name)
+        if local in ("id", "class") or local.startswith("data-"):
+            for token in _SPLIT.split(str(value).strip().casefold()):
+                code = token.replace("_", "-").replace(".", "-")
+                if code in known:
+                    return code.upper()
+    return None
 
 
 def _crimea_described(root: Element) -> list[SvgElement]:
@@ -737,6 +761,11 @@ def _crimea_described(root: Element) -> list[SvgElement]:
     found: list[SvgElement] = []
     for el in root.iter():
         if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
+            continue
+        code = _russian_crimea_code(el)
+        if code is not None:
+            why = f"{code}, Russia's code for Crimea or Sevastopol (ISO 3166-2: UA-43, UA-40)"
+            found.append(SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120]))
             continue
         name, country = _described_name(el)
         if name is None or not _names_crimea(name):

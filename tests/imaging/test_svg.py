@@ -342,6 +342,35 @@ def test_ukraine_element_holds_crimea(crimea_in: str, wrap: bool, holds: bool) -
         assert structural.method == "structural" and 'id="UA"' in structural.reason()
 
 
+@pytest.mark.parametrize(
+    ("crimea_in", "basis", "outcome"),
+    [
+        # lines alone (a border across Perekop where Ukraine's path outlines Crimea as a part
+        # of its own, Highcharts' Europe map): Ukraine's element over Crimea outweighs them
+        ("UA", "annexation-border", "depicts-as-ukraine"),
+        ("UA", "lines", "depicts-as-ukraine"),
+        # Russia's colour is the picture's own statement; and Russia's element over Crimea
+        # leaves nothing for Ukraine's to say
+        ("UA", "colour", "depicts-as-russia"),
+        ("RU", "annexation-border", "depicts-as-russia"),
+    ],
+)
+def test_ukraine_element_outweighs_a_judgement_from_lines(
+    crimea_in: str, basis: str, outcome: str
+) -> None:
+    import dataclasses
+
+    from checker.imaging import decide as dec
+
+    loaded, info, reg = _read_labelled(crimea_in, False)
+    d = decide(loaded.rgb, reg)
+    d.crimea = dataclasses.replace(d.crimea, outcome=dec.RUSSIA, basis=basis)
+    imaging._svg_ukraine(d, info)
+    assert d.crimea.outcome == outcome
+    if outcome == dec.UKRAINE:
+        assert 'id="UA"' in d.crimea.reasons[0]
+
+
 #: Ukraine whole, about 500 px wide: located from its outline without zooming.
 WHOLE = (18.0, 40.0, 50.0, 56.0)
 
@@ -534,6 +563,17 @@ _UA_CRIMEA = _DESC.format(name="Crimea", country="Ukraine")
         ('<g id="russia-ukraine-war"><path id="crimea" d="M0 0h9v9z"/></g>', 0),
         # another region of Russia
         ('<g id="RU"><path id="krasnodar" d="M0 0h9v9z"/></g>', 0),
+        # a Russian code for Crimea or Sevastopol as the id or class (pygal's map of Russia,
+        # a React app's): the code files it under Russia, whatever encloses it
+        ('<path id="RU-CR" d="M0 0h9v9z"/>', 1),
+        ('<path class="region ru-sev" d="M0 0h9v9z"/>', 1),
+        ('<g id="RU-SEV"><path d="M0 0h9v9z"/></g>', 1),
+        ('<path id="RU-KR" d="M0 0h9v9z"/>', 0),  # ISO RU-KR is Karelia: not on its own
+        ('<path id="UA-43" d="M0 0h9v9z"/>', 0),
+        # names given as title= or name= attributes (MapSVG, ammap, @svg-maps)
+        ('<g id="RU"><path title="Crimea" d="M0 0h9v9z"/></g>', 1),
+        ('<g id="russia"><path name="Sevastopol" d="M0 0h9v9z"/></g>', 1),
+        ('<g id="UA"><path title="Crimea" d="M0 0h9v9z"/></g>', 0),
     ],
 )
 def test_elements_that_say_they_are_russias_crimea(body: str, described: int) -> None:
