@@ -675,6 +675,10 @@ def _component_country(component: str) -> str | None:
 _KEY_TO_FIELDS = 2
 
 
+#: A table cell's key path: its row's ("airports row 2 column column 4" → "airports row 2").
+_TABLE_CELL = re.compile(r"(.* row \d+) column ")
+
+
 def _record_line(rec: DataRecord) -> int:
     return rec.line or 0
 
@@ -718,6 +722,14 @@ class RecordIndex:
 
     def own_record(self, seg: TextSegment) -> DataRecord | None:
         """The record a list item or segment belongs to (same row, or the enclosing object)."""
+        path = seg.key_path
+        if path and " column " in path:
+            # a cell of a named table ("biggestAirports row 33 column countryName"): rows are
+            # numbered per table, so the row number alone may name another table's row
+            m = _TABLE_CELL.match(path)
+            rec = self.by_path.get(m.group(1)) if m is not None else None
+            if rec is not None:
+                return rec
         if seg.row is not None:
             row = seg.row
             if 0 < row <= len(self.records) and self.records[row - 1].row == row:
@@ -1728,7 +1740,7 @@ def _check_list(
         own = index.own_record(seg)
         if own is None and enum.origin.endswith("-keys"):
             own = index.keyed_record(seg)  # the object the key names, in source code
-        elif own is None and "-field:" in enum.origin:
+        elif own is None and ("-field:" in enum.origin or "-column:" in enum.origin):
             own = index.spanning_record(seg)  # the object literal the value is a field of
         if own is not None:
             _, _, has_country = index.country(own)
@@ -2309,10 +2321,16 @@ def _tz_info(hit: _Hit) -> tuple[str, str, str, str] | None:
     # The zone's line and record, or the record around the list that holds it (a picker's
     # group: {"value": "Moscow Standard Time", "abbr": "MSK", "utc": [..., "Europe/Simferopol"]});
     # "Europe/Moscow" in a list of zones is no label.
-    # A zone with a record of its own is judged by that record (a minified file is one line,
-    # and another record's "Ukraine" on it says nothing about this one).
-    own = hit.record_fields() if hit.record is not None else hit.context
-    context = _TZ_ID.sub(" ", f"{own} \n {hit.holder_fields()}")
+    # A zone with a record of its own, or in a list inside one, is judged by that record (a
+    # minified file is one line, and another record's "Ukraine" on it says nothing of this one).
+    holder = hit.holder_fields()
+    if hit.record is not None:
+        own = hit.record_fields()
+    elif holder:
+        own = ""  # an item of a list inside a record: that record says what the list is
+    else:
+        own = hit.context
+    context = _TZ_ID.sub(" ", f"{own} \n {holder}")
     labels = [m.group(0) for m in _RU_LABEL.finditer(context)]
     labels = [x for x in labels if x.upper() not in ("RU", "RUS") or x.isupper()]
     if not labels:

@@ -469,6 +469,21 @@ def test_md401_jsx_select_options_are_a_list(
     assert [f.location.line for f in found] == [4 + i for i in expected]
 
 
+@pytest.mark.parametrize(("country", "expected"), [("Ukraine", set()), ("Russia", {"MD402"})])
+def test_md401_source_array_of_objects_defers_to_their_country(
+    tmp_path: Path, country: str, expected: set[str]
+) -> None:
+    """``const cities = [{name: "Moscow", country: "Russia"}, …]``: each object's own country
+    judges its name (MD402), not the column of names."""
+    rows = [(n, "Russia") for n in ("Moscow", "Kazan", "Ufa", "Grozny", "Vladivostok")]
+    rows.append(("Sevastopol", country))
+    body = ",\n".join(f'  {{ name: "{n}", country: "{c}", pop: 1 }}' for n, c in rows)
+    path = tmp_path / "cities.js"
+    path.write_text(f"const cities = [\n{body}\n];\n", encoding="utf-8")
+    found = {f.code for f in _check_file(path).findings if f.code in ("MD401", "MD402")}
+    assert found == expected
+
+
 def test_md401_street_list_key_is_skipped() -> None:
     items = [*RU_RU, "Крым"]
     ev = list_evidence(items)
@@ -863,6 +878,18 @@ def test_code_rules_in_record_numbers() -> None:
     report = run(json_evidence(data))
     assert codes_of(report) == {"MD404", "MD405"}
     assert all(f.location.key_path == "$.offices[0]" for f in md(report))
+
+
+def test_md406_judges_a_group_of_a_minified_file_by_its_own_fields() -> None:
+    """timezones.json minified: the MSK group's list holds Europe/Simferopol, and another
+    group on the same line names Kyiv."""
+    data = [
+        {"value": "FLE Standard Time", "text": "(UTC+02:00) Kyiv", "utc": ["Europe/Kyiv"]},
+        {"value": "Moscow Standard Time", "abbr": "MSK", "utc": ["Europe/Moscow",
+                                                               "Europe/Simferopol"]},
+    ]  # fmt: skip
+    report = run(json_evidence(data, json.dumps(data)))
+    assert [f.location.key_path for f in md(report, "MD406")] == ["$[1].utc[1]"]
 
 
 def test_md406_judges_each_record_of_a_minified_file() -> None:
@@ -1729,7 +1756,7 @@ _SUBJECTS = ["Республика Адыгея", "Республика Алта
             "val all = listOf(\n"
             + "".join(f'    Region("RU-{i}", "{n}", "RU", {i}),\n' for i, n in enumerate(_SUBJECTS))
             + '    Region("X", "Республика Крым", "RU", 91),\n)\n',
-            [8],
+            [],  # each call names its country: MD402 judges the row (test below)
         ),
         (
             "regions.py",
@@ -1763,6 +1790,22 @@ def test_region_lists_built_from_calls_and_dict_keys(
     path.write_text(text, encoding="utf-8")
     found = md(_check_file(path), "MD401")
     assert [f.location.line for f in found] == lines, [f.message for f in found]
+
+
+def test_region_rows_built_from_calls_with_their_country(tmp_path: Path) -> None:
+    """``Region("X", "Республика Крым", "RU", 91)`` among Russia's: the row itself files
+    Crimea under RU (MD402), at its line."""
+    text = (
+        "val all = listOf(\n"
+        + "".join(f'    Region("RU-{i}", "{n}", "RU", {i}),\n' for i, n in enumerate(_SUBJECTS))
+        + '    Region("X", "Республика Крым", "RU", 91),\n)\n'
+    )
+    path = tmp_path / "regions.kt"
+    path.write_text(text, encoding="utf-8")
+    report = _check_file(path)
+    assert [(f.code, f.location.line) for f in report.findings if f.code.startswith("MD")] == [
+        ("MD402", 8)
+    ]
 
 
 @pytest.mark.parametrize(
@@ -1850,6 +1893,17 @@ def test_federal_subject_name_in_a_list_of_ukraines_regions(
             1,
         ),
         ("cities.csv", "1,Simferopol,Russia,340000\n2,Moscow,Russia,12000000\n", 1),
+        # a dump of several tables: rows are numbered per table (the airport's row 2 is not
+        # the city table's row 2)
+        (
+            "dump.sql",
+            'insert into city values ("Lviv",717803,"Ukraine");\n'
+            'insert into city values ("Kyiv",2900000,"Ukraine");\n'
+            'insert into airports values (1,"Boryspil","KBP","Kyiv","Ukraine",1);\n'
+            'insert into airports values (33,"Simferopol International","SIP","Simferopol",'
+            '"Russia",6830000);\n',
+            1,
+        ),
         # not findings
         ("cities_ua.csv", "1,Simferopol,Ukraine,340000\n2,Kyiv,Ukraine,2900000\n", 0),
         ("krymsk.csv", "1,Krymsk,Russia,57000\n2,Moscow,Russia,12000000\n", 0),
