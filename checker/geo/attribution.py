@@ -159,6 +159,11 @@ class Attribution:
         return self.country is None and bool(self.ua_subdivisions) and not self.ru_subdivisions
 
 
+#: Country codes that a name field may hold instead of the name (capitals only: "ru" in a
+#: name field is no code).
+_CAPITAL_CODES = {"RU": RU, "RUS": RU, "UA": UA, "UKR": UA}
+
+
 def attribute(properties: Mapping[str, Any], feature_id: str | None = None) -> Attribution:
     """Read a feature's attributes (and its id) into an :class:`Attribution`."""
     ru: list[str] = []
@@ -203,6 +208,9 @@ def attribute(properties: Mapping[str, Any], feature_id: str | None = None) -> A
                 ru.append(pair)
             elif value in UKRAINE_NAMES:
                 ua.append(pair)
+            elif isinstance(raw_value, str) and raw_value.strip() in _CAPITAL_CODES:
+                # "country": "RU" (a name field holding the code, in capitals as codes are)
+                (ru if _CAPITAL_CODES[raw_value.strip()] == RU else ua).append(pair)
         if key in SUBDIVISION_KEYS and isinstance(raw_value, str):
             code = raw_value.strip()
             if _RU_SUBDIV.match(code):

@@ -462,6 +462,9 @@ RUSSIA_CONVENTIONS = [
     {"shapeGroup": "RUS"},
     {"ISO3166-1": "RU"},
     {"code": "RU-KDA"},
+    # the code in a name field, in capitals (a POI export's "country": "RU")
+    {"country": "RU"},
+    {"country": "RUS"},
 ]
 #: Conventions that do not name Russia (and must not be read as if they did).
 NOT_RUSSIA = [
@@ -470,6 +473,8 @@ NOT_RUSSIA = [
     {"name": "Rusyn"},
     {"ISO_A2": "RO"},
     {"note": "Russia"},  # not a country field
+    {"name": "ru"},  # a name field's lower-case word is no code
+    {"country": "Rus"},
 ]
 
 
