@@ -485,6 +485,17 @@ def test_russia_conventions_flag_crimea(props: dict[str, str]) -> None:
     assert "MG101" in {f.code for f in report.findings}, props
 
 
+@pytest.mark.parametrize(
+    ("props", "russia"),
+    [({"country": "RU"}, True), ({"country": "RUS"}, True), ({"country": "UA"}, False)],
+)
+def test_a_country_code_in_a_name_field(props: dict[str, str], russia: bool) -> None:
+    """A POI export's ``"country": "RU"``: a name field holding the code in capitals (the
+    shape tests above find Russia by its outline too, so this asks the attributes alone)."""
+    assert attribute(props).says_russia is russia
+    assert attribute(props).country == ("RU" if russia else "UA")
+
+
 @pytest.mark.parametrize("props", NOT_RUSSIA, ids=",".join)
 def test_non_russia_conventions_are_not_russia(props: dict[str, str]) -> None:
     assert not attribute(props).says_russia, props
