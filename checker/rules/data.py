@@ -1937,9 +1937,12 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
     that say "occupied"/"under Russian control" are not reported. A bare homonym (Donetsk, a
     town in Russia's Rostov oblast, too) needs a second sign (the oblast, a code, another town).
     Records are rows of data files and of tables in documents, and ``Key: value`` pairs written
-    in a document's text ("City: Feodosia | Country: Russia").
+    in a document's text ("City: Feodosia | Country: Russia"). A record that names no such place
+    but carries its own latitude and longitude (``lat``/``lon``, ``latitude``/``longitude``)
+    inside one is reported too.
 
-    Bad: ``{"city": "Simferopol", "country": "RU"}``; ``Ялта,Республика Крым,Россия`` (CSV)
+    Bad: ``{"city": "Simferopol", "country": "RU"}``; ``Ялта,Республика Крым,Россия`` (CSV);
+    ``{"name": "Hotel Moskva", "country": "RU", "lat": 44.95, "lon": 34.10}``
     Good: ``{"city": "Simferopol", "region": "Autonomous Republic of Crimea", "country": "UA"}``
     Good: ``{"city": "Donetsk", "region": "Rostov Oblast", "country": "RU"}`` (the Russian town)
     """
@@ -1965,12 +1968,79 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
         label = entries[0].place.id if entries else facts.codes[0][1]
         key = f"{label}|{'/'.join(sorted(facts.country_fields))}"
         groups.setdefault(key, []).append((rec, facts, entries))
+    # Records that name no occupied place but carry its coordinates ({"name": "Hotel Moskva",
+    # "country": "RU", "lat": 44.95, "lon": 34.10}, a geocoder's highway in Crimea).
+    points: dict[int, tuple[float, float]] = {}
+    if ctx.evidence.records:
+        taken = {id(rec) for members in groups.values() for rec, _, _ in members}
+        gaz = gazetteer()
+        for rec, region, point in _located_in_occupied(ctx.evidence.records, taken):
+            facts = record_facts(rec.fields)
+            if facts.controlled:
+                continue
+            entry = Entry(gaz.places[region])
+            points[id(rec)] = point
+            key = f"{region}|coordinates|{'/'.join(sorted(facts.country_fields))}"
+            groups.setdefault(key, []).append((rec, facts, [entry]))
     for key, members in groups.items():
         listed = members[:MAX_PER_VALUE]
         rest = len(members) - len(listed)
         for n, (rec, facts, entries) in enumerate(listed):
             more = rest if n == len(listed) - 1 else 0
-            yield _record_finding(ctx, rec, facts, entries, key, n, len(members), more)
+            yield _record_finding(
+                ctx, rec, facts, entries, key, n, len(members), more, points.get(id(rec))
+            )
+
+
+#: Where a record's point is looked up at all (lon0, lat0, lon1, lat1): around the occupied
+#: areas, so that most records of a world table cost two comparisons.
+_OCCUPIED_BOX = (30.5, 44.2, 40.3, 50.2)
+#: The occupied areas a point may lie in, Sevastopol before the Crimea around it.
+_OCCUPIED_REGIONS = ("UA-40", "UA-43", "UA-14", "UA-09", "UA-23", "UA-65")
+
+
+def _located_in_occupied(
+    records: list[DataRecord], skip: set[int]
+) -> Iterator[tuple[DataRecord, str, tuple[float, float]]]:
+    """(record, region, (lat, lon)) of each record with Russia as its country and its own
+    longitude and latitude inside Crimea, Sevastopol or an occupied oblast."""
+    lon0, lat0, lon1, lat1 = _OCCUPIED_BOX
+    keys: dict[tuple[Any, ...], tuple[Any, Any]] = {}
+    for rec in records:
+        if id(rec) in skip:
+            continue
+        fields = rec.fields
+        shape = tuple(fields)
+        found = keys.get(shape)
+        if found is None:
+            lat_key = next((k for k in fields if _LAT_KEY.match(str(k).rsplit(".", 1)[-1])), None)
+            lon_key = next((k for k in fields if _LON_KEY.match(str(k).rsplit(".", 1)[-1])), None)
+            found = keys[shape] = (lat_key, lon_key)
+        if found[0] is None or found[1] is None:
+            continue
+        lat, lon = _number(fields[found[0]]), _number(fields[found[1]])
+        if lat is None or lon is None or not (lon0 <= lon <= lon1 and lat0 <= lat <= lat1):
+            continue
+        if record_country(fields)[0] != RU:
+            continue
+        region = _occupied_region_at(lon, lat)
+        if region is not None:
+            yield rec, region, (lat, lon)
+
+
+def _occupied_region_at(lon: float, lat: float) -> str | None:
+    import shapely
+
+    from checker.reference import get_reference
+
+    ref = get_reference()
+    point = ref.project(shapely.Point(lon, lat))
+    if point.is_empty:
+        return None
+    for region in _OCCUPIED_REGIONS:
+        if ref.regions[region].shape.contains(point):
+            return region
+    return None
 
 
 def _told_by_nested_record(rec: DataRecord, facts: RecordFacts, paths: set[str]) -> bool:
@@ -1997,8 +2067,13 @@ def _record_finding(
     n: int,
     total: int,
     more: int,
+    point: tuple[float, float] | None = None,
 ) -> RawFinding:
-    if entries:
+    if point is not None:  # located by its own coordinates, not by a name
+        entry = entries[0]
+        region = entry.place.region
+        what = f"its point at {point[0]:g}° N, {point[1]:g}° E ({_place_label(entry)})"
+    elif entries:
         entry = entries[0]
         region = entry.place.region
         what = f"{_matched_value(rec, facts, entry)!r} ({_place_label(entry)})"

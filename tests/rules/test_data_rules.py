@@ -711,6 +711,32 @@ def test_md402_records(fields: dict[str, Any], flagged: bool) -> None:
         assert found[0].evidence["country_fields"]
 
 
+@pytest.mark.parametrize(
+    ("fields", "region"),
+    [
+        # a point in Crimea, Sevastopol or an occupied oblast, with Russia as the country
+        ({"name": "Hotel Moskva", "country": "RU", "lat": 44.948, "lon": 34.100}, "UA-43"),
+        ({"name": "Marina", "country_code": "RUS", "latitude": 44.61, "longitude": 33.52}, "UA-40"),
+        ({"name": "Depot", "country": "Russia", "lat": "47.10", "lng": "37.55"}, "UA-14"),
+        # not findings: Russia proper, Ukraine's own country, no country, no coordinates
+        ({"name": "Hotel Rus", "country": "RU", "lat": 55.75, "lon": 37.62}, None),
+        ({"name": "Hotel", "country": "RU", "lat": 45.04, "lon": 38.98}, None),  # Krasnodar
+        ({"name": "Hotel K", "country": "UA", "lat": 44.948, "lon": 34.100}, None),
+        ({"name": "Hotel K", "lat": 44.948, "lon": 34.100}, None),
+        ({"name": "Hotel K", "country": "RU"}, None),
+    ],
+)
+def test_md402_records_located_by_their_coordinates(
+    fields: dict[str, Any], region: str | None
+) -> None:
+    """A geocoder's or a POI export's record that names no occupied place but carries its
+    coordinates: the point says where it is."""
+    found = md(run(json_evidence({"items": [fields]})), "MD402")
+    assert [f.evidence["region"] for f in found] == ([region] if region else [])
+    for f in found:
+        assert "its point at" in f.message and f.location.key_path == "$.items[0]"
+
+
 def test_md402_nested_address_is_reported_once(tmp_path: Path) -> None:
     """A record whose place and country are all in one nested object: the object is reported,
     not also the record around it (schema.org's ``address``; the reader copies a nested
