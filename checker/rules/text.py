@@ -69,6 +69,8 @@ class _Analysed:
     lists: dict[int, str] | None = None
     code_columns: dict[str, dict[int, list[str]]] | None = None
     ukraine_items: frozenset[int] | None = None
+    #: id(match) → how the data places the match in Ukraine (MT302 and MT310 both ask).
+    placements: dict[int, str] = dataclasses.field(default_factory=dict)
 
 
 #: The last document analysed: every MT3xx rule of one check reads the same analysis.
@@ -244,12 +246,16 @@ def _whole_value(match: TextMatch) -> bool:
     return " ".join(match.text.split()).casefold() == " ".join(seg_text.split()).casefold()
 
 
-def _in_ukraine_list(evidence: TextEvidence, match: TextMatch) -> bool:
-    """Whether the data places ``match`` in Ukraine (:func:`_ukraine_placement`)."""
-    return bool(_ukraine_placement(evidence, match))
-
-
 def _ukraine_placement(evidence: TextEvidence, match: TextMatch) -> str:
+    """:func:`_placement_of`, computed once per match for the rules that ask."""
+    placements = _analyse(evidence).placements
+    found = placements.get(id(match))
+    if found is None:
+        found = placements[id(match)] = _placement_of(evidence, match)
+    return found
+
+
+def _placement_of(evidence: TextEvidence, match: TextMatch) -> str:
     """How the data places ``match`` under Ukraine, or ``""``: a value of a record whose own
     country is Ukraine (JHU's lookup table: "Crimea Republic*" in a row of country Ukraine);
     a whole item of a list of Ukraine's regions (a dropdown, a table column: "Республика
@@ -384,10 +390,11 @@ def _findings(
         ):
             continue
         if in_ukraine_list is not None:
-            if _in_ukraine_list(ctx.evidence, match) is not in_ukraine_list:
+            placement = _ukraine_placement(ctx.evidence, match)
+            if bool(placement) is not in_ukraine_list:
                 continue
             if in_ukraine_list:
-                yield _naming_in_ukraine_list(ctx, match)
+                yield _naming_in_ukraine_list(ctx, match, placement)
                 continue
         evidence: dict[str, object] = {
             "match": match.text,
@@ -423,9 +430,8 @@ def _findings(
         )
 
 
-def _naming_in_ukraine_list(ctx: TextContext, match: TextMatch) -> RawFinding:
+def _naming_in_ukraine_list(ctx: TextContext, match: TextMatch, placement: str) -> RawFinding:
     quoted = " ".join(match.text.split())
-    placement = _ukraine_placement(ctx.evidence, match)
     return RawFinding(
         code="MT310",
         message=(
