@@ -24,6 +24,7 @@ black, into masks; :mod:`checker.imaging` asks whether the Russia mask covers Cr
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -734,23 +735,26 @@ def _described_name(el: Element) -> tuple[str | None, str | None]:
 
 def _russian_crimea_code(el: Element) -> str | None:
     """A Russian-style code for Crimea or Sevastopol (RU-CR, RU-SEV, RU-KRM: the data rules'
-    unambiguous ``subdivision`` codes) as the element's id, class or ``data-*`` value: a map of
-    Russia's regions that files Crimea under Russia's code prefix, whatever it draws."""
+    unambiguous ``subdivision`` codes) among the names the element gives itself
+    (:func:`_tokens`): a map of Russia's regions that files Crimea under Russia's code prefix,
+    whatever it draws."""
+    known = _crimea_codes()
+    for token, _ in _tokens(el):
+        code = token.replace("_", "-").replace(".", "-")
+        if code in known:
+            return code.upper()
+    return None
+
+
+@functools.cache
+def _crimea_codes() -> frozenset[str]:
     from checker.rules.data import codes
 
-    known = {
+    return frozenset(
         c.value.casefold()
         for c in codes()
         if c.kind == "subdivision" and c.region in _CRIMEA_PLACES
-    }
-    for name, value in el.attrib.items():
-        local = _local(name)
-        if local in ("id", "class") or local.startswith("data-"):
-            for token in _SPLIT.split(str(value).strip().casefold()):
-                code = token.replace("_", "-").replace(".", "-")
-                if code in known:
-                    return code.upper()
-    return None
+    )
 
 
 def _crimea_described(root: Element) -> list[SvgElement]:
