@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import itertools
 import re
 import unicodedata
@@ -1882,28 +1883,49 @@ _LON_KEY = re.compile(r"^(?:lon|lng|long|longitude|долгота|довгота
 OUTSIDE_KM = 25.0
 
 
+@functools.lru_cache(maxsize=1024)
+def _point_keys(keys: tuple[Any, ...]) -> tuple[Any, Any]:
+    """(latitude key, longitude key) among a record's keys (the last of each, as a
+    ``dict`` of them would keep), or ``None`` for a missing one; cached by the keys, which
+    every row of a table shares."""
+    lat_key = lon_key = None
+    for key in keys:
+        name = str(key).rsplit(".", 1)[-1]
+        if _LAT_KEY.match(name):
+            lat_key = key
+        elif _LON_KEY.match(name):
+            lon_key = key
+    return lat_key, lon_key
+
+
+def _record_point(fields: dict[str, Any]) -> tuple[float, float] | None:
+    """The record's own (latitude, longitude), when it has both and they are in range."""
+    lat_key, lon_key = _point_keys(tuple(fields))
+    if lat_key is None or lon_key is None:
+        return None
+    lat, lon = _number(fields[lat_key]), _number(fields[lon_key])
+    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
 def located_outside_ukraine(fields: dict[str, Any]) -> bool:
     """Whether the record carries its own coordinates and they lie well outside Ukraine: then
     its place is a namesake elsewhere, whatever the name says (a record without coordinates,
     or with unreadable ones, is not judged by this)."""
-    lat = lon = None
-    for key, value in fields.items():
-        name = str(key).rsplit(".", 1)[-1]
-        if _LAT_KEY.match(name):
-            lat = _number(value)
-        elif _LON_KEY.match(name):
-            lon = _number(value)
-    if lat is None or lon is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+    point = _record_point(fields)
+    if point is None:
         return False
+    lat, lon = point
     import shapely
 
     from checker.reference import get_reference
 
     ref = get_reference()
-    point = ref.project(shapely.Point(lon, lat))
-    if point.is_empty:
+    projected = ref.project(shapely.Point(lon, lat))
+    if projected.is_empty:
         return True  # outside the reference window (20–50°E, 40–58°N): far from Ukraine
-    return bool(ref.regions["ukraine"].shape.distance(point) > OUTSIDE_KM * 1000)
+    return bool(ref.regions["ukraine"].shape.distance(projected) > OUTSIDE_KM * 1000)
 
 
 def _number(value: Any) -> float | None:
@@ -2005,21 +2027,15 @@ def _located_in_occupied(
     """(record, region, (lat, lon)) of each record with Russia as its country and its own
     longitude and latitude inside Crimea, Sevastopol or an occupied oblast."""
     lon0, lat0, lon1, lat1 = _OCCUPIED_BOX
-    keys: dict[tuple[Any, ...], tuple[Any, Any]] = {}
     for rec in records:
         if id(rec) in skip:
             continue
         fields = rec.fields
-        shape = tuple(fields)
-        found = keys.get(shape)
-        if found is None:
-            lat_key = next((k for k in fields if _LAT_KEY.match(str(k).rsplit(".", 1)[-1])), None)
-            lon_key = next((k for k in fields if _LON_KEY.match(str(k).rsplit(".", 1)[-1])), None)
-            found = keys[shape] = (lat_key, lon_key)
-        if found[0] is None or found[1] is None:
+        point = _record_point(fields)
+        if point is None:
             continue
-        lat, lon = _number(fields[found[0]]), _number(fields[found[1]])
-        if lat is None or lon is None or not (lon0 <= lon <= lon1 and lat0 <= lat <= lat1):
+        lat, lon = point
+        if not (lon0 <= lon <= lon1 and lat0 <= lat <= lat1):
             continue
         if record_country(fields)[0] != RU:
             continue
