@@ -258,7 +258,6 @@ def to_lonlat(
     if reproject_needed:
         assert crs is not None
         check_finite_only(arr, labels, crs)
-        _check_not_lonlat(arr, crs)
         arr = reproject(arr, crs)
         if notes is not None:
             notes.append(f"reprojected from {_resolved(crs)} to EPSG:4326")
@@ -278,18 +277,12 @@ def _resolved(text: str) -> str:
     return f"{text!r} (read as {crs.name}{code})"
 
 
-def _check_not_lonlat(geoms: NDArray[np.object_], crs: str) -> None:
+def _check_not_lonlat(x: NDArray[np.float64], y: NDArray[np.float64], crs: str) -> None:
     """ME905 when a projected CRS is declared for coordinates that are longitudes and
     latitudes: read in metres, a map of countries would lie within 200 m of the projection's
     origin ("nothing near Ukraine"), and a map of Crimea in Russia would pass for clean."""
-    import shapely
-
-    if parse_crs(crs).is_geographic:
+    if len(x) < 2 or parse_crs(crs).is_geographic:
         return
-    coords = shapely.get_coordinates(geoms)
-    if len(coords) < 2:
-        return
-    x, y = coords[:, 0], coords[:, 1]
     if np.abs(x).max() > 180 or np.abs(y).max() > 90:
         return
     if x.max() - x.min() < 1 and y.max() - y.min() < 1:
@@ -332,7 +325,9 @@ def check_finite_only(
     geoms: NDArray[np.object_], labels: list[str] | None, crs: str | None = None
 ) -> None:
     """ME905 for NaN/inf/absurd values *before* reprojection (PROJ would hide them as inf or
-    wrap them into range), including values far outside ``crs``'s area of use."""
+    wrap them into range), including values far outside ``crs``'s area of use, and for
+    longitudes and latitudes declared as a projected ``crs`` (:func:`_check_not_lonlat`): one
+    pass over the coordinates for all three."""
     import shapely
 
     coords, index = shapely.get_coordinates(geoms, return_index=True)
@@ -363,3 +358,5 @@ def check_finite_only(
             f"{name}: coordinate ({coords[row, 0]:.6g}, {coords[row, 1]:.6g}) is NaN, infinite "
             "or absurdly large",
         )
+    if crs is not None:
+        _check_not_lonlat(x, y, crs)
