@@ -739,7 +739,6 @@ class RecordIndex:
                 return self.by_row[row]
         # up through keys only: "$.a[3].name" belongs to "$.a[3]", but an array item
         # ("$.ru.regions[4]") is nobody's field, and the object around the array is its parent
-        path = seg.key_path
         if path and " cell " in path:  # a table cell of a document: its row is the record
             return self.by_path.get(path.rsplit(" cell ", 1)[0])
         if not path or not path.startswith("$"):
