@@ -134,6 +134,11 @@ _GEOJSON_TYPES = {
 _TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"|[{}\[\]:,]')
 #: An embedded GeoJSON/TopoJSON marker, for JS modules and HTML pages.
 EMBEDDED_MARKER = re.compile(rb"""["']?type["']?\s*:\s*["'](?:FeatureCollection|Topology)["']""")
+#: A bare GeoJSON Feature (or an array of them) in a JS constant: the type, and coordinates.
+FEATURE_MARKERS = (
+    re.compile(rb"""["']?type["']?\s*:\s*["']Feature["']"""),
+    re.compile(rb"""["']?coordinates["']?\s*:\s*\["""),
+)
 #: A jVectorMap map object: projected ``insets`` with a ``bbox``, and SVG ``paths``.
 JVM_MARKERS = (
     re.compile(rb"""["']?insets["']?\s*:\s*\[\s*\{[^\]]{0,600}?["']?bbox["']?\s*:"""),
@@ -460,6 +465,8 @@ def _decode_head(head: bytes) -> str:
 
 def _marks_map(data: bytes) -> bool:
     if EMBEDDED_MARKER.search(data) or AMMAP_MARKER.search(data):
+        return True
+    if all(m.search(data) for m in FEATURE_MARKERS):
         return True
     return all(m.search(data) for m in JVM_MARKERS)
 

@@ -27,7 +27,7 @@ _STRING_BODY = {
     "`": re.compile(r"(?:[^`\\]++|\\.)*+", re.DOTALL),
 }
 _MARKER = re.compile(
-    r"""["']?type["']?\s*:\s*["'](FeatureCollection|Topology)["']"""
+    r"""["']?type["']?\s*:\s*["'](FeatureCollection|Topology|Feature)["']"""
     # jVectorMap: the map object's own ``insets: [{..., bbox: [...]}]``.
     r"""|["']?(insets)["']?\s*:\s*\[\s*\{[^\]]{0,600}?["']?bbox["']?\s*:"""
     # amCharts 3: the map object's own ``svg: {defs: {"amcharts:ammap": …}}``.
@@ -38,7 +38,7 @@ _CONTAINERS = (
     (re.compile(r"maps\s*\[\s*[\"'][^\"']+[\"']\s*\]\s*=\s*$"), "Highcharts map module"),
     (re.compile(r"export\s+default\s*$"), "ES module (export default)"),
     (re.compile(r"module\.exports\s*=\s*$"), "CommonJS module (module.exports)"),
-    (re.compile(r"(?:var|let|const)\s+[\w$]+\s*=\s*$"), "JS variable"),
+    (re.compile(r"(?:var|let|const)\s+[\w$]+(?:\s*:[^=;{}]{1,80})?\s*=\s*$"), "JS variable"),
     (re.compile(r"[\w$.\]\[\"']+\s*=\s*$"), "JS assignment"),
     (re.compile(r"\(\s*$"), "JS call argument"),
     (re.compile(r":\s*$"), "JSON document"),
@@ -144,8 +144,21 @@ def _object_spans(text: str) -> list[tuple[int, int, str]]:
     for span in spans:
         if outer and span[0] < outer[-1][1]:
             continue
+        if (
+            span[2] == "Feature"
+            and outer
+            and outer[-1][2] == "Feature"
+            and _BETWEEN_ITEMS.fullmatch(text, outer[-1][1], span[0])
+        ):
+            # The next Feature of the same array: one collection of them.
+            outer[-1] = (outer[-1][0], span[1], "Feature")
+            continue
         outer.append(span)
     return outer
+
+
+#: What stands between two items of one array literal.
+_BETWEEN_ITEMS = re.compile(r"\s*,\s*")
 
 
 _JS_TOKENS = re.compile(
@@ -235,6 +248,8 @@ def js_literal_to_json(text: str) -> str:
 
 def _container(text: str, start: int) -> tuple[str, str | None]:
     before = text[max(0, start - 300) : start]
+    if before.rstrip().endswith("["):
+        before = before.rstrip()[:-1]  # the array of Features a constant holds
     key_m = _HC_KEY.search(before)
     for pattern, name in _CONTAINERS:
         if pattern.search(before):
@@ -242,13 +257,19 @@ def _container(text: str, start: int) -> tuple[str, str | None]:
     return ("JSON document" if not before.strip() else "JS code"), None
 
 
-def _parse(text: str, start: int, end: int, *, lift: bool) -> tuple[Any, Any, bool]:
-    """(object, lifted-array store or None, converted?) for ``text[start:end]``.
+def _parse(
+    text: str, start: int, end: int, *, lift: bool, features: bool = False
+) -> tuple[Any, Any, bool]:
+    """(object, lifted-array store or None, converted?) for ``text[start:end]``; with
+    ``features``, for the Feature literals there as one FeatureCollection.
 
     ``lift`` parses big coordinate arrays straight to numpy (reading); without it the object
     is plain Python throughout (for callers that edit and re-serialise it).
     """
     literal = text[start:end]
+    if features:
+        # Features of one array literal (or a lone one): read as the collection they make.
+        literal = '{"type": "FeatureCollection", "features": [' + literal + "]}"
     try:
         if lift:
             obj, store = _numjson.parse_map_json(literal.encode("utf-8"))
@@ -286,8 +307,10 @@ def find_embedded(text: str) -> list[Embedded]:
     """
     found: list[Embedded] = []
     for start, end, kind in _object_spans(text):
-        if kind == "jVectorMap":
-            continue  # SVG paths: read for checking, but not GeoJSON/TopoJSON to edit
+        if kind in ("jVectorMap", "Feature"):
+            # SVG paths, and bare Features: read for checking, not a FeatureCollection or
+            # Topology literal to edit and write back.
+            continue
         try:
             obj, _, converted = _parse(text, start, end, lift=False)
         except CodeLiteralError:
@@ -295,6 +318,21 @@ def find_embedded(text: str) -> list[Embedded]:
         container, key = _container(text, start)
         found.append(Embedded(start, end, obj, kind, container, key, converted))
     return found
+
+
+def _unusable_features(obj: Any) -> str:
+    """Why Feature literals read as a collection (:func:`_parse`) are no map data ("" when
+    they are): a feature flag ``{type: "Feature", name: …}`` or one without geometry."""
+    from checker.readers._geom import GEOMETRY_TYPES
+
+    for feature in obj["features"]:
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        if not isinstance(geometry, dict) or geometry.get("type") not in (
+            *GEOMETRY_TYPES,
+            "GeometryCollection",
+        ):
+            return "has no GeoJSON geometry"
+    return ""
 
 
 def read_jsmodule(source: Source) -> VectorEvidence:
@@ -315,16 +353,31 @@ def read_jsmodule(source: Source) -> VectorEvidence:
     with _jsonio.gc_paused():
         for n, (start, end, kind) in enumerate(spans):
             try:
-                obj, store, converted = _parse(text, start, end, lift=True)
+                obj, store, converted = _parse(
+                    text, start, end, lift=True, features=kind == "Feature"
+                )
             except CodeLiteralError as exc:
                 code.append(exc.message)
                 continue
+            except ReaderError as exc:
+                if kind != "Feature":
+                    raise
+                code.append(exc.message)  # a "Feature" literal that is no GeoJSON
+                continue
+            if kind == "Feature":
+                unusable = _unusable_features(obj)
+                if unusable:
+                    code.append(f"the Feature literal at characters {start:,}-{end:,} {unusable}")
+                    continue
             container, key = _container(text, start)
             what = {
                 "FeatureCollection": "GeoJSON FeatureCollection",
                 "Topology": "TopoJSON topology",
                 "ammap": "amCharts 3 map",
             }.get(kind, "jVectorMap map")
+            if kind == "Feature":
+                count = len(obj["features"])
+                what = "GeoJSON Feature" if count == 1 else f"{count} GeoJSON Features"
             where = f"{container} [{key}]" if key else container
             note = f"{what} embedded in a {where} at characters {start:,}–{end:,}"
             if converted:

@@ -651,6 +651,54 @@ def test_js_module_with_a_map_and_code_literals_reads_the_map(tmp_path: Path) ->
     assert any("built by code" in n for n in report.notes)
 
 
+_CRIMEA_RING = [[32.5, 45.3], [33.6, 44.4], [36.6, 45.2], [35.0, 46.1], [33.6, 46.2], [32.5, 45.3]]
+
+
+def _feature_js(props: dict[str, Any], *, ring: Any = _CRIMEA_RING) -> str:
+    geometry = {"type": "Polygon", "coordinates": [ring]}
+    return json.dumps({"type": "Feature", "properties": props, "geometry": geometry})
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "codes", "note"),
+    [
+        # A Leaflet app's patch for Crimea: one Feature in a constant.
+        ("patch.js", f"const crimea = {_feature_js({'name': 'Crimea', 'admin': 'Russia'})};\n",
+         ["MG105"], "GeoJSON Feature embedded in a JS variable"),
+        ("patch.js", f"export const crimea = {_feature_js({'name': 'Crimea', 'admin': 'Ukraine'})};",
+         [], "GeoJSON Feature embedded in a JS variable"),
+        # An array of Features in a typed TypeScript constant: one layer of both.
+        ("regions.ts", "const MANUAL: any[] = [\n  "
+         + ",\n  ".join([_feature_js({"name": "Республика Крым"}),
+                          _feature_js({"name": "Kyiv"}, ring=[[30, 50], [31, 50], [31, 51], [30, 50]])])
+         + "\n];\n", ["MG105"], "2 GeoJSON Features embedded in a JS variable"),
+    ],
+)  # fmt: skip
+def test_features_in_a_js_constant_are_a_map(
+    tmp_path: Path, name: str, text: str, codes: list[str], note: str
+) -> None:
+    report = _check_js(tmp_path, name, text)
+    assert report.kind == "vector"
+    assert [f.code for f in report.findings] == codes
+    assert any(note in n for n in report.notes)
+    assert find_embedded(text) == []  # nothing `mapcheck fix` can write back as a collection
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A feature flag, and a function that builds Features: no map data.
+        'const FLAGS = [{type: "Feature", name: "dark-mode"}];\nconst p = {coordinates: [1, 2]};\n',
+        "function f(g, p) { return {type: 'Feature', geometry: g, properties: p}; }\n"
+        "const q = {coordinates: [1, 2]};\n",
+    ],
+)
+def test_feature_literals_without_map_data_are_read_as_source(tmp_path: Path, text: str) -> None:
+    report = _check_js(tmp_path, "app.js", text + 'const caption = "Yalta, Russia";\n')
+    assert report.kind == "data"
+    assert [f.code for f in report.findings] == ["MT301"]
+
+
 def test_spread_in_a_map_literal_is_code(tmp_path: Path) -> None:
     """``setData({type: 'FeatureCollection', features: [...MANUAL, ...features]})`` in a React
     component builds a map at run time: the file is read as the source it is (its Crimea
