@@ -138,6 +138,9 @@ def _object_spans(text: str) -> list[tuple[int, int, str]]:
         # Drop markers inside what was just skipped (a quoted "type" key starts at p itself).
         while mi < len(markers) and markers[mi][0] < pos and tok not in "{}":
             mi += 1
+    if stack:
+        # An object left open (a truncated file): its complete Features are no whole map.
+        spans = [span for span in spans if span[2] != "Feature"]
     # Keep the outermost: a FeatureCollection nested in another one's properties is its data.
     spans.sort()
     outer: list[tuple[int, int, str]] = []

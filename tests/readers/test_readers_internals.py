@@ -684,6 +684,13 @@ def test_features_in_a_js_constant_are_a_map(
     assert find_embedded(text) == []  # nothing `mapcheck fix` can write back as a collection
 
 
+def test_truncated_array_of_features_is_an_error(tmp_path: Path) -> None:
+    whole = _feature_js({"name": "Kyiv"}, ring=[[30, 50], [31, 50], [31, 51], [30, 50]])
+    text = f"const REGIONS = [\n  {whole},\n  {whole[: len(whole) // 2]}"
+    report = _check_js(tmp_path, "regions.js", text)
+    assert report.verdict.value == "error"
+
+
 @pytest.mark.parametrize(
     "text",
     [
