@@ -365,7 +365,7 @@ def finalize(path: str, raw: Iterable[RawFinding], config: Config) -> tuple[Find
                 confidence=item.confidence,
                 evidence=dict(item.evidence),
                 suggestion=item.suggestion,
-                policy=rule.policy,
+                policy=item.policy or rule.policy,
                 fingerprint=fp,
             )
         )

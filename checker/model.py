@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,6 +73,29 @@ POLICY_OBLASTS = (
     "UN General Assembly resolution ES-11/4 (2022) declares the purported annexation of Donetsk, "
     "Luhansk, Zaporizhzhia and Kherson oblasts invalid and calls on all states not to recognize it"
 )
+POLICY_BOTH = f"{POLICY_CRIMEA}; {POLICY_OBLASTS}"
+POLICY_NAMES = (
+    "Ukraine's national system for romanising its place names (Cabinet of Ministers resolution "
+    "No. 55 of 27 January 2010), which the Tenth UN Conference on the Standardization of "
+    "Geographical Names recommended in 2012, spells them from Ukrainian: Kyiv, Kharkiv, Odesa"
+)
+_CRIMEA_REGIONS = frozenset({"UA-43", "UA-40"})
+_OCCUPIED_OBLASTS = frozenset({"UA-14", "UA-09", "UA-23", "UA-65"})
+
+
+def policy_for_regions(regions: Iterable[str], default: str) -> str:
+    """The resolution behind a finding about these ISO 3166-2 regions: 68/262 for Crimea and
+    Sevastopol, ES-11/4 for the four oblasts, both for both; ``default`` for none of them."""
+    found = set(regions)
+    crimea = bool(found & _CRIMEA_REGIONS)
+    oblasts = bool(found & _OCCUPIED_OBLASTS)
+    if crimea and oblasts:
+        return POLICY_BOTH
+    if crimea:
+        return POLICY_CRIMEA
+    if oblasts:
+        return POLICY_OBLASTS
+    return default
 
 
 @dataclass(frozen=True)
@@ -155,6 +178,9 @@ class RawFinding:
     suggestion: str = ""
     #: Stable, line-free identity of the thing found (e.g. ``feature:643|region:UA-43``).
     identity: str = ""
+    #: The policy source when it is not the rule's own (a text rule's match about an occupied
+    #: oblast cites ES-11/4, not 68/262): see :func:`policy_for_regions`.
+    policy: str = ""
 
 
 @dataclass(frozen=True)

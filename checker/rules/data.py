@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from checker.model import POLICY_CRIMEA, POLICY_OBLASTS, Category, Location, RawFinding
+from checker.model import POLICY_BOTH, POLICY_CRIMEA, POLICY_NAMES, Category, Location, RawFinding
 from checker.readers.base import DataRecord, Enumeration, TextEvidence, TextSegment
 from checker.rules.context import TextContext
 from checker.rules.registry import declare, register
@@ -68,7 +68,6 @@ PROSE_WORDS = 8
 #: Findings list at most this many example rows/items in their evidence.
 MAX_EXAMPLES = 10
 
-POLICY_BOTH = f"{POLICY_CRIMEA}; {POLICY_OBLASTS}"
 _DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "places"
 
 _RESOLUTION = {
@@ -2464,7 +2463,7 @@ def _old_zones() -> tuple[re.Pattern[str], dict[str, CodeInfo]]:
     return pattern, table
 
 
-@register("MD408", "data.deprecated-ukrainian-timezone", Category.STYLE, "data", POLICY_CRIMEA)
+@register("MD408", "data.deprecated-ukrainian-timezone", Category.STYLE, "data", POLICY_NAMES)
 def deprecated_ukrainian_timezone(ctx: TextContext) -> Iterator[RawFinding]:
     """A deprecated time-zone name for Ukraine: Europe/Kiev, Europe/Zaporozhye, Europe/Uzhgorod.
 

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from checker.geo.attribution import RU, UA, occupied_codes
-from checker.model import POLICY_OBLASTS, Category, Location, RawFinding
+from checker.model import (
+    POLICY_CRIMEA,
+    POLICY_OBLASTS,
+    Category,
+    Location,
+    RawFinding,
+    policy_for_regions,
+)
 from checker.reference import MAINLAND_OCCUPIED_CODES, OCCUPIED_REGIONS
 from checker.rules.registry import register
 
@@ -317,6 +324,7 @@ def russian_attributes_in_area(ctx: VectorContext) -> Iterator[RawFinding]:
                 f"3166-2 code {code} for the region."
             ),
             identity=f"{_feature_identity(fact)}|attrs-{code}",
+            policy=policy_for_regions((code,), POLICY_CRIMEA),
         )
 
 
@@ -383,6 +391,7 @@ def self_contradiction(ctx: VectorContext) -> Iterator[RawFinding]:
                     "Russian codes such as RUS-283, RU-CR or RU-SEV."
                 ),
                 identity=f"{layer.name}|{_stable_key(feat.properties, feat.id, feat.index)}|mixed",
+                policy=policy_for_regions(codes, POLICY_CRIMEA),
             )
 
 

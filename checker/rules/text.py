@@ -17,12 +17,19 @@ import weakref
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
-from checker.model import POLICY_OBLASTS, Category, Location, RawFinding
+from checker.model import (
+    POLICY_NAMES,
+    POLICY_OBLASTS,
+    Category,
+    Location,
+    RawFinding,
+    policy_for_regions,
+)
 from checker.readers.base import TextEvidence
 from checker.rules.context import TextContext
-from checker.rules.registry import register
+from checker.rules.registry import all_rules, register
 from checker.text.lexicon import load
 from checker.text.matcher import REPORTAGE, Matcher, TextMatch
 
@@ -427,7 +434,22 @@ def _findings(
             evidence=evidence,
             suggestion=suggestion,
             identity=match.identity,
+            policy=_policy(match.code, match.folded),
         )
+
+
+@lru_cache(maxsize=4096)
+def _policy(concept: str, folded: str) -> str:
+    """The resolution behind a match of rule ``concept``: by the places it names (ES-11/4 for
+    "ДНР" or "Zaporizhzhia Oblast of Russia", 68/262 for "Республика Крым"), else the rule's
+    own; spelling (MT307) cites the romanisation standard whatever the place."""
+    from checker.rules.data import gazetteer
+
+    default = all_rules()[concept].policy
+    if concept == "MT307":
+        return default
+    entries = gazetteer().find_in(folded, exact_only_too=True)
+    return policy_for_regions((e.place.region for e in entries), default)
 
 
 def _naming_in_ukraine_list(ctx: TextContext, match: TextMatch, placement: str) -> RawFinding:
@@ -449,6 +471,7 @@ def _naming_in_ukraine_list(ctx: TextContext, match: TextMatch, placement: str) 
         },
         suggestion=f"Write “{match.suggestion}”." if match.suggestion else "",
         identity="MT310" + match.identity[len(match.code) :],
+        policy=_policy(match.code, match.folded),
     )
 
 
@@ -551,7 +574,7 @@ def disputed_framing(ctx: TextContext) -> Iterator[RawFinding]:
     return _findings(ctx, "MT306")
 
 
-@register("MT307", "text.russian-transliteration", Category.STYLE, "text")
+@register("MT307", "text.russian-transliteration", Category.STYLE, "text", POLICY_NAMES)
 def russian_transliteration(ctx: TextContext) -> Iterator[RawFinding]:
     """Russian transliterations of Ukrainian place names in English, and "на Украине".
 

@@ -791,7 +791,7 @@ _LEFT = r"(?<![^\W_])"
 #: How each guard kind's alternation is anchored.
 _GUARD_SHAPES = {
     # Searched in the text before the match: the marker, then at most one word.
-    "near": lambda b: _LEFT + rf"(?:{b})(?:[\s\-\"'«»“”„]+[^\s]+)?[\s\-\"'«»“”„]*$",
+    "near": lambda b: _LEFT + rf"(?P<cue>{b})(?:[\s\-\"'«»“”„]+[^\s]+)?[\s\-\"'«»“”„]*$",
     "sentence": lambda b: _LEFT + f"(?:{b})",
     "source": lambda b: _LEFT + f"(?:{b})",
     "speech": lambda b: _LEFT + f"(?:{b})",

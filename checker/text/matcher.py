@@ -383,7 +383,8 @@ class Matcher:
                         near = folded[max(0, start - NEAR_CHARS) : start]
                     hit = pattern.search(near)
                     if hit:
-                        reportage = hit.group(0).split()[0].strip("\"'«»“”„")
+                        # The cue itself ("so-called", "так званої"), not the word after it.
+                        reportage = " ".join(hit.group("cue").split()).strip("\"'«»“”„")
                         break
         if code in STYLE_CODES:
             if reportage:

@@ -517,3 +517,20 @@ def test_shape_identification_is_said_in_the_finding() -> None:
     assert finding.code == "MG101"
     assert finding.evidence["identified_by"].startswith("shape:")
     assert finding.confidence < 0.9
+
+
+@pytest.mark.parametrize(
+    ("props", "point", "resolution"),
+    [
+        ({"name": "Simferopol", "country": "Russia"}, Point(34.10, 44.95), "68/262"),
+        ({"name": "Mariupol", "cc": "RU"}, Point(37.55, 47.10), "ES-11/4"),
+    ],
+)
+def test_attribute_findings_cite_the_region_s_resolution(
+    props: dict[str, str], point: Point, resolution: str
+) -> None:
+    report = check_vector_evidence("x.geojson", evidence((props, point)), Config())
+    (finding,) = report.findings
+    assert finding.code == "MG105"
+    assert resolution in finding.policy
+    assert ({"68/262", "ES-11/4"} - {resolution}).pop() not in finding.policy

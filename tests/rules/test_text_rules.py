@@ -316,6 +316,34 @@ def test_reportage_names_the_concept() -> None:
     assert finding.severity is Severity.INFO
 
 
+@pytest.mark.parametrize(
+    ("text", "code", "resolutions"),
+    [
+        ("Simferopol, Russia", "MT301", ["68/262"]),
+        ("Luhansk, Russia", "MT301", ["ES-11/4"]),
+        ("Запорожская область России", "MT305", ["ES-11/4"]),
+        ("Представники так званої ДНР заявили про це.", "MT390", ["ES-11/4"]),
+        ("Представники так званої Республіки Крим заявили про це.", "MT390", ["68/262"]),
+        ("The Republic of Crimea adopted a budget.", "MT302", ["68/262"]),
+        # Spelling cites the romanisation standard, not a resolution on Crimea.
+        ("Flights to Kiev resumed.", "MT307", ["No. 55"]),
+        ("They came from Lugansk yesterday.", "MT307", ["No. 55"]),
+    ],
+)
+def test_policy_follows_the_place(text: str, code: str, resolutions: list[str]) -> None:
+    (finding,) = check(text)
+    assert finding.code == code
+    cited = [r for r in ("68/262", "ES-11/4", "No. 55") if r in finding.policy]
+    assert cited == resolutions
+
+
+def test_reportage_cue_is_the_whole_cue() -> None:
+    """"так званої" (so-called) is the cue, not its first word "так"."""
+    (finding,) = check("Представники так званої ДНР заявили про це.")
+    assert finding.evidence["reportage"] == "так званої"
+    assert "(“так званої”)" in finding.message
+
+
 def test_suggestion_keeps_the_matched_place() -> None:
     (finding,) = check("Россия, г. Ялта")
     assert finding.suggestion == "Write “Украина, г. Ялта”."
