@@ -9,8 +9,11 @@ substrings such as "Autonomous Republic of Crimea", negation); distancing (quota
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 
 from checker.text.lexicon import Lexicon
+from checker.text.normalize import fold
 
 #: Rules that history vetoes, and the year before which a sentence counts as history: Crimea
 #: was in the RSFSR until 1954; the Russian federal subjects, districts and the "reunification"
@@ -429,3 +432,43 @@ def attributed(
                 if 0 <= s - m.end() <= SPEECH_THEN_SOURCE:
                     return f"{m.group(0)} … {source}"
     return ""
+
+
+_GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "places.tsv"
+#: Where a list's items split: commas and the words that join its last two.
+_LIST_ITEMS = re.compile(r",|\b(?:and|or|и|или|і|й|та|або)\b")
+
+
+#: Ukraine's neighbours, which the gazetteer lists as map features (``x:`` rows) for labels.
+_NEIGHBOURS = frozenset(
+    {"x:Moldova", "x:Romania", "x:Bulgaria", "x:Turkey", "x:Georgia", "x:Belarus"}
+)
+
+
+@cache
+def _country_names() -> frozenset[str]:
+    """The folded names of the world's countries other than Russia and Ukraine, in English,
+    Ukrainian and Russian (the gazetteer's GeoNames rows)."""
+    out: set[str] = set()
+    for line in _GAZETTEER.read_text(encoding="utf-8").splitlines()[1:]:
+        cells = line.split("\t")
+        if len(cells) < 10 or cells[3] in ("RU", "UA"):
+            continue
+        if cells[1] != "country" and cells[0] not in _NEIGHBOURS:
+            continue
+        for cell in cells[7:10]:
+            out.update(fold(name).strip() for name in cell.split("|") if name.strip())
+    return frozenset(out)
+
+
+def in_country_list(folded: str, start: int, s_lo: int) -> bool:
+    """Whether the match at ``start`` continues a list that names two or more other countries:
+    "embargoed places (Cuba, Iran, Syria, Crimea, Donetsk, Luhansk, Russia)" lists places, and
+    its "Luhansk, Russia" is no address."""
+    head = folded[max(s_lo, start - 200) : start].rstrip()
+    if not head.endswith(","):
+        return False
+    cut = max(head.rfind("("), head.rfind(":"), head.rfind(";"), head.rfind("\n\n"))
+    names = _country_names()
+    items = (item.strip() for item in _LIST_ITEMS.split(head[cut + 1 :]))
+    return sum(item in names for item in items) >= 2

@@ -35,6 +35,7 @@ from checker.text.guards import (
     Sentences,
     attributed,
     clause_boundary,
+    in_country_list,
     in_quotes,
     years_before,
 )
@@ -332,6 +333,8 @@ class Matcher:
                 return None
         if phrase.capitals and not view.original(start, end).isupper():
             return None  # an abbreviation in lower case: a command, a variable
+        if start > 1 and folded[start - 1] == "-" and _second_part_of_a_name(view, start):
+            return None  # "Ust-Donetsk, Russia", "Усть-Донецк": another place's name
         # An identifier has a hyphen or an underscore, and so has the folded text of one:
         # fold keeps both and maps no other character to them.
         if ("-" in fmatch or "_" in fmatch or (start and folded[start - 1] == "#")) and _identifier(
@@ -360,8 +363,9 @@ class Matcher:
                 if pattern.search(before):
                     return None
         s_lo, s_hi = view.sentences.span(start, end)
-        if code in CLAUSE_JOINTS and clause_boundary(
-            folded, start, end, phrase.lang, s_lo, view.text
+        if code in CLAUSE_JOINTS and (
+            clause_boundary(folded, start, end, phrase.lang, s_lo, view.text)
+            or in_country_list(folded, start, s_lo)
         ):
             return None
         sentence = folded[s_lo:s_hi]
@@ -549,6 +553,19 @@ def _distanced_before(
             if hit:
                 return hit.group(0)
     return ""
+
+
+def _second_part_of_a_name(view: _View, start: int) -> bool:
+    """Whether the match at ``start`` (after a hyphen) is the second part of a capitalised
+    hyphenated name: "Ust-Donetsk" (a port in Russia's Rostov oblast), "Усть-Донецк"."""
+    text = view.doc.text
+    pos = view.to_doc(start)
+    if pos < 2 or text[pos - 1] != "-" or not text[pos].isupper() or not text[pos - 2].isalpha():
+        return False
+    word = pos - 2
+    while word > 0 and text[word - 1].isalpha():
+        word -= 1
+    return text[word].isupper()
 
 
 def _blanked(folded: str, s_lo: int, s_hi: int, spans: list[tuple[int, int]]) -> str:

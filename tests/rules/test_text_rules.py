@@ -46,6 +46,10 @@ def codes(text: str | list[TextSegment], profile: str = "ua-strict") -> set[str]
 # --- tables --------------------------------------------------------------------------------------
 
 TRUE_POSITIVES = [
+    # An address after a list item is still an address; a town's own name has no hyphen.
+    ("Visited: Simferopol, Crimea, Russia.", {"MT301"}),
+    ("Ships call at Donetsk, Russia, on the Sea of Azov? No: Mariupol, Russia.", {"MT301"}),
+    ("Они поехали на Украину.", {"MT307"}),
     ("Simferopol, Russia", {"MT301"}),
     ("Yalta (Russia)", {"MT301"}),
     ("Crimea in Russia is a popular destination.", {"MT301"}),
@@ -164,6 +168,20 @@ TRUE_POSITIVES = [
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
 TRAPS = [
+    # A list of places, not an address; a hyphenated name's second part is another place.
+    (
+        "No accounts from embargoed places (Cuba, Iran, Syria, Crimea, Donetsk, Luhansk, Russia).",
+        set(),
+    ),
+    ("Визы не нужны: Турция, Грузия, Армения, Крым, Россия.", set()),
+    ("Port of loading: Ust-Donetsk, Russia.", set()),
+    ("Порт погрузки: Усть-Донецк, Россия.", set()),
+    # "РФ" speaks as "Россия" does.
+    ("30 сентября РФ объявила аннексию ДНР и ЛНР.", {"MT390"}),
+    ("30 вересня РФ оголосила анексію ДНР і ЛНР.", {"MT390"}),
+    # Blame laid "on Ukraine" is governed by the verb: no place to go to.
+    ("Москва возложила вину за пожар на Украину.", set()),
+    ("Кремль поклав провину за обстріл на Україну.", set()),
     ("Russia annexed Crimea in 2014.", set()),
     ("Russia's illegal annexation of Crimea", set()),
     ("Russian-occupied Crimea", set()),
@@ -338,7 +356,7 @@ def test_policy_follows_the_place(text: str, code: str, resolutions: list[str]) 
 
 
 def test_reportage_cue_is_the_whole_cue() -> None:
-    """"так званої" (so-called) is the cue, not its first word "так"."""
+    """ "так званої" (so-called) is the cue, not its first word "так"."""
     (finding,) = check("Представники так званої ДНР заявили про це.")
     assert finding.evidence["reportage"] == "так званої"
     assert "(“так званої”)" in finding.message
