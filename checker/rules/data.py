@@ -549,7 +549,7 @@ def record_facts(fields: Mapping[str, Any], *, free_text: bool = True) -> Record
     in_text: list[tuple[str, Entry]] = []
     by_name: list[tuple[str, Entry]] = []
     found_codes: list[tuple[str, str]] = []
-    controlled = elsewhere = False
+    controlled = elsewhere = other_region = False
     for key, value in fields.items():
         if not isinstance(value, str) or not value.strip():
             continue
@@ -575,6 +575,7 @@ def record_facts(fields: Mapping[str, Any], *, free_text: bool = True) -> Record
         if entry is not None:
             if entry.place.country != OCC:
                 elsewhere = True
+                other_region = other_region or entry.place.kind not in ("city", "federal city")
             elif _PLACE_FIELD.search(str(key)):
                 places.append((str(key), entry))
             else:
@@ -589,6 +590,10 @@ def record_facts(fields: Mapping[str, Any], *, free_text: bool = True) -> Record
         places.extend(by_name)
         if not places:
             places.extend(in_text)
+    elif other_region and all(entry.place.kind == "city" for _, entry in places):
+        # a town of the same name in the region the record gives: Артемовск, Красноярский
+        # край (Bakhmut was Artemivsk until 2016)
+        places = []
     return RecordFacts(country, evidence, has_field, tuple(places), tuple(found_codes), controlled)
 
 
@@ -1261,6 +1266,10 @@ class _Hit:
         if seg is not None:
             self.location = _seg_location(ctx, seg, offset)
             self.record = index.own_record(seg)
+            if self.record is None and seg.key_path is None and index.records:
+                # an object literal in source code: the record a key names ("RU-DON": {name:
+                # "Донецкая Народная Республика"}), or the one whose field the value is
+                self.record = index.keyed_record(seg) or index.spanning_record(seg)
         else:
             assert record is not None
             self.location = _record_location(ctx, record)
@@ -1366,8 +1375,11 @@ def _scan_hits(
         for start, found_end in s.hits.get(kind, ()):
             end = _extend_number(text, start, found_end) if kind == "phone" else found_end
             seg, off = s.joined.locate(start)
-            if seg.part == "key":
-                continue  # a mapping's key is an id ("291074": {…} in a city table), not a value
+            if (seg.part == "key" and kind in ("phone", "postal")) or _repeated_inside(index, seg):
+                # A number as a mapping's key is an id ("291074": {…} in a city table), not a
+                # value; a code as a key ({"RU-SEV": …}, {"URFF": …}) is the code in use,
+                # reported at its value when the entry repeats it ("URFB": {"icao": "URFB"}).
+                continue
             yield _Hit(ctx, index, seg, off, text[start:end])
     keys = _NUMERIC_KEYS.get(kind)
     for rec, key, value in _numeric_fields(evidence):
@@ -1381,6 +1393,18 @@ def _scan_hits(
                 if isinstance(value, str):
                     for m in pattern.finditer(value):
                         yield _Hit(ctx, index, None, 0, m.group(0), rec)
+
+
+def _repeated_inside(index: RecordIndex, seg: TextSegment) -> bool:
+    """Whether ``seg`` is a key whose record holds the key's text as a value too (a data
+    file's mapping key, or in source code a string that names an object literal's record)."""
+    if seg.part == "key" and seg.key_path:
+        rec = index.by_path.get(seg.key_path)
+    elif seg.key_path is None and index.records:
+        rec = index.keyed_record(seg)
+    else:
+        return False
+    return rec is not None and seg.text in rec.fields.values()
 
 
 def _context_regions(
@@ -1874,8 +1898,10 @@ def _list_fix(value: str, region: str) -> str:
 # --- MD402 --------------------------------------------------------------------------------------
 
 
-_LAT_KEY = re.compile(r"^(?:lat|latitude|широта)$", re.I)
-_LON_KEY = re.compile(r"^(?:lon|lng|long|longitude|долгота|довгота)$", re.I)
+_LAT_KEY = re.compile(r"^(?:geo_?)?(?:lat|latitude)(?:_?deg|_?dd)?$|^широта$", re.I)
+_LON_KEY = re.compile(
+    r"^(?:geo_?)?(?:lon|lng|long|longitude)(?:_?deg|_?dd)?$|^(?:долгота|довгота)$", re.I
+)
 #: How far (km) outside Ukraine's recognized borders a record's point may lie and still be the
 #: Ukrainian place (coordinates of a town's centre, rounding).
 OUTSIDE_KM = 25.0
@@ -2176,6 +2202,22 @@ _NEGATED = re.compile(
 )
 
 
+#: ``subdivision?`` codes that ISO 3166-2 gives another region (RU-KR is Karelia): only a place
+#: of the occupied region beside one makes it the Russian-style code.
+_ISO_SUBDIVISIONS = frozenset({"RU-KR"})
+
+
+def _beside_another_code(hit: _Hit, table: dict[str, CodeInfo]) -> bool:
+    """Whether the hit's line or record holds an unambiguous code of the occupied areas too
+    (RU-KRY beside RU-SEV in a delivery-zone table)."""
+    pattern, _ = _subdivision_pattern()
+    for m in pattern.finditer(hit.context):
+        info = table.get(re.sub(r"[_.]", "-", m.group(0).upper()))
+        if info is not None and info.kind == "subdivision":
+            return True
+    return False
+
+
 def _subdivision_info(hit: _Hit, table: dict[str, CodeInfo]) -> tuple[str, str, str, str] | None:
     code = re.sub(r"[_.]", "-", hit.text.upper())
     info = table.get(code)
@@ -2185,7 +2227,11 @@ def _subdivision_info(hit: _Hit, table: dict[str, CodeInfo]) -> tuple[str, str, 
         return None  # a sentence that mentions the code ("amCharts uses RU-CR …") is no usage
     if hit.seg is not None and _NEGATED.search(hit.seg.text, max(0, hit.offset - 24), hit.offset):
         return None  # "no RU-CR, no RU-SEV", "not RU-CR", "RU-CR ≠": a code ruled out
-    if info.kind == "subdivision?" and info.region not in _context_regions(hit.context, hit.record):
+    if (
+        info.kind == "subdivision?"
+        and info.region not in _context_regions(hit.context, hit.record)
+        and (code in _ISO_SUBDIVISIONS or not _beside_another_code(hit, table))
+    ):
         return None
     return (
         code,

@@ -562,6 +562,8 @@ def _second_part_of_a_name(view: _View, start: int) -> bool:
     pos = view.to_doc(start)
     if pos < 2 or text[pos - 1] != "-" or not text[pos].isupper() or not text[pos - 2].isalpha():
         return False
+    if not text[pos + 1 : pos + 2].islower():
+        return False  # an acronym: "LPR-DPR" names two
     word = pos - 2
     while word > 0 and text[word - 1].isalpha():
         word -= 1

@@ -664,6 +664,21 @@ RECORD_CASES: list[tuple[str, dict[str, Any], bool]] = [
     ("donetsk-rostov", {"city": "Donetsk", "region": "Rostov Oblast", "country": "RU"}, False),
     ("donetsk-bare", {"city": "Донецк", "country": "RU"}, False),
     ("krymsk", {"city": "Krymsk", "region": "Krasnodar Krai", "country": "RU"}, False),
+    # Артемовск in Krasnoyarsk krai (Bakhmut was Artemivsk until 2016): the record's own region,
+    # its own point (geo_lat/geo_lon, as hflabs' city table names them), or a bare old name.
+    (
+        "artemovsk-krasnoyarsk",
+        {"city": "Артемовск", "region": "Красноярский край", "country": "Россия"},
+        False,
+    ),
+    (
+        "artemovsk-point",
+        {"city": "Артемовск", "country": "Россия", "geo_lat": "54.35", "geo_lon": "93.44"},
+        False,
+    ),
+    ("artemovsk-bare", {"city": "Артёмовск", "country": "RU"}, False),
+    ("artemovsk-dpr", {"city": "Артёмовск", "region": "ДНР", "country": "Россия"}, True),
+    ("simferopol-with-moscow-hub", {"city": "Симферополь", "hub": "Москва", "country": "RU"}, True),
     ("krymskaya-street", {"street": "Крымская", "city": "Москва", "country": "RU"}, False),
     (
         "sevastopolsky-prospekt",
@@ -1970,3 +1985,31 @@ def test_basemap_references_in_code_files(tmp_path: Path) -> None:
         "spec.json": [("MD409", 1)],
         "notes.md": [],
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        # A code as a mapping's key is the code in use.
+        ("keys.json", '{"RU-KDA": "Krasnodar Krai", "RU-SEV": "Sevastopol"}', ["MD403"]),
+        ("keys.yml", "ru:\n  regions:\n    RU-KDA: Krasnodar Krai\n    RU-SEV: x\n", ["MD403"]),
+        # A code the ISO list does not hold, beside an unambiguous one in the same table.
+        ("zones.json", '{"RU-KDA": {"zone": "7"}, "RU-SEV": {"zone": "975"}, '
+         '"RU-KRY": {"zone": "90"}}', ["MD403", "MD403"]),
+        # ISO's RU-KR is Karelia: beside RU-SEV alone it stays Karelia.
+        ("iso.json", '{"RU-KR": {"zone": "10"}, "RU-SEV": {"zone": "975"}}', ["MD403"]),
+        # A source object keyed by the code, whose entry names the region.
+        ("subjects.js", 'export const S = {\n  "RU-ROS": {\n    name: "Ростовская область",\n'
+         '    okato: "60",\n  },\n  "RU-DON": {\n    name: "Донецкая Народная Республика",\n'
+         '    okato: "14",\n  },\n};\n', ["MD403", "MT305"]),
+        # A number as a key stays an id: a postal code keyed city table.
+        ("cities.json", '{"295000": {"name": "Moscow"}}', []),
+    ],
+)  # fmt: skip
+def test_codes_as_keys_and_beside_codes(
+    tmp_path: Path, name: str, text: str, expected: list[str]
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    report = _check_file(path)
+    assert sorted(f.code for f in report.findings) == expected, [f.message for f in report.findings]

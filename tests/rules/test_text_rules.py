@@ -355,6 +355,12 @@ def test_policy_follows_the_place(text: str, code: str, resolutions: list[str]) 
     assert cited == resolutions
 
 
+def test_acronyms_joined_by_a_hyphen_are_both_read() -> None:
+    """ "Ust-Donetsk" is one name; "LPR-DPR" names two."""
+    found = check('No one will take the "LPR-DPR" to Russia.')
+    assert [f.evidence["match"] for f in found] == ["LPR", "DPR"]
+
+
 def test_reportage_cue_is_the_whole_cue() -> None:
     """ "так званої" (so-called) is the cue, not its first word "так"."""
     (finding,) = check("Представники так званої ДНР заявили про це.")
