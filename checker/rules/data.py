@@ -1705,7 +1705,9 @@ def crimea_among_russian_regions(ctx: TextContext) -> Iterator[RawFinding]:
         else None
     )  # items that *are* an occupied place, not merely mention one ("Отель Ялта")
     budget = FULL_LIST_BUDGET
-    for enum in evidence.enumerations:
+    # Lists of keys last: a key and its value on one line ('crimea' => 'Республика Крым') are
+    # one entry, reported at the value.
+    for enum in sorted(evidence.enumerations, key=lambda e: e.origin.endswith("-keys")):
         items = enum.items
         small = len(items) <= FULL_LIST_ITEMS and budget >= len(items)
         if small:
@@ -1782,6 +1784,10 @@ def _check_list(
             if entry_key in reported:
                 continue
             reported.add(entry_key)
+        pair_key = f"pair:{seg.line}|{entry.place.id}"
+        if seg.key_path is None and pair_key in reported:
+            continue  # the key of a value reported on the same line (or the reverse)
+        reported.add(pair_key)
         reported.add(identity)
         reported.add(f"path:{seg.key_path}")
         if own is not None and own.key_path:
@@ -2405,6 +2411,8 @@ def _postal_info(hit: _Hit) -> tuple[str, str, str, str] | None:
             near = _context_regions(hit.context, hit.record, corroborated=True)
             if not regions & near:
                 return None  # 2xxxxx without a place of the region: Belarus, Smolensk …
+            if _postal_mentioned(hit):
+                return None
             region = info.region
             return (
                 f"{hit.text}|{region}",
@@ -2416,6 +2424,27 @@ def _postal_info(hit: _Hit) -> tuple[str, str, str, str] | None:
     return None
 
 
+#: Words of a sentence about the Russian codes, not an address that uses one.
+_ABOUT_THE_SCHEME = re.compile(
+    r"occupi|annex|impos|scheme|illegal|оккуп|окуп|аннекс|анекс|навяз|нав.яз|незаконн|присво",
+    re.IGNORECASE,
+)
+_RANGE_AROUND = re.compile(r"\d\s*[-–—]\s*$|^\s*[-–—]\s*\d")
+
+
+def _postal_mentioned(hit: _Hit) -> bool:
+    """Whether the code is mentioned in prose, not used: a range of them ("295000–299999"),
+    or a sentence that speaks of the occupier's scheme ("Russia imposed its own postal codes
+    …", "in the Russian scheme Simferopol is 295000")."""
+    if hit.seg is None:
+        return False
+    line = _line_of(hit.seg, hit.offset)
+    at = hit.offset - (hit.seg.text.rfind("\n", 0, hit.offset) + 1)
+    if _RANGE_AROUND.search(line[:at]) or _RANGE_AROUND.search(line[at + len(hit.text) :]):
+        return True
+    return len(line.split(None, PROSE_WORDS)) > PROSE_WORDS and bool(_ABOUT_THE_SCHEME.search(line))
+
+
 @register("MD405", "data.russian-postal-code-crimea", Category.DISPUTES, "data", POLICY_BOTH)
 def russian_postal_code(ctx: TextContext) -> Iterator[RawFinding]:
     """A Russian postal code for a Crimean or occupied-area address.
@@ -2423,7 +2452,9 @@ def russian_postal_code(ctx: TextContext) -> Iterator[RawFinding]:
     Russia's post gave Crimea 295000–298999 and Sevastopol 299000–299999 (the Ukrainian code
     with a leading 2), and later ranges of the same form to the occupied oblasts. Belarus and
     parts of Russia also use six-digit codes starting with 2, so a code is reported only with a
-    place of the same region on the same line or in the same record.
+    place of the same region on the same line or in the same record. A range of codes, or a
+    sentence about the occupier's scheme ("Russia imposed its own postal codes on Crimea"),
+    mentions them and is not reported.
 
     Bad: ``295000, Республика Крым, г. Симферополь``
     Good: ``95000, Автономна Республіка Крим, м. Сімферополь``; ``220030, Minsk`` (Belarus)

@@ -185,9 +185,16 @@ _QUOTE_CHARS = re.compile("[«»„“”\"']")
 _SPEAKER_DASH = re.compile(r"[,.!?…]?[ \t]*[-—–][ \t]")
 
 
-def in_quotes(folded: str, start: int, end: int, from_pos: int) -> bool:
+#: An SQL statement (folded): its apostrophes delimit values, they quote nobody.
+SQL_STATEMENT = re.compile(
+    r"\b(?:insert\s+into|values\s*\(|update\s+[\w.`\"]+\s+set|delete\s+from|select\s.{0,200}?\sfrom)\b"
+)
+
+
+def in_quotes(folded: str, start: int, end: int, from_pos: int, *, sql: bool = False) -> bool:
     """Whether ``start:end`` sits inside quotation marks opened after ``from_pos`` (the
-    paragraph start), or contains one (a partly quoted phrase)."""
+    paragraph start), or contains one (a partly quoted phrase). With ``sql`` (the sentence is
+    an SQL statement, as source code holds them in strings), apostrophes are no quotes."""
     stack: list[str] = []
     text = folded
     for m in _QUOTE_CHARS.finditer(text, from_pos, start):
@@ -214,6 +221,8 @@ def in_quotes(folded: str, start: int, end: int, from_pos: int) -> bool:
             else:
                 stack.append(ch)
         else:  # "'": an apostrophe inside a word, or a single quotation mark
+            if sql:
+                continue  # VALUES ('Республика Крым')
             before = text[i - 1] if i > 0 else " "
             after = text[i + 1] if i + 1 < len(text) else " "
             if before.isalnum() and after.isalnum():

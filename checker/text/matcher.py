@@ -31,6 +31,7 @@ from checker.text.guards import (
     CLAUSE_JOINTS,
     HISTORY_BEFORE,
     NEAR_CHARS,
+    SQL_STATEMENT,
     VETO_CHARS,
     Sentences,
     attributed,
@@ -377,7 +378,8 @@ class Matcher:
             return None
         reportage = ""
         quote_from = max(view.sentences.paragraph_start(start), start - QUOTE_REACH)
-        if in_quotes(folded, start, end, quote_from):
+        sql = "'" in sentence and SQL_STATEMENT.search(sentence) is not None
+        if in_quotes(folded, start, end, quote_from, sql=sql):
             reportage = "quoted"
         else:
             near: str | None = None

@@ -1421,6 +1421,26 @@ def test_sql_standard_quoting() -> None:
     assert find(ev, "Crimea").text == "Crimea RU"  # an escaped newline stays on its line
 
 
+def test_sql_update_set_values_are_a_record() -> None:
+    data = (
+        "update place\nset country = 'Россия',\n    oblast = 'Республика Крым', n=7\n"
+        "where country = 'Украина';\nUPDATE ONLY t SET a = lower('X') WHERE b = 'y';\n"
+    ).encode()
+    ev = read_bytes("migrate.sql", data)
+    assert [(r.key_path, r.line, r.fields) for r in ev.records] == [
+        ("UPDATE place row 1", 2, {"country": "Россия", "oblast": "Республика Крым", "n": 7}),
+        ("UPDATE t row 1", 5, {"a": "lower('X')"}),
+    ]
+    crimea = find(ev, "Республика Крым")
+    assert (crimea.part, crimea.key_path, crimea.line) == (
+        "value",
+        "UPDATE place row 1 column oblast",
+        3,
+    )
+    # The WHERE clause is a condition: its values stay plain strings.
+    assert find(ev, "Украина").part == "string"
+
+
 # --- source code ----------------------------------------------------------------------------
 
 

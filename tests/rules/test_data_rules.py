@@ -880,6 +880,22 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ("postal-ukrainian", "95000, АР Крим, м. Сімферополь", set()),
     ("postal-rostov-donetsk", "346330, Донецк, Ростовская обл.", set()),
     ("postal-coordinate", "lat=45.295123 Simferopol", set()),
+    # Mentioned, not used: a range, a sentence about the occupier's scheme.
+    (
+        "postal-range",
+        "Russia gave Crimea the codes 295000-298999 and Sevastopol 299000–299999",
+        set(),
+    ),
+    (
+        "postal-scheme-sentence",
+        "In the Russian scheme imposed on Crimea, Simferopol is 295000 and we store 95000.",
+        set(),
+    ),
+    (
+        "postal-address-in-prose",
+        "Our office: ул. Пушкина 10, Симферополь 295000, Россия, open daily from nine to five.",
+        {"MD405"},
+    ),
     # MD406
     ("tz-russia", "Europe/Simferopol,Russia", {"MD406"}),
     ("tz-msk", "Europe/Simferopol (MSK)", {"MD406"}),
@@ -2013,3 +2029,30 @@ def test_codes_as_keys_and_beside_codes(
     path.write_text(text, encoding="utf-8")
     report = _check_file(path)
     assert sorted(f.code for f in report.findings) == expected, [f.message for f in report.findings]
+
+
+def test_sql_update_that_files_a_place_under_russia(tmp_path: Path) -> None:
+    path = tmp_path / "migrate.sql"
+    path.write_text(
+        "UPDATE place SET country = 'Россия', oblast = 'Республика Крым' WHERE id = 7;\n"
+        "UPDATE place SET country = 'Украина', oblast = 'Київська область' WHERE id = 8;\n",
+        encoding="utf-8",
+    )
+    report = _check_file(path)
+    assert sorted((f.code, f.location.line) for f in report.findings) == [
+        ("MD402", 1),
+        ("MT302", 1),
+    ]
+
+
+def test_key_and_value_of_one_entry_are_one_finding(tmp_path: Path) -> None:
+    """A PHP map gives its keys and its values as lists: an entry is reported once, at its
+    value."""
+    names = ["Москва", "Тверская область", "Омская область", "Пермский край", "Тульская область"]
+    lines = [f"    'r{i}' => '{name}'," for i, name in enumerate(names)]
+    lines += ["    'crimea' => 'Республика Крым',", "    'sevastopol' => 'Севастополь',"]
+    path = tmp_path / "regions.php"
+    path.write_text("<?php\nreturn array(\n" + "\n".join(lines) + "\n);\n", encoding="utf-8")
+    report = _check_file(path)
+    found = [(f.location.line, f.location.column) for f in report.findings if f.code == "MD401"]
+    assert found == [(8, 18), (9, 22)]

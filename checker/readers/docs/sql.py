@@ -208,6 +208,8 @@ class _Reader:
                     self.create()
                 elif word == "COPY":
                     self.copy()
+                elif word == "UPDATE":
+                    self.update()
                 continue
             at_start = False
             if tok.kind in ("string", "estring", "dollar"):
@@ -395,6 +397,73 @@ class _Reader:
             if seg is not None:
                 self.columns.setdefault((table, name), []).append(seg)
 
+    def update(self) -> None:
+        """``UPDATE t SET a = 'x', b = 'y' WHERE …``: the values set, as a record of their own
+        (``UPDATE place SET country = 'Россия', oblast = 'Республика Крым'`` files a place under
+        Russia as an INSERT would); the WHERE clause is a condition, not data."""
+        tok = self.token()
+        if tok is not None and tok.upper == "ONLY":
+            tok = self.token()
+        if tok is None or tok.kind not in ("word", "ident"):
+            return
+        self.push(tok)
+        table, tok = self._name()
+        if tok is None or tok.upper != "SET":
+            if tok is not None:
+                self.push(tok)
+            return
+        fields: dict[str, Any] = {}
+        strings: list[tuple[str, _Token]] = []
+        while len(fields) < _MAX_COLUMNS:
+            name_tok = self.token()
+            equals = self.token() if name_tok is not None else None
+            if name_tok is None or name_tok.kind not in ("word", "ident") or equals is None:
+                break
+            if not (equals.kind == "other" and equals.text.startswith("=")):
+                self.push(equals)
+                break
+            name = _ident(name_tok.text)
+            value: list[_Token] = []
+            depth = 0
+            if len(equals.text) > 1:  # "=7": the value is glued to the sign
+                glued = _Token("other", equals.text[1:], equals.start + 1, equals.end)
+                value.append(glued)
+            tok = self.token()
+            while tok is not None:
+                if tok.kind == "punct" and tok.text in ",;" and depth == 0:
+                    break
+                if tok.kind == "word" and depth == 0 and tok.upper in _UPDATE_ENDS:
+                    break
+                if tok.kind == "punct" and tok.text == "(":
+                    depth += 1
+                elif tok.kind == "punct" and tok.text == ")":
+                    depth -= 1
+                value.append(tok)
+                tok = self.token()
+            if len(value) == 1 and value[0].kind in ("string", "estring", "dollar"):
+                fields[name] = self.string_value(value[0])[0]
+                strings.append((name, value[0]))
+            elif len(value) == 1:
+                fields[name] = _scalar(value[0].text)
+            elif value:
+                fields[name] = self.text[value[0].start : value[-1].end]
+            if tok is None or not (tok.kind == "punct" and tok.text == ","):
+                if tok is not None:
+                    self.push(tok)
+                break
+        if not fields:
+            return
+        number = self.rows.get(f"UPDATE {table}", 0) + 1
+        self.rows[f"UPDATE {table}"] = number
+        path = f"UPDATE {table} row {number}"
+        line, _ = self.lines.at(strings[0][1].start if strings else self.pos)
+        self.col.record(fields, path, None, line)
+        for name, tok in strings:
+            text, skip = self.string_value(tok)
+            self._segment(
+                self._one_line(text, tok.text), tok.start, skip, "value", f"{path} column {name}"
+            )
+
     def copy(self) -> None:
         table, tok = self._name()
         columns: list[str] = []
@@ -453,6 +522,10 @@ class _Reader:
                     self.columns.setdefault((table, name), []).append(seg)
             column += len(field) + 1
         self.col.record(fields, f"{table} row {number}", number, line)
+
+
+#: Words that end an UPDATE's SET list.
+_UPDATE_ENDS = frozenset({"WHERE", "FROM", "RETURNING", "ORDER", "LIMIT"})
 
 
 def _scalar(raw: str) -> Any:
