@@ -903,7 +903,7 @@ def _literal_patterns() -> dict[str, str]:
         for prefix in ("ua-", "ua_", "ua.", "ukr-", "ua"):
             out[f"{prefix}{number}"] = "ua-code"
     for basemap in basemaps():
-        for anchor in basemap.anchors:
+        for anchor in basemap.written:
             out.setdefault(anchor, "basemap")
     return out
 
@@ -916,6 +916,9 @@ class Basemap:
     pattern: re.Pattern[str]
     source: str
     fix: str
+    #: The anchors as the table writes them (``russiaCrimeaLow``: looked for in that spelling
+    #: too, besides lower, upper and capitalised case).
+    written: tuple[str, ...] = ()
 
 
 @cache
@@ -924,12 +927,14 @@ def basemaps() -> tuple[Basemap, ...]:
     out = []
     for row in _read_tsv("basemaps.tsv"):
         anchors, pattern, source, fix = [*row, "", "", "", ""][:4]
+        written = tuple(a.strip() for a in anchors.split("|") if a.strip())
         out.append(
             Basemap(
-                tuple(a.strip().lower() for a in anchors.split("|") if a.strip()),
+                tuple(a.lower() for a in written),
                 re.compile(pattern, re.IGNORECASE),
                 source,
                 fix,
+                written,
             )
         )
     return tuple(out)
@@ -2576,7 +2581,8 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     """Code, a chart spec or a document loads its map from a file that draws Crimea in Russia.
 
     The files and datasets: npm world-atlas, d3's and vega-datasets' world-110m.json, Natural
-    Earth's default admin-0 countries, geopandas' naturalearth_lowres dataset.
+    Earth's default admin-0 countries, geopandas' naturalearth_lowres dataset, amCharts'
+    russiaCrimea* and worldRussia* geodata.
 
     The map the code renders shows Crimea as Russian, though the file checked holds no map: a
     warning in every profile, since the code may correct the map after loading it. The table is
@@ -2584,7 +2590,8 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     comments of code, values of data files, documents, and the file names a page's scripts
     load.
 
-    Bad: ``d3.json("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json")``
+    Bad: ``d3.json("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json")``;
+    ``import geodata from "@amcharts/amcharts5-geodata/russiaCrimeaLow"``
     Good: ``d3.json("maps/countries-110m-ua.json")`` (made with ``mapcheck fix``)
     """
     index = record_index(ctx.evidence)

@@ -1421,6 +1421,20 @@ def test_sql_standard_quoting() -> None:
     assert find(ev, "Crimea").text == "Crimea RU"  # an escaped newline stays on its line
 
 
+def test_source_rows_with_nested_objects_stay_rows() -> None:
+    """A JS array of town objects that each hold a nested ``coords`` object is still a table:
+    its columns are lists (a town table filing "Крым" under Russia's subjects)."""
+    rows = [
+        f'  {{"coords": {{"lat": "5{i}.0", "lon": "40.0"}}, "value": "Town {i}", "subject": "{s}"}}'
+        for i, s in enumerate(["Хакасия", "Крым", "Тыва"])
+    ]
+    data = ("let cities = [\n" + ",\n".join(rows) + "\n];\n").encode()
+    ev = read_bytes("cities.js", data)
+    enums = {e.key_path: [s.text for s in e.items] for e in ev.enumerations}
+    assert enums["cities[*].subject"] == ["Хакасия", "Крым", "Тыва"]
+    assert enums["cities[*].value"] == ["Town 0", "Town 1", "Town 2"]
+
+
 def test_sql_update_set_values_are_a_record() -> None:
     data = (
         "update place\nset country = 'Россия',\n    oblast = 'Республика Крым', n=7\n"

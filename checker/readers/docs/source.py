@@ -374,9 +374,11 @@ class _Lists:
             len(item) >= 3
             and kinds[1] == "colon"
             and kinds[0] in ("str", "ident", "other")
-            and all(k in ("ident", "other") for k in kinds[2:])
+            and (all(k in ("ident", "other") for k in kinds[2:]) or kinds[2:] == ["frame"])
         ):
-            frame.keyed = True  # a number, a constant or a name as the value: not text
+            # A number, a constant or a name as the value: not text; a nested object or list
+            # ("coords": {"lat": …}) is read on its own, and leaves this one a row.
+            frame.keyed = True
         else:
             frame.valid = False
 
