@@ -42,6 +42,7 @@ _READERS: dict[str, tuple[str, str, str]] = {
     "parquet": ("parquetdata", "read_parquet", "source"),
     "sql": ("sql", "read_sql", "bytes"),
     "source": ("source", "read_source", "bytes+suffix"),
+    "keyvalue": ("keyvalue", "read_keyvalue", "bytes+suffix"),
 }
 
 TEXT_FORMATS = tuple(_READERS)

@@ -1435,6 +1435,59 @@ def test_source_rows_with_nested_objects_stay_rows() -> None:
     assert enums["cities[*].value"] == ["Town 0", "Town 1", "Town 2"]
 
 
+def test_ini_values_without_their_quotes_sections_as_records_and_lists() -> None:
+    data = (
+        '; Joomla language file\n[hotel]\nCITY="Yalta, Crimea, Russia"\n'
+        "REGION = 'Republic of Crimea'\n\n[regions]\nr1 = Москва\nr2: Республика Крым\n"
+    ).encode()
+    ev = read_bytes("en-GB.mod_hotel.ini", data)
+    got = [(s.part, s.line, s.column, s.key_path, s.text) for s in ev.segments]
+    assert got == [
+        ("comment", 1, 2, None, " Joomla language file"),
+        ("value", 3, 7, "$.hotel.CITY", "Yalta, Crimea, Russia"),
+        ("value", 4, 11, "$.hotel.REGION", "Republic of Crimea"),
+        ("value", 7, 6, "$.regions.r1", "Москва"),
+        ("value", 8, 5, "$.regions.r2", "Республика Крым"),
+    ]
+    assert [(r.key_path, r.line, r.fields) for r in ev.records] == [
+        ("$.hotel", 3, {"CITY": "Yalta, Crimea, Russia", "REGION": "Republic of Crimea"}),
+        ("$.regions", 7, {"r1": "Москва", "r2": "Республика Крым"}),
+    ]
+    assert [[s.text for s in e.items] for e in ev.enumerations][1] == ["Москва", "Республика Крым"]
+
+
+def test_properties_escapes_and_continuation_lines() -> None:
+    data = (
+        b"# regions\nregion.1=\\u041a\\u0440\\u044b\\u043c\nlong = Simferopol, \\\n"
+        b"    Russia\nkey\\ with\\ spaces value\n"
+    )
+    ev = read_bytes("messages_ru.properties", data)
+    got = [(s.line, s.key_path, s.text) for s in ev.segments if s.part == "value"]
+    assert got == [
+        (2, '$["region.1"]', "Крым"),
+        (3, "$.long", "Simferopol, Russia"),
+        (5, '$["key with spaces"]', "value"),
+    ]
+    assert ev.records == []  # pairs outside sections are a catalogue, not a record
+
+
+@pytest.mark.parametrize(
+    ("name", "head", "expected"),
+    [
+        ("Crimea.wiki", b"{{Infobox settlement\n| name = Simferopol\n}}\n", ("document", "text")),
+        ("talk.mediawiki", b"{| class=wikitable\n|}\n", ("document", "text")),
+        ("notes.org", b"* Heading\n", ("document", "text")),
+        ("en.srt", b"1\n00:00:01,000 --> 00:00:02,000\nHi\n", ("document", "text")),
+        ("site.ini", b"[section]\nkey=value\n", ("data", "keyvalue")),
+        ("app.cfg", b"[mapcheck]\nprofile = un\n", ("data", "keyvalue")),
+    ],
+)
+def test_detect_markup_and_key_value_files(
+    name: str, head: bytes, expected: tuple[str, str]
+) -> None:
+    assert detect(Source(name, data=head)) == expected
+
+
 def test_sql_update_set_values_are_a_record() -> None:
     data = (
         "update place\nset country = 'Россия',\n    oblast = 'Республика Крым', n=7\n"

@@ -1490,8 +1490,15 @@ CATALOGUE_FILES = [
         ("data", {"MT301"}),
     ),
     ("hugo.toml", '[caption]\nother = "Sevastopol, Russia"\n', ("data", {"MT301"})),
-    ("tox.ini", "[testenv]\ncommands = pytest\n", ("document", set())),
-    ("setup.cfg", "[metadata]\nname = atlas\n", ("document", set())),
+    ("tox.ini", "[testenv]\ncommands = pytest\n", ("data", set())),
+    ("setup.cfg", "[metadata]\nname = atlas\n", ("data", set())),
+    ("en-GB.mod_hotel.ini", 'CITY="Yalta, Crimea, Russia"\n', ("data", {"MT301"})),
+    (
+        "messages.properties",
+        "caption=\\u0421\\u0435\\u0432\\u0430\\u0441\\u0442\\u043e"
+        "\\u043f\\u043e\\u043b\\u044c, \\u0420\\u043e\\u0441\\u0441\\u0438\\u044f\n",
+        ("data", {"MT301"}),
+    ),
     ("quote.po", 'msgid "He said \\"Simferopol, Russia\\"."\nmsgstr ""\n', ("data", set())),
 ]
 
@@ -1503,8 +1510,8 @@ def test_translation_catalogues_and_config_files(
     tmp_path: Path, name: str, content: str, expected: tuple[str, set[str]]
 ) -> None:
     """gettext catalogues, Apple .strings and TOML are read as string literals (a caption in a
-    catalogue is the app's own text, not a quotation); INI-style "[section]" files are text,
-    not broken JSON."""
+    catalogue is the app's own text, not a quotation); INI-style "[section]" files and Java
+    .properties are key-value data (their values' quotes are syntax too), not broken JSON."""
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
     report = _check_file(path)
