@@ -33,7 +33,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from checker.model import POLICY_BOTH, POLICY_CRIMEA, POLICY_NAMES, Category, Location, RawFinding
+from checker.model import (
+    POLICY_BOTH,
+    POLICY_CRIMEA,
+    POLICY_NAMES,
+    Category,
+    Location,
+    RawFinding,
+    policy_for_regions,
+)
 from checker.readers.base import DataRecord, Enumeration, TextEvidence, TextSegment
 from checker.rules.context import TextContext
 from checker.rules.registry import declare, register
@@ -1625,6 +1633,25 @@ def _list_facts(texts: list[str]) -> _ListFacts:
     return _ListFacts(russian, ukrainian, occupied, len(distinct), recognised, towns)
 
 
+def _place_runs(texts: list[str]) -> list[tuple[int, int]]:
+    """(start, end) of the runs of :data:`MIN_RUSSIAN_SUBJECTS` + 1 or more items that are
+    places, one item that is none allowed between two that are."""
+    gaz = gazetteer()
+    runs: list[tuple[int, int]] = []
+    start = last = -1
+    for i, text in enumerate(texts):
+        if gaz.classify(text) is None:
+            continue
+        if start < 0 or i - last > 2:
+            if start >= 0 and last + 1 - start > MIN_RUSSIAN_SUBJECTS:
+                runs.append((start, last + 1))
+            start = i
+        last = i
+    if start >= 0 and last + 1 - start > MIN_RUSSIAN_SUBJECTS:
+        runs.append((start, last + 1))
+    return runs
+
+
 #: "Республика Крым и г. Севастополь": two regions as one item.
 _JOINT = re.compile(r"\s+(?:и|та|і|й|and|&)\s+|\s*[,;/]\s*")
 
@@ -1750,6 +1777,13 @@ def _check_list(
         if n_russian < MIN_RUSSIAN_SUBJECTS:
             return
         if facts.recognised < MIN_PLACE_SHARE * facts.distinct:
+            # Mostly other strings (an app's strings.xml): a run of places inside it is a list
+            # of its own ("Алтайский край" … "Республика Крым" … among "Поиск", "Назад").
+            for lo, hi in _place_runs(texts):
+                if hi - lo < len(items):
+                    yield from _check_list(
+                        ctx, index, Enumeration(items[lo:hi], enum.key_path, enum.origin), reported
+                    )
             return
     runs: list[tuple[str, int, int]] | None = None
     mixed = len(facts.ukrainian) >= MIN_UKRAINE_REGIONS and not under_russia
@@ -1831,6 +1865,7 @@ def _check_list(
             },
             suggestion=_list_fix(value.strip(), region),
             identity=identity,
+            policy=policy_for_regions((region,), ""),
         )
 
 
@@ -1883,6 +1918,7 @@ def _check_grouped_records(
             },
             suggestion=_list_fix(value.strip(), region),
             identity=identity,
+            policy=policy_for_regions((region,), ""),
         )
 
 
@@ -2158,6 +2194,7 @@ def _record_finding(
             "needed, in a separate field."
         ),
         identity=f"record:{key}#{n}",
+        policy=policy_for_regions((region,), ""),
     )
 
 
@@ -2293,6 +2330,7 @@ def _aggregate(
                 },
                 suggestion=suggestion,
                 identity=f"{code}:{ident}#{n}",
+                policy=policy_for_regions((region,), ""),
             )
 
 

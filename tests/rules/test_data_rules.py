@@ -405,7 +405,13 @@ LIST_CASES: list[tuple[str, list[str], list[str]]] = [
         ],
         [],
     ),
-    ("mostly-other-words", [*RU_RU, "Крым", *[f"word{i}" for i in range(40)]], []),
+    # regions scattered among other words (a run of them is a list: see
+    # test_a_run_of_regions_inside_other_strings)
+    (
+        "mostly-other-words",
+        [x for i, r in enumerate([*RU_RU, "Крым"]) for x in (r, *[f"w{i}-{j}" for j in range(5)])],
+        [],
+    ),
     # one item for two occupied regions (a tax table's row for both)
     (
         "joint-item",
@@ -2071,3 +2077,40 @@ def test_key_and_value_of_one_entry_are_one_finding(tmp_path: Path) -> None:
     report = _check_file(path)
     found = [(f.location.line, f.location.column) for f in report.findings if f.code == "MD401"]
     assert found == [(8, 18), (9, 22)]
+
+
+_UI = [f"Кнопка {i}" for i in range(30)]
+_RUN = [
+    "Алтайский край",
+    "Амурская область",
+    "Белгородская область",
+    "Краснодарский край",
+    "Ростовская область",
+    "Республика Крым",
+    "Херсонская область",
+    "Тверская область",
+]
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        # An app's strings: a run of regions among many other strings is a list of its own.
+        ([*_UI[:20], *_RUN, *_UI[20:]], ["Республика Крым", "Херсонская область"]),
+        # The same names scattered through the strings are no list.
+        ([x for k, place in enumerate(_RUN) for x in (place, *_UI[3 * k : 3 * k + 3])], []),
+    ],
+)
+def test_a_run_of_regions_inside_other_strings(items: list[str], expected: list[str]) -> None:
+    report = run(json_evidence(items))
+    found = [f.evidence.get("item") or f.message for f in md(report, "MD401")]
+    assert len(found) == len(expected), found
+    for name, message in zip(expected, found, strict=True):
+        assert name in message
+
+
+def test_data_findings_cite_their_region_s_resolution() -> None:
+    report = run(json_evidence(_RUN))
+    cited = {f.evidence["region"]: f.policy for f in md(report, "MD401")}
+    assert "68/262" in cited["UA-43"] and "ES-11/4" not in cited["UA-43"]
+    assert "ES-11/4" in cited["UA-65"] and "68/262" not in cited["UA-65"]
