@@ -2473,6 +2473,12 @@ _ABOUT_THE_SCHEME = re.compile(
     re.IGNORECASE,
 )
 _RANGE_AROUND = re.compile(r"\d\s*[-–—]\s*$|^\s*[-–—]\s*\d")
+#: A line that labels the code as the Russian one ("Russian system: Simferopol = 295000").
+_RUSSIAN_SCHEME = re.compile(
+    r"russian\s+(?:system|scheme|code|postal|post|index|numbering)|"
+    r"российск\w*\s+(?:индекс|систем|код|почт)|російськ\w*\s+(?:індекс|систем|код|пошт)",
+    re.IGNORECASE,
+)
 
 
 def _postal_mentioned(hit: _Hit) -> bool:
@@ -2484,6 +2490,8 @@ def _postal_mentioned(hit: _Hit) -> bool:
     line = _line_of(hit.seg, hit.offset)
     at = hit.offset - (hit.seg.text.rfind("\n", 0, hit.offset) + 1)
     if _RANGE_AROUND.search(line[:at]) or _RANGE_AROUND.search(line[at + len(hit.text) :]):
+        return True
+    if _RUSSIAN_SCHEME.search(line):
         return True
     return len(line.split(None, PROSE_WORDS)) > PROSE_WORDS and bool(_ABOUT_THE_SCHEME.search(line))
 

@@ -905,6 +905,7 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
         "In the Russian scheme imposed on Crimea, Simferopol is 295000 and we store 95000.",
         set(),
     ),
+    ("postal-russian-system", "- Russian system: Simferopol = 295000", set()),
     (
         "postal-address-in-prose",
         "Our office: ул. Пушкина 10, Симферополь 295000, Россия, open daily from nine to five.",
