@@ -46,6 +46,14 @@ def codes(text: str | list[TextSegment], profile: str = "ua-strict") -> set[str]
 # --- tables --------------------------------------------------------------------------------------
 
 TRUE_POSITIVES = [
+    # An occupied oblast as part of Russia; the 2022 "referendums" as a real vote.
+    ("Kherson Oblast is part of Russia.", {"MT305"}),
+    ("The Zaporizhzhia and Kherson regions are part of Russia.", {"MT305"}),
+    ("Zaporizhzhia Oblast became a region of Russia in 2022.", {"MT305"}),
+    ("Херсонская область входит в состав России.", {"MT305"}),
+    ("Запорізька область тепер у складі Росії.", {"MT305"}),
+    ("The people of Kherson region voted to join Russia in a free referendum.", {"MT305"}),
+    ("Жители Запорожской области проголосовали за вхождение в состав России.", {"MT305"}),
     # SQL in a source string: its apostrophes delimit values, they quote nobody.
     ("INSERT INTO ru_region (title) VALUES ('Тверская область'), ('Республика Крым')", {"MT302"}),
     ("UPDATE place SET oblast = 'Республика Крым' WHERE id = 7", {"MT302"}),
@@ -171,6 +179,15 @@ TRUE_POSITIVES = [
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
 TRAPS = [
+    ("Kherson Oblast is not part of Russia.", set()),
+    ("Occupied Kherson was made to 'vote to join Russia' in a sham referendum.", set()),
+    ("Under occupation, residents of Kherson region voted to join Russia at gunpoint.", set()),
+    ("Жителей Херсонской области заставили проголосовать в фейковом «референдуме».", set()),
+    (
+        "Мешканці Херсонщини нібито проголосували за входження до складу Росії на фейковому "
+        "«референдумі».",
+        set(),
+    ),
     ("Moscow's label, 'Республика Крым', is what the site shows.", {"MT390"}),
     # A list of places, not an address; a hyphenated name's second part is another place.
     (
