@@ -46,6 +46,7 @@ def codes(text: str | list[TextSegment], profile: str = "ua-strict") -> set[str]
 # --- tables --------------------------------------------------------------------------------------
 
 TRUE_POSITIVES = [
+    ("Novorossiya will rise again from Kharkiv to Odesa.", {"MT305"}),
     # An occupied oblast as part of Russia; the 2022 "referendums" as a real vote.
     ("Kherson Oblast is part of Russia.", {"MT305"}),
     ("The Zaporizhzhia and Kherson regions are part of Russia.", {"MT305"}),
@@ -179,6 +180,18 @@ TRUE_POSITIVES = [
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
 TRAPS = [
+    (
+        "The coast west of the Dnieper was once called Novorossiya, a name still used for Kherson.",
+        set(),
+    ),
+    ("Эти земли в XVIII веке называли Новороссией.", set()),
+    # The "republics" described as occupation regimes or by the towns they control.
+    (
+        "The city was held by the Donetsk People's Republic, backed by occupying Russian troops.",
+        {"MT390"},
+    ),
+    ("Every town of the oblast, not only the towns the DPR controlled in Donetsk.", {"MT390"}),
+    ("Донецк под контролем так называемой ДНР с 2014 года.", {"MT390"}),
     ("Kherson Oblast is not part of Russia.", set()),
     ("Occupied Kherson was made to 'vote to join Russia' in a sham referendum.", set()),
     ("Under occupation, residents of Kherson region voted to join Russia at gunpoint.", set()),
