@@ -341,14 +341,9 @@ def _skip_to(text: bytes, pos: int, terminator: bytes) -> int:
     return end + len(terminator) if end >= 0 else -1
 
 
-#: Root elements of geographic XML (GPX, OpenStreetMap, GML, CityGML, GeoRSS feeds are RSS):
-#: their geometry is what matters and is not read, so they are refused (ME902).
-_GEO_XML_ROOTS = frozenset({"gpx", "osm", "osmchange", "featurecollection", "citymodel", "gml"})
-
-
 def _sniff_xml(head: bytes) -> tuple[str, str] | None:
     """(kind, format) from the root element of XML/HTML text: KML, SVG, HTML, other XML as data
-    (a region list, a catalogue, a feed); ME902 for geographic XML whose geometry is not read."""
+    (a region list, a catalogue, a feed, geographic XML such as GPX, OSM and GML)."""
     text = head
     pos = 0
     # Skip the XML declaration, comments, processing instructions and the DOCTYPE.
@@ -381,9 +376,8 @@ def _sniff_xml(head: bytes) -> tuple[str, str] | None:
         return "image", "svg"
     if root == "html":
         return "document", "html"
-    if root in _GEO_XML_ROOTS or b"www.opengis.net/gml" in head[:4096]:
-        # Maps whose geometry mapcheck cannot read: refused, never passed on their text alone.
-        raise ReaderError("ME902", f"XML with root element <{root}> is not a supported map format")
+    # Geographic XML (GPX, OpenStreetMap, GML) is read as data: its names, descriptions and
+    # attributes; the reader says what of it was checked (GML's areas leave it undetermined).
     return "data", "xml"
 
 

@@ -214,7 +214,6 @@ ERRORS = [
     ("x.gz", b"\x1f\x8b\x08\x00" + b"\x00" * 40, "ME902", "gzip"),
     ("x.zip", _zip({"readme.txt": b"hello"}), "ME902", "no Shapefile"),
     ("x.zip", b"PK\x03\x04" + b"\x00" * 20, "ME901", "corrupt or truncated zip"),
-    ("x.gpx", b'<?xml version="1.0"?><gpx version="1.1"></gpx>', "ME902", "<gpx>"),
     ("x.bin", b"\x00\x01\x02\x03" + bytes(range(200)), "ME902", "unrecognised"),
     # Fonts: a TrueType header's NUL bytes once read as BOM-less UTF-16 text (matplotlib's
     # DejaVuSansMono-Bold.ttf was an ME901 "not text" error).

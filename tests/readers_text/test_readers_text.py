@@ -759,17 +759,17 @@ def test_xml_data_records_segments_and_lists() -> None:
 @pytest.mark.parametrize(
     ("data", "kind"),
     [
-        (b'<?xml version="1.0"?><gpx version="1.1"></gpx>', ("error", "ME902")),
+        (b'<?xml version="1.0"?><gpx version="1.1"></gpx>', ("data", "xml")),
         (
             b'<wfs:FeatureCollection xmlns:gml="http://www.opengis.net/gml"></wfs:FeatureCollection>',
-            ("error", "ME902"),
+            ("data", "xml"),
         ),
         (b"<div><p>Simferopol, Russia</p></div>", ("document", "html")),
         (b"<rss><channel><item><title>Yalta</title></item></channel></rss>", ("data", "xml")),
     ],
 )
 def test_xml_routing(data: bytes, kind: tuple[str, str]) -> None:
-    """Geographic XML (geometry unread) is refused, never passed on its text; HTML fragments are
+    """Geographic XML (GPX, GML) is data, read for its names and attributes; HTML fragments are
     pages; other XML is data."""
     source = Source("x.xml", data=data)
     if kind[0] == "error":
@@ -778,6 +778,35 @@ def test_xml_routing(data: bytes, kind: tuple[str, str]) -> None:
         assert info.value.code == kind[1]
     else:
         assert detect(source) == kind
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "found", "undetermined"),
+    [
+        # A waypoint's description, an OSM node's tags as its fields, a GML feature's name.
+        ("trip.gpx", b'<gpx version="1.1"><wpt lat="44.6" lon="33.5"><name>Port</name>'
+         b"<desc>Sevastopol, Russia</desc></wpt></gpx>", ("MT301",), False),
+        ("city.osm", b'<osm version="0.6"><node id="1" lat="44.95" lon="34.1">'
+         b'<tag k="name" v="Hotel"/><tag k="addr:city" v="\xd0\xa1\xd0\xb8\xd0\xbc\xd1\x84'
+         b'\xd0\xb5\xd1\x80\xd0\xbe\xd0\xbf\xd0\xbe\xd0\xbb\xd1\x8c"/>'
+         b'<tag k="addr:country" v="RU"/></node></osm>', ("MD402",), False),
+        ("areas.gml", b'<wfs:FeatureCollection xmlns:wfs="http://www.opengis.net/wfs" '
+         b'xmlns:gml="http://www.opengis.net/gml"><region>'
+         b"<name>Kyiv</name><country>Ukraine</country></region></wfs:FeatureCollection>", (), True),
+    ],
+)  # fmt: skip
+def test_geographic_xml_is_read_for_its_text(
+    tmp_path: Path, name: str, data: bytes, found: tuple[str, ...], undetermined: bool
+) -> None:
+    from checker.config import Config
+    from checker.engine import check_file
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    report = check_file(path, Config(use_cache=False))
+    assert tuple(f.code for f in report.findings if f.code != "MT390") == found
+    assert (report.verdict.value == "undetermined") is undetermined
+    assert any("checked" in n or "not read" in n for n in report.notes)
 
 
 def test_xml_hostile() -> None:

@@ -70,6 +70,7 @@ class _Target:
         self.lines = lines
         self.stack: list[_Frame] = []
         self.expat: Any = None  # the pyexpat parser, for positions
+        self.root = ""  # the root element's local name
 
     def _where(self) -> tuple[int, int]:
         if self.expat is None:
@@ -98,6 +99,7 @@ class _Target:
             path = f"{js_path(parent.path, name)}[{index}]"
         else:
             path = js_path("$", name)
+            self.root = name.lower()
         attrs = {local(k) or k: v for k, v in attrib.items()}
         frame = _Frame(name, path, line, column, attrs)
         self.stack.append(frame)
@@ -149,6 +151,11 @@ class _Target:
                     # Крым</option>``, ``<xsl:when test=". = 91">…</xsl:when>``): its siblings'
                     # texts are a list, as leaf siblings' are
                     parent.columns.setdefault((frame.tag, "text", "#text"), []).append(seg)
+        if frame.tag == "tag" and parent is not None and "k" in frame.attrs and "v" in frame.attrs:
+            # OpenStreetMap: <tag k="addr:country" v="RU"/> is a field of its node or way
+            parent.fields.setdefault(frame.attrs["k"], frame.attrs["v"])
+            self._enumerations(frame)
+            return
         if not leaf:
             self.col.record(frame.fields, frame.path, None, frame.line)
             if parent is not None:
@@ -212,4 +219,41 @@ def read_xml(data: bytes) -> TextEvidence:
         if not col.evidence.segments:
             raise ReaderError("ME901", f"invalid XML ({exc})") from None
         col.undetermined(f"the XML is malformed after the part read ({exc})")
+    _note_geography(col, target.root)
     return col.evidence
+
+
+#: Geographic XML read as data: what of it was checked.
+_GEOGRAPHY = {
+    "gpx": (
+        False,
+        "GPX waypoints and tracks: their names, descriptions and attributes were "
+        "checked (points and tracks draw no borders)",
+    ),
+    "osm": (
+        False,
+        "OpenStreetMap data: tags, names and attributes of nodes, ways and relations "
+        "were checked; no boundary geometry was assembled",
+    ),
+    "osmchange": (False, "OpenStreetMap change file: tags and attributes were checked"),
+    "featurecollection": (
+        True,
+        "GML features: their geometry is not read, only their names and attributes",
+    ),
+    "gml": (True, "GML: its geometry is not read, only names and attributes"),
+    "citymodel": (True, "CityGML: its geometry is not read, only names and attributes"),
+}
+
+
+def _note_geography(col: Collector, root: str) -> None:
+    """Say what of a geographic XML file (GPX, OSM, GML) was checked: its text and attributes.
+    GML draws areas whose borders mapcheck does not read, so without a finding the verdict is
+    undetermined; GPX and OSM points and tracks draw no borders."""
+    entry = _GEOGRAPHY.get(root)
+    if entry is None:
+        return
+    undetermined, what = entry
+    if undetermined:
+        col.undetermined(what)
+    else:
+        col.note(what)
