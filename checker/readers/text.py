@@ -43,6 +43,8 @@ _READERS: dict[str, tuple[str, str, str]] = {
     "sql": ("sql", "read_sql", "bytes"),
     "source": ("source", "read_source", "bytes+suffix"),
     "keyvalue": ("keyvalue", "read_keyvalue", "bytes+suffix"),
+    "contentlines": ("contentlines", "read_contentlines", "bytes"),
+    "mail": ("mail", "read_mail", "bytes"),
 }
 
 TEXT_FORMATS = tuple(_READERS)

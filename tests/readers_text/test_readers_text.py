@@ -1517,6 +1517,70 @@ def test_detect_markup_and_key_value_files(
     assert detect(Source(name, data=head)) == expected
 
 
+def test_icalendar_unfolded_and_unescaped() -> None:
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\n"
+        b"SUMMARY:Conference\r\nLOCATION:Sevastopol\\, Russia\r\n"
+        b"DESCRIPTION:Arrive in Simferopol\\, \r\n Russia by train\\nthen bus\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    ev = read_bytes("trip.ics", data)
+    got = {s.key_path: (s.line, s.column, s.text) for s in ev.segments}
+    assert got["$.VCALENDAR[0].VEVENT[0].LOCATION"] == (6, 10, "Sevastopol, Russia")
+    assert got["$.VCALENDAR[0].VEVENT[0].DESCRIPTION"] == (
+        7,
+        13,
+        "Arrive in Simferopol, Russia by train\nthen bus",
+    )
+    assert "UID" not in " ".join(str(k) for k in got)
+    (event,) = [r for r in ev.records if r.key_path == "$.VCALENDAR[0].VEVENT[0]"]
+    assert event.fields["location"] == "Sevastopol, Russia"
+
+
+def test_vcard_address_parts_are_a_record() -> None:
+    data = (
+        "BEGIN:VCARD\nVERSION:4.0\nFN:Hotel Moskva\n"
+        "ADR;TYPE=work:;;ул. Ленина 5;Симферополь;;295000;Россия\nEND:VCARD\n"
+    ).encode()
+    ev = read_bytes("contacts.vcf", data)
+    (card,) = ev.records
+    assert card.fields == {
+        "fn": "Hotel Moskva",
+        "street": "ул. Ленина 5",
+        "locality": "Симферополь",
+        "postal_code": "295000",
+        "country": "Россия",
+    }
+    city = find(ev, "Симферополь")
+    assert (city.line, city.column, city.key_path) == (4, 30, "$.VCARD[0].ADR.locality")
+
+
+def test_email_parts_decoded() -> None:
+    import base64
+
+    body = base64.b64encode("Наш офис: Симферополь, Россия.".encode()).decode()
+    html = "<p>See <b>Yalta, Russia</b></p><script>x='Kerch, Russia'</script>"
+    data = (
+        "From: a@example.org\nSubject: =?utf-8?b?"
+        + base64.b64encode("Поездка в Крым".encode()).decode()
+        + "?=\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=X\n\n--X\n"
+        "Content-Type: multipart/alternative; boundary=Y\n\n--Y\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        + body
+        + "\n--Y\nContent-Type: text/html\n\n<p>HTML copy</p>\n--Y--\n--X\n"
+        "Content-Type: text/html; charset=utf-8\n\n" + html + "\n--X\n"
+        "Content-Type: application/pdf; name=a.pdf\nContent-Disposition: attachment; "
+        "filename=a.pdf\nContent-Transfer-Encoding: base64\n\nJVBERi0=\n--X--\n"
+    ).encode()
+    ev = read_bytes("message.eml", data)
+    texts = {s.key_path: s.text for s in ev.segments}
+    assert texts["Subject"] == "Поездка в Крым"
+    assert any("Симферополь, Россия" in t for t in texts.values())
+    assert any("Yalta, Russia" in t for t in texts.values())
+    assert not any("HTML copy" in t or "Kerch" in t for t in texts.values())
+    assert ev.undetermined and "a.pdf" in ev.undetermined[0]
+
+
 def test_sql_update_set_values_are_a_record() -> None:
     data = (
         "update place\nset country = 'Россия',\n    oblast = 'Республика Крым', n=7\n"

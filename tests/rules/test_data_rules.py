@@ -2115,3 +2115,18 @@ def test_data_findings_cite_their_region_s_resolution() -> None:
     cited = {f.evidence["region"]: f.policy for f in md(report, "MD401")}
     assert "68/262" in cited["UA-43"] and "ES-11/4" not in cited["UA-43"]
     assert "ES-11/4" in cited["UA-65"] and "68/262" not in cited["UA-65"]
+
+
+def test_vcard_address_under_russia(tmp_path: Path) -> None:
+    path = tmp_path / "contacts.vcf"
+    path.write_text(
+        "BEGIN:VCARD\nVERSION:4.0\nFN:Hotel\nADR:;;ул. Ленина 5;Симферополь;;295000;Россия\n"
+        "END:VCARD\nBEGIN:VCARD\nVERSION:4.0\nFN:Office\nADR:;;ул. Ленина 5;Сімферополь;;"
+        "95000;Україна\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    report = _check_file(path)
+    assert sorted((f.code, f.location.key_path) for f in report.findings) == [
+        ("MD402", "$.VCARD[0]"),
+        ("MD405", "$.VCARD[0].ADR.postal_code"),
+    ]
