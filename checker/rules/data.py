@@ -2628,7 +2628,9 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
 
     The files and datasets: npm world-atlas, d3's and vega-datasets' world-110m.json, Natural
     Earth's default admin-0 countries, geopandas' naturalearth_lowres dataset, amCharts'
-    russiaCrimea* and worldRussia* geodata.
+    russiaCrimea* and worldRussia* geodata, and plotly's built-in world map (a choropleth or
+    scattergeo trace without a ``geojson`` of its own, in Python, JavaScript, a saved figure
+    or a page plotly wrote).
 
     The map the code renders shows Crimea as Russian, though the file checked holds no map: a
     warning in every profile, since the code may correct the map after loading it. The table is
@@ -2637,7 +2639,8 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     load.
 
     Bad: ``d3.json("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json")``;
-    ``import geodata from "@amcharts/amcharts5-geodata/russiaCrimeaLow"``
+    ``import geodata from "@amcharts/amcharts5-geodata/russiaCrimeaLow"``;
+    ``px.choropleth(df, locations="iso_alpha")``
     Good: ``d3.json("maps/countries-110m-ua.json")`` (made with ``mapcheck fix``)
     """
     index = record_index(ctx.evidence)
@@ -2651,22 +2654,42 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
             text, at = hit.text, 0
         anchor = hit.text.casefold()
         lo, hi = max(0, at - 200), min(len(text), at + len(hit.text) + 200)
+        # A string literal of code ('choropleth' in {type: 'choropleth', …}) is judged with its
+        # source line around it, a data file's value with its record.
+        line = (_source_line(ctx, hit) or hit.context) if hit.seg is not None else ""
         for basemap in table:
             if hit.seg is not None and anchor not in basemap.anchors:
                 continue
-            for m in basemap.pattern.finditer(text, lo, hi):
-                if not m.start() <= at < m.end():
-                    continue
-                return (
-                    basemap.source,
-                    f"“{m.group(0)}” loads {basemap.source}, which draws Crimea and Sevastopol "
-                    "as part of Russia: the map this renders shows them as Russian.",
-                    basemap.fix,
-                    "UA-43",
+            found = next(
+                (m for m in basemap.pattern.finditer(text, lo, hi) if m.start() <= at < m.end()),
+                None,
+            )
+            if found is None and line and hit.seg is not None and len(hit.seg.text) == len(anchor):
+                found = next(
+                    (m for m in basemap.pattern.finditer(line) if anchor in m.group(0).casefold()),
+                    None,
                 )
+            if found is None:
+                continue
+            return (
+                basemap.source,
+                f"“{found.group(0)}” loads {basemap.source}, which draws Crimea and Sevastopol "
+                "as part of Russia: the map this renders shows them as Russian.",
+                basemap.fix,
+                "UA-43",
+            )
         return None
 
     yield from _aggregate(ctx, "MD409", _scan_hits(ctx, index, "basemap", combined), judge, 0.9)
+
+
+def _source_line(ctx: TextContext, hit: _Hit) -> str:
+    """The raw source line of a hit in a segment (``""`` when the reader kept no lines)."""
+    lines = ctx.evidence.source_lines
+    line = hit.location.line or 0
+    if not lines or hit.seg is None or hit.seg.page is not None or not 0 < line <= len(lines):
+        return ""
+    return lines[line - 1][:2000]
 
 
 # --- MD407 --------------------------------------------------------------------------------------

@@ -869,6 +869,13 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
         {"MD409"},
     ),
     ("basemap-amcharts4-global", "chart.geodata = am4geodata_worldRussiaLow;", {"MD409"}),
+    # plotly's built-in world map; a map of one's own (geojson=) or a scope far away is not it
+    ("basemap-plotly-px", 'fig = px.choropleth(df, locations="iso3", color="gdp")', {"MD409"}),
+    ("basemap-plotly-go", "go.Figure(go.Scattergeo(lon=lons, lat=lats))", {"MD409"}),
+    ("basemap-plotly-own", 'px.choropleth(df, geojson=world, locations="id")', set()),
+    ("basemap-plotly-usa", 'px.choropleth(df, locations="st", scope="usa")', set()),
+    ("basemap-plotly-js", "Plotly.newPlot(el, [{type: 'choropleth', locations: iso}])", {"MD409"}),
+    ("basemap-plotly-js-own", "[{type: 'choropleth', geojson: url, locations: ids}]", set()),
     ("basemap-amcharts-worldlow", 'import w from "@amcharts/amcharts5-geodata/worldLow";', set()),
     ("basemap-amcharts-russialow", 'import r from "@amcharts/amcharts4-geodata/russiaLow";', set()),
     ("basemap-ne-ukraine-view", 'gpd.read_file("ne_10m_admin_0_countries_ukr.shp")', set()),
@@ -2130,3 +2137,20 @@ def test_vcard_address_under_russia(tmp_path: Path) -> None:
         ("MD402", "$.VCARD[0]"),
         ("MD405", "$.VCARD[0].ADR.postal_code"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("fig.json", '{"data": [{"type": "choropleth", "locations": ["UKR"], "z": [1]}]}', 1),
+        ("own.json", '{"data": [{"type": "choropleth", "geojson": "w.json", "z": [1]}]}', 0),
+        ("plot.py", 'import plotly.express as px\nfig = px.choropleth(df, locations="a")\n', 1),
+        ("page.html", '<div id="m"></div><script>Plotly.newPlot("m", [{"type": "scattergeo", '
+         '"lon": [34.1]}])</script>', 1),
+    ],
+)  # fmt: skip
+def test_plotly_built_in_map_in_files(tmp_path: Path, name: str, text: str, expected: int) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    report = _check_file(path)
+    assert [f.code for f in report.findings].count("MD409") == expected

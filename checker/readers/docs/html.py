@@ -540,6 +540,9 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
                     for f in _SCRIPT_FILE.finditer(text, pos, stop):
                         file_line, file_column = lines.at(f.start(1))
                         col.segment(f.group(1), file_line, file_column, part="script")
+                    for f in _SCRIPT_MAP_TRACE.finditer(text, pos, stop):
+                        trace_line, trace_column = lines.at(f.start())
+                        col.segment(f.group(), trace_line, trace_column, part="script")
                 pos = close.end() if close else end
                 reader.handle_endtag(tag)
         elif m.group("end"):
@@ -613,6 +616,11 @@ def _inline_picture(
 
 _LD_JSON = re.compile(r"""type\s*=\s*["']?application/ld\+json""", re.I)
 #: A quoted name of a map or data file in a script (a URL or a path).
+#: A plotly trace drawn on plotly's built-in world map (a page written by plotly's ``to_html``),
+#: with what follows it in its object: kept for MD409 like the map files a script loads.
+_SCRIPT_MAP_TRACE = re.compile(
+    r"""["']?type["']?\s*:\s*["'](?:choropleth|scattergeo)["'][^{}]{0,600}""", re.I
+)
 _SCRIPT_FILE = re.compile(
     r"""["'`]([^"'`\s<>]{1,400}\.(?:json|topojson|geojson|zip|shp|gpkg|csv))["'`]""", re.I
 )

@@ -484,6 +484,7 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
     if lang == "python" and len(data) <= MAX_TOKENIZE_BYTES:
         try:
             _read_python(col, text)
+            _read_map_calls(col, text)
             return col.evidence
         except Exception:  # tokenize.TokenError, IndentationError, SyntaxError (Python 2 …)
             col.evidence.segments.clear()
@@ -496,7 +497,26 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
     _read_generic(col, text, lang)
     if lang in ("js", "ts") and "<" in text:
         _read_markup_text(col, text)
+    _read_map_calls(col, text)
     return col.evidence
+
+
+#: Calls that draw a library's built-in world map (plotly's geo traces): kept as code segments
+#: (part ``script``), with their arguments, for the rule on base maps that draw Crimea in Russia
+#: (MD409), as a page's scripts keep the map files they load.
+_MAP_CALL = re.compile(
+    r"\b(?:px|express|go|graph_objs|graph_objects)\.(?:choropleth|scatter_geo|line_geo|Choropleth|"
+    r"Scattergeo)\([^)]{0,600}"
+)
+
+
+def _read_map_calls(col: Collector, text: str) -> None:
+    if "choropleth" not in text.lower() and "_geo(" not in text and "Scattergeo" not in text:
+        return
+    lines = LineCounter(text)
+    for m in _MAP_CALL.finditer(text):
+        line, column = lines.at(m.start())
+        col.segment(m.group(0), line, column, part="script")
 
 
 #: A PHP block in a page: ``<?php … ?>``, ``<?= … ?>``, ``<? … ?>`` (to the end when unclosed).
