@@ -180,6 +180,13 @@ TRUE_POSITIVES = [
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
 TRAPS = [
+    # An official by title is a speaker, as a named one is.
+    (
+        "На восстановление ДНР выделят два миллиарда, заявил вице-премьер Марат Хуснуллин.",
+        {"MT390"},
+    ),
+    ("Автобуси отримає Республіка Крим, заявив міністр транспорту Росії.", {"MT390"}),
+    ("The Republic of Crimea will get new buses, the Russian transport minister said.", {"MT390"}),
     (
         "The coast west of the Dnieper was once called Novorossiya, a name still used for Kherson.",
         set(),
