@@ -2169,9 +2169,16 @@ def _record_finding(
         what = f"{facts.codes[0][0]}={facts.codes[0][1]} ({_REGION_NAMES.get(region, region)})"
     tail = f" ({more} more records like it not listed)" if more else ""
     location = _record_location(ctx, rec)
+    from checker.readers.docs._collect import js_path
+
+    field_name = next((k for k, e in facts.places if entries and e is entries[0]), "")
     if isinstance(rec, InlineRecord):  # the line of the pair that names the place
-        field_name = next((k for k, e in facts.places if entries and e is entries[0]), "")
         location = dataclasses.replace(location, line=rec.lines.get(field_name, rec.line))
+    elif field_name and rec.key_path and rec.key_path.startswith("$"):
+        # a data file's record starts at its "{": the line of the field that names the place
+        seg = _field_segment(ctx.evidence, js_path(rec.key_path, field_name), rec.line or 0)
+        if seg is not None:
+            location = dataclasses.replace(location, line=seg.line)
     return RawFinding(
         code="MD402",
         message=(
@@ -2196,6 +2203,17 @@ def _record_finding(
         identity=f"record:{key}#{n}",
         policy=policy_for_regions((region,), ""),
     )
+
+
+def _field_segment(evidence: TextEvidence, key_path: str, from_line: int) -> TextSegment | None:
+    """The segment of a record's field (by its key path), looked for from the record's line on:
+    segments come in document order."""
+    segments = evidence.segments
+    lo = bisect.bisect_left(segments, from_line, key=lambda s: s.line) if from_line else 0
+    for seg in itertools.islice(segments, lo, lo + 10_000):
+        if seg.key_path == key_path:
+            return seg
+    return None
 
 
 def _matched_value(rec: DataRecord, facts: RecordFacts, entry: Entry) -> str:

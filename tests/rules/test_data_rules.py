@@ -2154,3 +2154,13 @@ def test_plotly_built_in_map_in_files(tmp_path: Path, name: str, text: str, expe
     path.write_text(text, encoding="utf-8")
     report = _check_file(path)
     assert [f.code for f in report.findings].count("MD409") == expected
+
+
+def test_record_finding_points_at_the_field_that_names_the_place(tmp_path: Path) -> None:
+    path = tmp_path / "hotels.json"
+    path.write_text(
+        '[\n  {\n    "name": "Hotel",\n    "city": "Yalta",\n    "country": "Russia"\n  }\n]\n',
+        encoding="utf-8",
+    )
+    (finding,) = [f for f in _check_file(path).findings if f.code == "MD402"]
+    assert (finding.location.line, finding.location.key_path) == (4, "$[0]")
