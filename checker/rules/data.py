@@ -2644,7 +2644,7 @@ def deprecated_ukrainian_timezone(ctx: TextContext) -> Iterator[RawFinding]:
 def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     """Code, a chart spec or a document loads its map from a file that draws Crimea in Russia.
 
-    The files and datasets: npm world-atlas, d3's and vega-datasets' world-110m.json, Natural
+    The files and datasets: npm world-atlas 2 (``countries-110m.json`` …), Natural
     Earth's default admin-0 countries, geopandas' naturalearth_lowres dataset, amCharts'
     russiaCrimea* and worldRussia* geodata, and plotly's built-in world map (a choropleth or
     scattergeo trace without a ``geojson`` of its own, in Python, JavaScript, a saved figure

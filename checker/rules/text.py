@@ -47,8 +47,8 @@ _WHY = {
     "declares the purported annexation invalid",
     "MT306": "turns Russia's occupation into a 'dispute' or an open status; UN General Assembly "
     "resolution 68/262 affirms Ukraine's territorial integrity",
-    "MT307": "is the Russian transliteration of a Ukrainian place name (Ukrainian usage, "
-    "#CorrectUA)",
+    "MT307": "is a Russian-derived or dated form of a Ukrainian name (the Russian "
+    "transliteration, \"the Ukraine\", \"на Украине\"); Ukrainian usage (#CorrectUA) differs",
     "MT308": "'Crimean bridge' is the Russian name of the bridge Russia built to occupied Crimea",
     "MT309": "is an AP-style dateline that names Crimea without its country",
 }

@@ -341,10 +341,20 @@ def clause_boundary(
     return any(_FRONTED.match(folded, at, start) for at in {sentence_start, line_start})
 
 
+#: A sentence in the present tense ("… founded in 1918, is located in …"): its years date
+#: something else, not the statement.
+_PRESENT = re.compile(
+    r"(?<![^\W_])(?:is located|is based|is headquartered|is situated|are located|are based|"
+    r"lies in|today|currently|nowadays|находится|находятся|расположен\w*|сегодня|сейчас|ныне|"
+    r"знаходиться|знаходяться|розташован\w*|сьогодні|зараз|нині)(?![^\W_])"
+)
+
+
 def years_before(sentence: str, before: int) -> bool:
-    """The sentence names years, all of them before ``before`` (a historical statement).
-    A four-digit run after a decimal point or a thousands separator ("lon:21.1795",
-    "$1,850") or after an identifier's word ("id 1850", "№ 1917") is no year."""
+    """The sentence names years, all of them before ``before`` (a historical statement), and
+    does not speak in the present tense. A four-digit run after a decimal point or a thousands
+    separator ("lon:21.1795", "$1,850") or after an identifier's word ("id 1850", "№ 1917") is
+    no year."""
     years = []
     for m in _YEAR.finditer(sentence):
         at = m.start()
@@ -353,7 +363,7 @@ def years_before(sentence: str, before: int) -> bool:
         if _NUMBERED.search(sentence, max(0, at - 12), at):
             continue
         years.append(int(m.group(1)))
-    return bool(years) and max(years) < before
+    return bool(years) and max(years) < before and _PRESENT.search(sentence) is None
 
 
 #: The most characters between a title and the name it belongs to ("… Crimea Sergei ").

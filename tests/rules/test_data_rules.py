@@ -847,18 +847,20 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
         'd3.json("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json")',
         {"MD409"},
     ),
+    # world-atlas 1 and the world-110m.json of d3 and vega-datasets come from Natural Earth
+    # 2.0 (2012): Crimea in Ukraine's feature (tests/realworld/SWEEP.md)
     (
         "basemap-world-atlas-1",
         'url = "https://unpkg.com/world-atlas@1.1.4/world/50m.json"',
-        {"MD409"},
+        set(),
     ),
-    ("basemap-d3-classic", 'd3.json("https://d3js.org/world-110m.v1.json", draw)', {"MD409"}),
+    ("basemap-d3-classic", 'd3.json("https://d3js.org/world-110m.v1.json", draw)', set()),
     (
         "basemap-vega",
         '"url": "https://cdn.jsdelivr.net/npm/vega-datasets@2/data/world-110m.json"',
-        {"MD409"},
+        set(),
     ),
-    ("basemap-vega-relative", '{"url": "data/world-110m.json"}', {"MD409"}),
+    ("basemap-vega-relative", '{"url": "data/world-110m.json"}', set()),
     ("basemap-natural-earth", 'gpd.read_file("ne_110m_admin_0_countries.zip")', {"MD409"}),
     ("basemap-natural-earth-lakes", 'NE = "NE_10M_ADMIN_0_COUNTRIES_LAKES.shp"', {"MD409"}),
     ("basemap-geopandas", 'gpd.datasets.get_path("naturalearth_lowres")', {"MD409"}),
@@ -2017,7 +2019,7 @@ def test_basemap_references_in_code_files(tmp_path: Path) -> None:
     files = {
         "map.js": 'const u = "https://cdn.jsdelivr.net/npm/world-atlas@2/countries-50m.json";\n',
         "plot.py": 'import geopandas\nw = read(geopandas.datasets.get_path("naturalearth_lowres"))',
-        "spec.json": '{"data": {"url": "https://unpkg.com/vega-datasets/data/world-110m.json"}}\n',
+        "spec.json": '{"data": {"url": "https://unpkg.com/world-atlas@2/countries-110m.json"}}\n',
         "notes.md": "Old geopandas shipped `naturalearth_lowres`; world-atlas has 110m maps.\n",
     }
     found = {}

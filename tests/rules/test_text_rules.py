@@ -46,6 +46,13 @@ def codes(text: str | list[TextSegment], profile: str = "ua-strict") -> set[str]
 # --- tables --------------------------------------------------------------------------------------
 
 TRUE_POSITIVES = [
+    # A year that dates something else in a present-tense sentence is no history.
+    ("The university, founded in 1918, is located in Simferopol, Russia.", {"MT301"}),
+    ("Crimeans were told in March that it was their chance to rejoin Russia.", {"MT304"}),
+    (
+        "Новые территории (ДНР, ЛНР, Запорожская и Херсонская области) включены в перечень.",
+        {"MT305"},
+    ),
     ("Novorossiya will rise again from Kharkiv to Odesa.", {"MT305"}),
     # An occupied oblast as part of Russia; the 2022 "referendums" as a real vote.
     ("Kherson Oblast is part of Russia.", {"MT305"}),
@@ -180,6 +187,13 @@ TRUE_POSITIVES = [
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
 TRAPS = [
+    ("In 1918 Simferopol, Russia was a town of the Taurida Governorate.", set()),
+    (
+        "Republic of Crimea - annexed by Russia in 2014, internationally recognised as part of "
+        "Ukraine.",
+        {"MT390"},
+    ),
+    ("«Республика Крым» — так назвали полуостров после аннексии Крыма Россией.", {"MT390"}),
     # An official by title is a speaker, as a named one is.
     (
         "На восстановление ДНР выделят два миллиарда, заявил вице-премьер Марат Хуснуллин.",
