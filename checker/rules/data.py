@@ -2666,6 +2666,8 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     combined = _basemap_pattern()
 
     def judge(hit: _Hit) -> tuple[str, str, str, str] | None:
+        if hit.seg is not None and hit.seg.part.startswith("comment"):
+            return None  # commented-out code loads nothing ("// d3.json(…countries-110m.json)")
         if hit.seg is not None:
             text, at = hit.seg.text, hit.offset
         else:

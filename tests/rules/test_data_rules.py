@@ -872,6 +872,17 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ),
     ("basemap-amcharts4-global", "chart.geodata = am4geodata_worldRussiaLow;", {"MD409"}),
     # plotly's built-in world map; a map of one's own (geojson=) or a scope far away is not it
+    (
+        "basemap-highcharts-ru",
+        "mapData: Highcharts.maps['countries/ru/custom/ru-all-disputed']",
+        {"MD409"},
+    ),
+    ("basemap-highcharts-ru-plain", "mapData: Highcharts.maps['countries/ru/ru-all']", set()),
+    (
+        "basemap-rnaturalearth",
+        'world <- ne_countries(scale = "medium", returnclass = "sf")',
+        {"MD409"},
+    ),
     ("basemap-plotly-px", 'fig = px.choropleth(df, locations="iso3", color="gdp")', {"MD409"}),
     ("basemap-plotly-go", "go.Figure(go.Scattergeo(lon=lons, lat=lats))", {"MD409"}),
     ("basemap-plotly-own", 'px.choropleth(df, geojson=world, locations="id")', set()),
@@ -2021,6 +2032,7 @@ def test_basemap_references_in_code_files(tmp_path: Path) -> None:
         "plot.py": 'import geopandas\nw = read(geopandas.datasets.get_path("naturalearth_lowres"))',
         "spec.json": '{"data": {"url": "https://unpkg.com/world-atlas@2/countries-110m.json"}}\n',
         "notes.md": "Old geopandas shipped `naturalearth_lowres`; world-atlas has 110m maps.\n",
+        "old.js": '// d3.json("https://unpkg.com/world-atlas@2/countries-110m.json")\nload("la.json")\n',
     }
     found = {}
     for name, text in files.items():
@@ -2031,6 +2043,7 @@ def test_basemap_references_in_code_files(tmp_path: Path) -> None:
         "plot.py": [("MD409", 2)],
         "spec.json": [("MD409", 1)],
         "notes.md": [],
+        "old.js": [],  # commented-out code loads nothing
     }
 
 
