@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from checker.model import (
     POLICY_NAMES,
@@ -27,11 +28,14 @@ from checker.model import (
     RawFinding,
     policy_for_regions,
 )
-from checker.readers.base import TextEvidence
+from checker.readers.base import DataRecord, TextEvidence, TextSegment
 from checker.rules.context import TextContext
 from checker.rules.registry import all_rules, register
 from checker.text.lexicon import load
 from checker.text.matcher import REPORTAGE, Matcher, TextMatch
+
+if TYPE_CHECKING:
+    from checker.rules.data import RecordIndex as RecordIndexType
 
 _WHY = {
     "MT301": "names a place in Crimea or an occupied oblast as part of Russia; under UN General "
@@ -48,7 +52,7 @@ _WHY = {
     "MT306": "turns Russia's occupation into a 'dispute' or an open status; UN General Assembly "
     "resolution 68/262 affirms Ukraine's territorial integrity",
     "MT307": "is a Russian-derived or dated form of a Ukrainian name (the Russian "
-    "transliteration, \"the Ukraine\", \"на Украине\"); Ukrainian usage (#CorrectUA) differs",
+    'transliteration, "the Ukraine", "на Украине"); Ukrainian usage (#CorrectUA) differs',
     "MT308": "'Crimean bridge' is the Russian name of the bridge Russia built to occupied Crimea",
     "MT309": "is an AP-style dateline that names Crimea without its country",
 }
@@ -76,6 +80,8 @@ class _Analysed:
     lists: dict[int, str] | None = None
     code_columns: dict[str, dict[int, list[str]]] | None = None
     ukraine_items: frozenset[int] | None = None
+    #: id() of every record that holds an item of such a list (a field of it).
+    ukraine_records: frozenset[int] | None = None
     #: id(match) → how the data places the match in Ukraine (MT302 and MT310 both ask).
     placements: dict[int, str] = dataclasses.field(default_factory=dict)
 
@@ -244,6 +250,39 @@ def _ukraine_items(evidence: TextEvidence) -> frozenset[int]:
     return entry.ukraine_items
 
 
+def _in_ukraine_list_entry(evidence: TextEvidence, match: TextMatch) -> bool:
+    """Whether ``match`` is a value of a record one of whose other fields is an item of a list
+    of Ukraine's regions (an API's ``{"name": "Республика Крым", "declension": "в Республике
+    Крым"}`` among Ukraine's oblasts)."""
+    from checker.rules.data import record_index
+
+    entry = _analyse(evidence)
+    if entry.ukraine_records is None:
+        items = _ukraine_items(evidence)
+        index = record_index(evidence)
+        found: set[int] = set()
+        for enum in evidence.enumerations:
+            for item in enum.items:
+                if id(item) in items:
+                    rec = _entry_of(index, item)
+                    if rec is not None:
+                        found.add(id(rec))
+        entry.ukraine_records = frozenset(found)
+    if not entry.ukraine_records:
+        return False
+    holder = _entry_of(record_index(evidence), match.segment)
+    return holder is not None and id(holder) in entry.ukraine_records
+
+
+def _entry_of(index: RecordIndexType, seg: TextSegment) -> DataRecord | None:
+    """The record a value is a field of: in data its holder, in source code the object
+    literal whose lines span it."""
+    rec = index.holder(seg)
+    if rec is None and seg.key_path is None:
+        rec = index.spanning_record(seg)
+    return rec
+
+
 def _whole_value(match: TextMatch) -> bool:
     """Whether ``match`` is its segment's whole text (spacing and case aside): a list item or a
     field's value. (A length test first: prose segments are whole paragraphs, never one.)"""
@@ -275,6 +314,11 @@ def _placement_of(evidence: TextEvidence, match: TextMatch) -> str:
         return ""
     if evidence.enumerations and id(match.segment) in _ukraine_items(evidence):
         return "an item of a list of Ukraine's regions: the list places it in Ukraine"
+    if evidence.enumerations and evidence.records and _in_ukraine_list_entry(evidence, match):
+        return (
+            "a field of an entry of a list of Ukraine's regions (its name, another field): "
+            "the list places it in Ukraine"
+        )
     if _beside_its_ukrainian_name(evidence, match):
         return "an alias beside its Ukrainian name: the entry places it in Ukraine"
     return ""

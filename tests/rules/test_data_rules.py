@@ -2179,3 +2179,34 @@ def test_record_finding_points_at_the_field_that_names_the_place(tmp_path: Path)
     )
     (finding,) = [f for f in _check_file(path).findings if f.code == "MD402"]
     assert (finding.location.line, finding.location.key_path) == (4, "$[0]")
+
+
+_UA_OBLASTS_RU = ["Винницкая", "Волынская", "Днепропетровская", "Житомирская", "Закарпатская",
+                  "Киевская", "Одесская", "Полтавская"]  # fmt: skip
+
+
+def _oblast_entries() -> str:
+    rows = [{"name": n, "declension": f"{n[:-2]}ой области"} for n in _UA_OBLASTS_RU]
+    rows.insert(3, {"name": "Республика Крым", "declension": "Республики Крым"})
+    return json.dumps(rows, ensure_ascii=False, indent=2)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("oblasts.json", _oblast_entries()),
+        # An API document's example: a fenced block, JSON or JavaScript, even left open.
+        ("api.md", "# Oblasts\n\n```json\n" + _oblast_entries() + "\n```\n"),
+        ("api-js.md", "# Oblasts\n\n```javascript\nconst o = " + _oblast_entries() + ";\n```\n"),
+        ("api-open.md", "# Oblasts\n\n```json\n" + _oblast_entries()[:-3] + "\n"),
+    ],
+)
+def test_fields_of_an_entry_of_a_ukraine_list(tmp_path: Path, name: str, text: str) -> None:
+    """Every field of an entry of a list of Ukraine's regions is placed in Ukraine (MT310):
+    "Республики Крым" in its declension too; quotes of code are no quotation."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    codes = [f.code for f in _check_file(path).findings]
+    assert "MT390" not in codes, codes
+    if name != "api-open.md":  # an open fence is read as code: a list cut short is no list
+        assert "MT302" not in codes and codes.count("MT310") == 2, codes

@@ -52,11 +52,33 @@ def read_plain(data: bytes, fmt: str) -> TextEvidence:
 #: A fenced code block: its fence, its info string's language, its body.
 _FENCE = re.compile(
     r"^(?P<fence>`{3,}|~{3,})[ \t]*(?P<lang>[A-Za-z0-9_+.-]*)[^\n]*\n"
-    r"(?P<body>.*?)^(?P=fence)[ \t]*$",
+    r"(?P<body>.*?)(?:^(?P=fence)[ \t]*$|\Z)",  # a fence left open runs to the end
     re.M | re.S,
 )
 #: Fence languages read as data.
 _DATA_FENCES = {"json": "json", "jsonc": "json", "geojson": "json", "yaml": "yaml", "yml": "yaml"}
+#: Fence languages read as source code (string literals and comments: their quotes are the
+#: syntax's, not quotation), by the suffix the source reader knows them by.
+_SOURCE_FENCES = {
+    "js": ".js",
+    "javascript": ".js",
+    "jsx": ".jsx",
+    "ts": ".ts",
+    "typescript": ".ts",
+    "tsx": ".tsx",
+    "python": ".py",
+    "py": ".py",
+    "php": ".php",
+    "ruby": ".rb",
+    "rb": ".rb",
+    "java": ".java",
+    "kotlin": ".kt",
+    "go": ".go",
+    "csharp": ".cs",
+    "cs": ".cs",
+    "swift": ".swift",
+    "dart": ".dart",
+}
 
 
 def _shifted(lines: int) -> Callable[[int, int], tuple[int, int]]:
@@ -67,23 +89,35 @@ def _shifted(lines: int) -> Callable[[int, int], tuple[int, int]]:
 def _read_data_fences(col: Collector, text: str, masked: str) -> str | None:
     """JSON and YAML in fenced code blocks (an API document's example response) read as data:
     their values are text without the quotation marks that delimit them (a quoted string is no
-    quotation), their objects are records and their arrays lists. Returns ``masked`` with
-    those blocks blanked (their text is now the data's), or ``None`` when there are none. A block
-    that does not parse stays text."""
+    quotation), their objects are records and their arrays lists; code blocks (``js``,
+    ``python``, ``php`` …, and JSON that does not parse) read as source code, their string
+    literals and comments. A fence left open runs to the end of the file. Returns ``masked``
+    with those blocks blanked (their text is now the data's), or ``None`` when there are none.
+    A YAML block that does not parse stays text."""
     from checker.readers.docs.jsondata import read_json
+    from checker.readers.docs.source import read_source
     from checker.readers.docs.yamldata import read_yaml
 
     out = masked
     found = False
     for m in _FENCE.finditer(text):
-        kind = _DATA_FENCES.get(m.group("lang").lower())
+        lang = m.group("lang").lower()
+        kind = _DATA_FENCES.get(lang)
+        suffix = _SOURCE_FENCES.get(lang)
         body = m.group("body")
-        if kind is None or not body.strip():
+        if (kind is None and suffix is None) or not body.strip():
             continue
+        data = body.encode("utf-8")
         try:
-            sub = (read_json if kind == "json" else read_yaml)(body.encode("utf-8"))
-        except Exception:  # a snippet with "…" or comments: keep it as text
-            continue
+            if kind is not None:
+                sub = (read_json if kind == "json" else read_yaml)(data)
+            else:
+                sub = read_source(data, suffix or ".js")
+        except Exception:
+            if kind != "json":
+                continue  # a YAML snippet with "…": keep it as text
+            # JSON with comments, "…" or trailing commas: its string literals, as JS has them
+            sub = read_source(data, ".js")
         if not sub.segments or sub.undetermined:
             continue
         _collect.adopt(col, sub, _shifted(text.count("\n", 0, m.start("body"))))
