@@ -1581,6 +1581,20 @@ def test_email_parts_decoded() -> None:
     assert ev.undetermined and "a.pdf" in ev.undetermined[0]
 
 
+def test_markup_inside_a_string_literal_is_read_once() -> None:
+    """HTML in a JS string is the string's text (one segment, one finding); the options of a
+    dropdown built from strings are still a list."""
+    data = (
+        'export const uni = {"data": "<p>A school in Simferopol, Russia.</p>"};\n'
+        "$('#r').append('<option value=\"1\">Москва</option><option value=\"2\">Тверь</option>');\n"
+    ).encode()
+    ev = read_bytes("page.ts", data)
+    assert [s.part for s in ev.segments if "Simferopol" in s.text] == ["string"]
+    assert [[s.text for s in e.items] for e in ev.enumerations if e.origin == "select"] == [
+        ["Москва", "Тверь"]
+    ]
+
+
 def test_sql_update_set_values_are_a_record() -> None:
     data = (
         "update place\nset country = 'Россия',\n    oblast = 'Республика Крым', n=7\n"

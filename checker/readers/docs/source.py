@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from checker.readers.base import TextEvidence, TextSegment
@@ -558,6 +559,24 @@ _EMBEDDED = re.compile(r"\{[^{}]*+\}")
 _NOT_MARKUP = re.compile(r"[\"'`;={}]|//|/\*|&&|\|\||=>")
 
 
+def _literal_spans(col: Collector) -> Callable[[int, int], bool]:
+    """Whether a (line, column) lies inside a string literal the lexer read: its segment's
+    text, from its first character to its last, in the file's lines and columns."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for seg in col.evidence.segments:
+        if seg.part != "string":
+            continue
+        rows = seg.text.split("\n")
+        for i, row in enumerate(rows):
+            first = seg.column if i == 0 else 1
+            spans.setdefault(seg.line + i, []).append((first, first + len(row)))
+
+    def inside(line: int, column: int) -> bool:
+        return any(lo <= column < hi for lo, hi in spans.get(line, ()))
+
+    return inside
+
+
 def _read_markup_text(col: Collector, text: str) -> None:
     """Segments (part ``markup``) for the text nodes of JSX, Vue, Svelte or PHP-page markup:
     ``<li>+7 (978) 507-70-00</li>``, ``<p>Tours of {city}, Russia</p>``."""
@@ -565,6 +584,7 @@ def _read_markup_text(col: Collector, text: str) -> None:
     added = False
     options: list[TextSegment] = []  # the current <select>'s options, in order
     after = 0  # where the last option's text ended
+    inside = _literal_spans(col)
     for m in _MARKUP_TEXT.finditer(text):
         body = _EMBEDDED.sub(lambda e: " " * len(e.group()), m.group(1))
         if _NOT_MARKUP.search(body) or sum(ch.isalnum() for ch in body) < 2:
@@ -574,11 +594,14 @@ def _read_markup_text(col: Collector, text: str) -> None:
         if not value:
             continue
         line, column = lines.at(m.start(1) + lead)
+        tag = text.rfind("<", 0, m.start() + 1)
+        option = text[tag + 1 : tag + 7].lower() == "option"
+        if not option and inside(line, column):
+            continue  # markup in a string literal ("<p>… Simferopol, Russia</p>"): read already
         seg = col.segment(value, line, column, part="markup")
         if seg is not None:
             added = True
-            tag = text.rfind("<", 0, m.start() + 1)
-            if text[tag + 1 : tag + 7].lower() == "option":
+            if option:
                 # a <select>'s options are a list (a JSX region dropdown), as in a page
                 if options and "</select" in text[after:tag].lower():
                     _options(col, options)
