@@ -1595,6 +1595,19 @@ def test_markup_inside_a_string_literal_is_read_once() -> None:
     ]
 
 
+def test_markdown_shortcodes_keep_their_attribute_values() -> None:
+    data = (
+        b'Text.\n\n{{< figure src="/a.jpg" title="Our hotel in Yalta, Russia." >}}\n'
+        b"{% include card.html caption='Kerch at dawn' %}\n"
+    )
+    ev = read_bytes("post.md", data)
+    hotel = find(ev, "Yalta")
+    assert "Our hotel in Yalta, Russia." in hotel.text and "Kerch at dawn" in hotel.text
+    for syntax in ('"', "'", "figure", "src", "jpg", "include", "{"):
+        assert syntax not in hotel.text
+    assert hotel.text.index("Our hotel") == data.decode().index("Our hotel")  # same places
+
+
 def test_sql_update_set_values_are_a_record() -> None:
     data = (
         "update place\nset country = 'Россия',\n    oblast = 'Республика Крым', n=7\n"

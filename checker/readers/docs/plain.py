@@ -301,6 +301,27 @@ def _underscores(m: re.Match[str]) -> str:
     return " " * len(m.group())
 
 
+#: A Hugo or Jekyll-style shortcode (``{{< figure src="…" title="Yalta, Crimea" >}}``,
+#: ``{{% … %}}``, Liquid ``{% include … %}``): its syntax carries no words, its attribute
+#: caption-like attribute values (title, caption, alt …) are text.
+_SHORTCODE = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%-?.*?-?%\}", re.S)
+_SHORTCODE_VALUE = re.compile(
+    r"""(?i:\b(?:title|caption|alt|desc|description|text|label|name|place|location|credit)"""
+    r"""\s*=\s*)(?:"([^"\n]*)"|'([^'\n]*)')"""
+)
+
+
+def _shortcode(m: re.Match[str]) -> str:
+    """A shortcode as spaces, but for its caption-like attribute values (without quotes)."""
+    code = m.group()
+    out = [" " if ch != "\n" else "\n" for ch in code]
+    for v in _SHORTCODE_VALUE.finditer(code):
+        group = 1 if v.group(1) is not None else 2
+        start, end = v.start(group), v.end(group)
+        out[start:end] = code[start:end]
+    return "".join(out)
+
+
 def mask_markdown(text: str) -> str:
     """Markdown with its markup replaced by spaces of the same length (newlines kept).
 
@@ -308,6 +329,8 @@ def mask_markdown(text: str) -> str:
     blanked everywhere; in prose they carry no words.
     """
     out = _MD_COMMENT.sub(_spaces, text) if "<!--" in text else text
+    if "{{" in out:
+        out = _SHORTCODE.sub(_shortcode, out)
     if "<" in out:
         out = _MD_TAG.sub(_spaces, out)
     if "[" in out:
