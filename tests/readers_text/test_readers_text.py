@@ -1608,6 +1608,26 @@ def test_markdown_shortcodes_keep_their_attribute_values() -> None:
     assert hotel.text.index("Our hotel") == data.decode().index("Our hotel")  # same places
 
 
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("seeds.rb", "Region.create(name: 'Москва')\nRegion.create(name: 'Тверская область')\n"
+         "Region.create(name: 'Республика Крым')\nUser.create(email: 'a@b.c', role: 'x')\n"),
+        ("Seeder.php", "<?php\nDB::table('r')->insert(['id' => '77', 'name' => 'Москва']);\n"
+         "DB::table('r')->insert(['id' => '69', 'name' => 'Тверская область']);\n"
+         "DB::table('r')->insert(['id' => '91', 'name' => 'Республика Крым']);\n"),
+        ("seed.py", "Region.objects.create(name='Москва')\n"
+         "Region.objects.create(name='Тверская область')\n"
+         "Region.objects.create(name='Республика Крым')\n"),
+    ],
+)  # fmt: skip
+def test_statements_passing_objects_of_the_same_keys_are_a_table(name: str, code: str) -> None:
+    """A seeder's one call per row: the rows of a table, each key's values a list."""
+    ev = read_bytes(name, code.encode())
+    lists = [[s.text for s in e.items] for e in ev.enumerations if e.key_path.endswith(".name")]
+    assert lists == [["Москва", "Тверская область", "Республика Крым"]]
+
+
 def test_sql_update_set_values_are_a_record() -> None:
     data = (
         "update place\nset country = 'Россия',\n    oblast = 'Республика Крым', n=7\n"

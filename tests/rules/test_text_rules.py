@@ -187,6 +187,7 @@ TRUE_POSITIVES = [
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
 TRAPS = [
+    ("March 2014: the Crimean referendum. Voters are asked if they want to rejoin Russia.", set()),
     ("In 1918 Simferopol, Russia was a town of the Taurida Governorate.", set()),
     (
         "Republic of Crimea - annexed by Russia in 2014, internationally recognised as part of "

@@ -274,6 +274,11 @@ class _Lists:
         self.prev_text = ""
         self.name_before = ""  # identifier just before the last "=" or ":"
         self.last_ident = ""
+        #: Consecutive statements that each pass one object of the same keys (a seeder's
+        #: ``Region.create(name: "…")``, ``DB::table(…)->insert(['id' => …, 'name' => …])``):
+        #: their keys, and each one's fields.
+        self.run_keys: tuple[str, ...] = ()
+        self.run: list[dict[str, TextSegment]] = []
 
     def token(self, kind: str, text: str, seg: TextSegment | None = None) -> None:
         frames = self.frames
@@ -298,6 +303,8 @@ class _Lists:
                 frame = frames.pop()
                 self._end_item(frame)
                 self._close(frame)
+                if frame.fields and (not frames or (frames[-1].call and len(frames) == 1)):
+                    self._statement(frame)
         elif frames:
             frame = frames[-1]
             if kind == "comma":
@@ -430,11 +437,31 @@ class _Lists:
                 self._emit(frame)
 
     def finish(self) -> None:
-        """Emit what unclosed frames hold (a file cut short)."""
+        """Emit what unclosed frames hold (a file cut short), and the last run of statements."""
         while self.frames:
             frame = self.frames.pop()
             for child in frame.children:
                 self._emit(child)
+        self._end_run()
+
+    def _statement(self, frame: _Frame) -> None:
+        """An object passed by a statement of its own (at top level, or the argument of a
+        top-level call): statements in a row that pass objects of the same keys are the rows
+        of a table, each key's values a list."""
+        keys = tuple(sorted(frame.fields))
+        if keys != self.run_keys:
+            self._end_run()
+            self.run_keys = keys
+        self.run.append(dict(frame.fields))
+
+    def _end_run(self) -> None:
+        run, self.run = self.run, []
+        if len(run) < 2:
+            return
+        for key in self.run_keys:
+            segs = [row[key] for row in run]
+            path = f"line {segs[0].line}[*].{key}"
+            self.col.enumeration(segs, path, f"{self.lang}-column:{key}")
 
     def _emit(self, frame: _Frame) -> None:
         segs = [seg for _, seg in frame.items]
