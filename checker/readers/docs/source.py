@@ -442,6 +442,8 @@ class _Lists:
             frame = self.frames.pop()
             for child in frame.children:
                 self._emit(child)
+            if frame.valid and not frame.call and not frame.items and len(frame.rows) >= 2:
+                self._emit_columns(frame)  # the complete rows of a table cut short
         self._end_run()
 
     def _statement(self, frame: _Frame) -> None:
