@@ -121,6 +121,7 @@ _MORE_SOURCE_EXTENSIONS = {
     ".cxx",
     ".hpp",
     ".dart",
+    ".sol",
     ".lua",
     ".pl",
     ".pm",

@@ -1628,6 +1628,43 @@ def test_statements_passing_objects_of_the_same_keys_are_a_table(name: str, code
     assert lists == [["Москва", "Тверская область", "Республика Крым"]]
 
 
+@pytest.mark.parametrize(
+    ("name", "code", "words"),
+    [
+        ("Region.kt", "enum class Region(val code: Int) {\n    KRASNODARSKIY_KRAY(23),\n"
+         "    RESPUBLIKA_KRYM(91);\n    fun label() = name\n}\n",
+         ["Krasnodarskiy Kray", "Respublika Krym"]),
+        ("Region.java", "public enum Region {\n  MOSCOW_CITY(\"77\"), // capital\n  TVER_OBLAST;\n"
+         "  private final String c;\n}\n", ["Moscow City", "Tver Oblast"]),
+        ("Region.swift", "enum R {\n  case krasnodarKrai, tverOblast\n  case respublikaKrym\n}\n",
+         ["Krasnodar Krai", "Tver Oblast", "Respublika Krym"]),
+        ("regions.h", "enum region { MOSCOW = 77, /* x */ SEVASTOPOL = 92 };\n",
+         ["Moscow", "Sevastopol"]),
+        ("RuRegions.sol", "contract R {\n  enum Region { OMSK_OBLAST, KRYM_REPUBLIC }\n}\n",
+         ["Omsk Oblast", "Krym Republic"]),
+    ],
+)  # fmt: skip
+def test_enum_constants_are_a_list_of_words(name: str, code: str, words: list[str]) -> None:
+    ev = read_bytes(name, code.encode())
+    (enum,) = [e for e in ev.enumerations if e.origin == "enum"]
+    assert [s.text for s in enum.items] == words
+    first = enum.items[0]
+    line = code.split("\n")[first.line - 1]
+    assert (
+        line[first.column - 1 :]
+        .upper()
+        .replace("_", "")
+        .startswith(words[0].upper().replace(" ", ""))
+    )
+
+
+def test_enum_constants_with_string_values_are_read_by_their_strings() -> None:
+    code = 'export enum Area {\n  CUBA = "Cuba",\n  REPUBLIC_OF_CRIMEA = "Republic of Crimea",\n}\n'
+    ev = read_bytes("area.ts", code.encode())
+    assert not [e for e in ev.enumerations if e.origin == "enum"]
+    assert [s.text for s in ev.segments if "Crimea" in s.text] == ["Republic of Crimea"]
+
+
 def test_sql_update_set_values_are_a_record() -> None:
     data = (
         "update place\nset country = 'Россия',\n    oblast = 'Республика Крым', n=7\n"

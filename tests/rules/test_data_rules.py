@@ -2212,3 +2212,14 @@ def test_fields_of_an_entry_of_a_ukraine_list(tmp_path: Path, name: str, text: s
     codes = [f.code for f in _check_file(path).findings]
     assert "MT390" not in codes and "MT302" not in codes, codes
     assert codes.count("MT310") == 2, codes
+
+
+def test_enum_of_russia_s_regions_in_transliteration(tmp_path: Path) -> None:
+    path = tmp_path / "RuRegion.kt"
+    names = ["KRASNODARSKIY_KRAY", "MOSKOVSKAYA_OBLAST", "ROSTOVSKAYA_OBLAST", "SAMARSKAYA_OBLAST",
+             "SVERDLOVSKAYA_OBLAST", "CHELYABINSKAYA_OBLAST", "RESPUBLIKA_KRYM"]  # fmt: skip
+    body = ",\n".join(f"    {n}({i})" for i, n in enumerate(names))
+    path.write_text(f"enum class RuRegion(val code: Int) {{\n{body}\n}}\n", encoding="utf-8")
+    (finding,) = md(_check_file(path), "MD401")
+    assert (finding.location.line, finding.location.column) == (8, 5)
+    assert "Respublika Krym" in finding.message

@@ -66,6 +66,7 @@ LANGUAGES = {
     ".cxx": "c",
     ".m": "c",
     ".dart": "dart",
+    ".sol": "c",  # Solidity: C-like comments and strings
     ".sh": "shell",
     ".bash": "shell",
     ".pl": "perl",
@@ -528,7 +529,67 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
     if lang in ("js", "ts") and "<" in text:
         _read_markup_text(col, text)
     _read_map_calls(col, text)
+    if lang in _ENUM_LANGUAGES and "enum" in text:
+        _read_enum_constants(col, text)
     return col.evidence
+
+
+#: Languages whose ``enum X { A, B(…), C = 3 }`` names its constants.
+_ENUM_LANGUAGES = frozenset(
+    {"java", "kotlin", "csharp", "ts", "swift", "rust", "c", "dart", "scala"}
+)
+_ENUM_HEAD = re.compile(r"\benum\s+(?:class\s+|struct\s+)?([A-Za-z_]\w*)[^{;]{0,200}\{")
+_ENUM_CASE = re.compile(r"\bcase\s+")
+_QUOTED = re.compile(r"[=:]\s*[\"'`]")
+_ENUM_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+_ENUM_ITEM = re.compile(r"\s*(?:@\w+\s*)*(?:case\s+)?([A-Za-z_][A-Za-z0-9_]*)")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _enum_words(name: str) -> str:
+    """An enum constant's name as words: ``RESPUBLIKA_KRYM`` → "Respublika Krym",
+    ``KrasnodarKrai`` → "Krasnodar Krai"."""
+    parts = [p for p in re.split(r"_+", _CAMEL.sub("_", name)) if p]
+    return " ".join(p[:1].upper() + p[1:].lower() for p in parts)
+
+
+def _read_enum_constants(col: Collector, text: str) -> None:
+    """The constants of each ``enum`` as words, a list (part ``identifier``): an enum of
+    Russia's regions in transliteration (``RESPUBLIKA_KRYM(91)`` among ``KRASNODARSKIY_KRAY``)
+    is a region list as its strings would be (MD401)."""
+    lines = LineCounter(text)
+    for head in _ENUM_HEAD.finditer(text):
+        start = head.end()
+        depth, pos = 1, start
+        while pos < len(text) and depth:
+            ch = text[pos]
+            depth += 1 if ch == "{" else -1 if ch == "}" else 0
+            pos += 1
+        body = _ENUM_COMMENT.sub(lambda m: " " * len(m.group()), text[start : pos - 1])
+        # Constants come first (Java and Kotlin put members after a ";"); Swift starts each
+        # line of them with "case".
+        body = _ENUM_CASE.sub(lambda m: "," + " " * (len(m.group()) - 1), body.split(";", 1)[0])
+        items: list[TextSegment] = []
+        depth, piece_start = 0, 0
+        for i, ch in enumerate(body + ","):
+            if ch in "([{<":
+                depth += 1
+            elif ch in ")]}>":
+                depth -= 1
+            elif ch == "," and depth <= 0:
+                m = _ENUM_ITEM.match(body, piece_start, i)
+                # A constant with a string value (CRIMEA = "Republic of Crimea") is read by
+                # its string: its name would say the same twice (arguments in parentheses,
+                # MOSCOW_CITY("77"), are no value).
+                if m is not None and not _QUOTED.search(body, piece_start, i):
+                    words = _enum_words(m.group(1))
+                    line, column = lines.at(start + m.start(1))
+                    seg = col.segment(words, line, column, part="identifier")
+                    if seg is not None:
+                        items.append(seg)
+                piece_start = i + 1
+        if len(items) >= 2:
+            col.enumeration(items, f"{head.group(1)}.entries", "enum")
 
 
 #: Calls that draw a library's built-in world map (plotly's geo traces): kept as code segments
