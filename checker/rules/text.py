@@ -346,7 +346,10 @@ _UKRAINIAN_NAME = re.compile(
 
 
 #: Russia named beside it: then the Ukrainian name is what is being replaced, not the home.
-_RUSSIAN_MARK = re.compile(r"\bRUS?\b|\bRU[-_]|(?i:росси|російськ|росія|russia)")
+_RUSSIAN_MARK = re.compile(
+    r"(?<![A-Za-z]{2}[-_])\bRUS?\b|\bRU[-_]|(?i:\bru[-_](?!ru\b|ua\b|by\b|kz\b)[a-z0-9]{1,3}\b)"
+    r"|(?i:росси|російськ|росія|russia)"
+)  # "ru-14", Highcharts' key for Crimea in Russia; not a locale ("ru-RU", "uk_RU")
 
 
 def _beside_its_ukrainian_name(evidence: TextEvidence, match: TextMatch) -> bool:

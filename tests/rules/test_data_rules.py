@@ -1946,8 +1946,20 @@ def test_region_rows_built_from_calls_with_their_country(tmp_path: Path) -> None
             '  "aliases": ["Крим",\n    "Республика Крым"]}]\n',
             {"MT310"},
         ),
-        # the Ukrainian code mapped to Russia's: a concession, not an alias
+        # the Ukrainian code mapped to Russia's: a concession, not an alias (Highcharts' own
+        # key "ru-14" for Crimea in Russia's map, in lower case, too; the locale "ru-RU" is not)
         ("remap.py", 'M = {"UA-43": ("RU-CRI", "Республика Крым")}\n', {"MT302"}),
+        (
+            "hc.php",
+            "<?php return [['iso' => 'UA-43', 'hc' => 'ru-14', 'ru' => 'Республика Крым']];\n",
+            {"MT302"},
+        ),
+        (
+            "locale.json",
+            '[{"code": "UA-43", "name_uk": "Автономна Республіка Крим", "locale": "ru-RU",\n'
+            '  "aliases": ["Крим", "Республика Крым"]}]\n',
+            {"MT310"},
+        ),
         # two of Ukraine's regions are not yet a list of them
         ("two.py", 'R = ["Київська область", "Республіка Крим", "Одеська область"]\n', {"MT302"}),
         # a row whose own country is Ukraine (JHU's UID lookup table), and one of Russia's
