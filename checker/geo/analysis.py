@@ -174,6 +174,10 @@ def _measure(
     if geom is None or geom.is_empty:
         return None
     kind = _geom_kind(geom)
+    if kind == "line" and attr.country in ("RU", "UA"):
+        outline = _closed_outline(geom)
+        if outline is not None:  # a country's border drawn as a closed line: its area
+            geom, kind = outline, "polygon"
     projected = ref.project(geom)
     if projected.is_empty:
         return None
@@ -375,6 +379,22 @@ def _looks_natural_earth(evidence: VectorEvidence) -> bool:
     names = {layer.name for layer in evidence.layers}
     # world-atlas's layout: Natural Earth countries + land, ISO numeric ids.
     return evidence.format in ("topojson", "jsmodule") and {"countries", "land"} <= names
+
+
+def _closed_outline(geom: BaseGeometry) -> BaseGeometry | None:
+    """The area a country's outline encloses, when it is drawn as lines that are all closed
+    rings (a KML ``LineString`` of Ukraine's border), else ``None``."""
+    import shapely
+
+    parts = list(getattr(geom, "geoms", [geom]))
+    rings = []
+    for part in parts:
+        coords = shapely.get_coordinates(part)
+        if len(coords) < 4 or not (coords[0] == coords[-1]).all():
+            return None
+        rings.append(shapely.Polygon(coords))
+    area = shapely.union_all(rings)
+    return area if not area.is_empty and area.area > 0 else None
 
 
 def _geom_kind(geom: BaseGeometry) -> str:

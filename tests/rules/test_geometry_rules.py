@@ -534,3 +534,32 @@ def test_attribute_findings_cite_the_region_s_resolution(
     assert finding.code == "MG105"
     assert resolution in finding.policy
     assert ({"68/262", "ES-11/4"} - {resolution}).pop() not in finding.policy
+
+
+def _outline(g: BaseGeometry) -> BaseGeometry:
+    """A country's border as closed lines (the exterior of each of its parts)."""
+    return shapely.MultiLineString([p.exterior.coords for p in getattr(g, "geoms", [g])])
+
+
+@pytest.mark.parametrize(
+    ("build", "codes", "verdict"),
+    [
+        # Ukraine's border drawn as a closed line around Crimea: the area it encloses.
+        (lambda s: evidence(({"name": "Ukraine"}, _outline(gen(s["ukraine"], 0.05)))), set(),
+         "clean"),
+        # The same line without Crimea, and Russia's around it: judged as the areas they are.
+        (lambda s: evidence(({"name": "Ukraine"}, _outline(gen(ua_without(s, "crimea"), 0.05)))),
+         {"MG103"}, "flag"),
+        (lambda s: evidence(({"name": "Russia"}, _outline(gen(ru_with(s, "crimea"), 0.05)))),
+         {"MG101"}, "flag"),
+        # An open line is still only a line.
+        (lambda s: evidence(({"name": "Ukraine"}, shapely.LineString([(30, 50), (34, 45)]))),
+         set(), "undetermined"),
+    ],
+)  # fmt: skip
+def test_a_country_outline_drawn_as_a_closed_line(
+    build: Callable[[S], VectorEvidence], codes: set[str], verdict: str
+) -> None:
+    report = check_vector_evidence("outline.kml", build(ref_shapes()), Config())
+    assert {f.code for f in report.findings} == codes
+    assert report.verdict.value == verdict
