@@ -2053,10 +2053,8 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
     Address books, store locators, airport and city tables, geocoder caches: a row with
     Simferopol, Sevastopol, Mariupol, ``UA-43`` … and ``country=RU`` / ``RUS`` / ``643`` /
     ``Russia`` / ``Россия`` places the area in Russia. Country fields follow the same conventions
-    as vector attributes (``country``, ``country_code``, ``iso``, ``iso_a2``, ``cc`` …), and a
-    field with Russia's federal district (``federal_district: "Южный"``) files a record under
-    Russia too; fields that model control (``controlled_by``, ``occupied_by``) are not country
-    fields, and rows
+    as vector attributes (``country``, ``country_code``, ``iso``, ``iso_a2``, ``cc`` …); fields
+    that model control (``controlled_by``, ``occupied_by``) are not country fields, and rows
     that say "occupied"/"under Russian control" are not reported. A bare homonym (Donetsk, a
     town in Russia's Rostov oblast, too) needs a second sign (the oblast, a code, another town).
     Records are rows of data files and of tables in documents, and ``Key: value`` pairs written
