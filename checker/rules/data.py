@@ -538,14 +538,6 @@ def record_country(fields: Mapping[str, Any]) -> tuple[str | None, tuple[str, ..
             ru.append(f"{key}={value}")
         elif verdict == UA:
             ua.append(f"{key}={value}")
-    if not ru and not ua:
-        # Russia's federal district as a field ("federal_district": "Южный"): only Russia's
-        # regions have one.
-        for key in _district_keys(tuple(fields)):
-            value = fields[key]
-            if isinstance(value, str) and _DISTRICT_VALUE.fullmatch(value.strip()):
-                ru.append(f"{key}={value}")
-                has_field = True
     if ru and ua:
         return "CONFLICT", tuple(ru + ua), True
     if ru:
@@ -553,26 +545,6 @@ def record_country(fields: Mapping[str, Any]) -> tuple[str | None, tuple[str, ..
     if ua:
         return UA, tuple(ua), True
     return None, (), has_field
-
-
-_DISTRICT_KEY = re.compile(
-    r"federal[\s_-]?(?:district|okrug)|fed[\s_-]?okrug|федеральн\w*[\s_-]?округ|^(?:fo|fd)$",
-    re.IGNORECASE,
-)
-_DISTRICT_VALUE = re.compile(
-    r"(?:центральн\w*|северо-западн\w*|южн\w*|северо-кавказск\w*|приволжск\w*|уральск\w*|"
-    r"сибирск\w*|дальневосточн\w*|крымск\w*)(?:\s+федеральн\w*\s+округ\w*)?|"
-    r"(?:central|northwestern|north-western|southern|north caucasian|volga|ural|siberian|"
-    r"far eastern|crimean)(?:\s+federal\s+district)?|"
-    r"ЦФО|СЗФО|ЮФО|СКФО|ПФО|УФО|СФО|ДФО|КФО",
-    re.IGNORECASE,
-)
-
-
-@functools.lru_cache(maxsize=1024)
-def _district_keys(keys: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The keys of a record that name Russia's federal district (cached per key set)."""
-    return tuple(k for k in keys if _DISTRICT_KEY.search(str(k).rsplit(".", 1)[-1]))
 
 
 def record_facts(fields: Mapping[str, Any], *, free_text: bool = True) -> RecordFacts:
