@@ -2046,6 +2046,11 @@ def test_basemap_references_in_code_files(tmp_path: Path) -> None:
         "notes.md": "Old geopandas shipped `naturalearth_lowres`; world-atlas has 110m maps.\n",
         "old.js": '// d3.json("https://unpkg.com/world-atlas@2/countries-110m.json")\nload("la.json")\n',
         "hc.js": "Highcharts.mapChart('c', {map: 'countries/ru/custom/ru-all-disputed'});\n",
+        # a shell command's unquoted argument (the commented-out copy loads nothing)
+        "build.sh": "ogr2ogr -f GeoJSON eu.json ne_110m_admin_0_countries.shp\n"
+        "# ogr2ogr all.json ne_10m_admin_0_countries.shp\n"
+        "ogr2ogr -where \"adm0_a3 IN ('POL', 'FRA')\" w.json ne_10m_admin_0_countries.shp\n"
+        "ogr2ogr -clipdst 1.5 44 20 56 \\\n  c.json ne_10m_admin_0_countries.shp\n",
     }
     found = {}
     for name, text in files.items():
@@ -2058,6 +2063,7 @@ def test_basemap_references_in_code_files(tmp_path: Path) -> None:
         "notes.md": [],
         "old.js": [],  # commented-out code loads nothing
         "hc.js": [("MD409", 1)],
+        "build.sh": [("MD409", 1)],
     }
 
 

@@ -531,7 +531,62 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
     _read_map_calls(col, text)
     if lang in _ENUM_LANGUAGES and "enum" in text:
         _read_enum_constants(col, text)
+    if lang == "shell":
+        _read_shell_files(col, text)
     return col.evidence
+
+
+#: An unquoted argument of a shell command that names a map or data file (a path or URL):
+#: ``ogr2ogr … ne_110m_admin_0_countries.shp``, ``curl -O https://…/countries-110m.json``.
+_SHELL_FILE = re.compile(
+    r"(?<![^\s=])[^\s\"'`;|&<>()#]+\.(?:json|topojson|geojson|zip|shp|gpkg|csv|js)(?![\w.])"
+)
+
+
+def _read_shell_files(col: Collector, text: str) -> None:
+    """The file names a shell script's commands take unquoted (part ``script``), for the rule
+    on maps that draw Crimea in Russia (MD409); quoted ones are its strings already. A command
+    that keeps only features away from Ukraine (an ``ogr2ogr -where`` naming neither Russia,
+    Ukraine nor Europe, a clip window west or east of Crimea) takes no part of the map that
+    matters."""
+    inside = _literal_spans(col)
+    lines = LineCounter(text)
+    for m in _SHELL_FILE.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if "#" in text[line_start : m.start()]:
+            continue  # a comment (its text is read as one)
+        line, column = lines.at(m.start())
+        if inside(line, column) or _away_from_ukraine(_shell_command(text, m.start())):
+            continue
+        col.segment(m.group(), line, column, part="script")
+
+
+def _shell_command(text: str, at: int) -> str:
+    """The whole command around ``at``: its lines joined where they end with a backslash."""
+    start = text.rfind("\n", 0, at) + 1
+    while start > 1 and text[start - 2] == "\\":
+        start = text.rfind("\n", 0, start - 1) + 1
+    end = text.find("\n", at)
+    while end >= 0 and end > 0 and text[end - 1] == "\\":
+        end = text.find("\n", end + 1)
+    return text[start : len(text) if end < 0 else end]
+
+
+_SHELL_WHERE = re.compile(r"-where\b")
+_SHELL_UA_RU = re.compile(r"\b(?:RUS|UKR|RU|UA|Russia|Ukraine|643|804|(?i:europe))\b")
+_SHELL_CLIP = re.compile(
+    r"-(?:clipdst|clipsrc|spat)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)"
+)
+
+
+def _away_from_ukraine(command: str) -> bool:
+    if _SHELL_WHERE.search(command) and not _SHELL_UA_RU.search(command):
+        return True
+    clip = _SHELL_CLIP.search(command)
+    if clip is not None:
+        west, _, east, _ = (float(v) for v in clip.groups())
+        return east < 32.0 or west > 37.0  # Crimea lies between 32.5 and 36.7 E
+    return False
 
 
 #: Languages whose ``enum X { A, B(…), C = 3 }`` names its constants.
