@@ -29,12 +29,12 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
+from checker import gazetteer as shipped_gazetteer
 from checker import tesseract
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ CRIMEA_LONLAT = (34.2, 45.3)
 #: labelled "Baku, Yerevan" might).
 ELSEWHERE_MARGIN_DEG = 12.0
 
-GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "places.tsv"
+GAZETTEER = shipped_gazetteer.PATH
 
 
 @dataclass(frozen=True)
@@ -1229,26 +1229,20 @@ class _Place:
 def gazetteer() -> dict[str, list[_Place]]:
     """Normalised name → places, from the shipped extract (loaded once)."""
     out: dict[str, list[_Place]] = {}
-    with open(GAZETTEER, encoding="utf-8") as fh:
-        header = fh.readline().rstrip("\n").split("\t")
-        col = {name: i for i, name in enumerate(header)}
-        for raw in fh:
-            row = raw.rstrip("\n").split("\t")
-            if len(row) != len(header):
-                continue
-            lonlat = (float(row[col["lon"]]), float(row[col["lat"]]))
-            names = [n for key in ("latin", "uk", "ru") for n in row[col[key]].split("|") if n]
-            display = names[0] if names else row[col["id"]]
-            for n in names:
-                key = normalise(n)
-                if len(key) < 4:
-                    # Short names collide with OCR noise; three capitals ("USA", "США") are
-                    # kept, to be matched as written (:data:`_ABBREVIATION`).
-                    if not (len(n) == 3 and n.isupper()):
-                        continue
-                    key = _ABBREVIATION + n
-                place = _Place(row[col["id"]], row[col["area"]], lonlat, display, row[col["kind"]])
-                out.setdefault(key, []).append(place)
+    for row in shipped_gazetteer.rows():
+        lonlat = (float(row["lon"]), float(row["lat"]))
+        names = shipped_gazetteer.names(row)
+        display = names[0] if names else row["id"]
+        for n in names:
+            key = normalise(n)
+            if len(key) < 4:
+                # Short names collide with OCR noise; three capitals ("USA", "США") are
+                # kept, to be matched as written (:data:`_ABBREVIATION`).
+                if not (len(n) == 3 and n.isupper()):
+                    continue
+                key = _ABBREVIATION + n
+            place = _Place(row["id"], row["area"], lonlat, display, row["kind"])
+            out.setdefault(key, []).append(place)
     return out
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path
 
 from checker.text.lexicon import Lexicon
 from checker.text.normalize import fold
@@ -453,7 +452,6 @@ def attributed(
     return ""
 
 
-_GAZETTEER = Path(__file__).resolve().parent.parent / "data" / "gazetteer" / "places.tsv"
 #: Where a list's items split: commas and the words that join its last two.
 _LIST_ITEMS = re.compile(r",|\b(?:and|or|и|или|і|й|та|або)\b")
 
@@ -468,15 +466,13 @@ _NEIGHBOURS = frozenset(
 def _country_names() -> frozenset[str]:
     """The folded names of the world's countries other than Russia and Ukraine, in English,
     Ukrainian and Russian (the gazetteer's GeoNames rows)."""
+    from checker import gazetteer
+
     out: set[str] = set()
-    for line in _GAZETTEER.read_text(encoding="utf-8").splitlines()[1:]:
-        cells = line.split("\t")
-        if len(cells) < 10 or cells[3] in ("RU", "UA"):
+    for row in gazetteer.rows():
+        if row["cc"] in ("RU", "UA") or (row["kind"] != "country" and row["id"] not in _NEIGHBOURS):
             continue
-        if cells[1] != "country" and cells[0] not in _NEIGHBOURS:
-            continue
-        for cell in cells[7:10]:
-            out.update(fold(name).strip() for name in cell.split("|") if name.strip())
+        out.update(fold(name).strip() for name in gazetteer.names(row) if name.strip())
     return frozenset(out)
 
 
