@@ -2675,8 +2675,8 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
         anchor = hit.text.casefold()
         lo, hi = max(0, at - 200), min(len(text), at + len(hit.text) + 200)
         # A string literal of code ('choropleth' in {type: 'choropleth', …}) is judged with its
-        # source line around it, a data file's value with its record.
-        line = (_source_line(ctx, hit) or hit.context) if hit.seg is not None else ""
+        # source line around it, a data file's value with its record: the hit's context.
+        whole_literal = hit.seg is not None and len(hit.seg.text) == len(anchor)
         for basemap in table:
             if hit.seg is not None and anchor not in basemap.anchors:
                 continue
@@ -2684,9 +2684,13 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
                 (m for m in basemap.pattern.finditer(text, lo, hi) if m.start() <= at < m.end()),
                 None,
             )
-            if found is None and line and hit.seg is not None and len(hit.seg.text) == len(anchor):
+            if found is None and whole_literal:
                 found = next(
-                    (m for m in basemap.pattern.finditer(line) if anchor in m.group(0).casefold()),
+                    (
+                        m
+                        for m in basemap.pattern.finditer(hit.context)
+                        if anchor in m.group(0).casefold()
+                    ),
                     None,
                 )
             if found is None:
@@ -2701,15 +2705,6 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
         return None
 
     yield from _aggregate(ctx, "MD409", _scan_hits(ctx, index, "basemap", combined), judge, 0.9)
-
-
-def _source_line(ctx: TextContext, hit: _Hit) -> str:
-    """The raw source line of a hit in a segment (``""`` when the reader kept no lines)."""
-    lines = ctx.evidence.source_lines
-    line = hit.location.line or 0
-    if not lines or hit.seg is None or hit.seg.page is not None or not 0 < line <= len(lines):
-        return ""
-    return lines[line - 1][:2000]
 
 
 # --- MD407 --------------------------------------------------------------------------------------
