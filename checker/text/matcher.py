@@ -378,7 +378,9 @@ class Matcher:
             return None
         reportage = ""
         quote_from = max(view.sentences.paragraph_start(start), start - QUOTE_REACH)
-        sql = "'" in sentence and SQL_STATEMENT.search(sentence) is not None
+        # Apostrophes before the match are SQL's when the sentence is a statement (looked for
+        # only then: most sentences hold none).
+        sql = "'" in folded[quote_from:start] and SQL_STATEMENT.search(sentence) is not None
         if in_quotes(folded, start, end, quote_from, sql=sql):
             reportage = "quoted"
         else:
