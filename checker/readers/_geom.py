@@ -34,6 +34,8 @@ GEOMETRY_TYPES = (
     "Polygon",
     "MultiPolygon",
 )
+#: Every GeoJSON geometry type: the coordinate types and the collection of them.
+ANY_GEOMETRY_TYPES = (*GEOMETRY_TYPES, "GeometryCollection")
 #: Nesting depth of each type's coordinates, counted in arrays above the position level.
 _DEPTH = {
     "Point": 0,

@@ -13,13 +13,12 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from checker.readers import _crs, _jsonio, _numjson, echarts, highcharts
-from checker.readers._geom import GEOMETRY_TYPES, GeometryBuilder
+from checker.readers._geom import ANY_GEOMETRY_TYPES, GeometryBuilder
 from checker.readers.base import ReaderError, Source, VectorEvidence, VectorFeature, VectorLayer
 
 if TYPE_CHECKING:
     from checker.readers._numjson import LiftedStore
 
-_GEOMETRY_TYPES = (*GEOMETRY_TYPES, "GeometryCollection")
 RECORD_SEPARATOR = b"\x1e"
 
 
@@ -74,7 +73,7 @@ def _features_of(obj: Any) -> list[Any]:
         if not isinstance(features, list):
             raise ReaderError("ME901", "the FeatureCollection's 'features' member is not an array")
         return features
-    if kind == "Feature" or kind in _GEOMETRY_TYPES:
+    if kind == "Feature" or kind in ANY_GEOMETRY_TYPES:
         return [obj]
     raise ReaderError("ME901", f"not GeoJSON: top-level type is {kind!r:.40}")
 
@@ -88,7 +87,7 @@ def collect_features(
         if not isinstance(feat, dict):
             raise ReaderError("ME901", f"{label(i, None, layer)} is not a JSON object")
         kind = feat.get("type")
-        if kind in _GEOMETRY_TYPES:
+        if kind in ANY_GEOMETRY_TYPES:
             # A bare geometry where a feature was expected: a feature with no attributes.
             rows.append((i, {}, None, builder.add(feat, label(i, None, layer))))
             continue

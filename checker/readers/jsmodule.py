@@ -326,14 +326,11 @@ def find_embedded(text: str) -> list[Embedded]:
 def _unusable_features(obj: Any) -> str:
     """Why Feature literals read as a collection (:func:`_parse`) are no map data ("" when
     they are): a feature flag ``{type: "Feature", name: …}`` or one without geometry."""
-    from checker.readers._geom import GEOMETRY_TYPES
+    from checker.readers._geom import ANY_GEOMETRY_TYPES
 
     for feature in obj["features"]:
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
-        if not isinstance(geometry, dict) or geometry.get("type") not in (
-            *GEOMETRY_TYPES,
-            "GeometryCollection",
-        ):
+        if not isinstance(geometry, dict) or geometry.get("type") not in ANY_GEOMETRY_TYPES:
             return "has no GeoJSON geometry"
     return ""
 
