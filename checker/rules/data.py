@@ -813,6 +813,13 @@ class RecordIndex:
                 return rec
         return None
 
+    def literal_record(self, seg: TextSegment) -> DataRecord | None:
+        """For a string of source code (no key path), the object literal it belongs to: the
+        record its key names (``"RU-DON": {name: …}``), or the one whose field it is."""
+        if seg.key_path is not None or not self.records:
+            return None
+        return self.keyed_record(seg) or self.spanning_record(seg)
+
     def parent_country(
         self, key_path: str | None, skip: DataRecord | None = None
     ) -> tuple[str, str] | None:
@@ -1278,11 +1285,7 @@ class _Hit:
         self._context: str | None = None
         if seg is not None:
             self.location = _seg_location(ctx, seg, offset)
-            self.record = index.own_record(seg)
-            if self.record is None and seg.key_path is None and index.records:
-                # an object literal in source code: the record a key names ("RU-DON": {name:
-                # "Донецкая Народная Республика"}), or the one whose field the value is
-                self.record = index.keyed_record(seg) or index.spanning_record(seg)
+            self.record = index.own_record(seg) or index.literal_record(seg)
         else:
             assert record is not None
             self.location = _record_location(ctx, record)

@@ -275,12 +275,9 @@ def _in_ukraine_list_entry(evidence: TextEvidence, match: TextMatch) -> bool:
 
 
 def _entry_of(index: RecordIndexType, seg: TextSegment) -> DataRecord | None:
-    """The record a value is a field of: in data its holder, in source code the object
-    literal whose lines span it."""
-    rec = index.holder(seg)
-    if rec is None and seg.key_path is None:
-        rec = index.spanning_record(seg)
-    return rec
+    """The record a value is a field of: in data its holder, in source code its object
+    literal."""
+    return index.holder(seg) or index.literal_record(seg)
 
 
 def _whole_value(match: TextMatch) -> bool:
