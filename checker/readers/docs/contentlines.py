@@ -15,6 +15,7 @@ with ``locality`` and ``country`` fields (MD402).
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from checker.readers.base import TextEvidence
@@ -66,21 +67,27 @@ def read_contentlines(data: bytes) -> TextEvidence:
     col = Collector("contentlines", encoding, notes)
     raw = text.split("\n")
     col.evidence.source_lines = raw
-    # Unfold: (value, line of its start, column of each character's source) per logical line.
-    logical: list[tuple[str, int, list[tuple[int, int]]]] = []
+    # Unfold: each logical line's text, and where its physical lines start in it (offset in
+    # the logical line, file line, column of that offset: a continuation's leading space is
+    # dropped, so its text starts at column 2).
+    logical: list[tuple[str, list[tuple[int, int, int]]]] = []
     for number, line in enumerate(raw, 1):
         if line[:1] in (" ", "\t") and logical:
-            value, first, places = logical[-1]
-            logical[-1] = (
-                value + line[1:],
-                first,
-                places + [(number, c) for c in range(2, len(line) + 1)],
-            )
+            value, starts = logical[-1]
+            starts.append((len(value), number, 2))
+            logical[-1] = (value + line[1:], starts)
         else:
-            logical.append((line, number, [(number, c) for c in range(1, len(line) + 1)]))
+            logical.append((line, [(0, number, 1)]))
+
+    def place(starts: list[tuple[int, int, int]], offset: int) -> tuple[int, int]:
+        """(line, column) in the file of an offset in a logical line."""
+        at, line, column = starts[bisect.bisect_right(starts, (offset, 1 << 62, 0)) - 1]
+        return line, column + offset - at
+
     stack: list[tuple[str, str, dict[str, str], int]] = []  # (component path, kind, fields, line)
     counts: dict[str, int] = {}
-    for line, number, places in logical:
+    for line, starts in logical:
+        number = starts[0][1]
         if col.full:
             break
         m = _NAME.match(line)
@@ -110,7 +117,7 @@ def read_contentlines(data: bytes) -> TextEvidence:
             for part, piece in zip(_ADR_PARTS, _split_unescaped(value, ";"), strict=False):
                 text_value = _unescape(piece).strip()
                 if text_value:
-                    ln, column = places[offset] if offset < len(places) else (number, 1)
+                    ln, column = place(starts, offset)
                     col.segment(
                         text_value, ln, column, part="value", key_path=f"{where}.ADR.{part}"
                     )
@@ -118,7 +125,7 @@ def read_contentlines(data: bytes) -> TextEvidence:
                 offset += len(piece) + 1
             continue
         text_value = _unescape(value)
-        ln, column = places[m.end()] if m.end() < len(places) else (number, 1)
+        ln, column = place(starts, m.end())
         col.segment(text_value, ln, column, part="value", key_path=f"{where}.{name}")
         fields.setdefault(name.lower(), text_value)
     return col.evidence
