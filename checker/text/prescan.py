@@ -1,6 +1,6 @@
 """The fast literal pre-scan: where in a text is there anything worth analysing?
 
-One Aho-Corasick automaton (``ahocorasick_rs``, a DFA over UTF-8 bytes) looks for every trigger
+One Aho-Corasick automaton (``ahocorasick_rs``, a DFA) looks for every trigger
 stem of the lexicon (``triggers.tsv``) in the raw text, in the spellings raw text uses: lower
 case, Capitalised, Title Case and UPPER CASE; any apostrophe; ``ё`` for ``е``; a line break or
 no-break space for a space. The same pass looks for the few things that can hide a phrase from
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
@@ -153,8 +154,6 @@ class Prescan:
                 self._kinds.append(EXTRA - i)
                 self._texts.append(literal)
         self._automaton = _build_automaton(self._texts)
-        #: Each pattern's length in characters (its end from its start, without decoding).
-        self._lengths = [len(t) for t in self._texts]
 
     def hits(self, text: str) -> list[Hit]:
         """Hits in ``text`` by start offset (overlapping trigger hits are all reported)."""
@@ -171,13 +170,18 @@ class Prescan:
         were not looked for: no automaton, or no extra literals)."""
         if self._automaton is None:
             return self._hits_fallback(text), _DIRECTIVE_WORD in text.lower(), None
-        # Over the UTF-8 bytes, then byte offsets to character offsets for the few hits: half
-        # the time of the automaton over ``str`` (which maps every offset itself). UTF-8 is
-        # self-synchronising, so every match starts and ends on a character boundary.
-        data = text.encode("utf-8", "surrogatepass")  # lone surrogates too
-        found = self._automaton.find_matches_as_indexes(data, overlapping=True)
-        if len(data) != len(text):  # not ASCII: byte offsets to character offsets
-            found = _to_char_offsets(data, found, self._lengths)
+        # The automaton runs over the text's UTF-8 form, which CPython makes once and keeps
+        # with the string, and gives character offsets itself: faster than encoding here and
+        # mapping the hits' byte offsets back (which it did before), as soon as the text is
+        # not ASCII.
+        try:
+            found = self._automaton.find_matches_as_indexes(text, overlapping=True)
+        except UnicodeEncodeError:
+            # Lone surrogates (a decoded "\ud800" escape) have no UTF-8 form. Each is one
+            # character and in no pattern: a replacement character in its place keeps every
+            # offset and every match.
+            text = _SURROGATE.sub("\ufffd", text)
+            found = self._automaton.find_matches_as_indexes(text, overlapping=True)
         kinds = self._kinds
         extras: list[tuple[int, int, int]] | None = [] if self.extra else None
         if extras is None:
@@ -229,8 +233,6 @@ _SPECIAL_FALLBACK = [("\u00ad", EXOTIC), ("\u200b", EXOTIC), ("-\n", EXOTIC), ("
 
 
 def _mixed_fallback(text: str) -> Iterable[Hit]:
-    import re
-
     pattern = re.compile(
         f"[{_LATIN_LOOKALIKE}][{_CYRILLIC_LETTERS}{_CYRILLIC_LETTERS.upper()}]"
         f"|[{_CYRILLIC_LETTERS}{_CYRILLIC_LETTERS.upper()}][{_LATIN_LOOKALIKE}]"
@@ -241,32 +243,16 @@ def _mixed_fallback(text: str) -> Iterable[Hit]:
         yield Hit(m.start(), m.end(), MIXED)
 
 
-def _to_char_offsets(
-    data: bytes, found: list[tuple[int, int, int]], lengths: list[int]
-) -> list[tuple[int, int, int]]:
-    """(pattern, start, end) with byte offsets to character offsets, decoding only the
-    stretches between hit starts once; an end is its start plus the pattern's length in
-    characters (``lengths``), as every match is the whole pattern."""
-    chars: dict[int, int] = {}
-    byte_pos = char_pos = 0
-    for point in sorted({s for _, s, _ in found}):
-        char_pos += len(data[byte_pos:point].decode("utf-8", "surrogatepass"))
-        byte_pos = point
-        chars[point] = char_pos
-    return [(i, chars[s], chars[s] + lengths[i]) for i, s, _ in found]
-
-
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _DIRECTIVE_WORD = "mapcheck"
 _START = operator.itemgetter(0)
 
 
 def _build_automaton(texts: list[str]) -> Any:
-    """The automaton over UTF-8 bytes (``None`` without the optional ``ahocorasick_rs``; the
-    fallback gives the same answers, slower)."""
+    """The automaton (``None`` without the optional ``ahocorasick_rs``; the fallback gives the
+    same answers, slower)."""
     try:
         import ahocorasick_rs
     except ImportError:
         return None
-    return ahocorasick_rs.BytesAhoCorasick(
-        [t.encode("utf-8") for t in texts], implementation=ahocorasick_rs.Implementation.DFA
-    )
+    return ahocorasick_rs.AhoCorasick(texts, implementation=ahocorasick_rs.Implementation.DFA)

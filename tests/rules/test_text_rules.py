@@ -739,7 +739,7 @@ def test_prescan_without_the_automaton_gives_the_same_findings() -> None:
     ],
 )
 def test_prescan_hits_are_character_offsets(text: str) -> None:
-    """The automaton reads UTF-8 bytes; its hits must still point at the characters."""
+    """The automaton reads the text's UTF-8 form; its hits must still point at the characters."""
     prescan = Matcher(load()).prescan
     stems = [prescan.stems[h.stem] for h in prescan.hits(text) if h.stem >= 0]
     found = [fold(text[h.start : h.end]) for h in prescan.hits(text) if h.stem >= 0]
@@ -757,8 +757,8 @@ def test_prescan_hits_are_character_offsets(text: str) -> None:
     ],
 )
 def test_prescan_extra_literals_end_where_their_text_ends(text: str) -> None:
-    """Hit ends are the start plus the literal's length in characters (not decoded from the
-    bytes): the text between every reported start and end is the literal itself."""
+    """Hit ends are character offsets too: the text between every reported start and end is the
+    literal itself."""
     from checker.rules.data import shared_literals
 
     prescan = Prescan(Matcher(load()).stems, shared_literals())
