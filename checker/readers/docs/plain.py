@@ -11,8 +11,9 @@ of MB/s: the text analysis joins segments into one text anyway.
 Markdown markup is *masked*, not removed: emphasis markers, heading and quote markers, link
 destinations, inline HTML and comments become spaces of the same length, so the visible text
 reads naturally ("[Crimea](https://…)" → " Crimea            ") and every column still points at
-the original file. ``source_lines`` holds the raw lines for inline suppression comments when
-the text mentions ``mapcheck`` at all (see :func:`directive_lines`), and is empty otherwise.
+the original file. For Markdown, ``source_lines`` holds the raw lines for inline suppression
+comments (an HTML comment is masked) when the text mentions ``mapcheck`` at all (see
+:func:`directive_lines`), and is empty otherwise; plain text has every line in its segments.
 Line ends are normalised (CRLF and CR become LF) before anything else.
 """
 
@@ -35,10 +36,13 @@ def read_plain(data: bytes, fmt: str) -> TextEvidence:
     text, encoding, notes = decode(data)
     text = normalise_newlines(text)
     col = Collector(fmt, encoding, notes)
-    col.evidence.source_lines = directive_lines(text)
     if fmt != "markdown":
+        # Every line of plain text is in a segment, so a suppression directive is found there
+        # (the text analysis says whether the word is in them at all), and the lines need not
+        # be kept: looking for the word costs as much as decoding the file.
         add_blocks(col, text)
         return col.evidence
+    col.evidence.source_lines = directive_lines(text)
     masked = mask_markdown(text)
     fenced = ("```" in text or "~~~" in text) and _read_data_fences(col, text, masked)
     add_blocks(col, fenced or masked)
