@@ -38,6 +38,8 @@ are printed twice: by wall time, and by CPU time (user + system; grep's as a chi
 which other work on a shared machine disturbs much less.
 
 Run: ``.venv/bin/python bench/text.py [--runs 3] [--mb 100] [--files 1000] [--regenerate]``.
+The text engine measured is the one installed (``mapcheck --version`` names it: the modules
+compiled with mypyc, or Python); ``MAPCHECK_PURE_PYTHON=1`` measures the Python modules.
 It only measures: no assertions, exit status 0.
 """
 
@@ -438,9 +440,11 @@ def main(argv: list[str] | None = None) -> int:
     phrase_list = grep_phrases()
     phrases.write_text("\n".join(phrase_list) + "\n", encoding="utf-8")
 
+    from checker.text import native
+
     print(
         f"python {sys.version.split()[0]}; {os.cpu_count()} cores; "
-        f"{len(phrase_list):,} grep phrases",
+        f"{len(phrase_list):,} grep phrases; text engine: {native.ENGINE}",
         flush=True,
     )
     startup = warm_up()

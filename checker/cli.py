@@ -42,8 +42,25 @@ class ConfigProblem(click.ClickException):
     exit_code = EXIT_ERROR
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from checker.text import native
+
+    click.echo(f"mapcheck {__version__}\ntext engine: {native.ENGINE}")
+    ctx.exit()
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="mapcheck")
+@click.option(
+    "--version",
+    "-V",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the text engine in use (compiled or Python), and exit.",
+)
 def cli() -> None:
     """mapcheck: find maps, data and documents that show Crimea or the occupied parts of Ukraine
     as Russian, and say why and what to use instead."""

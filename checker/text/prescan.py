@@ -243,7 +243,7 @@ def _mixed_fallback(text: str) -> Iterable[Hit]:
         yield Hit(m.start(), m.end(), MIXED)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile(f"[{chr(0xD800)}-{chr(0xDFFF)}]")  # (mypyc takes no surrogate literal)
 _DIRECTIVE_WORD = "mapcheck"
 _START = operator.itemgetter(0)
 
