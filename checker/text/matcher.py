@@ -683,11 +683,13 @@ class _Document:
         k = self.segment_index(pos)
         seg = self.segments[k]
         offset = pos - self.starts[k]
-        # Matches come in document order: count line breaks on from the previous one.
+        # Line breaks counted from the previous match in the segment, forwards or backwards:
+        # windows come in document order, but a window's matches are judged rule by rule.
         last_offset, last_count = self._counted.get(k, (0, 0))
         if offset < last_offset:
-            last_offset, last_count = 0, 0
-        count = last_count + seg.text.count("\n", last_offset, offset)
+            count = last_count - seg.text.count("\n", offset, last_offset)
+        else:
+            count = last_count + seg.text.count("\n", last_offset, offset)
         self._counted[k] = (offset, count)
         if count == 0:
             return seg, seg.line, seg.column + offset

@@ -585,6 +585,38 @@ def test_location_points_at_the_original_text_after_removals() -> None:
     assert finding.evidence["match"] == "Cri\u00admea, Russia"
 
 
+def test_locations_when_a_window_judges_later_matches_first() -> None:
+    """A window's matches are judged rule by rule, so a later line's match (MT301) may be
+    located before an earlier line's (MT302); each still gets its own line and column, in
+    segments that start on other lines and columns too."""
+    phrases = ["Republic of Crimea", "Yalta, Russia", "Crimean Federal District", "Kerch, Russia"]
+    rng = random.Random(7)
+    matcher = Matcher(load())
+    for _ in range(60):
+        lines = []
+        for _ in range(rng.randint(2, 9)):
+            words = ["text"] * rng.randint(0, 4)
+            if rng.random() < 0.6:
+                words.insert(rng.randint(0, len(words)), rng.choice(phrases))
+            lines.append(" ".join(words))
+        text = "\n".join(lines)
+        segment = TextSegment(text, line=5, column=3)
+        for m in matcher.analyse([segment]):
+            offset = _nth_offset(text, m)
+            assert (m.line, m.column) == segment.position(offset), (text, m.code, m.text)
+
+
+def _nth_offset(text: str, m: object) -> int:
+    """Where the match ``m`` (with its line, relative to a segment on line 5) starts."""
+    line = m.line - 5  # type: ignore[attr-defined]
+    start = 0
+    for _ in range(line):
+        start = text.index("\n", start) + 1
+    column = m.column - (3 if line == 0 else 1)  # type: ignore[attr-defined]
+    assert text[start + column :].startswith(m.text)  # type: ignore[attr-defined]
+    return start + column
+
+
 def test_fold_fast_path_equals_the_reference() -> None:
     pool = (
         "abcekopxyz ABCEKOPXYZ абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ АБВЕЁКМНОРСТУХІЇЄҐ "
