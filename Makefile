@@ -84,7 +84,8 @@ install: system-deps $(STAMP)
 $(STAMP): setup.cfg pyproject.toml setup.py $(NATIVE_SOURCES)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q setuptools wheel 'mypy>=2.0,<3'
+	MAPCHECK_COMPILE=1 $(BIN)/python -m pip install -q --no-build-isolation -e '.[dev]'
 	@$(BIN)/mapcheck --version | sed -n 2p
 	@touch $@
 

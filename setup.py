@@ -1,9 +1,16 @@
 """Build script. Metadata, dependencies and tool settings live in ``setup.cfg``; this file
 only adds the optional compiled text engine (see ``checker/text/native.py``).
 
-The text engine's hot modules are compiled with mypyc when a C compiler and Python's headers
-are there. The extensions are optional: when they cannot be built, the build goes on without
-them and mapcheck runs the same modules as Python. ``MAPCHECK_PURE_PYTHON=1`` skips them.
+With ``MAPCHECK_COMPILE=1`` the text engine's hot modules are compiled with mypyc, which must
+be installed in the build environment (it is part of mypy, 2.0 or later)::
+
+    pip install setuptools wheel 'mypy>=2.0,<3'
+    MAPCHECK_COMPILE=1 pip install --no-build-isolation .
+
+``make install`` does this. A C compiler and Python's headers are needed; when the extensions
+cannot be built, the build goes on without them and mapcheck runs the same modules as Python.
+Without ``MAPCHECK_COMPILE=1`` (a plain ``pip install``, a pre-commit hook's environment) the
+package is pure Python and needs no compiler.
 """
 
 from __future__ import annotations
@@ -30,13 +37,17 @@ def _native_spec() -> object:
 
 
 def _extensions() -> list[object]:
-    if os.environ.get("MAPCHECK_PURE_PYTHON", "") not in ("", "0"):
+    if os.environ.get("MAPCHECK_COMPILE", "") in ("", "0"):
         return []
     native = _native_spec()
     try:
         from mypyc.build import mypycify
     except ImportError:
-        print("mapcheck: mypyc is not available; the text engine stays Python", file=sys.stderr)
+        print(
+            "mapcheck: MAPCHECK_COMPILE=1 but mypyc is not installed here (pip install "
+            "'mypy>=2.0,<3', and build with --no-build-isolation); the text engine stays Python",
+            file=sys.stderr,
+        )
         return []
     folder = HERE / "checker" / "text"
     paths = [f"checker/text/{name}.py" for name in native.COMPILED]  # type: ignore[attr-defined]

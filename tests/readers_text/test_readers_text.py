@@ -209,7 +209,11 @@ def test_long_text_is_cut_into_blocks_at_blank_lines() -> None:
 
 
 def test_crlf_is_normalised() -> None:
-    ev = read_bytes("a.txt", (mf.EN + "mapcheck: disable=MT301\n").replace("\n", "\r\n").encode())
+    data = (mf.EN + "mapcheck: disable=MT301\n").replace("\n", "\r\n").encode()
+    ev = read_bytes("a.txt", data)
+    assert "\r" not in "".join(s.text for s in ev.segments)
+    assert at(ev, "mapcheck: disable=MT301") == (len(mf.EN.split("\n")), 1)
+    ev = read_bytes("a.md", data)  # Markdown keeps its lines (a directive may be in a comment)
     assert ev.source_lines == [*mf.EN.split("\n")[:-1], "mapcheck: disable=MT301", ""]
     ev = read("en_crlf.txt")
     assert at(ev, "Simferopol, Russia") == (2, 17)
