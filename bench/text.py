@@ -288,6 +288,8 @@ def time_mapcheck(folder: Path, runs: int) -> dict[str, float]:
         best_full = min(best_full, time.perf_counter() - start)
         cpu_full = min(cpu_full, time.process_time() - cpu0)
         best_read = min(best_read, read_time)
+    # The peak so far: the whole path holds one file at a time (what follows holds them all).
+    peak_full = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     evidences = [build_evidence(p) for p in paths]
     for _ in range(runs):
         cpu0 = time.process_time()
@@ -317,6 +319,7 @@ def time_mapcheck(folder: Path, runs: int) -> dict[str, float]:
     return {
         "pre": best_pre,
         "full": best_full,
+        "peak_full": peak_full,
         "read": best_read,
         "mt": best_mt,
         "cpu_full": cpu_full,
@@ -377,7 +380,8 @@ def report(name: str, folder: Path, phrases: Path, runs: int) -> None:
     )
     print(
         f"(b) mapcheck full path  {res['full']:7.3f} s  {mb / res['full']:8.1f} MB/s  "
-        f"(reading {res['read']:.3f} s; {res['findings']:,} findings, all rules)"
+        f"(reading {res['read']:.3f} s; {res['findings']:,} findings, all rules; "
+        f"peak memory so far {res['peak_full']:.0f} MB)"
     )
     print(
         f"(c) MT3xx analysis only {res['mt']:7.3f} s  {mb / res['mt']:8.1f} MB/s  "
