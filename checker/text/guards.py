@@ -352,17 +352,34 @@ _PRESENT = re.compile(
 def years_before(sentence: str, before: int) -> bool:
     """The sentence names years, all of them before ``before`` (a historical statement), and
     does not speak in the present tense. A four-digit run after a decimal point or a thousands
-    separator ("lon:21.1795", "$1,850") or after an identifier's word ("id 1850", "№ 1917") is
-    no year."""
+    separator ("lon:21.1795", "$1,850"), after an identifier's word ("id 1850", "№ 1917") or
+    before a unit or a counted noun ("1920 seats", "на 1920 мест", "1920 px") is no year; the
+    year of a date ("18.03.2023", "2023-03-18") is one (a photo caption's "РИА Новости, 1920,
+    18.03.2023" is from 2023, its 1920 an image width)."""
     years = []
     for m in _YEAR.finditer(sentence):
         at = m.start()
         if at and sentence[at - 1] in ".,":
+            if sentence[at - 1] == "." and _DATE_BEFORE.search(sentence, max(0, at - 6), at):
+                years.append(int(m.group(1)))
             continue
         if _NUMBERED.search(sentence, max(0, at - 12), at):
             continue
+        if _QUANTITY_AFTER.match(sentence, m.end()):
+            continue
         years.append(int(m.group(1)))
     return bool(years) and max(years) < before and _PRESENT.search(sentence) is None
+
+
+#: Day and month before a year: "18.03." (of "18.03.2023").
+_DATE_BEFORE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.$")
+#: A unit or a counted noun after a number: it counts something, it is no year.
+_QUANTITY_AFTER = re.compile(
+    r"\s*(?:%|px|pt|em|mb|kb|gb|km|kg|m|cm|mm|ft|mi|usd|eur|rub|uah|\$|€|₽|₴|"
+    r"seats?|people|persons|visitors|guests|rooms|beds|pages|words|tons|tonnes|metres|meters|"
+    r"мест\w*|місц\w*|человек|чел|людей|осіб|особ\w*|гостей|номер\w*|страниц\w*|сторін\w*|"
+    r"слов\w*|тонн\w*|метр\w*|км|кг|руб\w*|грн|гривен\w*|гривень|пикс\w*|шт)(?![^\W_])"
+)
 
 
 #: The most characters between a title and the name it belongs to ("… Crimea Sergei ").

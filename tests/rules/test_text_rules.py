@@ -965,6 +965,15 @@ def test_sentence_span(text: str, word: str, expected: tuple[int, int]) -> None:
         ("\u06631953", 1954, False),  # any digit before, not only ASCII ones
         ("1953\u0663", 1954, False),
         ("year 2099 and 2100", 2100, True),  # 2100 is no year of the pattern
+        # a photo caption's image width, and the date of the page: from 2023
+        ("риа новости, 1920, 18.03.2023 воссоединение крыма", 2014, False),
+        ("on 2023-03-18, 1920 of them", 2014, False),
+        ("концерт в зале на 1920 мест", 2014, False),  # a number of seats: no year
+        ("a banner 1920 px wide", 2014, False),
+        ("on 12.03.1853 the siege", 1954, True),  # a date's year is a year
+        ("sevastopol, russia, 1855", 1954, True),
+        ("in 1853-1856 the war", 1954, True),
+        ("lon:21.1795", 1954, False),
         ("no year here", 1954, False),
         ("", 1954, False),
     ],
