@@ -1716,8 +1716,10 @@ def crimea_among_russian_regions(ctx: TextContext) -> Iterator[RawFinding]:
     names at least five of Russia's federal subjects and one of the occupied regions, or when
     the list sits under a record for Russia (``{"country": "RU", "regions": [... "Crimea"]}``).
     A list that also names Ukraine's regions is reported only when Crimea sits inside its block
-    of Russian regions; items whose own record names a country are judged by MD402. The
-    location is the Crimea item's line, row or key path (its first occurrence in the list).
+    of Russian regions; items whose own record names a country are judged by MD402 (an
+    internal country number, such as a shop's ``zone_country_id = 176``, names none: zones
+    under the number of the Russian regions are listed with them). The location is the Crimea
+    item's line, row or key path (its first occurrence in the list).
 
     Bad: ``region_republics = ("Адыгея", "Алтай", "Башкортостан", …, "Крым", …)``
     Bad: ``{"countryShortCode": "RU", "regions": [{"name": "Adygeya"}, …, {"name": "Crimea"}]}``
@@ -1809,11 +1811,19 @@ def _check_list(
             own = index.keyed_record(seg)  # the object the key names, in source code
         elif own is None and ("-field:" in enum.origin or "-column:" in enum.origin):
             own = index.spanning_record(seg)  # the object literal the value is a field of
+        own_opaque = False
         if own is not None:
-            _, _, has_country = index.country(own)
-            if has_country:
+            country, _, has_country = index.country(own)
+            own_opaque = has_country and country is None and _opaque_country(own)
+            if has_country and not own_opaque:
                 continue  # the item's own record says where it is (MD402 judges it)
-        if runs is not None and not _inside_russian_block(runs, pos):
+        filed_by_number: bool | None = None
+        if own is not None and own_opaque:
+            # (None: no number to compare; the list's order decides, as without one)
+            filed_by_number = _same_opaque_country(index, own, items, texts, facts)
+            if filed_by_number is False:
+                continue  # filed under another number than Russia's regions (Ukraine's)
+        if runs is not None and not filed_by_number and not _inside_russian_block(runs, pos):
             continue
         where = seg.key_path or enum.key_path or enum.origin or "list"
         identity = f"list:{enum.key_path or enum.origin}|{entry.place.id}|{value.strip()}"
@@ -1870,6 +1880,54 @@ def _check_list(
             identity=identity,
             policy=policy_for_regions((region,), ""),
         )
+
+
+def _opaque_country(rec: DataRecord) -> bool:
+    """Whether every country field of ``rec`` holds an internal number rather than a country a
+    reader can tell: a shop's zone table gives Russia's zones ``zone_country_id = 176``
+    (osCommerce, Zen Cart, OpenCart number their own country table), which says nothing of
+    where the zone is, so the list's other items decide (ISO 3166 numeric 643 and 804 are
+    Russia's and Ukraine's, and are read as such)."""
+    values = [
+        rec.fields.get(key)
+        for key, role in _country_keys(tuple(rec.fields))
+        if role == "country-any"  # (a name field is only read for a country's name)
+    ]
+    return bool(values) and all(
+        (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and v.isdigit())
+        for v in values
+    )
+
+
+def _same_opaque_country(
+    index: RecordIndex,
+    own: DataRecord,
+    items: list[TextSegment],
+    texts: list[str],
+    facts: _ListFacts,
+) -> bool | None:
+    """Whether ``own`` has the internal country number of the list's Russian regions (the
+    number that files them is Russia's; a zone table with 176 for Russia's zones and 220 for
+    Ukraine's files Crimea under 220 with Ukraine's); ``None`` when they have none."""
+    first_texts = set(facts.russian.values())
+    numbers: set[tuple[str, ...]] = set()
+    for seg, text in zip(items, texts, strict=True):
+        if text not in first_texts:
+            continue
+        rec = index.own_record(seg)
+        if rec is not None and _opaque_country(rec):
+            numbers.add(_country_number(rec))
+    if not numbers:
+        return None
+    return _country_number(own) in numbers
+
+
+def _country_number(rec: DataRecord) -> tuple[str, ...]:
+    return tuple(
+        str(rec.fields.get(key))
+        for key, role in _country_keys(tuple(rec.fields))
+        if role == "country-any"
+    )
 
 
 def _check_grouped_records(

@@ -2241,3 +2241,48 @@ def test_enum_of_russia_s_regions_in_transliteration(tmp_path: Path) -> None:
     (finding,) = md(_check_file(path), "MD401")
     assert (finding.location.line, finding.location.column) == (8, 5)
     assert "Respublika Krym" in finding.message
+
+
+_RU_ZONES = ["Adygea", "Altai Krai", "Amur Oblast", "Bryansk Oblast", "Tula Oblast", "Omsk Oblast"]
+_UA_ZONES = ["Kyiv Oblast", "Lviv Oblast", "Odesa Oblast", "Kharkiv Oblast", "Poltava Oblast"]
+
+
+def _zone_rows(rows: list[tuple[object, str]], fmt: str) -> str:
+    if fmt == "sql":
+        return "".join(
+            f"INSERT INTO zones (zone_country_id, zone_name) VALUES ({c!r}, '{n}');\n"
+            for c, n in rows
+        )
+    import json
+
+    return json.dumps([{"zone_id": i, "country_id": c, "name": n} for i, (c, n) in enumerate(rows)])
+
+
+@pytest.mark.parametrize("fmt", ["sql", "json"])
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # a shop's zone table: Russia's zones under its own number (osCommerce's 176)
+        ([(176, n) for n in _RU_ZONES] + [(176, "Crimea"), (176, "Sevastopol")], 2),
+        ([("176", n) for n in _RU_ZONES] + [("176", "Crimea")], 1),
+        # Ukraine's zones under another number, Crimea with them: filed under Ukraine
+        ([(176, n) for n in _RU_ZONES] + [(220, n) for n in [*_UA_ZONES, "Crimea"]], 0),
+        # ... and Crimea under Russia's number after Ukraine's zones: order does not hide it
+        ([(176, n) for n in _RU_ZONES] + [(220, n) for n in _UA_ZONES] + [(176, "Crimea")], 1),
+        # a country the reader can tell: the record says where it is (MD402's to judge)
+        ([("Russia", n) for n in _RU_ZONES] + [("Ukraine", "Crimea")], 0),
+        # ISO 3166 numeric 804 is Ukraine
+        ([(643, n) for n in _RU_ZONES] + [(804, "Crimea")], 0),
+    ],
+)
+def test_md401_zone_tables_with_a_country_number(
+    tmp_path: Path, fmt: str, rows: list[tuple[object, str]], expected: int
+) -> None:
+    """A country column holding an internal number (not a country anyone can read) says
+    nothing of where a zone is: the list decides, and the number groups the zones."""
+    path = tmp_path / f"zones.{fmt}"
+    path.write_text(_zone_rows(rows, fmt), encoding="utf-8")
+    report = _check_file(path)
+    md401 = [f for f in report.findings if f.code == "MD401"]
+    assert len(md401) == expected, [f.message for f in report.findings]
+    assert not any(f.code == "MD402" for f in report.findings)
