@@ -46,6 +46,18 @@ def codes(text: str | list[TextSegment], profile: str = "ua-strict") -> set[str]
 # --- tables --------------------------------------------------------------------------------------
 
 TRUE_POSITIVES = [
+    # Crimea "is an inalienable part of Russia", and its "return to Russia" in a heading's order
+    ("Крым является неотъемлемой частью России.", {"MT304"}),
+    ("Крым — неотъемлемая часть Российской Федерации.", {"MT304"}),
+    ("Крым всегда был и остаётся частью России.", {"MT304"}),
+    ("Крим є невід’ємною частиною Росії.", {"MT304"}),
+    ("Крым и его возвращение в состав России отмечают в марте.", {"MT304"}),
+    ("Севастополь и возвращение в состав РФ: как это было.", {"MT304"}),
+    # the 2022 annexations as a "reunification"
+    ("День воссоединения Запорожской области с Россией отмечают 30 сентября.", {"MT305"}),
+    ("the Day of Reunification of Zaporizhzhia Oblast with Russia", {"MT305"}),
+    ("воссоединение ДНР с Россией", {"MT305"}),
+    ("День возз'єднання Херсонської області з Росією", {"MT305"}),
     # A year that dates something else in a present-tense sentence is no history.
     ("The university, founded in 1918, is located in Simferopol, Russia.", {"MT301"}),
     ("Crimeans were told in March that it was their chance to rejoin Russia.", {"MT304"}),
@@ -187,6 +199,15 @@ TRUE_POSITIVES = [
 
 #: LEXICON "False-positive traps": no concession or dispute finding (reportage may be).
 TRAPS = [
+    ("Крым является неотъемлемой частью Украины.", set()),
+    (
+        "Крым — неотъемлемая часть Украины, заявил министр. "
+        "Чечня является неотъемлемой частью России.",
+        set(),
+    ),
+    ("Крим — невід'ємна частина України.", set()),
+    ("возвращение Крыма в состав Украины", set()),
+    ("воссоединение Германии", set()),
     ("March 2014: the Crimean referendum. Voters are asked if they want to rejoin Russia.", set()),
     ("In 1918 Simferopol, Russia was a town of the Taurida Governorate.", set()),
     (
