@@ -757,7 +757,17 @@ class RecordIndex:
             return None
         for _ in range(64):
             parts = _PATH_PART.findall(path[1:])
-            if not parts or (parts[-1].startswith("[") and parts[-1][1:2] not in ("'", '"')):
+            if not parts:
+                return None
+            if parts[-1].startswith("[") and parts[-1][1:2] not in ("'", '"'):
+                # ... but a cell of a row of a table of arrays ("$[3][0]") is the row's
+                cells = self.by_path.get(path[: len(path) - len(parts[-1])])
+                if (
+                    cells is not None
+                    and cells.fields
+                    and all(map(_ROW_CELL.fullmatch, cells.fields))
+                ):
+                    return cells
                 return None
             path = path[: len(path) - len(parts[-1])]
             rec = self.by_path.get(path)
@@ -1882,6 +1892,10 @@ def _check_list(
         )
 
 
+#: The fields of a row of a JSON table of arrays (checker.readers.docs.jsondata).
+_ROW_CELL = re.compile(r"column \d+")
+
+
 def _opaque_country(rec: DataRecord) -> bool:
     """Whether every country field of ``rec`` holds an internal number rather than a country a
     reader can tell: a shop's zone table gives Russia's zones ``zone_country_id = 176``
@@ -2041,23 +2055,50 @@ def _record_point(fields: dict[str, Any]) -> tuple[float, float] | None:
     return lat, lon
 
 
+#: A coordinate in a column without a name: a decimal number with four decimals or more
+#: (prices and ratings have fewer).
+_BARE_COORDINATE = re.compile(r"-?\d{1,3}\.\d{4,}")
+
+
+def _unnamed_points(fields: dict[str, Any]) -> list[tuple[float, float]]:
+    """A row without column names (a headerless CSV file, a JSON table of arrays) whose two
+    neighbouring columns hold coordinates: both readings of the pair, (lat, lon) and (lon,
+    lat), that are in range; none unless exactly one such pair is there."""
+    if not fields or not all(_UNNAMED.fullmatch(str(k)) for k in fields):
+        return []
+    values = list(fields.values())
+    pairs = [
+        (float(str(a)), float(str(b)))
+        for a, b in itertools.pairwise(values)
+        if _BARE_COORDINATE.fullmatch(str(a)) and _BARE_COORDINATE.fullmatch(str(b))
+    ]
+    if len(pairs) != 1:
+        return []
+    a, b = pairs[0]
+    return [(lat, lon) for lat, lon in ((a, b), (b, a)) if -90 <= lat <= 90 and -180 <= lon <= 180]
+
+
 def located_outside_ukraine(fields: dict[str, Any]) -> bool:
     """Whether the record carries its own coordinates and they lie well outside Ukraine: then
     its place is a namesake elsewhere, whatever the name says (a record without coordinates,
-    or with unreadable ones, is not judged by this)."""
+    or with unreadable ones, is not judged by this). Coordinates in columns without names
+    count only when both readings of the pair lie outside."""
     point = _record_point(fields)
-    if point is None:
+    points = [point] if point is not None else _unnamed_points(fields)
+    if not points:
         return False
-    lat, lon = point
     import shapely
 
     from checker.reference import get_reference
 
     ref = get_reference()
-    projected = ref.project(shapely.Point(lon, lat))
-    if projected.is_empty:
-        return True  # outside the reference window (20–50°E, 40–58°N): far from Ukraine
-    return bool(ref.regions["ukraine"].shape.distance(projected) > OUTSIDE_KM * 1000)
+    for lat, lon in points:
+        projected = ref.project(shapely.Point(lon, lat))
+        if projected.is_empty:
+            continue  # outside the reference window (20–50°E, 40–58°N): far from Ukraine
+        if ref.regions["ukraine"].shape.distance(projected) <= OUTSIDE_KM * 1000:
+            return False
+    return True
 
 
 def _number(value: Any) -> float | None:
@@ -2093,7 +2134,9 @@ def occupied_record_with_russian_country(ctx: TextContext) -> Iterator[RawFindin
     Records are rows of data files and of tables in documents, and ``Key: value`` pairs written
     in a document's text ("City: Feodosia | Country: Russia"). A record that names no such place
     but carries its own latitude and longitude (``lat``/``lon``, ``latitude``/``longitude``)
-    inside one is reported too.
+    inside one is reported too; a record whose own coordinates lie far from Ukraine names a
+    namesake (in columns without names, such as a JSON table of arrays, both readings of the
+    pair must).
 
     Bad: ``{"city": "Simferopol", "country": "RU"}``; ``Ялта,Республика Крым,Россия`` (CSV);
     ``{"name": "Hotel Moskva", "country": "RU", "lat": 44.95, "lon": 34.10}``

@@ -2286,3 +2286,51 @@ def test_md401_zone_tables_with_a_country_number(
     md401 = [f for f in report.findings if f.code == "MD401"]
     assert len(md401) == expected, [f.message for f in report.findings]
     assert not any(f.code == "MD402" for f in report.findings)
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (["Sevastopol", "RU", "UA-40", "44.61667000", "33.52528000"], {"MD402"}),
+        (["Balaklava", "RU", "UA-40", "44.51118000", "33.59942000"], {"MD402"}),
+        (["Sevastopol", "UA", "40", "44.61667000", "33.52528000"], set()),
+        # namesakes: their own coordinates lie far from Ukraine, read either way round
+        (["Krasnoarmeysk", "RU", "MOS", "56.10000000", "38.13333000"], set()),
+        (["Krym", "RU", "ROS", "47.30025000", "39.51637000"], set()),
+        # a price and a rating are no coordinates: the record still places Yalta in Russia
+        (["Yalta Hotel", "Yalta", "RU", "120.50", "4.5"], {"MD402"}),
+    ],
+)
+def test_md402_rows_without_column_names(
+    tmp_path: Path, fmt: str, row: list[str], expected: set[str]
+) -> None:
+    """Rows of a JSON table of arrays are records, as the rows of a CSV file without a header
+    are; coordinates in columns without names make a namesake only when both readings of the
+    pair lie far from Ukraine."""
+    import csv
+    import io
+    import json
+
+    rows = [
+        ["Kemerovo", "RU", "KEM", "55.35000000", "86.08000000"],
+        ["Tomsk", "RU", "TOM", "56.49771000", "84.97437000"],
+        ["Omsk", "RU", "OMS", "54.99244000", "73.36859000"],
+        row,
+    ]
+    if fmt == "json":
+        text = json.dumps(rows)
+    else:
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows(rows)
+        text = out.getvalue()
+    path = tmp_path / f"cities.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    report = _check_file(path)
+    assert {f.code for f in report.findings if f.code.startswith("MD")} == expected, [
+        f.message for f in report.findings
+    ]
+    if expected:
+        (finding,) = [f for f in report.findings if f.code == "MD402"]
+        where = finding.location.key_path if fmt == "json" else finding.location.row
+        assert where == ("$[3]" if fmt == "json" else 4)

@@ -138,10 +138,12 @@ class _Walker:
                 return
             stack.append(self._container(*child))
 
-    def _container(self, value: list[Any], path: str, sink: Columns | None) -> Iterator[Child]:
+    def _container(
+        self, value: list[Any], path: str, sink: Columns | None, row: bool = False
+    ) -> Iterator[Child]:
         if isinstance(value, _Obj):
             return self._object(value, path, sink)
-        return self._array(value, path)
+        return self._array(value, path, row)
 
     def _object(self, pairs: _Obj, path: str, sink: Columns | None) -> Iterator[Child]:
         offset, _ = self._next()
@@ -170,7 +172,7 @@ class _Walker:
                     for inner, scalar in value:
                         if scalar is None or isinstance(scalar, (str, int, float, bool)):
                             fields.setdefault(f"{key}.{inner}", scalar)
-                yield value, child, columns if isinstance(value, _Obj) else None
+                yield value, child, columns if isinstance(value, _Obj) else None, False
                 continue
             fields[key] = value
             if isinstance(value, str):
@@ -189,8 +191,15 @@ class _Walker:
                 if len(segs) >= 2:
                     self.col.enumeration(segs, js_path(f"{path}[*]", name), f"json-field:{name}")
 
-    def _array(self, items: list[Any], path: str) -> Iterator[Child]:
-        self._next()
+    def _array(self, items: list[Any], path: str, row: bool = False) -> Iterator[Child]:
+        offset, _ = self._next()
+        if row:
+            # A row of a table of arrays: a record with unnamed columns, as a CSV file without
+            # a header gives ("column 1", "column 2" …).
+            line, _ = self.lines.at(offset)
+            fields = {f"column {i}": v for i, v in enumerate(items, 1)}
+            self.col.record(fields, path, None, line)
+        rows = _is_table(items)
         strings: list[TextSegment] = []
         objects = 0
         columns: Columns = {}
@@ -203,8 +212,10 @@ class _Walker:
             elif isinstance(value, list):
                 if isinstance(value, _Obj):
                     objects += 1
-                yield value, child, columns
-        if len(strings) >= 2 and len(strings) == len(items):
+                    yield value, child, columns, False
+                else:
+                    yield value, child, None, rows
+        if len(strings) >= 2 and len(strings) == len(items) and not row:
             self.col.enumeration(strings, path, "json-array")
         if objects >= 2:
             for key, segs in columns.items():
@@ -213,4 +224,25 @@ class _Walker:
 
 
 Columns = dict[str, list[TextSegment]]
-Child = tuple[list[Any], str, "Columns | None"]
+Child = tuple[list[Any], str, "Columns | None", bool]
+
+
+def _is_table(items: list[Any]) -> bool:
+    """Whether ``items`` are rows: two or more arrays of plain values (strings, numbers, null),
+    all of one length of two or more (``[["Sevastopol", "RU", "UA-40", …], …]``)."""
+    if len(items) < 2:
+        return False
+    width = -1
+    for value in items:
+        if not isinstance(value, list) or isinstance(value, _Obj):
+            return False
+        if width < 0:
+            width = len(value)
+            if width < 2:
+                return False
+        elif len(value) != width:
+            return False
+        for cell in value:
+            if isinstance(cell, list):
+                return False
+    return True
