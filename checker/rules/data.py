@@ -435,6 +435,10 @@ def _key_role(key: str) -> str:
         return "street"
     if _COUNTRY_WORD.search(low):
         return "country-any"
+    if low == "optgroup":
+        # an HTML <option>'s group label: a country when it names one ("Украина" over
+        # Ukraine's oblasts), else a group of any kind ("Популярные", a federal district)
+        return "country-name"
     if nk in numeric_keys:
         return "country-numeric"
     if nk in code_keys:
@@ -1821,6 +1825,8 @@ def _check_list(
             own = index.keyed_record(seg)  # the object the key names, in source code
         elif own is None and ("-field:" in enum.origin or "-column:" in enum.origin):
             own = index.spanning_record(seg)  # the object literal the value is a field of
+        elif own is None and enum.origin in ("select", "datalist"):
+            own = index.by_path.get(f"{enum.key_path} option {pos + 1}")  # (the HTML reader's)
         own_opaque = False
         if own is not None:
             country, _, has_country = index.country(own)

@@ -2334,3 +2334,60 @@ def test_md402_rows_without_column_names(
         (finding,) = [f for f in report.findings if f.code == "MD402"]
         where = finding.location.key_path if fmt == "json" else finding.location.row
         assert where == ("$[3]" if fmt == "json" else 4)
+
+
+_RU_OPTIONS = "".join(
+    f"<option>{n}</option>"
+    for n in ("Москва", "Краснодарский край", "Ростовская область", "Воронежская область")
+)
+
+
+@pytest.mark.parametrize(
+    ("groups", "expected"),
+    [
+        # Crimea, Sevastopol and Kherson oblast in Ukraine's group: filed under Ukraine
+        (
+            [
+                ("Россия", _RU_OPTIONS + "<option>Белгородская область</option>"),
+                (
+                    "Украина",
+                    "<option>Автономная Республика Крым</option><option>Севастополь"
+                    "</option><option>Херсонская область</option><option>Киевская область</option>",
+                ),
+            ],
+            set(),
+        ),
+        (
+            [
+                ("Russia", _RU_OPTIONS + "<option>Белгородская область</option>"),
+                ("Ukraine", "<option>Crimea</option><option>Kyiv Oblast</option>"),
+            ],
+            set(),
+        ),
+        # in Russia's group: the option's group places it in Russia
+        ([("Россия", _RU_OPTIONS + "<option>Республика Крым</option>")], {"MD402"}),
+        # a group that names no country (a federal district): the list decides
+        (
+            [
+                (
+                    "Южный федеральный округ",
+                    _RU_OPTIONS
+                    + "<option>Белгородская область</option><option>Севастополь</option>",
+                )
+            ],
+            {"MD401"},
+        ),
+    ],
+)
+def test_html_optgroup_labels(
+    tmp_path: Path, groups: list[tuple[str, str]], expected: set[str]
+) -> None:
+    """An <optgroup>'s label is the country of its options when it names one: a delivery
+    form that lists Crimea under "Украина" is right, not a list of Russia's regions."""
+    body = "".join(f'<optgroup label="{label}">{options}</optgroup>' for label, options in groups)
+    path = tmp_path / "form.html"
+    path.write_text(f'<html><body><select name="region">{body}</select></body></html>', "utf-8")
+    report = _check_file(path)
+    assert {f.code for f in report.findings if f.code.startswith("MD")} == expected, [
+        f.message for f in report.findings
+    ]

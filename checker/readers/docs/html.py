@@ -16,7 +16,8 @@ target; this one reads several times faster and gives the same events. What is r
   location (``geo.region``, ``geo.placename``, ``og:locality`` …) ``<meta>`` tags (part
   ``meta``), each at the position of the attribute value;
 * ``<select>`` and ``<datalist>`` options as an :class:`Enumeration` (origin ``select`` or
-  ``datalist``) with a :class:`DataRecord` per option (``value``, ``text``, ``select``), and the
+  ``datalist``) with a :class:`DataRecord` per option (``value``, ``text``, ``select``, and
+  ``optgroup``, the label of its group, when it is in one), and the
   items of ``<ul>``/``<ol>`` lists as enumerations (origin ``html-list``);
 * the rows of ``<table>`` elements as :class:`DataRecord` objects keyed by the header row (its
   ``<th>`` cells, a ``<thead>``, or a first row of short labels), key path ``table N row M``.
@@ -188,6 +189,8 @@ class _Reader:
         self.selects: list[tuple[str, str, list[TextSegment]]] = []  # (origin, path, items)
         self.select_count = 0
         self.option: tuple[str | None, int] | None = None  # (value attribute, line)
+        #: The label of the <optgroup> the options are in ("Украина" over Ukraine's oblasts).
+        self.optgroup: str | None = None
         self.lists: list[list[TextSegment]] = []
         self.in_li = 0
         self._option_segments: list[TextSegment] = []
@@ -285,6 +288,8 @@ class _Reader:
         elif tag == "option" and self.selects:
             self.option = (dict(attrs).get("value"), self.pos[0])
             self.part = "option"
+        elif tag == "optgroup" and self.selects:
+            self.optgroup = (dict(attrs).get("label") or "").strip() or None
         elif tag in ("ul", "ol"):
             self.lists.append([])
         elif tag == "li" and self.lists:
@@ -307,7 +312,10 @@ class _Reader:
             self._table_end(tag)
         if tag == "title":
             self.part = "body"
+        elif tag == "optgroup":
+            self.optgroup = None
         elif tag in ("select", "datalist") and self.selects:
+            self.optgroup = None
             origin, path, items = self.selects.pop()
             if items:
                 self.col.enumeration(items, path, origin)
@@ -387,13 +395,14 @@ class _Reader:
             value, line = self.option
             segs = self._option_segments
             _, path, items = self.selects[-1]
+            group = {"optgroup": self.optgroup} if self.optgroup else {}
             if segs:
                 seg = segs[0]
                 items.append(seg)
-                fields = {"value": value, "text": seg.text, "select": path}
+                fields = {"value": value, "text": seg.text, "select": path, **group}
                 self.col.record(fields, f"{path} option {len(items)}", len(items), seg.line)
             elif value:
-                fields = {"value": value, "text": "", "select": path}
+                fields = {"value": value, "text": "", "select": path, **group}
                 self.col.record(fields, f"{path} option {len(items) + 1}", None, line)
             self.option = None
             self.part = "body"
@@ -466,7 +475,7 @@ _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))
 #: Elements whose content is not markup: found by their end tag, then skipped or read as text.
 _RAW_TEXT = {"script": False, "style": False, "title": True, "textarea": True}
 #: Tags whose attributes the reader uses whatever they hold.
-_ATTR_TAGS = frozenset({"meta", "select", "datalist", "option"})
+_ATTR_TAGS = frozenset({"meta", "select", "datalist", "option", "optgroup"})
 _ATTR_HINTS = ("alt", "title", "aria-label", "placeholder")
 
 
