@@ -2660,6 +2660,19 @@ _UA_LABEL = re.compile(
 )
 
 
+def _tz_context(hit: _Hit) -> str:
+    """What labels the zone at ``hit``: its line and record, or the record around the list
+    that holds it (zone names taken out)."""
+    holder = hit.holder_fields()
+    if hit.record is not None:
+        own = hit.record_fields()
+    elif holder:
+        own = ""  # an item of a list inside a record: that record says what the list is
+    else:
+        own = hit.context
+    return _TZ_ID.sub(" ", f"{own} \n {holder}")
+
+
 def _tz_info(hit: _Hit) -> tuple[str, str, str, str] | None:
     if hit.text.lower() != "europe/simferopol":
         return None
@@ -2668,14 +2681,7 @@ def _tz_info(hit: _Hit) -> tuple[str, str, str, str] | None:
     # "Europe/Moscow" in a list of zones is no label.
     # A zone with a record of its own, or in a list inside one, is judged by that record (a
     # minified file is one line, and another record's "Ukraine" on it says nothing of this one).
-    holder = hit.holder_fields()
-    if hit.record is not None:
-        own = hit.record_fields()
-    elif holder:
-        own = ""  # an item of a list inside a record: that record says what the list is
-    else:
-        own = hit.context
-    context = _TZ_ID.sub(" ", f"{own} \n {holder}")
+    context = _tz_context(hit)
     labels = [m.group(0) for m in _RU_LABEL.finditer(context)]
     labels = [x for x in labels if x.upper() not in ("RU", "RUS") or x.isupper()]
     if not labels:
@@ -2698,15 +2704,21 @@ def simferopol_timezone_as_russia(ctx: TextContext) -> Iterator[RawFinding]:
     The IANA zone is Ukraine's (``zone.tab`` lists it under UA). A time-zone picker or table
     that files it under Russia, or names it "Moscow time"/MSK, presents Crimea as Russian.
     Lines that name both countries (tzdata's ``zone1970.tab``: ``RU,UA``, which says whose
-    clocks follow the zone) are not reported.
+    clocks follow the zone) are not reported, nor files that also file the zone under Ukraine
+    (moment-timezone's metadata lists it in both countries' zones).
 
     Bad: ``{"zone": "Europe/Simferopol", "country": "Russia"}``; ``Europe/Simferopol (MSK)``
     Good: ``{"zone": "Europe/Simferopol", "country": "Ukraine"}``
     """
     index = record_index(ctx.evidence)
-    yield from _aggregate(
-        ctx, "MD406", _scan_hits(ctx, index, "tz", _TZ_SIMFEROPOL), _tz_info, 0.85
-    )
+    hits = list(_scan_hits(ctx, index, "tz", _TZ_SIMFEROPOL))
+    if any(
+        h.text.lower() == "europe/simferopol" and _UA_LABEL.search(_tz_context(h)) for h in hits
+    ):
+        # The file files the zone under Ukraine too (moment-timezone's metadata lists it in
+        # both countries' zones, as zone1970.tab does): whose clocks follow it, not whose it is.
+        return
+    yield from _aggregate(ctx, "MD406", iter(hits), _tz_info, 0.85)
 
 
 @cache

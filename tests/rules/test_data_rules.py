@@ -2391,3 +2391,25 @@ def test_html_optgroup_labels(
     assert {f.code for f in report.findings if f.code.startswith("MD")} == expected, [
         f.message for f in report.findings
     ]
+
+
+@pytest.mark.parametrize(
+    ("ukraine_zones", "expected"),
+    [
+        # moment-timezone's metadata: the zone in both countries' lists (as zone1970.tab)
+        (["Europe/Kyiv", "Europe/Simferopol"], set()),
+        # filed under Russia only
+        (["Europe/Kyiv"], {"MD406"}),
+    ],
+)
+def test_md406_zone_filed_under_both_countries(
+    ukraine_zones: list[str], expected: set[str]
+) -> None:
+    data = {
+        "countries": {
+            "RU": {"name": "Russia", "zones": ["Europe/Moscow", "Europe/Simferopol"]},
+            "UA": {"name": "Ukraine", "zones": ukraine_zones},
+        }
+    }
+    report = run(json_evidence(data))
+    assert codes_of(report) & {"MD406"} == expected, [f.message for f in report.findings]
