@@ -2776,7 +2776,8 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     warning in every profile, since the code may correct the map after loading it. The table is
     ``basemaps.tsv``. References are read where the readers give text: string literals and
     comments of code, values of data files, documents, and the file names a page's scripts
-    load.
+    load (a web page's visible text counts only inside a quoted string, as in a code sample:
+    a heading or link that names the file loads nothing).
 
     Bad: ``d3.json("https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json")``;
     ``import geodata from "@amcharts/amcharts5-geodata/russiaCrimeaLow"``;
@@ -2786,6 +2787,10 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
     index = record_index(ctx.evidence)
     table = basemaps()
     combined = _basemap_pattern()
+    # A web page loads files in its scripts (the reader gives the names they load); in its
+    # visible text a file name loads something only inside a quoted string, as a code sample
+    # has it ('d3.json("…/countries-110m.json")'), not in a heading or a link's text.
+    page = ctx.evidence.format == "html"
 
     def judge(hit: _Hit) -> tuple[str, str, str, str] | None:
         if hit.seg is not None and hit.seg.part.startswith("comment"):
@@ -2817,6 +2822,13 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
                 )
             if found is None:
                 continue
+            if (
+                page
+                and hit.seg is not None
+                and hit.seg.part != "script"
+                and not _QUOTED_BEFORE.search(text, max(0, found.start() - 200), found.start())
+            ):
+                return None  # a page's own words naming the file (a heading, a link), no load
             return (
                 basemap.source,
                 f"“{found.group(0)}” loads {basemap.source}, which draws Crimea and Sevastopol "
@@ -2827,6 +2839,11 @@ def crimea_in_russia_basemap(ctx: TextContext) -> Iterator[RawFinding]:
         return None
 
     yield from _aggregate(ctx, "MD409", _scan_hits(ctx, index, "basemap", combined), judge, 0.9)
+
+
+#: Right before a file name: an opening quote, backtick or parenthesis, and a URL or path up
+#: to the name (the name is inside a string literal of a code sample).
+_QUOTED_BEFORE = re.compile(r"""[\"'`(][^\"'`\s()]*$""")
 
 
 # --- MD407 --------------------------------------------------------------------------------------

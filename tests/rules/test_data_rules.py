@@ -2413,3 +2413,29 @@ def test_md406_zone_filed_under_both_countries(
     }
     report = run(json_evidence(data))
     assert codes_of(report) & {"MD406"} == expected, [f.message for f in report.findings]
+
+
+_ATLAS = "https://cdn.jsdelivr.net/npm/world-atlas@2/countries-110m.json"
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # the page's own words name the file: a heading, a link's text
+        ("<h1>Avoid <code>world-atlas@2/countries-110m.json</code></h1>", set()),
+        (
+            f'<p>The file <a href="{_ATLAS}">countries-110m.json</a> puts Crimea in Russia.</p>',
+            set(),
+        ),
+        # a code sample, and a script that loads it
+        (f'<pre><code>d3.json("{_ATLAS}").then(draw)</code></pre>', {"MD409"}),
+        (f'<script>d3.json("{_ATLAS}").then(draw);</script>', {"MD409"}),
+    ],
+)
+def test_md409_in_a_web_page(tmp_path: Path, body: str, expected: set[str]) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    report = _check_file(path)
+    assert {f.code for f in report.findings} & {"MD409"} == expected, [
+        f.message for f in report.findings
+    ]
