@@ -2439,3 +2439,28 @@ def test_md409_in_a_web_page(tmp_path: Path, body: str, expected: set[str]) -> N
     assert {f.code for f in report.findings} & {"MD409"} == expected, [
         f.message for f in report.findings
     ]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>He wrote Sevastopol, Russia on the sign.</p>", {"MT301"}),
+        ("<blockquote><p>Sevastopol, Russia will stay ours.</p></blockquote>", {"MT390"}),
+        ("<p>The phrase <q>Yalta, Russia</q> was on the sign.</p>", {"MT390"}),
+        # a style rule is not reported in a quotation at all
+        ("<blockquote>We flew to Kiev.</blockquote>", set()),
+        ("<blockquote>Quoted.</blockquote><p>Kerch, Russia is his address.</p>", {"MT301"}),
+    ],
+)
+def test_html_quotations_are_reportage(tmp_path: Path, body: str, expected: set[str]) -> None:
+    """<blockquote> and <q> quote: conceding wording in them is reportage (MT390), as it is
+    inside quotation marks; the text after a quotation is the page's own again."""
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    report = _check_file(path)
+    assert {f.code for f in report.findings if f.code.startswith("MT")} == expected, [
+        f.message for f in report.findings
+    ]
+    for f in report.findings:
+        line = path.read_text().split("\n")[(f.location.line or 1) - 1]
+        assert line[(f.location.column or 1) - 1 :].startswith(str(f.evidence["match"]))

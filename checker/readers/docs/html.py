@@ -191,6 +191,8 @@ class _Reader:
         self.option: tuple[str | None, int] | None = None  # (value attribute, line)
         #: The label of the <optgroup> the options are in ("Украина" over Ukraine's oblasts).
         self.optgroup: str | None = None
+        #: <blockquote> elements open: their text has part "quote" (a quotation).
+        self.quotes = 0
         self.lists: list[list[TextSegment]] = []
         self.in_li = 0
         self._option_segments: list[TextSegment] = []
@@ -269,6 +271,11 @@ class _Reader:
             return
         if attrs:
             self._attributes(tag, attrs)
+        if tag == "q" and "\n" not in self.raw_tag:
+            # An inline quotation: its quotation mark, in the last column of the tag, where the
+            # text has a space for the tag anyway (every column stays where it was).
+            line, column = self.pos
+            self.chunks.append((line, column + len(self.raw_tag) - 1, "“"))
         if tag not in _BLOCK:
             return
         segments = self.flush()
@@ -279,6 +286,10 @@ class _Reader:
             self._table_start(tag)
         if tag == "title":
             self.part = "title"
+        elif tag == "blockquote":
+            self.quotes += 1
+            if self.part == "body":
+                self.part = "quote"
         elif tag in ("select", "datalist"):
             self.select_count += 1
             named = dict(attrs)
@@ -302,6 +313,9 @@ class _Reader:
                 while self.skip and self.skip.pop() != tag:
                     pass
             return
+        if tag == "q" and self.chunks:
+            line, column = self.pos
+            self.chunks.append((line, column, "”"))  # in the first column of "</q>"
         if tag not in _BLOCK:
             return
         segments = self.flush()
@@ -312,6 +326,10 @@ class _Reader:
             self._table_end(tag)
         if tag == "title":
             self.part = "body"
+        elif tag == "blockquote" and self.quotes:
+            self.quotes -= 1
+            if not self.quotes and self.part == "quote":
+                self.part = "body"
         elif tag == "optgroup":
             self.optgroup = None
         elif tag in ("select", "datalist") and self.selects:
@@ -555,7 +573,11 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
                 pos = close.end() if close else end
                 reader.handle_endtag(tag)
         elif m.group("end"):
-            reader.handle_endtag(m.group("end").lower())
+            end_tag = m.group("end").lower()
+            if end_tag == "q":
+                line, column = lines.at(m.start())
+                reader.pos = (line, column - 1)
+            reader.handle_endtag(end_tag)
         elif kind == "cdata":
             data(m.start() + 9, pos - 3 if m.group().endswith("]]>") else pos)
     reader.close()
