@@ -645,10 +645,24 @@ def russian_transliteration(ctx: TextContext) -> Iterator[RawFinding]:
     reported); the town, the plant and the zone today are Chornobyl. "The Ukraine war" is fine
     ("the" belongs to "war"). Information in ``un``, a warning in ``ua-strict``.
 
+    Not reported either: items of a list of a place's other names (GeoNames'
+    ``alternatenames``, ``aliases``, ``old_names``), which exist to hold every spelling.
+
     Bad: ``Flights to Kiev and Odessa resumed.``
     Good: ``Flights to Kyiv and Odesa resumed.``
     """
-    return _findings(ctx, "MT307")
+    for finding in _findings(ctx, "MT307"):
+        if not _OTHER_NAMES.search(finding.location.key_path or ""):
+            yield finding
+
+
+#: The key of a list of a place's other names (any spelling, old ones included).
+_OTHER_NAMES = re.compile(
+    r"(?:^|[.\[\]'\"])(?:alternate|alternative|alt|other|old|former|historic|historical|"
+    r"variant|previous)[_ -]?names?(?:$|[.\[\]'\"])|(?:^|[.\[\]'\"])(?:aliases|synonyms)"
+    r"(?:$|[.\[\]'\"])",
+    re.IGNORECASE,
+)
 
 
 @register("MT308", "text.crimean-bridge", Category.STYLE, "text")

@@ -2464,3 +2464,22 @@ def test_html_quotations_are_reportage(tmp_path: Path, body: str, expected: set[
     for f in report.findings:
         line = path.read_text().split("\n")[(f.location.line or 1) - 1]
         assert line[(f.location.column or 1) - 1 :].startswith(str(f.evidence["match"]))
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"name": "Rivne", "alternatenames": ["Rivne", "Rovno", "Ровно"]}, 0),
+        ({"name": "Rivne", "aliases": ["Rovno"]}, 0),
+        ({"name": "Rivne", "old_names": ["Rovno"]}, 0),
+        # the place's own name, or a sentence, is still reported
+        ({"name": "Rovno", "alternatenames": ["Rivne"]}, 1),
+        ({"description": "Flights to Rovno resumed."}, 1),
+        ({"names": ["Rovno", "Lutsk"]}, 1),
+    ],
+)
+def test_mt307_not_in_lists_of_other_names(data: dict[str, Any], expected: int) -> None:
+    report = run(json_evidence(data))
+    assert len([f for f in report.findings if f.code == "MT307"]) == expected, [
+        f.location.key_path for f in report.findings
+    ]
