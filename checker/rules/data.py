@@ -1908,11 +1908,7 @@ def _opaque_country(rec: DataRecord) -> bool:
     (osCommerce, Zen Cart, OpenCart number their own country table), which says nothing of
     where the zone is, so the list's other items decide (ISO 3166 numeric 643 and 804 are
     Russia's and Ukraine's, and are read as such)."""
-    values = [
-        rec.fields.get(key)
-        for key, role in _country_keys(tuple(rec.fields))
-        if role == "country-any"  # (a name field is only read for a country's name)
-    ]
+    values = _country_any_values(rec)
     return bool(values) and all(
         (isinstance(v, int) and not isinstance(v, bool)) or (isinstance(v, str) and v.isdigit())
         for v in values
@@ -1943,11 +1939,17 @@ def _same_opaque_country(
 
 
 def _country_number(rec: DataRecord) -> tuple[str, ...]:
-    return tuple(
-        str(rec.fields.get(key))
+    return tuple(str(v) for v in _country_any_values(rec))
+
+
+def _country_any_values(rec: DataRecord) -> list[Any]:
+    """The values of the fields named as the country ("country_id", "страна"); a name field
+    is only read for a country's name, so it is not one of them."""
+    return [
+        rec.fields.get(key)
         for key, role in _country_keys(tuple(rec.fields))
         if role == "country-any"
-    )
+    ]
 
 
 def _check_grouped_records(
