@@ -10,7 +10,9 @@ target; this one reads several times faster and gives the same events. What is r
   markup between the pieces of a block (``<b>Republic</b> of <i>Crimea</i>``) becomes spaces of
   the same length, so the segment reads as a sentence and its newlines and columns follow the
   source file. Columns are exact except after a character reference on the same line
-  (``&amp;`` is one character of text for five of source);
+  (``&amp;`` is one character of text for five of source). A ``<q>`` gets quotation marks in
+  the columns of its tags, and the text of a ``<blockquote>`` has part ``quote``: both are
+  quotations, which the text rules read as reportage;
 * the ``alt``, ``title``, ``aria-label`` and ``placeholder`` attributes (parts ``alt``, ``title``,
   ``label``), the document ``<title>`` (part ``title``) and the description, title and
   location (``geo.region``, ``geo.placename``, ``og:locality`` …) ``<meta>`` tags (part
