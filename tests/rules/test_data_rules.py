@@ -2482,3 +2482,40 @@ def test_mt307_not_in_lists_of_other_names(data: dict[str, Any], expected: int) 
     assert len([f for f in report.findings if f.code == "MT307"]) == expected, [
         f.location.key_path for f in report.findings
     ]
+
+
+_PATH = "M172.0,581.1 L170.0,587.7 L170.7,592.0 L168.9,593.1 Z"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "verdict"),
+    [
+        # map widgets' modules mapcheck does not draw: their Crimea is not checked
+        ("svgmap.js", f"svgMap.prototype.mapPaths = {{'UA': {{d: '{_PATH}'}}}};", "undetermined"),
+        (
+            "mapael.js",
+            f'$.extend(true, Mapael, {{maps: {{w: {{elems: {{"RU" : "{_PATH}"}}}}}}}});',
+            "undetermined",
+        ),
+        (
+            "Map.vue",
+            f'<template><svg><path id="UA" data-name="Ukraine" d="{_PATH}"/></svg></template>',
+            "undetermined",
+        ),
+        # an icon set's paths, and a country code with other data, are no map
+        ("icons.js", f"export const icons = {{arrow: '{_PATH}', home: '{_PATH}'}};", "clean"),
+        ("codes.js", "export const names = {UA: 'Ukraine', RU: 'Russia'};", "clean"),
+        ("point.js", "const p = {UA: 'M 12', RU: 'x'};", "clean"),
+    ],
+)
+def test_unread_map_shapes_are_undetermined(
+    tmp_path: Path, name: str, text: str, verdict: str
+) -> None:
+    """mapcheck never passes a map it did not draw: shapes keyed as Ukraine or Russia in a
+    layout it does not read make the file undetermined, with a note that says so."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    report = _check_file(path)
+    assert report.verdict.value == verdict, report.notes
+    if verdict == "undetermined":
+        assert any("map shapes" in n for n in report.notes)

@@ -504,6 +504,17 @@ def _blank_markers(text: str, lang: str) -> tuple[str, int]:
     return body, skip
 
 
+#: A shape keyed or labelled as Ukraine or Russia with SVG path data right after it: an svgMap
+#: module's ``'UA': {d: 'M…'}``, a Mapael module's ``"UA": "M…"``, an inline
+#: ``<path id="UA" … d="M…">`` in a component (map modules mapcheck reads as maps, such as
+#: jsVectorMap's, never get here).
+_MAP_SHAPE = re.compile(
+    r"""(?<![\w-])["']?(?:UA|RU|UKR|RUS|Ukraine|Russia|ukraine|russia)["']?"""
+    r"""(?:\s*:\s*\{?\s*["']?(?:d|path)["']?\s*:|\s*:|[^<>]{0,120}?\sd\s*=)\s*"""
+    r"""["'`]\s*[Mm]\s*-?\d+(?:\.\d+)?[\s,]+-?\d"""
+)
+
+
 def read_source(data: bytes, suffix: str) -> TextEvidence:
     text, encoding, notes = decode(data)
     text = normalise_newlines(text)
@@ -529,6 +540,12 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
     if lang in ("js", "ts") and "<" in text:
         _read_markup_text(col, text)
     _read_map_calls(col, text)
+    if _MAP_SHAPE.search(text):
+        col.undetermined(
+            "the file holds map shapes (SVG path data for Ukraine or Russia, as a map "
+            "widget's module or an inline <svg> has them) in a layout mapcheck does not "
+            "draw here: whether Crimea is drawn as Ukraine's is not checked"
+        )
     if lang in _ENUM_LANGUAGES and "enum" in text:
         _read_enum_constants(col, text)
     if lang == "shell":
