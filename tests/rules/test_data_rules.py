@@ -2506,6 +2506,8 @@ _PATH = "M172.0,581.1 L170.0,587.7 L170.7,592.0 L168.9,593.1 Z"
         ("icons.js", f"export const icons = {{arrow: '{_PATH}', home: '{_PATH}'}};", "clean"),
         ("codes.js", "export const names = {UA: 'Ukraine', RU: 'Russia'};", "clean"),
         ("point.js", "const p = {UA: 'M 12', RU: 'x'};", "clean"),
+        # a name inside a longer key ("CRUA", "RU_" of another word) is no country's shape
+        ("keys.js", f"const k = {{CRUA: '{_PATH}', TRUE_RU_x: 1}};", "clean"),
     ],
 )
 def test_unread_map_shapes_are_undetermined(

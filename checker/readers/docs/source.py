@@ -509,10 +509,24 @@ def _blank_markers(text: str, lang: str) -> tuple[str, int]:
 #: ``<path id="UA" … d="M…">`` in a component (map modules mapcheck reads as maps, such as
 #: jsVectorMap's, never get here).
 _MAP_SHAPE = re.compile(
-    r"""(?<![\w-])["']?(?:UA|RU|UKR|RUS|Ukraine|Russia|ukraine|russia)["']?"""
+    # Led by the names, so that the engine skips ahead to them (what stands before a name is
+    # checked by _holds_map_shapes: a pattern led by it ran at every position of the file).
+    r"""(?:UA|RU|UKR|RUS|Ukraine|Russia|ukraine|russia)["']?"""
     r"""(?:\s*:\s*\{?\s*["']?(?:d|path)["']?\s*:|\s*:|[^<>]{0,120}?\sd\s*=)\s*"""
     r"""["'`]\s*[Mm]\s*-?\d+(?:\.\d+)?[\s,]+-?\d"""
 )
+
+
+def _holds_map_shapes(text: str) -> bool:
+    """Whether a :data:`_MAP_SHAPE` match starts a word (after a quote, if any)."""
+    for m in _MAP_SHAPE.finditer(text):
+        at = m.start()
+        if at and text[at - 1] in "\"'":
+            at -= 1
+        before = text[at - 1] if at else " "
+        if not (before.isalnum() or before in "_-"):
+            return True
+    return False
 
 
 def read_source(data: bytes, suffix: str) -> TextEvidence:
@@ -540,7 +554,7 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
     if lang in ("js", "ts") and "<" in text:
         _read_markup_text(col, text)
     _read_map_calls(col, text)
-    if _MAP_SHAPE.search(text):
+    if _holds_map_shapes(text):
         col.undetermined(
             "the file holds map shapes (SVG path data for Ukraine or Russia, as a map "
             "widget's module or an inline <svg> has them) in a layout mapcheck does not "
