@@ -32,7 +32,7 @@ from checker.readers.base import DataRecord, TextEvidence, TextSegment
 from checker.rules.context import TextContext
 from checker.rules.registry import all_rules, register
 from checker.text.lexicon import load
-from checker.text.matcher import REPORTAGE, STYLE_CODES, Matcher, TextMatch
+from checker.text.matcher import REPORTAGE, Matcher, TextMatch
 
 if TYPE_CHECKING:
     from checker.rules.data import RecordIndex as RecordIndexType
@@ -114,24 +114,9 @@ def _analyse(evidence: TextEvidence) -> _Analysed:
     entry = _analysed(evidence)
     if entry is None:
         matches, directive, literals = _matcher().analyse_all(evidence.segments)
-        if any(seg.part == "quote" for seg in evidence.segments):
-            matches = _quotations(matches)
         entry = _Analysed(weakref.ref(evidence), matches, directive, literals)
         _LAST[:] = [entry]
     return entry
-
-
-def _quotations(matches: list[TextMatch]) -> list[TextMatch]:
-    """Matches in a quotation the reader marked (part ``quote``: a web page's
-    ``<blockquote>``) are reportage, as they are inside quotation marks; style rules are not
-    reported there at all."""
-    out: list[TextMatch] = []
-    for m in matches:
-        if m.segment.part != "quote" or m.reportage:
-            out.append(m)
-        elif m.code not in STYLE_CODES:
-            out.append(dataclasses.replace(m, reportage="quoted"))
-    return out
 
 
 def data_literals(evidence: TextEvidence) -> list[tuple[int, int, int]] | None:

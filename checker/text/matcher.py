@@ -381,7 +381,9 @@ class Matcher:
         # Apostrophes before the match are SQL's when the sentence is a statement (looked for
         # only then: most sentences hold none).
         sql = "'" in folded[quote_from:start] and SQL_STATEMENT.search(sentence) is not None
-        if in_quotes(folded, start, end, quote_from, sql=sql):
+        if (view.doc.quoted and view.doc.in_quotation(view.to_doc(start))) or in_quotes(
+            folded, start, end, quote_from, sql=sql
+        ):
             reportage = "quoted"
         else:
             near: str | None = None
@@ -492,7 +494,8 @@ class Matcher:
                 start = text.index(city, line_start)
                 end = idx + 8
                 key = (DATELINE, view.to_raw(start), view.to_raw(end))
-                if key not in found:
+                quoted = view.doc.quoted and view.doc.in_quotation(view.to_doc(start))
+                if key not in found and not quoted:  # (a style rule: silent in quotations)
                     found[key] = self._build(
                         view,
                         start,
@@ -673,9 +676,15 @@ class _Document:
         self.segments = segments
         self.starts = starts
         self._counted: dict[int, tuple[int, int]] = {}
+        #: Segments a reader marked as a quotation (part ``quote``: a web page's
+        #: ``<blockquote>``): what they say is reported, as inside quotation marks.
+        self.quoted = frozenset(i for i, seg in enumerate(segments) if seg.part == "quote")
 
     def segment_index(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
+
+    def in_quotation(self, pos: int) -> bool:
+        return self.segment_index(pos) in self.quoted
 
     def locate(self, pos: int) -> tuple[TextSegment, int, int]:
         """The segment, line and column of ``pos`` (as :meth:`TextSegment.position` gives them,

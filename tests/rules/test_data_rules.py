@@ -2521,3 +2521,16 @@ def test_unread_map_shapes_are_undetermined(
     assert report.verdict.value == verdict, report.notes
     if verdict == "undetermined":
         assert any("map shapes" in n for n in report.notes)
+
+
+@pytest.mark.parametrize(("quoted", "expected"), [(False, {"MT309"}), (True, set())])
+def test_html_dateline_in_a_quotation(tmp_path: Path, quoted: bool, expected: set[str]) -> None:
+    """A style rule (MT309, reported in ``ua-strict``) is silent in a quotation."""
+    from checker.engine import check_file
+
+    para = "<p>SEVASTOPOL, Crimea (AP) — The port is busy.</p>"
+    body = f"<blockquote>{para}</blockquote>" if quoted else para
+    path = tmp_path / "page.html"
+    path.write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    report = check_file(path, Config(profile="ua-strict"))
+    assert {f.code for f in report.findings if f.code.startswith("MT")} == expected
