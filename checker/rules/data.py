@@ -1810,6 +1810,7 @@ def _check_list(
         runs = _country_runs(texts)
         if len(runs) > MAX_COUNTRY_RUNS:
             return
+    numbers: set[tuple[str, ...]] | None = None  # the Russian regions' country numbers
     for value, entry in occupied:
         pos = texts.index(value)
         if runs is not None:
@@ -1833,12 +1834,15 @@ def _check_list(
             own_opaque = has_country and country is None and _opaque_country(own)
             if has_country and not own_opaque:
                 continue  # the item's own record says where it is (MD402 judges it)
-        filed_by_number: bool | None = None
+        filed_by_number = False
         if own is not None and own_opaque:
-            # (None: no number to compare; the list's order decides, as without one)
-            filed_by_number = _same_opaque_country(index, own, items, texts, facts)
-            if filed_by_number is False:
-                continue  # filed under another number than Russia's regions (Ukraine's)
+            if numbers is None:
+                numbers = _russian_numbers(index, items, texts, facts)
+            # (no number to compare: the list's order decides, as without one)
+            if numbers:
+                if _country_number(own) not in numbers:
+                    continue  # filed under another number than Russia's regions (Ukraine's)
+                filed_by_number = True
         if runs is not None and not filed_by_number and not _inside_russian_block(runs, pos):
             continue
         where = seg.key_path or enum.key_path or enum.origin or "list"
@@ -1915,16 +1919,12 @@ def _opaque_country(rec: DataRecord) -> bool:
     )
 
 
-def _same_opaque_country(
-    index: RecordIndex,
-    own: DataRecord,
-    items: list[TextSegment],
-    texts: list[str],
-    facts: _ListFacts,
-) -> bool | None:
-    """Whether ``own`` has the internal country number of the list's Russian regions (the
-    number that files them is Russia's; a zone table with 176 for Russia's zones and 220 for
-    Ukraine's files Crimea under 220 with Ukraine's); ``None`` when they have none."""
+def _russian_numbers(
+    index: RecordIndex, items: list[TextSegment], texts: list[str], facts: _ListFacts
+) -> set[tuple[str, ...]]:
+    """The internal country numbers of the list's Russian regions: the number that files them
+    is Russia's (a zone table with 176 for Russia's zones and 220 for Ukraine's files Crimea
+    under 220 with Ukraine's)."""
     first_texts = set(facts.russian.values())
     numbers: set[tuple[str, ...]] = set()
     for seg, text in zip(items, texts, strict=True):
@@ -1933,9 +1933,7 @@ def _same_opaque_country(
         rec = index.own_record(seg)
         if rec is not None and _opaque_country(rec):
             numbers.add(_country_number(rec))
-    if not numbers:
-        return None
-    return _country_number(own) in numbers
+    return numbers
 
 
 def _country_number(rec: DataRecord) -> tuple[str, ...]:
