@@ -764,12 +764,13 @@ class RecordIndex:
             if not parts:
                 return None
             if parts[-1].startswith("[") and parts[-1][1:2] not in ("'", '"'):
-                # ... but a cell of a row of a table of arrays ("$[3][0]") is the row's
+                # ... but a cell of a row of a table of arrays ("$[3][0]") is the row's, a
+                # record of columns without names ("column 1" …)
                 cells = self.by_path.get(path[: len(path) - len(parts[-1])])
                 if (
                     cells is not None
                     and cells.fields
-                    and all(map(_ROW_CELL.fullmatch, cells.fields))
+                    and all(map(_UNNAMED.fullmatch, cells.fields))
                 ):
                     return cells
                 return None
@@ -1900,10 +1901,6 @@ def _check_list(
             identity=identity,
             policy=policy_for_regions((region,), ""),
         )
-
-
-#: The fields of a row of a JSON table of arrays (checker.readers.docs.jsondata).
-_ROW_CELL = re.compile(r"column \d+")
 
 
 def _opaque_country(rec: DataRecord) -> bool:
