@@ -10,8 +10,9 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := tesseract-ocr tesseract-ocr-eng tesseract-ocr-ukr tesseract-ocr-rus
 # A C compiler and Python's headers compile the text engine with mypyc (setup.py); without them
 # mapcheck runs the same modules as Python, slower.
-# The compiled modules (checker/text/native.py): the install step builds them again after an edit.
-NATIVE_SOURCES := $(addprefix checker/text/,prescan.py normalize.py guards.py matcher.py)
+# The compiled modules are in checker/text (native.COMPILED): the install step builds them again
+# after an edit there.
+NATIVE_SOURCES := $(wildcard checker/text/*.py)
 # Chromium and its driver run the web page's end-to-end test (tests/web/test_browser.py).
 # Debian ships real packages; Ubuntu's are snap shims that a container without snapd cannot
 # install, so there a failure is a warning (the browser test then skips, or fails under CI=true).

@@ -27,7 +27,7 @@ import importlib.util
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from importlib.abc import MetaPathFinder
 from pathlib import Path
 from types import ModuleType
@@ -64,7 +64,7 @@ def _extension(folder: Path, name: str) -> Path | None:
     return None
 
 
-def decide(folder: Path, environ: dict[str, str] | os._Environ[str]) -> tuple[bool, str]:
+def decide(folder: Path, environ: Mapping[str, str]) -> tuple[bool, str]:
     """(whether to import the compiled modules, the text engine as ``mapcheck --version``
     names it) for the modules in ``folder``."""
     built = [name for name in COMPILED if _extension(folder, name) is not None]
