@@ -76,6 +76,8 @@ class _Analysed:
     matches: list[TextMatch]
     directive: bool
     literals: list[tuple[int, int, int]] | None
+    #: The segments' texts joined by line breaks, as analysed (the data rules read it too).
+    text: str
     by_code: dict[str, list[TextMatch]] | None = None
     lists: dict[int, str] | None = None
     code_columns: dict[str, dict[int, list[str]]] | None = None
@@ -113,8 +115,9 @@ def analysis(evidence: TextEvidence) -> list[TextMatch]:
 def _analyse(evidence: TextEvidence) -> _Analysed:
     entry = _analysed(evidence)
     if entry is None:
-        matches, directive, literals = _matcher().analyse_all(evidence.segments)
-        entry = _Analysed(weakref.ref(evidence), matches, directive, literals)
+        text = "\n".join([seg.text for seg in evidence.segments])
+        matches, directive, literals = _matcher().analyse_joined(text, evidence.segments)
+        entry = _Analysed(weakref.ref(evidence), matches, directive, literals, text)
         _LAST[:] = [entry]
     return entry
 
@@ -125,6 +128,13 @@ def data_literals(evidence: TextEvidence) -> list[tuple[int, int, int]] | None:
     not been analysed (or they were not looked for)."""
     entry = _analysed(evidence)
     return entry.literals if entry is not None else None
+
+
+def analysed_text(evidence: TextEvidence) -> str | None:
+    """The segments' texts of ``evidence`` joined by line breaks, where the offsets of
+    :func:`data_literals` point (``None`` when it has not been analysed)."""
+    entry = _analysed(evidence)
+    return entry.text if entry is not None else None
 
 
 def may_hold_directive(evidence: TextEvidence) -> bool:

@@ -135,13 +135,20 @@ class Matcher:
         character (``None`` when they were not looked for)."""
         if not segments:
             return [], False, None
-        texts = [seg.text for seg in segments]
-        text = "\n".join(texts)
+        return self.analyse_joined("\n".join([seg.text for seg in segments]), segments)
+
+    def analyse_joined(
+        self, text: str, segments: Sequence[TextSegment]
+    ) -> tuple[list[TextMatch], bool, list[tuple[int, int, int]] | None]:
+        """:meth:`analyse_all` on ``text``, the segments' texts joined by ``"\\n"`` (a caller
+        that keeps the joined text for other rules passes it)."""
+        if not segments:
+            return [], False, None
         hits, directive, extras = self.prescan.scan_all(text)
         if not hits:
             return [], directive, extras
         # Where each segment starts in ``text``: running sums of length + 1, at C speed.
-        steps = map(_PLUS_ONE, map(len, texts))
+        steps = map(_PLUS_ONE, [len(seg.text) for seg in segments])
         starts = list(itertools.accumulate(steps, initial=0))[:-1]
         doc = _Document(text, segments, starts)
         out: list[TextMatch] = []

@@ -1775,6 +1775,10 @@ def test_office_table_rows_are_records(name: str) -> None:
         ("City: Kerch | Country: Russia\n\nCity: Yalta | Country: Russia\n", [1, 3]),
         # one paragraph's pairs among others in the same block of prose
         ("Size: 3\nMode: fast\n\nCity: Feodosia | Country: Russia\n\nKey: a\nPath: b\n", [4]),
+        # a key seen again starts the next record; a space before the colon; a full-width colon
+        ("City: Kerch\nCountry: Russia\nCity: Yalta\nCountry: Russia\n", [1, 3]),
+        ("City : Kerch | Country : Russia\n", [1]),
+        ("Город： Керчь | Страна： Россия\n", [1]),
         # not findings
         ("City: Krymsk | Country: Russia\n", []),  # a town in Krasnodar krai
         ("City: Melitopol; Status: occupied by Russia; Country: Russia\n", []),
@@ -1783,6 +1787,8 @@ def test_office_table_rows_are_records(name: str) -> None:
         ("Russia: Sevastopol, Moscow; Ukraine: Kyiv\n", []),  # no country field
         ("Note: Sevastopol is in Crimea.\n", []),  # one pair is no record
         ("City: Feodosia\n\nCountry: Russia\n", []),  # two paragraphs: two pairs apart
+        ("City:\nKerch\nCountry: Russia\n", []),  # no value after the colon: one pair
+        ("City  : Kerch | Country: Russia\n", []),  # two spaces part the key from its colon
     ],
 )
 def test_key_value_pairs_in_prose_are_records(tmp_path: Path, text: str, lines: list[int]) -> None:
@@ -1792,6 +1798,20 @@ def test_key_value_pairs_in_prose_are_records(tmp_path: Path, text: str, lines: 
     path.write_text("Booking details\n\n" + text, encoding="utf-8")
     found = md(_check_file(path), "MD402")
     assert [f.location.line - 2 for f in found] == lines
+
+
+def test_key_value_pairs_located_in_later_blocks(tmp_path: Path) -> None:
+    """Pairs past the first block of a long document (the reader's segments hold up to 64 KB
+    each) are located on their own lines, as are pairs in the first block."""
+    filler = "".join(
+        f"Paragraph {n}: plain words about trade.\nAnd another line.\n\n" for n in range(2000)
+    )
+    text = "City: Kerch | Country: Russia\n\n" + filler + "City: Yalta\nCountry: Russia\n"
+    path = tmp_path / "long.txt"
+    path.write_text(text, encoding="utf-8")
+    found = md(_check_file(path), "MD402")
+    assert [f.location.line for f in found] == [1, 3 + 3 * 2000]
+    assert len(text) > 64 * 1024
 
 
 @pytest.mark.parametrize(
