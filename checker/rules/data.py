@@ -1245,17 +1245,20 @@ def scan(evidence: TextEvidence) -> Scan:
     marked: dict[int, TextSegment] = {}
     paragraphs: dict[tuple[int, int], Paragraph] = {}
     for kind in ("place", "ua-code"):
-        last: Paragraph | None = None
+        # Hits come in order, and most are in the paragraph of the one before: its bounds in
+        # the joined text are kept, so that such a hit is not even located.
+        last_lo, last_hi = 1, 0
         for start, _ in hits.get(kind, ()):
+            if last_lo <= start <= last_hi:
+                continue
             seg, offset = j.locate(start)
-            if last is not None and last.segment is seg and last.start <= offset <= last.end:
-                continue  # (hits come in order: most are in the paragraph of the one before)
             marked.setdefault(id(seg), seg)
             if "\n\n" in seg.text:
-                last = _paragraph(seg, offset)
+                para = _paragraph(seg, offset)
             else:
-                last = Paragraph(seg, 0, len(seg.text))
-            paragraphs.setdefault((id(seg), last.start), last)
+                para = Paragraph(seg, 0, len(seg.text))
+            paragraphs.setdefault((id(seg), para.start), para)
+            last_lo, last_hi = start - (offset - para.start), start + (para.end - offset)
     ordered = sorted(paragraphs.values(), key=_paragraph_order)
     result = Scan(j, hits, list(marked.values()), ordered)
     _SCANS[:] = [(evidence, n, result)]
