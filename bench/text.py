@@ -39,7 +39,9 @@ which other work on a shared machine disturbs much less.
 
 Run: ``.venv/bin/python bench/text.py [--runs 3] [--mb 100] [--files 1000] [--regenerate]``.
 The text engine measured is the one installed (``mapcheck --version`` names it: the modules
-compiled with mypyc, or Python); ``MAPCHECK_PURE_PYTHON=1`` measures the Python modules.
+compiled with mypyc, or Python), with the pre-scan's automaton it names (Hyperscan, or
+``ahocorasick_rs``); ``MAPCHECK_PURE_PYTHON=1`` measures the Python modules, and
+``MAPCHECK_PRESCAN=ahocorasick`` the DFA.
 It only measures: no assertions, exit status 0.
 """
 
@@ -444,11 +446,12 @@ def main(argv: list[str] | None = None) -> int:
     phrase_list = grep_phrases()
     phrases.write_text("\n".join(phrase_list) + "\n", encoding="utf-8")
 
-    from checker.text import native
+    from checker.text import native, prescan
 
     print(
         f"python {sys.version.split()[0]}; {os.cpu_count()} cores; "
-        f"{len(phrase_list):,} grep phrases; text engine: {native.ENGINE}",
+        f"{len(phrase_list):,} grep phrases; text engine: {native.ENGINE}; "
+        f"pre-scan: {prescan.backend()}",
         flush=True,
     )
     startup = warm_up()

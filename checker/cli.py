@@ -45,9 +45,11 @@ class ConfigProblem(click.ClickException):
 def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from checker.text import native
+    from checker.text import native, prescan
 
-    click.echo(f"mapcheck {__version__}\ntext engine: {native.ENGINE}")
+    click.echo(
+        f"mapcheck {__version__}\ntext engine: {native.ENGINE}\ntext pre-scan: {prescan.backend()}"
+    )
     ctx.exit()
 
 
@@ -59,7 +61,8 @@ def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> 
     expose_value=False,
     is_eager=True,
     callback=_print_version,
-    help="Show the version and the text engine in use (compiled or Python), and exit.",
+    help="Show the version, the text engine in use (compiled or Python) and its pre-scan's "
+    "automaton, and exit.",
 )
 def cli() -> None:
     """mapcheck: find maps, data and documents that show Crimea or the occupied parts of Ukraine

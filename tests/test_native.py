@@ -84,6 +84,25 @@ def test_version_names_the_engine() -> None:
     assert f"text engine: {native.ENGINE}" in out.stdout
 
 
+def test_version_names_the_pre_scan_automaton() -> None:
+    """``MAPCHECK_PRESCAN=ahocorasick`` asks for the DFA even where Hyperscan runs."""
+    from checker.text import prescan
+
+    out = subprocess.run(
+        [sys.executable, "-m", "checker", "--version"], capture_output=True, text=True, check=True
+    )
+    assert f"text pre-scan: {prescan.backend()}" in out.stdout
+    env = {**os.environ, "MAPCHECK_PRESCAN": "ahocorasick"}
+    out = subprocess.run(
+        [sys.executable, "-m", "checker", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    assert "text pre-scan: ahocorasick_rs " in out.stdout
+
+
 _DUMP = """
 import json, sys
 from checker.readers.base import TextSegment

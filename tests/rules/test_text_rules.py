@@ -821,6 +821,99 @@ def test_prescan_extra_literals_end_where_their_text_ends(text: str) -> None:
     assert all(fold(text[h.start : h.end]) == prescan.stems[h.stem] for h in hits if h.stem >= 0)
 
 
+def _both_automata() -> tuple[Prescan, Prescan]:
+    """The shipped pre-scan twice: on Hyperscan and on ahocorasick_rs (skipped without either)."""
+    from checker.rules.data import shared_literals
+    from checker.text.prescan import HyperscanAutomaton
+
+    ahocorasick_rs = pytest.importorskip("ahocorasick_rs")
+    pytest.importorskip("hyperscan")
+    stems = Matcher(load()).stems
+    on_hyperscan = Prescan(stems, shared_literals())
+    on_dfa = Prescan(stems, shared_literals())
+    try:
+        on_hyperscan._automaton = HyperscanAutomaton(on_hyperscan._texts)
+    except RuntimeError:
+        pytest.skip("this processor does not run Hyperscan")
+    on_dfa._automaton = ahocorasick_rs.AhoCorasick(
+        on_dfa._texts, implementation=ahocorasick_rs.Implementation.DFA
+    )
+    return on_hyperscan, on_dfa
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain ASCII with no literal at all",
+        "Yalta, Russia. Kiev. Crimean Crimea crimea CRIMEA UA-43 ua_43 +7 978 123 45 67",
+        "\U0001f30d Сімферополь 😀 — Kerch, «Ялта» UA-43 Крым Крымский Kрым Crimеa.",
+        "Крым \ud800 Феодосия \udfff Ялта \ud83d\ude00 Севастополь",  # lone and paired surrogates
+        "Cri\u00admea Sevas-\ntopol Кр\u0438\u0306м ＣＲＩＭＥＡ mapcheck: disable=MT301",
+        "ааааа Крым" * 50 + "Севастопол" * 30,  # overlapping hits, one after another
+    ],
+)
+def test_prescan_backends_find_the_same_hits(text: str) -> None:
+    """Hyperscan and the DFA report every occurrence of every literal, overlapping ones too,
+    in character offsets: the pre-scan gives the same hits and literals on either."""
+    on_hyperscan, on_dfa = _both_automata()
+    hits_h, directive_h, extras_h = on_hyperscan.scan_all(text)
+    hits_d, directive_d, extras_d = on_dfa.scan_all(text)
+    assert hits_h == hits_d
+    assert directive_h is directive_d
+    assert sorted(extras_h or []) == sorted(extras_d or [])
+
+
+def test_prescan_backends_agree_on_the_labelled_corpus() -> None:
+    """The same, on every snippet of the labelled corpus (English, Ukrainian, Russian)."""
+    on_hyperscan, on_dfa = _both_automata()
+    text = (Path(__file__).resolve().parents[1] / "corpus" / "text" / "labelled.tsv").read_text(
+        encoding="utf-8"
+    )
+    hits_h, _, extras_h = on_hyperscan.scan_all(text)
+    hits_d, _, extras_d = on_dfa.scan_all(text)
+    assert len(hits_h) > 500
+    assert hits_h == hits_d
+    assert sorted(extras_h or []) == sorted(extras_d or [])
+
+
+def test_prescan_on_hyperscan_scans_in_several_threads_at_once() -> None:
+    """Hyperscan releases the interpreter lock while it scans, and one scratch space serves one
+    scan at a time: each thread has its own, and every thread gets every hit."""
+    import threading
+
+    on_hyperscan, _ = _both_automata()
+    text = "Ялта, Россия. Yalta, Russia. Kiev. " * 20_000
+    expected = on_hyperscan.scan_all(text)
+    results: list[object] = []
+    errors: list[BaseException] = []
+
+    def scan() -> None:
+        try:
+            for _ in range(3):
+                results.append(on_hyperscan.scan_all(text))
+        except BaseException as exc:  # (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scan) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(results) == 12
+    assert all(result == expected for result in results)
+
+
+def test_hyperscan_refuses_literals_it_cannot_take() -> None:
+    """A literal with a NUL would be cut at it by the binding: the pre-scan takes the DFA."""
+    pytest.importorskip("hyperscan")
+    from checker.text.prescan import HyperscanAutomaton
+
+    with pytest.raises(ValueError, match="NUL"):
+        HyperscanAutomaton(["crimea", "a\x00b"])
+
+
 # --- evaluation on the labelled corpus -----------------------------------------------------------
 
 
