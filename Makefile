@@ -88,7 +88,7 @@ $(STAMP): setup.cfg pyproject.toml setup.py $(NATIVE_SOURCES)
 	$(BIN)/python -m pip install -q -e '.[dev]' setuptools wheel
 	@# then compile the text engine: mypyc type-checks it against the dependencies just installed
 	MAPCHECK_COMPILE=1 $(BIN)/python -m pip install -q --no-build-isolation --no-deps -e .
-	@$(BIN)/mapcheck --version | sed -n 2p
+	@$(BIN)/mapcheck --version | sed -n '2,3p'
 	@touch $@
 
 clean:

@@ -263,7 +263,8 @@ def _build_automaton(texts: list[str]) -> Any:
         try:
             return HyperscanAutomaton(texts)
         except (ImportError, ValueError, RuntimeError):
-            pass  # (a literal Hyperscan cannot take: the DFA takes every one)
+            # A literal Hyperscan cannot take (the DFA takes every one): say so in --version.
+            _BACKEND[:] = [_choose_backend(hyperscan=False)]
     try:
         import ahocorasick_rs
     except ImportError:
@@ -284,11 +285,11 @@ def backend() -> str:
     return _BACKEND[0]
 
 
-def _choose_backend() -> str:
+def _choose_backend(hyperscan: bool = True) -> str:
     from importlib import metadata
 
     wanted = os.environ.get("MAPCHECK_PRESCAN", "").strip().lower()
-    if wanted not in ("ahocorasick", "ahocorasick_rs", "python"):
+    if hyperscan and wanted not in ("ahocorasick", "ahocorasick_rs", "python"):
         try:
             HyperscanAutomaton(["mapcheck"])
             return f"Hyperscan {metadata.version('hyperscan')}"
@@ -310,8 +311,8 @@ class HyperscanAutomaton:
     overlapping=True)`` gives, found by Hyperscan in the text's UTF-8 form.
 
     Hyperscan reports byte offsets; they are turned into character offsets by decoding the
-    bytes between one hit and the next (hits are few: at most a few hundred per 100 KB of
-    text), and need no turning at all when the text is ASCII. Each thread scans with a scratch
+    bytes between one hit and the next (each byte once, as hits come by start), and need no
+    turning at all when the text is ASCII. Each thread scans with a scratch
     space of its own (Hyperscan releases the interpreter lock while it scans, and a scratch
     space serves one scan at a time). Raises ``ImportError`` without the module, ``ValueError``
     for a literal it cannot take (one with a NUL), ``RuntimeError`` when the processor cannot
@@ -362,7 +363,6 @@ class HyperscanAutomaton:
         out: list[tuple[int, int, int]] = []
         byte_pos = char_pos = 0
         for start, end, index in found:
-            # (hits are sorted by start: the bytes between two are decoded once)
             char_pos += len(data[byte_pos:start].decode("utf-8", "surrogatepass"))
             byte_pos = start
             length = len(data[start:end].decode("utf-8", "surrogatepass"))

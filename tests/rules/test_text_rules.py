@@ -914,6 +914,21 @@ def test_hyperscan_refuses_literals_it_cannot_take() -> None:
         HyperscanAutomaton(["crimea", "a\x00b"])
 
 
+def test_prescan_falls_back_to_the_dfa_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Literals Hyperscan cannot take go to the DFA, and ``--version`` names the DFA then."""
+    pytest.importorskip("ahocorasick_rs")
+    from checker.text import prescan
+
+    monkeypatch.setattr(prescan, "_BACKEND", ["Hyperscan (as if installed)"])
+    automaton = prescan._build_automaton(["crimea", "a\x00b"])
+    assert not isinstance(automaton, prescan.HyperscanAutomaton)
+    assert prescan.backend().startswith("ahocorasick_rs ")
+    assert sorted(automaton.find_matches_as_indexes("a\x00b crimea", overlapping=True)) == [
+        (0, 4, 10),
+        (1, 0, 3),
+    ]
+
+
 # --- evaluation on the labelled corpus -----------------------------------------------------------
 
 
