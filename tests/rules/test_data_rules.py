@@ -2461,6 +2461,46 @@ def test_md409_in_a_web_page(tmp_path: Path, body: str, expected: set[str]) -> N
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He wrote Sevastopol, Russia on the sign.\n", [("MT301", 3)]),
+        ("> Sevastopol, Russia will stay ours.\n", [("MT390", 3)]),
+        ("   > Quoted first.\n> Kerch, Russia is ours.\n", [("MT390", 4)]),
+        # lazy continuation: the paragraph goes on in the quote up to a blank line
+        ("> He said it:\nYalta, Russia forever.\n", [("MT390", 4)]),
+        (">> Nested: «Ялта, Россия» навсегда.\n", [("MT390", 3)]),
+        ("> Quoted.\n\nKerch, Russia is his address.\n", [("MT301", 5)]),
+        ("> Quoted.\n\n> Again: Kerch, Russia.\n", [("MT390", 5)]),
+        # a style rule is not reported in a quotation at all
+        ("> We flew to Kiev.\n", []),
+        # not quotations: callouts in the author's voice, code, a ">" inside a line
+        ("> [!NOTE]\n> Simferopol, Russia is where we ship.\n", [("MT301", 4)]),
+        ("> **Note:** Simferopol, Russia is where we ship.\n", [("MT301", 3)]),
+        ("> Примечание: доставка в Симферополь, Россия.\n", [("MT301", 3)]),
+        ("```\n> Kerch, Russia\n```\n", [("MT301", 4)]),
+        ("```\ncode\n```\n> Kerch, Russia.\n", [("MT390", 6)]),
+        ("Prices > 5 in Kerch, Russia.\n", [("MT301", 3)]),
+        ("    > Kerch, Russia in an indented code block.\n", [("MT301", 3)]),
+    ],
+)
+def test_markdown_blockquotes_are_reportage(
+    tmp_path: Path, text: str, expected: list[tuple[str, int]]
+) -> None:
+    """A Markdown blockquote (``>``) quotes, as HTML's <blockquote> does: conceding wording in
+    it is reportage (MT390), at its exact line and column. A callout ("> [!NOTE]", "> **Note:**")
+    is the author's own voice, and code is no quotation."""
+    path = tmp_path / "article.md"
+    path.write_text("# Notes\n\n" + text, encoding="utf-8")
+    report = _check_file(path)
+    found = [(f.code, f.location.line) for f in report.findings if f.code.startswith("MT")]
+    assert found == expected, [f.message for f in report.findings]
+    lines = path.read_text(encoding="utf-8").split("\n")
+    for f in report.findings:
+        line = lines[(f.location.line or 1) - 1]
+        assert line[(f.location.column or 1) - 1 :].startswith(str(f.evidence["match"]))
+
+
+@pytest.mark.parametrize(
     ("body", "expected"),
     [
         ("<p>He wrote Sevastopol, Russia on the sign.</p>", {"MT301"}),

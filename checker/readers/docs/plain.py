@@ -45,13 +45,65 @@ def read_plain(data: bytes, fmt: str) -> TextEvidence:
     col.evidence.source_lines = directive_lines(text)
     masked = mask_markdown(text)
     fenced = ("```" in text or "~~~" in text) and _read_data_fences(col, text, masked)
-    add_blocks(col, fenced or masked)
+    body = fenced or masked
+    quotes = blockquotes(text) if ">" in text else []
+    if quotes:
+        # A blockquote is a quotation, as HTML's <blockquote> is (part "quote"): what it says
+        # is reported as reportage. Blocks of text before, between and after them as usual.
+        line = 1
+        pos = 0
+        for start, end in quotes:
+            line = _add_block(col, body, pos, start, line, "body")
+            line = _add_block(col, body, start, end, line, "quote")
+            pos = end
+        _add_block(col, body, pos, len(body), line, "body")
+    else:
+        add_blocks(col, body)
     if fenced:
         col.sort_segments()
     if "|" in text:
         add_table_records(col, text)
     return col.evidence
 
+
+#: A line of a Markdown blockquote: up to three spaces, then ">".
+_MD_QUOTE_LINE = re.compile(r"^[ \t]{0,3}>", re.M)
+#: A blockquote that is the author's own note rather than a quotation: GitHub's alerts
+#: ("> [!NOTE]") and callouts led by such a word ("> **Note:** …", "> Примечание: …").
+_MD_CALLOUT = re.compile(
+    r"[>\s]*(?:\[!\w+\]|[*_]*(?:note|notes|tip|tips|warning|important|caution|info|hint|"
+    r"attention|disclaimer|update|edit|todo|примечание|примітка|замечание|зауваження|"
+    r"внимание|увага|важно|важливо|совет|порада|обновление|оновлення)(?![^\W_]))",
+    re.IGNORECASE,
+)
+
+
+def blockquotes(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each Markdown blockquote in ``text``: from its first ``>`` line
+    through the lines that follow up to a blank line (CommonMark's lazy continuation lines
+    included) and that line's break. Lines in fenced code blocks are no quotation, nor is a
+    callout (:data:`_MD_CALLOUT`), which is the author's own voice."""
+    fences: list[tuple[int, int]] = []
+    if "```" in text or "~~~" in text:
+        fences = [m.span() for m in _FENCE.finditer(text)]
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for m in _MD_QUOTE_LINE.finditer(text):
+        start = m.start()
+        if start < pos or any(a <= start < b for a, b in fences):
+            continue  # (a line of the quote before, or of a code block)
+        blank = _BLANK_LINE.search(text, start)
+        end = len(text) if blank is None else blank.start() + 1
+        for a, _ in fences:  # a code block right after the quote is not in it
+            if start < a < end:
+                end = a
+        pos = end
+        if not _MD_CALLOUT.match(text, m.end()):
+            out.append((start, end))
+    return out
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
 
 #: A fenced code block: its fence, its info string's language, its body.
 _FENCE = re.compile(
