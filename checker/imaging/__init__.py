@@ -110,6 +110,7 @@ def check_image(source: Source, fmt: str, config: Config) -> FileReport:
         decision=decision,
         labels=list(ocr_result.labels) if ocr_result else [],
         svg_hits=svg_hits,
+        svg_subjects=svg_info.subjects if svg_info is not None else [],
         scale=loaded.scale,
         evidence_picture=picture_path,
     )

@@ -109,6 +109,19 @@ class SvgInfo:
     #: Elements that name themselves Crimea or Sevastopol and say they are Russia's (their own
     #: description's country, or a group labelled Russia around them).
     described: list[SvgElement] = field(default_factory=list)
+    #: Elements coded as the Russian subjects Russia made of the occupied oblasts (RU-DPR …).
+    subjects: list[SvgSubject] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SvgSubject:
+    """Elements coded as the Russian federal subject Russia made of an occupied oblast: the
+    first of them, how many there are, the code and the oblast's ISO 3166-2 code."""
+
+    element: SvgElement
+    elements: int
+    code: str  # "RU-DPR"
+    region: str  # "UA-14"
 
 
 def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
@@ -150,6 +163,7 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
     _mark_iso_numeric(root)
     info.elements = _labelled(root)
     info.described = _crimea_described(root)
+    info.subjects = _oblast_subjects(root)
     info.country_codes = {
         str(el.attrib["id"]).strip()
         for el in root.iter()
@@ -755,6 +769,47 @@ def _crimea_codes() -> frozenset[str]:
         for c in codes()
         if c.kind == "subdivision" and c.region in _CRIMEA_PLACES
     )
+
+
+#: The occupied oblasts Russia made subjects of: Donetsk, Luhansk, Zaporizhzhia, Kherson.
+_OBLAST_PLACES = ("UA-14", "UA-09", "UA-23", "UA-65")
+
+
+@functools.cache
+def _oblast_codes() -> dict[str, str]:
+    """Russia's codes for the occupied oblasts as its subjects (casefolded) → the oblast: the
+    data rules' unambiguous ``subdivision`` codes (RU-DPR, RU-LPR, RU-ZAP, RU-KHE …)."""
+    from checker.rules.data import codes
+
+    return {
+        c.value.casefold(): c.region
+        for c in codes()
+        if c.kind == "subdivision" and c.region in _OBLAST_PLACES
+    }
+
+
+def _oblast_subjects(root: Element) -> list[SvgSubject]:
+    """Elements (shapes and groups) whose id, class, title or another name they give
+    themselves (:func:`_tokens`) is Russia's code for an occupied oblast as its subject: one
+    :class:`SvgSubject` per code, in document order. (A group and the shapes in it that repeat
+    its code are one region.)"""
+    known = _oblast_codes()
+    first: dict[str, SvgElement] = {}
+    counts: dict[str, int] = {}
+    for el in root.iter():
+        if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
+            continue
+        for token, text in _tokens(el):
+            code = token.replace("_", "-").replace(".", "-")
+            if code in known:
+                key = code.upper()
+                first.setdefault(key, SvgElement("RU", _local(el.tag), el.attrib.get("id"), text))
+                counts[key] = counts.get(key, 0) + 1
+                break
+    return [
+        SvgSubject(element, counts[code], code, known[code.casefold()])
+        for code, element in first.items()
+    ]
 
 
 def _crimea_described(root: Element) -> list[SvgElement]:

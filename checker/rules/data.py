@@ -95,6 +95,13 @@ _REGION_NAMES = {
     "UA-23": "Zaporizhzhia oblast",
     "UA-65": "Kherson oblast",
 }
+
+
+def region_name(region: str) -> str:
+    """The English name of an occupied area by its ISO 3166-2 code ("Donetsk oblast")."""
+    return _REGION_NAMES.get(region, region)
+
+
 _SHORT_NAMES = {
     "UA-43": "Crimea",
     "UA-40": "Sevastopol",

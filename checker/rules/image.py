@@ -18,7 +18,7 @@ from checker.rules.registry import register
 if TYPE_CHECKING:
     from checker.imaging.decide import Assessment, ImageDecision
     from checker.imaging.ocr import LabelHit
-    from checker.imaging.svg import SvgHit
+    from checker.imaging.svg import SvgHit, SvgSubject
 
 FIX_COLOUR = (
     "Fill Crimea and Sevastopol with Ukraine's colour and draw the Russia–Ukraine border along "
@@ -56,6 +56,8 @@ class ImageContext:
     decision: ImageDecision
     labels: list[LabelHit] = field(default_factory=list)
     svg_hits: list[SvgHit] = field(default_factory=list)
+    #: SVG elements coded as the Russian subjects made of the occupied oblasts (MI208).
+    svg_subjects: list[SvgSubject] = field(default_factory=list)
     #: Analysed pixels per original pixel (pixel boxes are reported in original pixels).
     scale: float = 1.0
     evidence_picture: str | None = None
@@ -326,3 +328,52 @@ def border_around_occupied_oblasts(ctx: ImageContext) -> Iterator[RawFinding]:
         suggestion=FIX_OBLAST,
         identity="annexation-border",
     )
+
+
+@register(
+    "MI208",
+    "image.svg-element-russian-subject",
+    Category.CONCEDES,
+    "image",
+    POLICY_OBLASTS,
+)
+def svg_element_russian_subject(ctx: ImageContext) -> Iterator[RawFinding]:
+    """An SVG element is coded as the Russian federal subject Russia made of an occupied oblast.
+
+    A map of Russia's regions whose element for Donetsk, Luhansk, Zaporizhzhia or Kherson
+    oblast carries Russia's code for it as a subject (``RU-DPR``/``RU-DNR``,
+    ``RU-LPR``/``RU-LNR``, ``RU-ZAP``, ``RU-KHE``: the data rules' unambiguous subdivision
+    codes, MD403) as its id, class, title or data attribute files the oblast under Russia,
+    whatever it draws and wherever it is drawn. Reported once per code, at the first element
+    that carries it. Crimea's and Sevastopol's codes (``RU-CR``, ``RU-SEV``) are MI206.
+
+    Bad: ``<g class="RU-DPR region"><title>Donetsk People's Republic</title>…</g>`` beside
+    ``<g class="RU-ROS region">`` (Rostov oblast).
+    Good: ``<g class="UA-14 region"><title>Donetsk Oblast</title>…</g>`` in Ukraine's map, or
+    no such element in a map of Russia's regions.
+    """
+    from checker.rules.data import region_name
+
+    for subject in ctx.svg_subjects:
+        element = subject.element
+        name = region_name(subject.region)
+        where = repr(element.element_id) if element.element_id else f"<{element.tag}>"
+        more = f" ({subject.elements} elements carry it)" if subject.elements > 1 else ""
+        yield RawFinding(
+            code="MI208",
+            message=f"The SVG element {where} is coded {subject.code}, Russia's code for {name} "
+            f"as its federal subject{more}; {name} is Ukraine ({subject.region}).",
+            location=Location(path=ctx.path, feature_id=element.element_id or subject.code),
+            confidence=0.95,
+            evidence={
+                "code": subject.code,
+                "region": subject.region,
+                "element": element.element_id,
+                "label": element.label[:120],
+                "elements": subject.elements,
+            },
+            suggestion=f"Code the element {subject.region} ({name}, Ukraine) in a map of "
+            "Ukraine, or leave the oblast out of a map of Russia's regions; show occupation with "
+            "an 'occupied' or 'Russian-controlled' overlay and a legend.",
+            identity=f"svg-subject|{subject.code}",
+        )

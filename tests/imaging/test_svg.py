@@ -582,6 +582,58 @@ def test_elements_that_say_they_are_russias_crimea(body: str, described: int) ->
     assert len(svgmod.described_hits(info)) == described
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # Russia's codes for the occupied oblasts as its subjects, as id, class or title
+        ('<g class="RU-DPR region"><path d="M0 0h9v9z"/></g>', [("RU-DPR", "UA-14", 1)]),
+        ('<path id="RU-LNR" d="M0 0h9v9z"/>', [("RU-LNR", "UA-09", 1)]),
+        ('<path id="ru_zap" d="M0 0h9v9z"/>', [("RU-ZAP", "UA-23", 1)]),
+        ('<path d="M0 0h9v9z"><title>RU-KHE</title></path>', [("RU-KHE", "UA-65", 1)]),
+        # a group and the shapes in it with the same code are one region; each code once
+        (
+            '<g id="RU-DPR"><path class="RU-DPR" d="M0 0h9v9z"/></g>'
+            '<path id="RU-ZAP" d="M0 0h9v9z"/>',
+            [("RU-DPR", "UA-14", 2), ("RU-ZAP", "UA-23", 1)],
+        ),
+        # not subjects: Ukraine's codes, Russia's own regions, codes that mean something else
+        ('<path id="UA-14" d="M0 0h9v9z"/>', []),
+        ('<path id="RU-ROS" d="M0 0h9v9z"/>', []),
+        ('<path id="RU-DON" d="M0 0h9v9z"/>', []),  # (beside a place only, in the data rules)
+        ('<path id="RU-CR" d="M0 0h9v9z"/>', []),  # Crimea's: MI206
+        ('<text x="0" y="9">RU-DPR</text>', []),  # a label, not an element of the map
+    ],
+)
+def test_elements_coded_as_russian_subjects_for_the_oblasts(
+    body: str, expected: list[tuple[str, str, int]]
+) -> None:
+    _, info = read(f'{SVG_HEAD} width="400" height="300">{body}</svg>')
+    assert [(s.code, s.region, s.elements) for s in info.subjects] == expected
+
+
+def test_a_map_of_russias_regions_with_the_occupied_oblasts_is_flagged() -> None:
+    """A map of Russia's regions that gives the occupied oblasts Russia's subject codes: one
+    MI208 per code, whatever the picture could be registered to."""
+    regions = [("RU-ROS", "Rostov Oblast"), ("RU-DPR", "Donetsk People's Republic")]
+    regions += [("RU-LPR", "Luhansk People's Republic"), ("RU-ZAP", "Zaporozhye Oblast")]
+    body = "".join(
+        f'<g id="g{n}" class="{code} region"><title>{title}</title>'
+        f'<path d="M{10 + 40 * n} 20h30v30h-30z"/></g>'
+        for n, (code, title) in enumerate(regions)
+    )
+    text = f'{SVG_HEAD} width="200" height="100">{body}</svg>'
+    report = check_source(Source(name="ru-regions.svg", data=text.encode()), Config())
+    assert report.verdict == Verdict.FLAG
+    found = [(f.code, f.location.feature_id, f.evidence["code"]) for f in report.findings]
+    assert found == [
+        ("MI208", "g1", "RU-DPR"),
+        ("MI208", "g2", "RU-LPR"),
+        ("MI208", "g3", "RU-ZAP"),
+    ]
+    assert "Donetsk oblast is Ukraine (UA-14)" in report.findings[0].message
+    assert "UA-14" in report.findings[0].suggestion
+
+
 def test_a_self_described_russian_crimea_is_flagged_without_a_registration() -> None:
     """A map of Russia's regions whose Crimea path says "country: Russia" (no Ukraine element
     to locate Crimea by, too little coast to register): MI206."""
