@@ -717,6 +717,7 @@ class RecordIndex:
         self._by_row: dict[int, DataRecord] | None = None
         self._by_name: dict[tuple[str, int], DataRecord] | None = None
         self._by_line: list[DataRecord] | None = None
+        self._structured: list[DataRecord] | None = None
         self._country: dict[int, tuple[str | None, tuple[str, ...], bool]] = {}
 
     @property
@@ -822,6 +823,21 @@ class RecordIndex:
             if (rec.end_line or rec.line or 0) >= seg.line and seg.text in rec.fields.values():
                 return rec
             i -= 1
+        return None
+
+    def structured_record(self, seg: TextSegment, text: str) -> DataRecord | None:
+        """For a web page's visible text, the structured item (microdata, RDFa, a microformat)
+        whose lines hold the segment's line and one of whose fields holds ``text`` (the postal
+        code or number found there): the address it is part of."""
+        if self._structured is None:
+            self._structured = [
+                r for r in self.records if (r.key_path or "").startswith(STRUCTURED_ITEMS)
+            ]
+        for rec in self._structured:
+            first = rec.line or 0
+            spans = first <= seg.line + seg.text.count("\n") and seg.line <= (rec.end_line or first)
+            if spans and any(isinstance(v, str) and text in v for v in rec.fields.values()):
+                return rec
         return None
 
     def holder(self, seg: TextSegment) -> DataRecord | None:
@@ -1334,7 +1350,11 @@ class _Hit:
         self._context: str | None = None
         if seg is not None:
             self.location = _seg_location(ctx, seg, offset)
-            self.record = index.own_record(seg) or index.literal_record(seg)
+            self.record = (
+                index.own_record(seg)
+                or index.literal_record(seg)
+                or index.structured_record(seg, text)
+            )
         else:
             assert record is not None
             self.location = _record_location(ctx, record)
@@ -1434,6 +1454,7 @@ def _scan_hits(
     """Hits of one kind: from the shared scan of the segments, then (with ``pattern``) from
     integer record fields; without any segments, from the records' string fields."""
     evidence = ctx.evidence
+    shown: set[str] = set()  # (the numbers found in the text)
     if evidence.segments:
         s = scan(evidence)
         text = s.joined.text
@@ -1445,7 +1466,18 @@ def _scan_hits(
                 # value; a code as a key ({"RU-SEV": …}, {"URFF": …}) is the code in use,
                 # reported at its value when the entry repeats it ("URFB": {"icao": "URFB"}).
                 continue
+            shown.add(text[start:end].strip())
             yield _Hit(ctx, index, seg, off, text[start:end])
+    if evidence.segments and evidence.format == "html":
+        # A web page's structured items hold values its text may not show
+        # (<meta itemprop="postalCode" content="295011">); one shown was found above.
+        for rec in evidence.records:
+            if (rec.key_path or "").startswith(STRUCTURED_ITEMS):
+                for value in rec.fields.values():
+                    if isinstance(value, str):
+                        for m in pattern.finditer(value):
+                            if m.group(0).strip() not in shown:
+                                yield _Hit(ctx, index, None, 0, m.group(0), rec)
     keys = _NUMERIC_KEYS.get(kind)
     for rec, key, value in _numeric_fields(evidence):
         if keys is not None and not keys.search(key.rsplit(".", 1)[-1]):
@@ -1608,16 +1640,26 @@ def _inline(
 _INLINE: list[tuple[TextEvidence, list[DataRecord]]] = []
 
 
+#: Key paths of the records the HTML reader makes of structured items (microdata, RDFa,
+#: microformats, a page's Open Graph place tags).
+STRUCTURED_ITEMS = ("microdata ", "rdfa ", "microformat ", "meta tags")
+
 #: The most lines a record spread over several lines is looked back for.
 _RECORD_SPAN = 200
 
 
 def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataRecord]:
     """Records that may name an occupied place: those owning a segment where the scan found
-    one (or a UA-43 … code); every record when the reader gave no segments."""
+    one (or a UA-43 … code); every record when the reader gave no segments; and a web page's
+    structured items (:data:`STRUCTURED_ITEMS`), whose values may be in attributes only
+    (``<meta itemprop="addressLocality" content="Simferopol">``)."""
     if not evidence.segments:
         return evidence.records
     out: dict[int, DataRecord] = {}
+    if evidence.format == "html":
+        for item in evidence.records:
+            if item.key_path and item.key_path.startswith(STRUCTURED_ITEMS):
+                out[id(item)] = item
     by_line: list[DataRecord] | None = None
     for para in scan(evidence).paragraphs:
         seg = para.segment

@@ -255,6 +255,89 @@ HTML_SEGMENTS = [
 ]
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # schema.org microdata: an item per itemscope, nested items their own records
+        (
+            '<div itemscope itemtype="https://schema.org/Hotel"><b itemprop="name">Mriya</b>\n'
+            '<div itemprop="address" itemscope itemtype="https://schema.org/PostalAddress">\n'
+            '<span itemprop="addressLocality">Yalta</span>,\n'
+            '<meta itemprop="addressCountry" content="RU"></div></div>',
+            [
+                (
+                    "microdata 2 (PostalAddress)",
+                    2,
+                    4,
+                    {"addressLocality": "Yalta", "addressCountry": "RU"},
+                ),
+                ("microdata 1 (Hotel)", 1, 4, {"name": "Mriya"}),
+            ],
+        ),
+        # a property's text across inline markup, white space collapsed; several names at once
+        (
+            '<p itemscope><span itemprop="addressRegion region">Republic of <i>Crimea</i>\n'
+            "</span></p>",
+            [
+                (
+                    "microdata 1",
+                    1,
+                    2,
+                    {"addressRegion": "Republic of Crimea", "region": "Republic of Crimea"},
+                )
+            ],
+        ),
+        # RDFa: typeof items, property names without their vocabulary
+        (
+            '<div vocab="https://schema.org/" typeof="PostalAddress">'
+            '<span property="schema:addressLocality">Kerch</span>'
+            '<span property="http://schema.org/addressCountry">UA</span></div>',
+            [
+                (
+                    "rdfa 1 (PostalAddress)",
+                    1,
+                    1,
+                    {"addressLocality": "Kerch", "addressCountry": "UA"},
+                )
+            ],
+        ),
+        # h-card / vCard microformats: the adr inside the card is the address's record
+        (
+            '<div class="vcard"><span class="fn">Anna</span><div class="adr">\n'
+            '<span class="locality">Sevastopol</span> <span class="country-name">Russia</span>'
+            "</div></div>",
+            [("microformat 2 (adr)", 1, 2, {"locality": "Sevastopol", "country-name": "Russia"})],
+        ),
+        (
+            '<div class="h-card"><p class="h-adr"><span class="p-locality">Kherson</span>'
+            '<span class="p-country-name">Ukraine</span></p></div>',
+            [("microformat 2 (h-adr)", 1, 1, {"locality": "Kherson", "country-name": "Ukraine"})],
+        ),
+        # broken markup: an unclosed item and property end with the page
+        (
+            '<div itemscope><span itemprop="addressLocality">Simferopol',
+            [("microdata 1", 1, 1, {"addressLocality": "Simferopol"})],
+        ),
+        # a page's Open Graph place tags are one record
+        (
+            '<meta property="og:locality" content="Yalta">\n'
+            '<meta property="business:contact_data:country_name" content="Ukraine">',
+            [("meta tags", 1, 2, {"locality": "Yalta", "country-name": "Ukraine"})],
+        ),
+        # not items: properties outside any item, other meta tags, plain classes
+        ('<span itemprop="addressLocality">Yalta</span>', []),
+        ('<meta property="og:title" content="Yalta">', []),
+        ('<span class="locality">Yalta</span>', []),
+    ],
+)
+def test_html_structured_items_are_records(
+    body: str, expected: list[tuple[str, int, int, dict[str, str]]]
+) -> None:
+    ev = read_bytes("page.html", f"<html><body>{body}</body></html>".encode())
+    found = [(r.key_path, r.line, r.end_line, r.fields) for r in ev.records]
+    assert found == expected
+
+
 def test_html_segments() -> None:
     ev = read("page.html")
     assert rows(ev) == HTML_SEGMENTS

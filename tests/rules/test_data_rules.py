@@ -2461,34 +2461,126 @@ def test_md409_in_a_web_page(tmp_path: Path, body: str, expected: set[str]) -> N
 
 
 @pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # a hotel's microdata address in Crimea with Russia as its country
+        (
+            '<div itemscope itemtype="https://schema.org/PostalAddress">\n'
+            '<span itemprop="addressLocality">Alushta</span>\n'
+            '<meta itemprop="addressCountry" content="RU"></div>',
+            [("MD402", 2)],
+        ),
+        (
+            '<div vocab="https://schema.org/" typeof="PostalAddress">\n'
+            '<span property="addressLocality">Феодосия</span>, '
+            '<span property="addressCountry">Россия</span></div>',
+            [("MD402", 2)],
+        ),
+        (
+            '<div class="vcard"><div class="adr">\n<span class="locality">Mariupol</span>\n'
+            '<span class="country-name">RU</span></div></div>',
+            [("MD402", 2)],
+        ),
+        # values in attributes only (<meta itemprop=… content=…>), as microdata has them
+        (
+            '<div itemscope itemtype="https://schema.org/PostalAddress">\n'
+            '<meta itemprop="addressCountry" content="RU">\n'
+            '<meta itemprop="addressLocality" content="Simferopol"></div>',
+            [("MD402", 2)],
+        ),
+        # a Russian postal code of Crimea: in an attribute, or shown (found once, in the text)
+        (
+            '<div itemscope>\n<meta itemprop="postalCode" content="295011">\n'
+            '<meta itemprop="addressLocality" content="Симферополь"></div>',
+            [("MD405", 2)],
+        ),
+        (
+            '<div itemscope>\n<meta itemprop="postalCode" content="295011">\n'
+            '<span itemprop="addressLocality">Симферополь</span>, '
+            '<span itemprop="postalCode">295011</span></div>',
+            [("MD405", 4)],
+        ),
+        # a page's Open Graph place tags are its address
+        (
+            '<meta property="og:locality" content="Evpatoria">\n'
+            '<meta property="og:country-name" content="Russia">',
+            [("MD402", 2)],
+        ),
+        # not findings: Ukraine as the country, the Russian namesake, occupation said
+        (
+            '<div itemscope><span itemprop="addressLocality">Alushta</span>'
+            '<span itemprop="addressCountry">UA</span></div>',
+            [],
+        ),
+        (
+            '<meta property="og:locality" content="Evpatoria">\n'
+            '<meta property="og:country-name" content="Ukraine">',
+            [],
+        ),
+        ('<div itemscope><meta itemprop="postalCode" content="295011"></div>', []),
+        (
+            '<div itemscope><span itemprop="addressLocality">Donetsk</span>'
+            '<span itemprop="addressRegion">Rostov Oblast</span>'
+            '<span itemprop="addressCountry">RU</span></div>',
+            [],
+        ),
+        (
+            '<div itemscope><span itemprop="addressLocality">Krymsk</span>'
+            '<span itemprop="addressCountry">RU</span></div>',
+            [],
+        ),
+    ],
+)
+def test_html_structured_addresses_are_records(
+    tmp_path: Path, body: str, expected: list[tuple[str, int]]
+) -> None:
+    """Microdata, RDFa and h-card addresses on a web page are records: a Crimean or occupied
+    town with Russia as the country is MD402, at the item's first line."""
+    path = tmp_path / "hotel.html"
+    path.write_text(f"<html><body>\n{body}\n</body></html>", encoding="utf-8")
+    report = _check_file(path)
+    found = [(f.code, f.location.line) for f in report.findings if f.code.startswith("MD")]
+    assert found == expected, [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("He wrote Sevastopol, Russia on the sign.\n", [("MT301", 3)]),
-        ("> Sevastopol, Russia will stay ours.\n", [("MT390", 3)]),
-        ("   > Quoted first.\n> Kerch, Russia is ours.\n", [("MT390", 4)]),
-        # lazy continuation: the paragraph goes on in the quote up to a blank line
-        ("> He said it:\nYalta, Russia forever.\n", [("MT390", 4)]),
-        (">> Nested: «Ялта, Россия» навсегда.\n", [("MT390", 3)]),
-        ("> Quoted.\n\nKerch, Russia is his address.\n", [("MT301", 5)]),
-        ("> Quoted.\n\n> Again: Kerch, Russia.\n", [("MT390", 5)]),
+        # a blockquote introduced as a quotation: by a colon, a verb of saying, a citation line
+        (
+            "The speaker repeated the line:\n\n> Sevastopol, Russia will stay ours.\n",
+            [("MT390", 5)],
+        ),
+        ("He told the crowd\n> Kerch, Russia is ours.\n", [("MT390", 4)]),
+        ("Губернатор заявил\n\n> Ялта, Россия навсегда.\n", [("MT390", 5)]),
+        ("> Kerch, Russia is ours.\n>\n> — A. Speaker, 2014\n", [("MT390", 3)]),
+        # lazy continuation and nesting: the quotation goes on up to a blank line
+        ("He said:\n> It is so:\nYalta, Russia forever.\n", [("MT390", 5)]),
+        ("She wrote:\n\n>> Nested: «Ялта, Россия» навсегда.\n", [("MT390", 5)]),
+        ("He said:\n> Quoted.\n\nKerch, Russia is his address.\n", [("MT301", 6)]),
         # a style rule is not reported in a quotation at all
-        ("> We flew to Kiev.\n", []),
-        # not quotations: callouts in the author's voice, code, a ">" inside a line
-        ("> [!NOTE]\n> Simferopol, Russia is where we ship.\n", [("MT301", 4)]),
-        ("> **Note:** Simferopol, Russia is where we ship.\n", [("MT301", 3)]),
-        ("> Примечание: доставка в Симферополь, Россия.\n", [("MT301", 3)]),
-        ("```\n> Kerch, Russia\n```\n", [("MT301", 4)]),
-        ("```\ncode\n```\n> Kerch, Russia.\n", [("MT390", 6)]),
+        ("She said:\n> We flew to Kiev.\n", []),
+        # not quotations: a blockquote nothing introduces is the author's own voice, as are
+        # callouts; code; a ">" inside a line
+        ("> Our office is in Simferopol, Russia.\n", [("MT301", 3)]),
+        ("Facts.\n\n> Kerch, Russia is a port.\n", [("MT301", 5)]),
+        ("He said:\n\n> [!NOTE]\n> Simferopol, Russia is where we ship.\n", [("MT301", 6)]),
+        ("He said:\n\n> **Note:** Simferopol, Russia is where we ship.\n", [("MT301", 5)]),
+        ("Он сказал:\n\n> Примечание: доставка в Симферополь, Россия.\n", [("MT301", 5)]),
+        ("He said:\n```\n> Kerch, Russia\n```\n", [("MT301", 5)]),
         ("Prices > 5 in Kerch, Russia.\n", [("MT301", 3)]),
-        ("    > Kerch, Russia in an indented code block.\n", [("MT301", 3)]),
+        ("He said:\n\n    > Kerch, Russia in an indented code block.\n", [("MT301", 5)]),
     ],
 )
 def test_markdown_blockquotes_are_reportage(
     tmp_path: Path, text: str, expected: list[tuple[str, int]]
 ) -> None:
-    """A Markdown blockquote (``>``) quotes, as HTML's <blockquote> does: conceding wording in
-    it is reportage (MT390), at its exact line and column. A callout ("> [!NOTE]", "> **Note:**")
-    is the author's own voice, and code is no quotation."""
+    """A Markdown blockquote (``>``) that the text introduces as a quotation (a colon or a verb
+    of saying before it, a citation line in it) quotes, as HTML's <blockquote> does: conceding
+    wording in it is reportage (MT390), at its exact line and column. One nothing introduces,
+    and a callout ("> [!NOTE]", "> **Note:**"), is the author's own voice; code is no
+    quotation."""
     path = tmp_path / "article.md"
     path.write_text("# Notes\n\n" + text, encoding="utf-8")
     report = _check_file(path)

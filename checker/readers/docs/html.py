@@ -22,7 +22,17 @@ target; this one reads several times faster and gives the same events. What is r
   ``optgroup``, the label of its group, when it is in one), and the
   items of ``<ul>``/``<ol>`` lists as enumerations (origin ``html-list``);
 * the rows of ``<table>`` elements as :class:`DataRecord` objects keyed by the header row (its
-  ``<th>`` cells, a ``<thead>``, or a first row of short labels), key path ``table N row M``.
+  ``<th>`` cells, a ``<thead>``, or a first row of short labels), key path ``table N row M``;
+* structured items as :class:`DataRecord` objects, one per item, its properties as fields and
+  its lines as the record's: schema.org microdata (an ``itemscope`` element, its ``itemprop``
+  properties: ``addressLocality``, ``addressCountry`` …), RDFa (``typeof`` and ``property``,
+  ``schema:`` and other prefixes dropped) and the h-card/vCard microformats (``vcard``,
+  ``h-card``, ``adr``, ``h-adr`` containers; ``locality``, ``region``, ``country-name`` …
+  classes). A property's value is its ``content`` (or ``href``, ``src``, ``value``) attribute,
+  else the element's text; a property that is an item of its own is that item's record. Key
+  path ``microdata N (Type)``, ``rdfa N (Type)`` or ``microformat N (class)``; and the page's
+  Open Graph place tags (``og:locality``, ``og:country-name``, ``business:contact_data:*``) as
+  one record, key path ``meta tags``.
 
 ``source_lines`` holds the page's lines when it mentions ``mapcheck`` (a suppression directive is
 possible), else it is empty. Skipped: the contents of ``<script>``, ``<style>``, ``<template>``
@@ -174,6 +184,84 @@ class _Table:
         table_records(col, self.path, [(line, cells) for line, cells, _ in body], header)
 
 
+class _Item:
+    """A structured item being read (microdata, RDFa or a microformat): its element's tag, its
+    fields so far and where it starts."""
+
+    __slots__ = ("fields", "kind", "line", "order", "path", "tag")
+
+    def __init__(self, tag: str, kind: str, path: str, line: int, order: int) -> None:
+        self.order = order  # (when it opened, among items and properties)
+        self.tag = tag
+        self.kind = kind
+        self.path = path
+        self.line = line
+        self.fields: dict[str, str] = {}
+
+
+class _Prop:
+    """A property whose value is its element's text, read until the element ends."""
+
+    __slots__ = ("chars", "item", "names", "order", "pieces", "tag")
+
+    def __init__(self, tag: str, names: list[str], item: _Item, order: int) -> None:
+        self.order = order
+        self.tag = tag
+        self.names = names
+        self.item = item
+        self.pieces: list[str] = []
+        self.chars = 0
+
+
+#: Open Graph's place tags (and Facebook's business contact tags), by the field they give.
+_META_PLACE = {
+    f"{prefix}{name}": name.replace("_", "-")
+    for prefix in ("og:", "business:contact_data:", "place:location:")
+    for name in ("locality", "region", "country-name", "country_name", "postal-code", "postal_code")
+}
+_META_PLACE.update({"og:street-address": "street-address"})
+_META_PLACE.update({"business:contact_data:street_address": "street-address"})
+
+#: The longest property text kept (an address, a name; not a whole article).
+_MAX_PROPERTY = 2000
+#: Elements without content: a property on one takes its value from an attribute.
+_VOID = frozenset({"meta", "link", "img", "input", "br", "hr", "source", "area", "base"})
+#: Microformat containers (h-card, vCard and their addresses and places).
+_MF_ITEMS = frozenset({"vcard", "h-card", "adr", "h-adr", "h-geo", "geo", "h-event", "vevent"})
+#: Microformat property classes, by the field name they give.
+_MF_PROPERTIES = {
+    cls: cls.removeprefix("p-")
+    for cls in (
+        "locality",
+        "region",
+        "country-name",
+        "postal-code",
+        "street-address",
+        "extended-address",
+        "location",
+        "p-locality",
+        "p-region",
+        "p-country-name",
+        "p-postal-code",
+        "p-street-address",
+        "p-extended-address",
+        "p-location",
+    )
+}
+
+
+def _rdfa_name(name: str) -> str:
+    """An RDFa property without its vocabulary (``schema:addressCountry`` → ``addressCountry``,
+    ``http://schema.org/addressLocality`` → ``addressLocality``)."""
+    return re.split(r"[:/#]", name.rstrip("/"))[-1] or name
+
+
+def _type_name(value: str) -> str:
+    """An item's type, short (``https://schema.org/PostalAddress`` → ``PostalAddress``)."""
+    words = value.split()
+    return _rdfa_name(words[0]) if words else ""
+
+
 class _Reader:
     """Turns tag and text events into evidence (see the module docstring)."""
 
@@ -204,6 +292,15 @@ class _Reader:
         self.table_count = 0
         #: Block elements flushed so far (:meth:`_block`).
         self.blocks = 0
+        #: Structured items open, innermost last (microdata, RDFa, microformats), how many
+        #: were opened, and the properties whose text is being read.
+        self.items: list[_Item] = []
+        self.item_count = 0
+        self.props: list[_Prop] = []
+        self.opened = 0
+        #: The page's Open Graph place tags (og:locality, og:country-name …) and their lines.
+        self.meta_place: dict[str, str] = {}
+        self.meta_lines: list[int] = []
 
     # -- blocks -----------------------------------------------------------------------------
 
@@ -273,6 +370,7 @@ class _Reader:
             return
         if attrs:
             self._attributes(tag, attrs)
+            self._structured_start(tag, attrs)
         if tag == "q" and "\n" not in self.raw_tag:
             # An inline quotation: its quotation mark, in the last column of the tag, where the
             # text has a space for the tag anyway (every column stays where it was).
@@ -318,6 +416,8 @@ class _Reader:
         if tag == "q" and self.chunks:
             line, column = self.pos
             self.chunks.append((line, column, "”"))  # in the first column of "</q>"
+        if self.props or self.items:
+            self._structured_end(tag)
         if tag not in _BLOCK:
             return
         segments = self.flush()
@@ -350,6 +450,10 @@ class _Reader:
         line, column = self.pos
         self.chunks.append((line, column, data))
         self.chunk_chars += len(data)
+        for prop in self.props:
+            if prop.chars < _MAX_PROPERTY:
+                prop.pieces.append(data)
+                prop.chars += len(data)
         if self.chunk_chars > MAX_BLOCK:
             self._to_item(self.flush())
 
@@ -443,6 +547,11 @@ class _Reader:
             meta = (named.get("name") or named.get("property") or "").lower()
             if meta in _META_NAMES:
                 wanted["content"] = "meta"
+            field = _META_PLACE.get(meta)
+            if field is not None:
+                # Open Graph's place tags: together, the page's own address (a record)
+                self.meta_place.setdefault(field, " ".join((named["content"] or "").split()))
+                self.meta_lines.append(self.pos[0])
         if not wanted:
             return
         raw = self.raw_tag
@@ -467,9 +576,96 @@ class _Reader:
             if text:
                 self.col.segment(text, a_line, a_col, part=part, key_path=self.key_path)
 
+    # -- structured items ----------------------------------------------------------------
+
+    def _structured_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        classes = (named.get("class") or "").split() if "class" in named else []
+        names: list[str] = []
+        if named.get("itemprop"):
+            names = (named["itemprop"] or "").split()
+        elif named.get("property") and self.items and self.items[-1].kind == "rdfa":
+            names = [_rdfa_name(p) for p in (named["property"] or "").split()]
+        elif classes and self.items and self.items[-1].kind == "microformat":
+            names = [_MF_PROPERTIES[c] for c in classes if c in _MF_PROPERTIES]
+        kind = ""
+        kind_type = ""
+        if "itemscope" in named:
+            kind, kind_type = "microdata", _type_name(named.get("itemtype") or "")
+        elif named.get("typeof"):
+            kind, kind_type = "rdfa", _type_name(named.get("typeof") or "")
+        elif classes and not names:
+            found = [c for c in classes if c in _MF_ITEMS]
+            if found:
+                kind, kind_type = "microformat", found[0]
+        elif classes and names and any(c in _MF_ITEMS for c in classes):
+            # an "adr" inside a vcard is a property of it and an item of its own
+            kind, kind_type = "microformat", next(c for c in classes if c in _MF_ITEMS)
+        if names and self.items and not kind:
+            value = None
+            for attr in ("content", "datetime", "value", "href", "src"):
+                if named.get(attr):
+                    value = named[attr]
+                    break
+            if value is not None or tag in _VOID:
+                for name in names:
+                    if value:
+                        self.items[-1].fields.setdefault(name, " ".join(value.split()))
+            else:
+                self.opened += 1
+                self.props.append(_Prop(tag, names, self.items[-1], self.opened))
+        if kind:
+            self.item_count += 1
+            path = f"{kind} {self.item_count} ({kind_type})" if kind_type else None
+            path = path or f"{kind} {self.item_count}"
+            self.opened += 1
+            self.items.append(_Item(tag, kind, path, self.pos[0], self.opened))
+
+    def _structured_end(self, tag: str) -> None:
+        """Close the innermost open property or item of ``tag``, and what is open inside it
+        (broken markup: an unclosed ``<span>`` in it)."""
+        props = [p for p in self.props if p.tag == tag]
+        items = [i for i in self.items if i.tag == tag]
+        # Which of the two opened last: an item's properties open after it.
+        prop = props[-1] if props else None
+        item = items[-1] if items else None
+        if prop is not None and (item is None or prop.item is item or prop.order > item.order):
+            while self.props:
+                last = self.props.pop()
+                self._prop_end(last)
+                if last is prop:
+                    break
+            return
+        if item is not None:
+            while self.items:
+                last_item = self.items.pop()
+                self._item_end(last_item)
+                if last_item is item:
+                    break
+
+    def _prop_end(self, prop: _Prop) -> None:
+        text = " ".join("".join(prop.pieces).split())
+        if text:
+            for name in prop.names:
+                prop.item.fields.setdefault(name, text)
+
+    def _item_end(self, item: _Item) -> None:
+        for prop in [p for p in self.props if p.item is item]:  # (left open inside it)
+            self._prop_end(prop)
+        self.props = [p for p in self.props if p.item is not item]
+        if item.fields:
+            self.col.record(item.fields, item.path, None, item.line, self.pos[0])
+
     def close(self) -> None:
         self._to_item(self.flush())
         self._end_item()
+        while self.props:  # unclosed properties and items end with the page
+            self._prop_end(self.props.pop())
+        while self.items:
+            self._item_end(self.items.pop())
+        if self.meta_place:
+            lines = self.meta_lines
+            self.col.record(self.meta_place, "meta tags", None, min(lines), max(lines))
         while self.tables:  # unclosed tables end with the page
             table = self.tables.pop()
             table.end_row()
@@ -496,7 +692,12 @@ _ATTR = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+)))
 _RAW_TEXT = {"script": False, "style": False, "title": True, "textarea": True}
 #: Tags whose attributes the reader uses whatever they hold.
 _ATTR_TAGS = frozenset({"meta", "select", "datalist", "option", "optgroup"})
-_ATTR_HINTS = ("alt", "title", "aria-label", "placeholder")
+_ATTR_HINTS: tuple[str, ...] = ("alt", "title", "aria-label", "placeholder")
+#: (structured items: microdata, RDFa, microformats)
+_ATTR_HINTS += ("itemscope", "itemprop", "typeof", "property", "vcard", "h-card", "adr")
+_ATTR_HINTS += ("locality", "region", "country", "postal-code", "address", "location")
+#: Any of them, in one search of a tag's attributes (lower case).
+_ATTR_HINT = re.compile("|".join(map(re.escape, _ATTR_HINTS)))
 
 
 def _parse_attrs(raw: str) -> list[tuple[str, str | None]]:
@@ -541,10 +742,10 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
             tag = m.group("start").lower()
             attrs_raw = m.group("attrs")
             attrs: list[tuple[str, str | None]] = []
-            if attrs_raw.strip() and (
-                tag in _ATTR_TAGS or any(h in attrs_raw.lower() for h in _ATTR_HINTS)
-            ):
-                attrs = _parse_attrs(attrs_raw)
+            if attrs_raw.strip():
+                low = attrs_raw.lower()
+                if tag in _ATTR_TAGS or _ATTR_HINT.search(low):
+                    attrs = _parse_attrs(attrs_raw)
             line, column = lines.at(m.start())
             if tag == "svg" and m.start() >= svg_end and not attrs_raw.rstrip().endswith("/"):
                 inline_svgs += 1  # (an <svg> inside one already sent goes with it)
@@ -576,7 +777,7 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
                 reader.handle_endtag(tag)
         elif m.group("end"):
             end_tag = m.group("end").lower()
-            if end_tag == "q":
+            if end_tag == "q" or reader.items:  # (where a structured item ends, too)
                 line, column = lines.at(m.start())
                 reader.pos = (line, column - 1)
             reader.handle_endtag(end_tag)

@@ -79,10 +79,17 @@ _MD_CALLOUT = re.compile(
 
 
 def blockquotes(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of each Markdown blockquote in ``text``: from its first ``>`` line
-    through the lines that follow up to a blank line (CommonMark's lazy continuation lines
-    included) and that line's break. Lines in fenced code blocks are no quotation, nor is a
-    callout (:data:`_MD_CALLOUT`), which is the author's own voice."""
+    """``[start, end)`` of each Markdown blockquote in ``text`` that quotes someone: from its
+    first ``>`` line through the lines that follow up to a blank line (CommonMark's lazy
+    continuation lines included) and that line's break.
+
+    Writers use ``>`` for their own notes and principles as often as for quotations, so a
+    blockquote counts as a quotation only when something says it is one
+    (:func:`_introduced`): the text before it introduces it (it ends with a colon, or a verb of
+    saying or writing is in its last line), or the quote ends with a citation line
+    ("— Vladimir Putin, 2014"). Other blockquotes, lines in fenced code blocks and callouts
+    (:data:`_MD_CALLOUT`) are the author's own voice; quotation marks inside any of them are
+    read as in any text."""
     fences: list[tuple[int, int]] = []
     if "```" in text or "~~~" in text:
         fences = [m.span() for m in _FENCE.finditer(text)]
@@ -98,11 +105,37 @@ def blockquotes(text: str) -> list[tuple[int, int]]:
             if start < a < end:
                 end = a
         pos = end
-        if not _MD_CALLOUT.match(text, m.end()):
+        if not _MD_CALLOUT.match(text, m.end()) and _introduced(text, start, end):
             out.append((start, end))
     return out
 
 
+def _introduced(text: str, start: int, end: int) -> bool:
+    """Whether the blockquote ``text[start:end]`` is said to be a quotation: by a citation
+    line in it, or by the last line of text before it (see :func:`blockquotes`)."""
+    if _MD_CITATION.search(text, start, end):
+        return True
+    before = text[max(0, start - 400) : start].rstrip()
+    if not before:
+        return False
+    last = before[before.rfind("\n") + 1 :]
+    last = _MD_MARKUP_END.sub("", last)
+    return last.endswith((":", "：")) or _MD_SPEECH.search(last) is not None
+
+
+#: A citation line of a quotation: a dash, then a name (">  — Vladimir Putin, 2014").
+_MD_CITATION = re.compile(r"^[ \t]{0,3}(?:>[> \t]*)?(?:—|–|―|--|-)[ \t]*[^\W\d_]", re.M)
+#: Emphasis and link markup at the end of a line (": **" → ":").
+_MD_MARKUP_END = re.compile(r"[\s*_`)\]]+$")
+#: Verbs of saying and writing (EN, UK, RU): "the president told parliament", "заявил".
+_MD_SPEECH = re.compile(
+    r"(?<![^\W_])(?:said|says|say|told|tells|wrote|writes|stated|states|declared|declares|"
+    r"claimed|claims|announced|announces|added|adds|quoted|quotes|according\s+to|"
+    r"заявил[аи]?|сказал[аи]?|написал[аи]?|пишет|говорит|отметил[аи]?|цитат\w*|"
+    r"заявив|заявила|заявили|сказав|сказала|сказали|написав|написала|пише|каже|"
+    r"зазначив|зазначила|за\s+словами|по\s+словам)(?![^\W_])",
+    re.IGNORECASE,
+)
 _BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
 
 #: A fenced code block: its fence, its info string's language, its body.
