@@ -753,21 +753,28 @@ def _russian_crimea_code(el: Element) -> str | None:
     (:func:`_tokens`): a map of Russia's regions that files Crimea under Russia's code prefix,
     whatever it draws."""
     known = _crimea_codes()
+    maybe = _crimea_codes(ambiguous=True)
     for token, _ in _tokens(el):
         code = token.replace("_", "-").replace(".", "-")
         if code in known:
             return code.upper()
+        if code in maybe:
+            # (RU-CRI, RU-KRY: Crimea's only when the element's own name says so)
+            name, _ = _described_name(el)
+            if name and _names_crimea(name):
+                return code.upper()
     return None
 
 
 @functools.cache
-def _crimea_codes() -> frozenset[str]:
+def _crimea_codes(ambiguous: bool = False) -> frozenset[str]:
+    """Russia's codes for Crimea and Sevastopol (casefolded): the data rules' unambiguous
+    ``subdivision`` codes, or with ``ambiguous`` their ``subdivision?`` codes."""
     from checker.rules.data import codes
 
+    kind = "subdivision?" if ambiguous else "subdivision"
     return frozenset(
-        c.value.casefold()
-        for c in codes()
-        if c.kind == "subdivision" and c.region in _CRIMEA_PLACES
+        c.value.casefold() for c in codes() if c.kind == kind and c.region in _CRIMEA_PLACES
     )
 
 
@@ -776,16 +783,31 @@ _OBLAST_PLACES = ("UA-14", "UA-09", "UA-23", "UA-65")
 
 
 @functools.cache
-def _oblast_codes() -> dict[str, str]:
+def _oblast_codes(ambiguous: bool = False) -> dict[str, str]:
     """Russia's codes for the occupied oblasts as its subjects (casefolded) → the oblast: the
-    data rules' unambiguous ``subdivision`` codes (RU-DPR, RU-LPR, RU-ZAP, RU-KHE …)."""
+    data rules' unambiguous ``subdivision`` codes (RU-DPR, RU-LPR, RU-ZAP, RU-KHE …), or with
+    ``ambiguous`` their ``subdivision?`` codes, which need the region's name beside them
+    (RU-DON, RU-LUG, RU-ZPR, RU-KHS …)."""
     from checker.rules.data import codes
 
+    kind = "subdivision?" if ambiguous else "subdivision"
     return {
         c.value.casefold(): c.region
         for c in codes()
-        if c.kind == "subdivision" and c.region in _OBLAST_PLACES
+        if c.kind == kind and c.region in _OBLAST_PLACES
     }
+
+
+def _names_region(el: Element, region: str) -> bool:
+    """Whether the element's own name (its title, description or name attribute) is a place
+    of ``region`` by the data rules' gazetteer ("Донецкая Народная Республика" for UA-14)."""
+    from checker.rules.data import gazetteer
+
+    name, _ = _described_name(el)
+    if not name:
+        return False
+    entry = gazetteer().classify(name.replace("_", " "))
+    return entry is not None and not entry.ambiguous and entry.place.region == region
 
 
 def _oblast_subjects(root: Element) -> list[SvgSubject]:
@@ -794,6 +816,7 @@ def _oblast_subjects(root: Element) -> list[SvgSubject]:
     :class:`SvgSubject` per code, in document order. (A group and the shapes in it that repeat
     its code are one region.)"""
     known = _oblast_codes()
+    maybe = _oblast_codes(ambiguous=True)
     first: dict[str, SvgElement] = {}
     counts: dict[str, int] = {}
     for el in root.iter():
@@ -801,6 +824,8 @@ def _oblast_subjects(root: Element) -> list[SvgSubject]:
             continue
         for token, text in _tokens(el):
             code = token.replace("_", "-").replace(".", "-")
+            if code in maybe and _names_region(el, maybe[code]):
+                known = {**known, code: maybe[code]}  # (RU-DON titled "Донецкая …")
             if code in known:
                 key = code.upper()
                 first.setdefault(key, SvgElement("RU", _local(el.tag), el.attrib.get("id"), text))

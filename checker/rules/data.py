@@ -1468,7 +1468,7 @@ def _scan_hits(
                 continue
             shown.add(text[start:end].strip())
             yield _Hit(ctx, index, seg, off, text[start:end])
-    if evidence.segments and evidence.format == "html":
+    if evidence.segments and evidence.format in _PAGE_FORMATS:
         # A web page's structured items hold values its text may not show
         # (<meta itemprop="postalCode" content="295011">); one shown was found above.
         for rec in evidence.records:
@@ -1643,6 +1643,9 @@ _INLINE: list[tuple[TextEvidence, list[DataRecord]]] = []
 #: Key paths of the records the HTML reader makes of structured items (microdata, RDFa,
 #: microformats, a page's Open Graph place tags).
 STRUCTURED_ITEMS = ("microdata ", "rdfa ", "microformat ", "meta tags")
+#: Formats whose evidence may hold a web page's structured items (a PHP template, an e-book's
+#: XHTML, an e-mail's HTML part are read as pages too).
+_PAGE_FORMATS = frozenset({"html", "source", "epub", "mail"})
 
 #: The most lines a record spread over several lines is looked back for.
 _RECORD_SPAN = 200
@@ -1656,7 +1659,7 @@ def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataR
     if not evidence.segments:
         return evidence.records
     out: dict[int, DataRecord] = {}
-    if evidence.format == "html":
+    if evidence.format in _PAGE_FORMATS:
         for item in evidence.records:
             if item.key_path and item.key_path.startswith(STRUCTURED_ITEMS):
                 out[id(item)] = item

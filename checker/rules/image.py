@@ -344,8 +344,11 @@ def svg_element_russian_subject(ctx: ImageContext) -> Iterator[RawFinding]:
     oblast carries Russia's code for it as a subject (``RU-DPR``/``RU-DNR``,
     ``RU-LPR``/``RU-LNR``, ``RU-ZAP``, ``RU-KHE``: the data rules' unambiguous subdivision
     codes, MD403) as its id, class, title or data attribute files the oblast under Russia,
-    whatever it draws and wherever it is drawn. Reported once per code, at the first element
-    that carries it. Crimea's and Sevastopol's codes (``RU-CR``, ``RU-SEV``) are MI206.
+    whatever it draws and wherever it is drawn; so do the spellings that mean the oblast only
+    beside its name (``RU-DON``, ``RU-LUG``, ``RU-ZPR``, ``RU-KHS`` …), when the element's own
+    title or name is the oblast's ("Донецкая Народная Республика"). Reported once per code, at
+    the first element that carries it. Crimea's and Sevastopol's codes (``RU-CR``,
+    ``RU-SEV``, and ``RU-CRI``, ``RU-KRY`` titled Crimea) are MI206.
 
     Bad: ``<g class="RU-DPR region"><title>Donetsk People's Republic</title>…</g>`` beside
     ``<g class="RU-ROS region">`` (Rostov oblast).

@@ -117,9 +117,33 @@ def _analyse(evidence: TextEvidence) -> _Analysed:
     if entry is None:
         text = "\n".join([seg.text for seg in evidence.segments])
         matches, directive, literals = _matcher().analyse_joined(text, evidence.segments)
+        matches = _without_covered(matches)
         entry = _Analysed(weakref.ref(evidence), matches, directive, literals, text)
         _LAST[:] = [entry]
     return entry
+
+
+def _without_covered(matches: list[TextMatch]) -> list[TextMatch]:
+    """``matches`` without an MT304 match that lies inside an MT305 match: MT304 reads a word
+    such as "воссоединения" as Crimea's when Crimea is named nearby, but in "день воссоединения
+    Запорожской области с Россией" the oblast's framing (MT305) is what the words say."""
+    spans = [
+        (m.segment, m.line, m.column, m.column + len(m.text)) for m in matches if m.code == "MT305"
+    ]
+    if not spans:
+        return matches
+    return [
+        m
+        for m in matches
+        if m.code != "MT304"
+        or not any(
+            seg is m.segment
+            and line == m.line
+            and start <= m.column
+            and m.column + len(m.text) <= end
+            for seg, line, start, end in spans
+        )
+    ]
 
 
 def data_literals(evidence: TextEvidence) -> list[tuple[int, int, int]] | None:

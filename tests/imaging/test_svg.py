@@ -569,6 +569,11 @@ _UA_CRIMEA = _DESC.format(name="Crimea", country="Ukraine")
         ('<path class="region ru-sev" d="M0 0h9v9z"/>', 1),
         ('<g id="RU-SEV"><path d="M0 0h9v9z"/></g>', 1),
         ('<path id="RU-KR" d="M0 0h9v9z"/>', 0),  # ISO RU-KR is Karelia: not on its own
+        ('<path id="RU-KR" d="M0 0h9v9z"><title>Республика Карелия</title></path>', 0),
+        # codes that are Crimea's only with its name (RU-CRI, RU-KRY, RU-KR2)
+        ('<path id="RU-CRI" d="M0 0h9v9z"><title>Республика Крым</title></path>', 1),
+        ('<path id="RU-KRY" title="Crimea" d="M0 0h9v9z"/>', 1),
+        ('<path id="RU-CRI" d="M0 0h9v9z"/>', 0),
         ('<path id="UA-43" d="M0 0h9v9z"/>', 0),
         # names given as title= or name= attributes (MapSVG, ammap, @svg-maps)
         ('<g id="RU"><path title="Crimea" d="M0 0h9v9z"/></g>', 1),
@@ -600,6 +605,20 @@ def test_elements_that_say_they_are_russias_crimea(body: str, described: int) ->
         ('<path id="UA-14" d="M0 0h9v9z"/>', []),
         ('<path id="RU-ROS" d="M0 0h9v9z"/>', []),
         ('<path id="RU-DON" d="M0 0h9v9z"/>', []),  # (beside a place only, in the data rules)
+        # such a code with the region's name as the element's own name
+        (
+            '<path id="RU-DON" d="M0 0h9v9z"><title>Донецкая Народная Республика</title></path>',
+            [("RU-DON", "UA-14", 1)],
+        ),
+        (
+            '<path class="ru-zpr" title="Zaporozhye Oblast" d="M0 0h9v9z"/>',
+            [("RU-ZPR", "UA-23", 1)],
+        ),
+        (
+            '<path id="RU-KHS" data-name="Херсонская область" d="M0 0h9v9z"/>',
+            [("RU-KHS", "UA-65", 1)],
+        ),
+        ('<path id="RU-DON" d="M0 0h9v9z"><title>Donetsk</title></path>', []),  # Rostov's town
         ('<path id="RU-CR" d="M0 0h9v9z"/>', []),  # Crimea's: MI206
         ('<text x="0" y="9">RU-DPR</text>', []),  # a label, not an element of the map
     ],

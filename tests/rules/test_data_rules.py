@@ -816,6 +816,10 @@ LINE_CASES: list[tuple[str, str, set[str]]] = [
     ("ru-lug-with-lpr", "RU-LUG,Луганская Народная Республика", {"MD403"}),
     ("ru-lu-with-lpr", '["RU-LU", "Луганская Народная Республика"]', {"MD403"}),
     ("ru-cri-with-crimea", 'UA-43: ("RU-CRI", "Республика Крым")', {"MD403"}),
+    ("ru-zpr-with-zaporozhye", "'RU-ZPR': 'Запорожская область',", {"MD403"}),
+    ("ru-khs-with-kherson", "'UA-65': 'RU-KHS',  # Херсонская область", {"MD403"}),
+    ("ru-kr2-with-crimea", "RU-KR2,Республика Крым", {"MD403"}),
+    ("ru-khs-alone", "RU-KHS", set()),
     ("ru-don-alone", "RU-DON", set()),
     ("ua-43", "UA-43,Autonomous Republic of Crimea", set()),
     ("ru-cra-is-another-token", "RU-CRAB", set()),
@@ -2541,6 +2545,53 @@ def test_html_structured_addresses_are_records(
     report = _check_file(path)
     found = [(f.code, f.location.line) for f in report.findings if f.code.startswith("MD")]
     assert found == expected, [f.message for f in report.findings]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the oblast's "reunification" near Crimea: MT305 only, not MT304 on the word as well
+        (
+            "Праздники.\nКрым: 18 марта.\nДень воссоединения Запорожской области с Россией.\n",
+            [("MT305", 3)],
+        ),
+        # Crimea's own "reunification" beside it stays MT304
+        (
+            "Крым.\nДень воссоединения Крыма с Россией и воссоединения Запорожской области с "
+            "Россией.\n",
+            [("MT304", 2), ("MT305", 2)],
+        ),
+    ],
+)
+def test_an_oblasts_reunification_is_mt305_only(
+    tmp_path: Path, text: str, expected: list[tuple[str, int]]
+) -> None:
+    path = tmp_path / "holidays.txt"
+    path.write_text(text, encoding="utf-8")
+    found = sorted((f.code, f.location.line) for f in _check_file(path).findings)
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    "head",
+    ["", "<?php $title = 'Contacts'; ?>\n"],  # a template with PHP blocks, or a page without
+)
+def test_php_templates_are_read_as_pages(tmp_path: Path, head: str) -> None:
+    """A .php template's markup is read as a web page, structured items included, whether or
+    not it holds PHP blocks (PHP outputs a file without one as it is)."""
+    path = tmp_path / "footer.php"
+    path.write_text(
+        f'{head}<footer><div itemscope itemtype="https://schema.org/PostalAddress">\n'
+        '<meta itemprop="addressCountry" content="Россия">\n'
+        '<meta itemprop="addressLocality" content="Симферополь">\n'
+        '<meta itemprop="postalCode" content="295053"></div>\n'
+        "<p>Sevastopol, Russia</p></footer>\n",
+        encoding="utf-8",
+    )
+    report = _check_file(path)
+    found = sorted((f.code, f.location.line) for f in report.findings)
+    offset = head.count("\n")
+    assert found == [("MD402", 1 + offset), ("MD405", 1 + offset), ("MT301", 5 + offset)]
 
 
 @pytest.mark.parametrize(

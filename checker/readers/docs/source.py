@@ -547,7 +547,8 @@ def read_source(data: bytes, suffix: str) -> TextEvidence:
             col.evidence.enumerations.clear()
             col.chars = col.items = 0
             col.note("read with the generic lexer: Python's tokenizer rejected the file")
-    if lang == "php" and _PHP_BLOCK.search(text) and _HTML_OUTSIDE.search(_blank_php(text)):
+    # (a .php file without a PHP block is a page all the same: PHP outputs it as it is)
+    if lang == "php" and _HTML_OUTSIDE.search(_blank_php(text)):
         _read_php_page(col, text)
         return col.evidence
     _read_generic(col, text, lang)
