@@ -825,15 +825,20 @@ class RecordIndex:
             i -= 1
         return None
 
-    def structured_record(self, seg: TextSegment, text: str) -> DataRecord | None:
-        """For a web page's visible text, the structured item (microdata, RDFa, a microformat)
-        whose lines hold the segment's line and one of whose fields holds ``text`` (the postal
-        code or number found there): the address it is part of."""
+    @property
+    def structured(self) -> list[DataRecord]:
+        """The records of a web page's structured items (:data:`STRUCTURED_ITEMS`)."""
         if self._structured is None:
             self._structured = [
                 r for r in self.records if (r.key_path or "").startswith(STRUCTURED_ITEMS)
             ]
-        for rec in self._structured:
+        return self._structured
+
+    def structured_record(self, seg: TextSegment, text: str) -> DataRecord | None:
+        """For a web page's visible text, the structured item (microdata, RDFa, a microformat)
+        whose lines hold the segment's line and one of whose fields holds ``text`` (the postal
+        code or number found there): the address it is part of."""
+        for rec in self.structured:
             first = rec.line or 0
             spans = first <= seg.line + seg.text.count("\n") and seg.line <= (rec.end_line or first)
             if spans and any(isinstance(v, str) and text in v for v in rec.fields.values()):
@@ -1471,13 +1476,12 @@ def _scan_hits(
     if evidence.segments and evidence.format in _PAGE_FORMATS:
         # A web page's structured items hold values its text may not show
         # (<meta itemprop="postalCode" content="295011">); one shown was found above.
-        for rec in evidence.records:
-            if (rec.key_path or "").startswith(STRUCTURED_ITEMS):
-                for value in rec.fields.values():
-                    if isinstance(value, str):
-                        for m in pattern.finditer(value):
-                            if m.group(0).strip() not in shown:
-                                yield _Hit(ctx, index, None, 0, m.group(0), rec)
+        for rec in index.structured:
+            for value in rec.fields.values():
+                if isinstance(value, str):
+                    for m in pattern.finditer(value):
+                        if m.group(0).strip() not in shown:
+                            yield _Hit(ctx, index, None, 0, m.group(0), rec)
     keys = _NUMERIC_KEYS.get(kind)
     for rec, key, value in _numeric_fields(evidence):
         if keys is not None and not keys.search(key.rsplit(".", 1)[-1]):
@@ -1660,9 +1664,8 @@ def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataR
         return evidence.records
     out: dict[int, DataRecord] = {}
     if evidence.format in _PAGE_FORMATS:
-        for item in evidence.records:
-            if item.key_path and item.key_path.startswith(STRUCTURED_ITEMS):
-                out[id(item)] = item
+        for item in index.structured:
+            out[id(item)] = item
     by_line: list[DataRecord] | None = None
     for para in scan(evidence).paragraphs:
         seg = para.segment
