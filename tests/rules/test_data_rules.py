@@ -2615,6 +2615,7 @@ def test_php_templates_are_read_as_pages(tmp_path: Path, head: str) -> None:
         # not quotations: a blockquote nothing introduces is the author's own voice, as are
         # callouts; code; a ">" inside a line
         ("> Our office is in Simferopol, Russia.\n", [("MT301", 3)]),
+        ("> - Our office: Simferopol, Russia.\n> - Open daily.\n", [("MT301", 3)]),
         ("Facts.\n\n> Kerch, Russia is a port.\n", [("MT301", 5)]),
         ("He said:\n\n> [!NOTE]\n> Simferopol, Russia is where we ship.\n", [("MT301", 6)]),
         ("He said:\n\n> **Note:** Simferopol, Russia is where we ship.\n", [("MT301", 5)]),

@@ -123,8 +123,9 @@ def _introduced(text: str, start: int, end: int) -> bool:
     return last.endswith((":", "：")) or _MD_SPEECH.search(last) is not None
 
 
-#: A citation line of a quotation: a dash, then a name (">  — Vladimir Putin, 2014").
-_MD_CITATION = re.compile(r"^[ \t]{0,3}(?:>[> \t]*)?(?:—|–|―|--|-)[ \t]*[^\W\d_]", re.M)
+#: A citation line of a quotation: a dash, then a name (">  — Vladimir Putin, 2014"); a
+#: hyphen is no such dash ("> - item" is a list in the quote).
+_MD_CITATION = re.compile(r"^[ \t]{0,3}(?:>[> \t]*)?(?:—|–|―|--)[ \t]*[^\W\d_]", re.M)
 #: Emphasis and link markup at the end of a line (": **" → ":").
 _MD_MARKUP_END = re.compile(r"[\s*_`)\]]+$")
 #: Verbs of saying and writing (EN, UK, RU): "the president told parliament", "заявил".
