@@ -817,23 +817,24 @@ def _oblast_subjects(root: Element) -> list[SvgSubject]:
     its code are one region.)"""
     known = _oblast_codes()
     maybe = _oblast_codes(ambiguous=True)
-    first: dict[str, SvgElement] = {}
+    first: dict[str, tuple[SvgElement, str]] = {}  # code → (first element, oblast)
     counts: dict[str, int] = {}
     for el in root.iter():
         if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
             continue
         for token, text in _tokens(el):
             code = token.replace("_", "-").replace(".", "-")
-            if code in maybe and _names_region(el, maybe[code]):
-                known = {**known, code: maybe[code]}  # (RU-DON titled "Донецкая …")
-            if code in known:
+            region = known.get(code)
+            if region is None and code in maybe and _names_region(el, maybe[code]):
+                region = maybe[code]  # (RU-DON titled "Донецкая Народная Республика")
+            if region is not None:
                 key = code.upper()
-                first.setdefault(key, SvgElement("RU", _local(el.tag), el.attrib.get("id"), text))
+                element = SvgElement("RU", _local(el.tag), el.attrib.get("id"), text)
+                first.setdefault(key, (element, region))
                 counts[key] = counts.get(key, 0) + 1
                 break
     return [
-        SvgSubject(element, counts[code], code, known[code.casefold()])
-        for code, element in first.items()
+        SvgSubject(element, counts[code], code, region) for code, (element, region) in first.items()
     ]
 
 
