@@ -538,6 +538,27 @@ def test_paragraphs_in_one_segment_have_the_same_identities_as_apart() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a Crimean city called Russian, and Crimea counted among Russia's regions, in the
+        # author's own voice
+        ("Sevastopol is a Russian city.", {"MT301"}),
+        ("Yalta is now a Russian resort town.", {"MT301"}),
+        ("Crimea and Sevastopol are included as regions of Russia.", {"MT304"}),
+        ("Sevastopol is included as a federal subject of Russia.", {"MT304"}),
+        # not findings: history, another wording, Russia's own towns; said by someone else
+        ("Sevastopol was a Russian city in 1900.", set()),
+        ("Sevastopol is a Russian-speaking city.", set()),
+        ("Sevastopol is a Russian naval base in Ukraine.", set()),
+        ("Novorossiysk is a Russian city. Krymsk is a Russian town.", set()),
+        ("Putin claims that Sevastopol is a Russian city.", {"MT390"}),
+    ],
+)
+def test_crimean_places_called_russian(text: str, expected: set[str]) -> None:
+    assert codes(text) == expected
+
+
 def test_lone_surrogates_in_text() -> None:
     """A decoded "\\ud800" escape in a string literal (a minified JS bundle) leaves a lone
     surrogate in the text; the soft hyphen sends the window through the slow scan."""
