@@ -553,6 +553,12 @@ def test_paragraphs_in_one_segment_have_the_same_identities_as_apart() -> None:
         ("Sevastopol is a Russian naval base in Ukraine.", set()),
         ("Novorossiysk is a Russian city. Krymsk is a Russian town.", set()),
         ("Putin claims that Sevastopol is a Russian city.", {"MT390"}),
+        # Russian and Ukrainian
+        ("Севастополь — российский город.", {"MT304"}),
+        ("Севастополь — російське місто.", {"MT304"}),
+        ("Путин заявил: «Севастополь — российский город».", {"MT390"}),
+        ("Севастополь — город русской славы.", set()),
+        ("Севастополь — це Україна.", set()),
     ],
 )
 def test_crimean_places_called_russian(text: str, expected: set[str]) -> None:
