@@ -91,6 +91,8 @@ class SvgElement:
     tag: str
     element_id: str | None
     label: str  # the attribute text that named it
+    #: For an element that names itself Crimea or Sevastopol: which (UA-43 or UA-40).
+    place: str = ""
 
 
 @dataclass
@@ -849,12 +851,16 @@ def _crimea_described(root: Element) -> list[SvgElement]:
             continue
         code = _russian_crimea_code(el)
         if code is not None:
-            why = f"{code}, Russia's code for Crimea or Sevastopol (ISO 3166-2: UA-43, UA-40)"
-            found.append(SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120]))
+            place = _crimea_code_places()[code.casefold()]
+            what = "Sevastopol" if place == "UA-40" else "Crimea"
+            why = f"{code}, Russia's code for {what} (ISO 3166-2: {place})"
+            element = SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120], place)
+            found.append(element)
             continue
         name, country = _described_name(el)
         if name is None or not _names_crimea(name):
             continue
+        place = _crimea_place(name)
         why = ""
         if country is not None:
             if _says_russia(country):
@@ -871,8 +877,28 @@ def _crimea_described(root: Element) -> list[SvgElement]:
                     break
                 parent = parents.get(parent)
         if why:
-            found.append(SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120]))
+            found.append(SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120], place))
     return found
+
+
+@functools.cache
+def _crimea_code_places() -> dict[str, str]:
+    """Every code of :func:`_crimea_codes` (casefolded) → UA-43 or UA-40."""
+    from checker.rules.data import codes
+
+    return {
+        c.value.casefold(): c.region
+        for c in codes()
+        if c.kind in ("subdivision", "subdivision?") and c.region in _CRIMEA_PLACES
+    }
+
+
+def _crimea_place(name: str) -> str:
+    """UA-43 or UA-40: the place a name of Crimea's or Sevastopol's is."""
+    from checker.rules.data import gazetteer
+
+    entry = gazetteer().classify(name.replace("_", " "))
+    return entry.place.region if entry is not None else "UA-43"
 
 
 def _names_ukraine(el: Element) -> bool:
@@ -1029,10 +1055,14 @@ def described_hits(info: SvgInfo) -> list[SvgHit]:
     :func:`_crimea_described`), when nothing located Crimea in the picture."""
     if not info.described:
         return []
+    # One finding per place: Crimea's element and Sevastopol's are two statements.
+    places: dict[str, list[SvgElement]] = {}
+    for element in info.described:
+        places.setdefault(element.place, []).append(element)
     return [
         SvgHit(
-            element=info.described[0],
-            elements=len(info.described),
+            element=elements[0],
+            elements=len(elements),
             share_of_crimea=1.0,
             share_of_ukraine=0.0,
             pixels=0,
@@ -1040,6 +1070,7 @@ def described_hits(info: SvgInfo) -> list[SvgHit]:
             method="described",
             confidence=0.9,
         )
+        for elements in places.values()
     ]
 
 

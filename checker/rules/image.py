@@ -253,7 +253,8 @@ def svg_element_russia(ctx: ImageContext) -> Iterator[RawFinding]:
     maps), Crimea belongs to Russia in the file itself. So it does when an element names itself
     Crimea or Sevastopol and says it is Russia's: its own description gives Russia as the
     country (Highcharts' map downloads), or a group labelled Russia holds it. A group that also
-    covers most of unoccupied Ukraine is a container, not Russia, and is ignored. The other way
+    covers most of unoccupied Ukraine is a container, not Russia, and is ignored. Elements
+    that name themselves Crimea and Sevastopol give a finding each. The other way
     round, a Ukraine element covering Crimea settles an otherwise undetermined SVG as drawing
     Crimea in Ukraine.
 

@@ -653,6 +653,27 @@ def test_a_map_of_russias_regions_with_the_occupied_oblasts_is_flagged() -> None
     assert "UA-14" in report.findings[0].suggestion
 
 
+@pytest.mark.parametrize(
+    ("body", "places"),
+    [
+        # Crimea's element and Sevastopol's are two statements: one hit each
+        ('<path id="RU-CR" d="M0 0h9v9z"/><path id="RU-SEV" d="M9 0h9v9z"/>', ["UA-43", "UA-40"]),
+        (
+            '<g id="russia"><path id="Sevastopol" d="M0 0h9v9z"/>'
+            '<path id="Crimea" d="M9 0h9v9z"/><path id="Yalta" d="M0 9h9v9z"/></g>',
+            ["UA-40", "UA-43"],
+        ),
+        # two elements of one place are one hit
+        ('<path class="RU-CR" d="M0 0h9v9z"/><path id="RU-KRM" d="M9 0h9v9z"/>', ["UA-43"]),
+    ],
+)
+def test_described_hits_are_one_per_place(body: str, places: list[str]) -> None:
+    _, info = read(f'{SVG_HEAD} width="400" height="300">{body}</svg>')
+    hits = svgmod.described_hits(info)
+    assert [hit.element.place for hit in hits] == places
+    assert sum(hit.elements for hit in hits) == len(info.described)
+
+
 def test_a_self_described_russian_crimea_is_flagged_without_a_registration() -> None:
     """A map of Russia's regions whose Crimea path says "country: Russia" (no Ukraine element
     to locate Crimea by, too little coast to register): MI206."""
