@@ -256,15 +256,22 @@ _START = operator.itemgetter(0)
 
 
 def _build_automaton(texts: list[str]) -> Any:
-    """The automaton: :class:`HyperscanAutomaton` when :func:`backend` says so, else
-    ``ahocorasick_rs``'s DFA; ``None`` without either (the fallback gives the same answers,
-    slower)."""
-    if backend().startswith("Hyperscan"):
+    """The automaton: a :class:`HyperscanAutomaton` unless ``MAPCHECK_PRESCAN`` asks for
+    another or Hyperscan cannot take the literals (not installed, not for this processor, a
+    literal with a NUL), else ``ahocorasick_rs``'s DFA; ``None`` without either or with
+    ``MAPCHECK_PRESCAN=python`` (the fallback gives the same answers, slower). What it built
+    is what :func:`backend` names from then on."""
+    wanted = _wanted()
+    if wanted == "hyperscan":
         try:
-            return HyperscanAutomaton(texts)
+            automaton = HyperscanAutomaton(texts)
+            _BACKEND[:] = [_hyperscan_name()]
+            return automaton
         except (ImportError, ValueError, RuntimeError):
-            # A literal Hyperscan cannot take (the DFA takes every one): say so in --version.
-            _BACKEND[:] = [_choose_backend(hyperscan=False)]
+            pass
+    _BACKEND[:] = [_choose_backend(hyperscan=False)]
+    if wanted == "python":
+        return None
     try:
         import ahocorasick_rs
     except ImportError:
@@ -278,22 +285,43 @@ _BACKEND: list[str] = []
 def backend() -> str:
     """The pre-scan's automaton, as ``mapcheck --version`` names it: ``Hyperscan <version>``
     when the module is installed, the processor runs it (it checks for the instruction sets
-    its build needs) and ``MAPCHECK_PRESCAN`` does not ask for ``ahocorasick``; else
-    ``ahocorasick_rs <version>``; else ``Python``."""
+    its build needs) and ``MAPCHECK_PRESCAN`` does not ask for ``ahocorasick`` (or
+    ``python``); else ``ahocorasick_rs <version>``; else ``Python``. Once an automaton is
+    built, the one built."""
     if not _BACKEND:
         _BACKEND.append(_choose_backend())
     return _BACKEND[0]
 
 
-def _choose_backend(hyperscan: bool = True) -> str:
+def _wanted() -> str:
+    """``hyperscan``, ``ahocorasick`` or ``python``, as ``MAPCHECK_PRESCAN`` asks (Hyperscan
+    first unless it says otherwise)."""
+    wanted = os.environ.get("MAPCHECK_PRESCAN", "").strip().lower()
+    if wanted in ("ahocorasick", "ahocorasick_rs"):
+        return "ahocorasick"
+    return "python" if wanted == "python" else "hyperscan"
+
+
+def _hyperscan_name() -> str:
     from importlib import metadata
 
-    wanted = os.environ.get("MAPCHECK_PRESCAN", "").strip().lower()
-    if hyperscan and wanted not in ("ahocorasick", "ahocorasick_rs", "python"):
+    try:
+        return f"Hyperscan {metadata.version('hyperscan')}"
+    except metadata.PackageNotFoundError:
+        return "Hyperscan"
+
+
+def _choose_backend(hyperscan: bool = True) -> str:
+    """What :func:`_build_automaton` would build, without building it (a one-literal
+    database tells whether Hyperscan runs here)."""
+    from importlib import metadata
+
+    wanted = _wanted()
+    if hyperscan and wanted == "hyperscan":
         try:
             HyperscanAutomaton(["mapcheck"])
-            return f"Hyperscan {metadata.version('hyperscan')}"
-        except (ImportError, ValueError, RuntimeError, metadata.PackageNotFoundError):
+            return _hyperscan_name()
+        except (ImportError, ValueError, RuntimeError):
             pass  # not installed, or not for this processor
     if wanted != "python":
         try:

@@ -941,6 +941,21 @@ def test_hyperscan_refuses_literals_it_cannot_take() -> None:
         HyperscanAutomaton(["crimea", "a\x00b"])
 
 
+def test_prescan_runs_what_it_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``MAPCHECK_PRESCAN`` picks the automaton that is built, and ``--version`` names it."""
+    pytest.importorskip("ahocorasick_rs")
+    from checker.text import prescan
+
+    monkeypatch.setattr(prescan, "_BACKEND", [])
+    monkeypatch.setenv("MAPCHECK_PRESCAN", "python")
+    assert prescan._build_automaton(["crimea"]) is None
+    assert prescan.backend() == "Python"
+    monkeypatch.setenv("MAPCHECK_PRESCAN", "ahocorasick")
+    automaton = prescan._build_automaton(["crimea"])
+    assert automaton is not None and not isinstance(automaton, prescan.HyperscanAutomaton)
+    assert prescan.backend().startswith("ahocorasick_rs ")
+
+
 def test_prescan_falls_back_to_the_dfa_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
     """Literals Hyperscan cannot take go to the DFA, and ``--version`` names the DFA then."""
     pytest.importorskip("ahocorasick_rs")
