@@ -227,7 +227,7 @@ _MAX_PROPERTY = 2000
 #: Elements without content: a property on one takes its value from an attribute.
 _VOID = frozenset({"meta", "link", "img", "input", "br", "hr", "source", "area", "base"})
 #: Microformat containers (h-card, vCard and their addresses and places).
-_MF_ITEMS = frozenset({"vcard", "h-card", "adr", "h-adr", "h-geo", "geo", "h-event", "vevent"})
+_MF_ITEMS = frozenset({"vcard", "h-card", "adr", "h-adr", "h-event", "vevent"})
 #: Microformat property classes, by the field name they give.
 _MF_PROPERTIES = {
     cls: cls.removeprefix("p-")
@@ -369,8 +369,9 @@ class _Reader:
             self.skip.append(tag)
             return
         if attrs:
-            self._attributes(tag, attrs)
-            self._structured_start(tag, attrs)
+            named = dict(attrs)
+            self._attributes(tag, attrs, named)
+            self._structured_start(tag, named)
         if tag == "q" and "\n" not in self.raw_tag:
             # An inline quotation: its quotation mark, in the last column of the tag, where the
             # text has a space for the tag anyway (every column stays where it was).
@@ -537,9 +538,10 @@ class _Reader:
         self._option_segments = []
         self._li_segments = []
 
-    def _attributes(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+    def _attributes(
+        self, tag: str, attrs: list[tuple[str, str | None]], named: dict[str, str | None]
+    ) -> None:
         wanted: dict[str, str] = {}
-        named = dict(attrs)
         for name, value in attrs:
             if value and value.strip() and name in _ATTR_PARTS:
                 wanted[name] = _ATTR_PARTS[name]
@@ -578,8 +580,7 @@ class _Reader:
 
     # -- structured items ----------------------------------------------------------------
 
-    def _structured_start(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        named = dict(attrs)
+    def _structured_start(self, tag: str, named: dict[str, str | None]) -> None:
         classes = (named.get("class") or "").split() if "class" in named else []
         names: list[str] = []
         if named.get("itemprop"):
@@ -695,8 +696,10 @@ _ATTR_TAGS = frozenset({"meta", "select", "datalist", "option", "optgroup"})
 _ATTR_HINTS: tuple[str, ...] = ("alt", "title", "aria-label", "placeholder")
 #: (structured items: microdata, RDFa, microformats)
 _ATTR_HINTS += ("itemscope", "itemprop", "typeof", "property", "vcard", "h-card", "adr")
-_ATTR_HINTS += ("locality", "region", "country", "postal-code", "address", "location")
-#: Any of them, in one search of a tag's attributes (lower case).
+_ATTR_HINTS += ("vevent", "h-event", "locality", "region", "country", "postal-code", "address")
+_ATTR_HINTS += ("location",)
+#: Any of them, in one search of a tag's attributes (lower-cased: a case-blind pattern of
+#: many words runs slower than lowering the attributes first).
 _ATTR_HINT = re.compile("|".join(map(re.escape, _ATTR_HINTS)))
 
 
@@ -742,10 +745,8 @@ def parse_into(col: Collector, text: str, key_path: str | None = None) -> None:
             tag = m.group("start").lower()
             attrs_raw = m.group("attrs")
             attrs: list[tuple[str, str | None]] = []
-            if attrs_raw.strip():
-                low = attrs_raw.lower()
-                if tag in _ATTR_TAGS or _ATTR_HINT.search(low):
-                    attrs = _parse_attrs(attrs_raw)
+            if attrs_raw.strip() and (tag in _ATTR_TAGS or _ATTR_HINT.search(attrs_raw.lower())):
+                attrs = _parse_attrs(attrs_raw)
             line, column = lines.at(m.start())
             if tag == "svg" and m.start() >= svg_end and not attrs_raw.rstrip().endswith("/"):
                 inline_svgs += 1  # (an <svg> inside one already sent goes with it)
