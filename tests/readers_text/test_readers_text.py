@@ -313,6 +313,11 @@ HTML_SEGMENTS = [
             '<span class="p-country-name">Ukraine</span></p></div>',
             [("microformat 2 (h-adr)", 1, 1, {"locality": "Kherson", "country-name": "Ukraine"})],
         ),
+        # an event's place
+        (
+            '<div class="h-event"><span class="p-location">Yalta</span></div>',
+            [("microformat 1 (h-event)", 1, 1, {"location": "Yalta"})],
+        ),
         # broken markup: an unclosed item and property end with the page
         (
             '<div itemscope><span itemprop="addressLocality">Simferopol',
