@@ -708,10 +708,15 @@ _CRIMEA_PLACES = ("UA-43", "UA-40")
 def _names_crimea(name: str) -> bool:
     """Whether ``name`` is Crimea's or Sevastopol's, by the data rules' gazetteer (every
     spelling it knows, in English, Ukrainian, Russian and transliterated)."""
+    return _crimea_name_place(name) is not None
+
+
+def _crimea_name_place(name: str) -> str | None:
+    """UA-43 or UA-40 when ``name`` is Crimea's or Sevastopol's (see :func:`_names_crimea`)."""
     from checker.rules.data import gazetteer
 
     entry = gazetteer().classify(name.replace("_", " "))
-    return entry is not None and entry.place.id in _CRIMEA_PLACES
+    return entry.place.id if entry is not None and entry.place.id in _CRIMEA_PLACES else None
 
 
 def _says_russia(country: str) -> bool:
@@ -749,55 +754,36 @@ def _described_name(el: Element) -> tuple[str | None, str | None]:
     return name, country
 
 
-def _russian_crimea_code(el: Element) -> str | None:
-    """A Russian-style code for Crimea or Sevastopol (RU-CR, RU-SEV, RU-KRM: the data rules'
-    unambiguous ``subdivision`` codes) among the names the element gives itself
-    (:func:`_tokens`): a map of Russia's regions that files Crimea under Russia's code prefix,
-    whatever it draws."""
-    known = _crimea_codes()
-    maybe = _crimea_codes(ambiguous=True)
-    for token, _ in _tokens(el):
+def _subject_code(el: Element, places: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """(code, place, the text that holds it) when a name the element gives itself
+    (:func:`_tokens`) is Russia's code for one of ``places`` as its subject: a data rules'
+    unambiguous ``subdivision`` code (RU-CR, RU-SEV, RU-DPR …), or a ``subdivision?`` one
+    (RU-CRI, RU-DON …) when the element's own name is a place of that region. A map of
+    Russia's regions that files the place under Russia's code prefix, whatever it draws."""
+    known = _subject_codes(places)
+    maybe = _subject_codes(places, ambiguous=True)
+    for token, text in _tokens(el):
         code = token.replace("_", "-").replace(".", "-")
-        if code in known:
-            return code.upper()
-        if code in maybe:
-            # (RU-CRI, RU-KRY: Crimea's only when the element's own name says so)
-            name, _ = _described_name(el)
-            if name and _names_crimea(name):
-                return code.upper()
+        place = known.get(code)
+        if place is None and code in maybe and _names_region(el, maybe[code]):
+            place = maybe[code]  # (RU-DON titled "Донецкая Народная Республика")
+        if place is not None:
+            return code.upper(), place, text
     return None
 
 
 @functools.cache
-def _crimea_codes(ambiguous: bool = False) -> frozenset[str]:
-    """Russia's codes for Crimea and Sevastopol (casefolded): the data rules' unambiguous
+def _subject_codes(places: tuple[str, ...], ambiguous: bool = False) -> dict[str, str]:
+    """Russia's codes for ``places`` as its subjects (casefolded) → the place: the data rules'
     ``subdivision`` codes, or with ``ambiguous`` their ``subdivision?`` codes."""
     from checker.rules.data import codes
 
     kind = "subdivision?" if ambiguous else "subdivision"
-    return frozenset(
-        c.value.casefold() for c in codes() if c.kind == kind and c.region in _CRIMEA_PLACES
-    )
+    return {c.value.casefold(): c.region for c in codes() if c.kind == kind and c.region in places}
 
 
 #: The occupied oblasts Russia made subjects of: Donetsk, Luhansk, Zaporizhzhia, Kherson.
 _OBLAST_PLACES = ("UA-14", "UA-09", "UA-23", "UA-65")
-
-
-@functools.cache
-def _oblast_codes(ambiguous: bool = False) -> dict[str, str]:
-    """Russia's codes for the occupied oblasts as its subjects (casefolded) → the oblast: the
-    data rules' unambiguous ``subdivision`` codes (RU-DPR, RU-LPR, RU-ZAP, RU-KHE …), or with
-    ``ambiguous`` their ``subdivision?`` codes, which need the region's name beside them
-    (RU-DON, RU-LUG, RU-ZPR, RU-KHS …)."""
-    from checker.rules.data import codes
-
-    kind = "subdivision?" if ambiguous else "subdivision"
-    return {
-        c.value.casefold(): c.region
-        for c in codes()
-        if c.kind == kind and c.region in _OBLAST_PLACES
-    }
 
 
 def _names_region(el: Element, region: str) -> bool:
@@ -817,24 +803,17 @@ def _oblast_subjects(root: Element) -> list[SvgSubject]:
     themselves (:func:`_tokens`) is Russia's code for an occupied oblast as its subject: one
     :class:`SvgSubject` per code, in document order. (A group and the shapes in it that repeat
     its code are one region.)"""
-    known = _oblast_codes()
-    maybe = _oblast_codes(ambiguous=True)
     first: dict[str, tuple[SvgElement, str]] = {}  # code → (first element, oblast)
     counts: dict[str, int] = {}
     for el in root.iter():
         if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
             continue
-        for token, text in _tokens(el):
-            code = token.replace("_", "-").replace(".", "-")
-            region = known.get(code)
-            if region is None and code in maybe and _names_region(el, maybe[code]):
-                region = maybe[code]  # (RU-DON titled "Донецкая Народная Республика")
-            if region is not None:
-                key = code.upper()
-                element = SvgElement("RU", _local(el.tag), el.attrib.get("id"), text)
-                first.setdefault(key, (element, region))
-                counts[key] = counts.get(key, 0) + 1
-                break
+        found = _subject_code(el, _OBLAST_PLACES)
+        if found is not None:
+            code, region, text = found
+            element = SvgElement("RU", _local(el.tag), el.attrib.get("id"), text)
+            first.setdefault(code, (element, region))
+            counts[code] = counts.get(code, 0) + 1
     return [
         SvgSubject(element, counts[code], code, region) for code, (element, region) in first.items()
     ]
@@ -849,18 +828,19 @@ def _crimea_described(root: Element) -> list[SvgElement]:
     for el in root.iter():
         if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
             continue
-        code = _russian_crimea_code(el)
-        if code is not None:
-            place = _crimea_code_places()[code.casefold()]
+        coded = _subject_code(el, _CRIMEA_PLACES)
+        if coded is not None:
+            code, place, _ = coded
             what = "Sevastopol" if place == "UA-40" else "Crimea"
             why = f"{code}, Russia's code for {what} (ISO 3166-2: {place})"
             element = SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120], place)
             found.append(element)
             continue
         name, country = _described_name(el)
-        if name is None or not _names_crimea(name):
+        named = _crimea_name_place(name) if name is not None else None
+        if name is None or named is None:
             continue
-        place = _crimea_place(name)
+        place = named
         why = ""
         if country is not None:
             if _says_russia(country):
@@ -879,26 +859,6 @@ def _crimea_described(root: Element) -> list[SvgElement]:
         if why:
             found.append(SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120], place))
     return found
-
-
-@functools.cache
-def _crimea_code_places() -> dict[str, str]:
-    """Every code of :func:`_crimea_codes` (casefolded) → UA-43 or UA-40."""
-    from checker.rules.data import codes
-
-    return {
-        c.value.casefold(): c.region
-        for c in codes()
-        if c.kind in ("subdivision", "subdivision?") and c.region in _CRIMEA_PLACES
-    }
-
-
-def _crimea_place(name: str) -> str:
-    """UA-43 or UA-40: the place a name of Crimea's or Sevastopol's is."""
-    from checker.rules.data import gazetteer
-
-    entry = gazetteer().classify(name.replace("_", " "))
-    return entry.place.region if entry is not None else "UA-43"
 
 
 def _names_ukraine(el: Element) -> bool:
