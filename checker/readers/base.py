@@ -153,6 +153,12 @@ class EmbeddedImage:
     name: str | None = None
 
 
+#: Key paths the HTML reader gives the records of a web page's structured items
+#: ("microdata 3 (PostalAddress)", "rdfa 1 (Place)", "microformat 2 (adr)", and "meta tags" for
+#: its Open Graph place tags); the data rules look at every such record.
+STRUCTURED_PATHS = ("microdata ", "rdfa ", "microformat ", "meta tags")
+
+
 @dataclass
 class DataRecord:
     """One structured record (a CSV row, a JSON object, an SQL INSERT row, a YAML mapping).

@@ -43,7 +43,13 @@ from checker.model import (
     RawFinding,
     policy_for_regions,
 )
-from checker.readers.base import DataRecord, Enumeration, TextEvidence, TextSegment
+from checker.readers.base import (
+    STRUCTURED_PATHS,
+    DataRecord,
+    Enumeration,
+    TextEvidence,
+    TextSegment,
+)
 from checker.rules.context import TextContext
 from checker.rules.registry import declare, register
 
@@ -827,10 +833,11 @@ class RecordIndex:
 
     @property
     def structured(self) -> list[DataRecord]:
-        """The records of a web page's structured items (:data:`STRUCTURED_ITEMS`)."""
+        """The records of a web page's structured items (their key paths:
+        :data:`~checker.readers.base.STRUCTURED_PATHS`)."""
         if self._structured is None:
             self._structured = [
-                r for r in self.records if (r.key_path or "").startswith(STRUCTURED_ITEMS)
+                r for r in self.records if (r.key_path or "").startswith(STRUCTURED_PATHS)
             ]
         return self._structured
 
@@ -1644,9 +1651,6 @@ def _inline(
 _INLINE: list[tuple[TextEvidence, list[DataRecord]]] = []
 
 
-#: Key paths of the records the HTML reader makes of structured items (microdata, RDFa,
-#: microformats, a page's Open Graph place tags).
-STRUCTURED_ITEMS = ("microdata ", "rdfa ", "microformat ", "meta tags")
 #: Formats whose evidence may hold a web page's structured items (a PHP template, an e-book's
 #: XHTML, an e-mail's HTML part are read as pages too).
 _PAGE_FORMATS = frozenset({"html", "source", "epub", "mail"})
@@ -1658,7 +1662,7 @@ _RECORD_SPAN = 200
 def _candidate_records(evidence: TextEvidence, index: RecordIndex) -> list[DataRecord]:
     """Records that may name an occupied place: those owning a segment where the scan found
     one (or a UA-43 … code); every record when the reader gave no segments; and a web page's
-    structured items (:data:`STRUCTURED_ITEMS`), whose values may be in attributes only
+    structured items (:attr:`RecordIndex.structured`), whose values may be in attributes only
     (``<meta itemprop="addressLocality" content="Simferopol">``)."""
     if not evidence.segments:
         return evidence.records

@@ -617,6 +617,7 @@ class _Reader:
                 self.props.append(_Prop(tag, names, self.items[-1], self.opened))
         if kind:
             self.item_count += 1
+            # (the key paths the data rules know such records by: base.STRUCTURED_PATHS)
             path = f"{kind} {self.item_count} ({kind_type})" if kind_type else None
             path = path or f"{kind} {self.item_count}"
             self.opened += 1
