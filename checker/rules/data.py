@@ -2785,7 +2785,8 @@ def _tz_context(hit: _Hit) -> str:
     return _TZ_ID.sub(" ", f"{own} \n {holder}")
 
 
-def _tz_info(hit: _Hit) -> tuple[str, str, str, str] | None:
+def _tz_info(hit: _Hit, context: str) -> tuple[str, str, str, str] | None:
+    """MD406's verdict on a zone found, with what labels it (:func:`_tz_context`)."""
     if hit.text.lower() != "europe/simferopol":
         return None
     # The zone's line and record, or the record around the list that holds it (a picker's
@@ -2793,7 +2794,6 @@ def _tz_info(hit: _Hit) -> tuple[str, str, str, str] | None:
     # "Europe/Moscow" in a list of zones is no label.
     # A zone with a record of its own, or in a list inside one, is judged by that record (a
     # minified file is one line, and another record's "Ukraine" on it says nothing of this one).
-    context = _tz_context(hit)
     labels = [m.group(0) for m in _RU_LABEL.finditer(context)]
     labels = [x for x in labels if x.upper() not in ("RU", "RUS") or x.isupper()]
     if not labels:
@@ -2824,13 +2824,14 @@ def simferopol_timezone_as_russia(ctx: TextContext) -> Iterator[RawFinding]:
     """
     index = record_index(ctx.evidence)
     hits = list(_scan_hits(ctx, index, "tz", _TZ_SIMFEROPOL))
-    if any(
-        h.text.lower() == "europe/simferopol" and _UA_LABEL.search(_tz_context(h)) for h in hits
-    ):
+    contexts = {id(h): _tz_context(h) for h in hits if h.text.lower() == "europe/simferopol"}
+    if any(_UA_LABEL.search(context) for context in contexts.values()):
         # The file files the zone under Ukraine too (moment-timezone's metadata lists it in
         # both countries' zones, as zone1970.tab does): whose clocks follow it, not whose it is.
         return
-    yield from _aggregate(ctx, "MD406", iter(hits), _tz_info, 0.85)
+    yield from _aggregate(
+        ctx, "MD406", iter(hits), lambda hit: _tz_info(hit, contexts.get(id(hit), "")), 0.85
+    )
 
 
 @cache
