@@ -164,8 +164,9 @@ def read_svg(source: Source) -> tuple[LoadedImage, SvgInfo]:
         )
     _mark_iso_numeric(root)
     info.elements = _labelled(root)
-    info.described = _crimea_described(root)
-    info.subjects = _oblast_subjects(root)
+    coded = _coded_elements(root)
+    info.described = _crimea_described(root, coded)
+    info.subjects = _oblast_subjects(root, coded)
     info.country_codes = {
         str(el.attrib["id"]).strip()
         for el in root.iter()
@@ -798,7 +799,23 @@ def _names_region(el: Element, region: str) -> bool:
     return entry is not None and not entry.ambiguous and entry.place.region == region
 
 
-def _oblast_subjects(root: Element) -> list[SvgSubject]:
+#: An element's Russian subject code: (code, place, the text that holds it), by id(element).
+_Coded = dict[int, tuple[str, str, str]]
+
+
+def _coded_elements(root: Element) -> _Coded:
+    """The shapes and groups that carry Russia's code for Crimea, Sevastopol or an occupied
+    oblast as its subject (:func:`_subject_code`), read once for MI206 and MI208."""
+    out: _Coded = {}
+    for el in root.iter():
+        if _local(el.tag) in _SHAPES or _local(el.tag) == "g":
+            found = _subject_code(el, _CRIMEA_PLACES + _OBLAST_PLACES)
+            if found is not None:
+                out[id(el)] = found
+    return out
+
+
+def _oblast_subjects(root: Element, coded: _Coded) -> list[SvgSubject]:
     """Elements (shapes and groups) whose id, class, title or another name they give
     themselves (:func:`_tokens`) is Russia's code for an occupied oblast as its subject: one
     :class:`SvgSubject` per code, in document order. (A group and the shapes in it that repeat
@@ -806,10 +823,8 @@ def _oblast_subjects(root: Element) -> list[SvgSubject]:
     first: dict[str, tuple[SvgElement, str]] = {}  # code → (first element, oblast)
     counts: dict[str, int] = {}
     for el in root.iter():
-        if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
-            continue
-        found = _subject_code(el, _OBLAST_PLACES)
-        if found is not None:
+        found = coded.get(id(el))
+        if found is not None and found[1] in _OBLAST_PLACES:
             code, region, text = found
             element = SvgElement("RU", _local(el.tag), el.attrib.get("id"), text)
             first.setdefault(code, (element, region))
@@ -819,7 +834,7 @@ def _oblast_subjects(root: Element) -> list[SvgSubject]:
     ]
 
 
-def _crimea_described(root: Element) -> list[SvgElement]:
+def _crimea_described(root: Element, coded: _Coded) -> list[SvgElement]:
     """Elements that name themselves Crimea or Sevastopol and are Russia's: their own
     description names Russia as the country, or an enclosing group is labelled Russia (and no
     group between them Ukraine). No registration is needed: the file says so itself."""
@@ -828,9 +843,9 @@ def _crimea_described(root: Element) -> list[SvgElement]:
     for el in root.iter():
         if _local(el.tag) not in _SHAPES and _local(el.tag) != "g":
             continue
-        coded = _subject_code(el, _CRIMEA_PLACES)
-        if coded is not None:
-            code, place, _ = coded
+        code_of = coded.get(id(el))
+        if code_of is not None and code_of[1] in _CRIMEA_PLACES:
+            code, place, _ = code_of
             what = "Sevastopol" if place == "UA-40" else "Crimea"
             why = f"{code}, Russia's code for {what} (ISO 3166-2: {place})"
             element = SvgElement("RU", _local(el.tag), el.attrib.get("id"), why[:120], place)
